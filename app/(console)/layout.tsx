@@ -1,0 +1,52 @@
+import { redirect } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { getCurrentStaff } from "@/lib/auth/session";
+import { can, ROLE_LABELS, type Permission } from "@/lib/domain/roles";
+import { signOut } from "./actions";
+import { NavLinks } from "./_components/nav-links";
+
+const SECTIONS: { href: string; label: string; permission: Permission }[] = [
+  { href: "/users", label: "Users", permission: "users:read" },
+  { href: "/cases", label: "Cases", permission: "cases:work" },
+  { href: "/approvals", label: "Approvals", permission: "approvals:decide" },
+  { href: "/audit", label: "Audit", permission: "audit:read" },
+  { href: "/reports", label: "Reports", permission: "reports:read" },
+];
+
+/**
+ * The signed-in shell. The navigation only hints at what a role may open: every page checks
+ * its own permission (lib/auth/session.ts requirePermission).
+ */
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const staff = await getCurrentStaff();
+  if (!staff) redirect("/sign-in");
+  const links = SECTIONS.filter((section) => can(staff.role, section.permission));
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-3">
+          <div className="flex items-center gap-6">
+            <span className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">Recovery Console</span>
+            <nav aria-label="Main">
+              <NavLinks links={links} />
+            </nav>
+          </div>
+          <div className="flex items-center gap-3">
+            <div className="text-right">
+              <p className="text-sm font-medium">{staff.name}</p>
+              <p className="text-xs text-slate-500">{staff.team ?? "All teams"}</p>
+            </div>
+            <Badge tone="info">{ROLE_LABELS[staff.role]}</Badge>
+            <form action={signOut}>
+              <Button type="submit" variant="ghost">
+                Sign out
+              </Button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EmploymentBadge, formatDate, formatDateTime, TierBadge } from "@/components/status-badge";
+import { Badge } from "@/components/ui/badge";
+import { requirePermission } from "@/lib/auth/session";
+import { can } from "@/lib/domain/roles";
+import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
+import { getWorkforceUser } from "@/lib/server/get-workforce-user";
+
+export const metadata: Metadata = { title: "User" };
+
+const REVOCATION_LABELS = { LOST: "lost", STOLEN: "stolen", LEAVER: "leaver", SUSPECTED_COMPROMISE: "suspected compromise" } as const;
+
+export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
+  const { userId } = await params;
+  const staff = await requirePermission("users:read", `/users/${encodeURIComponent(userId)}`);
+  const id = WorkforceUserIdSchema.safeParse(userId);
+  if (!id.success) notFound();
+  const user = await getWorkforceUser(id.data);
+  if (!user) notFound();
+  const leaver = isLeaver(user, new Date());
+  const active = user.passkeys.filter((passkey) => passkey.status === "ACTIVE").length;
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <Link href="/users" className="text-sm text-indigo-700 hover:underline">← Users</Link>
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold">{user.name}</h1>
+          <TierBadge tier={user.riskTier} />
+          <EmploymentBadge status={user.status} leavingOn={user.leavingOn} />
+        </div>
+        <p className="mt-1 text-sm text-slate-600">
+          {user.title}, {user.department} · <span className="font-mono">{user.employeeId}</span>
+        </p>
+      </div>
+
+      {leaver ? (
+        <div role="status" className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+          <p className="font-medium">This person has left the organisation{user.leavingOn ? ` (${formatDate(user.leavingOn)})` : ""}.</p>
+          <p className="mt-1">A leaver cannot be recovered. Only revocation of their passkeys is offered.</p>
+        </div>
+      ) : null}
+
+      <section aria-labelledby="record" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-3">
+        <h2 id="record" className="sr-only">HR record</h2>
+        <div>
+          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Phone of record</p>
+          <p className="mt-1 font-mono text-sm">{user.phoneOfRecord}</p>
+          <p className="mt-1 text-xs text-slate-500">From HR. Call back on this number, never on one the caller gives.</p>
+        </div>
+        <div>
+          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Manager</p>
+          {user.manager ? (
+            <p className="mt-1 text-sm">
+              <Link href={`/users/${user.manager.id}`} className="text-indigo-700 hover:underline">{user.manager.name}</Link>
+              <span className="block text-xs text-slate-500">{user.manager.title}</span>
+            </p>
+          ) : (
+            <p className="mt-1 text-sm text-slate-500">None on record</p>
+          )}
+        </div>
+        <div>
+          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Email addresses</p>
+          <ul className="mt-1 space-y-1 text-sm">
+            {user.emails.map((email) => (
+              <li key={email.address}>
+                {email.address}{" "}
+                <span className="text-xs text-slate-500">
+                  ({email.kind}{email.isPrimary ? ", primary" : ""}{email.verified ? ", verified" : ", unverified"})
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </section>
+
+      <section aria-labelledby="passkeys" className="space-y-3">
+        <div className="flex items-baseline justify-between">
+          <h2 id="passkeys" className="text-lg font-semibold">Passkeys</h2>
+          <p className="text-sm text-slate-600">{active} active of {user.passkeys.length}</p>
+        </div>
+        {user.passkeys.length === 0 ? (
+          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No passkeys enrolled.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Passkeys of {user.name}</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2">Model</th>
+                  <th scope="col" className="px-4 py-2">Kind</th>
+                  <th scope="col" className="px-4 py-2">Created</th>
+                  <th scope="col" className="px-4 py-2">Last used</th>
+                  <th scope="col" className="px-4 py-2">Status</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {user.passkeys.map((passkey) => (
+                  <tr key={passkey.id} className={passkey.status === "REVOKED" ? "text-slate-500" : undefined}>
+                    <td className="px-4 py-2">
+                      <span className="font-medium">{passkey.modelName ?? "Unknown authenticator"}</span>
+                      <span className="block font-mono text-xs text-slate-500">{passkey.transports.join(", ") || "no transports reported"}</span>
+                    </td>
+                    <td className="px-4 py-2">{passkey.backedUp ? "Synced" : "Device-bound"}</td>
+                    <td className="px-4 py-2">{formatDate(passkey.createdAt)}</td>
+                    <td className="px-4 py-2">{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "Never"}</td>
+                    <td className="px-4 py-2">
+                      {passkey.status === "ACTIVE" ? (
+                        <Badge tone="good">Active</Badge>
+                      ) : (
+                        <Badge tone="bad">
+                          Revoked{passkey.revokedReason ? ` (${REVOCATION_LABELS[passkey.revokedReason]})` : ""}
+                          {passkey.revokedAt ? ` ${formatDate(passkey.revokedAt)}` : ""}
+                        </Badge>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {can(staff.role, "cases:work") ? (
+        <section aria-labelledby="recovery" className="rounded-lg border border-dashed border-slate-300 bg-white p-5">
+          <h2 id="recovery" className="text-lg font-semibold">Recovery</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Opening a case and walking the verification script comes with issue 3; revocation and re-enrolment with issue 4.
+          </p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="events" className="space-y-3">
+        <h2 id="events" className="text-lg font-semibold">Recent audit events</h2>
+        {user.recentEvents.length === 0 ? (
+          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No recorded decisions about this user yet.</p>
+        ) : (
+          <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+            {user.recentEvents.map((event) => (
+              <li key={event.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
+                <span>
+                  <span className="font-mono text-xs">{event.action}</span>{" "}
+                  <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>{event.outcome === "ALLOWED" ? "allowed" : `refused${event.reason ? `: ${event.reason}` : ""}`}</Badge>
+                </span>
+                <span className="text-xs text-slate-500">
+                  {event.actorName}{event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""} · {formatDateTime(event.createdAt)}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * A refusal by a business rule. `code` is for programs and the audit trail; `userMessage`
+ * is safe to show the person who asked (documenso's AppError idea). Anything that is not a
+ * DomainError is a bug: it is thrown, logged, and shown generically.
+ */
+export const DOMAIN_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "INVALID_INPUT",
+  "CONFLICT",
+  "SIGN_IN_REFUSED",
+] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: DomainErrorCode, userMessage: string, logMessage?: string) {
+    super(logMessage ?? `${code}: ${userMessage}`);
+    this.name = "DomainError";
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

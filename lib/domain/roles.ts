@@ -1,0 +1,37 @@
+/**
+ * Staff roles and what each may do. Pure data and functions: the binding check runs in the
+ * server against the role read fresh from the database on every request (lib/auth/session.ts);
+ * the same table drives what the navigation shows.
+ */
+export const STAFF_ROLES = ["AGENT", "SUPERVISOR", "SECURITY"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const ROLE_LABELS: Record<StaffRole, string> = {
+  AGENT: "Agent",
+  SUPERVISOR: "Supervisor",
+  SECURITY: "Security reviewer",
+};
+
+/** One shared vocabulary of permissions (epic-stack style typed strings). */
+export const PERMISSIONS = {
+  /** Search the workforce directory and read a user's page. */
+  "users:read": ["AGENT", "SUPERVISOR", "SECURITY"],
+  /** Open and work recovery cases, issue factors, revoke. */
+  "cases:work": ["AGENT", "SUPERVISOR"],
+  /** Decide on high-risk re-enrolments (never one's own). */
+  "approvals:decide": ["SUPERVISOR"],
+  /** Read, verify and export the audit trail; read and own the recovery policy. */
+  "audit:read": ["SECURITY"],
+  /** Recovery reports and per-agent metrics. */
+  "reports:read": ["SUPERVISOR", "SECURITY"],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: StaffRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly StaffRole[]).includes(role);
+}
+
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === "string" && (STAFF_ROLES as readonly string[]).includes(value);
+}

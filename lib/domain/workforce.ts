@@ -1,0 +1,63 @@
+/**
+ * Workforce vocabulary shared by the directory, the user page and the seed.
+ */
+import { z } from "zod";
+
+export const RISK_TIERS = ["STANDARD", "HIGH_RISK", "PRIVILEGED", "CONTRACTOR", "FRONTLINE"] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+export const RISK_TIER_LABELS: Record<RiskTier, string> = {
+  STANDARD: "Standard",
+  HIGH_RISK: "High-risk",
+  PRIVILEGED: "Privileged",
+  CONTRACTOR: "Contractor",
+  FRONTLINE: "Frontline / shared device",
+};
+
+export const EMPLOYMENT_STATUSES = ["ACTIVE", "LEAVING", "LEFT"] as const;
+export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+
+/**
+ * A leaver cannot be recovered: status LEFT, or a leaving date that has passed.
+ * (Issue 3 uses this to offer only revocation.)
+ */
+export function isLeaver(user: { status: EmploymentStatus; leavingOn: Date | null }, today: Date): boolean {
+  if (user.status === "LEFT") return true;
+  return user.leavingOn !== null && user.leavingOn.getTime() < startOfUtcDay(today).getTime();
+}
+
+function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+export const EMPLOYEE_ID_PATTERN = /^E\d{5}$/i;
+
+/** The directory's query string, parsed at the boundary. Unknown keys are ignored (links may carry others). */
+export const DirectorySearchSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100, "Search for at most 100 characters.")
+    .regex(/^[\p{L}\p{N} .@'_+-]*$/u, "Search by name, email or employee ID (letters, digits, . @ ' _ + -).")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  tier: z.enum(RISK_TIERS, { message: "Unknown risk tier." }).optional(),
+  status: z.enum(EMPLOYMENT_STATUSES, { message: "Unknown employment status." }).optional(),
+  page: z.coerce
+    .number({ message: "Page must be a number." })
+    .int("Page must be a whole number.")
+    .min(1, "Pages start at 1.")
+    .max(1000, "Narrow the search instead of paging that far.")
+    .default(1),
+});
+export type DirectorySearch = z.output<typeof DirectorySearchSchema>;
+
+/** How a query is matched: an employee ID exactly, an email by substring, otherwise a name. */
+export type SearchMode = "all" | "employeeId" | "email" | "name";
+export function searchMode(q: string | undefined): SearchMode {
+  if (!q) return "all";
+  if (EMPLOYEE_ID_PATTERN.test(q)) return "employeeId";
+  if (q.includes("@")) return "email";
+  return "name";
+}
+
+export const WorkforceUserIdSchema = z.uuid({ message: "That is not a user ID." });

@@ -1,0 +1,51 @@
+/**
+ * The console's configuration, validated once. Nothing else in the app reads process.env
+ * (tooling under scripts/ and tests/ reads its own variables). `.env.example` mirrors this
+ * file; README.md has the table.
+ */
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    /** PostgreSQL the console uses. `npm start` starts an embedded server when it is unset. */
+    DATABASE_URL: z.url(),
+    /** The console's public URL. https makes session cookies `__Host-` and Secure. */
+    NEXTAUTH_URL: z.url().default("http://localhost:3000"),
+    /** Signs next-auth's sign-in state cookies (OIDC state, PKCE, CSRF). At least 32 characters. */
+    NEXTAUTH_SECRET: z.string().min(32),
+    /** Demo sign-in (pick a seeded staff member). `npm start` turns it on for the embedded database only. */
+    DEMO_SIGN_IN: onOff.default("off"),
+    /** Staff single sign-on through any OpenID Connect provider. All three or none. */
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The claim naming the console role: AGENT, SUPERVISOR or SECURITY (exactly one). */
+    OIDC_ROLE_CLAIM: z.string().min(1).default("console_role"),
+    /** The provider's name on the sign-in button. */
+    OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  emptyStringAsUndefined: true,
+  skipValidation: !!process.env.SKIP_ENV_VALIDATION,
+  createFinalSchema: (shape) =>
+    z.object(shape).superRefine((value, ctx) => {
+      const oidc = [value.OIDC_ISSUER, value.OIDC_CLIENT_ID, value.OIDC_CLIENT_SECRET];
+      if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["OIDC_ISSUER"],
+          message: "Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together.",
+        });
+      }
+    }),
+});
+
+export const oidcConfigured = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+export const demoSignInEnabled = env.DEMO_SIGN_IN === "on";
+/** Secure cookies whenever the console is served over https. */
+export const secureCookies = env.NEXTAUTH_URL.startsWith("https://");

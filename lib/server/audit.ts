@@ -1,0 +1,59 @@
+/**
+ * The one way to write the audit trail. Call it with the transaction that makes the change
+ * (or, for a refusal, the transaction that records only the refusal): if the audit write
+ * fails, the change rolls back with it. Never call it after a commit.
+ *
+ * NOTE: not marked "server-only" because prisma/seed.ts (plain Node) records the seeding too;
+ * it holds no secrets and touches the database only through the `tx` it is given.
+ */
+import type { Prisma } from "@/generated/prisma/client";
+import { parseAuditPayload, type AuditAction, type AuditOutcome, type AuditPayload } from "@/lib/domain/audit-actions";
+import type { StaffRole } from "@/lib/domain/roles";
+import type { RequestContext } from "./request-context";
+
+export type Tx = Prisma.TransactionClient;
+
+export type AuditActor =
+  | { type: "STAFF"; id: string; name: string; role: StaffRole }
+  | { type: "SYSTEM"; name: string }
+  | { type: "ANONYMOUS" };
+
+export type AuditEventInput<A extends AuditAction> = {
+  action: A;
+  outcome: AuditOutcome;
+  /** For a refusal: the DomainError code or a short machine reason. */
+  reason?: string;
+  actor: AuditActor;
+  target?: { type: string; id: string };
+  subjectUserId?: string;
+  caseId?: string;
+  data: AuditPayload<A>;
+  request?: RequestContext;
+};
+
+export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEventInput<A>): Promise<void> {
+  const data = parseAuditPayload(event.action, event.data);
+  const actor = event.actor;
+  await tx.auditEvent.create({
+    data: {
+      action: event.action,
+      outcome: event.outcome,
+      reason: event.reason ?? null,
+      actorType: actor.type,
+      actorId: actor.type === "STAFF" ? actor.id : null,
+      actorName: actor.type === "ANONYMOUS" ? "anonymous" : actor.name,
+      actorRole: actor.type === "STAFF" ? actor.role : null,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      subjectUserId: event.subjectUserId ?? null,
+      caseId: event.caseId ?? null,
+      requestId: event.request?.requestId ?? null,
+      ip: event.request?.ip ?? null,
+      data: data as Prisma.InputJsonValue,
+    },
+  });
+}
+
+export function staffActor(staff: { id: string; name: string; role: StaffRole }): AuditActor {
+  return { type: "STAFF", id: staff.id, name: staff.name, role: staff.role };
+}

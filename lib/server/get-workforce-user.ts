@@ -1,0 +1,55 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+const RECENT_EVENTS = 20;
+
+/**
+ * One workforce user as the user page shows them: HR record, manager, addresses, every
+ * passkey (newest first) and the latest audit events about them. null when there is none.
+ */
+export async function getWorkforceUser(userId: string) {
+  const user = await db.workforceUser.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      employeeId: true,
+      name: true,
+      department: true,
+      title: true,
+      phoneOfRecord: true,
+      riskTier: true,
+      status: true,
+      leavingOn: true,
+      manager: { select: { id: true, name: true, title: true } },
+      emails: {
+        select: { address: true, kind: true, verified: true, isPrimary: true },
+        orderBy: [{ isPrimary: "desc" }, { address: "asc" }],
+      },
+      passkeys: {
+        select: {
+          id: true,
+          modelName: true,
+          aaguid: true,
+          backedUp: true,
+          transports: true,
+          createdAt: true,
+          lastUsedAt: true,
+          status: true,
+          revokedAt: true,
+          revokedReason: true,
+        },
+        orderBy: [{ status: "asc" }, { createdAt: "desc" }],
+      },
+    },
+  });
+  if (!user) return null;
+  const events = await db.auditEvent.findMany({
+    where: { subjectUserId: userId },
+    orderBy: { id: "desc" },
+    take: RECENT_EVENTS,
+    select: { id: true, createdAt: true, action: true, outcome: true, reason: true, actorName: true, actorRole: true },
+  });
+  return { ...user, recentEvents: events.map((event) => ({ ...event, id: event.id.toString() })) };
+}
+
+export type WorkforceUserPage = NonNullable<Awaited<ReturnType<typeof getWorkforceUser>>>;

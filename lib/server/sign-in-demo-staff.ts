@@ -1,0 +1,41 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { DomainError } from "@/lib/domain/errors";
+import { recordAudit } from "./audit";
+import type { RequestContext } from "./request-context";
+import { startStaffSession } from "./start-staff-session";
+
+/**
+ * Demo sign-in: start a session as a chosen staff member without an identity provider. Only
+ * when the deployment turned demo sign-in on (lib/env.ts); every refusal is audited.
+ */
+export async function signInDemoStaff(input: {
+  staffId: string;
+  token: string;
+  enabled: boolean;
+  request?: RequestContext;
+}): Promise<{ expires: Date; cookieExpires: Date }> {
+  const staff = await db.staff.findUnique({ where: { id: input.staffId }, select: { id: true, active: true, email: true } });
+  const refusal = !input.enabled
+    ? { detail: "demo sign-in is off", message: "Demo sign-in is turned off on this console." }
+    : !staff
+      ? { detail: "unknown staff member", message: "That staff member does not exist." }
+      : !staff.active
+        ? { detail: "staff member is disabled", message: "That staff member is disabled." }
+        : null;
+  if (refusal) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "staff.sign_in_refused",
+        outcome: "REFUSED",
+        reason: "SIGN_IN_REFUSED",
+        actor: { type: "ANONYMOUS" },
+        target: staff ? { type: "staff", id: staff.id } : undefined,
+        data: { method: "demo", email: staff?.email, detail: refusal.detail },
+        request: input.request,
+      }),
+    );
+    throw new DomainError("SIGN_IN_REFUSED", refusal.message);
+  }
+  return startStaffSession({ staffId: input.staffId, token: input.token, method: "demo", request: input.request });
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm start` (production build) and `npm run dev` (next dev): the one way to run the console.
+ *
+ * - DATABASE_URL set: use that PostgreSQL server. Unset: start an embedded PostgreSQL server
+ *   with its data in .data/ (git-ignored), created on first start and reused afterwards.
+ * - Apply pending migrations (scripts/lib/migrations.ts); on the embedded database, load the
+ *   demo organisation the first time and turn demo sign-in on unless DEMO_SIGN_IN says otherwise.
+ * - `npm start` builds first when the build is missing or older than the sources.
+ *
+ * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { seedDemo } from "../prisma/seed.ts";
+import { createDb } from "../lib/create-db.ts";
+import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres.ts";
+import { applyMigrations } from "./lib/migrations.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[console] ${line}`);
+const port = process.env.PORT ?? "3000";
+
+let embedded: EmbeddedServer | null = null;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  const dataDir = path.resolve(process.env.EMBEDDED_PG_DIR ?? ".data/postgres");
+  const ephemeral = process.env.EMBEDDED_PG_EPHEMERAL === "1";
+  if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+  log(`starting embedded PostgreSQL in ${path.relative(root, dataDir)}`);
+  embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    persistent: !ephemeral,
+    log: process.env.EMBEDDED_PG_LOG === "1" ? console.log : undefined,
+  });
+  await ensureDatabase(embedded.url("postgres"), "console");
+  databaseUrl = embedded.url("console");
+}
+
+const applied = await applyMigrations(databaseUrl, log);
+log(applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date");
+
+if (embedded) {
+  const client = createDb(databaseUrl);
+  const result = await seedDemo(client);
+  if (result.seeded) log(`loaded the demo organisation: ${result.users} workforce users, ${result.staff} staff`);
+  await client.$disconnect();
+}
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  PORT: port,
+  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
+  DEMO_SIGN_IN: process.env.DEMO_SIGN_IN ?? (embedded ? "on" : "off"),
+};
+if (!env.NEXTAUTH_SECRET) {
+  console.error("NEXTAUTH_SECRET is required with an external DATABASE_URL (see README.md).");
+  await shutdown(2);
+}
+if (env.DEMO_SIGN_IN === "on" && !embedded) {
+  log("WARNING: demo sign-in is ON with an external database: anyone can sign in as any staff member.");
+}
+
+if (!dev && buildIsStale()) {
+  log("building the console (next build)…");
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...env, SKIP_ENV_VALIDATION: "1" } });
+  if (build.status !== 0) await shutdown(build.status ?? 1);
+}
+
+log(`console on ${env.NEXTAUTH_URL}${env.DEMO_SIGN_IN === "on" ? " (demo sign-in on)" : ""}`);
+const next = spawn("npx", ["next", dev ? "dev" : "start", "--port", port], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => next.kill(signal));
+}
+next.on("exit", (code) => void shutdown(code ?? 0));
+
+async function shutdown(code: number): Promise<never> {
+  await embedded?.stop().catch(() => {});
+  process.exit(code);
+}
+
+async function ensureDatabase(adminUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A random secret kept in .data/ for the embedded demo, so sessions survive restarts. */
+function localSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/** True when there is no production build, or a source file changed after it. */
+function buildIsStale(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const newer = (entry: string): boolean => {
+    if (!existsSync(entry)) return false;
+    const stat = statSync(entry);
+    if (!stat.isDirectory()) return stat.mtimeMs > built;
+    return readdirSync(entry).some((child) => newer(path.join(entry, child)));
+  };
+  return ["app", "components", "lib", "generated", "proxy.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]
+    .some((entry) => newer(path.join(root, entry)));
+}

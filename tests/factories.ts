@@ -1,0 +1,266 @@
+/**
+ * Builders for staff, workforce users and passkeys, shared by the tests and prisma/seed.ts
+ * (epic-stack's tests/db-utils.ts idea). The demo organisation is deterministic: the same
+ * seed and reference date always build the same people, so the README can name them.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import type { Prisma } from "@/generated/prisma/client";
+import { AUTHENTICATOR_MODELS } from "@/lib/domain/authenticator-models";
+import type { StaffRole } from "@/lib/domain/roles";
+import type { EmploymentStatus, RiskTier } from "@/lib/domain/workforce";
+import type { Db } from "@/lib/create-db";
+
+// ---------------------------------------------------------------------------
+// A small seeded PRNG (mulberry32): demo data only, never for secrets.
+// ---------------------------------------------------------------------------
+
+export type Random = {
+  next: () => number;
+  int: (min: number, max: number) => number;
+  pick: <T>(items: readonly T[]) => T;
+  chance: (p: number) => boolean;
+  bytes: (n: number) => Uint8Array<ArrayBuffer>;
+  uuid: () => string;
+};
+
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(0, 255));
+  const uuid = () => {
+    const b = bytes(16);
+    b[6] = (b[6]! & 0x0f) | 0x40;
+    b[8] = (b[8]! & 0x3f) | 0x80;
+    const hex = Buffer.from(b).toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+  return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p, bytes, uuid };
+}
+
+// ---------------------------------------------------------------------------
+// The demo organisation.
+// ---------------------------------------------------------------------------
+
+export const DEMO_DOMAIN = "northwind.example";
+
+/** The console's staff in the demo, as the README lists them. */
+export const DEMO_STAFF: readonly { name: string; role: StaffRole; team: string | null }[] = [
+  { name: "Priya Shah", role: "AGENT", team: "Service Desk North" },
+  { name: "Tom Becker", role: "AGENT", team: "Service Desk North" },
+  { name: "Lucia Romero", role: "AGENT", team: "Service Desk South" },
+  { name: "Grace Okafor", role: "SUPERVISOR", team: "Service Desk North" },
+  { name: "Daniel Kim", role: "SUPERVISOR", team: "Service Desk South" },
+  { name: "Mei Lin", role: "SECURITY", team: null },
+];
+
+const FIRST_NAMES = [
+  "Aisha", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Keisha", "Liam",
+  "Maya", "Nikhil", "Olga", "Pedro", "Quinn", "Rosa", "Samir", "Tanya", "Umar", "Vera", "Wei", "Ximena",
+  "Yusuf", "Zoe", "Amara", "Bruno", "Chloe", "Diego", "Emeka", "Fatima", "Gabriel", "Hannah", "Ivan", "Julia",
+];
+const LAST_NAMES = [
+  "Adeyemi", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen",
+  "Kowalski", "Larsen", "Moreau", "Nakamura", "Okonkwo", "Petrov", "Quispe", "Rossi", "Silva", "Tanaka",
+  "Usman", "Varga", "Walsh", "Xu", "Yilmaz", "Zimmermann", "Abbott", "Brennan", "Castillo", "Delgado",
+];
+
+type Department = { name: string; titles: readonly string[]; tier: (r: Random) => RiskTier };
+const DEPARTMENTS: readonly Department[] = [
+  { name: "Finance", titles: ["Accountant", "Payments Approver", "Financial Analyst", "Treasury Manager"],
+    tier: (r) => (r.chance(0.45) ? "HIGH_RISK" : "STANDARD") },
+  { name: "IT Operations", titles: ["Systems Administrator", "Identity Engineer", "Network Engineer", "Service Owner"],
+    tier: (r) => (r.chance(0.6) ? "PRIVILEGED" : "STANDARD") },
+  { name: "Engineering", titles: ["Software Engineer", "Engineering Manager", "QA Engineer", "Data Engineer"],
+    tier: (r) => (r.chance(0.2) ? "CONTRACTOR" : "STANDARD") },
+  { name: "Sales", titles: ["Account Executive", "Sales Manager", "Solutions Consultant"], tier: () => "STANDARD" },
+  { name: "Marketing", titles: ["Content Lead", "Campaign Manager", "Designer"],
+    tier: (r) => (r.chance(0.25) ? "CONTRACTOR" : "STANDARD") },
+  { name: "People", titles: ["HR Partner", "Recruiter", "Payroll Specialist"], tier: () => "STANDARD" },
+  { name: "Legal", titles: ["Counsel", "Paralegal", "Compliance Officer"], tier: (r) => (r.chance(0.3) ? "HIGH_RISK" : "STANDARD") },
+  { name: "Customer Support", titles: ["Support Specialist", "Team Lead", "Escalations Engineer"],
+    tier: (r) => (r.chance(0.6) ? "FRONTLINE" : "STANDARD") },
+  { name: "Warehouse", titles: ["Picker", "Shift Lead", "Forklift Operator", "Dispatch Clerk"],
+    tier: (r) => (r.chance(0.85) ? "FRONTLINE" : "CONTRACTOR") },
+];
+
+export type Organisation = {
+  staff: Prisma.StaffCreateManyInput[];
+  users: Prisma.WorkforceUserCreateManyInput[];
+  emails: Prisma.WorkforceEmailCreateManyInput[];
+  passkeys: Prisma.PasskeyCreateManyInput[];
+};
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function email(name: string, suffix = ""): string {
+  const local = name
+    .normalize("NFKD")
+    .replace(/[^\w\s-]/g, "")
+    .toLowerCase()
+    .trim()
+    .replace(/\s+/g, ".");
+  return `${local}${suffix}@${DEMO_DOMAIN}`;
+}
+
+/** Builds (without writing) a believable organisation of `size` workforce users. */
+export function buildOrganisation(options: { now: Date; size?: number; seed?: number }): Organisation {
+  const r = seededRandom(options.seed ?? 20261122);
+  const size = options.size ?? 240;
+  const now = options.now.getTime();
+  const org: Organisation = { staff: [], users: [], emails: [], passkeys: [] };
+
+  for (const member of DEMO_STAFF) {
+    org.staff.push({ id: r.uuid(), name: member.name, email: email(member.name), role: member.role, team: member.team });
+  }
+
+  const usedNames = new Set<string>();
+  const uniqueName = () => {
+    for (;;) {
+      const name = `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`;
+      if (!usedNames.has(name)) return usedNames.add(name), name;
+    }
+  };
+  let employeeNumber = 10001;
+  const addUser = (fields: {
+    name: string;
+    department: string;
+    title: string;
+    managerId: string | null;
+    riskTier: RiskTier;
+    status?: EmploymentStatus;
+    leavingOn?: Date | null;
+  }) => {
+    const id = r.uuid();
+    org.users.push({
+      id,
+      employeeId: `E${employeeNumber++}`,
+      name: fields.name,
+      department: fields.department,
+      title: fields.title,
+      managerId: fields.managerId,
+      phoneOfRecord: `+44 20 7946 0${String(r.int(0, 999)).padStart(3, "0")}`,
+      riskTier: fields.riskTier,
+      status: fields.status ?? "ACTIVE",
+      leavingOn: fields.leavingOn ?? null,
+      webauthnUserId: r.bytes(32),
+    });
+    org.emails.push({ id: r.uuid(), userId: id, address: email(fields.name), kind: "work", verified: true, isPrimary: true });
+    if (r.chance(0.35)) {
+      const local = fields.name.toLowerCase().replace(/[^a-z]+/g, "");
+      org.emails.push({
+        id: r.uuid(),
+        userId: id,
+        address: `${local}${r.int(1, 99)}@personal.example`,
+        kind: "personal",
+        verified: true,
+        isPrimary: false,
+      });
+    }
+    const passkeyCount = r.pick([0, 1, 1, 1, 2, 2, 3]);
+    for (let i = 0; i < passkeyCount; i++) {
+      const model = r.pick(AUTHENTICATOR_MODELS);
+      const createdAt = new Date(now - r.int(20, 700) * DAY);
+      const lastUsedAt = r.chance(0.9) ? new Date(Math.max(createdAt.getTime(), now - r.int(0, 30) * DAY - r.int(0, 86_000_000))) : null;
+      org.passkeys.push({
+        id: r.uuid(),
+        userId: id,
+        credentialId: Buffer.from(r.bytes(32)).toString("base64url"),
+        publicKey: r.bytes(77),
+        counter: model.synced ? 0 : r.int(1, 900),
+        transports: model.synced ? ["internal", "hybrid"] : model.name.startsWith("YubiKey") ? ["usb", "nfc"] : ["internal"],
+        aaguid: model.aaguid,
+        modelName: model.name,
+        backedUp: model.synced,
+        createdAt,
+        lastUsedAt,
+      });
+    }
+    return id;
+  };
+
+  const ceo = addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Executive Officer", managerId: null, riskTier: "HIGH_RISK" });
+  addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Financial Officer", managerId: ceo, riskTier: "HIGH_RISK" });
+  addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Information Officer", managerId: ceo, riskTier: "PRIVILEGED" });
+  const heads = DEPARTMENTS.map((dept) => ({
+    dept,
+    id: addUser({ name: uniqueName(), department: dept.name, title: `Head of ${dept.name}`, managerId: ceo, riskTier: dept.name === "Finance" ? "HIGH_RISK" : "STANDARD" }),
+  }));
+  while (org.users.length < size) {
+    const { dept, id: headId } = r.pick(heads);
+    const roll = r.next();
+    const leaver =
+      roll < 0.03
+        ? { status: "LEFT" as const, leavingOn: new Date(now - r.int(3, 120) * DAY) }
+        : roll < 0.05
+          ? { status: "LEAVING" as const, leavingOn: new Date(now + r.int(2, 30) * DAY) }
+          : {};
+    addUser({ name: uniqueName(), department: dept.name, title: r.pick(dept.titles), managerId: headId, riskTier: dept.tier(r), ...leaver });
+  }
+  return org;
+}
+
+/** Writes an organisation inside the caller's transaction. */
+export async function insertOrganisation(tx: Prisma.TransactionClient, org: Organisation): Promise<void> {
+  await tx.staff.createMany({ data: org.staff });
+  // Managers come before their reports in `users`, so one batch satisfies the foreign key.
+  await tx.workforceUser.createMany({ data: org.users });
+  await tx.workforceEmail.createMany({ data: org.emails });
+  await tx.passkey.createMany({ data: org.passkeys });
+}
+
+// ---------------------------------------------------------------------------
+// One-off builders for tests: unique values, sensible defaults, overrides.
+// ---------------------------------------------------------------------------
+
+const unique = () => randomBytes(4).toString("hex");
+let nextEmployeeNumber = randomInt(50000, 80000);
+
+export async function createStaff(
+  client: Db,
+  overrides: Partial<Prisma.StaffCreateInput> & { role?: StaffRole } = {},
+) {
+  const tag = unique();
+  return client.staff.create({
+    data: { name: `Test Staff ${tag}`, email: `staff-${tag}@${DEMO_DOMAIN}`, role: "AGENT", team: "Service Desk North", ...overrides },
+  });
+}
+
+export async function createWorkforceUser(
+  client: Db,
+  overrides: Partial<Prisma.WorkforceUserUncheckedCreateInput> & { passkeys?: number; email?: string } = {},
+) {
+  const tag = unique();
+  const { passkeys = 1, email: address, ...fields } = overrides;
+  return client.workforceUser.create({
+    data: {
+      employeeId: `E${nextEmployeeNumber++}`,
+      name: `Test User ${tag}`,
+      department: "Engineering",
+      title: "Software Engineer",
+      phoneOfRecord: "+44 20 7946 0999",
+      riskTier: "STANDARD",
+      webauthnUserId: randomBytes(32),
+      ...fields,
+      emails: { create: { address: address ?? `user-${tag}@${DEMO_DOMAIN}`, kind: "work", verified: true, isPrimary: true } },
+      passkeys: {
+        create: Array.from({ length: passkeys }, (_, i) => ({
+          credentialId: randomBytes(32).toString("base64url"),
+          publicKey: randomBytes(77),
+          aaguid: AUTHENTICATOR_MODELS[i % AUTHENTICATOR_MODELS.length]!.aaguid,
+          modelName: AUTHENTICATOR_MODELS[i % AUTHENTICATOR_MODELS.length]!.name,
+          backedUp: AUTHENTICATOR_MODELS[i % AUTHENTICATOR_MODELS.length]!.synced,
+          transports: ["internal"],
+        })),
+      },
+    },
+    include: { emails: true, passkeys: true },
+  });
+}
+
