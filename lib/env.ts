@@ -45,7 +45,9 @@ export const env = createEnv({
     }),
 });
 
+// NOTE: `next build` runs with SKIP_ENV_VALIDATION (no database or secrets at build time), when
+// defaults are not applied; the derived values below must not assume them.
 export const oidcConfigured = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 export const demoSignInEnabled = env.DEMO_SIGN_IN === "on";
 /** Secure cookies whenever the console is served over https. */
-export const secureCookies = env.NEXTAUTH_URL.startsWith("https://");
+export const secureCookies = (env.NEXTAUTH_URL ?? "").startsWith("https://");

@@ -61,6 +61,7 @@ const env: NodeJS.ProcessEnv = {
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
   NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
   DEMO_SIGN_IN: process.env.DEMO_SIGN_IN ?? (embedded ? "on" : "off"),
+  NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
 };
 if (!env.NEXTAUTH_SECRET) {
   console.error("NEXTAUTH_SECRET is required with an external DATABASE_URL (see README.md).");

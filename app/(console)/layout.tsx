@@ -1,4 +1,3 @@
-import { redirect } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { getCurrentStaff } from "@/lib/auth/session";
@@ -20,7 +19,8 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
  */
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const staff = await getCurrentStaff();
-  if (!staff) redirect("/sign-in");
+  // Signed out: each page redirects to sign-in itself, keeping its own address to come back to.
+  if (!staff) return children;
   const links = SECTIONS.filter((section) => can(staff.role, section.permission));
   return (
     <div className="min-h-screen">

@@ -24,6 +24,8 @@ type Options = {
   port: number;
   /** false: delete the cluster when stopped (tests). */
   persistent: boolean;
+  /** Extra `-c name=value` server settings. */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 };
 
@@ -46,6 +48,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
       "-c",
       "listen_addresses=127.0.0.1",
       ...(options.persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: (message: string) => options.log?.(message.trimEnd()),
     onError: (error: unknown) => options.log?.(String(error)),

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { can, isStaffRole, PERMISSIONS, STAFF_ROLES, type Permission, type StaffRole } from "./roles";
+
+// The whole matrix, written out: a change to who may do what must change this table.
+const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
+  "users:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
+  "cases:work": { AGENT: true, SUPERVISOR: true, SECURITY: false },
+  "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
+  "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "reports:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
+};
+
+describe("can", () => {
+  it("covers every permission", () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(PERMISSIONS).sort());
+  });
+
+  for (const [permission, row] of Object.entries(MATRIX)) {
+    for (const role of STAFF_ROLES) {
+      it(`${role} ${row[role] ? "may" : "may not"} ${permission}`, () => {
+        expect(can(role, permission as Permission)).toBe(row[role]);
+      });
+    }
+  }
+
+  it("keeps approving and auditing in different hands", () => {
+    for (const role of STAFF_ROLES) {
+      expect(can(role, "approvals:decide") && can(role, "audit:read")).toBe(false);
+    }
+  });
+});
+
+describe("isStaffRole", () => {
+  it.each([
+    ["AGENT", true],
+    ["SECURITY", true],
+    ["agent", false],
+    ["ADMIN", false],
+    [undefined, false],
+    [42, false],
+  ])("%s → %s", (value, expected) => {
+    expect(isStaffRole(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { DirectorySearchSchema, isLeaver, searchMode, WorkforceUserIdSchema } from "./workforce";
+
+describe("DirectorySearchSchema", () => {
+  it("accepts an empty search as page 1 of everyone", () => {
+    expect(DirectorySearchSchema.parse({})).toEqual({ page: 1 });
+  });
+
+  it("trims the query and coerces the page", () => {
+    expect(DirectorySearchSchema.parse({ q: "  chen ", tier: "HIGH_RISK", page: "2" })).toEqual({
+      q: "chen",
+      tier: "HIGH_RISK",
+      page: 2,
+    });
+  });
+
+  it.each([
+    [{ q: "x".repeat(101) }, "Search for at most 100 characters."],
+    [{ q: "chen'; drop table" }, "Search by name, email or employee ID (letters, digits, . @ ' _ + -)."],
+    [{ q: "<script>" }, "Search by name, email or employee ID (letters, digits, . @ ' _ + -)."],
+    [{ tier: "VIP" }, "Unknown risk tier."],
+    [{ status: "FIRED" }, "Unknown employment status."],
+    [{ page: "two" }, "Page must be a number."],
+    [{ page: "0" }, "Pages start at 1."],
+    [{ page: "1.5" }, "Page must be a whole number."],
+  ])("refuses %j with a clear message", (input, message) => {
+    const result = DirectorySearchSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toContain(message);
+  });
+});
+
+describe("searchMode", () => {
+  it.each([
+    [undefined, "all"],
+    ["E10042", "employeeId"],
+    ["e10042", "employeeId"],
+    ["E1004", "name"],
+    ["maya@northwind", "email"],
+    ["Maya Silva", "name"],
+  ] as const)("%s → %s", (q, mode) => {
+    expect(searchMode(q)).toBe(mode);
+  });
+});
+
+describe("isLeaver", () => {
+  const today = new Date("2026-11-22T15:00:00Z");
+  it.each([
+    ["active", { status: "ACTIVE", leavingOn: null }, false],
+    ["left", { status: "LEFT", leavingOn: new Date("2026-10-01") }, true],
+    ["leaving later", { status: "LEAVING", leavingOn: new Date("2026-12-01") }, false],
+    ["leaving today (last day)", { status: "LEAVING", leavingOn: new Date("2026-11-22") }, false],
+    ["leaving date passed", { status: "LEAVING", leavingOn: new Date("2026-11-21") }, true],
+  ] as const)("%s", (_label, user, expected) => {
+    expect(isLeaver(user, today)).toBe(expected);
+  });
+});
+
+describe("WorkforceUserIdSchema", () => {
+  it("accepts a UUID and refuses anything else", () => {
+    expect(WorkforceUserIdSchema.safeParse("5b0c4f5e-8a49-4b1e-9a61-3c2a1f0e9d7b").success).toBe(true);
+    expect(WorkforceUserIdSchema.safeParse("42").success).toBe(false);
+    expect(WorkforceUserIdSchema.safeParse("../../etc/passwd").success).toBe(false);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Gives the test file its own database, cloned from the migrated template, before any app
+ * module reads DATABASE_URL. Files never see each other's rows.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+
+const adminUrl = inject("databaseAdminUrl");
+const name = `test_${randomBytes(6).toString("hex")}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
+await admin.end();
+
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+process.env.DATABASE_URL = url.toString();
+process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+
+afterAll(async () => {
+  const { db } = await import("@/lib/db");
+  await db.$disconnect();
+});
