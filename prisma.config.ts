@@ -7,6 +7,7 @@
  * satisfies the check. The app itself talks to PostgreSQL through @prisma/adapter-pg.
  */
 import path from "node:path";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { defineConfig } from "prisma/config";
 
 const placeholder = path.resolve("package.json");
@@ -23,6 +24,6 @@ export default defineConfig({
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     // NOTE: the adapter is typed against its own copy of driver-adapter-utils (6.10); the
     // interface it implements is the same one Prisma 6.19 calls.
-    return new PrismaPGlite(new PGlite()) as unknown as import("@prisma/driver-adapter-utils").SqlMigrationAwareDriverAdapterFactory;
+    return new PrismaPGlite(new PGlite()) as unknown as SqlMigrationAwareDriverAdapterFactory;
   },
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * What every server action returns (STYLE.md "How errors reach the user"): expected errors
  * are values, not exceptions.
@@ -5,7 +7,7 @@
 export type ActionState =
   | { status: "idle" }
   | { status: "ok"; message: string }
-  | { status: "invalid"; fieldErrors: Record<string, string[] | undefined> }
+  | { status: "invalid"; fieldErrors: Record<string, string[] | undefined>; formErrors: string[] }
   | { status: "refused"; message: string };
 
 export const idle: ActionState = { status: "idle" };
@@ -14,3 +16,20 @@ export const idle: ActionState = { status: "idle" };
 export function formFields(formData: FormData): Record<string, FormDataEntryValue> {
   return Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$ACTION")));
 }
+
+/** Invalid input: messages per field, and for the form as a whole (e.g. fields it should not have). */
+export function invalid(error: z.ZodError): ActionState {
+  const { fieldErrors, formErrors } = z.flattenError(error);
+  return { status: "invalid", fieldErrors, formErrors };
+}
+
+/** All of an invalid state's messages, for a form that shows them in one place. */
+export function invalidMessages(state: Extract<ActionState, { status: "invalid" }>): string {
+  return [...state.formErrors, ...Object.values(state.fieldErrors).flat()].join(" ");
+}
+
+/** For strict form schemas: a field the form never had means the form was tampered with. */
+export const UNEXPECTED_FIELDS = {
+  error: (issue: { code?: string }) =>
+    issue.code === "unrecognized_keys" ? "This form was changed outside the console and was not accepted." : undefined,
+};

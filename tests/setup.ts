@@ -2,6 +2,7 @@
  * Every test fails if it logs an unexpected console.error (epic-stack's setup-test-env idea):
  * a swallowed error is a bug that a green run would otherwise hide.
  */
+import "@testing-library/jest-dom/vitest";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 
 let errors: ReturnType<typeof vi.spyOn>;

@@ -2,8 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
-import { formFields, type ActionState } from "@/lib/action-state";
+import { formFields, invalid, type ActionState } from "@/lib/action-state";
 import { SESSION_COOKIE } from "@/lib/auth/config";
 import { newSessionToken } from "@/lib/auth/tokens";
 import { isDomainError } from "@/lib/domain/errors";
@@ -19,7 +18,7 @@ import { DemoSignInSchema } from "./schema";
  */
 export async function demoSignIn(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const parsed = DemoSignInSchema.safeParse(formFields(formData));
-  if (!parsed.success) return { status: "invalid", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success) return invalid(parsed.error);
   const token = newSessionToken();
   try {
     const { cookieExpires } = await signInDemoStaff({

@@ -8,7 +8,7 @@ export default async function Page() {
   await requirePermission("audit:read", "/audit");
   return (
     <ComingSoon title="Audit trail" issue={5}>
-      Search, verify and export the tamper-evident audit trail. Until then, each user's page lists the latest events about them.
+      Search, verify and export the tamper-evident audit trail. Until then, each user’s page lists the latest events about them.
     </ComingSoon>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { idle } from "@/lib/action-state";
+import { idle, invalidMessages } from "@/lib/action-state";
 import { ROLE_LABELS, type StaffRole } from "@/lib/domain/roles";
 import { demoSignIn } from "../actions";
 
@@ -41,7 +41,7 @@ export function DemoSignIn({ staff, callbackUrl }: { staff: DemoStaff[]; callbac
       </fieldset>
       {state.status === "refused" || state.status === "invalid" ? (
         <p role="alert" className="text-sm text-rose-700">
-          {state.status === "refused" ? state.message : Object.values(state.fieldErrors).flat().join(" ")}
+          {state.status === "refused" ? state.message : invalidMessages(state)}
         </p>
       ) : null}
     </form>

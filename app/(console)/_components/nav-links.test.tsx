@@ -1,0 +1,29 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { NavLinks } from "./nav-links";
+
+const pathname = vi.hoisted(() => ({ current: "/" }));
+vi.mock("next/navigation", () => ({ usePathname: () => pathname.current }));
+
+afterEach(cleanup);
+
+const links = [
+  { href: "/users", label: "Users" },
+  { href: "/cases", label: "Cases" },
+];
+
+describe("NavLinks", () => {
+  it("marks the section the agent is in, including its sub-pages", () => {
+    pathname.current = "/users/5b0c4f5e-8a49-4b1e-9a61-3c2a1f0e9d7b";
+    render(<NavLinks links={links} />);
+    expect(screen.getByRole("link", { name: "Users" })).toHaveAttribute("aria-current", "page");
+    expect(screen.getByRole("link", { name: "Cases" })).not.toHaveAttribute("aria-current");
+  });
+
+  it("does not mark a section whose name merely starts the path", () => {
+    pathname.current = "/users-export";
+    render(<NavLinks links={links} />);
+    expect(screen.getByRole("link", { name: "Users" })).not.toHaveAttribute("aria-current");
+  });
+});

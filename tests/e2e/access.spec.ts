@@ -1,0 +1,100 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signInAs, type DemoRole } from "./fixtures";
+
+// Who may open which page. Every page checks this itself on the server (lib/auth/session.ts).
+const PAGES: { path: string; allowed: DemoRole[] }[] = [
+  { path: "/users", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
+  { path: "/users/{userId}", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
+  { path: "/cases", allowed: ["AGENT", "SUPERVISOR"] },
+  { path: "/approvals", allowed: ["SUPERVISOR"] },
+  { path: "/audit", allowed: ["SECURITY"] },
+  { path: "/reports", allowed: ["SUPERVISOR", "SECURITY"] },
+];
+
+async function someUserId(page: Page): Promise<string> {
+  await page.goto("/users?q=E10001");
+  const href = await page.getByRole("row").nth(1).getByRole("link").getAttribute("href");
+  return href!.split("/").pop()!;
+}
+
+test("anonymous requests to any console page are sent to sign-in", async ({ page }) => {
+  for (const { path } of PAGES) {
+    const target = path.replace("{userId}", "00000000-0000-4000-8000-000000000000");
+    await page.goto(target);
+    await expect(page, target).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  }
+});
+
+for (const role of ["AGENT", "SUPERVISOR", "SECURITY"] as const) {
+  test(`${role.toLowerCase()} reaches exactly the pages of their role`, async ({ page }) => {
+    await signInAs(page, role);
+    const userId = await someUserId(page);
+    for (const { path, allowed } of PAGES) {
+      const response = await page.goto(path.replace("{userId}", userId));
+      const expected = allowed.includes(role) ? 200 : 403;
+      expect(response?.status(), `${role} ${path}`).toBe(expected);
+      if (expected === 403) await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+    }
+    // The navigation offers only what the role may open.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const { path, allowed } of PAGES.filter((p) => !p.path.includes("{"))) {
+      await expect(nav.getByRole("link", { name: new RegExp(`^${path.slice(1)}$`, "i") }), `${role} nav ${path}`).toHaveCount(
+        allowed.includes(role) ? 1 : 0,
+      );
+    }
+  });
+}
+
+test("an agent cannot reach security-only pages, and the attempt is refused server-side", async ({ page, request }) => {
+  await signInAs(page, "AGENT");
+  const response = await page.goto("/audit");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByText("The attempt has been recorded in the audit trail.")).toBeVisible();
+  // A forged header that once bypassed Next.js middleware (CVE-2025-29927) changes nothing.
+  const cookies = await page.context().cookies();
+  const forged = await request.get("/audit", {
+    headers: {
+      cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
+      "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware",
+    },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+});
+
+test("signing out ends the session on the server: the old cookie no longer works", async ({ page, browser }) => {
+  await signInAs(page, "SUPERVISOR");
+  const oldCookies = await page.context().cookies();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  // Someone who copied the cookie before sign-out gets nothing with it.
+  const thief = await browser.newContext();
+  await thief.addCookies(oldCookies);
+  const stolen = await thief.newPage();
+  await stolen.goto("/approvals");
+  await expect(stolen).toHaveURL(/\/sign-in\?callbackUrl=%2Fapprovals/);
+  await thief.close();
+});
+
+test("a forged role in the sign-in form is refused and signs nobody in", async ({ page, context }) => {
+  await page.goto("/sign-in");
+  await page.locator("form").evaluate((form) => {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "role";
+    input.value = "SECURITY";
+    form.appendChild(input);
+  });
+  await page.getByRole("button", { name: /Sign in as Priya Shah, Agent/ }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "This form was changed outside the console and was not accepted.",
+  );
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await context.cookies()).filter((c) => c.name.endsWith("console.session"))).toEqual([]);
+});
+
+test("a sign-in link cannot send staff to another site afterwards", async ({ page }) => {
+  await signInAs(page, "AGENT", "/sign-in?callbackUrl=https%3A%2F%2Fevil.example%2F");
+  await expect(page).toHaveURL(/localhost:\d+\/users$/);
+});
