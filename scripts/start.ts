@@ -73,7 +73,7 @@ if (env.DEMO_SIGN_IN === "on" && !embedded) {
 
 if (!dev && buildIsStale()) {
   log("building the console (next build)…");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...env, SKIP_ENV_VALIDATION: "1" } });
+  const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", env });
   if (build.status !== 0) await shutdown(build.status ?? 1);
 }
 
