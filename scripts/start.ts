@@ -44,7 +44,7 @@ if (!databaseUrl) {
   databaseUrl = embedded.url("console");
 }
 
-const applied = await applyMigrations(process.env.MIGRATION_DATABASE_URL || databaseUrl, log);
+const applied = await applyMigrations(embedded ? databaseUrl : process.env.MIGRATION_DATABASE_URL || databaseUrl, log);
 log(applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date");
 
 if (embedded) {
