@@ -34,11 +34,19 @@ if (!databaseUrl) {
   const ephemeral = process.env.EMBEDDED_PG_EPHEMERAL === "1";
   if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
   log(`starting embedded PostgreSQL in ${path.relative(root, dataDir)}`);
+  const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   embedded = await startEmbeddedPostgres({
     dataDir,
-    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    port: pgPort,
     persistent: !ephemeral,
     log: process.env.EMBEDDED_PG_LOG === "1" ? console.log : undefined,
+  }).catch((error: unknown) => {
+    console.error(
+      `Embedded PostgreSQL did not start on port ${pgPort}. Is the console already running? ` +
+        `Set EMBEDDED_PG_PORT to use another port, or EMBEDDED_PG_LOG=1 to see the server's log.`,
+      error ?? "",
+    );
+    process.exit(1);
   });
   await ensureDatabase(embedded.url("postgres"), "console");
   databaseUrl = embedded.url("console");

@@ -98,3 +98,25 @@ test("a sign-in link cannot send staff to another site afterwards", async ({ pag
   await signInAs(page, "AGENT", "/sign-in?callbackUrl=https%3A%2F%2Fevil.example%2F");
   await expect(page).toHaveURL(/localhost:\d+\/users$/);
 });
+
+test("server actions refuse anonymous callers even when called directly", async ({ page, playwright, baseURL }) => {
+  // Take the sign-out action's ID from the form a signed-in agent is given...
+  await signInAs(page, "AGENT");
+  const field = await page.locator('form input[type="hidden"][name^="$ACTION_ID_"]').first().getAttribute("name");
+  expect(field).toMatch(/^\$ACTION_ID_[0-9a-f]+$/);
+
+  // ...and post it with no session at all, as a script would.
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const response = await anonymous.post("/users", {
+    multipart: { [field!]: "" },
+    headers: { origin: baseURL! },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(303);
+  expect(response.headers()["location"]).toMatch(/^\/sign-in\?callbackUrl=/);
+  await anonymous.dispose();
+
+  // The agent who was signed in is still signed in: nothing was done on their behalf.
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+});
