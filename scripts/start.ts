@@ -86,7 +86,9 @@ if (!dev && buildIsStale()) {
 }
 
 log(`console on ${env.NEXTAUTH_URL}${env.DEMO_SIGN_IN === "on" ? " (demo sign-in on)" : ""}`);
-const next = spawn("npx", ["next", dev ? "dev" : "start", "--port", port], { stdio: "inherit", env });
+// Next's own binary as a direct child (not through npx), so signals reach it and it exits with us.
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", port], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => next.kill(signal));
 }
