@@ -10,6 +10,16 @@ export const DOMAIN_ERROR_CODES = [
   "INVALID_INPUT",
   "CONFLICT",
   "SIGN_IN_REFUSED",
+  /** The case is not in a state where this can happen (SECURITY.md A1). */
+  "SEQUENCE",
+  /** The server judged the checklist incomplete; the message names what is missing. */
+  "VERIFICATION_INCOMPLETE",
+  /** A red flag stopped the case, or needs a supervisor first. */
+  "RED_FLAG",
+  /** A leaver cannot be recovered; only revocation is offered. */
+  "LEAVER",
+  /** Too many recovery calls for this user in the policy's window. */
+  "THROTTLED",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

@@ -1,0 +1,233 @@
+/**
+ * The recovery policy as data: for each risk tier and call reason, the ordered verification
+ * script the agent walks, the red flags that stop a case, and the limits on temporary access
+ * passes. Validated with zod against the bounds in PRODUCT.md and versioned: every case records
+ * the version it ran under. The written risk analysis behind it is docs/decisions/007.
+ */
+import { z } from "zod";
+import { RISK_TIERS, type RiskTier } from "./workforce";
+
+export const CASE_REASONS = ["LOST_DEVICE", "REPLACED_DEVICE", "STOLEN_DEVICE", "SUSPECTED_COMPROMISE", "LOCKED_OUT"] as const;
+export type CaseReason = (typeof CASE_REASONS)[number];
+export const CASE_REASON_LABELS: Record<CaseReason, string> = {
+  LOST_DEVICE: "Lost device",
+  REPLACED_DEVICE: "Replaced device",
+  STOLEN_DEVICE: "Stolen device",
+  SUSPECTED_COMPROMISE: "Suspected compromise",
+  LOCKED_OUT: "Locked out",
+};
+
+export const CASE_CHANNELS = ["PHONE", "VIDEO", "CHAT", "WALK_IN"] as const;
+export type CaseChannel = (typeof CASE_CHANNELS)[number];
+
+export const STEP_KINDS = ["CALLBACK", "MANAGER_CONFIRMATION", "PASSKEY_PROOF", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/**
+ * What a step proves, for NIST SP 800-63B-4 §4.2.2.2's recovery combinations:
+ * an out-of-band confirmation through an address of record, a remaining authenticator, or
+ * identity proofing. Employee-record details are knowledge: never enough on their own.
+ */
+export type Assurance = "out_of_band" | "authenticator" | "proofing" | "knowledge";
+export const STEP_ASSURANCE: Record<StepKind, Assurance> = {
+  CALLBACK: "out_of_band",
+  MANAGER_CONFIRMATION: "out_of_band",
+  PASSKEY_PROOF: "authenticator",
+  ID_DOCUMENT: "proofing",
+  EMPLOYEE_RECORD: "knowledge",
+};
+
+/** Steps the agent records; the others complete only from the person who answers (manager, user). */
+export const AGENT_RECORDED_STEPS: readonly StepKind[] = ["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"];
+
+const StepSchema = z.strictObject({
+  kind: z.enum(STEP_KINDS),
+  /** "required", or the name of a group of which at least one step must pass. */
+  requirement: z.union([z.literal("required"), z.string().regex(/^one-of:[a-z-]+$/)]),
+  title: z.string().min(3).max(80),
+  /** The words the agent reads to the caller. */
+  say: z.string().min(10).max(600),
+  /** What counts as evidence for this step. */
+  evidence: z.string().min(10).max(600),
+});
+export type ScriptStep = z.infer<typeof StepSchema>;
+
+const ScriptSchema = z
+  .strictObject({ key: z.string().regex(/^[a-z0-9-]+$/), steps: z.array(StepSchema).min(2).max(8) })
+  .refine((script) => new Set(script.steps.map((s) => s.kind)).size === script.steps.length, "A step kind appears twice.")
+  .refine(
+    (script) => script.steps.some((s) => s.requirement === "required" && STEP_ASSURANCE[s.kind] === "out_of_band"),
+    "Every script requires at least one out-of-band confirmation.",
+  );
+export type VerificationScript = z.infer<typeof ScriptSchema>;
+
+export const RED_FLAG_KINDS = ["PRESSURE", "REFUSED_CALLBACK", "NEW_CONTACT_REQUEST", "DETAILS_MISMATCH", "OTHER"] as const;
+export type RedFlagKind = (typeof RED_FLAG_KINDS)[number];
+
+const MINUTES = { min: 10, max: 8 * 60, highTierMax: 60 };
+
+export const RecoveryPolicySchema = z
+  .strictObject({
+    version: z.number().int().positive(),
+    tap: z.strictObject({
+      defaultLifetimeMinutes: z.number().int().min(MINUTES.min).max(MINUTES.max),
+      minLifetimeMinutes: z.number().int().min(MINUTES.min).max(MINUTES.max),
+      maxLifetimeMinutes: z.number().int().min(MINUTES.min).max(MINUTES.max),
+      /** High-risk and privileged users: never more than one hour. */
+      maxLifetimeMinutesHighTier: z.number().int().min(MINUTES.min).max(MINUTES.highTierMax),
+      /** NIST SP 800-63B-4 §3.2.2: never more than 100 failed attempts. */
+      maxFailedAttempts: z.number().int().min(1).max(100),
+      /** Tiers that may be given a multi-use pass (within its lifetime). Only standard is allowed. */
+      multiUseTiers: z.array(z.literal("STANDARD")),
+    }),
+    enrolmentLinkMinutes: z.number().int().min(1).max(60),
+    approvalMinutes: z.number().int().min(5).max(120),
+    repeatCalls: z.strictObject({
+      windowHours: z.number().int().min(1).max(168),
+      /** The n-th case in the window needs a supervisor (2 by default). */
+      approvalFrom: z.number().int().min(2),
+      /** The n-th case in the window is blocked and security alerted (4 by default). */
+      blockFrom: z.number().int().min(3),
+    }),
+    redFlags: z.record(
+      z.enum(RED_FLAG_KINDS),
+      z.strictObject({ label: z.string().min(3), effect: z.enum(["stop", "escalate"]), guidance: z.string().min(10) }),
+    ),
+    scripts: z.record(z.enum(RISK_TIERS), ScriptSchema),
+  })
+  .refine((p) => p.tap.minLifetimeMinutes <= p.tap.defaultLifetimeMinutes && p.tap.defaultLifetimeMinutes <= p.tap.maxLifetimeMinutes, {
+    message: "TAP lifetimes must satisfy min ≤ default ≤ max.",
+    path: ["tap"],
+  })
+  .refine((p) => p.repeatCalls.approvalFrom < p.repeatCalls.blockFrom, {
+    message: "Repeat calls must need approval before they are blocked.",
+    path: ["repeatCalls"],
+  });
+export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
+
+const CALLBACK: Omit<ScriptStep, "requirement"> = {
+  kind: "CALLBACK",
+  title: "Call back on the phone of record",
+  say: "For your security I'm going to end this call and call you back on the number we hold for you. Please answer when it rings.",
+  evidence: "The person answers the number of record (from HR, shown here) and confirms they asked for recovery. Never call a number the caller gives.",
+};
+const MANAGER: Omit<ScriptStep, "requirement"> = {
+  kind: "MANAGER_CONFIRMATION",
+  title: "Manager confirms",
+  say: "I'm sending your manager a request to confirm it's you asking. This completes when they answer.",
+  evidence: "The manager of record follows their one-time link and confirms. A denial fails the step.",
+};
+const PASSKEY: Omit<ScriptStep, "requirement"> = {
+  kind: "PASSKEY_PROOF",
+  title: "Sign in with a remaining passkey",
+  say: "If you still have another device with your passkey, I'll send you a link: sign in with it and I'll see it here.",
+  evidence: "A verified passkey sign-in, with user verification, by a passkey registered to this user.",
+};
+const ID_DOCUMENT: Omit<ScriptStep, "requirement"> = {
+  kind: "ID_DOCUMENT",
+  title: "Photo ID on video",
+  say: "Please join the video call and hold your photo ID next to your face.",
+  evidence: "Government or company photo ID matching the HR name and the face on video; note the document type and last four characters only.",
+};
+const EMPLOYEE_RECORD: Omit<ScriptStep, "requirement"> = {
+  kind: "EMPLOYEE_RECORD",
+  title: "Employee record details",
+  say: "Can you tell me your employee ID, department and manager's name?",
+  evidence: "The answers match the HR record. Weak on its own: it corroborates, it never decides.",
+};
+
+/** Policy version 1: the defaults of PRODUCT.md. */
+export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
+  version: 1,
+  tap: {
+    defaultLifetimeMinutes: 60,
+    minLifetimeMinutes: 10,
+    maxLifetimeMinutes: 480,
+    maxLifetimeMinutesHighTier: 60,
+    maxFailedAttempts: 10,
+    multiUseTiers: ["STANDARD"],
+  },
+  enrolmentLinkMinutes: 10,
+  approvalMinutes: 30,
+  repeatCalls: { windowHours: 24, approvalFrom: 2, blockFrom: 4 },
+  redFlags: {
+    PRESSURE: { label: "Pressure or urgency", effect: "escalate", guidance: "Slow down. A supervisor decides whether to continue." },
+    REFUSED_CALLBACK: { label: "Refuses the callback", effect: "stop", guidance: "Stop. Recovery needs the callback to the number of record." },
+    NEW_CONTACT_REQUEST: {
+      label: "Asks to use a new number or address",
+      effect: "stop",
+      guidance: "Stop. Codes and links only ever go to addresses of record.",
+    },
+    DETAILS_MISMATCH: { label: "Details don't match the record", effect: "stop", guidance: "Stop. Do not say which details were wrong." },
+    OTHER: { label: "Something else feels wrong", effect: "escalate", guidance: "Describe it; a supervisor decides." },
+  },
+  scripts: {
+    STANDARD: {
+      key: "standard",
+      steps: [
+        { ...CALLBACK, requirement: "required" },
+        { ...PASSKEY, requirement: "one-of:second-factor" },
+        { ...MANAGER, requirement: "one-of:second-factor" },
+        { ...ID_DOCUMENT, requirement: "one-of:second-factor" },
+        { ...EMPLOYEE_RECORD, requirement: "required" },
+      ],
+    },
+    HIGH_RISK: {
+      key: "high-risk",
+      steps: [
+        { ...CALLBACK, requirement: "required" },
+        { ...MANAGER, requirement: "required" },
+        { ...ID_DOCUMENT, requirement: "required" },
+        { ...EMPLOYEE_RECORD, requirement: "required" },
+      ],
+    },
+    PRIVILEGED: {
+      key: "privileged",
+      steps: [
+        { ...CALLBACK, requirement: "required" },
+        { ...MANAGER, requirement: "required" },
+        { ...ID_DOCUMENT, requirement: "required" },
+        { ...EMPLOYEE_RECORD, requirement: "required" },
+      ],
+    },
+    CONTRACTOR: {
+      key: "contractor",
+      steps: [
+        { ...CALLBACK, requirement: "required" },
+        { ...MANAGER, title: "Sponsor confirms", requirement: "required" },
+        { ...EMPLOYEE_RECORD, requirement: "required" },
+      ],
+    },
+    FRONTLINE: {
+      key: "frontline",
+      steps: [
+        { ...MANAGER, title: "Shift lead confirms", requirement: "required" },
+        { ...CALLBACK, requirement: "one-of:second-factor" },
+        { ...ID_DOCUMENT, requirement: "one-of:second-factor" },
+        { ...EMPLOYEE_RECORD, requirement: "required" },
+      ],
+    },
+  },
+});
+
+/** The script for a call. The reason shapes the case (issue 4: approvals) but not the steps yet. */
+export function scriptFor(policy: RecoveryPolicy, tier: RiskTier, _reason: CaseReason): VerificationScript {
+  return policy.scripts[tier];
+}
+
+export type TapLimits = { minMinutes: number; maxMinutes: number; defaultMinutes: number; multiUseAllowed: boolean; maxFailedAttempts: number };
+
+export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits {
+  const highTier = tier === "HIGH_RISK" || tier === "PRIVILEGED";
+  const maxMinutes = highTier ? policy.tap.maxLifetimeMinutesHighTier : policy.tap.maxLifetimeMinutes;
+  return {
+    minMinutes: policy.tap.minLifetimeMinutes,
+    maxMinutes,
+    defaultMinutes: Math.min(policy.tap.defaultLifetimeMinutes, maxMinutes),
+    multiUseAllowed: (policy.tap.multiUseTiers as readonly string[]).includes(tier),
+    maxFailedAttempts: policy.tap.maxFailedAttempts,
+  };
+}
+
+/** The active policy. Versions are code-reviewed data; a later issue may let security edit them in bounds. */
+export const ACTIVE_POLICY = DEFAULT_POLICY;
