@@ -3,8 +3,16 @@ import { evaluateChecklist } from "./checklist";
 import { CASE_REASONS, DEFAULT_POLICY, RecoveryPolicySchema, scriptFor, STEP_ASSURANCE, tapLimitsFor } from "./recovery-policy";
 import { RISK_TIERS } from "./workforce";
 
-const withChanges = (change: (p: Record<string, any>) => void) => {
-  const copy = structuredClone(DEFAULT_POLICY) as Record<string, any>;
+/** A policy as a reviewer might edit it: loosely typed on purpose, the schema is the judge. */
+type Draft = {
+  tap: Record<string, unknown>;
+  enrolmentLinkMinutes: number;
+  approvalMinutes: number;
+  repeatCalls: Record<string, number>;
+  scripts: Record<string, { steps: { kind: string }[] }>;
+};
+const withChanges = (change: (p: Draft) => void) => {
+  const copy = structuredClone(DEFAULT_POLICY) as unknown as Draft;
   change(copy);
   return RecoveryPolicySchema.safeParse(copy);
 };
@@ -50,18 +58,18 @@ describe("tapLimitsFor", () => {
 
 describe("RecoveryPolicySchema refuses a policy outside PRODUCT.md's bounds", () => {
   it.each([
-    ["TAP lifetime over 8 hours", (p: any) => (p.tap.maxLifetimeMinutes = 481)],
-    ["TAP lifetime under 10 minutes", (p: any) => (p.tap.minLifetimeMinutes = 5)],
-    ["high-tier TAP over 1 hour", (p: any) => (p.tap.maxLifetimeMinutesHighTier = 90)],
-    ["more than 100 failed attempts", (p: any) => (p.tap.maxFailedAttempts = 101)],
-    ["multi-use for a high-risk tier", (p: any) => (p.tap.multiUseTiers = ["STANDARD", "HIGH_RISK"])],
-    ["enrolment link over 60 minutes", (p: any) => (p.enrolmentLinkMinutes = 61)],
-    ["approval under 5 minutes", (p: any) => (p.approvalMinutes = 4)],
-    ["blocking before approval", (p: any) => (p.repeatCalls = { windowHours: 24, approvalFrom: 3, blockFrom: 3 })],
-    ["a script without an out-of-band step", (p: any) => (p.scripts.STANDARD.steps = p.scripts.STANDARD.steps.filter((s: any) => s.kind !== "CALLBACK"))],
-    ["a step twice", (p: any) => p.scripts.CONTRACTOR.steps.push(p.scripts.CONTRACTOR.steps[0])],
-    ["an unknown field", (p: any) => (p.tap.skipVerification = true)],
-  ])("%s", (_label, change) => {
+    ["TAP lifetime over 8 hours", (p) => (p.tap.maxLifetimeMinutes = 481)],
+    ["TAP lifetime under 10 minutes", (p) => (p.tap.minLifetimeMinutes = 5)],
+    ["high-tier TAP over 1 hour", (p) => (p.tap.maxLifetimeMinutesHighTier = 90)],
+    ["more than 100 failed attempts", (p) => (p.tap.maxFailedAttempts = 101)],
+    ["multi-use for a high-risk tier", (p) => (p.tap.multiUseTiers = ["STANDARD", "HIGH_RISK"])],
+    ["enrolment link over 60 minutes", (p) => (p.enrolmentLinkMinutes = 61)],
+    ["approval under 5 minutes", (p) => (p.approvalMinutes = 4)],
+    ["blocking before approval", (p) => (p.repeatCalls = { windowHours: 24, approvalFrom: 3, blockFrom: 3 })],
+    ["a script without an out-of-band step", (p) => (p.scripts.STANDARD!.steps = p.scripts.STANDARD!.steps.filter((s) => s.kind !== "CALLBACK"))],
+    ["a step twice", (p) => p.scripts.CONTRACTOR!.steps.push(p.scripts.CONTRACTOR!.steps[0]!)],
+    ["an unknown field", (p) => (p.tap.skipVerification = true)],
+  ] as [string, (p: Draft) => void][])("%s", (_label, change) => {
     expect(withChanges(change).success).toBe(false);
   });
 });
