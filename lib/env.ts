@@ -27,6 +27,10 @@ export const env = createEnv({
     OIDC_ROLE_CLAIM: z.string().min(1).default("console_role"),
     /** The provider's name on the sign-in button. */
     OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
+    /** SMTP server for notifications (smtp:// or smtps://). Unset: the demo mailbox at /mailbox. */
+    SMTP_URL: z.url().optional(),
+    /** The From: of every notification. */
+    MAIL_FROM: z.string().min(3).default("Northwind IT Service Desk <service-desk@northwind.example>"),
   },
   client: {},
   experimental__runtimeEnv: {},
@@ -49,5 +53,9 @@ export const env = createEnv({
 // defaults are not applied; the derived values below must not assume them.
 export const oidcConfigured = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 export const demoSignInEnabled = env.DEMO_SIGN_IN === "on";
+/** Without SMTP, messages land in the demo mailbox (a stand-in for people's mail servers). */
+export const demoMailbox = !env.SMTP_URL;
+/** Links in messages point here. */
+export const publicUrl = (env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
 /** Secure cookies whenever the console is served over https. */
 export const secureCookies = (env.NEXTAUTH_URL ?? "").startsWith("https://");

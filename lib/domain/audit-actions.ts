@@ -4,9 +4,13 @@
  * Payloads never carry secrets (TAPs, link tokens, session tokens, provider tokens).
  */
 import { z } from "zod";
+import { CASE_CHANNELS, CASE_REASONS, RED_FLAG_KINDS, STEP_KINDS } from "./recovery-policy";
 import { STAFF_ROLES } from "./roles";
 
 const Method = z.enum(["demo", "oidc"]);
+const Detail = z.string().max(300);
+/** A masked address (m•••@example.com), never a full one in the trail of a secret's delivery. */
+const Masked = z.string().max(320);
 
 export const AUDIT_ACTIONS = {
   /** A staff member signed in and a session began. */
@@ -23,6 +27,41 @@ export const AUDIT_ACTIONS = {
   "staff.role_changed": z.object({ from: z.enum(STAFF_ROLES), to: z.enum(STAFF_ROLES) }).strict(),
   /** A signed-in staff member asked for something their role does not allow. */
   "access.denied": z.object({ permission: z.string().max(64), path: z.string().max(512) }).strict(),
+  /** An agent opened a recovery case for a caller. */
+  "case.opened": z
+    .object({
+      reason: z.enum(CASE_REASONS),
+      channel: z.enum(CASE_CHANNELS),
+      scriptKey: z.string().max(40),
+      policyVersion: z.number().int(),
+      repeatCall: z.number().int(),
+      needsApproval: z.boolean(),
+    })
+    .strict(),
+  /** Any case action the rules refused (out of order, incomplete verification, leaver, throttled...). */
+  "case.action_refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
+  /** An agent recorded a step they performed; `complete` says whether it completed the checklist. */
+  "step.recorded": z
+    .object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED", "UNABLE"]), complete: z.boolean(), note: z.string().max(500) })
+    .strict(),
+  /** A one-time link for a step was sent (manager confirmation, passkey proof). */
+  "step.link_sent": z.object({ step: z.enum(STEP_KINDS), sentTo: Masked }).strict(),
+  /** The person a step link was sent to answered it. */
+  "step.answered": z.object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED"]), complete: z.boolean() }).strict(),
+  /** A step link was refused (expired, used, voided, unknown). */
+  "step.link_refused": z.object({ detail: Detail }).strict(),
+  /** An agent raised a red flag; its effect comes from the policy. */
+  "red_flag.raised": z.object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500) }).strict(),
+  /** A temporary access pass was issued. The value is never recorded. */
+  "tap.issued": z
+    .object({ lifetimeMinutes: z.number().int(), oneTime: z.boolean(), maxFailedAttempts: z.number().int(), sentTo: Masked, replaced: z.number().int() })
+    .strict(),
+  /** A workforce user redeemed their pass and got a short session to enrol a passkey. */
+  "tap.redeemed": z.object({ oneTime: z.boolean() }).strict(),
+  /** A redemption was refused; `attemptsLeft` when an attempt was counted. */
+  "tap.redeem_refused": z.object({ detail: Detail, attemptsLeft: z.number().int().optional() }).strict(),
+  /** The case was closed; outstanding passes and links were voided. */
+  "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** The demo organisation was loaded into an empty database. */
   "system.demo_seeded": z.object({ workforceUsers: z.number().int(), staff: z.number().int() }).strict(),
 } as const satisfies Record<string, z.ZodType>;

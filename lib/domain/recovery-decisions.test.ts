@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateChecklist } from "./checklist";
 import { DEFAULT_POLICY, RED_FLAG_KINDS, STEP_KINDS, type StepKind } from "./recovery-policy";
-import { decideOpenCase, decideRaiseRedFlag, decideRecordStep, decideTapIssuance, type CaseFacts } from "./recovery-decisions";
+import { decideOpenCase, decideRaiseRedFlag, decideRecordStep, decideSendStepLink, decideTapIssuance, type CaseFacts } from "./recovery-decisions";
 import { RISK_TIERS } from "./workforce";
 
 const policy = DEFAULT_POLICY;
@@ -167,5 +167,17 @@ describe("a case driven by any sequence of events", () => {
     );
     // The property is not vacuous: random calls do reach issuance.
     expect(issued).toBeGreaterThan(0);
+  });
+});
+
+describe("decideSendStepLink", () => {
+  it.each([
+    ["the manager's confirmation", facts(), "MANAGER_CONFIRMATION", { ok: true }],
+    ["an agent-recorded step", facts(), "CALLBACK", expect.objectContaining({ code: "INVALID_INPUT" })],
+    ["a step not in the script", facts({ riskTier: "HIGH_RISK" }), "PASSKEY_PROOF", expect.objectContaining({ code: "INVALID_INPUT" })],
+    ["an answered step", facts({ steps: [{ kind: "MANAGER_CONFIRMATION", outcome: "FAILED" }] }), "MANAGER_CONFIRMATION", expect.objectContaining({ code: "SEQUENCE" })],
+    ["a stopped case", facts({ redFlags: [{ kind: "DETAILS_MISMATCH" }] }), "MANAGER_CONFIRMATION", expect.objectContaining({ code: "RED_FLAG" })],
+  ] as const)("%s", (_label, f, kind, expected) => {
+    expect(decideSendStepLink({ policy, facts: f, kind })).toEqual(expected);
   });
 });

@@ -65,6 +65,16 @@ export function decideRecordStep(input: {
   return { ok: true, status: complete ? "VERIFIED" : "OPEN", complete };
 }
 
+/** Steps completed by someone else through a one-time link. */
+export const LINKED_STEPS: readonly StepKind[] = ["MANAGER_CONFIRMATION", "PASSKEY_PROOF"];
+
+/** Whether a one-time link for a step may be sent now (it completes through decideRecordStep). */
+export function decideSendStepLink(input: { policy: RecoveryPolicy; facts: CaseFacts; kind: StepKind }): { ok: true } | Refusal {
+  if (!LINKED_STEPS.includes(input.kind)) return refuse("INVALID_INPUT", "That step is recorded by the agent, not through a link.");
+  const check = decideRecordStep({ ...input, outcome: "PASSED", by: "responder" });
+  return check.ok ? { ok: true } : check;
+}
+
 /** Raising a red flag is always possible on an open case; its effect is the policy's. */
 export function decideRaiseRedFlag(input: { policy: RecoveryPolicy; facts: CaseFacts; kind: RedFlagKind }) {
   const move = nextStatus(input.facts.status, "RAISE_RED_FLAG");

@@ -16,6 +16,8 @@ export type Tx = Prisma.TransactionClient;
 export type AuditActor =
   | { type: "STAFF"; id: string; name: string; role: StaffRole }
   | { type: "SYSTEM"; name: string }
+  /** A workforce user acting for themselves or as someone's manager (through a one-time link). */
+  | { type: "WORKFORCE_USER"; id: string; name: string }
   | { type: "ANONYMOUS" };
 
 export type AuditEventInput<A extends AuditAction> = {
@@ -40,7 +42,7 @@ export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEve
       outcome: event.outcome,
       reason: event.reason ?? null,
       actorType: actor.type,
-      actorId: actor.type === "STAFF" ? actor.id : null,
+      actorId: actor.type === "STAFF" || actor.type === "WORKFORCE_USER" ? actor.id : null,
       actorName: actor.type === "ANONYMOUS" ? "anonymous" : actor.name,
       actorRole: actor.type === "STAFF" ? actor.role : null,
       targetType: event.target?.type ?? null,

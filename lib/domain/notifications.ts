@@ -1,0 +1,108 @@
+/**
+ * What the console tells people, as pure templates. Every recovery notice carries the
+ * "this wasn't me" link (NIST SP 800-63B-4 §4.2.3; ASVS 6.3.7). Secrets appear only in the
+ * one message meant to carry them, and never in a subject line.
+ */
+import { formatTapCode } from "./tap-code";
+
+export const NOTIFICATION_KINDS = [
+  "case.opened",
+  "step.manager_confirmation",
+  "step.passkey_proof",
+  "tap.issued",
+  "tap.issued_notice",
+  "tap.redeemed",
+  "passkey.enrolled",
+  "security.alert",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export type Message = { kind: NotificationKind; subject: string; body: string };
+
+const signature = "\n\n— Northwind IT Service Desk. We will never ask you for a pass or code over the phone.";
+const notMe = (reportUrl: string) =>
+  `\n\nIf this wasn't you, open this link at once: it cancels what was done and alerts security.\n${reportUrl}`;
+
+export function caseOpenedNotice(input: { name: string; reason: string; reportUrl: string }): Message {
+  return {
+    kind: "case.opened",
+    subject: "Someone called the service desk about your sign-in",
+    body: `Hello ${input.name},\n\nThe service desk has opened a recovery case for your account (${input.reason.toLowerCase()}).${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function managerConfirmationRequest(input: { managerName: string; userName: string; employeeId: string; link: string; expiresMinutes: number }): Message {
+  return {
+    kind: "step.manager_confirmation",
+    subject: `Please confirm: ${input.userName} asked for account recovery`,
+    body:
+      `Hello ${input.managerName},\n\n${input.userName} (${input.employeeId}) asked the service desk to recover their sign-in. ` +
+      `Please confirm or deny that this request comes from them. If you have not heard from them, deny it.\n\n${input.link}\n\n` +
+      `The link works once and expires in ${input.expiresMinutes} minutes.${signature}`,
+  };
+}
+
+export function passkeyProofRequest(input: { name: string; link: string; expiresMinutes: number }): Message {
+  return {
+    kind: "step.passkey_proof",
+    subject: "Confirm it's you with a passkey you still have",
+    body:
+      `Hello ${input.name},\n\nTo continue your recovery, open this link on a device that still has your passkey and sign in with it.\n\n${input.link}\n\n` +
+      `The link works once and expires in ${input.expiresMinutes} minutes.${signature}`,
+  };
+}
+
+export function tapIssued(input: { name: string; code: string; expiresAt: Date; oneTime: boolean; redeemUrl: string; reportUrl: string }): Message {
+  return {
+    kind: "tap.issued",
+    subject: "Your temporary access pass",
+    body:
+      `Hello ${input.name},\n\nHere is your temporary access pass:\n\n    ${formatTapCode(input.code)}\n\n` +
+      `Enter it at ${input.redeemUrl} to set up a new passkey. It ${input.oneTime ? "works once and " : ""}expires at ` +
+      `${input.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC. Nobody from the service desk will ask you for it.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function tapIssuedNotice(input: { name: string; sentTo: string; reportUrl: string }): Message {
+  return {
+    kind: "tap.issued_notice",
+    subject: "A temporary access pass was issued for your account",
+    body: `Hello ${input.name},\n\nThe service desk issued a temporary access pass for your account and sent it to ${maskAddress(input.sentTo)}.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function tapRedeemedNotice(input: { name: string; reportUrl: string }): Message {
+  return {
+    kind: "tap.redeemed",
+    subject: "Your temporary access pass was used",
+    body: `Hello ${input.name},\n\nYour temporary access pass was just used to sign in.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function passkeyEnrolledNotice(input: { name: string; model: string; reportUrl: string }): Message {
+  return {
+    kind: "passkey.enrolled",
+    subject: "A new passkey was added to your account",
+    body: `Hello ${input.name},\n\nA new passkey (${input.model}) was added to your account.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function securityAlert(input: { summary: string; detail: string }): Message {
+  return { kind: "security.alert", subject: `Recovery alert: ${input.summary}`, body: `${input.detail}${signature}` };
+}
+
+/** m•••@example.com: enough for the owner to recognise, too little to harvest. */
+export function maskAddress(address: string): string {
+  const [local = "", domain = ""] = address.split("@");
+  return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+/**
+ * Where a temporary access pass goes: a verified personal address first (a lost phone often
+ * means no access to work mail), else the verified primary work address. Never an address the
+ * caller offers: only addresses of record are candidates.
+ */
+export function chooseTapAddress(emails: readonly { address: string; kind: string; verified: boolean; isPrimary: boolean }[]): string | null {
+  const verified = emails.filter((email) => email.verified);
+  return verified.find((email) => email.kind === "personal")?.address ?? verified.find((email) => email.isPrimary)?.address ?? verified[0]?.address ?? null;
+}
