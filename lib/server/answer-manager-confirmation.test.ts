@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "@/lib/domain/errors";
+import { type DomainError } from "@/lib/domain/errors";
 import { db } from "@/tests/db";
 import { actor, lastMessageTo, userWithManager } from "@/tests/recovery";
 import { answerManagerConfirmation, getManagerConfirmation } from "./answer-manager-confirmation";
