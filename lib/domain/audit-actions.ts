@@ -51,7 +51,7 @@ export const AUDIT_ACTIONS = {
   /** A step link was refused (expired, used, voided, unknown). */
   "step.link_refused": z.object({ detail: Detail }).strict(),
   /** An agent raised a red flag; its effect comes from the policy. */
-  "red_flag.raised": z.object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500) }).strict(),
+  "case.red_flag_raised": z.object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500) }).strict(),
   /** A temporary access pass was issued. The value is never recorded. */
   "tap.issued": z
     .object({ lifetimeMinutes: z.number().int(), oneTime: z.boolean(), maxFailedAttempts: z.number().int(), sentTo: Masked, replaced: z.number().int() })

@@ -34,7 +34,7 @@ export async function raiseRedFlag(input: {
     await tx.stepLink.updateMany({ where: { caseId: kase.id, usedAt: null, voidedAt: null }, data: { voidedAt: new Date() } });
     await tx.recoveryCase.update({ where: { id: kase.id }, data: { needsApproval: true } });
     await recordAudit(tx, {
-      action: "red_flag.raised",
+      action: "case.red_flag_raised",
       outcome: "ALLOWED",
       actor,
       caseId: kase.id,
