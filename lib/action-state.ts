@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDomainError } from "@/lib/domain/errors";
 
 /**
  * What every server action returns (STYLE.md "How errors reach the user"): expected errors
@@ -33,3 +34,16 @@ export const UNEXPECTED_FIELDS = {
   error: (issue: { code?: string }) =>
     issue.code === "unrecognized_keys" ? "This form was changed outside the console and was not accepted." : undefined,
 };
+
+/**
+ * Runs a use case for an action: its success message becomes `ok`; a rule's refusal
+ * (DomainError) becomes `refused` with its user-safe message; anything else is a bug and throws.
+ */
+export async function attempt(run: () => Promise<string>): Promise<ActionState> {
+  try {
+    return { status: "ok", message: await run() };
+  } catch (error) {
+    if (isDomainError(error)) return { status: "refused", message: error.userMessage };
+    throw error;
+  }
+}

@@ -9,3 +9,11 @@ export function sessionCookie(secure: boolean) {
     options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure },
   };
 }
+
+/** The workforce user's session on the account pages: separate from staff sessions, same protections. */
+export function workforceSessionCookie(secure: boolean) {
+  return {
+    name: secure ? "__Host-account.session" : "account.session",
+    options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure },
+  };
+}

@@ -7,6 +7,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
+import { OpenCaseForm } from "./_components/open-case-form";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -125,11 +126,18 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </section>
 
       {can(staff.role, "cases:work") ? (
-        <section aria-labelledby="recovery" className="rounded-lg border border-dashed border-slate-300 bg-white p-5">
+        <section aria-labelledby="recovery" className="rounded-lg border border-slate-200 bg-white p-5">
           <h2 id="recovery" className="text-lg font-semibold">Recovery</h2>
-          <p className="mt-1 text-sm text-slate-600">
-            Opening a case and walking the verification script comes with issue 3; revocation and re-enrolment with issue 4.
-          </p>
+          {leaver ? (
+            <p className="mt-1 text-sm text-slate-600">No recovery for a leaver. Revocation comes with issue 4.</p>
+          ) : (
+            <>
+              <p className="mt-1 text-sm text-slate-600">
+                Opening a case picks the verification script for this person’s tier. They are told at every address of record.
+              </p>
+              <OpenCaseForm userId={user.id} />
+            </>
+          )}
         </section>
       ) : null}
 

@@ -1,0 +1,129 @@
+"use client";
+
+import { ActionForm } from "@/components/action-form";
+import { Button } from "@/components/ui/button";
+import type { RedFlagKind } from "@/lib/domain/recovery-policy";
+import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, sendManagerConfirmationAction } from "../actions";
+
+const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+
+export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: string; title: string }) {
+  const noteId = `note-${kind}`;
+  return (
+    <ActionForm action={recordStepAction} label={`Record: ${title}`} className="mt-3">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <input type="hidden" name="kind" value={kind} />
+          <label htmlFor={noteId} className="block text-xs font-medium text-slate-700">
+            Note (what you saw or heard)
+          </label>
+          <textarea id={noteId} name="note" rows={2} maxLength={500} className={field} />
+          <div className="mt-2 flex flex-wrap gap-2">
+            <Button type="submit" name="outcome" value="PASSED" disabled={pending}>
+              Passed
+            </Button>
+            <Button type="submit" name="outcome" value="FAILED" variant="secondary" disabled={pending}>
+              Failed
+            </Button>
+            <Button type="submit" name="outcome" value="UNABLE" variant="secondary" disabled={pending}>
+              Could not complete
+            </Button>
+          </div>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function ManagerConfirmationForm({ caseId, resend }: { caseId: string; resend: boolean }) {
+  return (
+    <ActionForm action={sendManagerConfirmationAction} label="Ask the manager to confirm" className="mt-3">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <Button type="submit" variant={resend ? "secondary" : "primary"} disabled={pending}>
+            {resend ? "Send a new request (voids the last one)" : "Send confirmation request to the manager"}
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function RedFlagForm({ caseId, flags }: { caseId: string; flags: { kind: RedFlagKind; label: string; effect: string }[] }) {
+  return (
+    <ActionForm action={raiseRedFlagAction} label="Raise a red flag" className="space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <label htmlFor="flag-kind" className="block text-xs font-medium text-slate-700">
+            What happened
+          </label>
+          <select id="flag-kind" name="kind" className={field} defaultValue="">
+            <option value="" disabled>
+              Choose…
+            </option>
+            {flags.map((flag) => (
+              <option key={flag.kind} value={flag.kind}>
+                {flag.label} ({flag.effect === "stop" ? "stops the case" : "needs a supervisor"})
+              </option>
+            ))}
+          </select>
+          <label htmlFor="flag-note" className="block text-xs font-medium text-slate-700">
+            Note
+          </label>
+          <textarea id="flag-note" name="note" rows={2} maxLength={500} className={field} />
+          <Button type="submit" variant="secondary" disabled={pending} className="border-rose-300 text-rose-800">
+            Raise red flag
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function IssueTapForm({ caseId, min, max, defaultMinutes, multiUseAllowed }: { caseId: string; min: number; max: number; defaultMinutes: number; multiUseAllowed: boolean }) {
+  return (
+    <ActionForm action={issueTapAction} label="Issue a temporary access pass" className="space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <label htmlFor="tap-minutes" className="block text-xs font-medium text-slate-700">
+            Lifetime in minutes ({min} to {max})
+          </label>
+          <input id="tap-minutes" name="lifetimeMinutes" type="number" min={min} max={max} defaultValue={defaultMinutes} className={field} />
+          {multiUseAllowed ? (
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="multiUse" /> Let it be used more than once within its lifetime
+            </label>
+          ) : (
+            <p className="text-xs text-slate-500">One use only for this tier.</p>
+          )}
+          <Button type="submit" disabled={pending}>
+            Issue and send the pass
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function CloseCaseForm({ caseId }: { caseId: string }) {
+  return (
+    <ActionForm action={closeCaseAction} label="Close the case" className="space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <label htmlFor="close-reason" className="block text-xs font-medium text-slate-700">
+            Why it is closed
+          </label>
+          <input id="close-reason" name="closeReason" className={field} placeholder="e.g. recovered, caller hung up, not the user" />
+          <Button type="submit" variant="secondary" disabled={pending}>
+            Close case
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { UNEXPECTED_FIELDS } from "@/lib/action-state";
+import { CASE_CHANNELS, CASE_REASONS } from "@/lib/domain/recovery-policy";
+
+export const OpenCaseSchema = z.strictObject(
+  {
+    userId: z.uuid({ message: "That is not a user." }),
+    reason: z.enum(CASE_REASONS, { message: "Choose why they are calling." }),
+    channel: z.enum(CASE_CHANNELS, { message: "Choose how they reached you." }),
+    callerClaim: z.string().trim().max(1000, "Keep it under 1,000 characters.").default(""),
+  },
+  UNEXPECTED_FIELDS,
+);

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import Link from "next/link";
+import { formatDate, formatDateTime } from "@/components/status-badge";
+import { workforceSessionCookie } from "@/lib/auth/cookies";
+import { secureCookies } from "@/lib/env";
+import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
+
+export const metadata: Metadata = { title: "Your account" };
+
+export default async function AccountPage() {
+  const token = (await cookies()).get(workforceSessionCookie(secureCookies).name)?.value;
+  const session = token ? await resumeWorkforceSession(token) : null;
+  if (!session) {
+    return (
+      <section>
+        <h1 className="text-xl font-semibold">You are not signed in</h1>
+        <p className="mt-2 text-sm text-slate-600">
+          If the service desk sent you a temporary access pass, <Link href="/redeem" className="text-indigo-700 underline">use it here</Link>.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="space-y-4">
+      <h1 className="text-xl font-semibold">Hello, {session.user.name}</h1>
+      {session.method === "tap" ? (
+        <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
+          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up a new passkey.
+          Passkey set-up on this page is the next part being built; until then the service desk can see you got this far.
+        </p>
+      ) : null}
+      <h2 className="font-semibold">Your passkeys</h2>
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+        {session.user.passkeys.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}
+        {session.user.passkeys.map((passkey) => (
+          <li key={passkey.id} className="flex justify-between px-4 py-2">
+            <span>{passkey.modelName ?? "Unknown authenticator"} · {passkey.backedUp ? "synced" : "device-bound"}</span>
+            <span className="text-xs text-slate-500">added {formatDate(passkey.createdAt)} · {passkey.status.toLowerCase()}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
+import { getManagerConfirmation } from "@/lib/server/answer-manager-confirmation";
+import { AnswerForm } from "./answer-form";
+
+export const metadata: Metadata = { title: "Confirm a recovery request", referrer: "no-referrer" };
+
+/** Opening the page never uses the link up (mail scanners open links); answering does. */
+export default async function ConfirmPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const request = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getManagerConfirmation(token) : null;
+  if (!request) {
+    return (
+      <section>
+        <h1 className="text-xl font-semibold">This link is not valid any more</h1>
+        <p className="mt-2 text-sm text-slate-600">It may have been answered, replaced by a newer request, or expired. Nothing more is needed from you.</p>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1 className="text-xl font-semibold">Did {request.userName} ask for account recovery?</h1>
+      <p className="mt-2 text-sm text-slate-700">
+        {request.userName} ({request.employeeId}) called the service desk: <strong>{CASE_REASON_LABELS[request.reason]}</strong>. As their manager,
+        please confirm that the request comes from them. If you have not heard from them about it, deny it: attackers call help desks pretending to be employees.
+      </p>
+      <AnswerForm token={token} />
+    </section>
+  );
+}

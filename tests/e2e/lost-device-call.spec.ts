@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+/**
+ * The agent's main job, end to end: a standard-tier caller lost their phone. The agent opens
+ * a case, calls back on the number of record, checks the employee record, asks the manager
+ * (who answers from their own mail in a second browser), issues a pass that the agent never
+ * sees, and the user reads it from their mail and redeems it.
+ */
+test("a lost-device call: verify, confirm with the manager, issue a pass the agent never sees, redeem it", async ({ page, browser }) => {
+  // 1. The agent finds a standard-tier caller with a manager and opens a case.
+  await signInAs(page, "AGENT");
+  await page.goto("/users?tier=STANDARD&status=ACTIVE");
+  await page.getByRole("row").nth(3).getByRole("link").click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const workEmail = (await page.getByText(/@northwind\.example/).first().textContent())!.trim().split(" ")[0]!;
+  await page.getByLabel("What the caller says (never trusted as evidence)").fill("Lost my phone on the train this morning");
+  await page.getByRole("button", { name: "Open case" }).click();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("Still needed:")).toBeVisible();
+
+  // 2. The issue-pass panel stays locked until the server judges the checklist complete.
+  await expect(page.getByRole("button", { name: "Issue and send the pass" })).toHaveCount(0);
+  await expect(page.getByText("Available once verification is complete.")).toBeVisible();
+
+  // 3. Callback on the number of record, then the employee-record check.
+  const callback = page.getByRole("form", { name: "Record: Call back on the phone of record" });
+  await callback.getByLabel("Note (what you saw or heard)").fill("Answered on the number of record");
+  await callback.getByRole("button", { name: "Passed" }).click();
+  await expect(page.getByRole("form", { name: "Record: Call back on the phone of record" })).toHaveCount(0);
+  await page.getByRole("form", { name: "Record: Employee record details" }).getByRole("button", { name: "Passed" }).click();
+  await expect(page.getByRole("form", { name: "Record: Employee record details" })).toHaveCount(0);
+
+  // 4. The manager is asked; they answer from their own mail, in their own browser.
+  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
+  await expect(page.getByText(/Sent to .•••@northwind\.example/)).toBeVisible();
+  const manager = await browser.newContext();
+  const managerPage = await manager.newPage();
+  await expect(async () => {
+    await managerPage.goto("/mailbox");
+    await expect(managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` }).getByRole("link").click();
+  await expect(managerPage.getByRole("heading", { name: `Did ${userName} ask for account recovery?` })).toBeVisible();
+  await managerPage.getByRole("button", { name: "Yes, this is them" }).click();
+  await expect(managerPage.getByRole("status")).toContainText("You confirmed the request");
+  await manager.close();
+
+  // 5. Verification is now complete: the agent issues a one-hour pass and never sees it.
+  await page.reload();
+  await expect(page.getByText("Verification complete.")).toBeVisible();
+  await page.getByRole("button", { name: "Issue and send the pass" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Pass sent to" })).toContainText("You will not see it");
+  const agentView = await page.content();
+  expect(agentView).not.toMatch(/[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/);
+
+  // 6. The user reads the pass from their mail and redeems it on the account side.
+  const user = await browser.newContext();
+  const userPage = await user.newPage();
+  let pass = "";
+  await expect(async () => {
+    await userPage.goto(`/mailbox?to=${encodeURIComponent(workEmail)}`);
+    const text = await userPage.getByRole("article", { name: "Your temporary access pass" }).first().textContent({ timeout: 1000 });
+    pass = text!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
+  }).toPass({ timeout: 20_000 });
+  expect(agentView).not.toContain(pass);
+  await userPage.goto("/redeem");
+  await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
+  await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
+  await userPage.getByRole("button", { name: "Continue" }).click();
+  await expect(userPage).toHaveURL(/\/account$/);
+  await expect(userPage.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
+
+  // 7. The same pass does not work twice.
+  await userPage.goto("/redeem");
+  await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
+  await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
+  await userPage.getByRole("button", { name: "Continue" }).click();
+  await expect(userPage.getByRole("main").getByRole("alert")).toContainText("do not match a valid pass");
+  await user.close();
+
+  // 8. The agent's timeline shows every decision, the redemption included.
+  await page.reload();
+  const timeline = page.getByRole("region", { name: "Timeline" }).or(page.locator("section[aria-labelledby=timeline]"));
+  for (const action of ["case.opened", "step.recorded", "step.link_sent", "step.answered", "tap.issued", "tap.redeemed"]) {
+    await expect(timeline.getByText(action, { exact: true }).first()).toBeVisible();
+  }
+});
+
+test("a leaver cannot be recovered: no case can be opened", async ({ page }) => {
+  await signInAs(page, "AGENT");
+  await page.goto("/users?status=LEFT");
+  await page.getByRole("row").nth(1).getByRole("link").click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("No recovery for a leaver.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Open case" })).toHaveCount(0);
+});
