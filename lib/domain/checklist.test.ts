@@ -13,7 +13,12 @@ describe("evaluateChecklist (standard tier)", () => {
       missing: [
         { kind: "step", step: "CALLBACK", title: "Call back on the phone of record" },
         { kind: "step", step: "EMPLOYEE_RECORD", title: "Employee record details" },
-        { kind: "group", group: "one-of:second-factor", options: ["PASSKEY_PROOF", "MANAGER_CONFIRMATION", "ID_DOCUMENT"] },
+        {
+          kind: "group",
+          group: "one-of:second-factor",
+          options: ["PASSKEY_PROOF", "MANAGER_CONFIRMATION", "ID_DOCUMENT"],
+          titles: ["Sign in with a remaining passkey", "Manager confirms", "Photo ID on video"],
+        },
       ],
     });
   });

@@ -11,23 +11,28 @@ export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 
 export type RecordedStep = { kind: StepKind; outcome: StepOutcome };
 
-export type MissingItem = { kind: "step"; step: StepKind; title: string } | { kind: "group"; group: string; options: StepKind[] } | { kind: "combination" };
+export type MissingItem =
+  | { kind: "step"; step: StepKind; title: string }
+  | { kind: "group"; group: string; options: StepKind[]; titles: string[] }
+  | { kind: "combination" };
 
 export type ChecklistEvaluation = { complete: boolean; missing: MissingItem[] };
 
 export function evaluateChecklist(script: VerificationScript, recorded: readonly RecordedStep[]): ChecklistEvaluation {
   const passed = new Set(recorded.filter((step) => step.outcome === "PASSED").map((step) => step.kind));
   const missing: MissingItem[] = [];
-  const groups = new Map<string, StepKind[]>();
+  const groups = new Map<string, { kind: StepKind; title: string }[]>();
   for (const step of script.steps) {
     if (step.requirement === "required") {
       if (!passed.has(step.kind)) missing.push({ kind: "step", step: step.kind, title: step.title });
     } else {
-      groups.set(step.requirement, [...(groups.get(step.requirement) ?? []), step.kind]);
+      groups.set(step.requirement, [...(groups.get(step.requirement) ?? []), { kind: step.kind, title: step.title }]);
     }
   }
   for (const [group, options] of groups) {
-    if (!options.some((kind) => passed.has(kind))) missing.push({ kind: "group", group, options });
+    if (!options.some((option) => passed.has(option.kind))) {
+      missing.push({ kind: "group", group, options: options.map((o) => o.kind), titles: options.map((o) => o.title) });
+    }
   }
   const inScript = [...passed].filter((kind) => script.steps.some((step) => step.kind === kind));
   if (missing.length === 0 && !meetsRecoveryCombination(inScript)) missing.push({ kind: "combination" });
@@ -51,7 +56,7 @@ export function describeMissing(item: MissingItem): string {
     case "step":
       return item.title;
     case "group":
-      return `one of: ${item.options.map((kind) => kind.toLowerCase().replace(/_/g, " ")).join(", ")}`;
+      return `one of ${item.titles.map((title) => `“${title}”`).join(", ")}`;
     case "combination":
       return "a second, independent kind of proof";
   }

@@ -84,7 +84,8 @@ describe("decideTapIssuance", () => {
     expect(result).toEqual({
       ok: false,
       code: "VERIFICATION_INCOMPLETE",
-      message: "Verification is not complete. Still needed: Employee record details; one of: passkey proof, manager confirmation, id document.",
+      message:
+        "Verification is not complete. Still needed: Employee record details; one of “Sign in with a remaining passkey”, “Manager confirms”, “Photo ID on video”.",
     });
   });
 

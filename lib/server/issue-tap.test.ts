@@ -80,7 +80,7 @@ describe("issueTap", () => {
 
     expect(error.code).toBe("VERIFICATION_INCOMPLETE");
     expect(error.userMessage).toContain("Employee record details");
-    expect(error.userMessage).toContain("manager confirmation");
+    expect(error.userMessage).toContain("“Manager confirms”");
     expect(await db.temporaryAccessPass.count({ where: { caseId } })).toBe(0);
     expect(await db.auditEvent.count({ where: { caseId } })).toBe(events + 1);
   });
