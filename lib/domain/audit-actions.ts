@@ -60,6 +60,18 @@ export const AUDIT_ACTIONS = {
   "tap.redeemed": z.object({ oneTime: z.boolean() }).strict(),
   /** A redemption was refused; `attemptsLeft` when an attempt was counted. */
   "tap.redeem_refused": z.object({ detail: Detail, attemptsLeft: z.number().int().optional() }).strict(),
+  /** A workforce user registered a new passkey (after redeeming a pass). */
+  "passkey.enrolled": z
+    .object({
+      model: z.string().max(100),
+      aaguid: z.string().max(40),
+      backedUp: z.boolean(),
+      transports: z.array(z.string().max(20)).max(10),
+      via: z.enum(["tap", "passkey"]),
+    })
+    .strict(),
+  /** A passkey registration ceremony failed or was refused (challenge, verification, duplicate). */
+  "passkey.enrol_refused": z.object({ detail: Detail }).strict(),
   /** The case was closed; outstanding passes and links were voided. */
   "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** The demo organisation was loaded into an empty database. */

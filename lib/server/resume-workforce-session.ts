@@ -8,7 +8,9 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
   const session = await db.workforceSession.findUnique({
     where: { tokenHash: hashToken(token) },
     select: {
+      id: true,
       method: true,
+      tapId: true,
       expiresAt: true,
       user: {
         select: {

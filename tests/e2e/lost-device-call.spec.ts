@@ -7,7 +7,7 @@ import { signInAs } from "./fixtures";
  * (who answers from their own mail in a second browser), issues a pass that the agent never
  * sees, and the user reads it from their mail and redeems it.
  */
-test("a lost-device call: verify, confirm with the manager, issue a pass the agent never sees, redeem it", async ({ page, browser }) => {
+test("a lost-device call: verify, manager confirms, pass the agent never sees, redeem it, enrol a passkey", async ({ page, browser }) => {
   // 1. The agent finds a standard-tier caller with a manager and opens a case.
   await signInAs(page, "AGENT");
   await page.goto("/users?tier=STANDARD&status=ACTIVE");
@@ -72,7 +72,18 @@ test("a lost-device call: verify, confirm with the manager, issue a pass the age
   await expect(userPage).toHaveURL(/\/account$/);
   await expect(userPage.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
 
-  // 7. The same pass does not work twice.
+  // 7. With the short pass session, the user enrols a new passkey: a real WebAuthn ceremony on
+  //    Chromium's virtual authenticator, with user verification.
+  const cdp = await user.newCDPSession(userPage);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await userPage.getByRole("button", { name: "Set up a new passkey" }).click();
+  await expect(userPage.getByRole("status")).toContainText("Your new passkey");
+  await expect(userPage.getByRole("listitem").filter({ hasText: /device-bound|synced/ }).filter({ hasText: "active" }).first()).toBeVisible();
+
+  // 8. The same pass does not work twice.
   await userPage.goto("/redeem");
   await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
@@ -80,10 +91,15 @@ test("a lost-device call: verify, confirm with the manager, issue a pass the age
   await expect(userPage.getByRole("main").getByRole("alert")).toContainText("do not match a valid pass");
   await user.close();
 
-  // 8. The agent's timeline shows every decision, the redemption included.
-  await page.reload();
+  // 9. The agent sees the new passkey on the user's page, and every decision on the timeline.
+  const caseUrl = page.url();
+  await page.getByRole("link", { name: userName }).click();
+  await expect(page.getByRole("heading", { level: 1, name: userName })).toBeVisible();
+  await expect(page.getByRole("table", { name: `Passkeys of ${userName}` }).getByRole("row").filter({ hasText: "Never" }).filter({ hasText: "Active" })).toHaveCount(1);
+  await page.goto(caseUrl);
   const timeline = page.getByRole("region", { name: "Timeline" }).or(page.locator("section[aria-labelledby=timeline]"));
-  for (const action of ["case.opened", "step.recorded", "step.link_sent", "step.answered", "tap.issued", "tap.redeemed"]) {
+  await expect(page.getByText("reenrolled", { exact: true })).toBeVisible();
+  for (const action of ["case.opened", "step.recorded", "step.link_sent", "step.answered", "tap.issued", "tap.redeemed", "passkey.enrolled"]) {
     await expect(timeline.getByText(action, { exact: true }).first()).toBeVisible();
   }
 });

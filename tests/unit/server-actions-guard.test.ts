@@ -58,8 +58,15 @@ describe("server actions", () => {
   });
 
   it("are PUBLIC only where the caller has no staff session by design", () => {
-    // Staff demo sign-in; a manager answering a one-time link; a user redeeming their pass.
-    expect(actions.filter((a) => a.public).map((a) => a.name).sort()).toEqual(["answerConfirmationAction", "demoSignIn", "redeemTapAction"]);
+    // Staff demo sign-in; a manager answering a one-time link; a user redeeming their pass and
+    // enrolling a passkey with the account session it gave them.
+    expect(actions.filter((a) => a.public).map((a) => a.name).sort()).toEqual([
+      "answerConfirmationAction",
+      "demoSignIn",
+      "finishRegistrationAction",
+      "redeemTapAction",
+      "startRegistrationAction",
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime } from "@/components/status-badge";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { secureCookies } from "@/lib/env";
 import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
+import { EnrolPasskey } from "./enrol-passkey";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -26,10 +27,11 @@ export default async function AccountPage() {
       <h1 className="text-xl font-semibold">Hello, {session.user.name}</h1>
       {session.method === "tap" ? (
         <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
-          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up a new passkey.
-          Passkey set-up on this page is the next part being built; until then the service desk can see you got this far.
+          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up a new passkey
+          on this device; your device will ask for your fingerprint, face or PIN.
         </p>
       ) : null}
+      <EnrolPasskey />
       <h2 className="font-semibold">Your passkeys</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {session.user.passkeys.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}

@@ -1,0 +1,73 @@
+"use server";
+
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import { cookies } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { workforceSessionCookie } from "@/lib/auth/cookies";
+import { isDomainError } from "@/lib/domain/errors";
+import { secureCookies } from "@/lib/env";
+import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
+import { getRequestContext } from "@/lib/server/request-context";
+import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
+
+type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(20_000);
+/** The browser's registration response, parsed at the boundary; the library verifies the rest. */
+const RegistrationResponseSchema = z.object({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal("public-key"),
+  response: z.looseObject({
+    clientDataJSON: base64url,
+    attestationObject: base64url,
+    transports: z.array(z.string().max(20)).max(10).optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+});
+
+async function sessionToken(): Promise<string | null> {
+  return (await cookies()).get(workforceSessionCookie(secureCookies).name)?.value ?? null;
+}
+
+const SIGNED_OUT = "Your session has ended. Use your pass again, or call the service desk.";
+
+/**
+ * PUBLIC: for workforce users, not staff. The account session cookie (from a redeemed pass)
+ * is the credential, checked in startPasskeyRegistration.
+ */
+export async function startRegistrationAction(): Promise<Result<PublicKeyCredentialCreationOptionsJSON>> {
+  const token = await sessionToken();
+  if (!token) return { ok: false, message: SIGNED_OUT };
+  try {
+    return { ok: true, value: await startPasskeyRegistration({ sessionToken: token }) };
+  } catch (error) {
+    if (isDomainError(error)) return { ok: false, message: error.userMessage };
+    throw error;
+  }
+}
+
+/**
+ * PUBLIC: for workforce users, not staff. The account session cookie is the credential, and
+ * the server-side challenge bound to it; both are checked in finishPasskeyRegistration.
+ */
+export async function finishRegistrationAction(response: unknown): Promise<Result<{ model: string }>> {
+  const token = await sessionToken();
+  if (!token) return { ok: false, message: SIGNED_OUT };
+  const parsed = RegistrationResponseSchema.safeParse(response);
+  if (!parsed.success) return { ok: false, message: "The browser sent an unexpected response. Try again." };
+  try {
+    const value = await finishPasskeyRegistration({
+      sessionToken: token,
+      response: parsed.data as unknown as RegistrationResponseJSON,
+      request: await getRequestContext(),
+    });
+    revalidatePath("/account");
+    return { ok: true, value };
+  } catch (error) {
+    if (isDomainError(error)) return { ok: false, message: error.userMessage };
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { startRegistration } from "@simplewebauthn/browser";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { finishRegistrationAction, startRegistrationAction } from "./actions";
+
+export function EnrolPasskey() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function enrol() {
+    setPending(true);
+    setMessage(null);
+    try {
+      const options = await startRegistrationAction();
+      if (!options.ok) return setMessage({ ok: false, text: options.message });
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: options.value });
+      } catch (error) {
+        return setMessage({ ok: false, text: `Your device did not create a passkey (${(error as Error).name}). Try again.` });
+      }
+      const result = await finishRegistrationAction(response);
+      if (!result.ok) return setMessage({ ok: false, text: result.message });
+      setMessage({ ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` });
+      router.refresh();
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <div>
+      <Button type="button" onClick={() => void enrol()} disabled={pending}>
+        Set up a new passkey
+      </Button>
+      {message ? (
+        <p role={message.ok ? "status" : "alert"} className={`mt-2 text-sm ${message.ok ? "text-emerald-800" : "text-rose-700"}`}>
+          {message.text}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import "server-only";
+/**
+ * The WebAuthn relying party: exact constants from configuration (SECURITY.md C2), never
+ * derived from request headers. The RP ID is the console's host name; the origin its URL's.
+ */
+import { publicUrl } from "@/lib/env";
+
+const url = new URL(publicUrl);
+export const RELYING_PARTY = { name: "Northwind", id: url.hostname, origin: url.origin } as const;
+
+/** Ceremonies must finish within this; the stored challenge expires with it. */
+export const CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
