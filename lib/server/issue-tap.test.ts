@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
 import { DomainError } from "@/lib/domain/errors";
 import { normalizeTapCode } from "@/lib/domain/tap-code";
@@ -31,7 +31,11 @@ function tapFrom(text: string): string {
 }
 
 describe("issueTap", () => {
-  it("sends the pass out of band only, stores its hash only, and never returns or audits it", async () => {
+  it("sends the pass out of band only, stores its hash only, and never returns, logs or audits it", async () => {
+    const logged: unknown[][] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args)),
+    );
     const { agent, user, caseId } = await verifiedStandardCase({ personalEmail: true });
     const personal = `personal-${user.id.slice(0, 8)}@personal.example`;
 
@@ -66,6 +70,13 @@ describe("issueTap", () => {
     expect((await db.demoMailboxMessage.findFirstOrThrow({ where: { toAddress: personal, subject: "Your temporary access pass" } })).body).toContain(
       code.match(/.{4}/g)!.join("-"),
     );
+
+    // Redeeming it logs nothing of it either.
+    await redeemTap({ email: personal, code });
+    spies.forEach((spy) => spy.mockRestore());
+    const logText = JSON.stringify(logged);
+    expect(logText).not.toContain(code);
+    expect(logText).not.toContain(code.match(/.{4}/g)!.join("-"));
   });
 
   it("refuses a forged completion: the case says VERIFIED but the recorded steps do not", async () => {
