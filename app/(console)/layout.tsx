@@ -11,6 +11,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/approvals", label: "Approvals", permission: "approvals:decide" },
   { href: "/audit", label: "Audit", permission: "audit:read" },
   { href: "/reports", label: "Reports", permission: "reports:read" },
+  { href: "/policy", label: "Policy", permission: "policy:read" },
 ];
 
 /**

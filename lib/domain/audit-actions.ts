@@ -72,6 +72,12 @@ export const AUDIT_ACTIONS = {
     .strict(),
   /** A passkey registration ceremony failed or was refused (challenge, verification, duplicate). */
   "passkey.enrol_refused": z.object({ detail: Detail }).strict(),
+  /** The user said a recovery was not them: what the case created was undone and security alerted. */
+  "case.repudiated": z
+    .object({ voidedPasses: z.number().int(), revokedPasskeys: z.number().int(), endedSessions: z.number().int(), caseStatus: z.string().max(20) })
+    .strict(),
+  /** A "this wasn't me" link was refused (unknown, used or expired). */
+  "case.repudiation_refused": z.object({ detail: Detail }).strict(),
   /** The case was closed; outstanding passes and links were voided. */
   "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** The demo organisation was loaded into an empty database. */

@@ -8,6 +8,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "reports:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
+  "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
 };
 
 describe("can", () => {

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   "approvals:decide": ["SUPERVISOR"],
   /** Read, verify and export the audit trail; read and own the recovery policy. */
   "audit:read": ["SECURITY"],
+  /** Read the active recovery policy (security reviewers own it; supervisors apply it). */
+  "policy:read": ["SUPERVISOR", "SECURITY"],
   /** Recovery reports and per-agent metrics. */
   "reports:read": ["SUPERVISOR", "SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -9,6 +9,8 @@ const PAGES: { path: string; allowed: DemoRole[] }[] = [
   { path: "/approvals", allowed: ["SUPERVISOR"] },
   { path: "/audit", allowed: ["SECURITY"] },
   { path: "/reports", allowed: ["SUPERVISOR", "SECURITY"] },
+  { path: "/policy", allowed: ["SUPERVISOR", "SECURITY"] },
+  { path: "/cases/{caseId}", allowed: ["AGENT", "SUPERVISOR"] },
 ];
 
 async function someUserId(page: Page): Promise<string> {
@@ -19,7 +21,7 @@ async function someUserId(page: Page): Promise<string> {
 
 test("anonymous requests to any console page are sent to sign-in", async ({ page }) => {
   for (const { path } of PAGES) {
-    const target = path.replace("{userId}", "00000000-0000-4000-8000-000000000000");
+    const target = path.replace(/\{\w+\}/, "00000000-0000-4000-8000-000000000000");
     await page.goto(target);
     await expect(page, target).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
   }
@@ -30,8 +32,9 @@ for (const role of ["AGENT", "SUPERVISOR", "SECURITY"] as const) {
     await signInAs(page, role);
     const userId = await someUserId(page);
     for (const { path, allowed } of PAGES) {
-      const response = await page.goto(path.replace("{userId}", userId));
-      const expected = allowed.includes(role) ? 200 : 403;
+      // An unknown case is a 404 for those who may work cases, and 403 before that for others.
+      const response = await page.goto(path.replace("{userId}", userId).replace("{caseId}", "00000000-0000-4000-8000-000000000000"));
+      const expected = allowed.includes(role) ? (path.includes("{caseId}") ? 404 : 200) : 403;
       expect(response?.status(), `${role} ${path}`).toBe(expected);
       if (expected === 403) await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
     }

@@ -59,12 +59,13 @@ describe("server actions", () => {
 
   it("are PUBLIC only where the caller has no staff session by design", () => {
     // Staff demo sign-in; a manager answering a one-time link; a user redeeming their pass and
-    // enrolling a passkey with the account session it gave them.
+    // enrolling a passkey with the account session it gave them; "this wasn't me" from a notice.
     expect(actions.filter((a) => a.public).map((a) => a.name).sort()).toEqual([
       "answerConfirmationAction",
       "demoSignIn",
       "finishRegistrationAction",
       "redeemTapAction",
+      "reportNotMeAction",
       "startRegistrationAction",
     ]);
   });
