@@ -7,7 +7,7 @@ import { openCase } from "@/lib/server/open-case";
 import { recordStep } from "@/lib/server/record-step";
 import type { CurrentStaff } from "@/lib/server/resume-staff-session";
 import { unseal } from "@/lib/server/sealed";
-import { sendManagerConfirmation } from "@/lib/server/send-manager-confirmation";
+import { sendStepLink } from "@/lib/server/send-step-link";
 import { db } from "./db";
 import { createStaff, createWorkforceUser } from "./factories";
 
@@ -30,7 +30,7 @@ export async function lastMessageTo(address: string) {
 }
 
 export async function confirmAsManager(caseId: string, agent: CurrentStaff, managerAddress: string) {
-  await sendManagerConfirmation({ actor: agent, caseId });
+  await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
   const { text } = await lastMessageTo(managerAddress);
   const token = text.match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
   return answerManagerConfirmation({ token, answer: "confirm" });

@@ -48,7 +48,7 @@ export const AUDIT_ACTIONS = {
   "step.link_sent": z.object({ step: z.enum(STEP_KINDS), sentTo: Masked }).strict(),
   /** The person a step link was sent to answered it. */
   "step.answered": z.object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED"]), complete: z.boolean() }).strict(),
-  /** A step link was refused (expired, used, voided, unknown). */
+  /** A step link was refused (expired, used, voided, unknown), or its ceremony failed. */
   "step.link_refused": z.object({ detail: Detail }).strict(),
   /** An agent raised a red flag; its effect comes from the policy. */
   "case.red_flag_raised": z.object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500) }).strict(),

@@ -5,13 +5,13 @@ import { actor, lastMessageTo, userWithManager } from "@/tests/recovery";
 import { answerManagerConfirmation, getManagerConfirmation } from "./answer-manager-confirmation";
 import { openCase } from "./open-case";
 import { recordStep } from "./record-step";
-import { sendManagerConfirmation } from "./send-manager-confirmation";
+import { sendStepLink } from "./send-step-link";
 
 async function linkFor() {
   const agent = await actor();
   const { user, manager } = await userWithManager();
   const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "REPLACED_DEVICE", channel: "PHONE", callerClaim: "" });
-  const { sentTo } = await sendManagerConfirmation({ actor: agent, caseId });
+  const { sentTo } = await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
   const { text } = await lastMessageTo(manager.emails[0]!.address);
   const token = text.match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
   return { agent, user, manager, caseId, token, sentTo };
@@ -52,7 +52,7 @@ describe("manager confirmation", () => {
 
   it.each([
     ["expired", async (caseId: string) => db.stepLink.updateMany({ where: { caseId }, data: { expiresAt: new Date(Date.now() - 1000) } })],
-    ["replaced by a newer link", async (caseId: string, agent: Awaited<ReturnType<typeof actor>>) => sendManagerConfirmation({ actor: agent, caseId })],
+    ["replaced by a newer link", async (caseId: string, agent: Awaited<ReturnType<typeof actor>>) => sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" })],
   ])("refuses a link that was %s and audits it", async (_label, spoil) => {
     const { agent, caseId, token } = await linkFor();
     await spoil(caseId, agent);

@@ -31,6 +31,7 @@ export async function getCase(caseId: string) {
           status: true,
           leavingOn: true,
           manager: { select: { name: true } },
+          _count: { select: { passkeys: { where: { status: "ACTIVE" } } } },
         },
       },
       checklist: { select: { scriptKey: true, steps: { select: { kind: true, outcome: true, note: true, recordedAt: true }, orderBy: { position: "asc" } } } },
@@ -47,6 +48,7 @@ export async function getCase(caseId: string) {
   });
   return {
     ...kase,
+    activePasskeys: kase.user._count.passkeys,
     stepLinks: kase.stepLinks.map((link) => ({ ...link, sentTo: maskAddress(link.sentTo) })),
     events: events.map((event) => ({ ...event, id: event.id.toString() })),
   };

@@ -7,7 +7,7 @@ import { signInAs } from "./fixtures";
  * (who answers from their own mail in a second browser), issues a pass that the agent never
  * sees, and the user reads it from their mail and redeems it.
  */
-test("a lost-device call: verify, manager confirms, pass the agent never sees, redeem it, enrol a passkey", async ({ page, browser }) => {
+test("a lost-device call: verify, manager confirms, pass the agent never sees, redeem, enrol a passkey; a later call proven with it", async ({ page, browser }) => {
   // 1. The agent finds a standard-tier caller with a manager and opens a case.
   await signInAs(page, "AGENT");
   await page.goto("/users?tier=STANDARD&status=ACTIVE");
@@ -89,7 +89,6 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await userPage.getByRole("button", { name: "Continue" }).click();
   await expect(userPage.getByRole("main").getByRole("alert")).toContainText("do not match a valid pass");
-  await user.close();
 
   // 9. The agent sees the new passkey on the user's page, and every decision on the timeline.
   const caseUrl = page.url();
@@ -102,6 +101,36 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   for (const action of ["case.opened", "step.recorded", "step.link_sent", "step.answered", "tap.issued", "tap.redeemed", "passkey.enrolled"]) {
     await expect(timeline.getByText(action, { exact: true }).first()).toBeVisible();
   }
+
+  // 10. The same person calls again about a replaced laptop. This time they prove it's them
+  //     with the passkey they still have (the one just enrolled), from a link in their mail.
+  await page.getByRole("link", { name: userName }).click();
+  await page.getByLabel("Why are they calling?").selectOption("REPLACED_DEVICE");
+  await page.getByRole("button", { name: "Open case" }).click();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("Call 2 in 24 h")).toBeVisible();
+  await page.getByRole("button", { name: "Send a passkey sign-in request to the user" }).click();
+  await expect(page.getByText(/Sent to .•••@northwind\.example/)).toBeVisible();
+  let proofLink = "";
+  await expect(async () => {
+    await userPage.goto(`/mailbox?to=${encodeURIComponent(workEmail)}`);
+    proofLink = (await userPage
+      .getByRole("article", { name: "Confirm it's you with a passkey you still have" })
+      .first()
+      .getByRole("link")
+      .getAttribute("href", { timeout: 1000 }))!;
+  }).toPass({ timeout: 20_000 });
+  await userPage.goto(proofLink);
+  await userPage.getByRole("button", { name: "Sign in with my passkey" }).click();
+  await expect(userPage.getByRole("status")).toContainText("that proves it's you");
+  await page.reload();
+  const proofStep = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
+  await expect(proofStep.getByText("Passed", { exact: true })).toBeVisible();
+
+  // The link works once: following it again is refused.
+  await userPage.goto(proofLink);
+  await expect(userPage.getByRole("heading", { name: "This link is not valid any more" })).toBeVisible();
+  await user.close();
 });
 
 test("a leaver cannot be recovered: no case can be opened", async ({ page }) => {

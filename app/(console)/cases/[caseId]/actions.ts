@@ -9,8 +9,8 @@ import { issueTap } from "@/lib/server/issue-tap";
 import { raiseRedFlag } from "@/lib/server/raise-red-flag";
 import { recordStep } from "@/lib/server/record-step";
 import { getRequestContext } from "@/lib/server/request-context";
-import { sendManagerConfirmation } from "@/lib/server/send-manager-confirmation";
-import { CaseOnlySchema, CloseCaseSchema, IssueTapSchema, RaiseRedFlagSchema, RecordStepSchema } from "./schema";
+import { sendStepLink } from "@/lib/server/send-step-link";
+import { CloseCaseSchema, IssueTapSchema, RaiseRedFlagSchema, RecordStepSchema, SendStepLinkSchema } from "./schema";
 
 const casePath = (formData: FormData) => `/cases/${String(formData.get("caseId") ?? "")}`;
 
@@ -26,13 +26,13 @@ export async function recordStepAction(_previous: ActionState, formData: FormDat
   return state;
 }
 
-export async function sendManagerConfirmationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+export async function sendStepLinkAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const actor = await requirePermission("cases:work", casePath(formData));
-  const parsed = CaseOnlySchema.safeParse(formFields(formData));
+  const parsed = SendStepLinkSchema.safeParse(formFields(formData));
   if (!parsed.success) return invalid(parsed.error);
   const state = await attempt(async () => {
-    const { sentTo } = await sendManagerConfirmation({ actor, caseId: parsed.data.caseId, request: await getRequestContext() });
-    return `Sent to ${sentTo}. This step completes when the manager answers.`;
+    const { sentTo } = await sendStepLink({ actor, ...parsed.data, request: await getRequestContext() });
+    return `Sent to ${sentTo}. This step completes when ${parsed.data.kind === "MANAGER_CONFIRMATION" ? "the manager answers" : "the user signs in with their passkey"}.`;
   });
   revalidatePath(`/cases/${parsed.data.caseId}`);
   return state;

@@ -10,7 +10,7 @@ import { ACTIVE_POLICY, CASE_REASON_LABELS, RED_FLAG_KINDS, scriptFor, tapLimits
 import { isLeaver } from "@/lib/domain/workforce";
 import { getCase } from "@/lib/server/get-case";
 import { z } from "zod";
-import { CloseCaseForm, IssueTapForm, ManagerConfirmationForm, RecordStepForm, RedFlagForm } from "./_components/case-forms";
+import { CloseCaseForm, IssueTapForm, RecordStepForm, RedFlagForm, StepLinkForm } from "./_components/case-forms";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -103,17 +103,14 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                 {workable && (step.kind === "CALLBACK" || step.kind === "ID_DOCUMENT" || step.kind === "EMPLOYEE_RECORD") ? (
                   <RecordStepForm caseId={kase.id} kind={step.kind} title={step.title} />
                 ) : null}
-                {step.kind === "MANAGER_CONFIRMATION" ? (
+                {step.kind === "MANAGER_CONFIRMATION" || step.kind === "PASSKEY_PROOF" ? (
                   <>
                     <p className="mt-2 text-sm">
-                      Manager of record: {kase.user.manager?.name ?? "none"}
+                      {step.kind === "MANAGER_CONFIRMATION" ? `Manager of record: ${kase.user.manager?.name ?? "none"}` : `Active passkeys: ${kase.activePasskeys}`}
                       {link ? ` · request sent to ${link.sentTo} ${formatDateTime(link.createdAt)}${link.usedAt ? ", answered" : link.voidedAt ? ", voided" : link.expiresAt < new Date() ? ", expired" : ", waiting for the answer"}` : ""}
                     </p>
-                    {workable ? <ManagerConfirmationForm caseId={kase.id} resend={Boolean(link)} /> : null}
+                    {workable ? <StepLinkForm caseId={kase.id} kind={step.kind} resend={Boolean(link)} /> : null}
                   </>
-                ) : null}
-                {step.kind === "PASSKEY_PROOF" && workable ? (
-                  <p className="mt-2 text-xs text-slate-500">Proof by a remaining passkey is not available yet: use one of the alternatives.</p>
                 ) : null}
               </li>
             );

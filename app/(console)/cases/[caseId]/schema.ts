@@ -15,7 +15,10 @@ export const RecordStepSchema = z.strictObject(
   UNEXPECTED_FIELDS,
 );
 
-export const CaseOnlySchema = z.strictObject({ caseId: CaseId }, UNEXPECTED_FIELDS);
+export const SendStepLinkSchema = z.strictObject(
+  { caseId: CaseId, kind: z.enum(["MANAGER_CONFIRMATION", "PASSKEY_PROOF"], { message: "That step has no link." }) },
+  UNEXPECTED_FIELDS,
+);
 
 export const RaiseRedFlagSchema = z.strictObject(
   { caseId: CaseId, kind: z.enum(RED_FLAG_KINDS, { message: "Choose what happened." }), note: Note },

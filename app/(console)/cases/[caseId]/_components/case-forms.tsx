@@ -3,7 +3,7 @@
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import type { RedFlagKind } from "@/lib/domain/recovery-policy";
-import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, sendManagerConfirmationAction } from "../actions";
+import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, sendStepLinkAction } from "../actions";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
@@ -36,14 +36,20 @@ export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: 
   );
 }
 
-export function ManagerConfirmationForm({ caseId, resend }: { caseId: string; resend: boolean }) {
+const LINK_LABELS = {
+  MANAGER_CONFIRMATION: { form: "Ask the manager to confirm", send: "Send confirmation request to the manager" },
+  PASSKEY_PROOF: { form: "Ask the user to sign in with a passkey", send: "Send a passkey sign-in request to the user" },
+} as const;
+
+export function StepLinkForm({ caseId, kind, resend }: { caseId: string; kind: keyof typeof LINK_LABELS; resend: boolean }) {
   return (
-    <ActionForm action={sendManagerConfirmationAction} label="Ask the manager to confirm" className="mt-3">
+    <ActionForm action={sendStepLinkAction} label={LINK_LABELS[kind].form} className="mt-3">
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
+          <input type="hidden" name="kind" value={kind} />
           <Button type="submit" variant={resend ? "secondary" : "primary"} disabled={pending}>
-            {resend ? "Send a new request (voids the last one)" : "Send confirmation request to the manager"}
+            {resend ? "Send a new request (voids the last one)" : LINK_LABELS[kind].send}
           </Button>
         </>
       )}
