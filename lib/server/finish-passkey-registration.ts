@@ -9,21 +9,12 @@ import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db";
 import { recordAudit } from "./audit";
 import { enqueueMessage } from "./enqueue-message";
-import { RELYING_PARTY } from "./relying-party";
+import { challengeFromClientData, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import { resumeWorkforceSession } from "./resume-workforce-session";
 
 const FAILED = "The new passkey could not be registered. Try again from this page.";
-
-function challengeOf(response: RegistrationResponseJSON): string | null {
-  try {
-    const client = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
-    return typeof client.challenge === "string" ? client.challenge : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Completes a passkey registration. The challenge is consumed with one guarded UPDATE (bound to
@@ -49,7 +40,7 @@ export async function finishPasskeyRegistration(input: {
     return new DomainError(code, FAILED);
   };
 
-  const challenge = challengeOf(input.response);
+  const challenge = challengeFromClientData(input.response.response.clientDataJSON);
   const consumed = challenge
     ? await db.webAuthnChallenge.updateMany({
         where: { challenge, purpose: "register", sessionId: session.id, usedAt: null, expiresAt: { gt: new Date() } },

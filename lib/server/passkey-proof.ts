@@ -14,7 +14,7 @@ import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
 import type { RequestContext } from "./request-context";
-import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
+import { CEREMONY_TIMEOUT_MS, challengeFromClientData, RELYING_PARTY } from "./relying-party";
 import { completeLinkedStep, findUsableStepLink, INVALID_LINK, refuseStepLink } from "./step-links";
 
 export async function getPasskeyProof(token: string) {
@@ -39,15 +39,6 @@ export async function startPasskeyProof(input: { token: string }): Promise<Publi
   return options;
 }
 
-function clientChallenge(response: AuthenticationResponseJSON): string | null {
-  try {
-    const data = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
-    return typeof data.challenge === "string" ? data.challenge : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Verifies the assertion and completes the step. Everything is judged inside one transaction
  * on the locked link: the challenge is consumed once; the credential must be an active passkey
@@ -63,7 +54,7 @@ export async function finishPasskeyProof(input: { token: string; response: Authe
     const actor = { type: "WORKFORCE_USER" as const, id: user.id, name: user.name };
     const refuse = (detail: string) => refuseStepLink(tx, { actor, detail, code: "INVALID_INPUT", caseId: link.case.id, subjectUserId: user.id, request: input.request });
 
-    const challenge = clientChallenge(input.response);
+    const challenge = challengeFromClientData(input.response.response.clientDataJSON);
     const consumed = challenge
       ? await tx.webAuthnChallenge.updateMany({
           where: { challenge, purpose: "proof", stepLinkId: link.id, usedAt: null, expiresAt: { gt: new Date() } },

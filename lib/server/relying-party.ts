@@ -10,3 +10,16 @@ export const RELYING_PARTY = { name: "Northwind", id: url.hostname, origin: url.
 
 /** Ceremonies must finish within this; the stored challenge expires with it. */
 export const CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * The challenge a browser's response claims to answer, read from its client data, so that the
+ * server-side challenge can be looked up and consumed before anything else is trusted.
+ */
+export function challengeFromClientData(clientDataJSON: string): string | null {
+  try {
+    const data = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
+    return typeof data.challenge === "string" ? data.challenge : null;
+  } catch {
+    return null;
+  }
+}
