@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 import { formatDateTime } from "@/components/status-badge";
 import { demoMailbox, demoSignInEnabled } from "@/lib/env";
 import { findDemoMail } from "@/lib/server/find-demo-mail";
@@ -12,6 +13,8 @@ export const metadata: Metadata = { title: "Demo mailbox", referrer: "no-referre
  * demo sign-in (it would show everyone's mail to anyone).
  */
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  // NOTE: decided per request, never at build time: the build has no DEMO_SIGN_IN or SMTP_URL.
+  await connection();
   if (!demoMailbox || !demoSignInEnabled) notFound();
   const { to } = await searchParams;
   const address = typeof to === "string" && to.length <= 320 ? to : undefined;
