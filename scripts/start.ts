@@ -129,6 +129,6 @@ function buildIsStale(): boolean {
     if (!stat.isDirectory()) return stat.mtimeMs > built;
     return readdirSync(entry).some((child) => newer(path.join(entry, child)));
   };
-  return ["app", "components", "lib", "generated", "proxy.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]
+  return ["app", "components", "lib", "generated", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]
     .some((entry) => newer(path.join(root, entry)));
 }
