@@ -51,7 +51,7 @@ describe("proof of a remaining passkey", () => {
     const { caseId, token } = await proofLink();
     const stranger = await createWorkforceUser(db, { passkeys: 1 });
     const { challenge } = await startPasskeyProof({ token });
-    await refusedWith(finishPasskeyProof({ token, response: assertion(challenge, stranger.passkeys[0]!.credentialId) }), "credential not bound to this user", caseId);
+    await refusedWith(finishPasskeyProof({ token, response: assertion(challenge, stranger.passkeys[0]!.credentialId) }), "credential not bound to this user, or not active", caseId);
   });
 
   it("refuses a user handle that is not the user's", async () => {
@@ -65,7 +65,7 @@ describe("proof of a remaining passkey", () => {
     const { user, caseId, token } = await proofLink();
     const other = await proofLink();
     const { challenge: foreign } = await startPasskeyProof({ token: other.token });
-    await refusedWith(finishPasskeyProof({ token, response: assertion(foreign, user.passkeys[0]!.credentialId) }), "challenge unknown, used, expired or for another link", caseId);
+    await refusedWith(finishPasskeyProof({ token, response: assertion(foreign, user.passkeys[0]!.credentialId) }), "challenge unknown, used, expired or for another ceremony", caseId);
     const { challenge } = await startPasskeyProof({ token });
     await refusedWith(finishPasskeyProof({ token, response: assertion(challenge, user.passkeys[0]!.credentialId) }), /^verification failed/, caseId);
   });
@@ -74,7 +74,7 @@ describe("proof of a remaining passkey", () => {
     const { user, caseId, token } = await proofLink();
     await db.passkey.update({ where: { id: user.passkeys[0]!.id }, data: { status: "REVOKED", revokedAt: new Date(), revokedReason: "LOST" } });
     const { challenge } = await startPasskeyProof({ token });
-    await refusedWith(finishPasskeyProof({ token, response: assertion(challenge, user.passkeys[0]!.credentialId) }), "credential not bound to this user", caseId);
+    await refusedWith(finishPasskeyProof({ token, response: assertion(challenge, user.passkeys[0]!.credentialId) }), "credential not bound to this user, or not active", caseId);
   });
 
   it("is not offered to a user without an active passkey", async () => {
