@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CASE_CHANNELS, CASE_REASONS, RED_FLAG_KINDS, STEP_KINDS } from "./recovery-policy";
+import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 
 const Method = z.enum(["demo", "oidc"]);
@@ -78,6 +79,22 @@ export const AUDIT_ACTIONS = {
     .strict(),
   /** A "this wasn't me" link was refused (unknown, used or expired). */
   "case.repudiation_refused": z.object({ detail: Detail }).strict(),
+  /** Passkeys were revoked at once; with scope ALL, everything that could still let the user in was voided too. */
+  "passkey.revoked": z
+    .object({
+      scope: z.enum(["ONE", "ALL"]),
+      reason: z.enum(REVOCATION_REASONS),
+      revokedPasskeys: z.number().int(),
+      voidedPasses: z.number().int(),
+      voidedLinks: z.number().int(),
+      voidedApprovals: z.number().int(),
+      endedSessions: z.number().int(),
+    })
+    .strict(),
+  /** A workforce user signed in to their account with a passkey. */
+  "workforce.signed_in": z.object({ model: z.string().max(100) }).strict(),
+  /** A workforce passkey sign-in was refused (revoked or unknown credential, bad assertion...). */
+  "workforce.sign_in_refused": z.object({ detail: Detail }).strict(),
   /** The case was closed; outstanding passes and links were voided. */
   "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** The demo organisation was loaded into an empty database. */

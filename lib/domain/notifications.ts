@@ -13,6 +13,7 @@ export const NOTIFICATION_KINDS = [
   "tap.issued_notice",
   "tap.redeemed",
   "passkey.enrolled",
+  "passkey.revoked",
   "security.alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -84,6 +85,17 @@ export function passkeyEnrolledNotice(input: { name: string; model: string; repo
     kind: "passkey.enrolled",
     subject: "A new passkey was added to your account",
     body: `Hello ${input.name},\n\nA new passkey (${input.model}) was added to your account.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function passkeysRevokedNotice(input: { name: string; count: number; all: boolean; reason: string }): Message {
+  return {
+    kind: "passkey.revoked",
+    subject: input.all ? "All your passkeys were revoked" : "One of your passkeys was revoked",
+    body:
+      `Hello ${input.name},\n\nThe service desk revoked ${input.all ? `all your passkeys (${input.count})` : "one of your passkeys"} (reason: ${input.reason.toLowerCase()}).` +
+      `${input.all ? " Any temporary access pass or link you had no longer works, and you were signed out everywhere." : ""}` +
+      `\n\nIf you did not expect this, call the service desk on the number in the staff directory.${signature}`,
   };
 }
 

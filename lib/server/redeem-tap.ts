@@ -17,7 +17,7 @@ const NOT_VALID = "That email and pass do not match a valid pass. Check both, or
 type Reserved = { id: string; codeHash: string; oneTime: boolean; caseId: string; failedAttempts: number; maxFailures: number };
 
 /**
- * Redeems a temporary access pass on the workforce side. Each try first *reserves* an attempt
+ * Redeems a temporary access pass on the workforce side, under the user's row lock. Each try first *reserves* an attempt
  * with one guarded UPDATE (never more than the pass's limit, whatever the concurrency), then
  * compares hashes in constant time; success marks a one-time pass used with a guarded UPDATE
  * on the same locked row, so of any number of simultaneous redemptions exactly one succeeds.
@@ -45,6 +45,8 @@ export async function redeemTap(input: { email: string; code: string; request?: 
     if (!email) return refuse("no workforce user with that verified address");
     const user = email.user;
     if (!code) return refuse("not the shape of a pass", user.id);
+    // The user's row lock serializes redemption with revocation and issuance (SECURITY.md D2).
+    await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${user.id}::uuid FOR UPDATE`;
 
     const [reserved] = await tx.$queryRaw<Reserved[]>`
       UPDATE "TemporaryAccessPass" SET "failedAttempts" = "failedAttempts" + 1

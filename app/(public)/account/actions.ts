@@ -1,6 +1,11 @@
 "use server";
 
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -10,6 +15,8 @@ import { secureCookies } from "@/lib/env";
 import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
 import { getRequestContext } from "@/lib/server/request-context";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
+import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
+import { endWorkforceSession } from "@/lib/server/end-workforce-session";
 
 type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -24,6 +31,15 @@ const RegistrationResponseSchema = z.object({
     attestationObject: base64url,
     transports: z.array(z.string().max(20)).max(10).optional(),
   }),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+});
+
+const AuthenticationResponseSchema = z.object({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal("public-key"),
+  response: z.object({ clientDataJSON: base64url, authenticatorData: base64url, signature: base64url, userHandle: base64url.optional() }),
   clientExtensionResults: z.record(z.string(), z.unknown()),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
 });
@@ -70,4 +86,34 @@ export async function finishRegistrationAction(response: unknown): Promise<Resul
     if (isDomainError(error)) return { ok: false, message: error.userMessage };
     throw error;
   }
+}
+
+/** PUBLIC: signing in is what people without a session do; the passkey is the credential. */
+export async function startSignInAction(): Promise<Result<PublicKeyCredentialRequestOptionsJSON>> {
+  return { ok: true, value: await startWorkforceSignIn() };
+}
+
+/** PUBLIC: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter). */
+export async function finishSignInAction(response: unknown): Promise<Result<null>> {
+  const parsed = AuthenticationResponseSchema.safeParse(response);
+  if (!parsed.success) return { ok: false, message: "The browser sent an unexpected response. Try again." };
+  try {
+    const { token, expiresAt } = await finishWorkforceSignIn({ response: parsed.data as unknown as AuthenticationResponseJSON, request: await getRequestContext() });
+    const cookie = workforceSessionCookie(secureCookies);
+    (await cookies()).set(cookie.name, token, { ...cookie.options, expires: expiresAt });
+    return { ok: true, value: null };
+  } catch (error) {
+    if (isDomainError(error)) return { ok: false, message: error.userMessage };
+    throw error;
+  }
+}
+
+/** PUBLIC: signing out needs only the session being ended; it is deleted server-side. */
+export async function signOutAccountAction(): Promise<void> {
+  const jar = await cookies();
+  const cookie = workforceSessionCookie(secureCookies);
+  const token = jar.get(cookie.name)?.value;
+  if (token) await endWorkforceSession({ token });
+  jar.delete({ name: cookie.name, path: "/" });
+  revalidatePath("/account");
 }

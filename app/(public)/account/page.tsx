@@ -5,7 +5,10 @@ import { formatDate, formatDateTime } from "@/components/status-badge";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { secureCookies } from "@/lib/env";
 import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
+import { findRecoveryEvents } from "@/lib/server/find-recovery-events";
+import { signOutAccountAction } from "./actions";
 import { EnrolPasskey } from "./enrol-passkey";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -15,23 +18,31 @@ export default async function AccountPage() {
   if (!session) {
     return (
       <section>
-        <h1 className="text-xl font-semibold">You are not signed in</h1>
-        <p className="mt-2 text-sm text-slate-600">
-          If the service desk sent you a temporary access pass, <Link href="/redeem" className="text-indigo-700 underline">use it here</Link>.
+        <h1 className="text-xl font-semibold">Sign in to your account</h1>
+        <p className="mt-2 text-sm text-slate-600">Use a passkey on this device, or one nearby.</p>
+        <PasskeySignIn />
+        <p className="mt-6 text-sm text-slate-600">
+          Lost your devices? Call the service desk. If they sent you a temporary access pass, <Link href="/redeem" className="text-indigo-700 underline">use it here</Link>.
         </p>
       </section>
     );
   }
+  const events = await findRecoveryEvents(session.user.id);
   return (
     <section className="space-y-4">
-      <h1 className="text-xl font-semibold">Hello, {session.user.name}</h1>
+      <div className="flex items-center justify-between">
+        <h1 className="text-xl font-semibold">Hello, {session.user.name}</h1>
+        <form action={signOutAccountAction}>
+          <button type="submit" className="text-sm text-slate-700 underline">Sign out</button>
+        </form>
+      </div>
       {session.method === "tap" ? (
         <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
           You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up a new passkey
           on this device; your device will ask for your fingerprint, face or PIN.
         </p>
       ) : null}
-      <EnrolPasskey />
+      {session.method === "tap" ? <EnrolPasskey /> : null}
       <h2 className="font-semibold">Your passkeys</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {session.user.passkeys.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}
@@ -39,6 +50,16 @@ export default async function AccountPage() {
           <li key={passkey.id} className="flex justify-between px-4 py-2">
             <span>{passkey.modelName ?? "Unknown authenticator"} · {passkey.backedUp ? "synced" : "device-bound"}</span>
             <span className="text-xs text-slate-500">added {formatDate(passkey.createdAt)} · {passkey.status.toLowerCase()}</span>
+          </li>
+        ))}
+      </ul>
+      <h2 className="font-semibold">Recent recovery events</h2>
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+        {events.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}
+        {events.map((event) => (
+          <li key={event.id} className="flex justify-between px-4 py-2">
+            <span>{event.label}</span>
+            <span className="text-xs text-slate-500">{formatDateTime(event.createdAt)}</span>
           </li>
         ))}
       </ul>

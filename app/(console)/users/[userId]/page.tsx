@@ -8,6 +8,7 @@ import { can } from "@/lib/domain/roles";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { OpenCaseForm } from "./_components/open-case-form";
+import { RevokeAllForm, RevokeOneForm } from "./_components/revoke-forms";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -22,6 +23,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   if (!user) notFound();
   const leaver = isLeaver(user, new Date());
   const active = user.passkeys.filter((passkey) => passkey.status === "ACTIVE").length;
+  const mayRevoke = can(staff.role, "cases:work");
+  const defaultReason = leaver ? "LEAVER" : "LOST";
 
   return (
     <div className="space-y-8">
@@ -82,6 +85,14 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <h2 id="passkeys" className="text-lg font-semibold">Passkeys</h2>
           <p className="text-sm text-slate-600">{active} active of {user.passkeys.length}</p>
         </div>
+        {mayRevoke ? (
+          <div className="rounded-md border border-rose-200 bg-rose-50 p-3">
+            <p className="mb-2 text-sm text-rose-900">
+              Stolen device or suspected attack? Revoke everything at once: no approval needed. Passes, links and approvals are voided and the user is signed out.
+            </p>
+            <RevokeAllForm userId={user.id} defaultReason={leaver ? "LEAVER" : "STOLEN"} />
+          </div>
+        ) : null}
         {user.passkeys.length === 0 ? (
           <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No passkeys enrolled.</p>
         ) : (
@@ -95,6 +106,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                   <th scope="col" className="px-4 py-2">Created</th>
                   <th scope="col" className="px-4 py-2">Last used</th>
                   <th scope="col" className="px-4 py-2">Status</th>
+                  {mayRevoke ? <th scope="col" className="px-4 py-2"><span className="sr-only">Revoke</span></th> : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -117,6 +129,13 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                         </Badge>
                       )}
                     </td>
+                    {mayRevoke ? (
+                      <td className="px-4 py-2">
+                        {passkey.status === "ACTIVE" ? (
+                          <RevokeOneForm userId={user.id} passkeyId={passkey.id} model={passkey.modelName ?? "Unknown authenticator"} defaultReason={defaultReason} />
+                        ) : null}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -129,7 +148,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         <section aria-labelledby="recovery" className="rounded-lg border border-slate-200 bg-white p-5">
           <h2 id="recovery" className="text-lg font-semibold">Recovery</h2>
           {leaver ? (
-            <p className="mt-1 text-sm text-slate-600">No recovery for a leaver. Revocation comes with issue 4.</p>
+            <p className="mt-1 text-sm text-slate-600">No recovery for a leaver. Revoke their passkeys above.</p>
           ) : (
             <>
               <p className="mt-1 text-sm text-slate-600">

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UNEXPECTED_FIELDS } from "@/lib/action-state";
 import { CASE_CHANNELS, CASE_REASONS } from "@/lib/domain/recovery-policy";
+import { REVOCATION_REASONS } from "@/lib/domain/revocation";
 
 export const OpenCaseSchema = z.strictObject(
   {
@@ -11,3 +12,19 @@ export const OpenCaseSchema = z.strictObject(
   },
   UNEXPECTED_FIELDS,
 );
+
+export const RevokeSchema = z.discriminatedUnion("scope", [
+  z.strictObject(
+    {
+      userId: z.uuid({ message: "That is not a user." }),
+      scope: z.literal("ONE"),
+      passkeyId: z.uuid({ message: "Choose a passkey." }),
+      reason: z.enum(REVOCATION_REASONS, { message: "Choose why." }),
+    },
+    UNEXPECTED_FIELDS,
+  ),
+  z.strictObject(
+    { userId: z.uuid({ message: "That is not a user." }), scope: z.literal("ALL"), reason: z.enum(REVOCATION_REASONS, { message: "Choose why." }) },
+    UNEXPECTED_FIELDS,
+  ),
+]);

@@ -1,0 +1,23 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+/** What happened to a user's recovery, in words for the user (their own account page). */
+const LABELS: Record<string, string> = {
+  "case.opened": "The service desk opened a recovery case",
+  "tap.issued": "A temporary access pass was issued",
+  "tap.redeemed": "Your temporary access pass was used",
+  "passkey.enrolled": "A new passkey was added",
+  "passkey.revoked": "Passkeys were revoked",
+  "case.repudiated": "You reported a recovery as not you",
+  "case.closed": "A recovery case was closed",
+};
+
+export async function findRecoveryEvents(userId: string, limit = 10) {
+  const events = await db.auditEvent.findMany({
+    where: { subjectUserId: userId, outcome: "ALLOWED", action: { in: Object.keys(LABELS) } },
+    orderBy: { id: "desc" },
+    take: limit,
+    select: { id: true, action: true, createdAt: true },
+  });
+  return events.map((event) => ({ id: event.id.toString(), label: LABELS[event.action]!, createdAt: event.createdAt }));
+}
