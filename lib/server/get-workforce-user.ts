@@ -47,9 +47,17 @@ export async function getWorkforceUser(userId: string) {
     where: { subjectUserId: userId },
     orderBy: { id: "desc" },
     take: RECENT_EVENTS,
-    select: { id: true, createdAt: true, action: true, outcome: true, reason: true, actorName: true, actorRole: true },
+    select: { id: true, createdAt: true, action: true, outcome: true, reason: true, actorName: true, actorRole: true, data: true },
   });
-  return { ...user, recentEvents: events.map((event) => ({ ...event, id: event.id.toString() })) };
+  return {
+    ...user,
+    recentEvents: events.map(({ data, ...event }) => ({
+      ...event,
+      id: event.id.toString(),
+      // A refusal's detail says why (never a secret: payloads are schema-checked on the way in).
+      detail: event.outcome === "REFUSED" && typeof (data as { detail?: unknown })?.detail === "string" ? (data as { detail: string }).detail : null,
+    })),
+  };
 }
 
 export type WorkforceUserPage = NonNullable<Awaited<ReturnType<typeof getWorkforceUser>>>;

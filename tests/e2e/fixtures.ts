@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { DEMO_STAFF } from "../factories";
 
 export type DemoRole = "AGENT" | "SUPERVISOR" | "SECURITY";
@@ -17,4 +17,65 @@ export async function signInAs(page: Page, role: DemoRole, path = "/sign-in") {
   await page.getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[role]}` }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   return member;
+}
+
+/** The newest message with this subject in the demo mailbox (optionally containing a text), once it arrives. */
+export async function mailFor(page: Page, subject: string, containing?: string) {
+  const article = page.getByRole("article", { name: subject }).filter({ hasText: containing ?? "" }).first();
+  await expect(async () => {
+    await page.goto("/mailbox");
+    await expect(article).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  return article;
+}
+
+/**
+ * Takes a standard-tier user through a recovery (callback, record, manager by mail, pass) and
+ * has them enrol a passkey on a virtual authenticator in their own browser context, which is
+ * returned with the authenticator still attached.
+ */
+export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row = 5) {
+  await agent.goto("/users?tier=STANDARD&status=ACTIVE");
+  await agent.getByRole("row").nth(row).getByRole("link").click();
+  await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  const userUrl = agent.url();
+  const userName = (await agent.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const workEmail = (await agent.getByText(/@northwind\.example/).first().textContent())!.trim().split(" ")[0]!;
+  await agent.getByRole("button", { name: "Open case" }).click();
+  await expect(agent).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  await agent.getByRole("form", { name: "Record: Call back on the phone of record" }).getByRole("button", { name: "Passed" }).click();
+  await expect(agent.getByRole("form", { name: "Record: Call back on the phone of record" })).toHaveCount(0);
+  await agent.getByRole("form", { name: "Record: Employee record details" }).getByRole("button", { name: "Passed" }).click();
+  await expect(agent.getByRole("form", { name: "Record: Employee record details" })).toHaveCount(0);
+  await agent.getByRole("button", { name: "Send confirmation request to the manager" }).click();
+  await expect(agent.getByText(/Sent to .•••@/)).toBeVisible();
+
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await (await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)).getByRole("link").click();
+  await manager.getByRole("button", { name: "Yes, this is them" }).click();
+  await expect(manager.getByRole("status")).toContainText("You confirmed the request");
+  await managerContext.close();
+
+  await agent.reload();
+  await agent.getByRole("button", { name: "Issue and send the pass" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: "Pass sent to" })).toBeVisible();
+
+  const context = await browser.newContext();
+  const user = await context.newPage();
+  // The pass goes to a verified personal address when there is one, else the work address.
+  const pass = (await (await mailFor(user, "Your temporary access pass", `Hello ${userName},`)).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
+  await user.goto("/redeem");
+  await user.getByLabel("Your work email", { exact: true }).fill(workEmail);
+  await user.getByLabel("Temporary access pass", { exact: true }).fill(pass);
+  await user.getByRole("button", { name: "Continue" }).click();
+  await expect(user).toHaveURL(/\/account$/);
+  const cdp = await context.newCDPSession(user);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await user.getByRole("button", { name: "Set up a new passkey" }).click();
+  await expect(user.getByRole("status")).toContainText("Your new passkey");
+  return { context, user, cdp, authenticatorId, userName, workEmail, userUrl };
 }

@@ -171,6 +171,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                 <span>
                   <span className="font-mono text-xs">{event.action}</span>{" "}
                   <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>{event.outcome === "ALLOWED" ? "allowed" : `refused${event.reason ? `: ${event.reason}` : ""}`}</Badge>
+                  {event.detail ? <span className="ml-2 text-xs text-slate-600">{event.detail}</span> : null}
                 </span>
                 <span className="text-xs text-slate-500">
                   {event.actorName}{event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""} · {formatDateTime(event.createdAt)}
