@@ -1,0 +1,84 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { approvalReason, canonicalJson, decideApproval, decideReenrolmentRequest, reenrolmentSnapshot } from "./approval";
+import type { CaseFacts } from "./recovery-decisions";
+import { DEFAULT_POLICY } from "./recovery-policy";
+
+const facts = (overrides: Partial<CaseFacts> = {}): CaseFacts => ({
+  status: "VERIFIED",
+  riskTier: "STANDARD",
+  reason: "LOST_DEVICE",
+  leaver: false,
+  steps: [],
+  redFlags: [],
+  ...overrides,
+});
+
+describe("canonicalJson", () => {
+  it("is the same text for the same content in any key order", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
+        const reversed = Object.fromEntries(Object.entries(object).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(object));
+        expect(JSON.parse(canonicalJson(object))).toEqual(JSON.parse(JSON.stringify(object)));
+      }),
+    );
+  });
+
+  it("differs when any value differs", () => {
+    expect(canonicalJson({ a: 1, b: [1, 2] })).not.toBe(canonicalJson({ a: 1, b: [2, 1] }));
+  });
+});
+
+describe("reenrolmentSnapshot", () => {
+  it("does not depend on the order the lists were read in", () => {
+    const base = { caseId: "c", userId: "u", riskTier: "HIGH_RISK", employment: "ACTIVE", policyVersion: 1, redFlags: [] };
+    const a = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p2", "p1"], contact: ["b@x", "a@x"], checklist: [{ kind: "ID_DOCUMENT", outcome: "PASSED" }, { kind: "CALLBACK", outcome: "PASSED" }] });
+    const b = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p1", "p2"], contact: ["a@x", "b@x"], checklist: [{ kind: "CALLBACK", outcome: "PASSED" }, { kind: "ID_DOCUMENT", outcome: "PASSED" }] });
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+  });
+});
+
+describe("approvalReason", () => {
+  it.each([
+    [facts(), false, null],
+    [facts({ riskTier: "HIGH_RISK" }), false, "high-risk tier"],
+    [facts({ riskTier: "PRIVILEGED" }), false, "privileged tier"],
+    [facts({ redFlags: [{ kind: "PRESSURE" }] }), false, "a red flag was raised"],
+    [facts(), true, "repeat call"],
+  ] as const)("%j, repeat %s → %s", (f, needsApproval, reason) => {
+    expect(approvalReason({ facts: f, needsApproval })).toBe(reason);
+  });
+});
+
+describe("decideReenrolmentRequest", () => {
+  const ok = { policy: DEFAULT_POLICY, facts: facts(), revokePasskeyIds: ["p1"], activePasskeyIds: ["p1", "p2"], hasVerifiedAddress: true };
+  it.each([
+    ["a verified case", ok, { ok: true }],
+    ["an open case", { ...ok, facts: facts({ status: "OPEN" }) }, expect.objectContaining({ code: "SEQUENCE" })],
+    ["a case already waiting", { ...ok, facts: facts({ status: "PENDING_APPROVAL" }) }, expect.objectContaining({ code: "SEQUENCE" })],
+    ["a leaver", { ...ok, facts: facts({ leaver: true }) }, expect.objectContaining({ code: "LEAVER" })],
+    ["a stopped case", { ...ok, facts: facts({ redFlags: [{ kind: "DETAILS_MISMATCH" }] }) }, expect.objectContaining({ code: "RED_FLAG" })],
+    ["someone else's passkey", { ...ok, revokePasskeyIds: ["zz"] }, expect.objectContaining({ code: "INVALID_INPUT" })],
+    ["no verified address", { ...ok, hasVerifiedAddress: false }, expect.objectContaining({ code: "CONFLICT" })],
+  ])("%s", (_label, input, expected) => {
+    expect(decideReenrolmentRequest(input)).toEqual(expected);
+  });
+});
+
+describe("decideApproval", () => {
+  const now = new Date("2026-11-22T12:00:00Z");
+  const base = { approver: { id: "sup", role: "SUPERVISOR" as const }, requestedById: "agent", verifiedByIds: ["agent"], status: "PENDING", expiresAt: new Date("2026-11-22T12:10:00Z"), now };
+  it.each([
+    ["another supervisor", base, { ok: true }],
+    ["an agent", { ...base, approver: { id: "x", role: "AGENT" as const } }, "FORBIDDEN"],
+    ["a security reviewer", { ...base, approver: { id: "x", role: "SECURITY" as const } }, "FORBIDDEN"],
+    ["the requester", { ...base, approver: { id: "agent", role: "SUPERVISOR" as const } }, "FORBIDDEN"],
+    ["a supervisor who verified", { ...base, verifiedByIds: ["agent", "sup"] }, "FORBIDDEN"],
+    ["a decided request", { ...base, status: "APPROVED" }, "SEQUENCE"],
+    ["an expired request", { ...base, expiresAt: new Date("2026-11-22T11:59:59Z") }, "SEQUENCE"],
+  ] as const)("%s", (_label, input, expected) => {
+    const result = decideApproval(input);
+    expect(result).toEqual(typeof expected === "string" ? expect.objectContaining({ ok: false, code: expected }) : expected);
+  });
+});
