@@ -57,6 +57,7 @@ describe("decideReenrolmentRequest", () => {
     ["a verified case", ok, { ok: true }],
     ["an open case", { ...ok, facts: facts({ status: "OPEN" }) }, expect.objectContaining({ code: "SEQUENCE" })],
     ["a case already waiting", { ...ok, facts: facts({ status: "PENDING_APPROVAL" }) }, expect.objectContaining({ code: "SEQUENCE" })],
+    ["a case that issued a pass", { ...ok, facts: facts({ status: "FACTOR_ISSUED" }) }, expect.objectContaining({ code: "SEQUENCE" })],
     ["a leaver", { ...ok, facts: facts({ leaver: true }) }, expect.objectContaining({ code: "LEAVER" })],
     ["a stopped case", { ...ok, facts: facts({ redFlags: [{ kind: "DETAILS_MISMATCH" }] }) }, expect.objectContaining({ code: "RED_FLAG" })],
     ["someone else's passkey", { ...ok, revokePasskeyIds: ["zz"] }, expect.objectContaining({ code: "INVALID_INPUT" })],

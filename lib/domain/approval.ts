@@ -64,8 +64,8 @@ export function decideReenrolmentRequest(input: {
 }): { ok: true } | Refusal {
   const { facts } = input;
   if (facts.leaver) return { ok: false, code: "LEAVER", message: "This person has left: they cannot be re-enrolled." };
-  if (facts.status !== "VERIFIED" && facts.status !== "FACTOR_ISSUED") {
-    return { ok: false, code: "SEQUENCE", message: "A re-enrolment can be requested once verification is complete, and only once." };
+  if (facts.status !== "VERIFIED") {
+    return { ok: false, code: "SEQUENCE", message: "A re-enrolment can be requested once verification is complete, and only once per case." };
   }
   const stop = facts.redFlags.find((flag) => input.policy.redFlags[flag.kind]?.effect === "stop");
   if (stop) return { ok: false, code: "RED_FLAG", message: `The case was stopped by a red flag (${input.policy.redFlags[stop.kind].label}).` };

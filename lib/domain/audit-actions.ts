@@ -68,7 +68,8 @@ export const AUDIT_ACTIONS = {
       aaguid: z.string().max(40),
       backedUp: z.boolean(),
       transports: z.array(z.string().max(20)).max(10),
-      via: z.enum(["tap", "passkey"]),
+      via: z.enum(["tap", "passkey", "link"]),
+      revokedPasskeys: z.number().int().optional(),
     })
     .strict(),
   /** A passkey registration ceremony failed or was refused (challenge, verification, duplicate). */
@@ -95,6 +96,18 @@ export const AUDIT_ACTIONS = {
   "workforce.signed_in": z.object({ model: z.string().max(100) }).strict(),
   /** A workforce passkey sign-in was refused (revoked or unknown credential, bad assertion...). */
   "workforce.sign_in_refused": z.object({ detail: Detail }).strict(),
+  /** An agent asked to re-enrol the user: at once, or waiting for a supervisor (`needReason`). */
+  "reenrolment.requested": z
+    .object({ needsApproval: z.boolean(), needReason: z.string().max(100), revokePasskeys: z.number().int(), snapshotHash: z.string().max(64) })
+    .strict(),
+  /** A supervisor approved a re-enrolment; the enrolment link went out in the same transaction. */
+  "approval.approved": z.object({ snapshotHash: z.string().max(64), reason: z.string().max(500) }).strict(),
+  /** A supervisor denied a re-enrolment; the case closed. */
+  "approval.denied": z.object({ reason: z.string().max(500) }).strict(),
+  /** An approval could not be used: it expired, or what it approved changed (stale). */
+  "approval.lapsed": z.object({ why: z.enum(["expired", "stale"]), snapshotHash: z.string().max(64) }).strict(),
+  /** An enrolment link was sent (it opens a passkey registration, once, for a short time). */
+  "reenrolment.link_sent": z.object({ sentTo: Masked, expiresMinutes: z.number().int(), revokePasskeys: z.number().int() }).strict(),
   /** The case was closed; outstanding passes and links were voided. */
   "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** The demo organisation was loaded into an empty database. */

@@ -15,6 +15,7 @@ export const CASE_EVENTS = [
   "REQUEST_APPROVAL",
   "APPROVE",
   "DENY",
+  "EXPIRE_APPROVAL",
   "REENROL",
   "REVOKE",
   "CLOSE",
@@ -34,6 +35,8 @@ const TABLE: Partial<Record<CaseEvent, Partial<Record<CaseStatus, CaseStatus>>>>
   REQUEST_APPROVAL: { VERIFIED: "PENDING_APPROVAL" },
   APPROVE: { PENDING_APPROVAL: "APPROVED" },
   DENY: { PENDING_APPROVAL: "CLOSED" },
+  // An approval that expired or went stale: the agent may ask again.
+  EXPIRE_APPROVAL: { PENDING_APPROVAL: "VERIFIED" },
   REENROL: { VERIFIED: "REENROLLED", APPROVED: "REENROLLED", FACTOR_ISSUED: "REENROLLED" },
   REVOKE: Object.fromEntries(OPEN_STATES.map((s) => [s, "REVOKED"])),
   CLOSE: Object.fromEntries([...OPEN_STATES, "REVOKED"].map((s) => [s, "CLOSED"])),

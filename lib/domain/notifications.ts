@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   "tap.redeemed",
   "passkey.enrolled",
   "passkey.revoked",
+  "enrolment.link",
   "security.alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -85,6 +86,16 @@ export function passkeyEnrolledNotice(input: { name: string; model: string; repo
     kind: "passkey.enrolled",
     subject: "A new passkey was added to your account",
     body: `Hello ${input.name},\n\nA new passkey (${input.model}) was added to your account.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+export function enrolmentLinkMessage(input: { name: string; link: string; expiresMinutes: number; reportUrl: string }): Message {
+  return {
+    kind: "enrolment.link",
+    subject: "Set up your new passkey",
+    body:
+      `Hello ${input.name},\n\nThe service desk approved setting up a new passkey for your account. Open this link on the device you want to use:\n\n${input.link}\n\n` +
+      `It works once and expires in ${input.expiresMinutes} minutes.${notMe(input.reportUrl)}${signature}`,
   };
 }
 
