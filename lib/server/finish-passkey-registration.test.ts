@@ -29,7 +29,7 @@ async function refused(promise: Promise<unknown>) {
 describe("passkey registration", () => {
   it("asks for user verification and a discoverable credential, excludes existing passkeys, and stores the challenge", async () => {
     const { user, token } = await session();
-    const options = await startPasskeyRegistration({ sessionToken: token });
+    const options = await startPasskeyRegistration({ grant: { kind: "session", token } });
     expect(options.authenticatorSelection).toMatchObject({ residentKey: "required", userVerification: "required" });
     expect(options.excludeCredentials?.map((c) => c.id).sort()).toEqual(user.passkeys.map((p) => p.credentialId).sort());
     expect(options.rp).toEqual({ name: "Northwind", id: "localhost" });
@@ -39,41 +39,41 @@ describe("passkey registration", () => {
 
   it("refuses a session that has expired", async () => {
     const { token } = await session(-1);
-    expect((await refused(startPasskeyRegistration({ sessionToken: token }))).code).toBe("UNAUTHENTICATED");
+    expect((await refused(startPasskeyRegistration({ grant: { kind: "session", token } }))).code).toBe("UNAUTHENTICATED");
   });
 
   it.each([
     ["a challenge the server never issued", async () => "bm90LWlzc3VlZA"],
-    ["a challenge issued to another session", async () => (await startPasskeyRegistration({ sessionToken: (await session()).token })).challenge],
+    ["a challenge issued to another session", async () => (await startPasskeyRegistration({ grant: { kind: "session", token: (await session()).token } })).challenge],
   ])("refuses %s and audits it", async (_label, challengeFor) => {
     const { user, token } = await session();
-    const error = await refused(finishPasskeyRegistration({ sessionToken: token, response: responseFor(await challengeFor()) }));
+    const error = await refused(finishPasskeyRegistration({ grant: { kind: "session", token }, response: responseFor(await challengeFor()) }));
     expect(error.code).toBe("SEQUENCE");
     expect(await db.passkey.count({ where: { userId: user.id } })).toBe(2);
     expect(await db.auditEvent.findFirstOrThrow({ where: { subjectUserId: user.id }, orderBy: { id: "desc" } })).toMatchObject({
       action: "passkey.enrol_refused",
       outcome: "REFUSED",
-      data: { detail: "challenge unknown, used, expired or from another session" },
+      data: { detail: "challenge unknown, used, expired or for another grant" },
     });
   });
 
   it("uses a challenge once, even when the response is bad, and fails closed on verification", async () => {
     const { user, token } = await session();
-    const { challenge } = await startPasskeyRegistration({ sessionToken: token });
-    const first = await refused(finishPasskeyRegistration({ sessionToken: token, response: responseFor(challenge) }));
+    const { challenge } = await startPasskeyRegistration({ grant: { kind: "session", token } });
+    const first = await refused(finishPasskeyRegistration({ grant: { kind: "session", token }, response: responseFor(challenge) }));
     expect(first.code).toBe("INVALID_INPUT");
     expect(await db.auditEvent.findFirstOrThrow({ where: { subjectUserId: user.id }, orderBy: { id: "desc" } })).toMatchObject({
       action: "passkey.enrol_refused",
       data: { detail: expect.stringMatching(/^verification failed/) },
     });
-    const replay = await refused(finishPasskeyRegistration({ sessionToken: token, response: responseFor(challenge) }));
+    const replay = await refused(finishPasskeyRegistration({ grant: { kind: "session", token }, response: responseFor(challenge) }));
     expect(replay.code).toBe("SEQUENCE");
   });
 
   it("refuses an expired challenge", async () => {
     const { token } = await session();
-    const { challenge } = await startPasskeyRegistration({ sessionToken: token });
+    const { challenge } = await startPasskeyRegistration({ grant: { kind: "session", token } });
     await db.webAuthnChallenge.update({ where: { challenge }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await refused(finishPasskeyRegistration({ sessionToken: token, response: responseFor(challenge) }))).code).toBe("SEQUENCE");
+    expect((await refused(finishPasskeyRegistration({ grant: { kind: "session", token }, response: responseFor(challenge) }))).code).toBe("SEQUENCE");
   });
 });

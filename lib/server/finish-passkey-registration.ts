@@ -1,53 +1,63 @@
 import "server-only";
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from "@simplewebauthn/server";
+import { Prisma } from "@/generated/prisma/client";
 import { modelNameForAaguid } from "@/lib/domain/authenticator-models";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import { passkeyEnrolledNotice } from "@/lib/domain/notifications";
+import type { CaseReason } from "@/lib/domain/recovery-policy";
+import type { RevocationReason } from "@/lib/domain/revocation";
 import { isLeaver } from "@/lib/domain/workforce";
-import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db";
 import { recordAudit } from "./audit";
 import { enqueueMessage } from "./enqueue-message";
+import { resolveGrant, type RegistrationGrant } from "./registration-grant";
 import { challengeFromClientData, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
-import { resumeWorkforceSession } from "./resume-workforce-session";
 
 const FAILED = "The new passkey could not be registered. Try again from this page.";
+const EXPIRED = "This has expired or was already used. Call the service desk if you still need a new passkey.";
+
+/** The lost passkeys an enrolment link replaces are revoked for the case's reason. */
+const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
+  LOST_DEVICE: "LOST",
+  REPLACED_DEVICE: "LOST",
+  LOCKED_OUT: "LOST",
+  STOLEN_DEVICE: "STOLEN",
+  SUSPECTED_COMPROMISE: "SUSPECTED_COMPROMISE",
+};
 
 /**
- * Completes a passkey registration. The challenge is consumed with one guarded UPDATE (bound to
- * this session, unexpired, unused), the response is verified against the configured origin
- * and RP ID with user verification required, and fails closed. The passkey is written with its
- * model, AAGUID, backup state and transports under the user's row lock; a credential ID that
- * exists for anyone is refused. The case that issued the pass moves to REENROLLED and the user
- * is told at every address. Every refusal is audited.
+ * Completes a passkey registration for the holder of a grant (pass session or enrolment link).
+ * The challenge is consumed with one guarded UPDATE (bound to the grant, unexpired, unused), the
+ * response is verified against the configured origin and RP ID with user verification required,
+ * and fails closed. Then, under the user's row lock (the lock revocation takes) the grant is
+ * re-checked, the passkey is written with its model, AAGUID, backup state and transports, a link
+ * is used up and the passkeys it replaces are revoked, the case moves to REENROLLED, and the
+ * user is told at every address. A credential ID that exists for anyone is refused.
  */
 export async function finishPasskeyRegistration(input: {
-  sessionToken: string;
+  grant: RegistrationGrant;
   response: RegistrationResponseJSON;
   request?: RequestContext;
 }): Promise<{ model: string }> {
-  const session = await resumeWorkforceSession(input.sessionToken);
-  if (!session) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Use your pass again, or call the service desk.");
-  const user = session.user;
+  const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
+  if (!grant) throw new DomainError("UNAUTHENTICATED", EXPIRED);
+  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: grant.userId }, select: { id: true, name: true } });
   const actor = { type: "WORKFORCE_USER" as const, id: user.id, name: user.name };
   const refuse = async (detail: string, code: "SEQUENCE" | "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT") => {
     await db.$transaction((tx) =>
-      recordAudit(tx, { action: "passkey.enrol_refused", outcome: "REFUSED", reason: code, actor, subjectUserId: user.id, data: { detail }, request: input.request }),
+      recordAudit(tx, { action: "passkey.enrol_refused", outcome: "REFUSED", reason: code, actor, subjectUserId: user.id, caseId: grant.caseId ?? undefined, data: { detail }, request: input.request }),
     );
-    return new DomainError(code, FAILED);
+    return new DomainError(code, code === "SEQUENCE" ? EXPIRED : FAILED);
   };
 
   const challenge = challengeFromClientData(input.response.response.clientDataJSON);
   const consumed = challenge
-    ? await db.webAuthnChallenge.updateMany({
-        where: { challenge, purpose: "register", sessionId: session.id, usedAt: null, expiresAt: { gt: new Date() } },
-        data: { usedAt: new Date() },
-      })
+    ? await db.webAuthnChallenge.updateMany({ where: { ...grant.challengeScope, challenge, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } })
     : { count: 0 };
-  if (consumed.count !== 1) throw await refuse("challenge unknown, used, expired or from another session", "SEQUENCE");
+  if (consumed.count !== 1) throw await refuse("challenge unknown, used, expired or for another grant", "SEQUENCE");
 
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
@@ -68,10 +78,12 @@ export async function finishPasskeyRegistration(input: {
   try {
     await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${user.id}::uuid FOR UPDATE`;
+      // Re-checked under the lock: a revoke-all that won the race voided the link or ended the session.
+      const live = await resolveGrant(tx, input.grant);
+      if (!live) throw new DomainError("SEQUENCE", "grant voided or expired before the registration completed");
       const fresh = await tx.workforceUser.findUniqueOrThrow({ where: { id: user.id }, select: { status: true, leavingOn: true, emails: { where: { verified: true }, select: { address: true } } } });
-      if (isLeaver(fresh, new Date())) throw new DomainError("LEAVER", FAILED);
-      const live = await tx.workforceSession.findUnique({ where: { id: session.id }, select: { expiresAt: true } });
-      if (!live || live.expiresAt <= new Date()) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Use your pass again, or call the service desk.");
+      if (isLeaver(fresh, new Date())) throw new DomainError("LEAVER", "the user has left");
+      const now = new Date();
       await tx.passkey.create({
         data: {
           userId: user.id,
@@ -84,32 +96,41 @@ export async function finishPasskeyRegistration(input: {
           backedUp: info.credentialBackedUp,
         },
       });
-      const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true } }) : null;
-      if (tap) {
-        const kase = await tx.recoveryCase.findUniqueOrThrow({ where: { id: tap.caseId }, select: { status: true } });
+      let revokedPasskeys = 0;
+      const kase = live.caseId ? await tx.recoveryCase.findUnique({ where: { id: live.caseId }, select: { id: true, status: true, reason: true } }) : null;
+      if (live.linkId) {
+        await tx.enrolmentLink.update({ where: { id: live.linkId }, data: { usedAt: now } });
+        revokedPasskeys = (
+          await tx.passkey.updateMany({
+            where: { id: { in: live.revokePasskeyIds }, userId: user.id, status: "ACTIVE" },
+            data: { status: "REVOKED", revokedAt: now, revokedReason: kase ? REVOCATION_FOR[kase.reason] : "LOST" },
+          })
+        ).count;
+      }
+      if (kase) {
         const move = nextStatus(kase.status, "REENROL");
-        if (move.ok) await tx.recoveryCase.update({ where: { id: tap.caseId }, data: { status: move.status } });
+        if (move.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
       }
       await recordAudit(tx, {
         action: "passkey.enrolled",
         outcome: "ALLOWED",
         actor,
         subjectUserId: user.id,
-        caseId: tap?.caseId,
+        caseId: kase?.id,
         target: { type: "passkey", id: info.credential.id.slice(0, 64) },
-        data: { model, aaguid: info.aaguid, backedUp: info.credentialBackedUp, transports: info.credential.transports ?? [], via: session.method === "tap" ? "tap" : "passkey" },
+        data: { model, aaguid: info.aaguid, backedUp: info.credentialBackedUp, transports: info.credential.transports ?? [], via: live.via, ...(live.linkId ? { revokedPasskeys } : {}) },
         request: input.request,
       });
-      if (tap) {
+      if (kase) {
         for (const { address } of fresh.emails) {
-          const reportUrl = await newRepudiationUrl(tx, { caseId: tap.caseId, userId: user.id });
-          await enqueueMessage(tx, { to: address, message: passkeyEnrolledNotice({ name: user.name, model, reportUrl }), subjectUserId: user.id, caseId: tap.caseId });
+          const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: user.id });
+          await enqueueMessage(tx, { to: address, message: passkeyEnrolledNotice({ name: user.name, model, reportUrl }), subjectUserId: user.id, caseId: kase.id });
         }
       }
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw await refuse("credential already registered", "CONFLICT");
-    if (error instanceof DomainError) throw await refuse(error.code.toLowerCase(), "SEQUENCE");
+    if (error instanceof DomainError) throw await refuse(error.message.replace(/^\w+: /, ""), "SEQUENCE");
     throw error;
   }
   return { model };

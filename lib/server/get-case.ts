@@ -32,11 +32,14 @@ export async function getCase(caseId: string) {
           leavingOn: true,
           manager: { select: { name: true } },
           _count: { select: { passkeys: { where: { status: "ACTIVE" } } } },
+          passkeys: { where: { status: "ACTIVE" }, select: { id: true, modelName: true, backedUp: true, lastUsedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
         },
       },
       checklist: { select: { scriptKey: true, steps: { select: { kind: true, outcome: true, note: true, recordedAt: true }, orderBy: { position: "asc" } } } },
       stepLinks: { select: { kind: true, sentTo: true, expiresAt: true, usedAt: true, voidedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
       redFlags: { select: { kind: true, note: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      approvals: { select: { id: true, status: true, needReason: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true }, orderBy: { createdAt: "desc" } },
+      enrolmentLinks: { select: { id: true, sentTo: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, revokePasskeyIds: true }, orderBy: { createdAt: "desc" } },
       accessPasses: { select: { id: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, voidReason: true, oneTime: true, failedAttempts: true, maxFailures: true }, orderBy: { createdAt: "desc" } },
     },
   });
@@ -50,6 +53,7 @@ export async function getCase(caseId: string) {
     ...kase,
     activePasskeys: kase.user._count.passkeys,
     stepLinks: kase.stepLinks.map((link) => ({ ...link, sentTo: maskAddress(link.sentTo) })),
+    enrolmentLinks: kase.enrolmentLinks.map((link) => ({ ...link, sentTo: link.sentTo ? maskAddress(link.sentTo) : "" })),
     events: events.map((event) => ({ ...event, id: event.id.toString() })),
   };
 }

@@ -2,19 +2,19 @@ import "server-only";
 import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
+import { resolveGrant, type RegistrationGrant } from "./registration-grant";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
-import { resumeWorkforceSession } from "./resume-workforce-session";
 
 /**
- * Begins a passkey registration for the signed-in workforce user: user verification and a
- * discoverable credential required, existing passkeys excluded, and the challenge stored
- * server-side, bound to this session, for one use within the ceremony timeout.
+ * Begins a passkey registration for the holder of a grant (a pass session or an enrolment
+ * link): user verification and a discoverable credential required, existing passkeys excluded,
+ * and the challenge stored server-side, bound to the grant, for one use within the timeout.
  */
-export async function startPasskeyRegistration(input: { sessionToken: string }): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const session = await resumeWorkforceSession(input.sessionToken);
-  if (!session) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Use your pass again, or call the service desk.");
+export async function startPasskeyRegistration(input: { grant: RegistrationGrant }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
+  if (!grant) throw new DomainError("UNAUTHENTICATED", "This has expired or was already used. Call the service desk if you still need a new passkey.");
   const user = await db.workforceUser.findUniqueOrThrow({
-    where: { id: session.user.id },
+    where: { id: grant.userId },
     select: {
       name: true,
       webauthnUserId: true,
@@ -37,8 +37,9 @@ export async function startPasskeyRegistration(input: { sessionToken: string }):
     data: {
       challenge: options.challenge,
       purpose: "register",
-      userId: session.user.id,
-      sessionId: session.id,
+      userId: grant.userId,
+      sessionId: grant.challengeScope.sessionId ?? null,
+      enrolmentLinkId: grant.challengeScope.enrolmentLinkId ?? null,
       expiresAt: new Date(Date.now() + CEREMONY_TIMEOUT_MS),
     },
   });

@@ -60,16 +60,19 @@ describe("server actions", () => {
   it("are PUBLIC only where the caller has no staff session by design", () => {
     // Staff demo sign-in; a manager answering a one-time link; a user redeeming their pass and
     // enrolling a passkey with the account session it gave them; "this wasn't me" from a notice;
-    // a user proving a remaining passkey from their one-time link; workforce sign-in and sign-out.
+    // a user proving a remaining passkey from their one-time link; workforce sign-in and sign-out;
+    // a user enrolling from the enrolment link.
     expect(actions.filter((a) => a.public).map((a) => a.name).sort()).toEqual([
       "answerConfirmationAction",
       "demoSignIn",
+      "finishLinkRegistrationAction",
       "finishProofAction",
       "finishRegistrationAction",
       "finishSignInAction",
       "redeemTapAction",
       "reportNotMeAction",
       "signOutAccountAction",
+      "startLinkRegistrationAction",
       "startProofAction",
       "startRegistrationAction",
       "startSignInAction",

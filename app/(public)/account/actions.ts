@@ -15,25 +15,13 @@ import { secureCookies } from "@/lib/env";
 import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
 import { getRequestContext } from "@/lib/server/request-context";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
+import { RegistrationResponseSchema } from "./registration-response";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
 import { endWorkforceSession } from "@/lib/server/end-workforce-session";
 
 type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(20_000);
-/** The browser's registration response, parsed at the boundary; the library verifies the rest. */
-const RegistrationResponseSchema = z.object({
-  id: base64url,
-  rawId: base64url,
-  type: z.literal("public-key"),
-  response: z.looseObject({
-    clientDataJSON: base64url,
-    attestationObject: base64url,
-    transports: z.array(z.string().max(20)).max(10).optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-});
 
 const AuthenticationResponseSchema = z.object({
   id: base64url,
@@ -58,7 +46,7 @@ export async function startRegistrationAction(): Promise<Result<PublicKeyCredent
   const token = await sessionToken();
   if (!token) return { ok: false, message: SIGNED_OUT };
   try {
-    return { ok: true, value: await startPasskeyRegistration({ sessionToken: token }) };
+    return { ok: true, value: await startPasskeyRegistration({ grant: { kind: "session", token } }) };
   } catch (error) {
     if (isDomainError(error)) return { ok: false, message: error.userMessage };
     throw error;
@@ -76,7 +64,7 @@ export async function finishRegistrationAction(response: unknown): Promise<Resul
   if (!parsed.success) return { ok: false, message: "The browser sent an unexpected response. Try again." };
   try {
     const value = await finishPasskeyRegistration({
-      sessionToken: token,
+      grant: { kind: "session", token },
       response: parsed.data as unknown as RegistrationResponseJSON,
       request: await getRequestContext(),
     });

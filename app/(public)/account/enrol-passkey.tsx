@@ -4,9 +4,22 @@ import { startRegistration } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { finishRegistrationAction, startRegistrationAction } from "./actions";
 
-export function EnrolPasskey() {
+type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Registers a passkey on this device. By default for the signed-in account session; the
+ * enrolment-link page passes its own pair of actions bound to the link.
+ */
+export function EnrolPasskey({
+  start = startRegistrationAction,
+  finish = finishRegistrationAction,
+}: {
+  start?: () => Promise<Result<PublicKeyCredentialCreationOptionsJSON>>;
+  finish?: (response: unknown) => Promise<Result<{ model: string }>>;
+} = {}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -15,7 +28,7 @@ export function EnrolPasskey() {
     setPending(true);
     setMessage(null);
     try {
-      const options = await startRegistrationAction();
+      const options = await start();
       if (!options.ok) return setMessage({ ok: false, text: options.message });
       let response;
       try {
@@ -23,7 +36,7 @@ export function EnrolPasskey() {
       } catch (error) {
         return setMessage({ ok: false, text: `Your device did not create a passkey (${(error as Error).name}). Try again.` });
       }
-      const result = await finishRegistrationAction(response);
+      const result = await finish(response);
       if (!result.ok) return setMessage({ ok: false, text: result.message });
       setMessage({ ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` });
       router.refresh();

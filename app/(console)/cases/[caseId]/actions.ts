@@ -9,8 +9,9 @@ import { issueTap } from "@/lib/server/issue-tap";
 import { raiseRedFlag } from "@/lib/server/raise-red-flag";
 import { recordStep } from "@/lib/server/record-step";
 import { getRequestContext } from "@/lib/server/request-context";
+import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { sendStepLink } from "@/lib/server/send-step-link";
-import { CloseCaseSchema, IssueTapSchema, RaiseRedFlagSchema, RecordStepSchema, SendStepLinkSchema } from "./schema";
+import { CloseCaseSchema, IssueTapSchema, RaiseRedFlagSchema, RecordStepSchema, RequestReenrolmentSchema, SendStepLinkSchema } from "./schema";
 
 const casePath = (formData: FormData) => `/cases/${String(formData.get("caseId") ?? "")}`;
 
@@ -70,6 +71,21 @@ export async function closeCaseAction(_previous: ActionState, formData: FormData
   const state = await attempt(async () => {
     await closeCase({ actor, ...parsed.data, request: await getRequestContext() });
     return "Case closed. Outstanding passes and links were voided.";
+  });
+  revalidatePath(`/cases/${parsed.data.caseId}`);
+  return state;
+}
+
+export async function requestReenrolmentAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const actor = await requirePermission("cases:work", casePath(formData));
+  // Checkboxes: every checked value, not only the last one.
+  const parsed = RequestReenrolmentSchema.safeParse({ ...formFields(formData), revoke: formData.getAll("revoke") });
+  if (!parsed.success) return invalid(parsed.error);
+  const state = await attempt(async () => {
+    const result = await requestReenrolment({ actor, caseId: parsed.data.caseId, revokePasskeyIds: parsed.data.revoke, request: await getRequestContext() });
+    return result.status === "pending_approval"
+      ? `Waiting for a supervisor (${result.reason}). The link goes out when another supervisor approves.`
+      : `Enrolment link sent to ${result.sentTo}.`;
   });
   revalidatePath(`/cases/${parsed.data.caseId}`);
   return state;

@@ -10,7 +10,7 @@ import { ACTIVE_POLICY, CASE_REASON_LABELS, RED_FLAG_KINDS, scriptFor, tapLimits
 import { isLeaver } from "@/lib/domain/workforce";
 import { getCase } from "@/lib/server/get-case";
 import { z } from "zod";
-import { CloseCaseForm, IssueTapForm, RecordStepForm, RedFlagForm, StepLinkForm } from "./_components/case-forms";
+import { CloseCaseForm, IssueTapForm, RecordStepForm, ReenrolmentForm, RedFlagForm, StepLinkForm } from "./_components/case-forms";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -116,6 +116,39 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             );
           })}
         </ol>
+      </section>
+
+      <section aria-labelledby="reenrolment" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="reenrolment" className="font-semibold">Re-enrolment</h2>
+        <p className="mt-1 text-xs text-slate-600">
+          A one-time link to set up a new passkey, sent to the user’s verified address. High-risk and privileged users, red flags and repeat calls need
+          another supervisor’s approval first.
+        </p>
+        <ul className="mt-2 space-y-1 text-xs text-slate-600">
+          {kase.approvals.map((approval) => (
+            <li key={approval.id}>
+              Approval {approval.status.toLowerCase()} ({approval.needReason}){approval.reason ? `: ${approval.reason}` : ""} · requested {formatDateTime(approval.createdAt)}
+            </li>
+          ))}
+          {kase.enrolmentLinks.map((link) => (
+            <li key={link.id}>
+              Link sent to {link.sentTo} {formatDateTime(link.createdAt)} ·{" "}
+              {link.usedAt ? "used: new passkey set up" : link.voidedAt ? "void" : link.expiresAt < new Date() ? "expired" : `valid until ${formatDateTime(link.expiresAt)}`}
+              {link.revokePasskeyIds.length ? ` · replaces ${link.revokePasskeyIds.length}` : ""}
+            </li>
+          ))}
+        </ul>
+        {kase.status === "VERIFIED" && !stopped && !leaver ? (
+          <div className="mt-3">
+            <ReenrolmentForm
+              caseId={kase.id}
+              passkeys={kase.user.passkeys.map((p) => ({
+                id: p.id,
+                label: `${p.modelName ?? "Unknown authenticator"} (${p.backedUp ? "synced" : "device-bound"}, last used ${p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"})`,
+              }))}
+            />
+          </div>
+        ) : null}
       </section>
 
       <div className="grid gap-6 md:grid-cols-3">

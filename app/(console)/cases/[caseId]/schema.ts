@@ -38,3 +38,12 @@ export const CloseCaseSchema = z.strictObject(
   { caseId: CaseId, closeReason: z.string().trim().min(3, "Say why the case is closed.").max(200) },
   UNEXPECTED_FIELDS,
 );
+
+export const RequestReenrolmentSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    /** Checkbox values: zero or more passkey IDs. */
+    revoke: z.array(z.uuid({ message: "Choose passkeys from the list." })).max(20),
+  },
+  UNEXPECTED_FIELDS,
+);

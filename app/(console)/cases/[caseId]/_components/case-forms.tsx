@@ -3,7 +3,7 @@
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import type { RedFlagKind } from "@/lib/domain/recovery-policy";
-import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, sendStepLinkAction } from "../actions";
+import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, requestReenrolmentAction, sendStepLinkAction } from "../actions";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
@@ -127,6 +127,33 @@ export function CloseCaseForm({ caseId }: { caseId: string }) {
           <input id="close-reason" name="closeReason" className={field} placeholder="e.g. recovered, caller hung up, not the user" />
           <Button type="submit" variant="secondary" disabled={pending}>
             Close case
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function ReenrolmentForm({ caseId, passkeys }: { caseId: string; passkeys: { id: string; label: string }[] }) {
+  return (
+    <ActionForm action={requestReenrolmentAction} label="Request re-enrolment" className="space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          {passkeys.length > 0 ? (
+            <fieldset>
+              <legend className="text-xs font-medium text-slate-700">Revoke when the new passkey is set up (the lost ones):</legend>
+              {passkeys.map((passkey) => (
+                <label key={passkey.id} className="mt-1 flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="revoke" value={passkey.id} /> {passkey.label}
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            <p className="text-xs text-slate-600">No active passkeys to replace.</p>
+          )}
+          <Button type="submit" disabled={pending}>
+            Request re-enrolment
           </Button>
         </>
       )}

@@ -1,0 +1,48 @@
+import "server-only";
+/**
+ * What entitles someone to register a passkey: a short session from a redeemed pass, or a
+ * one-time enrolment link (sent at once, or after a supervisor's approval). Resolved afresh at
+ * each step; inside a transaction under the user's lock, it is the re-check after the lock.
+ */
+import type { Prisma } from "@/generated/prisma/client";
+import type { Tx } from "./audit";
+import { hashToken } from "./secrets";
+
+export type RegistrationGrant = { kind: "session"; token: string } | { kind: "link"; token: string };
+
+export type ResolvedGrant = {
+  userId: string;
+  via: "tap" | "passkey" | "link";
+  /** Which stored challenges this grant may create and consume. */
+  challengeScope: Prisma.WebAuthnChallengeWhereInput & { sessionId?: string; enrolmentLinkId?: string };
+  caseId: string | null;
+  linkId: string | null;
+  revokePasskeyIds: string[];
+};
+
+export async function resolveGrant(tx: Tx, grant: RegistrationGrant, now: Date = new Date()): Promise<ResolvedGrant | null> {
+  const tokenHash = hashToken(grant.token);
+  if (grant.kind === "session") {
+    const session = await tx.workforceSession.findUnique({ where: { tokenHash }, select: { id: true, userId: true, method: true, tapId: true, expiresAt: true } });
+    if (!session || session.expiresAt <= now) return null;
+    const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true } }) : null;
+    return {
+      userId: session.userId,
+      via: session.method === "tap" ? "tap" : "passkey",
+      challengeScope: { purpose: "register", sessionId: session.id },
+      caseId: tap?.caseId ?? null,
+      linkId: null,
+      revokePasskeyIds: [],
+    };
+  }
+  const link = await tx.enrolmentLink.findUnique({ where: { tokenHash }, select: { id: true, userId: true, caseId: true, usedAt: true, voidedAt: true, expiresAt: true, revokePasskeyIds: true } });
+  if (!link || link.usedAt || link.voidedAt || link.expiresAt <= now) return null;
+  return {
+    userId: link.userId,
+    via: "link",
+    challengeScope: { purpose: "register", enrolmentLinkId: link.id },
+    caseId: link.caseId,
+    linkId: link.id,
+    revokePasskeyIds: link.revokePasskeyIds,
+  };
+}
