@@ -8,7 +8,8 @@ import { PrismaClient } from "@/generated/prisma/client";
 export function createDb(connectionString: string, options: { logQueries?: boolean } = {}) {
   return new PrismaClient({
     adapter: new PrismaPg({ connectionString, max: 10 }),
-    log: options.logQueries ? ["query", "warn", "error"] : ["warn", "error"],
+    // Errors surface as exceptions (expected ones, like a unique violation, are handled); only warnings are logged.
+    log: options.logQueries ? ["query", "warn"] : ["warn"],
   });
 }
 
