@@ -67,3 +67,56 @@ test("a cloned passkey whose counter went backwards is refused", async ({ page, 
   await page.goto(userUrl);
   await expect(page.locator("section[aria-labelledby=events]").getByText(/verification failed: .*counter/i)).toBeVisible();
 });
+
+test("an authenticator without user verification, and another user's passkey, are refused", async ({ page, browser }) => {
+  await signInAs(page, "AGENT");
+  const { context, cdp, authenticatorId } = await userWithEnrolledPasskey(page, browser, 9);
+  const [credential] = (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+  await context.close();
+
+  // 1. The same credential on an authenticator that cannot verify the user: no sign-in.
+  const weakContext = await browser.newContext();
+  const weak = await weakContext.newPage();
+  const weakCdp = await weakContext.newCDPSession(weak);
+  await weakCdp.send("WebAuthn.enable");
+  const { authenticatorId: weakAuthenticator } = await weakCdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "usb", hasResidentKey: true, hasUserVerification: false, isUserVerified: false, automaticPresenceSimulation: true },
+  });
+  await weakCdp.send("WebAuthn.addCredential", { authenticatorId: weakAuthenticator, credential: credential! });
+  await weak.goto("/account");
+  await weak.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(weak.getByRole("main").getByRole("alert")).toBeVisible();
+  await expect(weak.getByRole("heading", { name: /^Hello/ })).toHaveCount(0);
+  await weakContext.close();
+
+  // 2. Someone else's passkey cannot prove this user: the proof link asks only for their passkeys.
+  const other = await userWithEnrolledPasskey(page, browser, 11);
+  await page.goto(other.userUrl);
+  await page.getByLabel("Why are they calling?").selectOption("REPLACED_DEVICE");
+  await page.getByRole("button", { name: "Open case" }).click();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  await page.getByRole("button", { name: "Send a passkey sign-in request to the user" }).click();
+  await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
+  const strangerContext = await browser.newContext();
+  const stranger = await strangerContext.newPage();
+  const article = stranger.getByRole("article", { name: "Confirm it's you with a passkey you still have" }).filter({ hasText: `Hello ${other.userName},` }).first();
+  await expect(async () => {
+    await stranger.goto("/mailbox");
+    await expect(article).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  const proofLink = (await article.getByRole("link").getAttribute("href"))!;
+  const strangerCdp = await strangerContext.newCDPSession(stranger);
+  await strangerCdp.send("WebAuthn.enable");
+  const { authenticatorId: strangerAuthenticator } = await strangerCdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await strangerCdp.send("WebAuthn.addCredential", { authenticatorId: strangerAuthenticator, credential: credential! });
+  await stranger.goto(proofLink);
+  await stranger.getByRole("button", { name: "Sign in with my passkey" }).click();
+  await expect(stranger.getByRole("main").getByRole("alert")).toBeVisible();
+  await page.reload();
+  const proofStep = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
+  await expect(proofStep.getByText("To do", { exact: true })).toBeVisible();
+  await strangerContext.close();
+  await other.context.close();
+});

@@ -16,9 +16,12 @@ type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 export function EnrolPasskey({
   start = startRegistrationAction,
   finish = finishRegistrationAction,
+  refreshAfter = true,
 }: {
   start?: () => Promise<Result<PublicKeyCredentialCreationOptionsJSON>>;
   finish?: (response: unknown) => Promise<Result<{ model: string }>>;
+  /** Re-render the page afterwards (the account page lists the new passkey; a used link page would only say "not valid"). */
+  refreshAfter?: boolean;
 } = {}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
@@ -39,7 +42,7 @@ export function EnrolPasskey({
       const result = await finish(response);
       if (!result.ok) return setMessage({ ok: false, text: result.message });
       setMessage({ ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` });
-      router.refresh();
+      if (refreshAfter) router.refresh();
     } finally {
       setPending(false);
     }
@@ -47,7 +50,7 @@ export function EnrolPasskey({
 
   return (
     <div>
-      <Button type="button" onClick={() => void enrol()} disabled={pending}>
+      <Button type="button" onClick={() => void enrol()} disabled={pending || message?.ok === true}>
         Set up a new passkey
       </Button>
       {message ? (
