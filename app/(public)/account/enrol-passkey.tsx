@@ -1,10 +1,8 @@
 "use client";
 
-import { startRegistration } from "@simplewebauthn/browser";
+import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
+import { deviceRefusal, PasskeyCeremonyButton } from "@/components/passkey-ceremony-button";
 import { finishRegistrationAction, startRegistrationAction } from "./actions";
 
 type Result<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -24,40 +22,23 @@ export function EnrolPasskey({
   refreshAfter?: boolean;
 } = {}) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-
-  async function enrol() {
-    setPending(true);
-    setMessage(null);
-    try {
-      const options = await start();
-      if (!options.ok) return setMessage({ ok: false, text: options.message });
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: options.value });
-      } catch (error) {
-        return setMessage({ ok: false, text: `Your device did not create a passkey (${(error as Error).name}). Try again.` });
-      }
-      const result = await finish(response);
-      if (!result.ok) return setMessage({ ok: false, text: result.message });
-      setMessage({ ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` });
-      if (refreshAfter) router.refresh();
-    } finally {
-      setPending(false);
-    }
-  }
-
   return (
-    <div>
-      <Button type="button" onClick={() => void enrol()} disabled={pending || message?.ok === true}>
-        Set up a new passkey
-      </Button>
-      {message ? (
-        <p role={message.ok ? "status" : "alert"} className={`mt-2 text-sm ${message.ok ? "text-emerald-800" : "text-rose-700"}`}>
-          {message.text}
-        </p>
-      ) : null}
-    </div>
+    <PasskeyCeremonyButton
+      label="Set up a new passkey"
+      run={async () => {
+        const options = await start();
+        if (!options.ok) return { ok: false, text: options.message };
+        let response;
+        try {
+          response = await startRegistration({ optionsJSON: options.value });
+        } catch (error) {
+          return deviceRefusal(error, "create a passkey");
+        }
+        const result = await finish(response);
+        if (!result.ok) return { ok: false, text: result.message };
+        if (refreshAfter) router.refresh();
+        return { ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` };
+      }}
+    />
   );
 }
