@@ -18,6 +18,7 @@ import { seedDemo } from "../prisma/seed.ts";
 import { createDb } from "../lib/create-db.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres.ts";
 import { applyMigrations } from "./lib/migrations.ts";
+import { asAppRole, ensureAppRole } from "./lib/app-role.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -54,6 +55,13 @@ if (!databaseUrl) {
 
 const applied = await applyMigrations(embedded ? databaseUrl : process.env.MIGRATION_DATABASE_URL || databaseUrl, log);
 log(applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date");
+
+if (embedded) {
+  // The console itself connects as a non-owner role that can only append to the audit trail.
+  const password = localSecret(".data/console_app.password");
+  await ensureAppRole(databaseUrl, password);
+  databaseUrl = asAppRole(databaseUrl, password);
+}
 
 if (embedded) {
   const client = createDb(databaseUrl);

@@ -11,6 +11,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
 import { applyMigrations } from "../scripts/lib/migrations.ts";
+import { ensureAppRole } from "../scripts/lib/app-role.ts";
 
 export const TEMPLATE_DATABASE = "console_template";
 
@@ -18,6 +19,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseAdminUrl: string;
     templateDatabase: string;
+    appRolePassword: string;
   }
 }
 
@@ -33,7 +35,11 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   await admin.end();
   await applyMigrations(server.url(TEMPLATE_DATABASE));
+  // Grants are copied with the template: every test database is reached as the application role.
+  const appRolePassword = randomBytes(18).toString("base64url");
+  await ensureAppRole(server.url(TEMPLATE_DATABASE), appRolePassword);
   project.provide("databaseAdminUrl", server.url("postgres"));
+  project.provide("appRolePassword", appRolePassword);
   project.provide("templateDatabase", TEMPLATE_DATABASE);
   return () => server.stop();
 }

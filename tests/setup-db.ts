@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import { asAppRole } from "../scripts/lib/app-role.ts";
 
 const adminUrl = inject("databaseAdminUrl");
 const name = `test_${randomBytes(6).toString("hex")}`;
@@ -15,7 +16,9 @@ await admin.end();
 
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
-process.env.DATABASE_URL = url.toString();
+// The app's role, as in production; tests that must act as the owner (tampering) use this one.
+process.env.TEST_OWNER_DATABASE_URL = url.toString();
+process.env.DATABASE_URL = asAppRole(url.toString(), inject("appRolePassword"));
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 
 afterAll(async () => {

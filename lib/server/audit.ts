@@ -1,13 +1,15 @@
 /**
  * The one way to write the audit trail. Call it with the transaction that makes the change
  * (or, for a refusal, the transaction that records only the refusal): if the audit write
- * fails, the change rolls back with it. Never call it after a commit.
+ * fails, the change rolls back with it. Never call it after a commit. Each event is chained to
+ * the previous one by hash; appends are serialized by a transaction-scoped advisory lock.
  *
  * NOTE: not marked "server-only" because prisma/seed.ts (plain Node) records the seeding too;
  * it holds no secrets and touches the database only through the `tx` it is given.
  */
 import type { Prisma } from "@/generated/prisma/client";
 import { parseAuditPayload, type AuditAction, type AuditOutcome, type AuditPayload } from "@/lib/domain/audit-actions";
+import { chainHash, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import type { StaffRole } from "@/lib/domain/roles";
 import type { RequestContext } from "./request-context";
 
@@ -33,26 +35,37 @@ export type AuditEventInput<A extends AuditAction> = {
   request?: RequestContext;
 };
 
+/** The advisory lock that serializes appends, so the chain never forks (SECURITY.md H4). */
+export const AUDIT_CHAIN_LOCK = 7_355_608;
+
 export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEventInput<A>): Promise<void> {
   const data = parseAuditPayload(event.action, event.data);
   const actor = event.actor;
+  // Held until this transaction ends: the next append sees this one as its predecessor.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const [last] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`;
+  const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+  const createdAt = clock!.now;
+  const content: ChainedContent = {
+    createdAt: createdAt.toISOString(),
+    action: event.action,
+    outcome: event.outcome,
+    reason: event.reason ?? null,
+    actorType: actor.type,
+    actorId: actor.type === "STAFF" || actor.type === "WORKFORCE_USER" ? actor.id : null,
+    actorName: actor.type === "ANONYMOUS" ? "anonymous" : actor.name,
+    actorRole: actor.type === "STAFF" ? actor.role : null,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
+    subjectUserId: event.subjectUserId ?? null,
+    caseId: event.caseId ?? null,
+    requestId: event.request?.requestId ?? null,
+    ip: event.request?.ip ?? null,
+    data,
+  };
+  const prevHash = last?.hash ?? GENESIS;
   await tx.auditEvent.create({
-    data: {
-      action: event.action,
-      outcome: event.outcome,
-      reason: event.reason ?? null,
-      actorType: actor.type,
-      actorId: actor.type === "STAFF" || actor.type === "WORKFORCE_USER" ? actor.id : null,
-      actorName: actor.type === "ANONYMOUS" ? "anonymous" : actor.name,
-      actorRole: actor.type === "STAFF" ? actor.role : null,
-      targetType: event.target?.type ?? null,
-      targetId: event.target?.id ?? null,
-      subjectUserId: event.subjectUserId ?? null,
-      caseId: event.caseId ?? null,
-      requestId: event.request?.requestId ?? null,
-      ip: event.request?.ip ?? null,
-      data: data as Prisma.InputJsonValue,
-    },
+    data: { ...content, outcome: event.outcome, createdAt, data: data as Prisma.InputJsonValue, prevHash, hash: chainHash(prevHash, content) },
   });
 }
 

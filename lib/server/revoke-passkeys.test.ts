@@ -91,7 +91,8 @@ describe("revokePasskeys", () => {
 
   it("wins a scripted interleaving: a redemption stalled between its session and its commit", async () => {
     const { agent, user, address, code } = await withPass();
-    const blocker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    // LOCK TABLE … SHARE needs privileges the application role does not have on the audit table.
+    const blocker = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
     await blocker.connect();
     const waitingOn = async (table: string) =>
       Number(

@@ -1,0 +1,11 @@
+-- Privileges of the application role "console_app" (SECURITY.md H3). Run as the owner of the
+-- tables (the role that runs migrations) after every migration; it is idempotent. The role itself
+-- is created once by an administrator (the embedded setup does it for you):
+--   CREATE ROLE console_app LOGIN PASSWORD '…' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+GRANT USAGE ON SCHEMA public TO console_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO console_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO console_app;
+-- The audit trail: append and read only.
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditEvent" FROM console_app;
+-- Migration bookkeeping is not the application's business.
+REVOKE ALL ON "_prisma_migrations" FROM console_app;

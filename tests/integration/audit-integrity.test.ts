@@ -1,0 +1,81 @@
+/**
+ * SECURITY.md H3 and H4 against PostgreSQL: the audit table is append-only for the application
+ * role (and, by trigger, for its owner), the hash chain never forks under concurrent decisions,
+ * and tampering by someone with the owner's powers is found by the verifier.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit } from "@/lib/server/audit";
+import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
+import { db } from "@/tests/db";
+
+const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
+const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
+
+async function decide(n: number) {
+  await db.$transaction((tx) =>
+    recordAudit(tx, { action: "access.denied", outcome: "REFUSED", reason: "FORBIDDEN", actor: { type: "SYSTEM", name: `worker ${n}` }, data: { permission: "audit:read", path: `/audit/${n}` } }),
+  );
+}
+
+beforeAll(async () => {
+  await Promise.all([app.connect(), owner.connect()]);
+  for (let i = 0; i < 3; i++) await decide(i);
+});
+afterAll(async () => {
+  await Promise.all([app.end(), owner.end()]);
+});
+
+describe("append-only audit table", () => {
+  it.each([
+    [`UPDATE "AuditEvent" SET "actorName" = 'someone else'`, /permission denied/],
+    [`DELETE FROM "AuditEvent"`, /permission denied/],
+    [`TRUNCATE "AuditEvent"`, /permission denied/],
+    [`ALTER TABLE "AuditEvent" DISABLE TRIGGER ALL`, /must be owner/],
+    [`SET session_replication_role = replica`, /permission denied/],
+    [`DROP TRIGGER "AuditEvent_no_update_or_delete" ON "AuditEvent"`, /must be owner/],
+  ])("refuses the application role: %s", async (sql, error) => {
+    await expect(app.query(sql)).rejects.toThrow(error);
+  });
+
+  it("lets the application role append and read", async () => {
+    const before = await db.auditEvent.count();
+    await decide(99);
+    expect(await db.auditEvent.count()).toBe(before + 1);
+  });
+
+  it.each([
+    [`UPDATE "AuditEvent" SET "actorName" = 'someone else'`],
+    [`DELETE FROM "AuditEvent"`],
+    [`TRUNCATE "AuditEvent"`],
+  ])("refuses even the owner, by trigger, in replica mode too: %s", async (sql) => {
+    await owner.query("BEGIN");
+    try {
+      await owner.query("SET LOCAL session_replication_role = replica");
+      await expect(owner.query(sql)).rejects.toThrow(/AuditEvent is append-only/);
+    } finally {
+      await owner.query("ROLLBACK");
+    }
+  });
+});
+
+describe("hash chain", () => {
+  it("stays one unbroken chain under 30 concurrent decisions", async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => decide(100 + i)));
+    const report = await verifyAuditChain(db);
+    expect(report).toMatchObject({ ok: true, firstBreak: null });
+    expect(report.checked).toBe(await db.auditEvent.count());
+    const forks = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT "prevHash" FROM "AuditEvent" GROUP BY "prevHash" HAVING count(*) > 1) f`;
+    expect(forks[0]!.n).toBe(0n);
+  });
+
+  it("finds an edited row even when the owner bypassed the triggers, naming the first broken event", async () => {
+    const target = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "asc" }, skip: 2 });
+    await owner.query("BEGIN");
+    await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_no_update_or_delete"`);
+    await owner.query(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL WHERE id = $1`, [target.id.toString()]);
+    await owner.query(`ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`);
+    await owner.query("COMMIT");
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, firstBreak: { id: target.id.toString(), problem: "hash does not match content" } });
+  });
+});
