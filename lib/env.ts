@@ -29,6 +29,12 @@ export const env = createEnv({
     OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
     /** SMTP server for notifications (smtp:// or smtps://). Unset: the demo mailbox at /mailbox. */
     SMTP_URL: z.url().optional(),
+    /** Ed25519 private key (PKCS#8 PEM file) that signs audit checkpoints; the database role never reads it. */
+    AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** The matching public key (SPKI PEM file), trusted when verifying checkpoints. */
+    AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+    /** Where signed checkpoints are written, outside the database. */
+    AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     /** The From: of every notification. */
     MAIL_FROM: z.string().min(3).default("Northwind IT Service Desk <service-desk@northwind.example>"),
   },

@@ -10,7 +10,7 @@
  * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -70,6 +70,13 @@ if (embedded) {
   await client.$disconnect();
 }
 
+// The demo signs audit checkpoints with a key generated once into .data/ (the database never sees it).
+if (embedded && !process.env.AUDIT_SIGNING_KEY_FILE && !existsSync(".data/audit-signing-key.pem")) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  writeFileSync(".data/audit-signing-key.pem", privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeFileSync(".data/audit-public-key.pem", publicKey.export({ type: "spki", format: "pem" }));
+}
+
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
@@ -78,6 +85,13 @@ const env: NodeJS.ProcessEnv = {
   NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
   DEMO_SIGN_IN: process.env.DEMO_SIGN_IN ?? (embedded ? "on" : "off"),
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+  ...(embedded
+    ? {
+        AUDIT_SIGNING_KEY_FILE: process.env.AUDIT_SIGNING_KEY_FILE ?? path.resolve(".data/audit-signing-key.pem"),
+        AUDIT_PUBLIC_KEY_FILE: process.env.AUDIT_PUBLIC_KEY_FILE ?? path.resolve(".data/audit-public-key.pem"),
+        AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? path.resolve(".data/audit-checkpoints"),
+      }
+    : {}),
 };
 if (!env.NEXTAUTH_SECRET) {
   console.error("NEXTAUTH_SECRET is required with an external DATABASE_URL (see README.md).");

@@ -161,7 +161,12 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       ) : null}
 
       <section aria-labelledby="events" className="space-y-3">
-        <h2 id="events" className="text-lg font-semibold">Recent audit events</h2>
+        <div className="flex items-baseline justify-between">
+          <h2 id="events" className="text-lg font-semibold">Recent audit events</h2>
+          {can(staff.role, "audit:read") ? (
+            <Link href={`/audit?userId=${user.id}`} className="text-sm text-indigo-700 hover:underline">All events about this user →</Link>
+          ) : null}
+        </div>
         {user.recentEvents.length === 0 ? (
           <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No recorded decisions about this user yet.</p>
         ) : (

@@ -1,0 +1,40 @@
+import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
+import type { AuditSearch } from "@/lib/domain/audit-search";
+import { db } from "@/lib/db";
+import { recordAudit, staffActor } from "./audit";
+import type { RequestContext } from "./request-context";
+import type { CurrentStaff } from "./resume-staff-session";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
+ * page as on the first). The read itself is recorded (SECURITY.md H6).
+ */
+export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
+  const { search } = input;
+  const where: Prisma.AuditEventWhereInput = {
+    ...(search.action ? { action: search.action } : {}),
+    ...(search.outcome ? { outcome: search.outcome } : {}),
+    ...(search.actor ? { actorName: { contains: search.actor, mode: "insensitive" } } : {}),
+    ...(search.userId ? { subjectUserId: search.userId } : {}),
+    ...(search.caseId ? { caseId: search.caseId } : {}),
+    ...(search.from || search.to
+      ? { createdAt: { ...(search.from ? { gte: new Date(`${search.from}T00:00:00Z`) } : {}), ...(search.to ? { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) } }
+      : {}),
+    ...(search.before ? { id: { lt: BigInt(search.before) } } : {}),
+  };
+  const filters = Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before").map(([k, v]) => [k, String(v)]));
+  const [events] = await Promise.all([
+    db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
+    db.$transaction((tx) =>
+      recordAudit(tx, { action: "audit.viewed", outcome: "ALLOWED", actor: staffActor(input.actor), data: { filters, verified: search.verify === "1" }, request: input.request }),
+    ),
+  ]);
+  const page = events.slice(0, AUDIT_PAGE_SIZE);
+  return {
+    events: page.map((event) => ({ ...event, id: event.id.toString() })),
+    nextBefore: events.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id.toString() : null,
+  };
+}

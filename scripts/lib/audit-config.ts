@@ -1,0 +1,25 @@
+/**
+ * Where the audit commands find the database, the checkpoint directory and the keys. With no
+ * DATABASE_URL, the embedded demo database (npm start must be running).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export function auditConfig() {
+  if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+  const passwordFile = path.join(root, ".data/postgres.password");
+  const databaseUrl =
+    process.env.DATABASE_URL ||
+    (existsSync(passwordFile)
+      ? `postgresql://postgres:${encodeURIComponent(readFileSync(passwordFile, "utf8").trim())}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/console`
+      : null);
+  const read = (file: string | undefined) => (file && existsSync(file) ? readFileSync(file, "utf8") : null);
+  return {
+    databaseUrl,
+    checkpointDir: path.resolve(root, process.env.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints"),
+    privateKeyPem: read(process.env.AUDIT_SIGNING_KEY_FILE ?? path.join(root, ".data/audit-signing-key.pem")),
+    publicKeyPem: read(process.env.AUDIT_PUBLIC_KEY_FILE ?? path.join(root, ".data/audit-public-key.pem")),
+  };
+}
