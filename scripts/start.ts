@@ -18,7 +18,7 @@ import { seedDemo } from "../prisma/seed.ts";
 import { createDb } from "../lib/create-db.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres.ts";
 import { applyMigrations } from "./lib/migrations.ts";
-import { asAppRole, ensureAppRole } from "./lib/app-role.ts";
+import { asAppRole, ensureAppRole, grantAppRole } from "./lib/app-role.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -55,6 +55,8 @@ if (!databaseUrl) {
 
 const applied = await applyMigrations(embedded ? databaseUrl : process.env.MIGRATION_DATABASE_URL || databaseUrl, log);
 log(applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date");
+
+if (!embedded && process.env.MIGRATION_DATABASE_URL) await grantAppRole(process.env.MIGRATION_DATABASE_URL);
 
 if (embedded) {
   // The console itself connects as a non-owner role that can only append to the audit trail.

@@ -17,6 +17,19 @@ export async function ensureAppRole(adminDatabaseUrl: string, password: string):
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
     if (!rowCount) await client.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
     await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  await grantAppRole(adminDatabaseUrl);
+}
+
+/** Applies prisma/app-role.sql as the tables' owner (idempotent; the role must exist). */
+export async function grantAppRole(ownerDatabaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
+    if (!rowCount) throw new Error(`Role ${APP_ROLE} does not exist: create it once (README.md, "On an external PostgreSQL").`);
     await client.query(await readFile(GRANTS, "utf8"));
   } finally {
     await client.end();
