@@ -112,6 +112,8 @@ export const AUDIT_ACTIONS = {
   "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
   /** A security reviewer read the audit trail (the filters they used), or verified it. */
   "audit.viewed": z.object({ filters: z.record(z.string(), z.string().max(100)), verified: z.boolean() }).strict(),
+  /** A security reviewer exported the audit trail (the filters and the format). */
+  "audit.exported": z.object({ filters: z.record(z.string(), z.string().max(100)), format: z.enum(["csv", "jsonl"]) }).strict(),
   /** The demo organisation was loaded into an empty database. */
   "system.demo_seeded": z.object({ workforceUsers: z.number().int(), staff: z.number().int() }).strict(),
 } as const satisfies Record<string, z.ZodType>;

@@ -12,9 +12,9 @@ export const AUDIT_PAGE_SIZE = 50;
  * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
  * page as on the first). The read itself is recorded (SECURITY.md H6).
  */
-export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
-  const { search } = input;
-  const where: Prisma.AuditEventWhereInput = {
+/** The filters of a search as a Prisma condition (without the page cursor). */
+export function auditWhere(search: AuditSearch): Prisma.AuditEventWhereInput {
+  return {
     ...(search.action ? { action: search.action } : {}),
     ...(search.outcome ? { outcome: search.outcome } : {}),
     ...(search.actor ? { actorName: { contains: search.actor, mode: "insensitive" } } : {}),
@@ -23,9 +23,18 @@ export async function findAuditEvents(input: { actor: CurrentStaff; search: Audi
     ...(search.from || search.to
       ? { createdAt: { ...(search.from ? { gte: new Date(`${search.from}T00:00:00Z`) } : {}), ...(search.to ? { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) } }
       : {}),
-    ...(search.before ? { id: { lt: BigInt(search.before) } } : {}),
   };
-  const filters = Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before").map(([k, v]) => [k, String(v)]));
+}
+
+/** The filters as recorded in the audit trail of a read or an export. */
+export function auditFilters(search: AuditSearch): Record<string, string> {
+  return Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify").map(([k, v]) => [k, String(v)]));
+}
+
+export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
+  const { search } = input;
+  const where: Prisma.AuditEventWhereInput = { ...auditWhere(search), ...(search.before ? { id: { lt: BigInt(search.before) } } : {}) };
+  const filters = auditFilters(search);
   const [events] = await Promise.all([
     db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
     db.$transaction((tx) =>

@@ -40,3 +40,29 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   await page.goto("/audit?caseId=not-a-case&from=yesterday");
   await expect(page.getByRole("form", { name: "Filter the audit trail" }).getByRole("alert")).toContainText("That is not a case ID.");
 });
+
+test("an export downloads, streams every event with its chain fields, and verifies outside the console", async ({ page }) => {
+  await signInAs(page, "SECURITY");
+  await page.goto("/audit");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON Lines" }).click()]);
+  const file = await download.path();
+  const { execFileSync } = await import("node:child_process");
+  const output = execFileSync("npx", ["tsx", "scripts/audit-verify-export.ts", file, "--complete"], { encoding: "utf8" });
+  expect(output).toMatch(/^\d+ events read; \d+ hashes verified; \d+ links verified\nOK\n$/);
+  expect(Number(output.match(/^(\d+) events read/)![1])).toBeGreaterThan(0);
+
+  // The CSV export is for people: a header and one row per event.
+  const csv = await page.request.get("/audit/export?format=csv&action=staff.signed_in");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines[0]).toContain('"prevHash","hash"');
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.slice(1).every((l) => l.includes('"staff.signed_in"'))).toBe(true);
+
+  // Other roles cannot export.
+  const agent = await page.context().browser()!.newContext();
+  const agentPage = await agent.newPage();
+  await signInAs(agentPage, "AGENT");
+  expect((await agentPage.request.get("/audit/export?format=jsonl")).status()).toBe(403);
+  await agent.close();
+});

@@ -35,9 +35,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <h1 className="text-2xl font-semibold">Audit trail</h1>
           <p className="mt-1 text-sm text-slate-600">Every decision, refusals included, hash-chained and append-only. Your searches are recorded too.</p>
         </div>
-        <Link href={link({ verify: "1" })} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium">
-          Verify integrity
-        </Link>
+        <div className="flex gap-2">
+          <Link href={link({ verify: "1" })} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium">
+            Verify integrity
+          </Link>
+          <a href={link({ format: "jsonl" }).replace("/audit?", "/audit/export?")} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium" download>
+            Export JSON Lines
+          </a>
+          <a href={link({ format: "csv" }).replace("/audit?", "/audit/export?")} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium" download>
+            Export CSV
+          </a>
+        </div>
       </div>
 
       {integrity ? (

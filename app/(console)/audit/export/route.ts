@@ -1,0 +1,31 @@
+/**
+ * GET /audit/export?format=csv|jsonl&<filters>: the filtered audit trail as a download, streamed.
+ * Security reviewers only (checked here, in the handler); the export itself is audited.
+ */
+import { z } from "zod";
+import { requirePermission } from "@/lib/auth/session";
+import { AuditSearchSchema } from "@/lib/domain/audit-search";
+import { exportAuditEvents } from "@/lib/server/export-audit-events";
+import { getRequestContext } from "@/lib/server/request-context";
+
+const Format = z.enum(["csv", "jsonl"]);
+
+export async function GET(request: Request) {
+  const actor = await requirePermission("audit:read", "/audit");
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const { format: rawFormat, ...filters } = params;
+  const format = Format.safeParse(rawFormat ?? "jsonl");
+  const search = AuditSearchSchema.safeParse(filters);
+  if (!format.success || !search.success) {
+    return Response.json({ error: [...(format.error?.issues ?? []), ...(search.error?.issues ?? [])].map((i) => i.message).join(" ") || "Bad export request." }, { status: 400 });
+  }
+  const body = await exportAuditEvents({ actor, search: search.data, format: format.data, request: await getRequestContext() });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return new Response(body, {
+    headers: {
+      "Content-Type": format.data === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "Content-Disposition": `attachment; filename="audit-${stamp}.${format.data}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
