@@ -66,3 +66,15 @@ test("an export downloads, streams every event with its chain fields, and verifi
   expect((await agentPage.request.get("/audit/export?format=jsonl")).status()).toBe(403);
   await agent.close();
 });
+
+test("supervisors and reviewers see recovery reports over a chosen period", async ({ page }) => {
+  await signInAs(page, "SUPERVISOR");
+  await page.goto("/reports");
+  await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Last 30 days" })).toHaveAttribute("aria-current", "page");
+  await expect(page.locator("dt", { hasText: "Cases" }).first()).toBeVisible();
+  await expect(page.getByRole("figure").filter({ hasText: "Cases by reason" })).toBeVisible();
+  await page.getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/days=7/);
+  await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
+});

@@ -14,6 +14,9 @@ const ROLE_LABEL: Record<DemoRole, string> = { AGENT: "Agent", SUPERVISOR: "Supe
 export async function signInAs(page: Page, role: DemoRole, path = "/sign-in") {
   const member = demoStaff(role);
   await page.goto(path);
+  // Server-action forms are pressed only once the page has hydrated (a press mid-hydration can
+  // reach the server without its action ID).
+  await page.waitForLoadState("networkidle");
   await page.getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[role]}` }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   return member;
@@ -53,6 +56,7 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
   await (await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)).getByRole("link").click();
+  await manager.waitForLoadState("networkidle");
   await manager.getByRole("button", { name: "Yes, this is them" }).click();
   await expect(manager.getByRole("status")).toContainText("You confirmed the request");
   await managerContext.close();
@@ -66,6 +70,7 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   // The pass goes to a verified personal address when there is one, else the work address.
   const pass = (await (await mailFor(user, "Your temporary access pass", `Hello ${userName},`)).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
   await user.goto("/redeem");
+  await user.waitForLoadState("networkidle");
   await user.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await user.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await user.getByRole("button", { name: "Continue" }).click();

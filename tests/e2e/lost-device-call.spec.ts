@@ -42,6 +42,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
     await expect(managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` })).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` }).getByRole("link").click();
+  await managerPage.waitForLoadState("networkidle");
   await expect(managerPage.getByRole("heading", { name: `Did ${userName} ask for account recovery?` })).toBeVisible();
   await managerPage.getByRole("button", { name: "Yes, this is them" }).click();
   await expect(managerPage.getByRole("status")).toContainText("You confirmed the request");
@@ -66,6 +67,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   }).toPass({ timeout: 20_000 });
   expect(agentView).not.toContain(pass);
   await userPage.goto("/redeem");
+  await userPage.waitForLoadState("networkidle");
   await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await userPage.getByRole("button", { name: "Continue" }).click();
@@ -85,6 +87,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
 
   // 8. The same pass does not work twice.
   await userPage.goto("/redeem");
+  await userPage.waitForLoadState("networkidle");
   await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await userPage.getByRole("button", { name: "Continue" }).click();
@@ -121,6 +124,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
       .getAttribute("href", { timeout: 1000 }))!;
   }).toPass({ timeout: 20_000 });
   await userPage.goto(proofLink);
+  await userPage.waitForLoadState("networkidle");
   await userPage.getByRole("button", { name: "Sign in with my passkey" }).click();
   await expect(userPage.getByRole("status")).toContainText("that proves it's you");
   await page.reload();
@@ -129,6 +133,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
 
   // The link works once: following it again is refused.
   await userPage.goto(proofLink);
+  await userPage.waitForLoadState("networkidle");
   await expect(userPage.getByRole("heading", { name: "This link is not valid any more" })).toBeVisible();
   await user.close();
 });

@@ -29,6 +29,7 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
   await (await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)).getByRole("link").click();
+  await manager.waitForLoadState("networkidle");
   await manager.getByRole("button", { name: "Yes, this is them" }).click();
   await expect(manager.getByRole("status")).toContainText("You confirmed");
   await managerContext.close();
@@ -59,6 +60,7 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
   const user = await userContext.newPage();
   const link = (await (await mailFor(user, "Set up your new passkey", `Hello ${userName},`)).getByRole("link").first().getAttribute("href"))!;
   await user.goto(link);
+  await user.waitForLoadState("networkidle");
   const cdp = await userContext.newCDPSession(user);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
@@ -69,8 +71,10 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
 
   // 6. The link worked once; the user signs in with the new passkey.
   await user.goto(link);
+  await user.waitForLoadState("networkidle");
   await expect(user.getByRole("heading", { name: "This link is not valid any more" })).toBeVisible();
   await user.goto("/account");
+  await user.waitForLoadState("networkidle");
   await user.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
   await userContext.close();

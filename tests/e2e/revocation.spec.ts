@@ -58,6 +58,7 @@ test("a cloned passkey whose counter went backwards is refused", async ({ page, 
   });
   await attackerCdp.send("WebAuthn.addCredential", { authenticatorId: attackerAuthenticator, credential: clone });
   await attacker.goto("/account");
+  await attacker.waitForLoadState("networkidle");
   await attacker.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(attacker.getByRole("main").getByRole("alert")).toContainText("That passkey cannot sign you in");
   await attackerContext.close();
@@ -84,6 +85,7 @@ test("an authenticator without user verification, and another user's passkey, ar
   });
   await weakCdp.send("WebAuthn.addCredential", { authenticatorId: weakAuthenticator, credential: credential! });
   await weak.goto("/account");
+  await weak.waitForLoadState("networkidle");
   await weak.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(weak.getByRole("main").getByRole("alert")).toBeVisible();
   await expect(weak.getByRole("heading", { name: /^Hello/ })).toHaveCount(0);
@@ -112,6 +114,7 @@ test("an authenticator without user verification, and another user's passkey, ar
   });
   await strangerCdp.send("WebAuthn.addCredential", { authenticatorId: strangerAuthenticator, credential: credential! });
   await stranger.goto(proofLink);
+  await stranger.waitForLoadState("networkidle");
   await stranger.getByRole("button", { name: "Sign in with my passkey" }).click();
   await expect(stranger.getByRole("main").getByRole("alert")).toBeVisible();
   await page.reload();
