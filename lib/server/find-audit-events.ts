@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
+import { auditWhere } from "./audit-where";
 import type { AuditSearch } from "@/lib/domain/audit-search";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor } from "./audit";
@@ -12,24 +13,12 @@ export const AUDIT_PAGE_SIZE = 50;
  * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
  * page as on the first). The read itself is recorded (SECURITY.md H6).
  */
-/** The filters of a search as a Prisma condition (without the page cursor). */
-export function auditWhere(search: AuditSearch): Prisma.AuditEventWhereInput {
-  return {
-    ...(search.action ? { action: search.action } : {}),
-    ...(search.outcome ? { outcome: search.outcome } : {}),
-    ...(search.actor ? { actorName: { contains: search.actor, mode: "insensitive" } } : {}),
-    ...(search.userId ? { subjectUserId: search.userId } : {}),
-    ...(search.caseId ? { caseId: search.caseId } : {}),
-    ...(search.from || search.to
-      ? { createdAt: { ...(search.from ? { gte: new Date(`${search.from}T00:00:00Z`) } : {}), ...(search.to ? { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) } }
-      : {}),
-  };
-}
-
 /** The filters as recorded in the audit trail of a read or an export. */
 export function auditFilters(search: AuditSearch): Record<string, string> {
   return Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify").map(([k, v]) => [k, String(v)]));
 }
+
+export { auditWhere };
 
 export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
   const { search } = input;
