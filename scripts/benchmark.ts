@@ -3,6 +3,7 @@
  * (load the scale data first: `npm run db:seed-scale`). Not a test: it asserts nothing and the
  * machine is shared, so read the figures as orders of magnitude.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { createDb } from "../lib/create-db.ts";
 import { toJsonLine } from "../lib/domain/audit-export.ts";
 import { AuditSearchSchema } from "../lib/domain/audit-search.ts";
@@ -78,6 +79,26 @@ const exportSeconds = (performance.now() - exportStart) / 1000;
 clearInterval(sampler);
 console.log(`  ${exported.toLocaleString("en")} events, ${(bytes / 1e6).toFixed(0)} MB in ${exportSeconds.toFixed(1)} s: ${Math.round(exported / exportSeconds).toLocaleString("en")} events/s`);
 console.log(`  resident memory: ${(baseline / 1e6).toFixed(0)} MB before, ${(peak / 1e6).toFixed(0)} MB peak`);
+
+// The page itself, over HTTP, when a running console is given (BENCH_URL, e.g. http://localhost:3000).
+if (process.env.BENCH_URL) {
+  const reviewer = await db.staff.findFirstOrThrow({ where: { role: "SECURITY", active: true } });
+  const token = randomBytes(32).toString("base64url");
+  await db.staffSession.create({
+    data: { staffId: reviewer.id, tokenHash: createHash("sha256").update(token).digest("hex"), expires: new Date(Date.now() + 30 * 60_000) },
+  });
+  const cookie = `${process.env.BENCH_URL.startsWith("https") ? "__Host-" : ""}console.session=${token}`;
+  const get = (path: string) => async () => {
+    const response = await fetch(`${process.env.BENCH_URL}${path}`, { headers: { cookie }, redirect: "manual" });
+    if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`);
+    await response.text();
+  };
+  console.log(`\naudit search page over HTTP (${process.env.BENCH_URL}, rendered and audited)`);
+  await measure("  /audit", get("/audit"));
+  await measure("  /audit?outcome=REFUSED&action=access.denied", get("/audit?outcome=REFUSED&action=access.denied"));
+  if (someUser) await measure("  /audit?userId=…", get(`/audit?userId=${someUser}`));
+  await db.staffSession.deleteMany({ where: { staffId: reviewer.id, createdAt: { gte: new Date(Date.now() - 3600_000) } } });
+}
 
 console.log("\nchain verification");
 const verifyStart = performance.now();
