@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { recordAudit } from "./audit";
 import { enqueueMessage } from "./enqueue-message";
 import { resolveGrant, type RegistrationGrant } from "./registration-grant";
-import { challengeFromClientData, RELYING_PARTY } from "./relying-party";
+import { consumeChallenge, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 
@@ -53,17 +53,14 @@ export async function finishPasskeyRegistration(input: {
     return new DomainError(code, code === "SEQUENCE" ? EXPIRED : FAILED);
   };
 
-  const challenge = challengeFromClientData(input.response.response.clientDataJSON);
-  const consumed = challenge
-    ? await db.webAuthnChallenge.updateMany({ where: { ...grant.challengeScope, challenge, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } })
-    : { count: 0 };
-  if (consumed.count !== 1) throw await refuse("challenge unknown, used, expired or for another grant", "SEQUENCE");
+  const challenge = await consumeChallenge(db, input.response.response.clientDataJSON, grant.challengeScope);
+  if (!challenge) throw await refuse("challenge unknown, used, expired or for another grant", "SEQUENCE");
 
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verification = await verifyRegistrationResponse({
       response: input.response,
-      expectedChallenge: challenge!,
+      expectedChallenge: challenge,
       expectedOrigin: RELYING_PARTY.origin,
       expectedRPID: RELYING_PARTY.id,
       requireUserVerification: true,

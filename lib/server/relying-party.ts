@@ -3,7 +3,9 @@ import "server-only";
  * The WebAuthn relying party: exact constants from configuration (SECURITY.md C2), never
  * derived from request headers. The RP ID is the console's host name; the origin its URL's.
  */
+import type { Prisma } from "@/generated/prisma/client";
 import { publicUrl } from "@/lib/env";
+import type { Tx } from "./audit";
 
 const url = new URL(publicUrl);
 export const RELYING_PARTY = { name: "Northwind", id: url.hostname, origin: url.origin } as const;
@@ -22,4 +24,19 @@ export function challengeFromClientData(clientDataJSON: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Consumes the stored challenge a response answers, once: one guarded UPDATE (in `scope`, unused,
+ * unexpired) that must touch exactly one row. Returns the challenge, or null if it is not usable.
+ */
+export async function consumeChallenge(
+  tx: Pick<Tx, "webAuthnChallenge">,
+  clientDataJSON: string,
+  scope: Prisma.WebAuthnChallengeWhereInput,
+): Promise<string | null> {
+  const challenge = challengeFromClientData(clientDataJSON);
+  if (!challenge) return null;
+  const consumed = await tx.webAuthnChallenge.updateMany({ where: { ...scope, challenge, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  return consumed.count === 1 ? challenge : null;
 }

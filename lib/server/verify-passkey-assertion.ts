@@ -10,7 +10,7 @@ import "server-only";
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Tx } from "./audit";
-import { challengeFromClientData, RELYING_PARTY } from "./relying-party";
+import { consumeChallenge, RELYING_PARTY } from "./relying-party";
 
 export type AssertionResult =
   | { ok: true; passkey: { id: string; userId: string; modelName: string | null } }
@@ -27,11 +27,8 @@ export async function verifyPasskeyAssertion(
     requireUserHandle: boolean;
   },
 ): Promise<AssertionResult> {
-  const challenge = challengeFromClientData(input.response.response.clientDataJSON);
-  const consumed = challenge
-    ? await tx.webAuthnChallenge.updateMany({ where: { ...input.challengeScope, challenge, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } })
-    : { count: 0 };
-  if (consumed.count !== 1) return { ok: false, detail: "challenge unknown, used, expired or for another ceremony" };
+  const challenge = await consumeChallenge(tx, input.response.response.clientDataJSON, input.challengeScope);
+  if (!challenge) return { ok: false, detail: "challenge unknown, used, expired or for another ceremony" };
 
   const passkey = await tx.passkey.findUnique({ where: { credentialId: input.response.id }, include: { user: { select: { webauthnUserId: true } } } });
   if (!passkey || passkey.status !== "ACTIVE" || (input.userId !== null && passkey.userId !== input.userId)) {
@@ -47,7 +44,7 @@ export async function verifyPasskeyAssertion(
   try {
     verification = await verifyAuthenticationResponse({
       response: input.response,
-      expectedChallenge: challenge!,
+      expectedChallenge: challenge,
       expectedOrigin: RELYING_PARTY.origin,
       expectedRPID: RELYING_PARTY.id,
       requireUserVerification: true,
