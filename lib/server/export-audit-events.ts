@@ -3,7 +3,8 @@ import type { AuditSearch } from "@/lib/domain/audit-search";
 import { CSV_HEADER, toCsvLine, toJsonLine, type ExportedEvent } from "@/lib/domain/audit-export";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor } from "./audit";
-import { auditFilters, auditWhere } from "./find-audit-events";
+import { auditWhere } from "./audit-where";
+import { auditFilters } from "./find-audit-events";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 

@@ -18,8 +18,6 @@ export function auditFilters(search: AuditSearch): Record<string, string> {
   return Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify").map(([k, v]) => [k, String(v)]));
 }
 
-export { auditWhere };
-
 export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
   const { search } = input;
   const where: Prisma.AuditEventWhereInput = { ...auditWhere(search), ...(search.before ? { id: { lt: BigInt(search.before) } } : {}) };
