@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isDomainError } from "@/lib/domain/errors";
 
 /**
- * What every server action returns (STYLE.md "How errors reach the user"): expected errors
+ * What every server action returns (docs/decisions/003-error-model.md): expected errors
  * are values, not exceptions.
  */
 export type ActionState =
