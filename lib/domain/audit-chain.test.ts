@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chainHash, GENESIS, verifyChainSegment, type ChainedContent, type ChainedEvent } from "./audit-chain";
+import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, verifyChainSegment, type ChainedContent, type ChainedEvent } from "./audit-chain";
 
 const content = (i: number): ChainedContent => ({
   createdAt: new Date(Date.UTC(2026, 10, 22, 12, 0, i)).toISOString(),
@@ -25,8 +25,8 @@ function chain(length: number): ChainedEvent[] {
   let prev = GENESIS;
   for (let i = 0; i < length; i++) {
     const c = content(i);
-    const hash = chainHash(prev, c);
-    events.push({ id: BigInt(i + 1), prevHash: prev, hash, ...c });
+    const hash = chainHashV1(prev, c);
+    events.push({ id: BigInt(i + 1), formatVersion: AUDIT_FORMAT_V1, prevHash: prev, hash, ...c });
     prev = hash;
   }
   return events;
@@ -60,9 +60,20 @@ describe("audit hash chain", () => {
   });
 
   it("skips legacy events written before the chain, but not a gap inside it", () => {
-    const legacy: ChainedEvent = { ...content(99), id: 0n, prevHash: null, hash: null };
+    const legacy: ChainedEvent = { ...content(99), id: 0n, formatVersion: AUDIT_FORMAT_V1, prevHash: null, hash: null };
     expect(verifyChainSegment([legacy, ...chain(3)], null).break).toBeNull();
     const inside = chain(3);
     expect(verifyChainSegment([...inside, { ...legacy, id: 9n }], null).break).toEqual({ id: 9n, problem: "event without a hash inside the chain" });
+  });
+
+  it("refuses an event in a format it does not know, naming it, instead of hashing it as v1", () => {
+    for (const version of [0, 2, 99]) {
+      const events = chain(5);
+      // Even a v1-valid hash does not make it pass: the version says the bytes mean something else.
+      events[2] = { ...events[2]!, formatVersion: version };
+      expect(verifyChainSegment(events, null)).toEqual({ break: { id: 3n, problem: "unknown format version" }, last: events[1]!.hash, checked: 2 });
+    }
+    const legacy: ChainedEvent = { ...content(99), id: 0n, formatVersion: 2, prevHash: null, hash: null };
+    expect(verifyChainSegment([legacy, ...chain(2)], null).break).toEqual({ id: 0n, problem: "unknown format version" });
   });
 });

@@ -1,19 +1,19 @@
 /**
- * Signed checkpoints of the audit chain (SECURITY.md H5): the head of the chain (last id, its
+ * Signed checkpoints of the audit chain (docs/security-requirements.md H5): the head of the chain (last id, its
  * hash, how many chained events) signed with an Ed25519 key the database role never sees, and
  * written to a directory outside the database. Verifying against the latest checkpoint catches
  * what the chain alone cannot: a deleted tail, or a chain rewritten from some point on.
  *
  * NOTE: not marked "server-only": the audit commands (plain Node) use it with their own client.
  */
-import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { canonicalJson } from "@/lib/domain/approval";
+import { CHECKPOINT_FORMAT_V1, checkpointSignatureValidV1, signCheckpointV1, type Checkpoint } from "@/lib/domain/audit-format";
 import { verifyAuditChain, type ChainReport } from "./verify-audit-chain";
 
-export type Checkpoint = { version: 1; headId: string; headHash: string; chained: number; signedAt: string };
+export type { Checkpoint };
 type CheckpointFile = { statement: Checkpoint; signature: string; publicKey: string };
 type Client = Pick<PrismaClient, "auditEvent">;
 
@@ -21,7 +21,7 @@ export async function writeCheckpoint(input: { client: Client; privateKeyPem: st
   const report = await verifyAuditChain(input.client);
   if (!report.ok) throw new Error(`Not signing a broken chain (first break at event ${report.firstBreak!.id}: ${report.firstBreak!.problem}).`);
   const statement: Checkpoint = {
-    version: 1,
+    version: CHECKPOINT_FORMAT_V1,
     headId: report.head?.id ?? "0",
     headHash: report.head?.hash ?? "",
     chained: report.checked,
@@ -30,7 +30,7 @@ export async function writeCheckpoint(input: { client: Client; privateKeyPem: st
   const key = createPrivateKey(input.privateKeyPem);
   const body: CheckpointFile = {
     statement,
-    signature: sign(null, Buffer.from(canonicalJson(statement)), key).toString("base64"),
+    signature: signCheckpointV1(statement, key),
     publicKey: createPublicKey(key).export({ type: "spki", format: "pem" }).toString(),
   };
   await mkdir(input.dir, { recursive: true });
@@ -48,7 +48,9 @@ export async function verifyWithCheckpoint(input: { client: Client; publicKeyPem
   if (files.length === 0) return { ...report, checkpoint: null, checkpointProblem: "no checkpoint yet" };
   const latest = JSON.parse(await readFile(path.join(input.dir, files.at(-1)!), "utf8")) as CheckpointFile;
   const problem = (text: string): CheckpointReport => ({ ...report, ok: false, checkpoint: latest.statement, checkpointProblem: text });
-  if (!verify(null, Buffer.from(canonicalJson(latest.statement)), createPublicKey(input.publicKeyPem), Buffer.from(latest.signature, "base64"))) {
+  // A body in a format this code does not know cannot be checked, only reported.
+  if (latest.statement.version !== CHECKPOINT_FORMAT_V1) return problem(`the latest checkpoint is in format version ${String(latest.statement.version)}, which this verifier does not know`);
+  if (!checkpointSignatureValidV1(latest.statement, latest.signature, createPublicKey(input.publicKeyPem))) {
     return problem("the latest checkpoint's signature is not valid for the trusted key");
   }
   const { headId, headHash, chained } = latest.statement;

@@ -9,7 +9,7 @@
  */
 import type { Prisma } from "@/generated/prisma/client";
 import { parseAuditPayload, type AuditAction, type AuditOutcome, type AuditPayload } from "@/lib/domain/audit-actions";
-import { chainHash, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
+import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import type { StaffRole } from "@/lib/domain/roles";
 import type { RequestContext } from "./request-context";
 
@@ -35,7 +35,7 @@ export type AuditEventInput<A extends AuditAction> = {
   request?: RequestContext;
 };
 
-/** The advisory lock that serializes appends, so the chain never forks (SECURITY.md H4). */
+/** The advisory lock that serializes appends, so the chain never forks (docs/security-requirements.md H4). */
 export const AUDIT_CHAIN_LOCK = 7_355_608;
 
 export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEventInput<A>): Promise<void> {
@@ -64,8 +64,9 @@ export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEve
     data,
   };
   const prevHash = last?.hash ?? GENESIS;
+  // The version is written, not left to the column default: the row says how it was hashed (docs/decisions/010).
   await tx.auditEvent.create({
-    data: { ...content, outcome: event.outcome, createdAt, data: data as Prisma.InputJsonValue, prevHash, hash: chainHash(prevHash, content) },
+    data: { ...content, formatVersion: AUDIT_FORMAT_V1, outcome: event.outcome, createdAt, data: data as Prisma.InputJsonValue, prevHash, hash: chainHashV1(prevHash, content) },
   });
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHash, GENESIS } from "@/lib/domain/audit-chain";
+import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
 import { recordAudit } from "@/lib/server/audit";
 import { verifyWithCheckpoint, writeCheckpoint } from "@/lib/server/audit-checkpoints";
 import { db } from "@/tests/db";
@@ -73,7 +73,7 @@ describe("signed checkpoints", () => {
         actorName: row.actorName, actorRole: row.actorRole, targetType: row.targetType, targetId: row.targetId, subjectUserId: row.subjectUserId,
         caseId: row.caseId, requestId: row.requestId, ip: row.ip, data: row.data,
       };
-      const hash = chainHash(prev, content);
+      const hash = chainHashV1(prev, content);
       await owner.query(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL, "prevHash" = $2, hash = $3 WHERE id = $1`, [row.id.toString(), prev, hash]);
       prev = hash;
     }
@@ -93,5 +93,18 @@ describe("signed checkpoints", () => {
     await writeFile(file, JSON.stringify(forged));
     expect((await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).checkpointProblem).toBe("the latest checkpoint's signature is not valid for the trusted key");
     expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it("refuse a checkpoint in a format version they do not know, before reading its signature", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
+    await decide(40);
+    const { file } = await writeCheckpoint({ client: db, privateKeyPem, dir });
+    const future = JSON.parse(await readFile(file, "utf8"));
+    future.statement.version = 2;
+    await writeFile(file, JSON.stringify(future));
+    expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({
+      ok: false,
+      checkpointProblem: "the latest checkpoint is in format version 2, which this verifier does not know",
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H3 and H4 against PostgreSQL: the audit table is append-only for the application
+ * docs/security-requirements.md H3 and H4 against PostgreSQL: the audit table is append-only for the application
  * role (and, by trigger, for its owner), the hash chain never forks under concurrent decisions,
  * and tampering by someone with the owner's powers is found by the verifier.
  */
