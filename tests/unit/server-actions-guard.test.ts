@@ -1,8 +1,10 @@
 /**
- * SECURITY.md G1: every server action authenticates and authorizes itself. This reads every
- * 'use server' module under app/ and checks that each exported function calls a guard from
- * lib/auth/session.ts (requireStaff / requirePermission), or says in its doc comment why it
- * is PUBLIC. Route handlers are listed below with the reason each needs no staff session.
+ * docs/security-requirements.md G1, decision 011: every server action authenticates and
+ * authorizes itself, and cannot forget to. Every export of every 'use server' module, in any
+ * form, must be built by a wrapper from lib/auth/actions.ts: directly (`export const x =
+ * staffAction(…)`), or by a function or alias that only delegates to a module-level const built
+ * by one. Actions built by a public wrapper are listed below with the reason their caller has no
+ * staff session. Route handlers are listed with the reason each needs no staff session.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +12,14 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const GUARDS = new Set(["requireStaff", "requirePermission"]);
+const WRAPPER_MODULE = "@/lib/auth/actions";
+const WRAPPERS: Record<string, "staff" | "public"> = {
+  staffAction: "staff",
+  staffButtonAction: "staff",
+  publicAction: "public",
+  publicButtonAction: "public",
+  publicCall: "public",
+};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -19,64 +28,276 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-type ActionReport = { file: string; name: string; guarded: boolean; public: boolean };
+type ActionReport = { file: string; name: string; kind: "staff" | "public" | null; problem?: string };
 
-function serverActions(): ActionReport[] {
-  const reports: ActionReport[] = [];
-  for (const file of filesUnder(path.join(root, "app")).filter((f) => /\.tsx?$/.test(f))) {
-    const text = readFileSync(file, "utf8");
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-    const first = source.statements[0];
-    const isServerModule =
-      first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === "use server";
-    if (!isServerModule) continue;
-    for (const statement of source.statements) {
-      if (!ts.isFunctionDeclaration(statement) || !statement.name) continue;
-      if (!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-      let guarded = false;
-      const visit = (node: ts.Node) => {
-        if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && GUARDS.has(node.expression.text)) guarded = true;
-        ts.forEachChild(node, visit);
+const isDirective = (statement: ts.Statement | undefined): statement is ts.ExpressionStatement =>
+  !!statement && ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
+const isUseServer = (statement: ts.Statement | undefined) => isDirective(statement) && (statement.expression as ts.StringLiteral).text === "use server";
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+
+/** Is this source a 'use server' module (the directive among its leading directives)? */
+function isServerModule(source: ts.SourceFile): boolean {
+  for (const statement of source.statements) {
+    if (!isDirective(statement)) return false;
+    if (isUseServer(statement)) return true;
+  }
+  return false;
+}
+
+/** Function bodies that carry their own "use server" (inline actions): not allowed, they bypass the wrappers. */
+function inlineServerFunctions(source: ts.SourceFile): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    const body = ts.isFunctionLike(node) ? (node as ts.FunctionLikeDeclaration).body : undefined;
+    if (body && ts.isBlock(body)) {
+      const firstCode = body.statements.findIndex((statement) => !isDirective(statement));
+      const directives = firstCode === -1 ? body.statements : body.statements.slice(0, firstCode);
+      if (directives.some(isUseServer)) found.push(`${source.fileName}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** Checks every export of a 'use server' module; `file` is only used in the reports. */
+function checkServerModule(file: string, text: string): ActionReport[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  if (!isServerModule(source)) return [];
+
+  // Wrappers imported (possibly renamed) from lib/auth/actions.ts: local name -> wrapper name.
+  const wrappers = new Map<string, string>();
+  // Module-level declarations by name.
+  const consts = new Map<string, ts.VariableDeclaration>();
+  const mutable = new Set<string>();
+  const functions = new Map<string, ts.FunctionDeclaration>();
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === WRAPPER_MODULE) {
+      const bindings = statement.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings) && !statement.importClause?.isTypeOnly) {
+        for (const element of bindings.elements) {
+          const imported = (element.propertyName ?? element.name).text;
+          if (!element.isTypeOnly && imported in WRAPPERS) wrappers.set(element.name.text, imported);
+        }
+      }
+    }
+    if (ts.isVariableStatement(statement)) {
+      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name)) continue;
+        if (isConst) consts.set(declaration.name.text, declaration);
+        else mutable.add(declaration.name.text);
+      }
+    }
+    if (ts.isFunctionDeclaration(statement) && statement.name) functions.set(statement.name.text, statement);
+  }
+
+  const unwrap = (expression: ts.Expression): ts.Expression => {
+    let current = expression;
+    while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+      current = current.expression;
+    }
+    return current;
+  };
+
+  type Verdict = { kind: "staff" | "public" } | { problem: string };
+
+  /** A module-level name that is bound to a wrapper's result (a const, or a function that only delegates). */
+  const resolveName = (name: string, seen: Set<string>): Verdict => {
+    if (seen.has(name)) return { problem: `${name} refers to itself` };
+    seen.add(name);
+    const declaration = consts.get(name);
+    if (declaration) return declaration.initializer ? resolveExpression(declaration.initializer, seen) : { problem: `${name} has no value` };
+    const fn = functions.get(name);
+    if (fn) return resolveDelegate(fn, seen);
+    if (mutable.has(name)) return { problem: `${name} is let/var: only a const built by a wrapper may be exported` };
+    return { problem: `${name} is not a module-level const or function of this file` };
+  };
+
+  /** A wrapper call, a name bound to one, or a function that only delegates to one. */
+  const resolveExpression = (expression: ts.Expression, seen: Set<string>): Verdict => {
+    const node = unwrap(expression);
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      if (ts.isIdentifier(callee) && wrappers.has(callee.text)) return { kind: WRAPPERS[wrappers.get(callee.text)!]! };
+      return { problem: `built by ${callee.getText()}, not by a wrapper from ${WRAPPER_MODULE}` };
+    }
+    if (ts.isIdentifier(node)) return resolveName(node.text, seen);
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return resolveDelegate(node, seen);
+    return { problem: `exports ${ts.SyntaxKind[node.kind]}, not an action built by a wrapper` };
+  };
+
+  /** `function f(a, b) { return impl(a, b); }` (or an arrow with that one expression), `impl` built by a wrapper. */
+  const resolveDelegate = (fn: ts.FunctionLikeDeclaration, seen: Set<string>): Verdict => {
+    const body = fn.body;
+    if (!body) return { problem: "a function without a body" };
+    let returned: ts.Expression | undefined;
+    if (ts.isBlock(body)) {
+      const [only, ...rest] = body.statements;
+      if (only && rest.length === 0 && ts.isReturnStatement(only)) returned = only.expression;
+    } else {
+      returned = body;
+    }
+    if (returned) {
+      let call = unwrap(returned);
+      if (ts.isAwaitExpression(call)) call = unwrap(call.expression);
+      // Only the function's own parameters are passed on: no code runs before the wrapper's guard.
+      const parameters = new Set(fn.parameters.map((p) => p.name.getText()));
+      const passedOn = (arg: ts.Expression) => {
+        const value = ts.isSpreadElement(arg) ? arg.expression : arg;
+        return ts.isIdentifier(value) && parameters.has(value.text);
       };
-      if (statement.body) visit(statement.body);
-      const docs = ts.getJSDocCommentsAndTags(statement).map((d) => d.getText()).join("\n");
-      reports.push({ file: path.relative(root, file), name: statement.name.text, guarded, public: /\bPUBLIC:/.test(docs) });
+      if (ts.isCallExpression(call) && call.arguments.every(passedOn)) {
+        const callee = unwrap(call.expression);
+        if (ts.isIdentifier(callee) && !wrappers.has(callee.text)) return resolveName(callee.text, seen);
+      }
+    }
+    return { problem: "a function that does more than `return impl(…its parameters)` with impl built by a wrapper: its code would run before the guard" };
+  };
+
+  const reports: ActionReport[] = [];
+  const report = (name: string, verdict: Verdict) =>
+    reports.push({ file, name, kind: "kind" in verdict ? verdict.kind : null, ...("problem" in verdict ? { problem: verdict.problem } : {}) });
+
+  for (const statement of source.statements) {
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+    if (ts.isFunctionDeclaration(statement) && exported) {
+      report(isDefault ? "default" : (statement.name?.text ?? "default"), resolveDelegate(statement, new Set(statement.name ? [statement.name.text] : [])));
+    } else if (ts.isClassDeclaration(statement) && exported) {
+      report(isDefault ? "default" : (statement.name?.text ?? "default"), { problem: "exports a class" });
+    } else if (ts.isVariableStatement(statement) && exported) {
+      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const declaration of statement.declarationList.declarations) {
+        const name = declaration.name.getText();
+        if (!ts.isIdentifier(declaration.name)) report(name, { problem: "exports a destructuring pattern" });
+        else if (!isConst) report(name, { problem: `${name} is let/var: only a const built by a wrapper may be exported` });
+        else report(name, declaration.initializer ? resolveExpression(declaration.initializer, new Set([name])) : { problem: `${name} has no value` });
+      }
+    } else if (ts.isExportAssignment(statement)) {
+      report("default", resolveExpression(statement.expression, new Set()));
+    } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
+      if (statement.moduleSpecifier) {
+        report(statement.exportClause?.getText() ?? "*", { problem: "re-exports from another module: build the action here" });
+      } else if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+        for (const element of statement.exportClause.elements) {
+          if (element.isTypeOnly) continue;
+          report(element.name.text, resolveName((element.propertyName ?? element.name).text, new Set()));
+        }
+      }
+    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && exported) {
+      report(statement.name.getText(), { problem: "exports a runtime value that is not an action" });
     }
   }
   return reports;
 }
 
+const SOURCE_DIRS = ["app", "components", "lib"];
+const sources = SOURCE_DIRS.flatMap((dir) => filesUnder(path.join(root, dir)))
+  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+  .map((f) => ({ file: path.relative(root, f), text: readFileSync(f, "utf8") }));
+
+function serverActions(): ActionReport[] {
+  return sources.flatMap(({ file, text }) => checkServerModule(file, text));
+}
+
+/** Actions whose caller has no staff session by design; a new one must be added here on purpose. */
+const PUBLIC_ACTIONS: Record<string, string> = {
+  demoSignIn: "staff demo sign-in: signing in is what anonymous visitors do (signInDemoStaff checks it is enabled and the staff member active)",
+  answerConfirmationAction: "a manager answering a one-time link: the token is the credential (answerManagerConfirmation)",
+  redeemTapAction: "a user redeeming their pass: the pass is the credential (redeemTap: attempts reserved, limited, audited)",
+  startRegistrationAction: "a user enrolling a passkey with the account session their pass gave them (startPasskeyRegistration)",
+  finishRegistrationAction: "as startRegistrationAction; the challenge bound to the session is checked in finishPasskeyRegistration",
+  reportNotMeAction: "\"this wasn't me\" from a notice: the link's token is the credential (repudiateRecovery)",
+  startProofAction: "a user proving a remaining passkey from their one-time link (startPasskeyProof)",
+  finishProofAction: "as startProofAction; the challenge bound to the link is checked in finishPasskeyProof",
+  startSignInAction: "workforce sign-in: the passkey is the credential",
+  finishSignInAction: "workforce sign-in: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter)",
+  signOutAccountAction: "workforce sign-out: needs only the session being ended, deleted server-side",
+  startLinkRegistrationAction: "a user enrolling from the enrolment link: the token is the credential (startPasskeyRegistration)",
+  finishLinkRegistrationAction: "as startLinkRegistrationAction; the challenge bound to the link is checked in finishPasskeyRegistration",
+};
+
 describe("server actions", () => {
   const actions = serverActions();
 
   it("are found", () => {
-    expect(actions.map((a) => a.name)).toEqual(expect.arrayContaining(["signOut", "demoSignIn"]));
+    expect(actions.map((a) => a.name)).toEqual(expect.arrayContaining(["signOut", "demoSignIn", "decideAction", "recordStepAction", "finishProofAction"]));
   });
 
-  it.each(actions.map((a) => [`${a.file} ${a.name}`, a]))("%s calls a guard or is documented PUBLIC", (_label, action) => {
-    expect(action.guarded || action.public).toBe(true);
+  it.each(actions.map((a) => [`${a.file} ${a.name}`, a] as const))("%s is built by a wrapper from lib/auth/actions.ts", (_label, action) => {
+    expect(action.problem ?? null).toBeNull();
+    expect(action.kind).not.toBeNull();
   });
 
-  it("are PUBLIC only where the caller has no staff session by design", () => {
-    // Staff demo sign-in; a manager answering a one-time link; a user redeeming their pass and
-    // enrolling a passkey with the account session it gave them; "this wasn't me" from a notice;
-    // a user proving a remaining passkey from their one-time link; workforce sign-in and sign-out;
-    // a user enrolling from the enrolment link.
-    expect(actions.filter((a) => a.public).map((a) => a.name).sort()).toEqual([
-      "answerConfirmationAction",
-      "demoSignIn",
-      "finishLinkRegistrationAction",
-      "finishProofAction",
-      "finishRegistrationAction",
-      "finishSignInAction",
-      "redeemTapAction",
-      "reportNotMeAction",
-      "signOutAccountAction",
-      "startLinkRegistrationAction",
-      "startProofAction",
-      "startRegistrationAction",
-      "startSignInAction",
-    ]);
+  it("are public only where the caller has no staff session by design, each listed with its reason", () => {
+    expect(actions.filter((a) => a.kind === "public").map((a) => a.name).sort()).toEqual(Object.keys(PUBLIC_ACTIONS).sort());
+  });
+
+  it("are never defined inline (a function-level 'use server' would bypass the wrappers)", () => {
+    const inline = sources.flatMap(({ file, text }) => inlineServerFunctions(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX)));
+    expect(inline).toEqual([]);
+  });
+});
+
+describe("the server action checker", () => {
+  const header = `"use server";\nimport { staffAction, publicAction as open } from "@/lib/auth/actions";\nimport { z } from "zod";\n`;
+  const check = (body: string) => Object.fromEntries(checkServerModule("memory.ts", header + body).map((r) => [r.name, r.problem ? "unguarded" : r.kind]));
+
+  it("reports an unguarded `export const f = async () => {}`", () => {
+    expect(check(`export const f = async () => {};`)).toEqual({ f: "unguarded" });
+  });
+
+  it("accepts wrapper calls, renamed imports and functions that only delegate", () => {
+    expect(
+      check(`
+        const impl = staffAction("cases:work", z.object({}), async () => "ok", { path: "/" });
+        export const a = staffAction("cases:work", z.object({}), async () => "ok", { path: "/" });
+        export const b = open(z.object({}), async () => "ok");
+        export async function c(prev: unknown, formData: FormData) { return impl(prev, formData); }
+        export const d = async (prev: unknown, formData: FormData) => impl(prev, formData);
+        export { impl as e };
+      `),
+    ).toEqual({ a: "staff", b: "public", c: "staff", d: "staff", e: "staff" });
+  });
+
+  it("reports every other export form", () => {
+    expect(
+      check(`
+        const impl = staffAction("cases:work", z.object({}), async () => "ok", { path: "/" });
+        async function plain() { return "no guard"; }
+        const arrow = async () => "no guard";
+        const local = (x: unknown) => x;
+        let later = impl;
+        export async function guardedLate(prev: unknown, formData: FormData) { console.log(formData); return impl(prev, formData); }
+        export async function computedArgs(prev: unknown, formData: FormData) { return impl(prev, await plain()); }
+        export function declared() {}
+        export const wrappedElsewhere = local(async () => {});
+        export { plain, arrow as renamed, later };
+        export default async function () {}
+      `),
+    ).toEqual({
+      guardedLate: "unguarded",
+      computedArgs: "unguarded",
+      declared: "unguarded",
+      wrappedElsewhere: "unguarded",
+      plain: "unguarded",
+      renamed: "unguarded",
+      later: "unguarded",
+      default: "unguarded",
+    });
+    expect(check(`export default async () => {};`)).toEqual({ default: "unguarded" });
+    expect(check(`export { x } from "./elsewhere";`)).toEqual({ "{ x }": "unguarded" });
+  });
+
+  it("does not trust a wrapper with the right name imported from elsewhere", () => {
+    const source = `"use server";\nimport { staffAction } from "./my-wrapper";\nexport const f = staffAction("cases:work", null, async () => "ok", { path: "/" });`;
+    expect(checkServerModule("memory.ts", source).map((r) => r.problem !== undefined)).toEqual([true]);
+  });
+
+  it("finds inline 'use server' functions", () => {
+    const source = ts.createSourceFile("page.tsx", `export default function Page() { async function act() { "use server"; } return act; }`, ts.ScriptTarget.Latest, true);
+    expect(inlineServerFunctions(source)).toHaveLength(1);
   });
 });
 

@@ -3,12 +3,11 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { formFields, invalid, UNEXPECTED_FIELDS, type ActionState } from "@/lib/action-state";
+import { UNEXPECTED_FIELDS } from "@/lib/action-state";
+import { publicAction } from "@/lib/auth/actions";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
-import { isDomainError } from "@/lib/domain/errors";
 import { secureCookies } from "@/lib/env";
 import { redeemTap } from "@/lib/server/redeem-tap";
-import { getRequestContext } from "@/lib/server/request-context";
 
 const RedeemSchema = z.strictObject(
   {
@@ -22,16 +21,9 @@ const RedeemSchema = z.strictObject(
  * PUBLIC: this is how a workforce user who lost their passkeys gets back in. The pass is the
  * credential, checked in redeemTap (attempts reserved atomically, limited, audited).
  */
-export async function redeemTapAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const parsed = RedeemSchema.safeParse(formFields(formData));
-  if (!parsed.success) return invalid(parsed.error);
-  try {
-    const { token, expiresAt } = await redeemTap({ ...parsed.data, request: await getRequestContext() });
-    const cookie = workforceSessionCookie(secureCookies);
-    (await cookies()).set(cookie.name, token, { ...cookie.options, expires: expiresAt });
-  } catch (error) {
-    if (isDomainError(error)) return { status: "refused", message: error.userMessage };
-    throw error;
-  }
+export const redeemTapAction = publicAction(RedeemSchema, async ({ input, request }) => {
+  const { token, expiresAt } = await redeemTap({ ...input, request });
+  const cookie = workforceSessionCookie(secureCookies);
+  (await cookies()).set(cookie.name, token, { ...cookie.options, expires: expiresAt });
   redirect("/account");
-}
+});

@@ -1,0 +1,177 @@
+import "server-only";
+/**
+ * The only way to build a server action (decision 011). Every export of a 'use server' module
+ * is made by one of these wrappers; tests/unit/server-actions-guard.test.ts fails otherwise.
+ *
+ * - Staff: `staffAction` (a form with ActionState), `staffButtonAction` (a button with no input).
+ *   The guard runs FIRST, before the input is even read: signed out is a redirect to sign-in,
+ *   a role without the permission a 403 (audited).
+ * - Public, for callers with no staff session by design (a link's token, a pass, the passkey
+ *   itself is the credential, checked by the use case): `publicAction`, `publicButtonAction`,
+ *   and `publicCall` for client code that calls an action with arguments (WebAuthn ceremonies).
+ *
+ * Then input is parsed with zod (invalid input changes nothing), the body runs with the request
+ * context for the audit trail, a DomainError becomes a refusal with its user-safe message, and
+ * anything else (a bug, or Next's redirect/notFound signals) is rethrown.
+ */
+import { revalidatePath } from "next/cache";
+import { type z } from "zod";
+import { formFields, invalid, type ActionState } from "@/lib/action-state";
+import { isDomainError } from "@/lib/domain/errors";
+import { type Permission } from "@/lib/domain/roles";
+import { getRequestContext, type RequestContext } from "@/lib/server/request-context";
+import { requirePermission, requireStaff, type CurrentStaff } from "./session";
+
+/** Who may call a staff action: staff with a permission, or any signed-in staff member. */
+export type StaffGuard = Permission | "signed-in";
+
+/** A form action for `useActionState` (components/action-form.tsx). */
+export type StateAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+/** A `<form action>` with no fields and no state to show, e.g. a sign-out button. */
+export type ButtonAction = (formData: FormData) => Promise<void>;
+/** What `publicCall` actions return to the client code that calls them. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+type Paths = string | string[];
+
+type FormOptions<Input> = {
+  /**
+   * What to parse, from the submitted form. Default: `formFields(formData)` (one value per
+   * name). Checkboxes need every value: `(formData) => ({ ...formFields(formData), revoke: formData.getAll("revoke") })`.
+   */
+  fields?: (formData: FormData) => unknown;
+  /** Paths to revalidate once the body has returned or been refused (not on invalid input, not when it throws). */
+  revalidate?: Paths | ((input: Input) => Paths);
+};
+
+type StaffFormOptions<Input> = FormOptions<Input> & {
+  /** Where sign-in comes back to, and the path recorded on a denial. Read from the raw form: it is needed before parsing. */
+  path: string | ((formData: FormData) => string);
+};
+
+/** A body's result: a success message, or a state of its own choosing. */
+type Outcome = string | ActionState;
+
+export type StaffActionContext<Input> = { actor: CurrentStaff; input: Input; formData: FormData; request: RequestContext };
+export type PublicActionContext<Input> = { input: Input; formData: FormData; request: RequestContext };
+
+/** A form action for staff: guard, parse, run, refusals as values, revalidate. */
+export function staffAction<S extends z.ZodType>(
+  guard: StaffGuard,
+  schema: S,
+  body: (context: StaffActionContext<z.output<S>>) => Promise<Outcome>,
+  options: StaffFormOptions<z.output<S>>,
+): StateAction {
+  return async (_previous, formData) => {
+    const actor = await requireGuard(guard, typeof options.path === "function" ? options.path(formData) : options.path);
+    return parseAndRun(schema, formData, options, (input, request) => body({ actor, input, formData, request }));
+  };
+}
+
+/**
+ * A form action whose caller has no staff session by design. Using it says so: the body (its use
+ * case) must check whatever credential the caller brings (a token, a pass, a session cookie).
+ */
+export function publicAction<S extends z.ZodType>(
+  schema: S,
+  body: (context: PublicActionContext<z.output<S>>) => Promise<Outcome>,
+  options: FormOptions<z.output<S>> = {},
+): StateAction {
+  return async (_previous, formData) => parseAndRun(schema, formData, options, (input, request) => body({ input, formData, request }));
+}
+
+/**
+ * A staff button (`<form action={…}>` with no fields). There is no state to show a refusal in,
+ * so nothing is caught: the body redirects, or throws like any error.
+ */
+export function staffButtonAction(
+  guard: StaffGuard,
+  body: (context: { actor: CurrentStaff; request: RequestContext }) => Promise<void>,
+  options: { path: string; revalidate?: Paths },
+): ButtonAction {
+  return async () => {
+    const actor = await requireGuard(guard, options.path);
+    await body({ actor, request: await getRequestContext() });
+    revalidate(options.revalidate);
+  };
+}
+
+/** As staffButtonAction, for a caller with no staff session by design. */
+export function publicButtonAction(body: (context: { request: RequestContext }) => Promise<void>, options: { revalidate?: Paths } = {}): ButtonAction {
+  return async () => {
+    await body({ request: await getRequestContext() });
+    revalidate(options.revalidate);
+  };
+}
+
+/** One argument of a `publicCall` action: its schema, and the message when it does not parse. */
+export type CallArgument<S extends z.ZodType = z.ZodType> = { schema: S; invalid: string };
+
+type CallInputs<A extends readonly CallArgument[]> = { -readonly [K in keyof A]: A[K] extends CallArgument<infer S> ? z.output<S> : never };
+type CallParameters<A extends readonly CallArgument[]> = { -readonly [K in keyof A]: unknown };
+
+/**
+ * An action that client code calls with arguments (not a form), for a caller with no staff
+ * session by design. `credential`, if given, reads what the caller brings that is not an
+ * argument (the account session cookie) FIRST, as a staff guard would; it refuses by throwing a
+ * DomainError. Then each argument is parsed in order; the first that fails answers with its
+ * `invalid` message. The body returns the value; a DomainError becomes `{ ok: false, message }`.
+ */
+export function publicCall<const A extends readonly CallArgument[], T, C = undefined>(
+  args: A,
+  body: (context: { input: CallInputs<A>; credential: C; request: RequestContext }) => Promise<T>,
+  options: { credential?: () => Promise<C> } = {},
+): (...values: CallParameters<A>) => Promise<CallResult<T>> {
+  const refused = (message: string): CallResult<T> => ({ ok: false, message });
+  return async (...values) =>
+    refusalsAsValues<CallResult<T>>(async () => {
+      const credential = (options.credential ? await options.credential() : undefined) as C;
+      const input: unknown[] = [];
+      for (const [index, arg] of args.entries()) {
+        const parsed = arg.schema.safeParse((values as unknown[])[index]);
+        if (!parsed.success) return refused(arg.invalid);
+        input.push(parsed.data);
+      }
+      const request = await getRequestContext();
+      return { ok: true, value: await body({ input: input as unknown as CallInputs<A>, credential, request }) };
+    }, refused);
+}
+
+async function requireGuard(guard: StaffGuard, path: string): Promise<CurrentStaff> {
+  return guard === "signed-in" ? requireStaff(path) : requirePermission(guard, path);
+}
+
+async function parseAndRun<S extends z.ZodType>(
+  schema: S,
+  formData: FormData,
+  options: FormOptions<z.output<S>>,
+  run: (input: z.output<S>, request: RequestContext) => Promise<Outcome>,
+): Promise<ActionState> {
+  const parsed = schema.safeParse((options.fields ?? formFields)(formData));
+  if (!parsed.success) return invalid(parsed.error);
+  const input = parsed.data;
+  const request = await getRequestContext();
+  const state = await refusalsAsValues<ActionState>(
+    async (): Promise<ActionState> => {
+      const outcome = await run(input, request);
+      return typeof outcome === "string" ? { status: "ok", message: outcome } : outcome;
+    },
+    (message) => ({ status: "refused", message }),
+  );
+  revalidate(typeof options.revalidate === "function" ? options.revalidate(input) : options.revalidate);
+  return state;
+}
+
+/** As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; anything else throws. */
+async function refusalsAsValues<R>(run: () => Promise<R>, refused: (message: string) => R): Promise<R> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDomainError(error)) return refused(error.userMessage);
+    throw error;
+  }
+}
+
+function revalidate(paths: Paths | undefined): void {
+  for (const path of typeof paths === "string" ? [paths] : (paths ?? [])) revalidatePath(path);
+}
