@@ -13,8 +13,8 @@ export function TierBadge({ tier }: { tier: RiskTier }) {
   return <Badge tone={tierTone[tier]}>{RISK_TIER_LABELS[tier]}</Badge>;
 }
 
-const statusLabel: Record<EmploymentStatus, string> = { ACTIVE: "Active", LEAVING: "Leaving", LEFT: "Left" };
-const statusTone: Record<EmploymentStatus, BadgeTone> = { ACTIVE: "good", LEAVING: "warn", LEFT: "bad" };
+const statusLabel: Record<EmploymentStatus, string> = { ACTIVE: "Active", LEAVING: "Leaving", LEFT: "Left", SUSPENDED: "Suspended" };
+const statusTone: Record<EmploymentStatus, BadgeTone> = { ACTIVE: "good", LEAVING: "warn", LEFT: "bad", SUSPENDED: "bad" };
 
 export function EmploymentBadge({ status, leavingOn }: { status: EmploymentStatus; leavingOn?: Date | null }) {
   const date = leavingOn ? ` ${formatDate(leavingOn)}` : "";

@@ -1,4 +1,4 @@
--- Privileges of the application role "console_app" (SECURITY.md H3). Run as the owner of the
+-- Privileges of the application role "console_app" (docs/security-requirements.md H3). Run as the owner of the
 -- tables (the role that runs migrations) after every migration; it is idempotent. The role itself
 -- is created once by an administrator (the embedded setup does it for you):
 --   CREATE ROLE console_app LOGIN PASSWORD '…' NOSUPERUSER NOCREATEDB NOCREATEROLE;

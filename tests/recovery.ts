@@ -2,7 +2,10 @@
  * Helpers for recovery tests: staff as actors, and cases walked through the real use cases.
  */
 import type { StaffRole } from "@/lib/domain/roles";
+import { normalizeTapCode } from "@/lib/domain/tap-code";
 import { answerManagerConfirmation } from "@/lib/server/answer-manager-confirmation";
+import { issueTap } from "@/lib/server/issue-tap";
+import { redeemTap } from "@/lib/server/redeem-tap";
 import { openCase } from "@/lib/server/open-case";
 import { recordStep } from "@/lib/server/record-step";
 import type { CurrentStaff } from "@/lib/server/resume-staff-session";
@@ -37,9 +40,9 @@ export async function confirmAsManager(caseId: string, agent: CurrentStaff, mana
 }
 
 /** A standard-tier case verified by callback, employee record and the manager's confirmation. */
-export async function verifiedStandardCase(options: { personalEmail?: boolean } = {}) {
+export async function verifiedStandardCase(options: { personalEmail?: boolean; userId?: string } = {}) {
   const agent = await actor("AGENT");
-  const { user, manager } = await userWithManager();
+  const { user, manager } = options.userId ? await withManager(options.userId) : await userWithManager();
   if (options.personalEmail) {
     await db.workforceEmail.create({ data: { userId: user.id, address: `personal-${user.id.slice(0, 8)}@personal.example`, kind: "personal", verified: true } });
   }
@@ -48,4 +51,32 @@ export async function verifiedStandardCase(options: { personalEmail?: boolean } 
   await recordStep({ actor: agent, caseId, kind: "EMPLOYEE_RECORD", outcome: "PASSED", note: "" });
   await confirmAsManager(caseId, agent, manager.emails[0]!.address);
   return { agent, user, manager, caseId };
+}
+
+/** An existing user, given a manager of record if they have none. */
+async function withManager(userId: string) {
+  const existing = await db.workforceUser.findUniqueOrThrow({ where: { id: userId }, include: { emails: true } });
+  const manager = existing.managerId
+    ? await db.workforceUser.findUniqueOrThrow({ where: { id: existing.managerId }, include: { emails: true } })
+    : await createWorkforceUser(db, { name: `Manager ${Math.random().toString(36).slice(2, 7)}`, passkeys: 0 });
+  const user = await db.workforceUser.update({ where: { id: userId }, data: { managerId: manager.id }, include: { emails: true, passkeys: true } });
+  return { user, manager };
+}
+
+/** The pass in the last message to `address`, as the user would type it. */
+export async function passIn(address: string) {
+  const text = (await lastMessageTo(address)).text;
+  return normalizeTapCode(text.match(/\n {4}([0-9A-Z-]{19})\n/)![1]!)!;
+}
+
+/**
+ * A session opened by redeeming a real pass (verified case → pass → redemption), the only way
+ * such a session comes to be: it may enrol one passkey.
+ */
+export async function redeemedPassSession(options: { userId?: string } = {}) {
+  const { agent, user, caseId } = await verifiedStandardCase({ userId: options.userId });
+  const address = user.emails.find((e) => e.isPrimary)?.address ?? user.emails[0]!.address;
+  await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
+  const session = await redeemTap({ email: address, code: await passIn(address) });
+  return { agent, user, caseId, address, token: session.token, grant: { kind: "session" as const, token: session.token } };
 }

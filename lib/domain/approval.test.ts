@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { approvalReason, canonicalJson, decideApproval, decideReenrolmentRequest, reenrolmentSnapshot } from "./approval";
+import { approvalNeed, canonicalJson, decideApproval, decideReenrolmentRequest, reenrolmentSnapshot } from "./approval";
 import type { CaseFacts } from "./recovery-decisions";
 import { DEFAULT_POLICY } from "./recovery-policy";
 
@@ -11,6 +11,8 @@ const facts = (overrides: Partial<CaseFacts> = {}): CaseFacts => ({
   leaver: false,
   steps: [],
   redFlags: [],
+  repeatCall: 1,
+  onHold: false,
   ...overrides,
 });
 
@@ -32,22 +34,31 @@ describe("canonicalJson", () => {
 
 describe("reenrolmentSnapshot", () => {
   it("does not depend on the order the lists were read in", () => {
-    const base = { caseId: "c", userId: "u", riskTier: "HIGH_RISK", employment: "ACTIVE", policyVersion: 1, redFlags: [] };
-    const a = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p2", "p1"], contact: ["b@x", "a@x"], checklist: [{ kind: "ID_DOCUMENT", outcome: "PASSED" }, { kind: "CALLBACK", outcome: "PASSED" }] });
-    const b = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p1", "p2"], contact: ["a@x", "b@x"], checklist: [{ kind: "CALLBACK", outcome: "PASSED" }, { kind: "ID_DOCUMENT", outcome: "PASSED" }] });
+    const base = { caseId: "c", userId: "u", riskTier: "HIGH_RISK", employment: "ACTIVE", phoneOfRecord: "+1 555", managerId: "m", policyVersion: 1, repeatCall: 1, redFlags: [] };
+    const id = { kind: "ID_DOCUMENT", outcome: "PASSED", note: "passport 1234", evidence: null };
+    const callback = { kind: "CALLBACK", outcome: "PASSED", note: "", evidence: { calledNumber: "phone of record" } };
+    const a = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p2", "p1"], contact: ["b@x", "a@x"], checklist: [id, callback] });
+    const b = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p1", "p2"], contact: ["a@x", "b@x"], checklist: [callback, id] });
     expect(canonicalJson(a)).toBe(canonicalJson(b));
   });
 });
 
-describe("approvalReason", () => {
+describe("approvalNeed", () => {
   it.each([
-    [facts(), false, null],
-    [facts({ riskTier: "HIGH_RISK" }), false, "high-risk tier"],
-    [facts({ riskTier: "PRIVILEGED" }), false, "privileged tier"],
-    [facts({ redFlags: [{ kind: "PRESSURE" }] }), false, "a red flag was raised"],
-    [facts(), true, "repeat call"],
-  ] as const)("%j, repeat %s → %s", (f, needsApproval, reason) => {
-    expect(approvalReason({ facts: f, needsApproval })).toBe(reason);
+    [facts(), null],
+    [facts({ riskTier: "HIGH_RISK" }), "high-risk tier"],
+    [facts({ riskTier: "PRIVILEGED" }), "privileged tier"],
+    [facts({ redFlags: [{ kind: "PRESSURE" }] }), "a red flag was raised"],
+    [facts({ repeatCall: 2 }), "repeat call (call 2 in 24 hours)"],
+    [facts({ repeatCall: 3 }), "repeat call (call 3 in 24 hours)"],
+  ] as const)("%j → %s", (f, reason) => {
+    expect(approvalNeed(DEFAULT_POLICY, f)).toBe(reason);
+  });
+
+  it("follows the policy's reasons", () => {
+    const policy = { ...DEFAULT_POLICY, approval: { ...DEFAULT_POLICY.approval, reasons: ["STOLEN_DEVICE" as const] } };
+    expect(approvalNeed(policy, facts({ reason: "STOLEN_DEVICE" }))).toBe("stolen device");
+    expect(approvalNeed(policy, facts({ reason: "LOST_DEVICE" }))).toBeNull();
   });
 });
 

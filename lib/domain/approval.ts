@@ -1,22 +1,12 @@
 /**
- * Four-eyes approval of a re-enrolment (SECURITY.md A4-A6). An approval is bound to a
+ * Four-eyes approval of a re-enrolment (docs/security-requirements.md A4-A6). An approval is bound to a
  * canonical snapshot of what was approved; it is decided by a supervisor who neither requested
  * nor verified the case, expires, and is used once.
  */
 import type { Refusal } from "./recovery-decisions";
-import type { CaseFacts } from "./recovery-decisions";
-import type { RecoveryPolicy } from "./recovery-policy";
 import type { StaffRole } from "./roles";
 
-/** JSON with object keys sorted at every depth: equal content, equal text, whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+export { canonicalJson } from "./canonical-json";
 
 /** What a supervisor approves: if any of it changes before the approval is used, it is stale. */
 export type ReenrolmentSnapshot = {
@@ -25,13 +15,17 @@ export type ReenrolmentSnapshot = {
   userId: string;
   riskTier: string;
   employment: string;
+  /** From HR: the number the callback went to, and the manager who confirmed. */
+  phoneOfRecord: string;
+  managerId: string | null;
   policyVersion: number;
+  repeatCall: number;
   /** Passkeys to revoke when the new one is enrolled (sorted). */
   revokePasskeyIds: string[];
   /** Where the enrolment link goes (verified addresses, sorted). */
   contact: string[];
-  /** The recorded checklist outcomes (sorted by step). */
-  checklist: { kind: string; outcome: string }[];
+  /** The recorded checklist outcomes and the evidence the approver read (sorted by step). */
+  checklist: { kind: string; outcome: string; note: string; evidence: unknown }[];
   redFlags: string[];
 };
 
@@ -46,34 +40,8 @@ export function reenrolmentSnapshot(input: Omit<ReenrolmentSnapshot, "action">):
   };
 }
 
-/** Why this re-enrolment needs a supervisor, or null when it may proceed at once. */
-export function approvalReason(input: { facts: CaseFacts; needsApproval: boolean }): string | null {
-  if (input.facts.riskTier === "HIGH_RISK" || input.facts.riskTier === "PRIVILEGED") return `${input.facts.riskTier.toLowerCase().replace("_", "-")} tier`;
-  if (input.facts.redFlags.length > 0) return "a red flag was raised";
-  if (input.needsApproval) return "repeat call";
-  return null;
-}
-
-/** Whether a re-enrolment may be requested now. */
-export function decideReenrolmentRequest(input: {
-  policy: RecoveryPolicy;
-  facts: CaseFacts;
-  revokePasskeyIds: readonly string[];
-  activePasskeyIds: readonly string[];
-  hasVerifiedAddress: boolean;
-}): { ok: true } | Refusal {
-  const { facts } = input;
-  if (facts.leaver) return { ok: false, code: "LEAVER", message: "This person has left: they cannot be re-enrolled." };
-  if (facts.status !== "VERIFIED") {
-    return { ok: false, code: "SEQUENCE", message: "A re-enrolment can be requested once verification is complete, and only once per case." };
-  }
-  const stop = facts.redFlags.find((flag) => input.policy.redFlags[flag.kind]?.effect === "stop");
-  if (stop) return { ok: false, code: "RED_FLAG", message: `The case was stopped by a red flag (${input.policy.redFlags[stop.kind].label}).` };
-  const unknown = input.revokePasskeyIds.filter((id) => !input.activePasskeyIds.includes(id));
-  if (unknown.length > 0) return { ok: false, code: "INVALID_INPUT", message: "Only this person's active passkeys can be chosen for revocation." };
-  if (!input.hasVerifiedAddress) return { ok: false, code: "CONFLICT", message: "This person has no verified address to send the link to." };
-  return { ok: true };
-}
+/** Moved beside the other case decisions; kept here for the callers that read approvals. */
+export { approvalNeed, decideReenrolmentRequest } from "./recovery-decisions";
 
 /**
  * Whether `approver` may decide this approval. The role is the one read fresh at decision

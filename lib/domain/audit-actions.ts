@@ -12,6 +12,17 @@ const Method = z.enum(["demo", "oidc"]);
 const Detail = z.string().max(300);
 /** A masked address (m•••@example.com), never a full one in the trail of a secret's delivery. */
 const Masked = z.string().max(320);
+/** What a stop voided (lib/server/cases/void-recovery.ts): counts only, never tokens. */
+const Voided = z
+  .object({
+    passes: z.number().int(),
+    passSessions: z.number().int(),
+    enrolmentLinks: z.number().int(),
+    stepLinks: z.number().int(),
+    approvals: z.number().int(),
+    challenges: z.number().int(),
+  })
+  .strict();
 
 export const AUDIT_ACTIONS = {
   /** A staff member signed in and a session began. */
@@ -43,16 +54,39 @@ export const AUDIT_ACTIONS = {
   "case.action_refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
   /** An agent recorded a step they performed; `complete` says whether it completed the checklist. */
   "step.recorded": z
-    .object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED", "UNABLE"]), complete: z.boolean(), note: z.string().max(500) })
+    .object({
+      step: z.enum(STEP_KINDS),
+      outcome: z.enum(["PASSED", "FAILED", "UNABLE"]),
+      complete: z.boolean(),
+      note: z.string().max(500),
+      /** A failed step stops the case (the event is then a refusal) and voids what it issued. */
+      voided: Voided.optional(),
+    })
     .strict(),
   /** A one-time link for a step was sent (manager confirmation, passkey proof). */
   "step.link_sent": z.object({ step: z.enum(STEP_KINDS), sentTo: Masked }).strict(),
   /** The person a step link was sent to answered it. */
-  "step.answered": z.object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED"]), complete: z.boolean() }).strict(),
+  "step.answered": z
+    .object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED"]), complete: z.boolean(), voided: Voided.optional(), hold: z.boolean().optional() })
+    .strict(),
+  /** A supervisor reopened a failed or incomplete step (a misclick, or an explicit retry). */
+  "step.corrected": z
+    .object({ step: z.enum(STEP_KINDS), from: z.enum(["FAILED", "UNABLE"]), note: z.string().max(500), clearedHolds: z.number().int() })
+    .strict(),
   /** A step link was refused (expired, used, voided, unknown), or its ceremony failed. */
   "step.link_refused": z.object({ detail: Detail }).strict(),
   /** An agent raised a red flag; its effect comes from the policy. */
-  "case.red_flag_raised": z.object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500) }).strict(),
+  "case.red_flag_raised": z
+    .object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500), voided: Voided.optional() })
+    .strict(),
+  /** A case was handed to another team (only an explicit, audited transfer moves it). */
+  "case.transferred": z.object({ from: z.string().max(100).nullable(), to: z.string().max(100), note: z.string().max(500) }).strict(),
+  /** A supervisor cleared a recovery hold that a denial had put on the user. */
+  "case.hold_cleared": z.object({ holdReason: z.string().max(300), note: z.string().max(500) }).strict(),
+  /** HR (or a reviewer) changed a person's employment status; leaving or suspension ends every way in that recovery gave. */
+  "workforce.status_changed": z
+    .object({ from: z.string().max(20), to: z.string().max(20), endedSessions: z.number().int(), voided: Voided, closedCases: z.number().int() })
+    .strict(),
   /** A temporary access pass was issued. The value is never recorded. */
   "tap.issued": z
     .object({ lifetimeMinutes: z.number().int(), oneTime: z.boolean(), maxFailedAttempts: z.number().int(), sentTo: Masked, replaced: z.number().int() })
@@ -76,7 +110,7 @@ export const AUDIT_ACTIONS = {
   "passkey.enrol_refused": z.object({ detail: Detail }).strict(),
   /** The user said a recovery was not them: what the case created was undone and security alerted. */
   "case.repudiated": z
-    .object({ voidedPasses: z.number().int(), revokedPasskeys: z.number().int(), endedSessions: z.number().int(), caseStatus: z.string().max(20) })
+    .object({ voidedPasses: z.number().int(), revokedPasskeys: z.number().int(), endedSessions: z.number().int(), caseStatus: z.string().max(20), voided: Voided.optional() })
     .strict(),
   /** A "this wasn't me" link was refused (unknown, used or expired). */
   "case.repudiation_refused": z.object({ detail: Detail }).strict(),
@@ -103,13 +137,15 @@ export const AUDIT_ACTIONS = {
   /** A supervisor approved a re-enrolment; the enrolment link went out in the same transaction. */
   "approval.approved": z.object({ snapshotHash: z.string().max(64), reason: z.string().max(500) }).strict(),
   /** A supervisor denied a re-enrolment; the case closed. */
-  "approval.denied": z.object({ reason: z.string().max(500) }).strict(),
+  "approval.denied": z.object({ reason: z.string().max(500), voided: Voided.optional() }).strict(),
   /** An approval could not be used: it expired, or what it approved changed (stale). */
   "approval.lapsed": z.object({ why: z.enum(["expired", "stale"]), snapshotHash: z.string().max(64) }).strict(),
   /** An enrolment link was sent (it opens a passkey registration, once, for a short time). */
   "reenrolment.link_sent": z.object({ sentTo: Masked, expiresMinutes: z.number().int(), revokePasskeys: z.number().int() }).strict(),
   /** The case was closed; outstanding passes and links were voided. */
-  "case.closed": z.object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int() }).strict(),
+  "case.closed": z
+    .object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int(), voided: Voided.optional(), userTold: z.boolean().optional() })
+    .strict(),
   /** A security reviewer read the audit trail (the filters they used), or verified it. */
   "audit.viewed": z.object({ filters: z.record(z.string(), z.string().max(100)), verified: z.boolean() }).strict(),
   /** A security reviewer exported the audit trail (the filters and the format). */

@@ -1,5 +1,5 @@
 /**
- * The recovery case state machine (SECURITY.md A1). The server asks it before every change;
+ * The recovery case state machine (docs/security-requirements.md A1). The server asks it before every change;
  * steps cannot be skipped or replayed. REVOKED and CLOSED are reachable from any open state.
  *
  *   OPEN → VERIFIED → [PENDING_APPROVAL → APPROVED] → FACTOR_ISSUED / REENROLLED → CLOSED

@@ -10,7 +10,7 @@ export const DOMAIN_ERROR_CODES = [
   "INVALID_INPUT",
   "CONFLICT",
   "SIGN_IN_REFUSED",
-  /** The case is not in a state where this can happen (SECURITY.md A1). */
+  /** The case is not in a state where this can happen (docs/security-requirements.md A1). */
   "SEQUENCE",
   /** The server judged the checklist incomplete; the message names what is missing. */
   "VERIFICATION_INCOMPLETE",
@@ -20,6 +20,12 @@ export const DOMAIN_ERROR_CODES = [
   "LEAVER",
   /** Too many recovery calls for this user in the policy's window. */
   "THROTTLED",
+  /** A failed step (a manager's denial, a failed callback or ID check) stopped the case. */
+  "STOPPED",
+  /** The policy needs a second person's approval before this can lead to a new passkey. */
+  "APPROVAL_REQUIRED",
+  /** An earlier denial put the user's recovery on hold until a supervisor clears it. */
+  "ON_HOLD",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

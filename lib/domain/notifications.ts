@@ -15,6 +15,8 @@ export const NOTIFICATION_KINDS = [
   "passkey.enrolled",
   "passkey.revoked",
   "enrolment.link",
+  "recovery.stopped",
+  "approval.waiting",
   "security.alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -107,6 +109,32 @@ export function passkeysRevokedNotice(input: { name: string; count: number; all:
       `Hello ${input.name},\n\nThe service desk revoked ${input.all ? `all your passkeys (${input.count})` : "one of your passkeys"} (reason: ${input.reason.toLowerCase()}).` +
       `${input.all ? " Any temporary access pass or link you had no longer works, and you were signed out everywhere." : ""}` +
       `\n\nIf you did not expect this, call the service desk on the number in the staff directory.${signature}`,
+  };
+}
+
+/**
+ * A recovery stopped (closed, stopped by a red flag or a failed step, denied, or the person
+ * left) while a pass or link was outstanding: the user learns it no longer works, and why in
+ * words that reveal nothing to an impostor.
+ */
+export function recoveryStoppedNotice(input: { name: string; voided: string[] }): Message {
+  return {
+    kind: "recovery.stopped",
+    subject: "Your account recovery was stopped",
+    body:
+      `Hello ${input.name},\n\nThe service desk stopped an account recovery for you. ${input.voided.join(" and ")} you were sent no longer ${input.voided.length > 1 ? "work" : "works"}.` +
+      `\n\nIf you still need help, call the service desk on the number in the staff directory. If you did not ask for a recovery, tell them.${signature}`,
+  };
+}
+
+/** A supervisor of the case's team is told that a re-enrolment waits for their decision. */
+export function approvalWaitingNotice(input: { supervisorName: string; userName: string; needReason: string; link: string; expiresMinutes: number }): Message {
+  return {
+    kind: "approval.waiting",
+    subject: "A re-enrolment waits for your approval",
+    body:
+      `Hello ${input.supervisorName},\n\nA re-enrolment for ${input.userName} needs a second person (${input.needReason}). Review the evidence and decide:\n\n${input.link}\n\n` +
+      `It lapses in ${input.expiresMinutes} minutes.${signature}`,
   };
 }
 

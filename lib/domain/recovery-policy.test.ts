@@ -18,7 +18,7 @@ const withChanges = (change: (p: Draft) => void) => {
 };
 
 describe("default recovery policy", () => {
-  it("has PRODUCT.md's defaults", () => {
+  it("has docs/product.md's defaults", () => {
     expect(DEFAULT_POLICY.tap).toMatchObject({ defaultLifetimeMinutes: 60, maxFailedAttempts: 10, multiUseTiers: ["STANDARD"] });
     expect(DEFAULT_POLICY.enrolmentLinkMinutes).toBe(10);
     expect(DEFAULT_POLICY.approvalMinutes).toBe(30);
@@ -56,7 +56,7 @@ describe("tapLimitsFor", () => {
   });
 });
 
-describe("RecoveryPolicySchema refuses a policy outside PRODUCT.md's bounds", () => {
+describe("RecoveryPolicySchema refuses a policy outside docs/product.md's bounds", () => {
   it.each([
     ["TAP lifetime over 8 hours", (p) => (p.tap.maxLifetimeMinutes = 481)],
     ["TAP lifetime under 10 minutes", (p) => (p.tap.minLifetimeMinutes = 5)],

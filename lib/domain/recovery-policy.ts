@@ -1,10 +1,12 @@
 /**
  * The recovery policy as data: for each risk tier and call reason, the ordered verification
  * script the agent walks, the red flags that stop a case, and the limits on temporary access
- * passes. Validated with zod against the bounds in PRODUCT.md and versioned: every case records
- * the version it ran under. The written risk analysis behind it is docs/decisions/007.
+ * passes, who needs a second person, and how long every link and session lives. Validated with
+ * zod against the bounds in docs/decisions/007 and versioned: every case records the version it
+ * runs under, and every decision on the case reads that version (`policyFor`), not the newest.
  */
 import { z } from "zod";
+import { STEP_ASSURANCE, STEP_KINDS } from "./step-kinds";
 import { RISK_TIERS, type RiskTier } from "./workforce";
 
 export const CASE_REASONS = ["LOST_DEVICE", "REPLACED_DEVICE", "STOLEN_DEVICE", "SUSPECTED_COMPROMISE", "LOCKED_OUT"] as const;
@@ -20,25 +22,7 @@ export const CASE_REASON_LABELS: Record<CaseReason, string> = {
 export const CASE_CHANNELS = ["PHONE", "VIDEO", "CHAT", "WALK_IN"] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
-export const STEP_KINDS = ["CALLBACK", "MANAGER_CONFIRMATION", "PASSKEY_PROOF", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
-
-/**
- * What a step proves, for NIST SP 800-63B-4 §4.2.2.2's recovery combinations:
- * an out-of-band confirmation through an address of record, a remaining authenticator, or
- * identity proofing. Employee-record details are knowledge: never enough on their own.
- */
-export type Assurance = "out_of_band" | "authenticator" | "proofing" | "knowledge";
-export const STEP_ASSURANCE: Record<StepKind, Assurance> = {
-  CALLBACK: "out_of_band",
-  MANAGER_CONFIRMATION: "out_of_band",
-  PASSKEY_PROOF: "authenticator",
-  ID_DOCUMENT: "proofing",
-  EMPLOYEE_RECORD: "knowledge",
-};
-
-/** Steps the agent records; the others complete only from the person who answers (manager, user). */
-export const AGENT_RECORDED_STEPS: readonly StepKind[] = ["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"];
+export { AGENT_RECORDED_STEPS, LINKED_STEPS, STEP_ASSURANCE, STEP_KINDS, type Assurance, type StepKind } from "./step-kinds";
 
 const StepSchema = z.strictObject({
   kind: z.enum(STEP_KINDS),
@@ -82,6 +66,33 @@ export const RecoveryPolicySchema = z
     }),
     enrolmentLinkMinutes: z.number().int().min(1).max(60),
     approvalMinutes: z.number().int().min(5).max(120),
+    /** How long the one-time links and short sessions of a recovery live. */
+    lifetimes: z.strictObject({
+      /** A manager's confirmation link or a passkey-proof link. */
+      stepLinkMinutes: z.number().int().min(5).max(60),
+      /** The session a redeemed pass opens: it may enrol one passkey, nothing else. */
+      passSessionMinutes: z.number().int().min(5).max(30),
+      /** A workforce user's account session after a passkey sign-in. */
+      workforceSessionHours: z.number().int().min(1).max(12),
+      /** The "this wasn't me" link in every notice. */
+      repudiationLinkDays: z.number().int().min(7).max(90),
+    }),
+    /**
+     * Who needs a second person (a supervisor who worked no part of the case) before any path
+     * ends in a new passkey: a pass, an enrolment link, or later self-service. Never revocation.
+     */
+    approval: z.strictObject({
+      tiers: z.array(z.enum(RISK_TIERS)).refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
+        message: "High-risk and privileged users always need approval.",
+      }),
+      reasons: z.array(z.enum(CASE_REASONS)),
+      /** Any red flag, stop or escalate. Bound: always true. */
+      anyRedFlag: z.literal(true),
+    }),
+    /** Tiers whose passes are capped at tap.maxLifetimeMinutesHighTier. */
+    shortPassTiers: z.array(z.enum(RISK_TIERS)).refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
+      message: "High-risk and privileged passes are always capped.",
+    }),
     repeatCalls: z.strictObject({
       windowHours: z.number().int().min(1).max(168),
       /** The n-th case in the window needs a supervisor (2 by default). */
@@ -94,6 +105,8 @@ export const RecoveryPolicySchema = z
       z.strictObject({ label: z.string().min(3), effect: z.enum(["stop", "escalate"]), guidance: z.string().min(10) }),
     ),
     scripts: z.record(z.enum(RISK_TIERS), ScriptSchema),
+    /** Scripts for a call reason that replace the tier's script (e.g. a stricter one for stolen devices). */
+    reasonScripts: z.partialRecord(z.enum(CASE_REASONS), z.partialRecord(z.enum(RISK_TIERS), ScriptSchema)),
   })
   .refine((p) => p.tap.minLifetimeMinutes <= p.tap.defaultLifetimeMinutes && p.tap.defaultLifetimeMinutes <= p.tap.maxLifetimeMinutes, {
     message: "TAP lifetimes must satisfy min ≤ default ≤ max.",
@@ -136,7 +149,7 @@ const EMPLOYEE_RECORD: Omit<ScriptStep, "requirement"> = {
   evidence: "The answers match the HR record. Weak on its own: it corroborates, it never decides.",
 };
 
-/** Policy version 1: the defaults of PRODUCT.md. */
+/** Policy version 1: the defaults of docs/product.md. */
 export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
   version: 1,
   tap: {
@@ -149,6 +162,9 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
   },
   enrolmentLinkMinutes: 10,
   approvalMinutes: 30,
+  lifetimes: { stepLinkMinutes: 30, passSessionMinutes: 15, workforceSessionHours: 8, repudiationLinkDays: 30 },
+  approval: { tiers: ["HIGH_RISK", "PRIVILEGED"], reasons: [], anyRedFlag: true },
+  shortPassTiers: ["HIGH_RISK", "PRIVILEGED"],
   repeatCalls: { windowHours: 24, approvalFrom: 2, blockFrom: 4 },
   redFlags: {
     PRESSURE: { label: "Pressure or urgency", effect: "escalate", guidance: "Slow down. A supervisor decides whether to continue." },
@@ -208,17 +224,18 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
       ],
     },
   },
+  reasonScripts: {},
 });
 
-/** The script for a call. The reason shapes the case (issue 4: approvals) but not the steps yet. */
-export function scriptFor(policy: RecoveryPolicy, tier: RiskTier, _reason: CaseReason): VerificationScript {
-  return policy.scripts[tier];
+/** The script for a call: the reason's own script for this tier if the policy has one, else the tier's. */
+export function scriptFor(policy: RecoveryPolicy, tier: RiskTier, reason: CaseReason): VerificationScript {
+  return policy.reasonScripts[reason]?.[tier] ?? policy.scripts[tier];
 }
 
 export type TapLimits = { minMinutes: number; maxMinutes: number; defaultMinutes: number; multiUseAllowed: boolean; maxFailedAttempts: number };
 
 export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits {
-  const highTier = tier === "HIGH_RISK" || tier === "PRIVILEGED";
+  const highTier = policy.shortPassTiers.includes(tier);
   const maxMinutes = highTier ? policy.tap.maxLifetimeMinutesHighTier : policy.tap.maxLifetimeMinutes;
   return {
     minMinutes: policy.tap.minLifetimeMinutes,
@@ -229,5 +246,15 @@ export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits 
   };
 }
 
-/** The active policy. Versions are code-reviewed data; a later issue may let security edit them in bounds. */
+/** Every policy version ever used, by version: a case is judged by the version it opened under. */
+const POLICIES: ReadonlyMap<number, RecoveryPolicy> = new Map([[DEFAULT_POLICY.version, DEFAULT_POLICY]]);
+
+/** The policy new cases open under. Versions are code-reviewed data, validated above. */
 export const ACTIVE_POLICY = DEFAULT_POLICY;
+
+/** The policy a case recorded. An unknown version is a bug (or tampering): fail closed. */
+export function policyFor(version: number): RecoveryPolicy {
+  const policy = POLICIES.get(version);
+  if (!policy) throw new Error(`Unknown recovery policy version ${version}`);
+  return policy;
+}

@@ -12,7 +12,7 @@ const start = new Date("2026-11-22T08:00:00Z");
 const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
 
 describe("staff session lifetime", () => {
-  it("is 30 minutes idle and 12 hours absolute (PRODUCT.md)", () => {
+  it("is 30 minutes idle and 12 hours absolute (docs/product.md)", () => {
     expect(STAFF_SESSION_IDLE_MS).toBe(30 * 60_000);
     expect(STAFF_SESSION_ABSOLUTE_MS).toBe(12 * 60 * 60_000);
   });

@@ -1,5 +1,5 @@
 /**
- * Staff session lifetime (PRODUCT.md policy defaults; NIST SP 800-63B-4 §2.2.3): a session
+ * Staff session lifetime (docs/product.md policy defaults; NIST SP 800-63B-4 §2.2.3): a session
  * ends after 30 minutes without use, and 12 hours after sign-in whatever happens.
  */
 export const STAFF_SESSION_IDLE_MS = 30 * 60 * 1000;

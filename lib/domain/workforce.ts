@@ -13,15 +13,15 @@ export const RISK_TIER_LABELS: Record<RiskTier, string> = {
   FRONTLINE: "Frontline / shared device",
 };
 
-export const EMPLOYMENT_STATUSES = ["ACTIVE", "LEAVING", "LEFT"] as const;
+export const EMPLOYMENT_STATUSES = ["ACTIVE", "LEAVING", "LEFT", "SUSPENDED"] as const;
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 
 /**
- * A leaver cannot be recovered: status LEFT, or a leaving date that has passed.
- * (Issue 3 uses this to offer only revocation.)
+ * A leaver cannot be recovered nor sign in: status LEFT or SUSPENDED, or a leaving date that has
+ * passed. The console offers only revocation for them.
  */
 export function isLeaver(user: { status: EmploymentStatus; leavingOn: Date | null }, today: Date): boolean {
-  if (user.status === "LEFT") return true;
+  if (user.status === "LEFT" || user.status === "SUSPENDED") return true;
   return user.leavingOn !== null && user.leavingOn.getTime() < startOfUtcDay(today).getTime();
 }
 

@@ -1,40 +1,36 @@
 import "server-only";
-import { nextStatus } from "@/lib/domain/case-state";
-import { DomainError } from "@/lib/domain/errors";
-import type { Refusal } from "@/lib/domain/recovery-decisions";
-import { can } from "@/lib/domain/roles";
-import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
-import { loadCaseFacts } from "./case-facts";
-import { refuseCaseAction } from "./refuse-case-action";
+import { decideClose } from "@/lib/domain/recovery-decisions";
+import { recordAudit } from "./audit";
+import { runCaseWork } from "./cases/unit-of-work";
+import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
-/** Closes a case. Its outstanding passes and step links are voided in the same transaction. */
-export async function closeCase(input: { actor: CurrentStaff; caseId: string; closeReason: string; request?: RequestContext }): Promise<void> {
-  const actor = staffActor(input.actor);
-  const result = await db.$transaction(async (tx): Promise<Refusal | { ok: true }> => {
-    const { kase, facts } = await loadCaseFacts(tx, input.caseId, { lock: true });
-    const refuse = (refusal: Refusal) =>
-      refuseCaseAction(tx, { actor, attempted: "close", refusal, caseId: kase.id, subjectUserId: kase.userId, request: input.request });
-    if (!can(input.actor.role, "cases:work")) return refuse({ ok: false, code: "FORBIDDEN", message: "Your role cannot work recovery cases." });
-    const move = nextStatus(facts.status, "CLOSE");
-    if (!move.ok) return refuse({ ok: false, code: "SEQUENCE", message: `The case cannot be closed: ${move.reason}.` });
-    const now = new Date();
-    const passes = await tx.temporaryAccessPass.updateMany({ where: { caseId: kase.id, usedAt: null, voidedAt: null }, data: { voidedAt: now, voidReason: "case closed" } });
-    const links = await tx.stepLink.updateMany({ where: { caseId: kase.id, usedAt: null, voidedAt: null }, data: { voidedAt: now } });
-    await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status, closedAt: now, closeReason: input.closeReason } });
-    await recordAudit(tx, {
-      action: "case.closed",
-      outcome: "ALLOWED",
-      actor,
-      caseId: kase.id,
-      subjectUserId: kase.userId,
-      target: { type: "case", id: kase.id },
-      data: { closeReason: input.closeReason, voidedPasses: passes.count, voidedLinks: links.count },
-      request: input.request,
-    });
-    return { ok: true };
-  });
-  if (!result.ok) throw new DomainError(result.code, result.message);
+/**
+ * Closes a case. Everything it issued that could still be used (passes and the sessions they
+ * opened, enrolment and step links, pending approvals, open ceremonies) is voided in the same
+ * transaction, and the user is told if they held a pass or link.
+ */
+export async function closeCase(input: { actor: CurrentStaff; caseId: string; closeReason: string; request?: RequestContext }): Promise<{ userTold: boolean }> {
+  return runCaseWork(
+    { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "close", request: input.request },
+    async ({ tx, kase, facts, now, actor, refuse }) => {
+      const move = decideClose({ facts });
+      if (!move.ok) return refuse(move);
+      const voided = await stopRecovery(tx, { caseId: kase.id }, { reason: "case closed", now, userId: kase.userId, caseId: kase.id });
+      const userTold = voided.passes + voided.passSessions + voided.enrolmentLinks > 0;
+      await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status, closedAt: now, closeReason: input.closeReason } });
+      await recordAudit(tx, {
+        action: "case.closed",
+        outcome: "ALLOWED",
+        actor,
+        caseId: kase.id,
+        subjectUserId: kase.userId,
+        target: { type: "case", id: kase.id },
+        data: { closeReason: input.closeReason, voidedPasses: voided.passes, voidedLinks: voided.enrolmentLinks + voided.stepLinks, voided, userTold },
+        request: input.request,
+      });
+      return { ok: true, value: { userTold } };
+    },
+  );
 }

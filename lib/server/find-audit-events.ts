@@ -11,7 +11,7 @@ export const AUDIT_PAGE_SIZE = 50;
 
 /**
  * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
- * page as on the first). The read itself is recorded (SECURITY.md H6).
+ * page as on the first). The read itself is recorded (docs/security-requirements.md H6).
  */
 /** The filters as recorded in the audit trail of a read or an export. */
 export function auditFilters(search: AuditSearch): Record<string, string> {

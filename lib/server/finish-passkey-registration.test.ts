@@ -3,14 +3,16 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
+import { redeemedPassSession } from "@/tests/recovery";
 import { finishPasskeyRegistration } from "./finish-passkey-registration";
-import { hashToken, newToken } from "./secrets";
+import { hashToken } from "./secrets";
 import { startPasskeyRegistration } from "./start-passkey-registration";
 
 async function session(minutes = 15) {
-  const user = await createWorkforceUser(db, { passkeys: 2 });
-  const token = newToken();
-  await db.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "tap", expiresAt: new Date(Date.now() + minutes * 60_000) } });
+  const created = await createWorkforceUser(db, { passkeys: 2 });
+  const { token } = await redeemedPassSession({ userId: created.id });
+  await db.workforceSession.update({ where: { tokenHash: hashToken(token) }, data: { expiresAt: new Date(Date.now() + minutes * 60_000) } });
+  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: created.id }, include: { passkeys: true } });
   return { user, token };
 }
 

@@ -8,13 +8,18 @@ import { passkeyEnrolledNotice } from "@/lib/domain/notifications";
 import type { CaseReason } from "@/lib/domain/recovery-policy";
 import type { RevocationReason } from "@/lib/domain/revocation";
 import { isLeaver } from "@/lib/domain/workforce";
+import { decideRegistration, type CaseFacts, type Refusal } from "@/lib/domain/recovery-decisions";
+import type { RecoveryPolicy } from "@/lib/domain/recovery-policy";
 import { db } from "@/lib/db";
-import { recordAudit } from "./audit";
+import { recordAudit, type Tx } from "./audit";
+import { runCaseWork, runUserWork, type LoadedCase, type LockedRow, type Outcome } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
 import { resolveGrant, type RegistrationGrant } from "./registration-grant";
 import { consumeChallenge, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
+
+type Loaded = { kase: LoadedCase; facts: CaseFacts; policy: RecoveryPolicy };
 
 const FAILED = "The new passkey could not be registered. Try again from this page.";
 const EXPIRED = "This has expired or was already used. Call the service desk if you still need a new passkey.";
@@ -32,10 +37,13 @@ const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
  * Completes a passkey registration for the holder of a grant (pass session or enrolment link).
  * The challenge is consumed with one guarded UPDATE (bound to the grant, unexpired, unused), the
  * response is verified against the configured origin and RP ID with user verification required,
- * and fails closed. Then, under the user's row lock (the lock revocation takes) the grant is
- * re-checked, the passkey is written with its model, AAGUID, backup state and transports, a link
- * is used up and the passkeys it replaces are revoked, the case moves to REENROLLED, and the
- * user is told at every address. A credential ID that exists for anyone is refused.
+ * and fails closed. Then, in the unit of work (user → case → link or pass: the locks revocation and
+ * every stop path take) the grant is re-checked and so is the case (open, not stopped, verified,
+ * and approved by a second person where its policy says so); the passkey is written with its
+ * model, AAGUID, backup state and transports, a link is used up and the passkeys it replaces are
+ * revoked, a pass is used up and its sessions end (one pass, one passkey), the case moves to
+ * REENROLLED, and the user is told at every address. A credential ID that exists for anyone is
+ * refused.
  */
 export async function finishPasskeyRegistration(input: {
   grant: RegistrationGrant;
@@ -73,14 +81,18 @@ export async function finishPasskeyRegistration(input: {
   const model = modelNameForAaguid(info.aaguid) ?? "Unknown authenticator";
 
   try {
-    await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${user.id}::uuid FOR UPDATE`;
-      // Re-checked under the lock: a revoke-all that won the race voided the link or ended the session.
-      const live = await resolveGrant(tx, input.grant);
-      if (!live) throw new DomainError("SEQUENCE", "grant voided or expired before the registration completed");
+    const work = async (tx: Tx, now: Date, refuse: (refusal: Refusal) => Promise<Refusal>, loaded: Loaded | null): Promise<Outcome<null>> => {
+      // Re-checked under the lock: a stop or a revoke-all that won the race voided the link or ended the session.
+      const live = await resolveGrant(tx, input.grant, now);
+      if (!live || live.userId !== user.id) return refuse({ ok: false, code: "SEQUENCE", message: "grant voided or expired before the registration completed" });
       const fresh = await tx.workforceUser.findUniqueOrThrow({ where: { id: user.id }, select: { status: true, leavingOn: true, emails: { where: { verified: true }, select: { address: true } } } });
-      if (isLeaver(fresh, new Date())) throw new DomainError("LEAVER", "the user has left");
-      const now = new Date();
+      if (isLeaver(fresh, now)) return refuse({ ok: false, code: "LEAVER", message: "the user has left or is suspended" });
+      if (loaded) {
+        const approved = live.approvalId ? (await tx.approval.count({ where: { id: live.approvalId, caseId: loaded.kase.id, status: "USED" } })) === 1 : false;
+        const gate = decideRegistration({ policy: loaded.policy, facts: loaded.facts, approved });
+        if (!gate.ok) return refuse(gate);
+      }
+      const kase = loaded?.kase ?? null;
       await tx.passkey.create({
         data: {
           userId: user.id,
@@ -94,7 +106,6 @@ export async function finishPasskeyRegistration(input: {
         },
       });
       let revokedPasskeys = 0;
-      const kase = live.caseId ? await tx.recoveryCase.findUnique({ where: { id: live.caseId }, select: { id: true, status: true, reason: true } }) : null;
       if (live.linkId) {
         await tx.enrolmentLink.update({ where: { id: live.linkId }, data: { usedAt: now } });
         revokedPasskeys = (
@@ -103,6 +114,11 @@ export async function finishPasskeyRegistration(input: {
             data: { status: "REVOKED", revokedAt: now, revokedReason: kase ? REVOCATION_FOR[kase.reason] : "LOST" },
           })
         ).count;
+      }
+      if (live.tapId) {
+        // A pass yields exactly one passkey: it is used up and every session it opened ends.
+        await tx.temporaryAccessPass.updateMany({ where: { id: live.tapId, usedAt: null }, data: { usedAt: now } });
+        await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: live.tapId } });
       }
       if (kase) {
         const move = nextStatus(kase.status, "REENROL");
@@ -124,10 +140,21 @@ export async function finishPasskeyRegistration(input: {
           await enqueueMessage(tx, { to: address, message: passkeyEnrolledNotice({ name: user.name, model, reportUrl }), subjectUserId: user.id, caseId: kase.id });
         }
       }
-    });
+      return { ok: true, value: null };
+    };
+    const common = { actor: { kind: "public" as const, audit: actor }, attempted: "register passkey", refusalAction: "passkey.enrol_refused" as const, request: input.request };
+    const rows: LockedRow[] = grant.linkId ? [{ table: "EnrolmentLink", id: grant.linkId }] : grant.tapId ? [{ table: "TemporaryAccessPass", id: grant.tapId }] : [];
+    if (grant.caseId) {
+      await runCaseWork({ ...common, caseId: grant.caseId, rows }, (unit) =>
+        work(unit.tx, unit.now, unit.refuse, { kase: unit.kase, facts: unit.facts, policy: unit.policy }),
+      );
+    } else {
+      await runUserWork({ ...common, userId: user.id }, (unit) => work(unit.tx, unit.now, (refusal) => unit.refuse(refusal), null));
+    }
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw await refuse("credential already registered", "CONFLICT");
-    if (error instanceof DomainError) throw await refuse(error.message.replace(/^\w+: /, ""), "SEQUENCE");
+    // Refused under the lock (and audited there): the holder learns only that it expired.
+    if (error instanceof DomainError) throw new DomainError("SEQUENCE", EXPIRED, error.message);
     throw error;
   }
   return { model };

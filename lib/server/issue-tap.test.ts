@@ -99,7 +99,7 @@ describe("issueTap", () => {
   it.each([
     ["a lifetime beyond the tier's bound", { lifetimeMinutes: 600, multiUse: false }, "INVALID_INPUT"],
     ["a case already closed", { lifetimeMinutes: 60, multiUse: false, close: true }, "SEQUENCE"],
-    ["a red flag", { lifetimeMinutes: 60, multiUse: false, flag: true }, "RED_FLAG"],
+    ["an escalation red flag (a second person must approve)", { lifetimeMinutes: 60, multiUse: false, flag: true }, "APPROVAL_REQUIRED"],
   ])("refuses %s and issues nothing", async (_label, request, code) => {
     const { agent, caseId } = await verifiedStandardCase();
     if ("close" in request) await closeCase({ actor: agent, caseId, closeReason: "caller hung up" });

@@ -1,25 +1,22 @@
 import "server-only";
-import { DomainError } from "@/lib/domain/errors";
 import { chooseTapAddress, maskAddress, tapIssued, tapIssuedNotice } from "@/lib/domain/notifications";
-import { decideTapIssuance, type Refusal } from "@/lib/domain/recovery-decisions";
-import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
-import { can } from "@/lib/domain/roles";
-import { db } from "@/lib/db";
+import { decideTapIssuance } from "@/lib/domain/recovery-decisions";
 import { publicUrl } from "@/lib/env";
-import { recordAudit, staffActor } from "./audit";
-import { loadCaseFacts } from "./case-facts";
+import { recordAudit } from "./audit";
+import { runCaseWork } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
-import { refuseCaseAction } from "./refuse-case-action";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 import { hashToken, newTapCode } from "./secrets";
 
 /**
- * Issues a temporary access pass when the server judges the checklist complete. The value is
+ * Issues a temporary access pass when the server judges the checklist complete, the case not
+ * stopped, and the policy needs no second person (a high-risk or privileged user, a red flag or a
+ * repeat call goes through a supervisor's approval of a re-enrolment instead). The value is
  * random (80 bits), stored only as a hash, sealed into the outbox for the user's verified
- * address, and never returned, shown or audited. Any earlier pass of the user is voided. The
- * user row is locked, so issuance is serialized with revocation and other issuances.
+ * address, and never returned, shown or audited. Any earlier pass of the user is voided, and the
+ * session it may have opened ended. Under the unit of work's locks (user → case).
  */
 export async function issueTap(input: {
   actor: CurrentStaff;
@@ -28,29 +25,29 @@ export async function issueTap(input: {
   multiUse: boolean;
   request?: RequestContext;
 }): Promise<{ expiresAt: Date; sentTo: string }> {
-  const actor = staffActor(input.actor);
-  const result = await db.$transaction(async (tx): Promise<Refusal | { ok: true; expiresAt: Date; sentTo: string }> => {
-    const owner = await tx.recoveryCase.findUnique({ where: { id: input.caseId }, select: { userId: true } });
-    if (!owner) return { ok: false, code: "NOT_FOUND", message: "That case does not exist." };
-    await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${owner.userId}::uuid FOR UPDATE`;
-    const { kase, facts } = await loadCaseFacts(tx, input.caseId, { lock: true });
-    const refuse = (refusal: Refusal) =>
-      refuseCaseAction(tx, { actor, attempted: "issue temporary access pass", refusal, caseId: kase.id, subjectUserId: kase.userId, request: input.request });
-    if (!can(input.actor.role, "cases:work")) return refuse({ ok: false, code: "FORBIDDEN", message: "Your role cannot issue passes." });
+  return runCaseWork(
+    {
+      caseId: input.caseId,
+      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      attempted: "issue temporary access pass",
+      request: input.request,
+    },
+    async ({ tx, kase, facts, policy, now, actor, refuse }) => {
     const emails = await tx.workforceEmail.findMany({ where: { userId: kase.userId }, select: { address: true, kind: true, verified: true, isPrimary: true } });
     const sendTo = chooseTapAddress(emails);
     const decision = decideTapIssuance({
-      policy: ACTIVE_POLICY,
+      policy,
       facts,
       request: { lifetimeMinutes: input.lifetimeMinutes, multiUse: input.multiUse },
       hasVerifiedAddress: sendTo !== null,
     });
     if (!decision.ok) return refuse(decision);
-    const now = new Date();
     const replaced = await tx.temporaryAccessPass.updateMany({
       where: { userId: kase.userId, usedAt: null, voidedAt: null },
       data: { voidedAt: now, voidReason: "replaced by a new pass" },
     });
+    const earlier = await tx.temporaryAccessPass.findMany({ where: { userId: kase.userId }, select: { id: true } });
+    await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: { in: earlier.map((pass) => pass.id) } } });
     const code = newTapCode();
     const expiresAt = new Date(now.getTime() + decision.lifetimeMinutes * 60_000);
     await tx.temporaryAccessPass.create({
@@ -92,8 +89,7 @@ export async function issueTap(input: {
       const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: kase.userId });
       await enqueueMessage(tx, { to: email.address, message: tapIssuedNotice({ name, sentTo: sendTo!, reportUrl }), subjectUserId: kase.userId, caseId: kase.id });
     }
-    return { ok: true, expiresAt, sentTo: maskAddress(sendTo!) };
-  });
-  if (!result.ok) throw new DomainError(result.code, result.message);
-  return { expiresAt: result.expiresAt, sentTo: result.sentTo };
+    return { ok: true, value: { expiresAt, sentTo: maskAddress(sendTo!) } };
+    },
+  );
 }

@@ -1,22 +1,20 @@
 import "server-only";
-import { DomainError } from "@/lib/domain/errors";
 import { caseOpenedNotice, securityAlert } from "@/lib/domain/notifications";
 import { decideOpenCase } from "@/lib/domain/recovery-decisions";
 import { ACTIVE_POLICY, CASE_REASON_LABELS, scriptFor, type CaseChannel, type CaseReason } from "@/lib/domain/recovery-policy";
-import { can } from "@/lib/domain/roles";
 import { isLeaver } from "@/lib/domain/workforce";
-import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit } from "./audit";
+import { runUserWork } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
-import { refuseCaseAction } from "./refuse-case-action";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /**
  * Opens a recovery case for a caller: the policy picks the script for the user's tier and the
- * reason. The user row is locked so that concurrent calls count each other for the repeat-call
- * throttle; a leaver or a throttled user is refused (and security alerted when throttled).
+ * reason, and the case belongs to the agent's team. The user row is locked so that concurrent
+ * calls count each other for the repeat-call throttle; a leaver, a user on hold after a denial,
+ * or a throttled user is refused (and security alerted when throttled).
  * The user is told at every address of record, with a "this wasn't me" link.
  */
 export async function openCase(input: {
@@ -28,22 +26,18 @@ export async function openCase(input: {
   request?: RequestContext;
   now?: Date;
 }): Promise<{ caseId: string }> {
-  const actor = staffActor(input.actor);
-  const now = input.now ?? new Date();
   const policy = ACTIVE_POLICY;
-  const result = await db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
-    if (!locked) return { ok: false as const, code: "NOT_FOUND" as const, message: "That user does not exist." };
+  return runUserWork(
+    { userId: input.userId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "open", request: input.request, now: input.now },
+    async ({ tx, now, actor, refuse }) => {
     const user = await tx.workforceUser.findUniqueOrThrow({
       where: { id: input.userId },
       select: { id: true, name: true, riskTier: true, status: true, leavingOn: true, emails: { where: { verified: true }, select: { address: true } } },
     });
-    if (!can(input.actor.role, "cases:work")) {
-      return refuseCaseAction(tx, { actor, attempted: "open", subjectUserId: user.id, request: input.request, refusal: { ok: false, code: "FORBIDDEN", message: "Your role cannot open recovery cases." } });
-    }
     const since = new Date(now.getTime() - policy.repeatCalls.windowHours * 60 * 60 * 1000);
     const casesInWindow = await tx.recoveryCase.count({ where: { userId: user.id, createdAt: { gt: since } } });
-    const decision = decideOpenCase({ policy, leaver: isLeaver(user, now), casesInWindow });
+    const onHold = (await tx.recoveryHold.count({ where: { userId: user.id, clearedAt: null } })) > 0;
+    const decision = decideOpenCase({ policy, leaver: isLeaver(user, now), onHold, casesInWindow });
     if (!decision.ok) {
       if (decision.code === "THROTTLED") {
         const security = await tx.staff.findMany({ where: { role: "SECURITY", active: true }, select: { email: true } });
@@ -53,13 +47,14 @@ export async function openCase(input: {
         });
         for (const { email } of security) await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });
       }
-      return refuseCaseAction(tx, { actor, attempted: "open", subjectUserId: user.id, refusal: decision, request: input.request });
+      return refuse(decision);
     }
     const script = scriptFor(policy, user.riskTier, input.reason);
     const kase = await tx.recoveryCase.create({
       data: {
         userId: user.id,
         agentId: input.actor.id,
+        team: input.actor.team,
         reason: input.reason,
         channel: input.channel,
         callerClaim: input.callerClaim,
@@ -99,8 +94,7 @@ export async function openCase(input: {
       const message = caseOpenedNotice({ name: user.name, reason: CASE_REASON_LABELS[input.reason], reportUrl });
       await enqueueMessage(tx, { to: address, message, subjectUserId: user.id, caseId: kase.id });
     }
-    return { ok: true as const, caseId: kase.id };
-  });
-  if (!result.ok) throw new DomainError(result.code, result.message);
-  return { caseId: result.caseId };
+    return { ok: true, value: { caseId: kase.id } };
+    },
+  );
 }

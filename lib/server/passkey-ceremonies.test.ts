@@ -1,12 +1,12 @@
 /**
  * Passkey ceremonies with a real (software) authenticator against PostgreSQL: what is stored,
- * what user verification and uniqueness demand, and the races SECURITY.md C6 and D2 describe.
+ * what user verification and uniqueness demand, and the races docs/security-requirements.md C6 and D2 describe.
  */
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
-import { actor, confirmAsManager, userWithManager } from "@/tests/recovery";
+import { actor, confirmAsManager, redeemedPassSession, userWithManager } from "@/tests/recovery";
 import { softwarePasskey } from "@/tests/software-authenticator";
 import { decideReenrolment } from "./decide-approval";
 import { finishPasskeyRegistration } from "./finish-passkey-registration";
@@ -14,15 +14,14 @@ import { openCase } from "./open-case";
 import { recordStep } from "./record-step";
 import { requestReenrolment } from "./request-reenrolment";
 import { revokePasskeys } from "./revoke-passkeys";
-import { hashToken, newToken } from "./secrets";
 import { startPasskeyRegistration } from "./start-passkey-registration";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "./workforce-sign-in";
 
 async function tapSession(userId?: string) {
-  const user = userId ? await db.workforceUser.findUniqueOrThrow({ where: { id: userId } }) : await createWorkforceUser(db, { passkeys: 0 });
-  const token = newToken();
-  await db.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "tap", expiresAt: new Date(Date.now() + 15 * 60_000) } });
-  return { user, grant: { kind: "session" as const, token } };
+  const id = userId ?? (await createWorkforceUser(db, { passkeys: 0 })).id;
+  const { grant } = await redeemedPassSession({ userId: id });
+  const user = await db.workforceUser.findUniqueOrThrow({ where: { id } });
+  return { user, grant };
 }
 
 async function enrol(passkey = softwarePasskey(), session?: Awaited<ReturnType<typeof tapSession>>) {
@@ -78,8 +77,20 @@ describe("registration with a real authenticator", () => {
     const options = await startPasskeyRegistration({ grant });
     const response = softwarePasskey().register(options.challenge);
     await finishPasskeyRegistration({ grant, response });
-    expect((await refused(finishPasskeyRegistration({ grant, response }))).code).toBe("SEQUENCE");
+    // The pass yielded its one passkey: its session is gone, so the replay finds no grant at all.
+    expect((await refused(finishPasskeyRegistration({ grant, response }))).code).toBe("UNAUTHENTICATED");
     expect(await db.passkey.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("lets one pass yield exactly one passkey, even with a second ceremony started before the first finished", async () => {
+    const { user, grant } = await tapSession();
+    const first = await startPasskeyRegistration({ grant });
+    const second = await startPasskeyRegistration({ grant });
+    await finishPasskeyRegistration({ grant, response: softwarePasskey().register(first.challenge) });
+    expect((await refused(finishPasskeyRegistration({ grant, response: softwarePasskey().register(second.challenge) }))).code).toBe("UNAUTHENTICATED");
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db.temporaryAccessPass.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
   });
 });
 

@@ -2,25 +2,24 @@ import "server-only";
 /**
  * Proof of a remaining passkey: the user follows their one-time link and signs in with a
  * passkey they still have. The step passes only on a verified assertion, with user
- * verification, by an active passkey of *this* user (SECURITY.md C1, C3, C4, C6).
+ * verification, by an active passkey of *this* user (docs/security-requirements.md C1, C3, C4, C6).
  */
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
-import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
-import { completeLinkedStep, findUsableStepLink, INVALID_LINK, refuseStepLink } from "./step-links";
+import { answerStepLink, completeLinkedStep, findUsableStepLink, INVALID_LINK } from "./step-links";
 import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 
 export async function getPasskeyProof(token: string) {
-  const link = await db.$transaction((tx) => findUsableStepLink(tx, token, "PASSKEY_PROOF", { lock: false }));
+  const link = await findUsableStepLink(token, "PASSKEY_PROOF");
   return link ? { name: link.case.user.name } : null;
 }
 
 /** Authentication options for the link's user: their active passkeys only, UV required. */
 export async function startPasskeyProof(input: { token: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const link = await db.$transaction((tx) => findUsableStepLink(tx, input.token, "PASSKEY_PROOF", { lock: false }));
+  const link = await findUsableStepLink(input.token, "PASSKEY_PROOF");
   if (!link) throw new DomainError("SEQUENCE", INVALID_LINK);
   const passkeys = await db.passkey.findMany({ where: { userId: link.case.userId, status: "ACTIVE" }, select: { credentialId: true, transports: true } });
   const options = await generateAuthenticationOptions({
@@ -37,35 +36,34 @@ export async function startPasskeyProof(input: { token: string }): Promise<Publi
 
 /**
  * Verifies the assertion (verifyPasskeyAssertion: an active passkey of the case's user, UV,
- * single-use challenge bound to this link) and completes the step, on the locked link.
+ * single-use challenge bound to this link) and completes the step, under the unit of work's
+ * locks (user → case → link). A failed ceremony is audited and leaves the step to do.
  */
 export async function finishPasskeyProof(input: { token: string; response: AuthenticationResponseJSON; request?: RequestContext }): Promise<{ complete: boolean }> {
-  const result = await db.$transaction(async (tx): Promise<Refusal | { ok: true; complete: boolean }> => {
-    const link = await findUsableStepLink(tx, input.token, "PASSKEY_PROOF", { lock: true });
-    if (!link) return refuseStepLink(tx, { actor: { type: "ANONYMOUS" }, detail: "passkey proof link unknown, used, voided or expired", request: input.request });
-    const user = link.case.user;
-    const actor = { type: "WORKFORCE_USER" as const, id: user.id, name: user.name };
-    const refuse = (detail: string) => refuseStepLink(tx, { actor, detail, code: "INVALID_INPUT", caseId: link.case.id, subjectUserId: user.id, request: input.request });
-
-    const assertion = await verifyPasskeyAssertion(tx, {
-      response: input.response,
-      challengeScope: { purpose: "proof", stepLinkId: link.id },
-      userId: user.id,
-      requireUserHandle: false,
-    });
-    if (!assertion.ok) return refuse(assertion.detail);
-    const passkey = assertion.passkey;
-    return completeLinkedStep(tx, {
-      linkId: link.id,
-      caseId: link.case.id,
+  return answerStepLink(
+    {
+      token: input.token,
       kind: "PASSKEY_PROOF",
-      outcome: "PASSED",
-      actor,
-      note: `Signed in with ${passkey.modelName ?? "a passkey"}`,
-      evidence: { passkeyId: passkey.id, model: passkey.modelName, userVerified: true },
+      attempted: "passkey proof",
       request: input.request,
-    });
-  });
-  if (!result.ok) throw new DomainError(result.code, result.message);
-  return { complete: result.complete };
+      actorFor: (link) => ({ type: "WORKFORCE_USER", id: link.case.user.id, name: link.case.user.name }),
+    },
+    async (unit, link, refuse) => {
+      const assertion = await verifyPasskeyAssertion(unit.tx, {
+        response: input.response,
+        challengeScope: { purpose: "proof", stepLinkId: link.id },
+        userId: link.case.userId,
+        requireUserHandle: false,
+      });
+      if (!assertion.ok) return refuse({ ok: false, code: "INVALID_INPUT", message: assertion.detail });
+      const passkey = assertion.passkey;
+      return completeLinkedStep(unit, refuse, {
+        linkId: link.id,
+        kind: "PASSKEY_PROOF",
+        outcome: "PASSED",
+        note: `Signed in with ${passkey.modelName ?? "a passkey"}`,
+        evidence: { passkeyId: passkey.id, model: passkey.modelName, userVerified: true },
+      });
+    },
+  );
 }

@@ -1,19 +1,16 @@
 import "server-only";
-import { DomainError } from "@/lib/domain/errors";
-import { decideRaiseRedFlag, type Refusal } from "@/lib/domain/recovery-decisions";
-import { ACTIVE_POLICY, type RedFlagKind } from "@/lib/domain/recovery-policy";
-import { can } from "@/lib/domain/roles";
-import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
-import { loadCaseFacts } from "./case-facts";
-import { refuseCaseAction } from "./refuse-case-action";
+import { decideRaiseRedFlag } from "@/lib/domain/recovery-decisions";
+import type { RedFlagKind } from "@/lib/domain/recovery-policy";
+import { recordAudit } from "./audit";
+import { runCaseWork } from "./cases/unit-of-work";
+import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /**
- * Raises a red flag on an open case. A "stop" flag ends any recovery on the case; an
- * "escalate" flag means nothing more is issued without a supervisor (issue 4). Outstanding
- * step links of the case are voided either way.
+ * Raises a red flag on an open case. A "stop" flag ends any recovery on the case; an "escalate"
+ * flag means nothing more leads to a new passkey without a second person. Either way, what the
+ * case had issued so far (judged without the flag) is voided, and the user told if they held it.
  */
 export async function raiseRedFlag(input: {
   actor: CurrentStaff;
@@ -22,29 +19,25 @@ export async function raiseRedFlag(input: {
   note: string;
   request?: RequestContext;
 }): Promise<{ effect: "stop" | "escalate" }> {
-  const actor = staffActor(input.actor);
-  const result = await db.$transaction(async (tx): Promise<Refusal | { ok: true; effect: "stop" | "escalate" }> => {
-    const { kase, facts } = await loadCaseFacts(tx, input.caseId, { lock: true });
-    const refuse = (refusal: Refusal) =>
-      refuseCaseAction(tx, { actor, attempted: "raise red flag", refusal, caseId: kase.id, subjectUserId: kase.userId, request: input.request });
-    if (!can(input.actor.role, "cases:work")) return refuse({ ok: false, code: "FORBIDDEN", message: "Your role cannot work recovery cases." });
-    const decision = decideRaiseRedFlag({ policy: ACTIVE_POLICY, facts, kind: input.kind });
-    if (!decision.ok) return refuse(decision);
-    await tx.redFlag.create({ data: { caseId: kase.id, kind: input.kind, note: input.note, raisedById: input.actor.id } });
-    await tx.stepLink.updateMany({ where: { caseId: kase.id, usedAt: null, voidedAt: null }, data: { voidedAt: new Date() } });
-    await tx.recoveryCase.update({ where: { id: kase.id }, data: { needsApproval: true } });
-    await recordAudit(tx, {
-      action: "case.red_flag_raised",
-      outcome: "ALLOWED",
-      actor,
-      caseId: kase.id,
-      subjectUserId: kase.userId,
-      target: { type: "case", id: kase.id },
-      data: { flag: input.kind, effect: decision.effect, note: input.note },
-      request: input.request,
-    });
-    return { ok: true, effect: decision.effect };
-  });
-  if (!result.ok) throw new DomainError(result.code, result.message);
-  return { effect: result.effect };
+  return runCaseWork(
+    { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "raise red flag", request: input.request },
+    async ({ tx, kase, facts, policy, now, actor, refuse }) => {
+      const decision = decideRaiseRedFlag({ policy, facts, kind: input.kind });
+      if (!decision.ok) return refuse(decision);
+      await tx.redFlag.create({ data: { caseId: kase.id, kind: input.kind, note: input.note, raisedById: input.actor.id } });
+      const voided = await stopRecovery(tx, { caseId: kase.id }, { reason: `red flag: ${policy.redFlags[input.kind].label}`, now, userId: kase.userId, caseId: kase.id });
+      await tx.recoveryCase.update({ where: { id: kase.id }, data: { needsApproval: true } });
+      await recordAudit(tx, {
+        action: "case.red_flag_raised",
+        outcome: "ALLOWED",
+        actor,
+        caseId: kase.id,
+        subjectUserId: kase.userId,
+        target: { type: "case", id: kase.id },
+        data: { flag: input.kind, effect: decision.effect, note: input.note, voided },
+        request: input.request,
+      });
+      return { ok: true, value: { effect: decision.effect } };
+    },
+  );
 }

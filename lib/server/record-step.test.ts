@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/domain/errors";
+import type { AgentRecordedStep } from "@/lib/domain/step-kinds";
 import { db } from "@/tests/db";
 import { actor, userWithManager } from "@/tests/recovery";
 import { openCase } from "./open-case";
@@ -21,7 +22,7 @@ async function stateOf(caseId: string) {
 describe("recordStep", () => {
   it("records the agent's step with its note, and audits it", async () => {
     const { agent, caseId } = await newCase();
-    expect(await recordStep({ actor: agent, caseId, kind: "CALLBACK", outcome: "PASSED", note: "Answered, confirmed the call" })).toEqual({ complete: false });
+    expect(await recordStep({ actor: agent, caseId, kind: "CALLBACK", outcome: "PASSED", note: "Answered, confirmed the call" })).toEqual({ complete: false, stopped: false });
     const step = await db.checklistStep.findFirstOrThrow({ where: { run: { caseId }, kind: "CALLBACK" } });
     expect(step).toMatchObject({ outcome: "PASSED", note: "Answered, confirmed the call", recordedById: agent.id });
     expect(await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "step.recorded" } })).toMatchObject({
@@ -35,11 +36,11 @@ describe("recordStep", () => {
     ["a step outside the contractor script", "ID_DOCUMENT", "INVALID_INPUT", false],
   ] as const)("refuses %s, changes nothing and audits it once", async (_label, kind, code, recordFirst) => {
     const { agent, caseId } = await newCase("CONTRACTOR");
-    if (recordFirst) await recordStep({ actor: agent, caseId, kind, outcome: "FAILED", note: "" });
+    if (recordFirst) await recordStep({ actor: agent, caseId, kind, outcome: "UNABLE", note: "" });
     const before = await stateOf(caseId);
     const events = await db.auditEvent.count({ where: { caseId } });
 
-    const error = await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" }).catch((e: unknown) => e);
+    const error = await recordStep({ actor: agent, caseId, kind: kind as AgentRecordedStep, outcome: "PASSED", note: "" }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(code);
@@ -58,6 +59,18 @@ describe("recordStep", () => {
     const error = await recordStep({ actor: agent, caseId, kind: "CALLBACK", outcome: "PASSED", note: "" }).catch((e: unknown) => e);
     expect((error as DomainError).code).toBe("RED_FLAG");
     expect((await stateOf(caseId)).steps.CALLBACK).toBe("PENDING");
+  });
+
+  it("stops the case on a failed step: recorded as a refusal, nothing more can be recorded, and only a supervisor reopens it", async () => {
+    const { agent, caseId } = await newCase();
+    expect(await recordStep({ actor: agent, caseId, kind: "CALLBACK", outcome: "FAILED", note: "The person at the number of record did not ask" })).toEqual({
+      complete: false,
+      stopped: true,
+    });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "step.recorded" } })).toMatchObject({ outcome: "REFUSED", reason: "STOPPED" });
+    const error = await recordStep({ actor: agent, caseId, kind: "EMPLOYEE_RECORD", outcome: "PASSED", note: "" }).catch((e: unknown) => e);
+    expect((error as DomainError).code).toBe("STOPPED");
+    expect((await stateOf(caseId)).steps.EMPLOYEE_RECORD).toBe("PENDING");
   });
 
   it("lets exactly one of two simultaneous recordings of a step through", async () => {

@@ -6,7 +6,6 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { canonicalJson, reenrolmentSnapshot, type ReenrolmentSnapshot } from "@/lib/domain/approval";
 import { enrolmentLinkMessage, maskAddress } from "@/lib/domain/notifications";
-import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { publicUrl } from "@/lib/env";
 import { recordAudit, type AuditActor, type Tx } from "./audit";
 import { enqueueMessage } from "./enqueue-message";
@@ -14,6 +13,7 @@ import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import { hashToken, newToken } from "./secrets";
 
+/** What an approver judges, read fresh inside the caller's transaction: any change lapses the approval. */
 export async function currentSnapshot(tx: Tx, input: { caseId: string; revokePasskeyIds: string[] }): Promise<{ snapshot: ReenrolmentSnapshot; hash: string }> {
   const kase = await tx.recoveryCase.findUniqueOrThrow({
     where: { id: input.caseId },
@@ -21,8 +21,9 @@ export async function currentSnapshot(tx: Tx, input: { caseId: string; revokePas
       id: true,
       riskTier: true,
       policyVersion: true,
-      user: { select: { id: true, status: true, emails: { where: { verified: true }, select: { address: true } } } },
-      checklist: { select: { steps: { select: { kind: true, outcome: true } } } },
+      repeatCall: true,
+      user: { select: { id: true, status: true, phoneOfRecord: true, managerId: true, emails: { where: { verified: true }, select: { address: true } } } },
+      checklist: { select: { steps: { select: { kind: true, outcome: true, note: true, evidence: true } } } },
       redFlags: { select: { kind: true } },
     },
   });
@@ -31,10 +32,13 @@ export async function currentSnapshot(tx: Tx, input: { caseId: string; revokePas
     userId: kase.user.id,
     riskTier: kase.riskTier,
     employment: kase.user.status,
+    phoneOfRecord: kase.user.phoneOfRecord,
+    managerId: kase.user.managerId,
     policyVersion: kase.policyVersion,
+    repeatCall: kase.repeatCall,
     revokePasskeyIds: input.revokePasskeyIds,
     contact: kase.user.emails.map((e) => e.address),
-    checklist: kase.checklist?.steps ?? [],
+    checklist: (kase.checklist?.steps ?? []).map((step) => ({ kind: step.kind, outcome: step.outcome, note: step.note, evidence: step.evidence ?? null })),
     redFlags: kase.redFlags.map((f) => f.kind),
   });
   return { snapshot, hash: createHash("sha256").update(canonicalJson(snapshot)).digest("hex") };
@@ -43,7 +47,7 @@ export async function currentSnapshot(tx: Tx, input: { caseId: string; revokePas
 /** Queues a one-time enrolment link to the user's primary verified address. */
 export async function sendEnrolmentLink(
   tx: Tx,
-  input: { actor: AuditActor; caseId: string; userId: string; revokePasskeyIds: string[]; approvalId?: string; request?: RequestContext },
+  input: { actor: AuditActor; caseId: string; userId: string; revokePasskeyIds: string[]; approvalId?: string; minutes: number; request?: RequestContext },
 ): Promise<{ sentTo: string }> {
   const user = await tx.workforceUser.findUniqueOrThrow({
     where: { id: input.userId },
@@ -51,7 +55,7 @@ export async function sendEnrolmentLink(
   });
   const address = user.emails[0]!.address;
   const token = newToken();
-  const minutes = ACTIVE_POLICY.enrolmentLinkMinutes;
+  const minutes = input.minutes;
   const now = new Date();
   await tx.enrolmentLink.updateMany({ where: { userId: input.userId, usedAt: null, voidedAt: null }, data: { voidedAt: now, voidReason: "replaced by a new link" } });
   await tx.enrolmentLink.create({

@@ -17,25 +17,32 @@ export type ResolvedGrant = {
   challengeScope: Prisma.WebAuthnChallengeWhereInput & { sessionId?: string; enrolmentLinkId?: string };
   caseId: string | null;
   linkId: string | null;
+  /** The pass whose session this is: it yields one passkey, then is used up. */
+  tapId: string | null;
+  /** The approval an enrolment link executes (a supervisor's decision on this case). */
+  approvalId: string | null;
   revokePasskeyIds: string[];
 };
 
-export async function resolveGrant(tx: Tx, grant: RegistrationGrant, now: Date = new Date()): Promise<ResolvedGrant | null> {
+export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryAccessPass" | "enrolmentLink">, grant: RegistrationGrant, now: Date = new Date()): Promise<ResolvedGrant | null> {
   const tokenHash = hashToken(grant.token);
   if (grant.kind === "session") {
     const session = await tx.workforceSession.findUnique({ where: { tokenHash }, select: { id: true, userId: true, method: true, tapId: true, expiresAt: true } });
     if (!session || session.expiresAt <= now) return null;
-    const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true } }) : null;
+    const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true, voidedAt: true } }) : null;
+    if (session.method === "tap" && (!tap || tap.voidedAt)) return null;
     return {
       userId: session.userId,
       via: session.method === "tap" ? "tap" : "passkey",
       challengeScope: { purpose: "register", sessionId: session.id },
       caseId: tap?.caseId ?? null,
       linkId: null,
+      tapId: session.tapId,
+      approvalId: null,
       revokePasskeyIds: [],
     };
   }
-  const link = await tx.enrolmentLink.findUnique({ where: { tokenHash }, select: { id: true, userId: true, caseId: true, usedAt: true, voidedAt: true, expiresAt: true, revokePasskeyIds: true } });
+  const link = await tx.enrolmentLink.findUnique({ where: { tokenHash }, select: { id: true, userId: true, caseId: true, usedAt: true, voidedAt: true, expiresAt: true, revokePasskeyIds: true, approvalId: true } });
   if (!link || link.usedAt || link.voidedAt || link.expiresAt <= now) return null;
   return {
     userId: link.userId,
@@ -43,6 +50,8 @@ export async function resolveGrant(tx: Tx, grant: RegistrationGrant, now: Date =
     challengeScope: { purpose: "register", enrolmentLinkId: link.id },
     caseId: link.caseId,
     linkId: link.id,
+    tapId: null,
+    approvalId: link.approvalId,
     revokePasskeyIds: link.revokePasskeyIds,
   };
 }

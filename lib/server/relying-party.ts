@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The WebAuthn relying party: exact constants from configuration (SECURITY.md C2), never
+ * The WebAuthn relying party: exact constants from configuration (docs/security-requirements.md C2), never
  * derived from request headers. The RP ID is the console's host name; the origin its URL's.
  */
 import type { Prisma } from "@/generated/prisma/client";

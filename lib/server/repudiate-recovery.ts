@@ -3,7 +3,10 @@ import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import { securityAlert } from "@/lib/domain/notifications";
 import { db } from "@/lib/db";
+import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
+import { runCaseWork } from "./cases/unit-of-work";
+import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
@@ -22,59 +25,69 @@ export async function getRepudiation(token: string) {
 
 /**
  * "This wasn't me": undoes what the recovery created, at once and without waiting for anyone.
- * Under the user's row lock: every usable pass is voided, passkeys registered since the case
- * opened are revoked (suspected compromise), the user's account sessions end, the case's
- * links are voided and the case is revoked; security is alerted. Audited, link used once.
+ * Under the unit of work's locks (user → case → link): everything recovery issued the user on
+ * any case is voided (passes and their sessions, enrolment and step links, pending approvals,
+ * ceremonies), passkeys registered since the case opened are revoked (suspected compromise),
+ * the user's account sessions end and the case is revoked; security is alerted with a link to
+ * the case. Audited, link used once.
  */
 export async function repudiateRecovery(input: { token: string; request?: RequestContext }): Promise<void> {
-  const ok = await db.$transaction(async (tx) => {
-    const tokenHash = hashToken(input.token);
-    await tx.$queryRaw`SELECT id FROM "RepudiationLink" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
-    const link = await tx.repudiationLink.findUnique({
-      where: { tokenHash },
-      select: { id: true, usedAt: true, expiresAt: true, userId: true, case: { select: { id: true, createdAt: true, status: true } } },
-    });
-    if (!link || link.usedAt || link.expiresAt <= new Date()) {
-      await recordAudit(tx, {
+  const tokenHash = hashToken(input.token);
+  const found = await db.repudiationLink.findUnique({ where: { tokenHash }, select: { id: true, caseId: true, usedAt: true, expiresAt: true } });
+  if (!found || found.usedAt || found.expiresAt <= new Date()) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
         action: "case.repudiation_refused",
         outcome: "REFUSED",
         reason: "SEQUENCE",
         actor: { type: "ANONYMOUS" },
         data: { detail: "link unknown, used or expired" },
         request: input.request,
-      });
-      return false;
-    }
-    await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${link.userId}::uuid FOR UPDATE`;
-    const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: link.userId }, select: { id: true, name: true, employeeId: true } });
-    const now = new Date();
-    const passes = await tx.temporaryAccessPass.updateMany({ where: { userId: user.id, usedAt: null, voidedAt: null }, data: { voidedAt: now, voidReason: "reported by the user as not them" } });
-    const passkeys = await tx.passkey.updateMany({
-      where: { userId: user.id, status: "ACTIVE", createdAt: { gte: link.case.createdAt } },
-      data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },
-    });
-    const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
-    await tx.stepLink.updateMany({ where: { caseId: link.case.id, usedAt: null, voidedAt: null }, data: { voidedAt: now } });
-    const move = nextStatus(link.case.status, "REVOKE");
-    if (move.ok) await tx.recoveryCase.update({ where: { id: link.case.id }, data: { status: move.status, closeReason: "reported by the user as not them" } });
-    await tx.repudiationLink.update({ where: { id: link.id }, data: { usedAt: now } });
-    await recordAudit(tx, {
-      action: "case.repudiated",
-      outcome: "ALLOWED",
-      actor: { type: "WORKFORCE_USER", id: user.id, name: user.name },
-      caseId: link.case.id,
-      subjectUserId: user.id,
-      target: { type: "case", id: link.case.id },
-      data: { voidedPasses: passes.count, revokedPasskeys: passkeys.count, endedSessions: sessions.count, caseStatus: move.ok ? move.status : link.case.status },
+      }),
+    );
+    throw new DomainError("SEQUENCE", INVALID);
+  }
+  const owner = await db.recoveryCase.findUniqueOrThrow({ where: { id: found.caseId }, select: { user: { select: { id: true, name: true } } } });
+  await runCaseWork(
+    {
+      caseId: found.caseId,
+      actor: { kind: "public", audit: { type: "WORKFORCE_USER", id: owner.user.id, name: owner.user.name } },
+      attempted: "this wasn't me",
+      rows: [{ table: "RepudiationLink", id: found.id }],
+      refusalAction: "case.repudiation_refused",
       request: input.request,
-    });
-    const security = await tx.staff.findMany({ where: { role: "SECURITY", active: true }, select: { email: true } });
-    const alert = securityAlert({
-      summary: `${user.name} says a recovery was not them`,
-      detail: `${user.name} (${user.employeeId}) reported recovery case ${link.case.id} as not them. ${passes.count} pass(es) voided, ${passkeys.count} new passkey(s) revoked, ${sessions.count} session(s) ended. Review the case and the agent's verification.`,
-    });
-    for (const { email } of security) await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id, caseId: link.case.id });
-    return true;
-  });
-  if (!ok) throw new DomainError("SEQUENCE", INVALID);
+    },
+    async ({ tx, kase, now, actor, refuse }) => {
+      const link = await tx.repudiationLink.findUniqueOrThrow({ where: { id: found.id }, select: { id: true, usedAt: true, expiresAt: true } });
+      if (link.usedAt || link.expiresAt <= now) return { ...(await refuse({ ok: false, code: "SEQUENCE", message: "link used or expired while waiting" })), message: INVALID };
+      const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: kase.userId }, select: { id: true, name: true, employeeId: true } });
+      // Everything recovery issued to this person, on any case, is voided: the report says someone else is at work.
+      const voided = await voidRecovery(tx, { userId: user.id }, { reason: "reported by the user as not them", now });
+      const passkeys = await tx.passkey.updateMany({
+        where: { userId: user.id, status: "ACTIVE", createdAt: { gte: kase.createdAt } },
+        data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },
+      });
+      const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
+      const move = nextStatus(kase.status, "REVOKE");
+      if (move.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status, closeReason: "reported by the user as not them" } });
+      await tx.repudiationLink.update({ where: { id: link.id }, data: { usedAt: now } });
+      await recordAudit(tx, {
+        action: "case.repudiated",
+        outcome: "ALLOWED",
+        actor,
+        caseId: kase.id,
+        subjectUserId: user.id,
+        target: { type: "case", id: kase.id },
+        data: { voidedPasses: voided.passes, revokedPasskeys: passkeys.count, endedSessions: sessions.count + voided.passSessions, caseStatus: move.ok ? move.status : kase.status, voided },
+        request: input.request,
+      });
+      const security = await tx.staff.findMany({ where: { role: "SECURITY", active: true }, select: { email: true } });
+      const alert = securityAlert({
+        summary: `${user.name} says a recovery was not them`,
+        detail: `${user.name} (${user.employeeId}) reported recovery case ${kase.id} as not them. ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided, ${passkeys.count} new passkey(s) revoked, ${sessions.count} session(s) ended. Review the case: ${publicUrl}/cases/${kase.id}`,
+      });
+      for (const { email } of security) await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id, caseId: kase.id });
+      return { ok: true, value: undefined };
+    },
+  );
 }

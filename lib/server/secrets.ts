@@ -21,7 +21,7 @@ export function newTapCode(): string {
   return Array.from({ length: TAP_LENGTH }, () => TAP_ALPHABET[randomInt(TAP_ALPHABET.length)]).join("");
 }
 
-/** Compares two hex hashes in constant time (SECURITY.md B6). */
+/** Compares two hex hashes in constant time (docs/security-requirements.md B6). */
 export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, "hex");
   const right = Buffer.from(b, "hex");

