@@ -25,6 +25,8 @@ export const env = createEnv({
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     /** The claim naming the console role: AGENT, SUPERVISOR or SECURITY (exactly one). */
     OIDC_ROLE_CLAIM: z.string().min(1).default("console_role"),
+    /** The claim naming the staff member's team (agents and supervisors work their team's cases only). */
+    OIDC_TEAM_CLAIM: z.string().min(1).default("console_team"),
     /** The provider's name on the sign-in button. */
     OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
     /** SMTP server for notifications (smtp:// or smtps://). Unset: the demo mailbox at /mailbox. */

@@ -7,7 +7,7 @@ import { NavLinks } from "./_components/nav-links";
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/users", label: "Users", permission: "users:read" },
-  { href: "/cases", label: "Cases", permission: "cases:work" },
+  { href: "/cases", label: "Cases", permission: "cases:read" },
   { href: "/approvals", label: "Approvals", permission: "approvals:decide" },
   { href: "/audit", label: "Audit", permission: "audit:read" },
   { href: "/reports", label: "Reports", permission: "reports:read" },

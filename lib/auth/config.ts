@@ -8,7 +8,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { STAFF_SESSION_IDLE_MS } from "@/lib/domain/staff-session";
-import { roleFromClaims } from "@/lib/domain/oidc-role";
+import { roleFromClaims, teamFromClaims } from "@/lib/domain/oidc-role";
 import { env, oidcConfigured, secureCookies } from "@/lib/env";
 import { admitOidcStaff } from "@/lib/server/admit-oidc-staff";
 import { consoleAdapter } from "@/lib/server/next-auth-adapter";
@@ -39,6 +39,7 @@ function oidcProvider(): OAuthConfig<OidcProfile> {
         email: profile.email?.toLowerCase() ?? null,
         name: profile.name ?? profile.email ?? profile.sub,
         role: role.ok ? role.role : undefined,
+        team: teamFromClaims(profile, env.OIDC_TEAM_CLAIM),
       };
     },
   };
@@ -66,6 +67,7 @@ export const authOptions: NextAuthOptions = {
         email: user.email,
         claims: (profile ?? {}) as Record<string, unknown>,
         roleClaim: env.OIDC_ROLE_CLAIM,
+        teamClaim: env.OIDC_TEAM_CLAIM,
       });
       return admission.ok;
     },

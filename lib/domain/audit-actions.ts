@@ -34,7 +34,9 @@ export const AUDIT_ACTIONS = {
   /** A staff member signed out; their session was deleted. */
   "staff.signed_out": z.object({}).strict(),
   /** First sign-in through the identity provider created the staff record. */
-  "staff.provisioned": z.object({ role: z.enum(STAFF_ROLES), provider: z.string().max(64) }).strict(),
+  "staff.provisioned": z.object({ role: z.enum(STAFF_ROLES), provider: z.string().max(64), team: z.string().max(100).nullable().optional() }).strict(),
+  /** The identity provider's team claim changed a staff member's team; their other sessions ended. */
+  "staff.team_changed": z.object({ from: z.string().max(100).nullable(), to: z.string().max(100).nullable() }).strict(),
   /** The identity provider's role claim changed a staff member's role; their other sessions ended. */
   "staff.role_changed": z.object({ from: z.enum(STAFF_ROLES), to: z.enum(STAFF_ROLES) }).strict(),
   /** A signed-in staff member asked for something their role does not allow. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roleFromClaims } from "./oidc-role";
+import { roleFromClaims, teamFromClaims } from "./oidc-role";
 
 describe("roleFromClaims", () => {
   it.each([
@@ -14,5 +14,20 @@ describe("roleFromClaims", () => {
     [{}, { ok: false, detail: 'no console role in claim "console_role"' }],
   ])("%j", (claims, expected) => {
     expect(roleFromClaims(claims, "console_role")).toEqual(expected);
+  });
+});
+
+describe("teamFromClaims", () => {
+  it.each([
+    [{ console_team: "Service Desk North" }, "Service Desk North"],
+    [{ console_team: ["  Service Desk South "] }, "Service Desk South"],
+    [{ console_team: ["North", "South"] }, null],
+    [{ console_team: "" }, null],
+    [{ console_team: 42 }, null],
+    [{ console_team: "x".repeat(101) }, null],
+    [{ console_team: "North\u0000" }, null],
+    [{}, null],
+  ] as const)("%j → %s", (claims, team) => {
+    expect(teamFromClaims(claims, "console_team")).toBe(team);
   });
 });

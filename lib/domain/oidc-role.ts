@@ -17,3 +17,17 @@ export function roleFromClaims(claims: Record<string, unknown>, claimName: strin
   if (roles.length > 1) return { ok: false, detail: `several console roles in claim "${claimName}"` };
   return { ok: true, role: roles[0]! };
 }
+
+/**
+ * The staff member's team from the identity provider's claim: one non-empty name (an array of
+ * exactly one is accepted, as some providers send groups that way), or null. Agents and
+ * supervisors without a team may sign in but work no cases (the console says so).
+ */
+export function teamFromClaims(claims: Record<string, unknown>, claimName: string): string | null {
+  const raw = claims[claimName];
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string").map((v) => v.trim()).filter(Boolean);
+  const unique = [...new Set(values)];
+  if (unique.length !== 1) return null;
+  const team = unique[0]!;
+  return team.length <= 100 && !/[\u0000-\u001f]/.test(team) ? team : null;
+}

@@ -4,6 +4,7 @@ import { can, isStaffRole, PERMISSIONS, STAFF_ROLES, type Permission, type Staff
 // The whole matrix, written out: a change to who may do what must change this table.
 const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "users:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
+  "cases:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "cases:work": { AGENT: true, SUPERVISOR: true, SECURITY: false },
   "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },

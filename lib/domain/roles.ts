@@ -16,9 +16,11 @@ export const ROLE_LABELS: Record<StaffRole, string> = {
 export const PERMISSIONS = {
   /** Search the workforce directory and read a user's page. */
   "users:read": ["AGENT", "SUPERVISOR", "SECURITY"],
+  /** Read recovery cases: agents and supervisors their own team's, security reviewers every team's. */
+  "cases:read": ["AGENT", "SUPERVISOR", "SECURITY"],
   /** Open and work recovery cases, issue factors, revoke. */
   "cases:work": ["AGENT", "SUPERVISOR"],
-  /** Decide on high-risk re-enrolments (never one's own). */
+  /** Decide on high-risk re-enrolments (never one's own), reopen a failed step, clear a hold after a denial. */
   "approvals:decide": ["SUPERVISOR"],
   /** Read, verify and export the audit trail; read and own the recovery policy. */
   "audit:read": ["SECURITY"],

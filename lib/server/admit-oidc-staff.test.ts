@@ -52,7 +52,36 @@ describe("admitOidcStaff", () => {
   });
 });
 
+describe("admitOidcStaff and teams", () => {
+  it("applies a changed team claim and ends the staff member's sessions, so no one keeps another team's cases", async () => {
+    const staff = await createStaff(db, { role: "AGENT", team: "Service Desk North" });
+    const token = newToken();
+    await startStaffSession({ staffId: staff.id, token, method: "oidc" });
+
+    expect(await admitOidcStaff({ ...base, email: staff.email, claims: { console_role: "AGENT", console_team: "Service Desk South" }, teamClaim: "console_team" })).toEqual({ ok: true });
+
+    expect((await db.staff.findUniqueOrThrow({ where: { id: staff.id } })).team).toBe("Service Desk South");
+    expect(await resumeStaffSession(token)).toBeNull();
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: "staff.team_changed", targetId: staff.id } })).toMatchObject({
+      data: { from: "Service Desk North", to: "Service Desk South" },
+    });
+  });
+
+  it("admits an agent whose provider sends no team, with no team (the console then refuses case work, saying why)", async () => {
+    const staff = await createStaff(db, { role: "AGENT", team: "Service Desk North" });
+    expect(await admitOidcStaff({ ...base, email: staff.email, claims: { console_role: "AGENT" }, teamClaim: "console_team" })).toEqual({ ok: true });
+    expect((await db.staff.findUniqueOrThrow({ where: { id: staff.id } })).team).toBeNull();
+  });
+});
+
 describe("provisionOidcStaff", () => {
+  it("takes the team from the claim for agents and supervisors, never for security reviewers", async () => {
+    const agent = await provisionOidcStaff({ email: "team.agent@northwind.example", name: "Team Agent", role: "AGENT", team: "Service Desk South", provider: "oidc" });
+    const reviewer = await provisionOidcStaff({ email: "team.reviewer@northwind.example", name: "Team Reviewer", role: "SECURITY", team: "Service Desk South", provider: "oidc" });
+    expect(agent.team).toBe("Service Desk South");
+    expect(reviewer.team).toBeNull();
+  });
+
   it("creates the staff member with an audit row in the same transaction", async () => {
     const staff = await provisionOidcStaff({ email: "Fresh.Face@Northwind.example", name: "Fresh Face", role: "AGENT", provider: "oidc" });
     expect(staff).toMatchObject({ email: "fresh.face@northwind.example", role: "AGENT", active: true });

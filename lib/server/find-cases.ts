@@ -1,9 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { teamScope } from "./cases/unit-of-work";
+import type { CurrentStaff } from "./resume-staff-session";
 
-/** Recent cases, open ones first: the agent's work queue. */
-export async function findCases(options: { limit?: number } = {}) {
+/** Recent cases of the viewer's team (every team's for security reviewers), open ones first: the work queue. */
+export async function findCases(options: { viewer: CurrentStaff; limit?: number }) {
   return db.recoveryCase.findMany({
+    where: teamScope(options.viewer),
     orderBy: [{ closedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     take: options.limit ?? 50,
     select: {

@@ -1,10 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { teamScope } from "./cases/unit-of-work";
+import type { CurrentStaff } from "./resume-staff-session";
 
-/** The supervisors' queue: pending re-enrolments with everything needed to decide them. */
-export async function findPendingApprovals() {
+/** The supervisors' queue: their team's pending re-enrolments with everything needed to decide them. */
+export async function findPendingApprovals(viewer: CurrentStaff) {
   const approvals = await db.approval.findMany({
-    where: { status: "PENDING" },
+    where: { status: "PENDING", case: teamScope(viewer) },
     orderBy: { createdAt: "asc" },
     take: 50,
     select: {
@@ -17,6 +19,7 @@ export async function findPendingApprovals() {
       case: {
         select: {
           id: true,
+          agentId: true,
           reason: true,
           channel: true,
           callerClaim: true,
@@ -35,8 +38,8 @@ export async function findPendingApprovals() {
               cases: { select: { id: true, reason: true, status: true, createdAt: true }, orderBy: { createdAt: "desc" }, take: 5 },
             },
           },
-          checklist: { select: { steps: { select: { kind: true, outcome: true, note: true }, orderBy: { position: "asc" } } } },
-          redFlags: { select: { kind: true, note: true } },
+          checklist: { select: { steps: { select: { kind: true, outcome: true, note: true, recordedById: true }, orderBy: { position: "asc" } } } },
+          redFlags: { select: { kind: true, note: true, raisedById: true } },
         },
       },
     },
@@ -46,6 +49,13 @@ export async function findPendingApprovals() {
     ...approval,
     requestedBy: requesters.find((r) => r.id === approval.requestedById)?.name ?? "unknown",
     revokePasskeyIds: (snapshot as { revokePasskeyIds?: string[] }).revokePasskeyIds ?? [],
+    /** Everyone who worked the case: none of them may decide (the server refuses; the page offers no buttons). */
+    workedByIds: [
+      approval.case.agentId,
+      approval.requestedById,
+      ...(approval.case.checklist?.steps.map((step) => step.recordedById) ?? []),
+      ...approval.case.redFlags.map((flag) => flag.raisedById),
+    ].filter((id): id is string => Boolean(id)),
   }));
 }
 

@@ -1,8 +1,66 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { maskAddress } from "@/lib/domain/notifications";
+import { availableActions, decideCorrectStep, type CaseFacts } from "@/lib/domain/recovery-decisions";
+import { policyFor, type RedFlagKind } from "@/lib/domain/recovery-policy";
+import { can } from "@/lib/domain/roles";
+import { isLeaver } from "@/lib/domain/workforce";
+import { findTeams } from "./cases/transfer-case";
+import type { CurrentStaff } from "./resume-staff-session";
 
-/** One case as the case page shows it. Secrets (hashes) are never selected. null if none. */
+/**
+ * One case as the case page shows it, with what the viewer may do next: the same domain
+ * functions (`availableActions`, `decideCorrectStep`) the use cases enforce under their locks.
+ * Secrets (hashes) are never selected. null if none; "forbidden" for another team's case
+ * (security reviewers read every team's).
+ */
+export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Date = new Date()) {
+  const kase = await getCase(caseId);
+  if (!kase) return null;
+  if (viewer.role !== "SECURITY" && (!viewer.team || viewer.team !== kase.team)) return "forbidden" as const;
+  const policy = policyFor(kase.policyVersion);
+  const holds = await db.recoveryHold.findMany({ where: { userId: kase.user.id, clearedAt: null }, select: { reason: true, createdAt: true } });
+  const facts: CaseFacts = {
+    status: kase.status,
+    riskTier: kase.riskTier,
+    reason: kase.reason,
+    leaver: isLeaver(kase.user, now),
+    steps: (kase.checklist?.steps ?? []).map((step) => ({ kind: step.kind, outcome: step.outcome })),
+    redFlags: kase.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
+    repeatCall: kase.repeatCall,
+    onHold: holds.length > 0,
+  };
+  const verifiedAddresses = await db.workforceEmail.count({ where: { userId: kase.user.id, verified: true } });
+  const actions = availableActions({ policy, facts, hasVerifiedAddress: verifiedAddresses > 0, activePasskeyIds: kase.user.passkeys.map((p) => p.id) });
+  const workedByIds = [kase.agentId, ...kase.workedByIds];
+  const correctable = new Set(
+    (kase.checklist?.steps ?? [])
+      .filter((step) => decideCorrectStep({ facts, kind: step.kind, corrector: viewer, workedByIds }).ok)
+      .map((step) => step.kind),
+  );
+  const live = (item: { usedAt: Date | null; voidedAt: Date | null; expiresAt: Date }) => !item.usedAt && !item.voidedAt && item.expiresAt > now;
+  const outstanding = [
+    ...kase.accessPasses.filter(live).map((pass) => `a temporary access pass (valid until ${pass.expiresAt.toISOString().slice(11, 16)} UTC)`),
+    ...kase.enrolmentLinks.filter(live).map(() => "an enrolment link"),
+    ...kase.stepLinks.filter(live).map(() => "a confirmation link"),
+    ...kase.approvals.filter((approval) => approval.status === "PENDING").map(() => "a request waiting for a supervisor"),
+  ];
+  return {
+    ...kase,
+    policy,
+    facts,
+    actions,
+    holds,
+    outstanding,
+    correctable,
+    canWork: can(viewer.role, "cases:work"),
+    teams: (await findTeams(db)).filter((team) => team !== kase.team),
+  };
+}
+
+export type CaseView = Exclude<NonNullable<Awaited<ReturnType<typeof getCaseView>>>, "forbidden">;
+
+/** One case as stored, for the case page and the timeline. */
 export async function getCase(caseId: string) {
   const kase = await db.recoveryCase.findUnique({
     where: { id: caseId },
@@ -10,6 +68,8 @@ export async function getCase(caseId: string) {
       id: true,
       status: true,
       reason: true,
+      team: true,
+      agentId: true,
       channel: true,
       callerClaim: true,
       riskTier: true,
@@ -35,10 +95,10 @@ export async function getCase(caseId: string) {
           passkeys: { where: { status: "ACTIVE" }, select: { id: true, modelName: true, backedUp: true, lastUsedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
         },
       },
-      checklist: { select: { scriptKey: true, steps: { select: { kind: true, outcome: true, note: true, recordedAt: true }, orderBy: { position: "asc" } } } },
+      checklist: { select: { scriptKey: true, steps: { select: { kind: true, outcome: true, note: true, recordedAt: true, recordedById: true }, orderBy: { position: "asc" } } } },
       stepLinks: { select: { kind: true, sentTo: true, expiresAt: true, usedAt: true, voidedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
-      redFlags: { select: { kind: true, note: true, createdAt: true }, orderBy: { createdAt: "asc" } },
-      approvals: { select: { id: true, status: true, needReason: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true }, orderBy: { createdAt: "desc" } },
+      redFlags: { select: { kind: true, note: true, createdAt: true, raisedById: true }, orderBy: { createdAt: "asc" } },
+      approvals: { select: { id: true, status: true, needReason: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true, requestedById: true }, orderBy: { createdAt: "desc" } },
       enrolmentLinks: { select: { id: true, sentTo: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, revokePasskeyIds: true }, orderBy: { createdAt: "desc" } },
       accessPasses: { select: { id: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, voidReason: true, oneTime: true, failedAttempts: true, maxFailures: true }, orderBy: { createdAt: "desc" } },
     },
@@ -52,6 +112,11 @@ export async function getCase(caseId: string) {
   return {
     ...kase,
     activePasskeys: kase.user._count.passkeys,
+    workedByIds: [
+      ...(kase.checklist?.steps ?? []).map((step) => step.recordedById),
+      ...kase.redFlags.map((flag) => flag.raisedById),
+      ...kase.approvals.map((approval) => approval.requestedById),
+    ].filter((id): id is string => Boolean(id)),
     stepLinks: kase.stepLinks.map((link) => ({ ...link, sentTo: maskAddress(link.sentTo) })),
     enrolmentLinks: kase.enrolmentLinks.map((link) => ({ ...link, sentTo: link.sentTo ? maskAddress(link.sentTo) : "" })),
     events: events.map((event) => ({ ...event, id: event.id.toString() })),

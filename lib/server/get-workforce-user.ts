@@ -43,6 +43,19 @@ export async function getWorkforceUser(userId: string) {
     },
   });
   if (!user) return null;
+  const now = new Date();
+  // What could still let this person in, or still lead to a new passkey: shown to whoever handles a leaver.
+  const [sessions, openCases, passes, links, holds] = await Promise.all([
+    db.workforceSession.count({ where: { userId, expiresAt: { gt: now } } }),
+    db.recoveryCase.findMany({
+      where: { userId, status: { notIn: ["CLOSED", "REVOKED"] } },
+      select: { id: true, status: true, team: true, createdAt: true },
+      orderBy: { createdAt: "desc" },
+    }),
+    db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } } }),
+    db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } } }),
+    db.recoveryHold.findMany({ where: { userId, clearedAt: null }, select: { id: true, reason: true, createdAt: true, case: { select: { id: true, team: true } } } }),
+  ]);
   const events = await db.auditEvent.findMany({
     where: { subjectUserId: userId },
     orderBy: { id: "desc" },
@@ -51,6 +64,8 @@ export async function getWorkforceUser(userId: string) {
   });
   return {
     ...user,
+    stillActive: { sessions, openCases, passes, links },
+    holds,
     recentEvents: events.map(({ data, ...event }) => ({
       ...event,
       id: event.id.toString(),

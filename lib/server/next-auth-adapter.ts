@@ -23,12 +23,24 @@ const toAdapterUser = (staff: StaffRow): AdapterUser => ({
 });
 const staffSelect = { id: true, email: true, name: true, emailVerified: true } as const;
 
+/** The team our OIDC profile() put on the user (from the team claim), if any. */
+function teamOf(user: object): string | null {
+  const team = (user as { team?: unknown }).team;
+  return typeof team === "string" ? team : null;
+}
+
 export const consoleAdapter: Adapter = {
   async createUser(user: Omit<AdapterUser, "id">) {
     const role = (user as { role?: unknown }).role;
     if (!isStaffRole(role)) throw new Error("createUser without a console role: admitOidcStaff should have refused");
     return toAdapterUser(
-      await provisionOidcStaff({ email: user.email, name: user.name ?? user.email, role, provider: "oidc" }),
+      await provisionOidcStaff({
+        email: user.email,
+        name: user.name ?? user.email,
+        role,
+        team: teamOf(user),
+        provider: "oidc",
+      }),
     );
   },
   async getUser(id) {

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Approvals" };
 
 export default async function ApprovalsPage() {
   const staff = await requirePermission("approvals:decide", "/approvals");
-  const [approvals, decisions] = await Promise.all([findPendingApprovals(), findRecentDecisions(staff.id)]);
+  const [approvals, decisions] = await Promise.all([findPendingApprovals(staff), findRecentDecisions(staff.id)]);
   const now = new Date();
   return (
     <section className="space-y-6">
@@ -39,6 +39,8 @@ export default async function ApprovalsPage() {
       {approvals.map((approval) => {
         const kase = approval.case;
         const own = approval.requestedById === staff.id;
+        const worked = approval.workedByIds.includes(staff.id);
+        const expired = approval.expiresAt !== null && approval.expiresAt <= now;
         return (
           <article key={approval.id} aria-label={`Re-enrolment for ${kase.user.name}`} className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
             <header className="flex flex-wrap items-center gap-3">
@@ -47,7 +49,7 @@ export default async function ApprovalsPage() {
               </h2>
               <TierBadge tier={kase.riskTier} />
               <Badge tone="warn">{approval.needReason}</Badge>
-              {approval.expiresAt && approval.expiresAt <= now ? <Badge tone="bad">expired</Badge> : null}
+              {expired ? <Badge tone="bad">expired</Badge> : null}
               <span className="text-xs text-slate-500">
                 {kase.user.title}, {kase.user.department} · {kase.user.employeeId} · {CASE_REASON_LABELS[kase.reason]} by {kase.channel.toLowerCase()} · requested by {approval.requestedBy}{" "}
                 {formatDateTime(approval.createdAt)}{approval.expiresAt ? `, lapses ${formatDateTime(approval.expiresAt)}` : ""}
@@ -86,7 +88,15 @@ export default async function ApprovalsPage() {
                 </ul>
               </div>
               <div>
-                {own ? <p className="text-sm text-slate-600">You requested this: another supervisor must decide it.</p> : <DecideForm approvalId={approval.id} userName={kase.user.name} />}
+                {expired ? (
+                  <p className="text-sm text-slate-600">This request expired unanswered. The agent can ask again from the case if the caller still needs it.</p>
+                ) : own ? (
+                  <p className="text-sm text-slate-600">You requested this: another supervisor must decide it.</p>
+                ) : worked ? (
+                  <p className="text-sm text-slate-600">You worked this case: another supervisor must decide it.</p>
+                ) : (
+                  <DecideForm approvalId={approval.id} userName={kase.user.name} />
+                )}
               </div>
             </div>
           </article>

@@ -10,13 +10,16 @@ import { findCases } from "@/lib/server/find-cases";
 export const metadata: Metadata = { title: "Cases" };
 
 export default async function CasesPage() {
-  await requirePermission("cases:work", "/cases");
-  const cases = await findCases();
+  const staff = await requirePermission("cases:read", "/cases");
+  const cases = await findCases({ viewer: staff });
   return (
     <section className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Cases</h1>
-        <p className="mt-1 text-sm text-slate-600">Open a case from the caller’s page in Users. Open cases come first.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          {staff.role === "SECURITY" ? "Every team’s cases." : staff.team ? `${staff.team}’s cases.` : "Your account has no team, so there are no cases to show. Ask your identity team to set your team."}{" "}
+          Open a case from the caller’s page in Users. Open cases come first.
+        </p>
       </div>
       {cases.length === 0 ? (
         <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No cases yet.</p>

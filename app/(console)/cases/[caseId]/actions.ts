@@ -9,7 +9,19 @@ import { raiseRedFlag } from "@/lib/server/raise-red-flag";
 import { recordStep } from "@/lib/server/record-step";
 import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { sendStepLink } from "@/lib/server/send-step-link";
-import { CloseCaseSchema, IssueTapSchema, RaiseRedFlagSchema, RecordStepSchema, RequestReenrolmentSchema, SendStepLinkSchema } from "./schema";
+import { correctStep } from "@/lib/server/cases/correct-step";
+import { transferCase } from "@/lib/server/cases/transfer-case";
+import {
+  CloseCaseSchema,
+  CorrectStepSchema,
+  IssueTapSchema,
+  RaiseRedFlagSchema,
+  RecordStepSchema,
+  RequestReenrolmentSchema,
+  SendStepLinkSchema,
+  TransferCaseSchema,
+} from "./schema";
+import { linkCompletion } from "@/lib/domain/step-kinds";
 
 const casePath = (formData: FormData) => `/cases/${String(formData.get("caseId") ?? "")}`;
 const caseOptions = { path: casePath, revalidate: (input: { caseId: string }) => `/cases/${input.caseId}` };
@@ -18,7 +30,8 @@ export const recordStepAction = staffAction(
   "cases:work",
   RecordStepSchema,
   async ({ actor, input, request }) => {
-    const { complete } = await recordStep({ actor, ...input, request });
+    const { complete, stopped } = await recordStep({ actor, ...input, request });
+    if (stopped) return { status: "refused", message: "Recorded as failed: the case is stopped and nothing can be issued. If it was a mistake, ask a supervisor to reopen the step." };
     return complete ? "Recorded. Verification is complete." : "Recorded.";
   },
   caseOptions,
@@ -29,7 +42,7 @@ export const sendStepLinkAction = staffAction(
   SendStepLinkSchema,
   async ({ actor, input, request }) => {
     const { sentTo } = await sendStepLink({ actor, ...input, request });
-    return `Sent to ${sentTo}. This step completes when ${input.kind === "MANAGER_CONFIRMATION" ? "the manager answers" : "the user signs in with their passkey"}.`;
+    return `Sent to ${sentTo}. This step completes when ${linkCompletion(input.kind).waitingFor}.`;
   },
   caseOptions,
 );
@@ -58,8 +71,8 @@ export const closeCaseAction = staffAction(
   "cases:work",
   CloseCaseSchema,
   async ({ actor, input, request }) => {
-    await closeCase({ actor, ...input, request });
-    return "Case closed. Outstanding passes and links were voided.";
+    const { userTold } = await closeCase({ actor, ...input, request });
+    return userTold ? "Case closed. The outstanding pass or link was voided and the user was told." : "Case closed.";
   },
   caseOptions,
 );
@@ -75,4 +88,24 @@ export const requestReenrolmentAction = staffAction(
   },
   // Checkboxes: every checked value, not only the last one.
   { ...caseOptions, fields: (formData) => ({ ...formFields(formData), revoke: formData.getAll("revoke") }) },
+);
+
+export const correctStepAction = staffAction(
+  "approvals:decide",
+  CorrectStepSchema,
+  async ({ actor, input, request }) => {
+    await correctStep({ actor, ...input, request });
+    return "Step reopened. The agent can record it again; your reason is in the audit trail.";
+  },
+  caseOptions,
+);
+
+export const transferCaseAction = staffAction(
+  "cases:work",
+  TransferCaseSchema,
+  async ({ actor, input, request }) => {
+    await transferCase({ actor, ...input, request });
+    return `Handed over to ${input.team}.`;
+  },
+  { path: casePath, revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"] },
 );

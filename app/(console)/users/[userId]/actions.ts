@@ -4,7 +4,8 @@ import { redirect } from "next/navigation";
 import { staffAction } from "@/lib/auth/actions";
 import { openCase } from "@/lib/server/open-case";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
-import { OpenCaseSchema, RevokeSchema } from "./schema";
+import { clearHold } from "@/lib/server/cases/clear-hold";
+import { ClearHoldSchema, OpenCaseSchema, RevokeSchema } from "./schema";
 
 const userPath = (formData: FormData) => `/users/${String(formData.get("userId") ?? "")}`;
 
@@ -35,4 +36,15 @@ export const revokePasskeysAction = staffAction(
       : "Passkey revoked. It fails at its next use.";
   },
   { path: userPath, revalidate: (input) => `/users/${input.userId}` },
+);
+
+/** A supervisor clears the hold a denial put on this person's recovery, after reviewing it. */
+export const clearHoldAction = staffAction(
+  "approvals:decide",
+  ClearHoldSchema,
+  async ({ actor, input, request }) => {
+    const { cleared } = await clearHold({ actor, ...input, request });
+    return `Hold cleared (${cleared}). A new case can be opened; it counts as a repeat call and needs a second person.`;
+  },
+  { path: userPath, revalidate: (input: { userId: string }) => `/users/${input.userId}` },
 );

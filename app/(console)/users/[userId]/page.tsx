@@ -8,7 +8,7 @@ import { can } from "@/lib/domain/roles";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { OpenCaseForm } from "./_components/open-case-form";
-import { RevokeAllForm, RevokeOneForm } from "./_components/revoke-forms";
+import { ClearHoldForm, RevokeAllForm, RevokeOneForm } from "./_components/revoke-forms";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -42,9 +42,48 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
 
       {leaver ? (
         <div role="status" className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-          <p className="font-medium">This person has left the organisation{user.leavingOn ? ` (${formatDate(user.leavingOn)})` : ""}.</p>
-          <p className="mt-1">A leaver cannot be recovered. Only revocation of their passkeys is offered.</p>
+          <p className="font-medium">
+            {user.status === "SUSPENDED" ? "This person is suspended." : `This person has left the organisation${user.leavingOn ? ` (${formatDate(user.leavingOn)})` : ""}.`}
+          </p>
+          <p className="mt-1">They cannot be recovered and cannot sign in with a passkey. Only revocation is offered.</p>
+          <p className="mt-1">
+            Still active:{" "}
+            {[
+              `${active} passkey${active === 1 ? "" : "s"}${active > 0 ? " (refused at sign-in, but not revoked)" : ""}`,
+              `${user.stillActive.sessions} session${user.stillActive.sessions === 1 ? "" : "s"}`,
+              `${user.stillActive.openCases.length} open case${user.stillActive.openCases.length === 1 ? "" : "s"}`,
+              `${user.stillActive.passes} usable pass${user.stillActive.passes === 1 ? "" : "es"}`,
+              `${user.stillActive.links} enrolment link${user.stillActive.links === 1 ? "" : "s"}`,
+            ].join(" · ")}
+            .{active > 0 ? " Revoke the passkeys with the reason “Leaver”." : ""}
+          </p>
         </div>
+      ) : null}
+
+      {user.holds.length > 0 ? (
+        <section aria-labelledby="holds" role="status" className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          <h2 id="holds" className="font-medium">
+            Recovery on hold
+          </h2>
+          <ul className="mt-1 list-disc pl-5">
+            {user.holds.map((hold) => (
+              <li key={hold.id}>
+                {hold.reason} · {formatDateTime(hold.createdAt)}
+                {hold.case ? (
+                  <>
+                    {" "}
+                    ·{" "}
+                    <Link href={`/cases/${hold.case.id}`} className="text-indigo-700 hover:underline">
+                      the case
+                    </Link>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-1">No case can be opened until a supervisor of the team reviews the denial and clears the hold.</p>
+          {can(staff.role, "approvals:decide") ? <ClearHoldForm userId={user.id} /> : null}
+        </section>
       ) : null}
 
       <section aria-labelledby="record" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-3">
@@ -148,12 +187,30 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         <section aria-labelledby="recovery" className="rounded-lg border border-slate-200 bg-white p-5">
           <h2 id="recovery" className="text-lg font-semibold">Recovery</h2>
           {leaver ? (
-            <p className="mt-1 text-sm text-slate-600">No recovery for a leaver. Revoke their passkeys above.</p>
+            <p className="mt-1 text-sm text-slate-600">No recovery for someone who left or is suspended. Revoke their passkeys above.</p>
+          ) : user.holds.length > 0 ? (
+            <p className="mt-1 text-sm text-slate-600">On hold after a denial: a supervisor must clear the hold first.</p>
+          ) : !staff.team ? (
+            <p className="mt-1 text-sm text-slate-600">Your account has no team, so you cannot open cases. Ask your identity team to set your team.</p>
           ) : (
             <>
               <p className="mt-1 text-sm text-slate-600">
-                Opening a case picks the verification script for this person’s tier. They are told at every address of record.
+                Opening a case picks the verification script for this person’s tier; the case belongs to {staff.team}. They are told at every address of record.
               </p>
+              {user.stillActive.openCases.length > 0 ? (
+                <p className="mt-1 text-sm text-amber-800">
+                  Already open:{" "}
+                  {user.stillActive.openCases.map((kase, i) => (
+                    <span key={kase.id}>
+                      {i > 0 ? ", " : ""}
+                      <Link href={`/cases/${kase.id}`} className="text-indigo-700 hover:underline">
+                        a case of {kase.team ?? "no team"} ({kase.status.toLowerCase().replace(/_/g, " ")})
+                      </Link>
+                    </span>
+                  ))}
+                  . Another case counts as a repeat call.
+                </p>
+              ) : null}
               <OpenCaseForm userId={user.id} />
             </>
           )}

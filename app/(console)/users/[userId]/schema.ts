@@ -28,3 +28,11 @@ export const RevokeSchema = z.discriminatedUnion("scope", [
     UNEXPECTED_FIELDS,
   ),
 ]);
+
+export const ClearHoldSchema = z.strictObject(
+  {
+    userId: z.uuid({ message: "That is not a user." }),
+    note: z.string().trim().min(10, "Say what you reviewed (at least 10 characters).").max(500, "Keep it under 500 characters."),
+  },
+  UNEXPECTED_FIELDS,
+);

@@ -3,7 +3,16 @@
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import type { RedFlagKind } from "@/lib/domain/recovery-policy";
-import { closeCaseAction, issueTapAction, raiseRedFlagAction, recordStepAction, requestReenrolmentAction, sendStepLinkAction } from "../actions";
+import {
+  closeCaseAction,
+  correctStepAction,
+  issueTapAction,
+  raiseRedFlagAction,
+  recordStepAction,
+  requestReenrolmentAction,
+  sendStepLinkAction,
+  transferCaseAction,
+} from "../actions";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
@@ -37,19 +46,20 @@ export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: 
 }
 
 const LINK_LABELS = {
-  MANAGER_CONFIRMATION: { form: "Ask the manager to confirm", send: "Send confirmation request to the manager" },
-  PASSKEY_PROOF: { form: "Ask the user to sign in with a passkey", send: "Send a passkey sign-in request to the user" },
+  manager: { form: "Ask the manager to confirm", send: "Send confirmation request to the manager" },
+  user: { form: "Ask the user to sign in with a passkey", send: "Send a passkey sign-in request to the user" },
 } as const;
 
-export function StepLinkForm({ caseId, kind, resend }: { caseId: string; kind: keyof typeof LINK_LABELS; resend: boolean }) {
+/** The form for a step completed through a one-time link; `recipient` comes from the step-kind registry. */
+export function StepLinkForm({ caseId, kind, recipient, resend }: { caseId: string; kind: string; recipient: keyof typeof LINK_LABELS; resend: boolean }) {
   return (
-    <ActionForm action={sendStepLinkAction} label={LINK_LABELS[kind].form} className="mt-3">
+    <ActionForm action={sendStepLinkAction} label={LINK_LABELS[recipient].form} className="mt-3">
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
           <input type="hidden" name="kind" value={kind} />
           <Button type="submit" variant={resend ? "secondary" : "primary"} disabled={pending}>
-            {resend ? "Send a new request (voids the last one)" : LINK_LABELS[kind].send}
+            {resend ? "Send a new request (voids the last one)" : LINK_LABELS[recipient].send}
           </Button>
         </>
       )}
@@ -115,12 +125,17 @@ export function IssueTapForm({ caseId, min, max, defaultMinutes, multiUseAllowed
   );
 }
 
-export function CloseCaseForm({ caseId }: { caseId: string }) {
+export function CloseCaseForm({ caseId, outstanding }: { caseId: string; outstanding: string[] }) {
   return (
     <ActionForm action={closeCaseAction} label="Close the case" className="space-y-2">
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
+          {outstanding.length > 0 ? (
+            <p role="note" className="rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900">
+              Still outstanding: {outstanding.join("; ")}. Closing voids {outstanding.length > 1 ? "them" : "it"} at once, and the user is told it no longer works.
+            </p>
+          ) : null}
           <label htmlFor="close-reason" className="block text-xs font-medium text-slate-700">
             Why it is closed
           </label>
@@ -154,6 +169,61 @@ export function ReenrolmentForm({ caseId, passkeys }: { caseId: string; passkeys
           )}
           <Button type="submit" disabled={pending}>
             Request re-enrolment
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** A supervisor reopens a failed or incomplete step: never silent, always with a reason. */
+export function CorrectStepForm({ caseId, kind, title }: { caseId: string; kind: string; title: string }) {
+  const noteId = `correct-${kind}`;
+  return (
+    <ActionForm action={correctStepAction} label={`Reopen: ${title}`} className="mt-3 rounded border border-slate-200 p-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <input type="hidden" name="kind" value={kind} />
+          <label htmlFor={noteId} className="block text-xs font-medium text-slate-700">
+            Why reopen it (a misclick, a retry you allow)
+          </label>
+          <textarea id={noteId} name="note" rows={2} maxLength={500} className={field} />
+          <Button type="submit" variant="secondary" disabled={pending}>
+            Reopen this step
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Hands the case to another team: the only way it leaves this one. */
+export function TransferCaseForm({ caseId, teams }: { caseId: string; teams: string[] }) {
+  return (
+    <ActionForm action={transferCaseAction} label="Hand over to another team" className="space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="caseId" value={caseId} />
+          <label htmlFor="transfer-team" className="block text-xs font-medium text-slate-700">
+            Team
+          </label>
+          <select id="transfer-team" name="team" className={field} defaultValue="">
+            <option value="" disabled>
+              Choose…
+            </option>
+            {teams.map((team) => (
+              <option key={team} value={team}>
+                {team}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="transfer-note" className="block text-xs font-medium text-slate-700">
+            Why
+          </label>
+          <input id="transfer-note" name="note" className={field} placeholder="e.g. caller is in the South office" />
+          <Button type="submit" variant="secondary" disabled={pending}>
+            Hand over
           </Button>
         </>
       )}

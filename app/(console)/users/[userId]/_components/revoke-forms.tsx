@@ -3,7 +3,7 @@
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import { REVOCATION_REASON_LABELS, REVOCATION_REASONS, type RevocationReason } from "@/lib/domain/revocation";
-import { revokePasskeysAction } from "../actions";
+import { clearHoldAction, revokePasskeysAction } from "../actions";
 
 function ReasonSelect({ id, defaultReason }: { id: string; defaultReason: RevocationReason }) {
   return (
@@ -43,6 +43,25 @@ export function RevokeAllForm({ userId, defaultReason }: { userId: string; defau
           <input type="hidden" name="scope" value="ALL" />
           <ReasonSelect id="reason-all" defaultReason={defaultReason} />
           <Button type="submit" disabled={pending} className="bg-rose-700 hover:bg-rose-800">Revoke all passkeys now</Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function ClearHoldForm({ userId }: { userId: string }) {
+  return (
+    <ActionForm action={clearHoldAction} label="Clear the hold" className="mt-2 space-y-2">
+      {(pending) => (
+        <>
+          <input type="hidden" name="userId" value={userId} />
+          <label htmlFor="hold-note" className="block text-xs font-medium text-slate-700">
+            What you reviewed, and why recovery may go on
+          </label>
+          <textarea id="hold-note" name="note" rows={2} maxLength={500} className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" />
+          <Button type="submit" variant="secondary" disabled={pending}>
+            Clear the hold
+          </Button>
         </>
       )}
     </ActionForm>
