@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/tests/db";
 import { actor, confirmAsManager, userWithManager } from "@/tests/recovery";
+import { clearHold } from "./cases/clear-hold";
 import { decideReenrolment } from "./decide-approval";
 import { openCase } from "./open-case";
 import { recordStep } from "./record-step";
@@ -98,10 +99,46 @@ describe("re-enrolment approval", () => {
     expect(await db.auditEvent.count({ where: { caseId, action: "approval.approved" } })).toBe(1);
   });
 
-  it("a denial closes the case and sends nothing", async () => {
-    const { caseId, approval } = await pendingHighRisk();
-    expect(await decideReenrolment({ actor: await actor("SUPERVISOR"), approvalId: approval.id, decision: "deny", reason: "Caller could not show ID" })).toEqual({ outcome: "denied" });
+  it("a denial closes the case, sends nothing, and holds the person's recovery until another supervisor clears it", async () => {
+    const { agent, user, caseId, approval } = await pendingHighRisk();
+    const denier = await actor("SUPERVISOR");
+    expect(await decideReenrolment({ actor: denier, approvalId: approval.id, decision: "deny", reason: "Caller could not show ID" })).toEqual({ outcome: "denied" });
     expect((await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("CLOSED");
     expect(await db.enrolmentLink.count({ where: { caseId } })).toBe(0);
+
+    // A new case for the same person is refused while the hold stands: a denial is not routed around.
+    const reopened = await refused(openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "" }));
+    expect(reopened.code).toBe("ON_HOLD");
+    // The agent who worked the case cannot clear it (no permission); another supervisor can, audited.
+    expect((await refused(clearHold({ actor: agent, userId: user.id, note: "I think it is fine now" }))).code).toBe("FORBIDDEN");
+    expect(await clearHold({ actor: await actor("SUPERVISOR"), userId: user.id, note: "Reviewed the denial with the denier; ID re-checked on video" })).toEqual({ cleared: 1 });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { subjectUserId: user.id, action: "case.hold_cleared" } })).toMatchObject({ outcome: "ALLOWED", caseId });
+    expect(await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "" })).toMatchObject({ caseId: expect.any(String) });
+  });
+
+  it("lets the agent ask again once a request expired unanswered: the old one lapses, audited", async () => {
+    const { agent, caseId, approval, lost } = await pendingHighRisk();
+    await db.approval.update({ where: { id: approval.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [lost] })).toEqual({ status: "pending_approval", reason: "high-risk tier" });
+    expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("EXPIRED");
+    expect(await db.approval.count({ where: { caseId, status: "PENDING" } })).toBe(1);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "approval.lapsed" } })).toMatchObject({ data: { why: "expired" } });
+  });
+
+  it("covers everything the approver judged: a changed phone of record or manager makes it stale", async () => {
+    for (const change of [{ phoneOfRecord: "+44 20 7946 0000" }, { managerId: null }]) {
+      const { user, approval } = await pendingHighRisk();
+      await db.workforceUser.update({ where: { id: user.id }, data: change });
+      const error = await refused(decideReenrolment({ actor: await actor("SUPERVISOR"), approvalId: approval.id, decision: "approve", reason: "" }));
+      expect(error.code).toBe("CONFLICT");
+      expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("VOIDED");
+    }
+  });
+
+  it("refuses a supervisor who worked the case (raised a flag or recorded a step), not only the requester", async () => {
+    const { caseId, approval } = await pendingHighRisk();
+    const supervisor = await actor("SUPERVISOR");
+    await db.checklistStep.updateMany({ where: { run: { caseId }, kind: "ID_DOCUMENT" }, data: { recordedById: supervisor.id } });
+    expect((await refused(decideReenrolment({ actor: supervisor, approvalId: approval.id, decision: "approve", reason: "" }))).code).toBe("FORBIDDEN");
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { nextStatus } from "@/lib/domain/case-state";
 import { maskAddress } from "@/lib/domain/notifications";
 import { availableActions, decideCorrectStep, type CaseFacts } from "@/lib/domain/recovery-decisions";
 import { policyFor, type RedFlagKind } from "@/lib/domain/recovery-policy";
@@ -20,8 +21,11 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
   if (viewer.role !== "SECURITY" && (!viewer.team || viewer.team !== kase.team)) return "forbidden" as const;
   const policy = policyFor(kase.policyVersion);
   const holds = await db.recoveryHold.findMany({ where: { userId: kase.user.id, clearedAt: null }, select: { reason: true, createdAt: true } });
+  // A request that expired unanswered lapses on the next action (requestReenrolment, decideReenrolment): show the case as it will be.
+  const lapsed = kase.approvals.some((approval) => approval.status === "PENDING" && approval.expiresAt !== null && approval.expiresAt <= now);
+  const back = lapsed ? nextStatus(kase.status, "EXPIRE_APPROVAL") : null;
   const facts: CaseFacts = {
-    status: kase.status,
+    status: back?.ok ? back.status : kase.status,
     riskTier: kase.riskTier,
     reason: kase.reason,
     leaver: isLeaver(kase.user, now),

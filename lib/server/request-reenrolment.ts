@@ -28,7 +28,28 @@ export async function requestReenrolment(input: {
 }): Promise<ReenrolmentRequested> {
   return runCaseWork<ReenrolmentRequested>(
     { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "request re-enrolment", request: input.request },
-    async ({ tx, kase, facts, policy, now, actor, refuse }) => {
+    async ({ tx, kase, facts: loaded, policy, now, actor, refuse }) => {
+      // An approval that expired unanswered lapses here too, so the agent can simply ask again.
+      let facts = loaded;
+      const expired = await tx.approval.findMany({ where: { caseId: kase.id, status: "PENDING", expiresAt: { lte: now } }, select: { id: true, snapshotHash: true } });
+      for (const approval of expired) {
+        await tx.approval.update({ where: { id: approval.id }, data: { status: "EXPIRED" } });
+        await recordAudit(tx, {
+          action: "approval.lapsed",
+          outcome: "REFUSED",
+          reason: "SEQUENCE",
+          actor,
+          caseId: kase.id,
+          subjectUserId: kase.userId,
+          data: { why: "expired", snapshotHash: approval.snapshotHash },
+          request: input.request,
+        });
+      }
+      const back = expired.length > 0 ? nextStatus(facts.status, "EXPIRE_APPROVAL") : null;
+      if (back?.ok) {
+        await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
+        facts = { ...facts, status: back.status };
+      }
       const active = await tx.passkey.findMany({ where: { userId: kase.userId, status: "ACTIVE" }, select: { id: true } });
       const verified = await tx.workforceEmail.count({ where: { userId: kase.userId, verified: true } });
       const decision = decideReenrolmentRequest({

@@ -5,12 +5,13 @@ import { signInAs, type DemoRole } from "./fixtures";
 const PAGES: { path: string; allowed: DemoRole[] }[] = [
   { path: "/users", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
   { path: "/users/{userId}", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
-  { path: "/cases", allowed: ["AGENT", "SUPERVISOR"] },
+  // Security reviewers read every team's cases (they work none).
+  { path: "/cases", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
   { path: "/approvals", allowed: ["SUPERVISOR"] },
   { path: "/audit", allowed: ["SECURITY"] },
   { path: "/reports", allowed: ["SUPERVISOR", "SECURITY"] },
   { path: "/policy", allowed: ["SUPERVISOR", "SECURITY"] },
-  { path: "/cases/{caseId}", allowed: ["AGENT", "SUPERVISOR"] },
+  { path: "/cases/{caseId}", allowed: ["AGENT", "SUPERVISOR", "SECURITY"] },
 ];
 
 async function someUserId(page: Page): Promise<string> {

@@ -74,5 +74,9 @@ test("a leaver's page says they cannot be recovered", async ({ page }) => {
   await signInAs(page, "AGENT");
   await page.goto("/users?status=LEFT");
   await page.getByRole("row").nth(1).getByRole("link").click();
-  await expect(page.getByRole("status")).toContainText("A leaver cannot be recovered");
+  const banner = page.getByRole("status").filter({ hasText: "This person has left" });
+  await expect(banner).toContainText("They cannot be recovered and cannot sign in with a passkey");
+  // What could still be used is spelled out, so nothing of a leaver's access goes unnoticed.
+  await expect(banner).toContainText("Still active:");
+  await expect(page.getByRole("button", { name: "Open case" })).toHaveCount(0);
 });

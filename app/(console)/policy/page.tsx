@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { TierBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { requirePermission } from "@/lib/auth/session";
-import { ACTIVE_POLICY, RED_FLAG_KINDS, tapLimitsFor } from "@/lib/domain/recovery-policy";
-import { RISK_TIERS } from "@/lib/domain/workforce";
+import { ACTIVE_POLICY, CASE_REASON_LABELS, RED_FLAG_KINDS, tapLimitsFor } from "@/lib/domain/recovery-policy";
+import { RISK_TIER_LABELS, RISK_TIERS } from "@/lib/domain/workforce";
 
 export const metadata: Metadata = { title: "Recovery policy" };
 
@@ -31,7 +31,15 @@ export default async function PolicyPage() {
           <div><dt className="inline font-medium">Enrolment link: </dt><dd className="inline">{policy.enrolmentLinkMinutes} min</dd></div>
           <div><dt className="inline font-medium">Approval lifetime: </dt><dd className="inline">{policy.approvalMinutes} min</dd></div>
           <div><dt className="inline font-medium">Repeat calls in {policy.repeatCalls.windowHours} h: </dt><dd className="inline">call {policy.repeatCalls.approvalFrom} needs a supervisor; call {policy.repeatCalls.blockFrom} is blocked and security alerted</dd></div>
+          <div><dt className="inline font-medium">Step links: </dt><dd className="inline">{policy.lifetimes.stepLinkMinutes} min; a redeemed pass’s session {policy.lifetimes.passSessionMinutes} min (one passkey)</dd></div>
+          <div><dt className="inline font-medium">Account session: </dt><dd className="inline">{policy.lifetimes.workforceSessionHours} h; “this wasn’t me” links {policy.lifetimes.repudiationLinkDays} days</dd></div>
         </dl>
+        <p className="sm:col-span-2">
+          <span className="font-medium">A second person approves</span> every path to a new passkey (no pass; an enrolment link after another supervisor approves) for{" "}
+          {policy.approval.tiers.map((tier) => RISK_TIER_LABELS[tier].toLowerCase()).join(", ")} users
+          {policy.approval.reasons.length ? `, calls about ${policy.approval.reasons.map((r) => CASE_REASON_LABELS[r].toLowerCase()).join(", ")}` : ""}, any red flag and
+          every repeat call. A failed step stops the case; a denial holds the person’s recovery until a supervisor clears it.
+        </p>
       </section>
 
       <section aria-labelledby="flags" className="space-y-2">

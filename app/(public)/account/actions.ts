@@ -2,7 +2,6 @@
 
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { cookies } from "next/headers";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { publicButtonAction, publicCall } from "@/lib/auth/actions";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
@@ -54,7 +53,8 @@ export const finishRegistrationAction = publicCall(
       response: response as unknown as RegistrationResponseJSON,
       request,
     });
-    revalidatePath("/account");
+    // No revalidation: the pass yielded its one passkey and its session is gone, so a re-render
+    // would replace the result with the sign-in screen. The page keeps the result on screen.
     return value;
   },
   { credential: sessionToken },

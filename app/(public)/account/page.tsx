@@ -38,11 +38,12 @@ export default async function AccountPage() {
       </div>
       {session.method === "tap" ? (
         <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
-          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up a new passkey
-          on this device; your device will ask for your fingerprint, face or PIN.
+          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up one new passkey
+          on this device; your device will ask for your fingerprint, face or PIN. Then sign in with the new passkey.
         </p>
       ) : null}
-      {session.method === "tap" ? <EnrolPasskey /> : null}
+      {/* A pass sets up one passkey, then its session ends: keep the result on screen rather than re-render. */}
+      {session.method === "tap" ? <EnrolPasskey refreshAfter={false} /> : null}
       <h2 className="font-semibold">Your passkeys</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {session.user.passkeys.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}

@@ -94,7 +94,7 @@ export async function tellUserRecoveryStopped(tx: Tx, input: { userId: string; c
 }
 
 /** Voids a case's (or user's) recovery and tells the user if they held something. */
-export async function stopRecovery(tx: Tx, scope: VoidScope & { userId?: string }, input: { reason: string; now: Date; userId: string; caseId?: string }) {
+export async function stopRecovery(tx: Tx, scope: VoidScope, input: { reason: string; now: Date; userId: string; caseId?: string }) {
   const voided = await voidRecovery(tx, scope, input);
   await tellUserRecoveryStopped(tx, { userId: input.userId, caseId: input.caseId, voided });
   return voided;
