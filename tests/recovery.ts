@@ -80,3 +80,49 @@ export async function redeemedPassSession(options: { userId?: string } = {}) {
   const session = await redeemTap({ email: address, code: await passIn(address) });
   return { agent, user, caseId, address, token: session.token, grant: { kind: "session" as const, token: session.token } };
 }
+
+// ---------------------------------------------------------------------------
+// Helpers for the stop-path, race and team-scope tests (tests/integration). Imports are kept
+// with the helpers that need them (ES imports are hoisted wherever they are written).
+// ---------------------------------------------------------------------------
+
+import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
+import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
+import { softwarePasskey } from "./software-authenticator";
+
+/** The newest queued message of one kind to `address` (for one case, when given), opened. */
+export async function messageOfKind(address: string, kind: string, caseId?: string) {
+  const message = await db.outboxMessage.findFirstOrThrow({ where: { toAddress: address, kind, ...(caseId ? { caseId } : {}) }, orderBy: { createdAt: "desc" } });
+  return { ...message, text: unseal(message.body) };
+}
+
+/** The one-time token of a /confirm/, /prove/, /enrol/ or /report/ link in a message body. */
+export function linkToken(text: string, path: "confirm" | "prove" | "enrol" | "report"): string {
+  const match = text.match(new RegExp(`/${path}/([A-Za-z0-9_-]{43})`));
+  if (!match) throw new Error(`no /${path}/ link in the message`);
+  return match[1]!;
+}
+
+/** A high-risk case verified by callback, photo ID, employee record and the manager (the user is created unless given). */
+export async function verifiedHighRiskCase(options: { userId?: string; passkeys?: number } = {}) {
+  const agent = await actor("AGENT");
+  const { user, manager } = options.userId ? await withManager(options.userId) : await userWithManager({ riskTier: "HIGH_RISK", passkeys: options.passkeys ?? 2 });
+  const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "VIDEO", callerClaim: "Lost my laptop and phone" });
+  for (const kind of ["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const) await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" });
+  await confirmAsManager(caseId, agent, manager.emails[0]!.address);
+  return { agent, user, manager, caseId };
+}
+
+/**
+ * A user who holds a real (software) passkey, enrolled the only way there is: a verified case,
+ * a pass, its redemption and a registration. That first case ends REENROLLED.
+ */
+export async function userWithSoftwarePasskey() {
+  const created = await createWorkforceUser(db, { passkeys: 0 });
+  const { grant, caseId } = await redeemedPassSession({ userId: created.id });
+  const options = await startPasskeyRegistration({ grant });
+  const passkey = softwarePasskey();
+  await finishPasskeyRegistration({ grant, response: passkey.register(options.challenge) });
+  const { user, manager } = await withManager(created.id);
+  return { user, manager, passkey, firstCaseId: caseId };
+}

@@ -14,7 +14,7 @@ import { db } from "@/lib/db";
 import { recordAudit, type Tx } from "./audit";
 import { runCaseWork, runUserWork, type LoadedCase, type LockedRow, type Outcome } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
-import { resolveGrant, type RegistrationGrant } from "./registration-grant";
+import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
 import { consumeChallenge, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
@@ -51,7 +51,10 @@ export async function finishPasskeyRegistration(input: {
   request?: RequestContext;
 }): Promise<{ model: string }> {
   const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
-  if (!grant) throw new DomainError("UNAUTHENTICATED", EXPIRED);
+  if (!grant) {
+    await auditUnusableGrant(input.grant, "finish", input.request);
+    throw new DomainError("UNAUTHENTICATED", EXPIRED);
+  }
   const user = await db.workforceUser.findUniqueOrThrow({ where: { id: grant.userId }, select: { id: true, name: true } });
   const actor = { type: "WORKFORCE_USER" as const, id: user.id, name: user.name };
   const refuse = async (detail: string, code: "SEQUENCE" | "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT") => {

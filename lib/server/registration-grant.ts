@@ -5,7 +5,9 @@ import "server-only";
  * each step; inside a transaction under the user's lock, it is the re-check after the lock.
  */
 import type { Prisma } from "@/generated/prisma/client";
-import type { Tx } from "./audit";
+import { db } from "@/lib/db";
+import { recordAudit, type Tx } from "./audit";
+import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
 export type RegistrationGrant = { kind: "session"; token: string } | { kind: "link"; token: string };
@@ -54,4 +56,27 @@ export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryA
     approvalId: link.approvalId,
     revokePasskeyIds: link.revokePasskeyIds,
   };
+}
+
+/**
+ * Audits a registration refused because its grant is gone (a stop voided the link or ended the
+ * pass session, it expired, or it never existed). A voided link still names its person; an
+ * ended session cannot, so that refusal is recorded as anonymous. Never the token itself.
+ */
+export async function auditUnusableGrant(grant: RegistrationGrant, step: "start" | "finish", request?: RequestContext): Promise<void> {
+  const tokenHash = hashToken(grant.token);
+  const link = grant.kind === "link" ? await db.enrolmentLink.findUnique({ where: { tokenHash }, select: { userId: true, caseId: true, usedAt: true, voidedAt: true } }) : null;
+  const state = !link ? "unknown or ended" : link.usedAt ? "used" : link.voidedAt ? "voided" : "expired";
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      action: "passkey.enrol_refused",
+      outcome: "REFUSED",
+      reason: "SEQUENCE",
+      actor: { type: "ANONYMOUS" },
+      subjectUserId: link?.userId,
+      caseId: link?.caseId,
+      data: { detail: `${step}: ${grant.kind === "link" ? "enrolment link" : "pass session"} ${state}` },
+      request,
+    }),
+  );
 }

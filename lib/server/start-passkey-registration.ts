@@ -2,7 +2,8 @@ import "server-only";
 import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
-import { resolveGrant, type RegistrationGrant } from "./registration-grant";
+import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
+import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 
 /**
@@ -10,9 +11,12 @@ import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
  * link): user verification and a discoverable credential required, existing passkeys excluded,
  * and the challenge stored server-side, bound to the grant, for one use within the timeout.
  */
-export async function startPasskeyRegistration(input: { grant: RegistrationGrant }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function startPasskeyRegistration(input: { grant: RegistrationGrant; request?: RequestContext }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
-  if (!grant) throw new DomainError("UNAUTHENTICATED", "This has expired or was already used. Call the service desk if you still need a new passkey.");
+  if (!grant) {
+    await auditUnusableGrant(input.grant, "start", input.request);
+    throw new DomainError("UNAUTHENTICATED", "This has expired or was already used. Call the service desk if you still need a new passkey.");
+  }
   const user = await db.workforceUser.findUniqueOrThrow({
     where: { id: grant.userId },
     select: {

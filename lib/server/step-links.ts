@@ -89,8 +89,9 @@ export async function answerStepLink<T>(
 
 /**
  * Records the responder's answer on the locked case: the link is used, the step set, the case
- * maybe VERIFIED. A denial (FAILED) stops the case: what it issued is voided, the user's recovery
- * is put on hold until a supervisor clears it, and the event is recorded as a refusal.
+ * maybe VERIFIED. A denial (FAILED) stops the case: what recovery issued the person, on any case,
+ * is voided, their recovery is put on hold until a supervisor clears it, and the event is
+ * recorded as a refusal.
  */
 export async function completeLinkedStep(
   unit: CaseUnit,
@@ -109,7 +110,9 @@ export async function completeLinkedStep(
   }
   let voided;
   if (decision.stops) {
-    voided = await stopRecovery(tx, { caseId: kase.id }, { reason: `${input.kind.toLowerCase().replace("_", " ")} denied`, now, userId: kase.userId, caseId: kase.id });
+    // A denial by the person asked is evidence against the caller: like a supervisor's denial, it
+    // stops every recovery of the person in flight, not only this case's, and holds new ones.
+    voided = await stopRecovery(tx, { userId: kase.userId }, { reason: `${input.kind.toLowerCase().replace("_", " ")} denied`, now, userId: kase.userId, caseId: kase.id });
     await tx.recoveryHold.create({ data: { userId: kase.userId, caseId: kase.id, reason: `${input.note} (case opened ${kase.createdAt.toISOString().slice(0, 10)})` } });
   }
   await recordAudit(tx, {

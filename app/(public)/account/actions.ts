@@ -37,7 +37,7 @@ async function sessionToken(): Promise<string> {
  * PUBLIC: for workforce users, not staff. The account session cookie (from a redeemed pass)
  * is the credential, checked in startPasskeyRegistration.
  */
-export const startRegistrationAction = publicCall([], async ({ credential: token }) => startPasskeyRegistration({ grant: { kind: "session", token } }), {
+export const startRegistrationAction = publicCall([], async ({ credential: token, request }) => startPasskeyRegistration({ grant: { kind: "session", token }, request }), {
   credential: sessionToken,
 });
 

@@ -14,7 +14,7 @@ const LinkToken = {
 const BrowserResponse = { schema: RegistrationResponseSchema, invalid: "The browser sent an unexpected response. Try again." };
 
 /** PUBLIC: the one-time enrolment link's token is the credential, checked in startPasskeyRegistration. */
-export const startLinkRegistrationAction = publicCall([LinkToken], async ({ input: [token] }) => startPasskeyRegistration({ grant: { kind: "link", token } }));
+export const startLinkRegistrationAction = publicCall([LinkToken], async ({ input: [token], request }) => startPasskeyRegistration({ grant: { kind: "link", token }, request }));
 
 /** PUBLIC: the link's token and the challenge bound to it are checked in finishPasskeyRegistration. */
 export const finishLinkRegistrationAction = publicCall([LinkToken, BrowserResponse], async ({ input: [token, response], request }) =>

@@ -1,0 +1,64 @@
+/**
+ * The lock order (user → case → row) holds only if nothing outside the case unit of work takes a
+ * row lock of its own: a path that locked a case or a link before the user could deadlock with
+ * every other path. So `FOR UPDATE` may appear only in lib/server/cases/unit-of-work.ts.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const UNIT_OF_WORK = "lib/server/cases/unit-of-work.ts";
+/**
+ * The one allowed exception: the outbox worker claims one queued message at a time with
+ * `FOR UPDATE SKIP LOCKED`. Those are claims of independent messages, each in its own short
+ * transaction; no user, case or recovery row is locked, so it cannot take part in the lock order.
+ */
+const OUTBOX_WORKER = "lib/server/deliver-outbox.ts";
+
+/** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
+function sourceFiles(folder: string): string[] {
+  return readdirSync(path.join(ROOT, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
+}
+
+const FOR_UPDATE = /\bFOR\s+UPDATE\b(\s+SKIP\s+LOCKED\b)?/gi;
+
+function lockClauses(file: string) {
+  const text = readFileSync(path.join(ROOT, file), "utf8");
+  return [...text.matchAll(FOR_UPDATE)].map((match) => ({ clause: match[0], skipLocked: Boolean(match[1]) }));
+}
+
+describe("row locks are taken only by the case unit of work", () => {
+  const files = [...sourceFiles("lib"), ...sourceFiles("app")];
+
+  it("reads the application's source (lib/ and app/), the unit of work and the outbox worker among it", () => {
+    expect(files.length).toBeGreaterThan(50);
+    expect(files).toContain(UNIT_OF_WORK);
+    expect(files).toContain(OUTBOX_WORKER);
+    expect(files.some((file) => file.startsWith("app/"))).toBe(true);
+  });
+
+  it("FOR UPDATE appears nowhere but the unit of work (so no path can lock out of order)", () => {
+    const offenders = files
+      .filter((file) => file !== UNIT_OF_WORK && file !== OUTBOX_WORKER)
+      .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
+    expect(offenders).toEqual([]);
+    // The unit of work does take them: the lock order is implemented there, and the test above is not vacuous.
+    expect(lockClauses(UNIT_OF_WORK).length).toBeGreaterThan(0);
+  });
+
+  it("the outbox worker only ever claims messages with FOR UPDATE SKIP LOCKED, never a plain FOR UPDATE", () => {
+    const clauses = lockClauses(OUTBOX_WORKER);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.filter((c) => !c.skipLocked).map((c) => c.clause)).toEqual([]);
+    const text = readFileSync(path.join(ROOT, OUTBOX_WORKER), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    // The only locking query reads the outbox table, nothing a recovery path locks.
+    expect(locking.length).toBeGreaterThan(0);
+    for (const sql of locking) expect(sql.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "OutboxMessage"']);
+  });
+});
