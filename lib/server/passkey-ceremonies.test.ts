@@ -38,6 +38,16 @@ async function refused(promise: Promise<unknown>) {
 }
 
 describe("registration with a real authenticator", () => {
+  it("grants no enrolment to a passkey sign-in session: only a redeemed pass or an enrolment link registers", async () => {
+    const { user, passkey } = await enrol();
+    const first = await startWorkforceSignIn();
+    const { token } = await finishWorkforceSignIn({ response: passkey.authenticate(first.challenge, user.webauthnUserId) });
+    const before = await db.auditEvent.count({ where: { outcome: "REFUSED" } });
+    expect((await refused(startPasskeyRegistration({ grant: { kind: "session", token } }))).code).toBe("UNAUTHENTICATED");
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { outcome: "REFUSED" } })).toBe(before + 1);
+  });
+
   it("stores the credential with its metadata", async () => {
     const { user, passkey } = await enrol();
     expect(await db.passkey.findUniqueOrThrow({ where: { credentialId: passkey.id } })).toMatchObject({

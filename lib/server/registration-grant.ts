@@ -31,6 +31,10 @@ export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryA
   if (grant.kind === "session") {
     const session = await tx.workforceSession.findUnique({ where: { tokenHash }, select: { id: true, userId: true, method: true, tapId: true, expiresAt: true } });
     if (!session || session.expiresAt <= now) return null;
+    // Only a redeemed pass's session may register, once. A passkey sign-in grants no enrolment:
+    // adding a passkey from a signed-in account is self-service, which will need a fresh user
+    // verification and the tier's policy (docs/decisions/013), not a side door around recovery.
+    if (session.method !== "tap") return null;
     const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true, voidedAt: true } }) : null;
     if (session.method === "tap" && (!tap || tap.voidedAt)) return null;
     return {
