@@ -84,3 +84,17 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   await expect(user.getByRole("status")).toContainText("Your new passkey");
   return { context, user, cdp, authenticatorId, userName, workEmail, userUrl };
 }
+
+/**
+ * Signs in as one named demo staff member, for when the first of a role is not the one wanted
+ * (e.g. Lucia Romero, the agent of Service Desk South).
+ */
+export async function signInAsStaff(page: Page, name: string, path = "/sign-in") {
+  const member = DEMO_STAFF.find((candidate) => candidate.name === name);
+  if (!member) throw new Error(`no demo staff member named ${name}`);
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[member.role as DemoRole]}` }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  return member;
+}

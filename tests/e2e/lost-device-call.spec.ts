@@ -114,7 +114,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   await page.getByLabel("Why are they calling?").selectOption("REPLACED_DEVICE");
   await page.getByRole("button", { name: "Open case" }).click();
   await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-  await expect(page.getByText("Call 2 in 24 h")).toBeVisible();
+  await expect(page.getByText("Call 2 in 24 h", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Send a passkey sign-in request to the user" }).click();
   await expect(page.getByText(/Sent to .•••@northwind\.example/)).toBeVisible();
   let proofLink = "";
