@@ -5,10 +5,21 @@ import { defineConfig, globalIgnores } from "eslint/config";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", "generated/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    "generated/**",
+    "node_modules/**",
+    ".data/**",
+    "test-results/**",
+    "playwright-report/**",
+    "next-env.d.ts",
+  ]),
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
@@ -17,10 +28,20 @@ export default defineConfig([
     // and raw SQL is only ever parameterised (docs/security-requirements.md G3).
     files: ["app/**", "lib/**", "components/**", "proxy.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "Math", property: "random", message: "Use node:crypto for anything unpredictable." }],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "Math",
+          property: "random",
+          message: "Use node:crypto for anything unpredictable.",
+        },
+      ],
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]", message: "Use the tagged-template $queryRaw/$executeRaw." },
+        {
+          selector: "MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]",
+          message: "Use the tagged-template $queryRaw/$executeRaw.",
+        },
       ],
     },
   },
@@ -34,9 +55,19 @@ export default defineConfig([
         "error",
         {
           patterns: [
-            { regex: "^(@/|(\\.\\./)+)lib/(db|create-db)$", message: "Only lib/server talks to the database: call a use case or query there." },
-            { regex: "^(@/|(\\.\\./)+)generated(/|$)", message: "Use lib/domain types (or a lib/server query's return type), not the generated Prisma client." },
-            { regex: "^@prisma/", message: "Use lib/domain types (or a lib/server query's return type), not Prisma's." },
+            {
+              regex: "^(@/|(\\.\\./)+)lib/(db|create-db)$",
+              message: "Only lib/server talks to the database: call a use case or query there.",
+            },
+            {
+              regex: "^(@/|(\\.\\./)+)generated(/|$)",
+              message:
+                "Use lib/domain types (or a lib/server query's return type), not the generated Prisma client.",
+            },
+            {
+              regex: "^@prisma/",
+              message: "Use lib/domain types (or a lib/server query's return type), not Prisma's.",
+            },
           ],
         },
       ],
@@ -50,11 +81,29 @@ export default defineConfig([
         "error",
         {
           patterns: [
-            { regex: "^(next|react|react-dom)(/|$)", message: "lib/domain is pure: no Next.js or React." },
-            { regex: "^@prisma/", message: "lib/domain is pure: no Prisma. Define the domain's own type." },
-            { regex: "^(@/|(\\.\\./)+)generated(/|$)", message: "lib/domain is pure: define the domain's own type, not the generated client's." },
-            { regex: "^(@/lib/|\\.\\./)(server|auth)(/|$)", message: "lib/domain is pure: lib/server and lib/auth depend on it, not the other way round." },
-            { regex: "^(@/lib/|\\.\\./)(db|create-db|env)$", message: "lib/domain is pure: no database, no environment (pass values in as arguments)." },
+            {
+              regex: "^(next|react|react-dom)(/|$)",
+              message: "lib/domain is pure: no Next.js or React.",
+            },
+            {
+              regex: "^@prisma/",
+              message: "lib/domain is pure: no Prisma. Define the domain's own type.",
+            },
+            {
+              regex: "^(@/|(\\.\\./)+)generated(/|$)",
+              message:
+                "lib/domain is pure: define the domain's own type, not the generated client's.",
+            },
+            {
+              regex: "^(@/lib/|\\.\\./)(server|auth)(/|$)",
+              message:
+                "lib/domain is pure: lib/server and lib/auth depend on it, not the other way round.",
+            },
+            {
+              regex: "^(@/lib/|\\.\\./)(db|create-db|env)$",
+              message:
+                "lib/domain is pure: no database, no environment (pass values in as arguments).",
+            },
           ],
         },
       ],

@@ -17,7 +17,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["lib/domain/**/*.test.ts", "lib/auth/**/*.test.ts", "tests/unit/**/*.test.ts", "app/**/*.test.{ts,tsx}", "components/**/*.test.tsx"],
+          include: [
+            "lib/domain/**/*.test.ts",
+            "lib/auth/**/*.test.ts",
+            "tests/unit/**/*.test.ts",
+            "app/**/*.test.{ts,tsx}",
+            "components/**/*.test.tsx",
+          ],
           environment: "node",
         },
       },

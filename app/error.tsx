@@ -1,6 +1,12 @@
 "use client";
 
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ErrorPage({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <main className="mx-auto max-w-xl p-10" role="alert">
       <h1 className="text-xl font-semibold">Something went wrong</h1>
@@ -8,7 +14,11 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         The console could not complete this request. Nothing was changed by the failed step.
         {error.digest ? ` Reference: ${error.digest}.` : null}
       </p>
-      <button type="button" onClick={reset} className="mt-4 rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white">
+      <button
+        type="button"
+        onClick={reset}
+        className="mt-4 rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white"
+      >
         Try again
       </button>
     </main>

@@ -7,14 +7,23 @@ export type CeremonyOutcome = { ok: boolean; text: string };
 
 /** The browser's name for a failed WebAuthn call, in words (the user cancelled, no passkey, ...). */
 export function deviceRefusal(error: unknown, what: string): CeremonyOutcome {
-  return { ok: false, text: `Your device did not ${what} (${(error as Error)?.name ?? "error"}). Try again.` };
+  return {
+    ok: false,
+    text: `Your device did not ${what} (${(error as Error)?.name ?? "error"}). Try again.`,
+  };
 }
 
 /**
  * One button for a passkey ceremony (register, prove, sign in): runs it, shows its outcome as a
  * status or an alert, and stays disabled while running and after a success.
  */
-export function PasskeyCeremonyButton({ label, run }: { label: string; run: () => Promise<CeremonyOutcome | null> }) {
+export function PasskeyCeremonyButton({
+  label,
+  run,
+}: {
+  label: string;
+  run: () => Promise<CeremonyOutcome | null>;
+}) {
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<CeremonyOutcome | null>(null);
   return (
@@ -35,7 +44,10 @@ export function PasskeyCeremonyButton({ label, run }: { label: string; run: () =
         {label}
       </Button>
       {outcome ? (
-        <p role={outcome.ok ? "status" : "alert"} className={`mt-2 text-sm ${outcome.ok ? "text-emerald-800" : "text-rose-700"}`}>
+        <p
+          role={outcome.ok ? "status" : "alert"}
+          className={`mt-2 text-sm ${outcome.ok ? "text-emerald-800" : "text-rose-700"}`}
+        >
           {outcome.text}
         </p>
       ) : null}

@@ -32,7 +32,9 @@ export function invalidMessages(state: Extract<ActionState, { status: "invalid" 
 /** For strict form schemas: a field the form never had means the form was tampered with. */
 export const UNEXPECTED_FIELDS = {
   error: (issue: { code?: string }) =>
-    issue.code === "unrecognized_keys" ? "This form was changed outside the console and was not accepted." : undefined,
+    issue.code === "unrecognized_keys"
+      ? "This form was changed outside the console and was not accepted."
+      : undefined,
 };
 
 /**

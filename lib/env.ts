@@ -38,7 +38,10 @@ export const env = createEnv({
     /** Where signed checkpoints are written, outside the database. */
     AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     /** The From: of every notification. */
-    MAIL_FROM: z.string().min(3).default("Northwind IT Service Desk <service-desk@northwind.example>"),
+    MAIL_FROM: z
+      .string()
+      .min(3)
+      .default("Northwind IT Service Desk <service-desk@northwind.example>"),
   },
   client: {},
   experimental__runtimeEnv: {},
@@ -59,7 +62,9 @@ export const env = createEnv({
 
 // NOTE: `next build` runs with SKIP_ENV_VALIDATION (no database or secrets at build time), when
 // defaults are not applied; the derived values below must not assume them.
-export const oidcConfigured = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+export const oidcConfigured = Boolean(
+  env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET,
+);
 export const demoSignInEnabled = env.DEMO_SIGN_IN === "on";
 /** Without SMTP, messages land in the demo mailbox (a stand-in for people's mail servers). */
 export const demoMailbox = !env.SMTP_URL;

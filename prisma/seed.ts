@@ -12,7 +12,8 @@ export async function seedDemo(client: Db, options: { now?: Date; size?: number 
   const org = buildOrganisation({ now: options.now ?? new Date(), size: options.size });
   return client.$transaction(
     async (tx) => {
-      if ((await tx.workforceUser.count()) > 0 || (await tx.staff.count()) > 0) return { seeded: false as const };
+      if ((await tx.workforceUser.count()) > 0 || (await tx.staff.count()) > 0)
+        return { seeded: false as const };
       await insertOrganisation(tx, org);
       await recordAudit(tx, {
         action: "system.demo_seeded",
@@ -34,6 +35,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   }
   const client = createDb(url);
   const result = await seedDemo(client);
-  console.log(result.seeded ? `seeded ${result.users} workforce users and ${result.staff} staff` : "database already has data: not seeded");
+  console.log(
+    result.seeded
+      ? `seeded ${result.users} workforce users and ${result.staff} staff`
+      : "database already has data: not seeded",
+  );
   await client.$disconnect();
 }

@@ -10,7 +10,11 @@ if (!config.databaseUrl || !config.privateKeyPem) {
 }
 const client = createDb(config.databaseUrl);
 try {
-  const { file, checkpoint } = await writeCheckpoint({ client, privateKeyPem: config.privateKeyPem, dir: config.checkpointDir });
+  const { file, checkpoint } = await writeCheckpoint({
+    client,
+    privateKeyPem: config.privateKeyPem,
+    dir: config.checkpointDir,
+  });
   console.log(`signed head ${checkpoint.headId} (${checkpoint.chained} events) into ${file}`);
 } finally {
   await client.$disconnect();

@@ -17,7 +17,11 @@ if (!file) {
 }
 
 const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-const { count, hashed, linked, legacy, failure } = await verifyExportLines(lines, { complete: flags.includes("--complete") });
-console.log(`${count} events read; ${hashed} hashes verified; ${linked} links verified${legacy ? `; ${legacy} legacy events` : ""}`);
+const { count, hashed, linked, legacy, failure } = await verifyExportLines(lines, {
+  complete: flags.includes("--complete"),
+});
+console.log(
+  `${count} events read; ${hashed} hashes verified; ${linked} links verified${legacy ? `; ${legacy} legacy events` : ""}`,
+);
 console.log(failure ? `FAILED: ${failure}` : "OK");
 process.exit(failure ? 1 : 0);

@@ -15,12 +15,26 @@ if (!config.databaseUrl) {
 const client = createDb(config.databaseUrl);
 const started = Date.now();
 const report = config.publicKeyPem
-  ? await verifyWithCheckpoint({ client, publicKeyPem: config.publicKeyPem, dir: config.checkpointDir })
-  : { ...(await verifyAuditChain(client)), checkpoint: null, checkpointProblem: "no public key configured (AUDIT_PUBLIC_KEY_FILE)" };
+  ? await verifyWithCheckpoint({
+      client,
+      publicKeyPem: config.publicKeyPem,
+      dir: config.checkpointDir,
+    })
+  : {
+      ...(await verifyAuditChain(client)),
+      checkpoint: null,
+      checkpointProblem: "no public key configured (AUDIT_PUBLIC_KEY_FILE)",
+    };
 await client.$disconnect();
-console.log(`chain: ${report.checked} events checked${report.legacy ? `, ${report.legacy} legacy events before the chain` : ""} in ${Date.now() - started} ms`);
-if (report.firstBreak) console.log(`BROKEN at event ${report.firstBreak.id}: ${report.firstBreak.problem}`);
-if (report.checkpoint) console.log(`latest checkpoint: head ${report.checkpoint.headId}, ${report.checkpoint.chained} events, signed ${report.checkpoint.signedAt}`);
+console.log(
+  `chain: ${report.checked} events checked${report.legacy ? `, ${report.legacy} legacy events before the chain` : ""} in ${Date.now() - started} ms`,
+);
+if (report.firstBreak)
+  console.log(`BROKEN at event ${report.firstBreak.id}: ${report.firstBreak.problem}`);
+if (report.checkpoint)
+  console.log(
+    `latest checkpoint: head ${report.checkpoint.headId}, ${report.checkpoint.chained} events, signed ${report.checkpoint.signedAt}`,
+  );
 if (report.checkpointProblem) console.log(`checkpoint: ${report.checkpointProblem}`);
 console.log(report.ok && !report.firstBreak ? "OK" : "TAMPERING DETECTED");
 process.exit(report.ok ? 0 : 1);

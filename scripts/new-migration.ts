@@ -21,7 +21,8 @@ const latest = (await readMigrations()).at(-1);
 const from = latest
   ? ["--from-schema-datamodel", path.join(MIGRATIONS_DIR, latest.name, "schema.prisma")]
   : ["--from-empty"];
-if (latest && !existsSync(from[1]!)) throw new Error(`${latest.name} has no schema.prisma copy to diff from`);
+if (latest && !existsSync(from[1]!))
+  throw new Error(`${latest.name} has no schema.prisma copy to diff from`);
 
 const sql = execFileSync(
   "npx",
@@ -38,4 +39,6 @@ const folder = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
 mkdirSync(folder, { recursive: true });
 writeFileSync(path.join(folder, "migration.sql"), sql);
 copyFileSync(schema, path.join(folder, "schema.prisma"));
-console.log(`wrote ${path.relative(process.cwd(), folder)}/migration.sql; review it, then npm run db:deploy`);
+console.log(
+  `wrote ${path.relative(process.cwd(), folder)}/migration.sql; review it, then npm run db:deploy`,
+);

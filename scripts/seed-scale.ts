@@ -24,14 +24,76 @@ await client.connect();
 const r = seededRandom(42);
 const started = Date.now();
 
-const FIRST = ["Ada", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea", "Mo", "Nia", "Oli", "Pia", "Rui", "Sam", "Tia", "Uma"];
-const LAST = ["Abe", "Birk", "Cruz", "Dahl", "Eze", "Funk", "Grau", "Holm", "Iqbal", "Jovic", "Kane", "Lund", "Mora", "Nagy", "Ortiz", "Park", "Quinn", "Roth", "Sato", "Toth"];
-const TIERS = ["STANDARD", "STANDARD", "STANDARD", "HIGH_RISK", "PRIVILEGED", "CONTRACTOR", "FRONTLINE"];
-const DEPARTMENTS = ["Finance", "Engineering", "Sales", "Marketing", "People", "Legal", "Customer Support", "Warehouse", "IT Operations"];
+const FIRST = [
+  "Ada",
+  "Ben",
+  "Chen",
+  "Dara",
+  "Eli",
+  "Fay",
+  "Gus",
+  "Hana",
+  "Ivo",
+  "Jun",
+  "Kai",
+  "Lea",
+  "Mo",
+  "Nia",
+  "Oli",
+  "Pia",
+  "Rui",
+  "Sam",
+  "Tia",
+  "Uma",
+];
+const LAST = [
+  "Abe",
+  "Birk",
+  "Cruz",
+  "Dahl",
+  "Eze",
+  "Funk",
+  "Grau",
+  "Holm",
+  "Iqbal",
+  "Jovic",
+  "Kane",
+  "Lund",
+  "Mora",
+  "Nagy",
+  "Ortiz",
+  "Park",
+  "Quinn",
+  "Roth",
+  "Sato",
+  "Toth",
+];
+const TIERS = [
+  "STANDARD",
+  "STANDARD",
+  "STANDARD",
+  "HIGH_RISK",
+  "PRIVILEGED",
+  "CONTRACTOR",
+  "FRONTLINE",
+];
+const DEPARTMENTS = [
+  "Finance",
+  "Engineering",
+  "Sales",
+  "Marketing",
+  "People",
+  "Legal",
+  "Customer Support",
+  "Warehouse",
+  "IT Operations",
+];
 
 // 1. Users, each with a primary address and a (placeholder) passkey.
 const userIds: string[] = [];
-const base = 200_000 + ((await client.query(`SELECT count(*)::int AS n FROM "WorkforceUser"`)).rows[0].n as number);
+const base =
+  200_000 +
+  ((await client.query(`SELECT count(*)::int AS n FROM "WorkforceUser"`)).rows[0].n as number);
 for (let offset = 0; offset < users; offset += BATCH) {
   const n = Math.min(BATCH, users - offset);
   const ids = Array.from({ length: n }, () => randomUUID());
@@ -42,7 +104,14 @@ for (let offset = 0; offset < users; offset += BATCH) {
     `INSERT INTO "WorkforceUser" (id, "employeeId", name, department, title, "phoneOfRecord", "riskTier", "webauthnUserId", "updatedAt")
      SELECT id, 'S' || num, name, dept, 'Staff', '+44 20 7946 0000', tier::"RiskTier", decode(handle, 'hex'), now()
      FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(id, num, name, dept, tier, handle)`,
-    [ids, numbers, names, ids.map(() => r.pick(DEPARTMENTS)), ids.map(() => r.pick(TIERS)), ids.map(() => randomBytes(32).toString("hex"))],
+    [
+      ids,
+      numbers,
+      names,
+      ids.map(() => r.pick(DEPARTMENTS)),
+      ids.map(() => r.pick(TIERS)),
+      ids.map(() => randomBytes(32).toString("hex")),
+    ],
   );
   await client.query(
     `INSERT INTO "WorkforceEmail" ("userId", address, kind, verified, "isPrimary")
@@ -61,9 +130,30 @@ console.log(`${users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 // 2. Audit events continuing the chain, under the same lock the application appends with.
 await client.query("BEGIN");
 await client.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_CHAIN_LOCK]);
-let prev = ((await client.query(`SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`)).rows[0]?.hash as string | undefined) ?? GENESIS;
-const ACTIONS = ["case.opened", "step.recorded", "tap.issued", "tap.redeemed", "passkey.revoked", "access.denied", "staff.signed_in", "case.closed"];
-const ACTORS = ["Priya Shah", "Tom Becker", "Lucia Romero", "Grace Okafor", "Daniel Kim", "Mei Lin"];
+let prev =
+  ((
+    await client.query(
+      `SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    )
+  ).rows[0]?.hash as string | undefined) ?? GENESIS;
+const ACTIONS = [
+  "case.opened",
+  "step.recorded",
+  "tap.issued",
+  "tap.redeemed",
+  "passkey.revoked",
+  "access.denied",
+  "staff.signed_in",
+  "case.closed",
+];
+const ACTORS = [
+  "Priya Shah",
+  "Tom Becker",
+  "Lucia Romero",
+  "Grace Okafor",
+  "Daniel Kim",
+  "Mei Lin",
+];
 const subjects = userIds.length ? userIds : [randomUUID()];
 const start = Date.now() - 365 * 24 * 3600 * 1000;
 const step = (365 * 24 * 3600 * 1000) / events;
@@ -98,11 +188,27 @@ for (let offset = 0; offset < events; offset += BATCH) {
      SELECT c, a, o::"AuditOutcome", rsn, at, an, ar, tt, su, ci, d::jsonb, ph, h
      FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
        AS t(c, a, o, rsn, at, an, ar, tt, su, ci, d, ph, h)`,
-    [col("createdAt"), col("action"), col("outcome"), col("reason"), col("actorType"), col("actorName"), col("actorRole"), col("targetType"), col("subjectUserId"), col("caseId"), rows.map((row) => JSON.stringify(row.data)), col("prevHash"), col("hash")],
+    [
+      col("createdAt"),
+      col("action"),
+      col("outcome"),
+      col("reason"),
+      col("actorType"),
+      col("actorName"),
+      col("actorRole"),
+      col("targetType"),
+      col("subjectUserId"),
+      col("caseId"),
+      rows.map((row) => JSON.stringify(row.data)),
+      col("prevHash"),
+      col("hash"),
+    ],
   );
   if ((offset / BATCH) % 20 === 0) console.log(`  ${offset + rows.length} events`);
 }
 await client.query("COMMIT");
 await client.query(`ANALYZE "AuditEvent"; ANALYZE "WorkforceUser"; ANALYZE "WorkforceEmail"`);
-console.log(`${users} users and ${events} audit events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${users} users and ${events} audit events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 await client.end();

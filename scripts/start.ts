@@ -53,10 +53,14 @@ if (!databaseUrl) {
   databaseUrl = embedded.url("console");
 }
 
-const applied = await applyMigrations(embedded ? databaseUrl : process.env.MIGRATION_DATABASE_URL || databaseUrl, log);
+const applied = await applyMigrations(
+  embedded ? databaseUrl : process.env.MIGRATION_DATABASE_URL || databaseUrl,
+  log,
+);
 log(applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date");
 
-if (!embedded && process.env.MIGRATION_DATABASE_URL) await grantAppRole(process.env.MIGRATION_DATABASE_URL);
+if (!embedded && process.env.MIGRATION_DATABASE_URL)
+  await grantAppRole(process.env.MIGRATION_DATABASE_URL);
 
 if (embedded) {
   // The console itself connects as a non-owner role that can only append to the audit trail.
@@ -68,14 +72,19 @@ if (embedded) {
 if (embedded) {
   const client = createDb(databaseUrl);
   const result = await seedDemo(client);
-  if (result.seeded) log(`loaded the demo organisation: ${result.users} workforce users, ${result.staff} staff`);
+  if (result.seeded)
+    log(`loaded the demo organisation: ${result.users} workforce users, ${result.staff} staff`);
   await client.$disconnect();
 }
 
 // The demo signs audit checkpoints with a key generated once into .data/ (the database never sees it).
 if (embedded && !process.env.AUDIT_SIGNING_KEY_FILE && !existsSync(".data/audit-signing-key.pem")) {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  writeFileSync(".data/audit-signing-key.pem", privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeFileSync(
+    ".data/audit-signing-key.pem",
+    privateKey.export({ type: "pkcs8", format: "pem" }),
+    { mode: 0o600 },
+  );
   writeFileSync(".data/audit-public-key.pem", publicKey.export({ type: "spki", format: "pem" }));
 }
 
@@ -84,14 +93,18 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   PORT: port,
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
+  NEXTAUTH_SECRET:
+    process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
   DEMO_SIGN_IN: process.env.DEMO_SIGN_IN ?? (embedded ? "on" : "off"),
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
   ...(embedded
     ? {
-        AUDIT_SIGNING_KEY_FILE: process.env.AUDIT_SIGNING_KEY_FILE ?? path.resolve(".data/audit-signing-key.pem"),
-        AUDIT_PUBLIC_KEY_FILE: process.env.AUDIT_PUBLIC_KEY_FILE ?? path.resolve(".data/audit-public-key.pem"),
-        AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? path.resolve(".data/audit-checkpoints"),
+        AUDIT_SIGNING_KEY_FILE:
+          process.env.AUDIT_SIGNING_KEY_FILE ?? path.resolve(".data/audit-signing-key.pem"),
+        AUDIT_PUBLIC_KEY_FILE:
+          process.env.AUDIT_PUBLIC_KEY_FILE ?? path.resolve(".data/audit-public-key.pem"),
+        AUDIT_CHECKPOINT_DIR:
+          process.env.AUDIT_CHECKPOINT_DIR ?? path.resolve(".data/audit-checkpoints"),
       }
     : {}),
 };
@@ -100,7 +113,9 @@ if (!env.NEXTAUTH_SECRET) {
   await shutdown(2);
 }
 if (env.DEMO_SIGN_IN === "on" && !embedded) {
-  log("WARNING: demo sign-in is ON with an external database: anyone can sign in as any staff member.");
+  log(
+    "WARNING: demo sign-in is ON with an external database: anyone can sign in as any staff member.",
+  );
 }
 
 if (!dev && buildIsStale()) {
@@ -112,7 +127,10 @@ if (!dev && buildIsStale()) {
 log(`console on ${env.NEXTAUTH_URL}${env.DEMO_SIGN_IN === "on" ? " (demo sign-in on)" : ""}`);
 // Next's own binary as a direct child (not through npx), so signals reach it and it exits with us.
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", port], { stdio: "inherit", env });
+const next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", port], {
+  stdio: "inherit",
+  env,
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => next.kill(signal));
 }
@@ -153,6 +171,15 @@ function buildIsStale(): boolean {
     if (!stat.isDirectory()) return stat.mtimeMs > built;
     return readdirSync(entry).some((child) => newer(path.join(entry, child)));
   };
-  return ["app", "components", "lib", "generated", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]
-    .some((entry) => newer(path.join(root, entry)));
+  return [
+    "app",
+    "components",
+    "lib",
+    "generated",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.ts",
+    "package-lock.json",
+    "postcss.config.mjs",
+  ].some((entry) => newer(path.join(root, entry)));
 }

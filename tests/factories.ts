@@ -41,7 +41,14 @@ export function seededRandom(seed: number): Random {
     const hex = Buffer.from(b).toString("hex");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   };
-  return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p, bytes, uuid };
+  return {
+    next,
+    int,
+    pick: (items) => items[int(0, items.length - 1)]!,
+    chance: (p) => next() < p,
+    bytes,
+    uuid,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -61,33 +68,123 @@ export const DEMO_STAFF: readonly { name: string; role: StaffRole; team: string 
 ];
 
 const FIRST_NAMES = [
-  "Aisha", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Keisha", "Liam",
-  "Maya", "Nikhil", "Olga", "Pedro", "Quinn", "Rosa", "Samir", "Tanya", "Umar", "Vera", "Wei", "Ximena",
-  "Yusuf", "Zoe", "Amara", "Bruno", "Chloe", "Diego", "Emeka", "Fatima", "Gabriel", "Hannah", "Ivan", "Julia",
+  "Aisha",
+  "Ben",
+  "Carla",
+  "Dmitri",
+  "Elena",
+  "Farid",
+  "Greta",
+  "Hiro",
+  "Ines",
+  "Jonas",
+  "Keisha",
+  "Liam",
+  "Maya",
+  "Nikhil",
+  "Olga",
+  "Pedro",
+  "Quinn",
+  "Rosa",
+  "Samir",
+  "Tanya",
+  "Umar",
+  "Vera",
+  "Wei",
+  "Ximena",
+  "Yusuf",
+  "Zoe",
+  "Amara",
+  "Bruno",
+  "Chloe",
+  "Diego",
+  "Emeka",
+  "Fatima",
+  "Gabriel",
+  "Hannah",
+  "Ivan",
+  "Julia",
 ];
 const LAST_NAMES = [
-  "Adeyemi", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen",
-  "Kowalski", "Larsen", "Moreau", "Nakamura", "Okonkwo", "Petrov", "Quispe", "Rossi", "Silva", "Tanaka",
-  "Usman", "Varga", "Walsh", "Xu", "Yilmaz", "Zimmermann", "Abbott", "Brennan", "Castillo", "Delgado",
+  "Adeyemi",
+  "Bianchi",
+  "Chen",
+  "Dubois",
+  "Eriksen",
+  "Fischer",
+  "Garcia",
+  "Haddad",
+  "Ivanova",
+  "Jensen",
+  "Kowalski",
+  "Larsen",
+  "Moreau",
+  "Nakamura",
+  "Okonkwo",
+  "Petrov",
+  "Quispe",
+  "Rossi",
+  "Silva",
+  "Tanaka",
+  "Usman",
+  "Varga",
+  "Walsh",
+  "Xu",
+  "Yilmaz",
+  "Zimmermann",
+  "Abbott",
+  "Brennan",
+  "Castillo",
+  "Delgado",
 ];
 
 type Department = { name: string; titles: readonly string[]; tier: (r: Random) => RiskTier };
 const DEPARTMENTS: readonly Department[] = [
-  { name: "Finance", titles: ["Accountant", "Payments Approver", "Financial Analyst", "Treasury Manager"],
-    tier: (r) => (r.chance(0.45) ? "HIGH_RISK" : "STANDARD") },
-  { name: "IT Operations", titles: ["Systems Administrator", "Identity Engineer", "Network Engineer", "Service Owner"],
-    tier: (r) => (r.chance(0.6) ? "PRIVILEGED" : "STANDARD") },
-  { name: "Engineering", titles: ["Software Engineer", "Engineering Manager", "QA Engineer", "Data Engineer"],
-    tier: (r) => (r.chance(0.2) ? "CONTRACTOR" : "STANDARD") },
-  { name: "Sales", titles: ["Account Executive", "Sales Manager", "Solutions Consultant"], tier: () => "STANDARD" },
-  { name: "Marketing", titles: ["Content Lead", "Campaign Manager", "Designer"],
-    tier: (r) => (r.chance(0.25) ? "CONTRACTOR" : "STANDARD") },
-  { name: "People", titles: ["HR Partner", "Recruiter", "Payroll Specialist"], tier: () => "STANDARD" },
-  { name: "Legal", titles: ["Counsel", "Paralegal", "Compliance Officer"], tier: (r) => (r.chance(0.3) ? "HIGH_RISK" : "STANDARD") },
-  { name: "Customer Support", titles: ["Support Specialist", "Team Lead", "Escalations Engineer"],
-    tier: (r) => (r.chance(0.6) ? "FRONTLINE" : "STANDARD") },
-  { name: "Warehouse", titles: ["Picker", "Shift Lead", "Forklift Operator", "Dispatch Clerk"],
-    tier: (r) => (r.chance(0.85) ? "FRONTLINE" : "CONTRACTOR") },
+  {
+    name: "Finance",
+    titles: ["Accountant", "Payments Approver", "Financial Analyst", "Treasury Manager"],
+    tier: (r) => (r.chance(0.45) ? "HIGH_RISK" : "STANDARD"),
+  },
+  {
+    name: "IT Operations",
+    titles: ["Systems Administrator", "Identity Engineer", "Network Engineer", "Service Owner"],
+    tier: (r) => (r.chance(0.6) ? "PRIVILEGED" : "STANDARD"),
+  },
+  {
+    name: "Engineering",
+    titles: ["Software Engineer", "Engineering Manager", "QA Engineer", "Data Engineer"],
+    tier: (r) => (r.chance(0.2) ? "CONTRACTOR" : "STANDARD"),
+  },
+  {
+    name: "Sales",
+    titles: ["Account Executive", "Sales Manager", "Solutions Consultant"],
+    tier: () => "STANDARD",
+  },
+  {
+    name: "Marketing",
+    titles: ["Content Lead", "Campaign Manager", "Designer"],
+    tier: (r) => (r.chance(0.25) ? "CONTRACTOR" : "STANDARD"),
+  },
+  {
+    name: "People",
+    titles: ["HR Partner", "Recruiter", "Payroll Specialist"],
+    tier: () => "STANDARD",
+  },
+  {
+    name: "Legal",
+    titles: ["Counsel", "Paralegal", "Compliance Officer"],
+    tier: (r) => (r.chance(0.3) ? "HIGH_RISK" : "STANDARD"),
+  },
+  {
+    name: "Customer Support",
+    titles: ["Support Specialist", "Team Lead", "Escalations Engineer"],
+    tier: (r) => (r.chance(0.6) ? "FRONTLINE" : "STANDARD"),
+  },
+  {
+    name: "Warehouse",
+    titles: ["Picker", "Shift Lead", "Forklift Operator", "Dispatch Clerk"],
+    tier: (r) => (r.chance(0.85) ? "FRONTLINE" : "CONTRACTOR"),
+  },
 ];
 
 export type Organisation = {
@@ -110,21 +207,31 @@ function email(name: string, suffix = ""): string {
 }
 
 /** Builds (without writing) a believable organisation of `size` workforce users. */
-export function buildOrganisation(options: { now: Date; size?: number; seed?: number }): Organisation {
+export function buildOrganisation(options: {
+  now: Date;
+  size?: number;
+  seed?: number;
+}): Organisation {
   const r = seededRandom(options.seed ?? 20261122);
   const size = options.size ?? 240;
   const now = options.now.getTime();
   const org: Organisation = { staff: [], users: [], emails: [], passkeys: [] };
 
   for (const member of DEMO_STAFF) {
-    org.staff.push({ id: r.uuid(), name: member.name, email: email(member.name), role: member.role, team: member.team });
+    org.staff.push({
+      id: r.uuid(),
+      name: member.name,
+      email: email(member.name),
+      role: member.role,
+      team: member.team,
+    });
   }
 
   const usedNames = new Set<string>();
   const uniqueName = () => {
     for (;;) {
       const name = `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`;
-      if (!usedNames.has(name)) return usedNames.add(name), name;
+      if (!usedNames.has(name)) return (usedNames.add(name), name);
     }
   };
   let employeeNumber = 10001;
@@ -151,7 +258,14 @@ export function buildOrganisation(options: { now: Date; size?: number; seed?: nu
       leavingOn: fields.leavingOn ?? null,
       webauthnUserId: r.bytes(32),
     });
-    org.emails.push({ id: r.uuid(), userId: id, address: email(fields.name), kind: "work", verified: true, isPrimary: true });
+    org.emails.push({
+      id: r.uuid(),
+      userId: id,
+      address: email(fields.name),
+      kind: "work",
+      verified: true,
+      isPrimary: true,
+    });
     if (r.chance(0.35)) {
       const local = fields.name.toLowerCase().replace(/[^a-z]+/g, "");
       org.emails.push({
@@ -167,14 +281,20 @@ export function buildOrganisation(options: { now: Date; size?: number; seed?: nu
     for (let i = 0; i < passkeyCount; i++) {
       const model = r.pick(AUTHENTICATOR_MODELS);
       const createdAt = new Date(now - r.int(20, 700) * DAY);
-      const lastUsedAt = r.chance(0.9) ? new Date(Math.max(createdAt.getTime(), now - r.int(0, 30) * DAY - r.int(0, 86_000_000))) : null;
+      const lastUsedAt = r.chance(0.9)
+        ? new Date(Math.max(createdAt.getTime(), now - r.int(0, 30) * DAY - r.int(0, 86_000_000)))
+        : null;
       org.passkeys.push({
         id: r.uuid(),
         userId: id,
         credentialId: Buffer.from(r.bytes(32)).toString("base64url"),
         publicKey: r.bytes(77),
         counter: model.synced ? 0 : r.int(1, 900),
-        transports: model.synced ? ["internal", "hybrid"] : model.name.startsWith("YubiKey") ? ["usb", "nfc"] : ["internal"],
+        transports: model.synced
+          ? ["internal", "hybrid"]
+          : model.name.startsWith("YubiKey")
+            ? ["usb", "nfc"]
+            : ["internal"],
         aaguid: model.aaguid,
         modelName: model.name,
         backedUp: model.synced,
@@ -185,12 +305,36 @@ export function buildOrganisation(options: { now: Date; size?: number; seed?: nu
     return id;
   };
 
-  const ceo = addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Executive Officer", managerId: null, riskTier: "HIGH_RISK" });
-  addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Financial Officer", managerId: ceo, riskTier: "HIGH_RISK" });
-  addUser({ name: uniqueName(), department: "Executive Office", title: "Chief Information Officer", managerId: ceo, riskTier: "PRIVILEGED" });
+  const ceo = addUser({
+    name: uniqueName(),
+    department: "Executive Office",
+    title: "Chief Executive Officer",
+    managerId: null,
+    riskTier: "HIGH_RISK",
+  });
+  addUser({
+    name: uniqueName(),
+    department: "Executive Office",
+    title: "Chief Financial Officer",
+    managerId: ceo,
+    riskTier: "HIGH_RISK",
+  });
+  addUser({
+    name: uniqueName(),
+    department: "Executive Office",
+    title: "Chief Information Officer",
+    managerId: ceo,
+    riskTier: "PRIVILEGED",
+  });
   const heads = DEPARTMENTS.map((dept) => ({
     dept,
-    id: addUser({ name: uniqueName(), department: dept.name, title: `Head of ${dept.name}`, managerId: ceo, riskTier: dept.name === "Finance" ? "HIGH_RISK" : "STANDARD" }),
+    id: addUser({
+      name: uniqueName(),
+      department: dept.name,
+      title: `Head of ${dept.name}`,
+      managerId: ceo,
+      riskTier: dept.name === "Finance" ? "HIGH_RISK" : "STANDARD",
+    }),
   }));
   while (org.users.length < size) {
     const { dept, id: headId } = r.pick(heads);
@@ -201,13 +345,23 @@ export function buildOrganisation(options: { now: Date; size?: number; seed?: nu
         : roll < 0.05
           ? { status: "LEAVING" as const, leavingOn: new Date(now + r.int(2, 30) * DAY) }
           : {};
-    addUser({ name: uniqueName(), department: dept.name, title: r.pick(dept.titles), managerId: headId, riskTier: dept.tier(r), ...leaver });
+    addUser({
+      name: uniqueName(),
+      department: dept.name,
+      title: r.pick(dept.titles),
+      managerId: headId,
+      riskTier: dept.tier(r),
+      ...leaver,
+    });
   }
   return org;
 }
 
 /** Writes an organisation inside the caller's transaction. */
-export async function insertOrganisation(tx: Prisma.TransactionClient, org: Organisation): Promise<void> {
+export async function insertOrganisation(
+  tx: Prisma.TransactionClient,
+  org: Organisation,
+): Promise<void> {
   await tx.staff.createMany({ data: org.staff });
   // Managers come before their reports in `users`, so one batch satisfies the foreign key.
   await tx.workforceUser.createMany({ data: org.users });
@@ -228,13 +382,22 @@ export async function createStaff(
 ) {
   const tag = unique();
   return client.staff.create({
-    data: { name: `Test Staff ${tag}`, email: `staff-${tag}@${DEMO_DOMAIN}`, role: "AGENT", team: "Service Desk North", ...overrides },
+    data: {
+      name: `Test Staff ${tag}`,
+      email: `staff-${tag}@${DEMO_DOMAIN}`,
+      role: "AGENT",
+      team: "Service Desk North",
+      ...overrides,
+    },
   });
 }
 
 export async function createWorkforceUser(
   client: Db,
-  overrides: Partial<Prisma.WorkforceUserUncheckedCreateInput> & { passkeys?: number; email?: string } = {},
+  overrides: Partial<Prisma.WorkforceUserUncheckedCreateInput> & {
+    passkeys?: number;
+    email?: string;
+  } = {},
 ) {
   const tag = unique();
   const { passkeys = 1, email: address, ...fields } = overrides;
@@ -248,7 +411,14 @@ export async function createWorkforceUser(
       riskTier: "STANDARD",
       webauthnUserId: randomBytes(32),
       ...fields,
-      emails: { create: { address: address ?? `user-${tag}@${DEMO_DOMAIN}`, kind: "work", verified: true, isPrimary: true } },
+      emails: {
+        create: {
+          address: address ?? `user-${tag}@${DEMO_DOMAIN}`,
+          kind: "work",
+          verified: true,
+          isPrimary: true,
+        },
+      },
       passkeys: {
         create: Array.from({ length: passkeys }, (_, i) => ({
           credentialId: randomBytes(32).toString("base64url"),
@@ -263,4 +433,3 @@ export async function createWorkforceUser(
     include: { emails: true, passkeys: true },
   });
 }
-

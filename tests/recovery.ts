@@ -16,23 +16,40 @@ import { createStaff, createWorkforceUser } from "./factories";
 
 export async function actor(role: StaffRole = "AGENT"): Promise<CurrentStaff> {
   const staff = await createStaff(db, { role });
-  return { id: staff.id, name: staff.name, email: staff.email, role, team: staff.team, sessionExpires: new Date(Date.now() + 60_000) };
+  return {
+    id: staff.id,
+    name: staff.name,
+    email: staff.email,
+    role,
+    team: staff.team,
+    sessionExpires: new Date(Date.now() + 60_000),
+  };
 }
 
 /** A user with a manager of record (both with verified addresses), optionally a personal address. */
 export async function userWithManager(overrides: Parameters<typeof createWorkforceUser>[1] = {}) {
-  const manager = await createWorkforceUser(db, { name: `Manager ${Math.random().toString(36).slice(2, 7)}`, passkeys: 0 });
+  const manager = await createWorkforceUser(db, {
+    name: `Manager ${Math.random().toString(36).slice(2, 7)}`,
+    passkeys: 0,
+  });
   const user = await createWorkforceUser(db, { managerId: manager.id, ...overrides });
   return { user, manager };
 }
 
 /** The last queued message to an address, opened (tests only: the app never reads bodies back). */
 export async function lastMessageTo(address: string) {
-  const message = await db.outboxMessage.findFirstOrThrow({ where: { toAddress: address }, orderBy: { createdAt: "desc" } });
+  const message = await db.outboxMessage.findFirstOrThrow({
+    where: { toAddress: address },
+    orderBy: { createdAt: "desc" },
+  });
   return { ...message, text: unseal(message.body) };
 }
 
-export async function confirmAsManager(caseId: string, agent: CurrentStaff, managerAddress: string) {
+export async function confirmAsManager(
+  caseId: string,
+  agent: CurrentStaff,
+  managerAddress: string,
+) {
   await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
   const { text } = await lastMessageTo(managerAddress);
   const token = text.match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
@@ -40,14 +57,37 @@ export async function confirmAsManager(caseId: string, agent: CurrentStaff, mana
 }
 
 /** A standard-tier case verified by callback, employee record and the manager's confirmation. */
-export async function verifiedStandardCase(options: { personalEmail?: boolean; userId?: string } = {}) {
+export async function verifiedStandardCase(
+  options: { personalEmail?: boolean; userId?: string } = {},
+) {
   const agent = await actor("AGENT");
-  const { user, manager } = options.userId ? await withManager(options.userId) : await userWithManager();
+  const { user, manager } = options.userId
+    ? await withManager(options.userId)
+    : await userWithManager();
   if (options.personalEmail) {
-    await db.workforceEmail.create({ data: { userId: user.id, address: `personal-${user.id.slice(0, 8)}@personal.example`, kind: "personal", verified: true } });
+    await db.workforceEmail.create({
+      data: {
+        userId: user.id,
+        address: `personal-${user.id.slice(0, 8)}@personal.example`,
+        kind: "personal",
+        verified: true,
+      },
+    });
   }
-  const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "Lost my phone on the train" });
-  await recordStep({ actor: agent, caseId, kind: "CALLBACK", outcome: "PASSED", note: "Answered on the number of record" });
+  const { caseId } = await openCase({
+    actor: agent,
+    userId: user.id,
+    reason: "LOST_DEVICE",
+    channel: "PHONE",
+    callerClaim: "Lost my phone on the train",
+  });
+  await recordStep({
+    actor: agent,
+    caseId,
+    kind: "CALLBACK",
+    outcome: "PASSED",
+    note: "Answered on the number of record",
+  });
   await recordStep({ actor: agent, caseId, kind: "EMPLOYEE_RECORD", outcome: "PASSED", note: "" });
   await confirmAsManager(caseId, agent, manager.emails[0]!.address);
   return { agent, user, manager, caseId };
@@ -55,11 +95,24 @@ export async function verifiedStandardCase(options: { personalEmail?: boolean; u
 
 /** An existing user, given a manager of record if they have none. */
 async function withManager(userId: string) {
-  const existing = await db.workforceUser.findUniqueOrThrow({ where: { id: userId }, include: { emails: true } });
+  const existing = await db.workforceUser.findUniqueOrThrow({
+    where: { id: userId },
+    include: { emails: true },
+  });
   const manager = existing.managerId
-    ? await db.workforceUser.findUniqueOrThrow({ where: { id: existing.managerId }, include: { emails: true } })
-    : await createWorkforceUser(db, { name: `Manager ${Math.random().toString(36).slice(2, 7)}`, passkeys: 0 });
-  const user = await db.workforceUser.update({ where: { id: userId }, data: { managerId: manager.id }, include: { emails: true, passkeys: true } });
+    ? await db.workforceUser.findUniqueOrThrow({
+        where: { id: existing.managerId },
+        include: { emails: true },
+      })
+    : await createWorkforceUser(db, {
+        name: `Manager ${Math.random().toString(36).slice(2, 7)}`,
+        passkeys: 0,
+      });
+  const user = await db.workforceUser.update({
+    where: { id: userId },
+    data: { managerId: manager.id },
+    include: { emails: true, passkeys: true },
+  });
   return { user, manager };
 }
 
@@ -78,7 +131,14 @@ export async function redeemedPassSession(options: { userId?: string } = {}) {
   const address = user.emails.find((e) => e.isPrimary)?.address ?? user.emails[0]!.address;
   await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
   const session = await redeemTap({ email: address, code: await passIn(address) });
-  return { agent, user, caseId, address, token: session.token, grant: { kind: "session" as const, token: session.token } };
+  return {
+    agent,
+    user,
+    caseId,
+    address,
+    token: session.token,
+    grant: { kind: "session" as const, token: session.token },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -92,7 +152,10 @@ import { softwarePasskey } from "./software-authenticator";
 
 /** The newest queued message of one kind to `address` (for one case, when given), opened. */
 export async function messageOfKind(address: string, kind: string, caseId?: string) {
-  const message = await db.outboxMessage.findFirstOrThrow({ where: { toAddress: address, kind, ...(caseId ? { caseId } : {}) }, orderBy: { createdAt: "desc" } });
+  const message = await db.outboxMessage.findFirstOrThrow({
+    where: { toAddress: address, kind, ...(caseId ? { caseId } : {}) },
+    orderBy: { createdAt: "desc" },
+  });
   return { ...message, text: unseal(message.body) };
 }
 
@@ -106,9 +169,18 @@ export function linkToken(text: string, path: "confirm" | "prove" | "enrol" | "r
 /** A high-risk case verified by callback, photo ID, employee record and the manager (the user is created unless given). */
 export async function verifiedHighRiskCase(options: { userId?: string; passkeys?: number } = {}) {
   const agent = await actor("AGENT");
-  const { user, manager } = options.userId ? await withManager(options.userId) : await userWithManager({ riskTier: "HIGH_RISK", passkeys: options.passkeys ?? 2 });
-  const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "VIDEO", callerClaim: "Lost my laptop and phone" });
-  for (const kind of ["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const) await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" });
+  const { user, manager } = options.userId
+    ? await withManager(options.userId)
+    : await userWithManager({ riskTier: "HIGH_RISK", passkeys: options.passkeys ?? 2 });
+  const { caseId } = await openCase({
+    actor: agent,
+    userId: user.id,
+    reason: "LOST_DEVICE",
+    channel: "VIDEO",
+    callerClaim: "Lost my laptop and phone",
+  });
+  for (const kind of ["CALLBACK", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const)
+    await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" });
   await confirmAsManager(caseId, agent, manager.emails[0]!.address);
   return { agent, user, manager, caseId };
 }

@@ -21,13 +21,22 @@ function uint32(n: number) {
 
 export type SoftwarePasskey = ReturnType<typeof softwarePasskey>;
 
-export function softwarePasskey(options: { userVerified?: boolean; key?: { privateKey: KeyObject; publicKey: KeyObject }; credentialId?: Buffer; counter?: number } = {}) {
-  const { privateKey, publicKey } = options.key ?? generateKeyPairSync("ec", { namedCurve: "P-256" });
+export function softwarePasskey(
+  options: {
+    userVerified?: boolean;
+    key?: { privateKey: KeyObject; publicKey: KeyObject };
+    credentialId?: Buffer;
+    counter?: number;
+  } = {},
+) {
+  const { privateKey, publicKey } =
+    options.key ?? generateKeyPairSync("ec", { namedCurve: "P-256" });
   const credentialId = options.credentialId ?? randomBytes(32);
   const state = { counter: options.counter ?? 0 };
   const flags = (extra: number) => 0x01 | (options.userVerified === false ? 0 : 0x04) | extra;
 
-  const clientData = (type: string, challenge: string) => Buffer.from(JSON.stringify({ type, challenge, origin: ORIGIN, crossOrigin: false }));
+  const clientData = (type: string, challenge: string) =>
+    Buffer.from(JSON.stringify({ type, challenge, origin: ORIGIN, crossOrigin: false }));
 
   return {
     id: b64(credentialId),
@@ -43,33 +52,69 @@ export function softwarePasskey(options: { userVerified?: boolean; key?: { priva
       ]);
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(credentialId.length);
-      const authData = Buffer.concat([sha256(RP_ID), Buffer.from([flags(0x40)]), uint32(state.counter), Buffer.alloc(16), idLength, credentialId, Buffer.from(isoCBOR.encode(cose))]);
-      const attestationObject = isoCBOR.encode(new Map<string, unknown>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]) as never);
+      const authData = Buffer.concat([
+        sha256(RP_ID),
+        Buffer.from([flags(0x40)]),
+        uint32(state.counter),
+        Buffer.alloc(16),
+        idLength,
+        credentialId,
+        Buffer.from(isoCBOR.encode(cose)),
+      ]);
+      const attestationObject = isoCBOR.encode(
+        new Map<string, unknown>([
+          ["fmt", "none"],
+          ["attStmt", new Map()],
+          ["authData", authData],
+        ]) as never,
+      );
       return {
         id: b64(credentialId),
         rawId: b64(credentialId),
         type: "public-key",
-        response: { clientDataJSON: b64(clientData("webauthn.create", challenge)), attestationObject: b64(attestationObject), transports: ["internal"] },
+        response: {
+          clientDataJSON: b64(clientData("webauthn.create", challenge)),
+          attestationObject: b64(attestationObject),
+          transports: ["internal"],
+        },
         clientExtensionResults: {},
       };
     },
     /** Answers authentication options, signing with the next counter value. */
     authenticate(challenge: string, userHandle?: Uint8Array): AuthenticationResponseJSON {
       state.counter += 1;
-      const authenticatorData = Buffer.concat([sha256(RP_ID), Buffer.from([flags(0)]), uint32(state.counter)]);
+      const authenticatorData = Buffer.concat([
+        sha256(RP_ID),
+        Buffer.from([flags(0)]),
+        uint32(state.counter),
+      ]);
       const clientDataJSON = clientData("webauthn.get", challenge);
-      const signature = sign("sha256", Buffer.concat([authenticatorData, sha256(clientDataJSON)]), privateKey);
+      const signature = sign(
+        "sha256",
+        Buffer.concat([authenticatorData, sha256(clientDataJSON)]),
+        privateKey,
+      );
       return {
         id: b64(credentialId),
         rawId: b64(credentialId),
         type: "public-key",
-        response: { clientDataJSON: b64(clientDataJSON), authenticatorData: b64(authenticatorData), signature: b64(signature), ...(userHandle ? { userHandle: b64(userHandle) } : {}) },
+        response: {
+          clientDataJSON: b64(clientDataJSON),
+          authenticatorData: b64(authenticatorData),
+          signature: b64(signature),
+          ...(userHandle ? { userHandle: b64(userHandle) } : {}),
+        },
         clientExtensionResults: {},
       };
     },
     /** The same key and credential at the current counter (an attacker's copy). */
     clone() {
-      return softwarePasskey({ ...options, key: { privateKey, publicKey }, credentialId, counter: state.counter });
+      return softwarePasskey({
+        ...options,
+        key: { privateKey, publicKey },
+        credentialId,
+        counter: state.counter,
+      });
     },
   };
 }

@@ -28,7 +28,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-3">
           <div className="flex items-center gap-6">
-            <span className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">Recovery Console</span>
+            <span className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">
+              Recovery Console
+            </span>
             <nav aria-label="Main">
               <NavLinks links={links} />
             </nav>

@@ -22,9 +22,12 @@ vi.mock("./session", () => ({
   }),
 }));
 vi.mock("@/lib/server/request-context", () => ({ getRequestContext: vi.fn(async () => REQUEST) }));
-vi.mock("next/cache", () => ({ revalidatePath: vi.fn((path: string) => calls.push(`revalidate ${path}`)) }));
+vi.mock("next/cache", () => ({
+  revalidatePath: vi.fn((path: string) => calls.push(`revalidate ${path}`)),
+}));
 
-const { publicAction, publicButtonAction, publicCall, staffAction, staffButtonAction } = await import("./actions");
+const { publicAction, publicButtonAction, publicCall, staffAction, staffButtonAction } =
+  await import("./actions");
 
 const Schema = z.strictObject({ caseId: z.uuid({ message: "That is not a case." }) });
 const CASE_ID = "6f1c1a4e-9a57-4d0e-8a4b-0c3c1d1e2f30";
@@ -62,24 +65,49 @@ describe("staffAction", () => {
       },
       options,
     );
-    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({ status: "ok", message: `Recorded ${CASE_ID}.` });
-    expect(calls).toEqual([`requirePermission cases:work /cases/${CASE_ID}`, "read fields", "body", `revalidate /cases/${CASE_ID}`]);
+    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({
+      status: "ok",
+      message: `Recorded ${CASE_ID}.`,
+    });
+    expect(calls).toEqual([
+      `requirePermission cases:work /cases/${CASE_ID}`,
+      "read fields",
+      "body",
+      `revalidate /cases/${CASE_ID}`,
+    ]);
   });
 
   it("reads nothing of the input when the guard refuses (signed out)", async () => {
     signedIn = false;
     const body = vi.fn(async () => "never");
     const action = staffAction("cases:work", Schema, body, options);
-    await expect(action(idle, form([["caseId", "nonsense"]]))).rejects.toBeInstanceOf(RedirectSignal);
+    await expect(action(idle, form([["caseId", "nonsense"]]))).rejects.toBeInstanceOf(
+      RedirectSignal,
+    );
     expect(calls).toEqual(["requirePermission cases:work /cases/nonsense"]);
     expect(body).not.toHaveBeenCalled();
   });
 
   it("returns invalid input as a value and changes nothing", async () => {
     const body = vi.fn(async () => "never");
-    const state = await staffAction("cases:work", Schema, body, options)(idle, form([["caseId", "nonsense"], ["role", "SUPERVISOR"]]));
+    const state = await staffAction(
+      "cases:work",
+      Schema,
+      body,
+      options,
+    )(
+      idle,
+      form([
+        ["caseId", "nonsense"],
+        ["role", "SUPERVISOR"],
+      ]),
+    );
     // A field the form never had is a form error, not silently dropped.
-    expect(state).toMatchObject({ status: "invalid", fieldErrors: { caseId: ["That is not a case."] }, formErrors: [expect.stringContaining("role")] });
+    expect(state).toMatchObject({
+      status: "invalid",
+      fieldErrors: { caseId: ["That is not a case."] },
+      formErrors: [expect.stringContaining("role")],
+    });
     expect(body).not.toHaveBeenCalled();
     expect(calls.some((c) => c.startsWith("revalidate"))).toBe(false);
   });
@@ -93,7 +121,10 @@ describe("staffAction", () => {
       },
       options,
     );
-    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({ status: "refused", message: "That step was already recorded." });
+    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({
+      status: "refused",
+      message: "That step was already recorded.",
+    });
     expect(calls.at(-1)).toBe(`revalidate /cases/${CASE_ID}`);
   });
 
@@ -120,28 +151,65 @@ describe("staffAction", () => {
   it("parses what `fields` makes of the form (every checked checkbox) and ignores Next's $ACTION fields by default", async () => {
     const Revoke = z.strictObject({ caseId: z.uuid(), revoke: z.array(z.string()) });
     const seen: unknown[] = [];
-    const withFields = staffAction("cases:work", Revoke, async ({ input }) => (seen.push(input), "ok"), {
-      path: "/cases",
-      fields: (formData) => ({ ...Object.fromEntries(formData.entries()), revoke: formData.getAll("revoke") }),
-    });
-    await withFields(idle, form([["caseId", CASE_ID], ["revoke", "a"], ["revoke", "b"]]));
-    const byDefault = staffAction("cases:work", Schema, async ({ input }) => (seen.push(input), "ok"), { path: "/cases" });
-    await byDefault(idle, form([["caseId", CASE_ID], ["$ACTION_ID_abc", ""]]));
+    const withFields = staffAction(
+      "cases:work",
+      Revoke,
+      async ({ input }) => (seen.push(input), "ok"),
+      {
+        path: "/cases",
+        fields: (formData) => ({
+          ...Object.fromEntries(formData.entries()),
+          revoke: formData.getAll("revoke"),
+        }),
+      },
+    );
+    await withFields(
+      idle,
+      form([
+        ["caseId", CASE_ID],
+        ["revoke", "a"],
+        ["revoke", "b"],
+      ]),
+    );
+    const byDefault = staffAction(
+      "cases:work",
+      Schema,
+      async ({ input }) => (seen.push(input), "ok"),
+      { path: "/cases" },
+    );
+    await byDefault(
+      idle,
+      form([
+        ["caseId", CASE_ID],
+        ["$ACTION_ID_abc", ""],
+      ]),
+    );
     expect(seen).toEqual([{ caseId: CASE_ID, revoke: ["a", "b"] }, { caseId: CASE_ID }]);
   });
 });
 
 describe("publicAction", () => {
   it("calls no staff guard, parses, runs and revalidates every path given", async () => {
-    const action = publicAction(Schema, async ({ input, request }) => `Answered ${input.caseId} (${request.requestId}).`, { revalidate: ["/a", "/b"] });
-    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({ status: "ok", message: `Answered ${CASE_ID} (req-1).` });
+    const action = publicAction(
+      Schema,
+      async ({ input, request }) => `Answered ${input.caseId} (${request.requestId}).`,
+      { revalidate: ["/a", "/b"] },
+    );
+    await expect(action(idle, form([["caseId", CASE_ID]]))).resolves.toEqual({
+      status: "ok",
+      message: `Answered ${CASE_ID} (req-1).`,
+    });
     expect(calls).toEqual(["revalidate /a", "revalidate /b"]);
   });
 });
 
 describe("button actions", () => {
   it("staffButtonAction guards, runs, then revalidates", async () => {
-    const action = staffButtonAction("signed-in", async ({ actor }) => void calls.push(`body ${actor.id}`), { path: "/users", revalidate: "/users" });
+    const action = staffButtonAction(
+      "signed-in",
+      async ({ actor }) => void calls.push(`body ${actor.id}`),
+      { path: "/users", revalidate: "/users" },
+    );
     await action(new FormData());
     expect(calls).toEqual(["requireStaff /users", "body staff-1", "revalidate /users"]);
   });
@@ -149,7 +217,9 @@ describe("button actions", () => {
   it("staffButtonAction runs nothing when signed out", async () => {
     signedIn = false;
     const body = vi.fn(async () => {});
-    await expect(staffButtonAction("cases:work", body, { path: "/users" })(new FormData())).rejects.toBeInstanceOf(RedirectSignal);
+    await expect(
+      staffButtonAction("cases:work", body, { path: "/users" })(new FormData()),
+    ).rejects.toBeInstanceOf(RedirectSignal);
     expect(body).not.toHaveBeenCalled();
   });
 
@@ -168,14 +238,27 @@ describe("publicCall", () => {
   it("parses each argument in order and answers with the first one's message that fails", async () => {
     const body = vi.fn(async () => "never");
     const action = publicCall([Token, Response], body);
-    await expect(action("nope", null)).resolves.toEqual({ ok: false, message: "This link is not valid." });
-    await expect(action("abc", null)).resolves.toEqual({ ok: false, message: "Unexpected response." });
+    await expect(action("nope", null)).resolves.toEqual({
+      ok: false,
+      message: "This link is not valid.",
+    });
+    await expect(action("abc", null)).resolves.toEqual({
+      ok: false,
+      message: "Unexpected response.",
+    });
     expect(body).not.toHaveBeenCalled();
   });
 
   it("returns the body's value, or a DomainError's user message", async () => {
-    const ok = publicCall([Token, Response], async ({ input: [token, response], request }) => ({ token, id: response.id, requestId: request.requestId }));
-    await expect(ok("abc", { id: "x" })).resolves.toEqual({ ok: true, value: { token: "abc", id: "x", requestId: "req-1" } });
+    const ok = publicCall([Token, Response], async ({ input: [token, response], request }) => ({
+      token,
+      id: response.id,
+      requestId: request.requestId,
+    }));
+    await expect(ok("abc", { id: "x" })).resolves.toEqual({
+      ok: true,
+      value: { token: "abc", id: "x", requestId: "req-1" },
+    });
     const refused = publicCall([], async () => {
       throw new DomainError("CONFLICT", "Already used.");
     });
@@ -192,8 +275,15 @@ describe("publicCall", () => {
         throw new DomainError("UNAUTHENTICATED", "Your session has ended.");
       },
     });
-    await expect(signedOut("not a response")).resolves.toEqual({ ok: false, message: "Your session has ended." });
-    const withSession = publicCall([Response], async ({ credential, input: [response] }) => `${credential}:${response.id}`, { credential: async () => "token" });
+    await expect(signedOut("not a response")).resolves.toEqual({
+      ok: false,
+      message: "Your session has ended.",
+    });
+    const withSession = publicCall(
+      [Response],
+      async ({ credential, input: [response] }) => `${credential}:${response.id}`,
+      { credential: async () => "token" },
+    );
     await expect(withSession({ id: "x" })).resolves.toEqual({ ok: true, value: "token:x" });
   });
 });

@@ -52,8 +52,17 @@ type StaffFormOptions<Input> = FormOptions<Input> & {
 /** A body's result: a success message, or a state of its own choosing. */
 type Outcome = string | ActionState;
 
-export type StaffActionContext<Input> = { actor: CurrentStaff; input: Input; formData: FormData; request: RequestContext };
-export type PublicActionContext<Input> = { input: Input; formData: FormData; request: RequestContext };
+export type StaffActionContext<Input> = {
+  actor: CurrentStaff;
+  input: Input;
+  formData: FormData;
+  request: RequestContext;
+};
+export type PublicActionContext<Input> = {
+  input: Input;
+  formData: FormData;
+  request: RequestContext;
+};
 
 /** A form action for staff: guard, parse, run, refusals as values, revalidate. */
 export function staffAction<S extends z.ZodType>(
@@ -63,8 +72,13 @@ export function staffAction<S extends z.ZodType>(
   options: StaffFormOptions<z.output<S>>,
 ): StateAction {
   return async (_previous, formData) => {
-    const actor = await requireGuard(guard, typeof options.path === "function" ? options.path(formData) : options.path);
-    return parseAndRun(schema, formData, options, (input, request) => body({ actor, input, formData, request }));
+    const actor = await requireGuard(
+      guard,
+      typeof options.path === "function" ? options.path(formData) : options.path,
+    );
+    return parseAndRun(schema, formData, options, (input, request) =>
+      body({ actor, input, formData, request }),
+    );
   };
 }
 
@@ -77,7 +91,8 @@ export function publicAction<S extends z.ZodType>(
   body: (context: PublicActionContext<z.output<S>>) => Promise<Outcome>,
   options: FormOptions<z.output<S>> = {},
 ): StateAction {
-  return async (_previous, formData) => parseAndRun(schema, formData, options, (input, request) => body({ input, formData, request }));
+  return async (_previous, formData) =>
+    parseAndRun(schema, formData, options, (input, request) => body({ input, formData, request }));
 }
 
 /**
@@ -97,7 +112,10 @@ export function staffButtonAction(
 }
 
 /** As staffButtonAction, for a caller with no staff session by design. */
-export function publicButtonAction(body: (context: { request: RequestContext }) => Promise<void>, options: { revalidate?: Paths } = {}): ButtonAction {
+export function publicButtonAction(
+  body: (context: { request: RequestContext }) => Promise<void>,
+  options: { revalidate?: Paths } = {},
+): ButtonAction {
   return async () => {
     await body({ request: await getRequestContext() });
     revalidate(options.revalidate);
@@ -107,7 +125,9 @@ export function publicButtonAction(body: (context: { request: RequestContext }) 
 /** One argument of a `publicCall` action: its schema, and the message when it does not parse. */
 export type CallArgument<S extends z.ZodType = z.ZodType> = { schema: S; invalid: string };
 
-type CallInputs<A extends readonly CallArgument[]> = { -readonly [K in keyof A]: A[K] extends CallArgument<infer S> ? z.output<S> : never };
+type CallInputs<A extends readonly CallArgument[]> = {
+  -readonly [K in keyof A]: A[K] extends CallArgument<infer S> ? z.output<S> : never;
+};
 type CallParameters<A extends readonly CallArgument[]> = { -readonly [K in keyof A]: unknown };
 
 /**
@@ -133,7 +153,10 @@ export function publicCall<const A extends readonly CallArgument[], T, C = undef
         input.push(parsed.data);
       }
       const request = await getRequestContext();
-      return { ok: true, value: await body({ input: input as unknown as CallInputs<A>, credential, request }) };
+      return {
+        ok: true,
+        value: await body({ input: input as unknown as CallInputs<A>, credential, request }),
+      };
     }, refused);
 }
 
@@ -158,12 +181,17 @@ async function parseAndRun<S extends z.ZodType>(
     },
     (message) => ({ status: "refused", message }),
   );
-  revalidate(typeof options.revalidate === "function" ? options.revalidate(input) : options.revalidate);
+  revalidate(
+    typeof options.revalidate === "function" ? options.revalidate(input) : options.revalidate,
+  );
   return state;
 }
 
 /** As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; anything else throws. */
-async function refusalsAsValues<R>(run: () => Promise<R>, refused: (message: string) => R): Promise<R> {
+async function refusalsAsValues<R>(
+  run: () => Promise<R>,
+  refused: (message: string) => R,
+): Promise<R> {
   try {
     return await run();
   } catch (error) {

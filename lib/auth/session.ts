@@ -28,7 +28,10 @@ export async function requireStaff(path: string): Promise<CurrentStaff> {
 }
 
 /** As requireStaff, and refuses (403, audited) a role without `permission`. */
-export async function requirePermission(permission: Permission, path: string): Promise<CurrentStaff> {
+export async function requirePermission(
+  permission: Permission,
+  path: string,
+): Promise<CurrentStaff> {
   const staff = await requireStaff(path);
   if (!can(staff.role, permission)) {
     await recordAccessDenied({ staff, permission, path, request: await getRequestContext() });

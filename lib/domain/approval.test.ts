@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { approvalNeed, canonicalJson, decideApproval, decideReenrolmentRequest, reenrolmentSnapshot } from "./approval";
+import {
+  approvalNeed,
+  canonicalJson,
+  decideApproval,
+  decideReenrolmentRequest,
+  reenrolmentSnapshot,
+} from "./approval";
 import type { CaseFacts } from "./recovery-decisions";
 import { DEFAULT_POLICY } from "./recovery-policy";
 
@@ -34,11 +40,36 @@ describe("canonicalJson", () => {
 
 describe("reenrolmentSnapshot", () => {
   it("does not depend on the order the lists were read in", () => {
-    const base = { caseId: "c", userId: "u", riskTier: "HIGH_RISK", employment: "ACTIVE", phoneOfRecord: "+1 555", managerId: "m", policyVersion: 1, repeatCall: 1, redFlags: [] };
+    const base = {
+      caseId: "c",
+      userId: "u",
+      riskTier: "HIGH_RISK",
+      employment: "ACTIVE",
+      phoneOfRecord: "+1 555",
+      managerId: "m",
+      policyVersion: 1,
+      repeatCall: 1,
+      redFlags: [],
+    };
     const id = { kind: "ID_DOCUMENT", outcome: "PASSED", note: "passport 1234", evidence: null };
-    const callback = { kind: "CALLBACK", outcome: "PASSED", note: "", evidence: { calledNumber: "phone of record" } };
-    const a = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p2", "p1"], contact: ["b@x", "a@x"], checklist: [id, callback] });
-    const b = reenrolmentSnapshot({ ...base, revokePasskeyIds: ["p1", "p2"], contact: ["a@x", "b@x"], checklist: [callback, id] });
+    const callback = {
+      kind: "CALLBACK",
+      outcome: "PASSED",
+      note: "",
+      evidence: { calledNumber: "phone of record" },
+    };
+    const a = reenrolmentSnapshot({
+      ...base,
+      revokePasskeyIds: ["p2", "p1"],
+      contact: ["b@x", "a@x"],
+      checklist: [id, callback],
+    });
+    const b = reenrolmentSnapshot({
+      ...base,
+      revokePasskeyIds: ["p1", "p2"],
+      contact: ["a@x", "b@x"],
+      checklist: [callback, id],
+    });
     expect(canonicalJson(a)).toBe(canonicalJson(b));
   });
 });
@@ -56,23 +87,60 @@ describe("approvalNeed", () => {
   });
 
   it("follows the policy's reasons", () => {
-    const policy = { ...DEFAULT_POLICY, approval: { ...DEFAULT_POLICY.approval, reasons: ["STOLEN_DEVICE" as const] } };
+    const policy = {
+      ...DEFAULT_POLICY,
+      approval: { ...DEFAULT_POLICY.approval, reasons: ["STOLEN_DEVICE" as const] },
+    };
     expect(approvalNeed(policy, facts({ reason: "STOLEN_DEVICE" }))).toBe("stolen device");
     expect(approvalNeed(policy, facts({ reason: "LOST_DEVICE" }))).toBeNull();
   });
 });
 
 describe("decideReenrolmentRequest", () => {
-  const ok = { policy: DEFAULT_POLICY, facts: facts(), revokePasskeyIds: ["p1"], activePasskeyIds: ["p1", "p2"], hasVerifiedAddress: true };
+  const ok = {
+    policy: DEFAULT_POLICY,
+    facts: facts(),
+    revokePasskeyIds: ["p1"],
+    activePasskeyIds: ["p1", "p2"],
+    hasVerifiedAddress: true,
+  };
   it.each([
     ["a verified case", ok, { ok: true }],
-    ["an open case", { ...ok, facts: facts({ status: "OPEN" }) }, expect.objectContaining({ code: "SEQUENCE" })],
-    ["a case already waiting", { ...ok, facts: facts({ status: "PENDING_APPROVAL" }) }, expect.objectContaining({ code: "SEQUENCE" })],
-    ["a case that issued a pass", { ...ok, facts: facts({ status: "FACTOR_ISSUED" }) }, expect.objectContaining({ code: "SEQUENCE" })],
-    ["a leaver", { ...ok, facts: facts({ leaver: true }) }, expect.objectContaining({ code: "LEAVER" })],
-    ["a stopped case", { ...ok, facts: facts({ redFlags: [{ kind: "DETAILS_MISMATCH" }] }) }, expect.objectContaining({ code: "RED_FLAG" })],
-    ["someone else's passkey", { ...ok, revokePasskeyIds: ["zz"] }, expect.objectContaining({ code: "INVALID_INPUT" })],
-    ["no verified address", { ...ok, hasVerifiedAddress: false }, expect.objectContaining({ code: "CONFLICT" })],
+    [
+      "an open case",
+      { ...ok, facts: facts({ status: "OPEN" }) },
+      expect.objectContaining({ code: "SEQUENCE" }),
+    ],
+    [
+      "a case already waiting",
+      { ...ok, facts: facts({ status: "PENDING_APPROVAL" }) },
+      expect.objectContaining({ code: "SEQUENCE" }),
+    ],
+    [
+      "a case that issued a pass",
+      { ...ok, facts: facts({ status: "FACTOR_ISSUED" }) },
+      expect.objectContaining({ code: "SEQUENCE" }),
+    ],
+    [
+      "a leaver",
+      { ...ok, facts: facts({ leaver: true }) },
+      expect.objectContaining({ code: "LEAVER" }),
+    ],
+    [
+      "a stopped case",
+      { ...ok, facts: facts({ redFlags: [{ kind: "DETAILS_MISMATCH" }] }) },
+      expect.objectContaining({ code: "RED_FLAG" }),
+    ],
+    [
+      "someone else's passkey",
+      { ...ok, revokePasskeyIds: ["zz"] },
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    ],
+    [
+      "no verified address",
+      { ...ok, hasVerifiedAddress: false },
+      expect.objectContaining({ code: "CONFLICT" }),
+    ],
   ])("%s", (_label, input, expected) => {
     expect(decideReenrolmentRequest(input)).toEqual(expected);
   });
@@ -80,17 +148,36 @@ describe("decideReenrolmentRequest", () => {
 
 describe("decideApproval", () => {
   const now = new Date("2026-11-22T12:00:00Z");
-  const base = { approver: { id: "sup", role: "SUPERVISOR" as const }, requestedById: "agent", verifiedByIds: ["agent"], status: "PENDING", expiresAt: new Date("2026-11-22T12:10:00Z"), now };
+  const base = {
+    approver: { id: "sup", role: "SUPERVISOR" as const },
+    requestedById: "agent",
+    verifiedByIds: ["agent"],
+    status: "PENDING",
+    expiresAt: new Date("2026-11-22T12:10:00Z"),
+    now,
+  };
   it.each([
     ["another supervisor", base, { ok: true }],
     ["an agent", { ...base, approver: { id: "x", role: "AGENT" as const } }, "FORBIDDEN"],
-    ["a security reviewer", { ...base, approver: { id: "x", role: "SECURITY" as const } }, "FORBIDDEN"],
-    ["the requester", { ...base, approver: { id: "agent", role: "SUPERVISOR" as const } }, "FORBIDDEN"],
+    [
+      "a security reviewer",
+      { ...base, approver: { id: "x", role: "SECURITY" as const } },
+      "FORBIDDEN",
+    ],
+    [
+      "the requester",
+      { ...base, approver: { id: "agent", role: "SUPERVISOR" as const } },
+      "FORBIDDEN",
+    ],
     ["a supervisor who verified", { ...base, verifiedByIds: ["agent", "sup"] }, "FORBIDDEN"],
     ["a decided request", { ...base, status: "APPROVED" }, "SEQUENCE"],
     ["an expired request", { ...base, expiresAt: new Date("2026-11-22T11:59:59Z") }, "SEQUENCE"],
   ] as const)("%s", (_label, input, expected) => {
     const result = decideApproval(input);
-    expect(result).toEqual(typeof expected === "string" ? expect.objectContaining({ ok: false, code: expected }) : expected);
+    expect(result).toEqual(
+      typeof expected === "string"
+        ? expect.objectContaining({ ok: false, code: expected })
+        : expected,
+    );
   });
 });

@@ -29,7 +29,9 @@ export type ReenrolmentSnapshot = {
   redFlags: string[];
 };
 
-export function reenrolmentSnapshot(input: Omit<ReenrolmentSnapshot, "action">): ReenrolmentSnapshot {
+export function reenrolmentSnapshot(
+  input: Omit<ReenrolmentSnapshot, "action">,
+): ReenrolmentSnapshot {
   return {
     action: "REENROL",
     ...input,
@@ -55,10 +57,27 @@ export function decideApproval(input: {
   expiresAt: Date | null;
   now: Date;
 }): { ok: true } | Refusal {
-  if (input.approver.role !== "SUPERVISOR") return { ok: false, code: "FORBIDDEN", message: "Only a supervisor can decide re-enrolments." };
-  if (input.approver.id === input.requestedById) return { ok: false, code: "FORBIDDEN", message: "You requested this re-enrolment: another supervisor must decide it." };
-  if (input.verifiedByIds.includes(input.approver.id)) return { ok: false, code: "FORBIDDEN", message: "You verified this caller: another supervisor must decide it." };
-  if (input.status !== "PENDING") return { ok: false, code: "SEQUENCE", message: "This request was already decided." };
-  if (input.expiresAt && input.expiresAt.getTime() <= input.now.getTime()) return { ok: false, code: "SEQUENCE", message: "This request expired; the agent can ask again." };
+  if (input.approver.role !== "SUPERVISOR")
+    return { ok: false, code: "FORBIDDEN", message: "Only a supervisor can decide re-enrolments." };
+  if (input.approver.id === input.requestedById)
+    return {
+      ok: false,
+      code: "FORBIDDEN",
+      message: "You requested this re-enrolment: another supervisor must decide it.",
+    };
+  if (input.verifiedByIds.includes(input.approver.id))
+    return {
+      ok: false,
+      code: "FORBIDDEN",
+      message: "You verified this caller: another supervisor must decide it.",
+    };
+  if (input.status !== "PENDING")
+    return { ok: false, code: "SEQUENCE", message: "This request was already decided." };
+  if (input.expiresAt && input.expiresAt.getTime() <= input.now.getTime())
+    return {
+      ok: false,
+      code: "SEQUENCE",
+      message: "This request expired; the agent can ask again.",
+    };
   return { ok: true };
 }

@@ -11,12 +11,16 @@ describe("audit actions", () => {
   });
 
   it("refuses extra fields, so nothing unexpected (a secret, say) slips into the trail", () => {
-    expect(() => parseAuditPayload("staff.signed_in", { method: "demo", token: "abc" } as never)).toThrow();
+    expect(() =>
+      parseAuditPayload("staff.signed_in", { method: "demo", token: "abc" } as never),
+    ).toThrow();
     expect(() => parseAuditPayload("staff.signed_out", { sessionToken: "abc" } as never)).toThrow();
   });
 
   it("refuses a payload of the wrong shape", () => {
     expect(() => parseAuditPayload("staff.signed_in", { method: "password" } as never)).toThrow();
-    expect(() => parseAuditPayload("access.denied", { permission: "audit:read" } as never)).toThrow();
+    expect(() =>
+      parseAuditPayload("access.denied", { permission: "audit:read" } as never),
+    ).toThrow();
   });
 });

@@ -34,9 +34,17 @@ export const AUDIT_ACTIONS = {
   /** A staff member signed out; their session was deleted. */
   "staff.signed_out": z.object({}).strict(),
   /** First sign-in through the identity provider created the staff record. */
-  "staff.provisioned": z.object({ role: z.enum(STAFF_ROLES), provider: z.string().max(64), team: z.string().max(100).nullable().optional() }).strict(),
+  "staff.provisioned": z
+    .object({
+      role: z.enum(STAFF_ROLES),
+      provider: z.string().max(64),
+      team: z.string().max(100).nullable().optional(),
+    })
+    .strict(),
   /** The identity provider's team claim changed a staff member's team; their other sessions ended. */
-  "staff.team_changed": z.object({ from: z.string().max(100).nullable(), to: z.string().max(100).nullable() }).strict(),
+  "staff.team_changed": z
+    .object({ from: z.string().max(100).nullable(), to: z.string().max(100).nullable() })
+    .strict(),
   /** The identity provider's role claim changed a staff member's role; their other sessions ended. */
   "staff.role_changed": z.object({ from: z.enum(STAFF_ROLES), to: z.enum(STAFF_ROLES) }).strict(),
   /** A signed-in staff member asked for something their role does not allow. */
@@ -69,34 +77,72 @@ export const AUDIT_ACTIONS = {
   "step.link_sent": z.object({ step: z.enum(STEP_KINDS), sentTo: Masked }).strict(),
   /** The person a step link was sent to answered it. */
   "step.answered": z
-    .object({ step: z.enum(STEP_KINDS), outcome: z.enum(["PASSED", "FAILED"]), complete: z.boolean(), voided: Voided.optional(), hold: z.boolean().optional() })
+    .object({
+      step: z.enum(STEP_KINDS),
+      outcome: z.enum(["PASSED", "FAILED"]),
+      complete: z.boolean(),
+      voided: Voided.optional(),
+      hold: z.boolean().optional(),
+    })
     .strict(),
   /** A supervisor reopened a failed or incomplete step (a misclick, or an explicit retry). */
   "step.corrected": z
-    .object({ step: z.enum(STEP_KINDS), from: z.enum(["FAILED", "UNABLE"]), note: z.string().max(500), clearedHolds: z.number().int() })
+    .object({
+      step: z.enum(STEP_KINDS),
+      from: z.enum(["FAILED", "UNABLE"]),
+      note: z.string().max(500),
+      clearedHolds: z.number().int(),
+    })
     .strict(),
   /** A step link was refused (expired, used, voided, unknown), or its ceremony failed. */
   "step.link_refused": z.object({ detail: Detail }).strict(),
   /** An agent raised a red flag; its effect comes from the policy. */
   "case.red_flag_raised": z
-    .object({ flag: z.enum(RED_FLAG_KINDS), effect: z.enum(["stop", "escalate"]), note: z.string().max(500), voided: Voided.optional() })
+    .object({
+      flag: z.enum(RED_FLAG_KINDS),
+      effect: z.enum(["stop", "escalate"]),
+      note: z.string().max(500),
+      voided: Voided.optional(),
+    })
     .strict(),
   /** A case was handed to another team (only an explicit, audited transfer moves it). */
-  "case.transferred": z.object({ from: z.string().max(100).nullable(), to: z.string().max(100), note: z.string().max(500) }).strict(),
+  "case.transferred": z
+    .object({
+      from: z.string().max(100).nullable(),
+      to: z.string().max(100),
+      note: z.string().max(500),
+    })
+    .strict(),
   /** A supervisor cleared a recovery hold that a denial had put on the user. */
-  "case.hold_cleared": z.object({ holdReason: z.string().max(300), note: z.string().max(500) }).strict(),
+  "case.hold_cleared": z
+    .object({ holdReason: z.string().max(300), note: z.string().max(500) })
+    .strict(),
   /** HR (or a reviewer) changed a person's employment status; leaving or suspension ends every way in that recovery gave. */
   "workforce.status_changed": z
-    .object({ from: z.string().max(20), to: z.string().max(20), endedSessions: z.number().int(), voided: Voided, closedCases: z.number().int() })
+    .object({
+      from: z.string().max(20),
+      to: z.string().max(20),
+      endedSessions: z.number().int(),
+      voided: Voided,
+      closedCases: z.number().int(),
+    })
     .strict(),
   /** A temporary access pass was issued. The value is never recorded. */
   "tap.issued": z
-    .object({ lifetimeMinutes: z.number().int(), oneTime: z.boolean(), maxFailedAttempts: z.number().int(), sentTo: Masked, replaced: z.number().int() })
+    .object({
+      lifetimeMinutes: z.number().int(),
+      oneTime: z.boolean(),
+      maxFailedAttempts: z.number().int(),
+      sentTo: Masked,
+      replaced: z.number().int(),
+    })
     .strict(),
   /** A workforce user redeemed their pass and got a short session to enrol a passkey. */
   "tap.redeemed": z.object({ oneTime: z.boolean() }).strict(),
   /** A redemption was refused; `attemptsLeft` when an attempt was counted. */
-  "tap.redeem_refused": z.object({ detail: Detail, attemptsLeft: z.number().int().optional() }).strict(),
+  "tap.redeem_refused": z
+    .object({ detail: Detail, attemptsLeft: z.number().int().optional() })
+    .strict(),
   /** A workforce user registered a new passkey (after redeeming a pass). */
   "passkey.enrolled": z
     .object({
@@ -112,7 +158,13 @@ export const AUDIT_ACTIONS = {
   "passkey.enrol_refused": z.object({ detail: Detail }).strict(),
   /** The user said a recovery was not them: what the case created was undone and security alerted. */
   "case.repudiated": z
-    .object({ voidedPasses: z.number().int(), revokedPasskeys: z.number().int(), endedSessions: z.number().int(), caseStatus: z.string().max(20), voided: Voided.optional() })
+    .object({
+      voidedPasses: z.number().int(),
+      revokedPasskeys: z.number().int(),
+      endedSessions: z.number().int(),
+      caseStatus: z.string().max(20),
+      voided: Voided.optional(),
+    })
     .strict(),
   /** A "this wasn't me" link was refused (unknown, used or expired). */
   "case.repudiation_refused": z.object({ detail: Detail }).strict(),
@@ -134,26 +186,52 @@ export const AUDIT_ACTIONS = {
   "workforce.sign_in_refused": z.object({ detail: Detail }).strict(),
   /** An agent asked to re-enrol the user: at once, or waiting for a supervisor (`needReason`). */
   "reenrolment.requested": z
-    .object({ needsApproval: z.boolean(), needReason: z.string().max(100), revokePasskeys: z.number().int(), snapshotHash: z.string().max(64) })
+    .object({
+      needsApproval: z.boolean(),
+      needReason: z.string().max(100),
+      revokePasskeys: z.number().int(),
+      snapshotHash: z.string().max(64),
+    })
     .strict(),
   /** A supervisor approved a re-enrolment; the enrolment link went out in the same transaction. */
-  "approval.approved": z.object({ snapshotHash: z.string().max(64), reason: z.string().max(500) }).strict(),
+  "approval.approved": z
+    .object({ snapshotHash: z.string().max(64), reason: z.string().max(500) })
+    .strict(),
   /** A supervisor denied a re-enrolment; the case closed. */
   "approval.denied": z.object({ reason: z.string().max(500), voided: Voided.optional() }).strict(),
   /** An approval could not be used: it expired, or what it approved changed (stale). */
-  "approval.lapsed": z.object({ why: z.enum(["expired", "stale"]), snapshotHash: z.string().max(64) }).strict(),
+  "approval.lapsed": z
+    .object({ why: z.enum(["expired", "stale"]), snapshotHash: z.string().max(64) })
+    .strict(),
   /** An enrolment link was sent (it opens a passkey registration, once, for a short time). */
-  "reenrolment.link_sent": z.object({ sentTo: Masked, expiresMinutes: z.number().int(), revokePasskeys: z.number().int() }).strict(),
+  "reenrolment.link_sent": z
+    .object({ sentTo: Masked, expiresMinutes: z.number().int(), revokePasskeys: z.number().int() })
+    .strict(),
   /** The case was closed; outstanding passes and links were voided. */
   "case.closed": z
-    .object({ closeReason: z.string().max(200), voidedPasses: z.number().int(), voidedLinks: z.number().int(), voided: Voided.optional(), userTold: z.boolean().optional() })
+    .object({
+      closeReason: z.string().max(200),
+      voidedPasses: z.number().int(),
+      voidedLinks: z.number().int(),
+      voided: Voided.optional(),
+      userTold: z.boolean().optional(),
+    })
     .strict(),
   /** A security reviewer read the audit trail (the filters they used), or verified it. */
-  "audit.viewed": z.object({ filters: z.record(z.string(), z.string().max(100)), verified: z.boolean() }).strict(),
+  "audit.viewed": z
+    .object({ filters: z.record(z.string(), z.string().max(100)), verified: z.boolean() })
+    .strict(),
   /** A security reviewer exported the audit trail (the filters and the format). */
-  "audit.exported": z.object({ filters: z.record(z.string(), z.string().max(100)), format: z.enum(["csv", "jsonl"]) }).strict(),
+  "audit.exported": z
+    .object({
+      filters: z.record(z.string(), z.string().max(100)),
+      format: z.enum(["csv", "jsonl"]),
+    })
+    .strict(),
   /** The demo organisation was loaded into an empty database. */
-  "system.demo_seeded": z.object({ workforceUsers: z.number().int(), staff: z.number().int() }).strict(),
+  "system.demo_seeded": z
+    .object({ workforceUsers: z.number().int(), staff: z.number().int() })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

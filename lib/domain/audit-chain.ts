@@ -35,8 +35,21 @@ export type ChainedContent = {
 };
 
 const V1_FIELDS = [
-  "createdAt", "action", "outcome", "reason", "actorType", "actorId", "actorName", "actorRole",
-  "targetType", "targetId", "subjectUserId", "caseId", "requestId", "ip", "data",
+  "createdAt",
+  "action",
+  "outcome",
+  "reason",
+  "actorType",
+  "actorId",
+  "actorName",
+  "actorRole",
+  "targetType",
+  "targetId",
+  "subjectUserId",
+  "caseId",
+  "requestId",
+  "ip",
+  "data",
 ] as const satisfies readonly (keyof ChainedContent)[];
 
 /**
@@ -46,17 +59,30 @@ const V1_FIELDS = [
  */
 export function chainHashV1(prevHash: string, content: ChainedContent): string {
   const covered = Object.fromEntries(V1_FIELDS.map((field) => [field, content[field]]));
-  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(covered)).digest("hex");
+  return createHash("sha256")
+    .update(prevHash)
+    .update("\n")
+    .update(canonicalJson(covered))
+    .digest("hex");
 }
 
 /** The v1 hash under its first name, for callers written before formats had versions. */
 export const chainHash = chainHashV1;
 
-export type ChainedEvent = ChainedContent & { id: bigint; formatVersion: number; prevHash: string | null; hash: string | null };
+export type ChainedEvent = ChainedContent & {
+  id: bigint;
+  formatVersion: number;
+  prevHash: string | null;
+  hash: string | null;
+};
 
 export type ChainBreak = {
   id: bigint;
-  problem: "hash does not match content" | "not linked to the previous event" | "event without a hash inside the chain" | "unknown format version";
+  problem:
+    | "hash does not match content"
+    | "not linked to the previous event"
+    | "event without a hash inside the chain"
+    | "unknown format version";
 };
 
 /**
@@ -66,18 +92,32 @@ export type ChainBreak = {
  * An event in a format other than v1 is a break: hashing it as v1 would either pass something this
  * code cannot vouch for or fail it with the wrong reason.
  */
-export function verifyChainSegment(events: readonly ChainedEvent[], previous: string | null): { break: ChainBreak | null; last: string | null; checked: number } {
+export function verifyChainSegment(
+  events: readonly ChainedEvent[],
+  previous: string | null,
+): { break: ChainBreak | null; last: string | null; checked: number } {
   let last = previous;
   let checked = 0;
   for (const event of events) {
-    if (event.formatVersion !== AUDIT_FORMAT_V1) return { break: { id: event.id, problem: "unknown format version" }, last, checked };
+    if (event.formatVersion !== AUDIT_FORMAT_V1)
+      return { break: { id: event.id, problem: "unknown format version" }, last, checked };
     if (event.hash === null) {
       if (last === null) continue;
-      return { break: { id: event.id, problem: "event without a hash inside the chain" }, last, checked };
+      return {
+        break: { id: event.id, problem: "event without a hash inside the chain" },
+        last,
+        checked,
+      };
     }
     const expectedPrev = last ?? GENESIS;
-    if (event.prevHash !== expectedPrev) return { break: { id: event.id, problem: "not linked to the previous event" }, last, checked };
-    if (chainHashV1(expectedPrev, event) !== event.hash) return { break: { id: event.id, problem: "hash does not match content" }, last, checked };
+    if (event.prevHash !== expectedPrev)
+      return {
+        break: { id: event.id, problem: "not linked to the previous event" },
+        last,
+        checked,
+      };
+    if (chainHashV1(expectedPrev, event) !== event.hash)
+      return { break: { id: event.id, problem: "hash does not match content" }, last, checked };
     last = event.hash;
     checked++;
   }

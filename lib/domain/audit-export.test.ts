@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, type ChainedContent } from "./audit-chain";
-import { CSV_HEADER, toCsvLine, toJsonLine, verifyExportLines, type ExportedEvent } from "./audit-export";
+import {
+  CSV_HEADER,
+  toCsvLine,
+  toJsonLine,
+  verifyExportLines,
+  type ExportedEvent,
+} from "./audit-export";
 
 const event: ExportedEvent = {
   id: "42",
@@ -43,7 +49,11 @@ describe("audit export formats", () => {
 
 function content(i: number): ChainedContent {
   const { id: _id, formatVersion: _v, prevHash: _p, hash: _h, ...rest } = event;
-  return { ...rest, createdAt: new Date(Date.UTC(2026, 10, 23, 12, 0, i)).toISOString(), data: { permission: "audit:read", path: `/${i}` } };
+  return {
+    ...rest,
+    createdAt: new Date(Date.UTC(2026, 10, 23, 12, 0, i)).toISOString(),
+    data: { permission: "audit:read", path: `/${i}` },
+  };
 }
 
 /** An exported chain of `length` events, as JSON Lines. */
@@ -52,7 +62,13 @@ function exported(length: number, from = 1): string[] {
   return Array.from({ length }, (_, i) => {
     const c = content(i);
     const hash = chainHashV1(prev, c);
-    const line = toJsonLine({ ...c, id: String(from + i), formatVersion: AUDIT_FORMAT_V1, prevHash: prev, hash });
+    const line = toJsonLine({
+      ...c,
+      id: String(from + i),
+      formatVersion: AUDIT_FORMAT_V1,
+      prevHash: prev,
+      hash,
+    });
     prev = hash;
     return line.trimEnd();
   });
@@ -66,33 +82,64 @@ function edit(line: string, change: (event: Record<string, unknown>) => void): s
 
 describe("verifyExportLines", () => {
   it("verifies every hash and link of a complete export", async () => {
-    expect(await verifyExportLines(["", ...exported(4), ""], { complete: true })).toEqual({ count: 4, hashed: 4, linked: 4, legacy: 0, failure: null });
+    expect(await verifyExportLines(["", ...exported(4), ""], { complete: true })).toEqual({
+      count: 4,
+      hashed: 4,
+      linked: 4,
+      legacy: 0,
+      failure: null,
+    });
   });
 
   it("reads an export made before formatVersion existed as v1", async () => {
     const old = exported(3).map((line) => edit(line, (e) => delete e.formatVersion));
-    expect(await verifyExportLines(old, { complete: true })).toEqual({ count: 3, hashed: 3, linked: 3, legacy: 0, failure: null });
+    expect(await verifyExportLines(old, { complete: true })).toEqual({
+      count: 3,
+      hashed: 3,
+      linked: 3,
+      legacy: 0,
+      failure: null,
+    });
   });
 
-  it.each([2, 0, "1", null])("refuses an event in format version %j, naming it, rather than hashing it as v1", async (version) => {
-    const lines = exported(3);
-    lines[1] = edit(lines[1]!, (e) => (e.formatVersion = version));
-    expect((await verifyExportLines(lines, { complete: true })).failure).toBe(`event 2: unknown format version ${JSON.stringify(version)}`);
-  });
+  it.each([2, 0, "1", null])(
+    "refuses an event in format version %j, naming it, rather than hashing it as v1",
+    async (version) => {
+      const lines = exported(3);
+      lines[1] = edit(lines[1]!, (e) => (e.formatVersion = version));
+      expect((await verifyExportLines(lines, { complete: true })).failure).toBe(
+        `event 2: unknown format version ${JSON.stringify(version)}`,
+      );
+    },
+  );
 
   it("refuses a changed field, and a field the hash does not cover", async () => {
     const changed = exported(3);
     changed[2] = edit(changed[2]!, (e) => (e.outcome = "ALLOWED"));
-    expect((await verifyExportLines(changed, { complete: false })).failure).toBe("event 3: hash does not match its content");
+    expect((await verifyExportLines(changed, { complete: false })).failure).toBe(
+      "event 3: hash does not match its content",
+    );
     const added = exported(3);
     added[0] = edit(added[0]!, (e) => (e.note = "approved by the CEO"));
-    expect((await verifyExportLines(added, { complete: false })).failure).toBe('event 1: field "note" is not part of the export');
-    expect((await verifyExportLines(["{not json"], { complete: false })).failure).toBe("line 1 is not JSON");
+    expect((await verifyExportLines(added, { complete: false })).failure).toBe(
+      'event 1: field "note" is not part of the export',
+    );
+    expect((await verifyExportLines(["{not json"], { complete: false })).failure).toBe(
+      "line 1 is not JSON",
+    );
   });
 
   it("accepts a filtered export's gaps, but not with --complete", async () => {
     const filtered = exported(5).filter((_, i) => i !== 2);
-    expect(await verifyExportLines(filtered, { complete: false })).toEqual({ count: 4, hashed: 4, linked: 3, legacy: 0, failure: null });
-    expect((await verifyExportLines(filtered, { complete: true })).failure).toBe("event 4 does not follow the event before it");
+    expect(await verifyExportLines(filtered, { complete: false })).toEqual({
+      count: 4,
+      hashed: 4,
+      linked: 3,
+      legacy: 0,
+      failure: null,
+    });
+    expect((await verifyExportLines(filtered, { complete: true })).failure).toBe(
+      "event 4 does not follow the event before it",
+    );
   });
 });

@@ -16,16 +16,33 @@ export const CHECKPOINT_FORMAT_V1 = 1;
  * What a v1 checkpoint signs: the id and hash of the chain's head ("0" and "" for an empty chain),
  * how many chained events there are up to it, and when it was signed (ISO 8601, UTC, milliseconds).
  */
-export type Checkpoint = { version: typeof CHECKPOINT_FORMAT_V1; headId: string; headHash: string; chained: number; signedAt: string };
+export type Checkpoint = {
+  version: typeof CHECKPOINT_FORMAT_V1;
+  headId: string;
+  headHash: string;
+  chained: number;
+  signedAt: string;
+};
 
 export function checkpointBodyV1(statement: Checkpoint): string {
   return canonicalJson(statement);
 }
 
 export function signCheckpointV1(statement: Checkpoint, privateKey: KeyObject): string {
-  return sign(null, Buffer.from(checkpointBodyV1(statement), "utf8"), privateKey).toString("base64");
+  return sign(null, Buffer.from(checkpointBodyV1(statement), "utf8"), privateKey).toString(
+    "base64",
+  );
 }
 
-export function checkpointSignatureValidV1(statement: Checkpoint, signature: string, publicKey: KeyObject): boolean {
-  return verify(null, Buffer.from(checkpointBodyV1(statement), "utf8"), publicKey, Buffer.from(signature, "base64"));
+export function checkpointSignatureValidV1(
+  statement: Checkpoint,
+  signature: string,
+  publicKey: KeyObject,
+): boolean {
+  return verify(
+    null,
+    Buffer.from(checkpointBodyV1(statement), "utf8"),
+    publicKey,
+    Buffer.from(signature, "base64"),
+  );
 }

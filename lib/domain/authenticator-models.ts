@@ -13,7 +13,11 @@ export const AUTHENTICATOR_MODELS: readonly AuthenticatorModel[] = [
   { aaguid: "53414d53-554e-4700-0000-000000000000", name: "Samsung Pass", synced: true },
   { aaguid: "08987058-cadc-4b81-b6e1-30de50dcbe96", name: "Windows Hello", synced: false },
   { aaguid: "cb69481e-8ff7-4039-93ec-0a2729a154a8", name: "YubiKey 5 Series", synced: false },
-  { aaguid: "ee882879-721c-4913-9775-3dfcce97072a", name: "YubiKey 5 Series with NFC", synced: false },
+  {
+    aaguid: "ee882879-721c-4913-9775-3dfcce97072a",
+    name: "YubiKey 5 Series with NFC",
+    synced: false,
+  },
   { aaguid: "adce0002-35bc-c60a-648b-0b25f1f05503", name: "Chrome on Mac", synced: false },
 ];
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { CASE_EVENTS, CASE_STATUSES, nextStatus, type CaseEvent, type CaseStatus } from "./case-state";
+import {
+  CASE_EVENTS,
+  CASE_STATUSES,
+  nextStatus,
+  type CaseEvent,
+  type CaseStatus,
+} from "./case-state";
 
 // Every allowed transition; everything else must be refused.
 const ALLOWED: Record<string, CaseStatus> = {
@@ -19,8 +25,23 @@ const ALLOWED: Record<string, CaseStatus> = {
   "VERIFIED REENROL": "REENROLLED",
   "APPROVED REENROL": "REENROLLED",
   "FACTOR_ISSUED REENROL": "REENROLLED",
-  ...Object.fromEntries(["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED", "REENROLLED"].map((s) => [`${s} REVOKE`, "REVOKED"])),
-  ...Object.fromEntries(["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED", "REENROLLED", "REVOKED"].map((s) => [`${s} CLOSE`, "CLOSED"])),
+  ...Object.fromEntries(
+    ["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED", "REENROLLED"].map((s) => [
+      `${s} REVOKE`,
+      "REVOKED",
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      "OPEN",
+      "VERIFIED",
+      "PENDING_APPROVAL",
+      "APPROVED",
+      "FACTOR_ISSUED",
+      "REENROLLED",
+      "REVOKED",
+    ].map((s) => [`${s} CLOSE`, "CLOSED"]),
+  ),
 };
 
 describe("nextStatus", () => {
@@ -29,7 +50,9 @@ describe("nextStatus", () => {
       const expected = ALLOWED[`${status} ${event}`];
       it(`${status} + ${event} → ${expected ?? "refused"}`, () => {
         const result = nextStatus(status as CaseStatus, event as CaseEvent);
-        expect(result).toEqual(expected ? { ok: true, status: expected } : { ok: false, reason: expect.any(String) });
+        expect(result).toEqual(
+          expected ? { ok: true, status: expected } : { ok: false, reason: expect.any(String) },
+        );
       });
     }
   }

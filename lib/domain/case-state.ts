@@ -4,7 +4,16 @@
  *
  *   OPEN → VERIFIED → [PENDING_APPROVAL → APPROVED] → FACTOR_ISSUED / REENROLLED → CLOSED
  */
-export const CASE_STATUSES = ["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED", "REENROLLED", "REVOKED", "CLOSED"] as const;
+export const CASE_STATUSES = [
+  "OPEN",
+  "VERIFIED",
+  "PENDING_APPROVAL",
+  "APPROVED",
+  "FACTOR_ISSUED",
+  "REENROLLED",
+  "REVOKED",
+  "CLOSED",
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const CASE_EVENTS = [
@@ -24,11 +33,24 @@ export type CaseEvent = (typeof CASE_EVENTS)[number];
 
 export type Transition = { ok: true; status: CaseStatus } | { ok: false; reason: string };
 
-const OPEN_STATES: readonly CaseStatus[] = ["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED", "REENROLLED"];
+const OPEN_STATES: readonly CaseStatus[] = [
+  "OPEN",
+  "VERIFIED",
+  "PENDING_APPROVAL",
+  "APPROVED",
+  "FACTOR_ISSUED",
+  "REENROLLED",
+];
 
 const TABLE: Partial<Record<CaseEvent, Partial<Record<CaseStatus, CaseStatus>>>> = {
   RECORD_STEP: { OPEN: "OPEN" },
-  RAISE_RED_FLAG: { OPEN: "OPEN", VERIFIED: "VERIFIED", PENDING_APPROVAL: "PENDING_APPROVAL", APPROVED: "APPROVED", FACTOR_ISSUED: "FACTOR_ISSUED" },
+  RAISE_RED_FLAG: {
+    OPEN: "OPEN",
+    VERIFIED: "VERIFIED",
+    PENDING_APPROVAL: "PENDING_APPROVAL",
+    APPROVED: "APPROVED",
+    FACTOR_ISSUED: "FACTOR_ISSUED",
+  },
   CHECKLIST_COMPLETE: { OPEN: "VERIFIED" },
   // A new pass replaces the previous one (which is voided), so FACTOR_ISSUED may issue again.
   ISSUE_TAP: { VERIFIED: "FACTOR_ISSUED", FACTOR_ISSUED: "FACTOR_ISSUED" },
@@ -44,7 +66,12 @@ const TABLE: Partial<Record<CaseEvent, Partial<Record<CaseStatus, CaseStatus>>>>
 
 export function nextStatus(status: CaseStatus, event: CaseEvent): Transition {
   const to = TABLE[event]?.[status];
-  return to ? { ok: true, status: to } : { ok: false, reason: `${event.toLowerCase().replace(/_/g, " ")} is not possible when the case is ${status.toLowerCase().replace(/_/g, " ")}` };
+  return to
+    ? { ok: true, status: to }
+    : {
+        ok: false,
+        reason: `${event.toLowerCase().replace(/_/g, " ")} is not possible when the case is ${status.toLowerCase().replace(/_/g, " ")}`,
+      };
 }
 
 export function isOpenCase(status: CaseStatus): boolean {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { evaluateChecklist, meetsRecoveryCombination, type RecordedStep } from "./checklist";
 import { DEFAULT_POLICY, type StepKind } from "./recovery-policy";
 
-const passed = (...kinds: StepKind[]): RecordedStep[] => kinds.map((kind) => ({ kind, outcome: "PASSED" }));
+const passed = (...kinds: StepKind[]): RecordedStep[] =>
+  kinds.map((kind) => ({ kind, outcome: "PASSED" }));
 
 describe("evaluateChecklist (standard tier)", () => {
   const script = DEFAULT_POLICY.scripts.STANDARD;
@@ -29,7 +30,13 @@ describe("evaluateChecklist (standard tier)", () => {
     [passed("CALLBACK", "EMPLOYEE_RECORD", "ID_DOCUMENT"), true],
     [passed("CALLBACK", "EMPLOYEE_RECORD"), false],
     [passed("EMPLOYEE_RECORD", "MANAGER_CONFIRMATION", "PASSKEY_PROOF", "ID_DOCUMENT"), false],
-    [[...passed("CALLBACK", "EMPLOYEE_RECORD"), { kind: "MANAGER_CONFIRMATION", outcome: "FAILED" }], false],
+    [
+      [
+        ...passed("CALLBACK", "EMPLOYEE_RECORD"),
+        { kind: "MANAGER_CONFIRMATION", outcome: "FAILED" },
+      ],
+      false,
+    ],
     [[...passed("CALLBACK", "EMPLOYEE_RECORD"), { kind: "ID_DOCUMENT", outcome: "UNABLE" }], false],
   ] as [RecordedStep[], boolean][])("%j → complete %s", (steps, complete) => {
     expect(evaluateChecklist(script, steps).complete).toBe(complete);

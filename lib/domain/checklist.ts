@@ -18,24 +18,39 @@ export type MissingItem =
 
 export type ChecklistEvaluation = { complete: boolean; missing: MissingItem[] };
 
-export function evaluateChecklist(script: VerificationScript, recorded: readonly RecordedStep[]): ChecklistEvaluation {
-  const passed = new Set(recorded.filter((step) => step.outcome === "PASSED").map((step) => step.kind));
+export function evaluateChecklist(
+  script: VerificationScript,
+  recorded: readonly RecordedStep[],
+): ChecklistEvaluation {
+  const passed = new Set(
+    recorded.filter((step) => step.outcome === "PASSED").map((step) => step.kind),
+  );
   const missing: MissingItem[] = [];
   const groups = new Map<string, { kind: StepKind; title: string }[]>();
   for (const step of script.steps) {
     if (step.requirement === "required") {
-      if (!passed.has(step.kind)) missing.push({ kind: "step", step: step.kind, title: step.title });
+      if (!passed.has(step.kind))
+        missing.push({ kind: "step", step: step.kind, title: step.title });
     } else {
-      groups.set(step.requirement, [...(groups.get(step.requirement) ?? []), { kind: step.kind, title: step.title }]);
+      groups.set(step.requirement, [
+        ...(groups.get(step.requirement) ?? []),
+        { kind: step.kind, title: step.title },
+      ]);
     }
   }
   for (const [group, options] of groups) {
     if (!options.some((option) => passed.has(option.kind))) {
-      missing.push({ kind: "group", group, options: options.map((o) => o.kind), titles: options.map((o) => o.title) });
+      missing.push({
+        kind: "group",
+        group,
+        options: options.map((o) => o.kind),
+        titles: options.map((o) => o.title),
+      });
     }
   }
   const inScript = [...passed].filter((kind) => script.steps.some((step) => step.kind === kind));
-  if (missing.length === 0 && !meetsRecoveryCombination(inScript)) missing.push({ kind: "combination" });
+  if (missing.length === 0 && !meetsRecoveryCombination(inScript))
+    missing.push({ kind: "combination" });
   return { complete: missing.length === 0, missing };
 }
 

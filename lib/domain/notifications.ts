@@ -23,11 +23,16 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export type Message = { kind: NotificationKind; subject: string; body: string };
 
-const signature = "\n\n— Northwind IT Service Desk. We will never ask you for a pass or code over the phone.";
+const signature =
+  "\n\n— Northwind IT Service Desk. We will never ask you for a pass or code over the phone.";
 const notMe = (reportUrl: string) =>
   `\n\nIf this wasn't you, open this link at once: it cancels what was done and alerts security.\n${reportUrl}`;
 
-export function caseOpenedNotice(input: { name: string; reason: string; reportUrl: string }): Message {
+export function caseOpenedNotice(input: {
+  name: string;
+  reason: string;
+  reportUrl: string;
+}): Message {
   return {
     kind: "case.opened",
     subject: "Someone called the service desk about your sign-in",
@@ -35,7 +40,13 @@ export function caseOpenedNotice(input: { name: string; reason: string; reportUr
   };
 }
 
-export function managerConfirmationRequest(input: { managerName: string; userName: string; employeeId: string; link: string; expiresMinutes: number }): Message {
+export function managerConfirmationRequest(input: {
+  managerName: string;
+  userName: string;
+  employeeId: string;
+  link: string;
+  expiresMinutes: number;
+}): Message {
   return {
     kind: "step.manager_confirmation",
     subject: `Please confirm: ${input.userName} asked for account recovery`,
@@ -46,7 +57,11 @@ export function managerConfirmationRequest(input: { managerName: string; userNam
   };
 }
 
-export function passkeyProofRequest(input: { name: string; link: string; expiresMinutes: number }): Message {
+export function passkeyProofRequest(input: {
+  name: string;
+  link: string;
+  expiresMinutes: number;
+}): Message {
   return {
     kind: "step.passkey_proof",
     subject: "Confirm it's you with a passkey you still have",
@@ -56,7 +71,14 @@ export function passkeyProofRequest(input: { name: string; link: string; expires
   };
 }
 
-export function tapIssued(input: { name: string; code: string; expiresAt: Date; oneTime: boolean; redeemUrl: string; reportUrl: string }): Message {
+export function tapIssued(input: {
+  name: string;
+  code: string;
+  expiresAt: Date;
+  oneTime: boolean;
+  redeemUrl: string;
+  reportUrl: string;
+}): Message {
   return {
     kind: "tap.issued",
     subject: "Your temporary access pass",
@@ -67,7 +89,11 @@ export function tapIssued(input: { name: string; code: string; expiresAt: Date; 
   };
 }
 
-export function tapIssuedNotice(input: { name: string; sentTo: string; reportUrl: string }): Message {
+export function tapIssuedNotice(input: {
+  name: string;
+  sentTo: string;
+  reportUrl: string;
+}): Message {
   return {
     kind: "tap.issued_notice",
     subject: "A temporary access pass was issued for your account",
@@ -83,7 +109,11 @@ export function tapRedeemedNotice(input: { name: string; reportUrl: string }): M
   };
 }
 
-export function passkeyEnrolledNotice(input: { name: string; model: string; reportUrl: string }): Message {
+export function passkeyEnrolledNotice(input: {
+  name: string;
+  model: string;
+  reportUrl: string;
+}): Message {
   return {
     kind: "passkey.enrolled",
     subject: "A new passkey was added to your account",
@@ -91,7 +121,12 @@ export function passkeyEnrolledNotice(input: { name: string; model: string; repo
   };
 }
 
-export function enrolmentLinkMessage(input: { name: string; link: string; expiresMinutes: number; reportUrl: string }): Message {
+export function enrolmentLinkMessage(input: {
+  name: string;
+  link: string;
+  expiresMinutes: number;
+  reportUrl: string;
+}): Message {
   return {
     kind: "enrolment.link",
     subject: "Set up your new passkey",
@@ -101,7 +136,12 @@ export function enrolmentLinkMessage(input: { name: string; link: string; expire
   };
 }
 
-export function passkeysRevokedNotice(input: { name: string; count: number; all: boolean; reason: string }): Message {
+export function passkeysRevokedNotice(input: {
+  name: string;
+  count: number;
+  all: boolean;
+  reason: string;
+}): Message {
   return {
     kind: "passkey.revoked",
     subject: input.all ? "All your passkeys were revoked" : "One of your passkeys was revoked",
@@ -128,7 +168,13 @@ export function recoveryStoppedNotice(input: { name: string; voided: string[] })
 }
 
 /** A supervisor of the case's team is told that a re-enrolment waits for their decision. */
-export function approvalWaitingNotice(input: { supervisorName: string; userName: string; needReason: string; link: string; expiresMinutes: number }): Message {
+export function approvalWaitingNotice(input: {
+  supervisorName: string;
+  userName: string;
+  needReason: string;
+  link: string;
+  expiresMinutes: number;
+}): Message {
   return {
     kind: "approval.waiting",
     subject: "A re-enrolment waits for your approval",
@@ -139,7 +185,11 @@ export function approvalWaitingNotice(input: { supervisorName: string; userName:
 }
 
 export function securityAlert(input: { summary: string; detail: string }): Message {
-  return { kind: "security.alert", subject: `Recovery alert: ${input.summary}`, body: `${input.detail}${signature}` };
+  return {
+    kind: "security.alert",
+    subject: `Recovery alert: ${input.summary}`,
+    body: `${input.detail}${signature}`,
+  };
 }
 
 /** m•••@example.com: enough for the owner to recognise, too little to harvest. */
@@ -153,7 +203,14 @@ export function maskAddress(address: string): string {
  * means no access to work mail), else the verified primary work address. Never an address the
  * caller offers: only addresses of record are candidates.
  */
-export function chooseTapAddress(emails: readonly { address: string; kind: string; verified: boolean; isPrimary: boolean }[]): string | null {
+export function chooseTapAddress(
+  emails: readonly { address: string; kind: string; verified: boolean; isPrimary: boolean }[],
+): string | null {
   const verified = emails.filter((email) => email.verified);
-  return verified.find((email) => email.kind === "personal")?.address ?? verified.find((email) => email.isPrimary)?.address ?? verified[0]?.address ?? null;
+  return (
+    verified.find((email) => email.kind === "personal")?.address ??
+    verified.find((email) => email.isPrimary)?.address ??
+    verified[0]?.address ??
+    null
+  );
 }

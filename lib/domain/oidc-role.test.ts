@@ -7,7 +7,10 @@ describe("roleFromClaims", () => {
     [{ console_role: "supervisor" }, { ok: true, role: "SUPERVISOR" }],
     [{ console_role: ["Security"] }, { ok: true, role: "SECURITY" }],
     [{ console_role: ["AGENT", "agent", "unrelated"] }, { ok: true, role: "AGENT" }],
-    [{ console_role: ["AGENT", "SUPERVISOR"] }, { ok: false, detail: 'several console roles in claim "console_role"' }],
+    [
+      { console_role: ["AGENT", "SUPERVISOR"] },
+      { ok: false, detail: 'several console roles in claim "console_role"' },
+    ],
     [{ console_role: "ADMIN" }, { ok: false, detail: 'no console role in claim "console_role"' }],
     [{ roles: "AGENT" }, { ok: false, detail: 'no console role in claim "console_role"' }],
     [{ console_role: 7 }, { ok: false, detail: 'no console role in claim "console_role"' }],

@@ -9,12 +9,15 @@ export type RoleFromClaims = { ok: true; role: StaffRole } | { ok: false; detail
 
 export function roleFromClaims(claims: Record<string, unknown>, claimName: string): RoleFromClaims {
   const raw = claims[claimName];
-  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
-  const roles = [...new Set(values.map((v) => v.trim().toUpperCase()))].filter((v): v is StaffRole =>
-    (STAFF_ROLES as readonly string[]).includes(v),
+  const values = (Array.isArray(raw) ? raw : [raw]).filter(
+    (v): v is string => typeof v === "string",
+  );
+  const roles = [...new Set(values.map((v) => v.trim().toUpperCase()))].filter(
+    (v): v is StaffRole => (STAFF_ROLES as readonly string[]).includes(v),
   );
   if (roles.length === 0) return { ok: false, detail: `no console role in claim "${claimName}"` };
-  if (roles.length > 1) return { ok: false, detail: `several console roles in claim "${claimName}"` };
+  if (roles.length > 1)
+    return { ok: false, detail: `several console roles in claim "${claimName}"` };
   return { ok: true, role: roles[0]! };
 }
 
@@ -25,7 +28,10 @@ export function roleFromClaims(claims: Record<string, unknown>, claimName: strin
  */
 export function teamFromClaims(claims: Record<string, unknown>, claimName: string): string | null {
   const raw = claims[claimName];
-  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string").map((v) => v.trim()).filter(Boolean);
+  const values = (Array.isArray(raw) ? raw : [raw])
+    .filter((v): v is string => typeof v === "string")
+    .map((v) => v.trim())
+    .filter(Boolean);
   const unique = [...new Set(values)];
   if (unique.length !== 1) return null;
   const team = unique[0]!;

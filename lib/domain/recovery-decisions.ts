@@ -4,11 +4,32 @@
  * returned code and message; the case page asks `availableActions`, which is built from the very
  * same functions, so the screen never offers what the server would refuse.
  */
-import { evaluateChecklist, describeMissing, type ChecklistEvaluation, type RecordedStep, type StepOutcome } from "./checklist";
+import {
+  evaluateChecklist,
+  describeMissing,
+  type ChecklistEvaluation,
+  type RecordedStep,
+  type StepOutcome,
+} from "./checklist";
 import { isOpenCase, nextStatus, type CaseStatus } from "./case-state";
 import type { DomainErrorCode } from "./errors";
-import { CASE_REASON_LABELS, scriptFor, tapLimitsFor, type CaseReason, type RecoveryPolicy, type RedFlagKind } from "./recovery-policy";
-import { AGENT_RECORDED_STEPS, isAgentRecorded, isLinked, LINKED_STEPS, type AgentRecordedStep, type LinkedStep, type StepKind } from "./step-kinds";
+import {
+  CASE_REASON_LABELS,
+  scriptFor,
+  tapLimitsFor,
+  type CaseReason,
+  type RecoveryPolicy,
+  type RedFlagKind,
+} from "./recovery-policy";
+import {
+  AGENT_RECORDED_STEPS,
+  isAgentRecorded,
+  isLinked,
+  LINKED_STEPS,
+  type AgentRecordedStep,
+  type LinkedStep,
+  type StepKind,
+} from "./step-kinds";
 import { RISK_TIER_LABELS, type RiskTier } from "./workforce";
 
 export type Refusal = { ok: false; code: DomainErrorCode; message: string };
@@ -36,14 +57,24 @@ export function decideOpenCase(input: {
   onHold?: boolean;
   casesInWindow: number;
 }): { ok: true; repeatCall: number; needsApproval: boolean } | Refusal {
-  if (input.leaver) return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered. Revoke their passkeys instead.");
+  if (input.leaver)
+    return refuse(
+      "LEAVER",
+      "This person has left or is suspended: they cannot be recovered. Revoke their passkeys instead.",
+    );
   if (input.onHold) {
-    return refuse("ON_HOLD", "Recovery for this person is on hold after a denial. A supervisor must review and clear the hold first.");
+    return refuse(
+      "ON_HOLD",
+      "Recovery for this person is on hold after a denial. A supervisor must review and clear the hold first.",
+    );
   }
   const nth = input.casesInWindow + 1;
   const { approvalFrom, blockFrom, windowHours } = input.policy.repeatCalls;
   if (nth >= blockFrom) {
-    return refuse("THROTTLED", `This is recovery call ${nth} for this person in ${windowHours} hours: blocked, and security has been alerted.`);
+    return refuse(
+      "THROTTLED",
+      `This is recovery call ${nth} for this person in ${windowHours} hours: blocked, and security has been alerted.`,
+    );
   }
   return { ok: true, repeatCall: nth, needsApproval: nth >= approvalFrom };
 }
@@ -55,15 +86,32 @@ export function decideOpenCase(input: {
  * (lib/server/cases/void-recovery.ts); this is the rule every later action checks.
  */
 export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | null {
-  if (facts.leaver) return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered. Only revocation is possible.");
+  if (facts.leaver)
+    return refuse(
+      "LEAVER",
+      "This person has left or is suspended: they cannot be recovered. Only revocation is possible.",
+    );
   const flag = facts.redFlags.find((f) => policy.redFlags[f.kind]?.effect === "stop");
-  if (flag) return refuse("RED_FLAG", `The case was stopped by a red flag (${policy.redFlags[flag.kind].label}).`);
+  if (flag)
+    return refuse(
+      "RED_FLAG",
+      `The case was stopped by a red flag (${policy.redFlags[flag.kind].label}).`,
+    );
   const failed = facts.steps.find((step) => step.outcome === "FAILED");
   if (failed) {
-    const title = scriptFor(policy, facts.riskTier, facts.reason).steps.find((s) => s.kind === failed.kind)?.title ?? failed.kind;
-    return refuse("STOPPED", `“${title}” failed, so the case is stopped. If that was a mistake, a supervisor can allow a retry.`);
+    const title =
+      scriptFor(policy, facts.riskTier, facts.reason).steps.find((s) => s.kind === failed.kind)
+        ?.title ?? failed.kind;
+    return refuse(
+      "STOPPED",
+      `“${title}” failed, so the case is stopped. If that was a mistake, a supervisor can allow a retry.`,
+    );
   }
-  if (facts.onHold) return refuse("ON_HOLD", "Recovery for this person is on hold after a denial. A supervisor must review and clear it.");
+  if (facts.onHold)
+    return refuse(
+      "ON_HOLD",
+      "Recovery for this person is on hold after a denial. A supervisor must review and clear it.",
+    );
   return null;
 }
 
@@ -72,10 +120,13 @@ export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | 
  * policy names the tiers and reasons; any red flag and any repeat call always do.
  */
 export function approvalNeed(policy: RecoveryPolicy, facts: CaseFacts): string | null {
-  if (policy.approval.tiers.includes(facts.riskTier)) return `${RISK_TIER_LABELS[facts.riskTier].toLowerCase()} tier`;
-  if (policy.approval.reasons.includes(facts.reason)) return `${CASE_REASON_LABELS[facts.reason].toLowerCase()}`;
+  if (policy.approval.tiers.includes(facts.riskTier))
+    return `${RISK_TIER_LABELS[facts.riskTier].toLowerCase()} tier`;
+  if (policy.approval.reasons.includes(facts.reason))
+    return `${CASE_REASON_LABELS[facts.reason].toLowerCase()}`;
   if (facts.redFlags.length > 0) return "a red flag was raised";
-  if (facts.repeatCall >= policy.repeatCalls.approvalFrom) return `repeat call (call ${facts.repeatCall} in ${policy.repeatCalls.windowHours} hours)`;
+  if (facts.repeatCall >= policy.repeatCalls.approvalFrom)
+    return `repeat call (call ${facts.repeatCall} in ${policy.repeatCalls.windowHours} hours)`;
   return null;
 }
 
@@ -93,34 +144,61 @@ export function decideRecordStep(input: {
   const stop = stopReason(policy, facts);
   if (stop) return stop;
   const script = scriptFor(policy, facts.riskTier, facts.reason);
-  if (!script.steps.some((step) => step.kind === kind)) return refuse("INVALID_INPUT", "That step is not part of this case's script.");
+  if (!script.steps.some((step) => step.kind === kind))
+    return refuse("INVALID_INPUT", "That step is not part of this case's script.");
   if (input.by === "agent" && !isAgentRecorded(kind)) {
-    return refuse("FORBIDDEN", "This step completes only from the person who answers it, not from the agent.");
+    return refuse(
+      "FORBIDDEN",
+      "This step completes only from the person who answers it, not from the agent.",
+    );
   }
   const current = facts.steps.find((step) => step.kind === kind);
-  if (current && current.outcome !== "PENDING") return refuse("SEQUENCE", "That step was already recorded. Only a supervisor's audited correction can reopen it.");
-  const steps = [...facts.steps.filter((step) => step.kind !== kind), { kind, outcome: input.outcome }];
+  if (current && current.outcome !== "PENDING")
+    return refuse(
+      "SEQUENCE",
+      "That step was already recorded. Only a supervisor's audited correction can reopen it.",
+    );
+  const steps = [
+    ...facts.steps.filter((step) => step.kind !== kind),
+    { kind, outcome: input.outcome },
+  ];
   const stops = input.outcome === "FAILED";
   const { complete } = evaluateChecklist(script, steps);
-  return { ok: true, status: complete && !stops ? "VERIFIED" : "OPEN", complete: complete && !stops, stops };
+  return {
+    ok: true,
+    status: complete && !stops ? "VERIFIED" : "OPEN",
+    complete: complete && !stops,
+    stops,
+  };
 }
 
 /** Whether a one-time link for a step may be sent now (it completes through decideRecordStep). */
-export function decideSendStepLink(input: { policy: RecoveryPolicy; facts: CaseFacts; kind: StepKind }): Allowed {
-  if (!isLinked(input.kind)) return refuse("INVALID_INPUT", "That step is recorded by the agent, not through a link.");
+export function decideSendStepLink(input: {
+  policy: RecoveryPolicy;
+  facts: CaseFacts;
+  kind: StepKind;
+}): Allowed {
+  if (!isLinked(input.kind))
+    return refuse("INVALID_INPUT", "That step is recorded by the agent, not through a link.");
   const check = decideRecordStep({ ...input, outcome: "PASSED", by: "responder" });
   return check.ok ? { ok: true } : check;
 }
 
 /** Raising a red flag is always possible on an open case; its effect is the policy's. */
-export function decideRaiseRedFlag(input: { policy: RecoveryPolicy; facts: CaseFacts; kind: RedFlagKind }) {
+export function decideRaiseRedFlag(input: {
+  policy: RecoveryPolicy;
+  facts: CaseFacts;
+  kind: RedFlagKind;
+}) {
   const move = nextStatus(input.facts.status, "RAISE_RED_FLAG");
   if (!move.ok) return refuse("SEQUENCE", `A red flag cannot be raised: ${move.reason}.`);
   return { ok: true as const, effect: input.policy.redFlags[input.kind].effect };
 }
 
 /** Closing is possible from any state but CLOSED. */
-export function decideClose(input: { facts: CaseFacts }): { ok: true; status: CaseStatus } | Refusal {
+export function decideClose(input: {
+  facts: CaseFacts;
+}): { ok: true; status: CaseStatus } | Refusal {
   const move = nextStatus(input.facts.status, "CLOSE");
   return move.ok ? move : refuse("SEQUENCE", `The case cannot be closed: ${move.reason}.`);
 }
@@ -135,12 +213,18 @@ export function decideCorrectStep(input: {
   corrector: { id: string; role: "AGENT" | "SUPERVISOR" | "SECURITY" };
   workedByIds: readonly string[];
 }): Allowed {
-  if (input.corrector.role !== "SUPERVISOR") return refuse("FORBIDDEN", "Only a supervisor can correct a recorded step.");
-  if (input.workedByIds.includes(input.corrector.id)) return refuse("FORBIDDEN", "You worked this case: another supervisor must correct its steps.");
-  if (!isOpenCase(input.facts.status) || (input.facts.status !== "OPEN" && input.facts.status !== "VERIFIED")) {
+  if (input.corrector.role !== "SUPERVISOR")
+    return refuse("FORBIDDEN", "Only a supervisor can correct a recorded step.");
+  if (input.workedByIds.includes(input.corrector.id))
+    return refuse("FORBIDDEN", "You worked this case: another supervisor must correct its steps.");
+  if (
+    !isOpenCase(input.facts.status) ||
+    (input.facts.status !== "OPEN" && input.facts.status !== "VERIFIED")
+  ) {
     return refuse("SEQUENCE", "Steps can be corrected only while the case is being verified.");
   }
-  if (input.facts.leaver) return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered.");
+  if (input.facts.leaver)
+    return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered.");
   const current = input.facts.steps.find((step) => step.kind === input.kind);
   if (!current || (current.outcome !== "FAILED" && current.outcome !== "UNABLE")) {
     return refuse("SEQUENCE", "Only a failed or incomplete step can be reopened.");
@@ -151,14 +235,25 @@ export function decideCorrectStep(input: {
 export type TapRequest = { lifetimeMinutes: number; multiUse: boolean };
 
 /** Whether a pass may be issued on this case at all (before its parameters are looked at). */
-export function canIssueTap(input: { policy: RecoveryPolicy; facts: CaseFacts; hasVerifiedAddress: boolean }): Allowed {
+export function canIssueTap(input: {
+  policy: RecoveryPolicy;
+  facts: CaseFacts;
+  hasVerifiedAddress: boolean;
+}): Allowed {
   const { policy, facts } = input;
-  if (facts.leaver) return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered.");
-  const evaluation = evaluateChecklist(scriptFor(policy, facts.riskTier, facts.reason), facts.steps);
+  if (facts.leaver)
+    return refuse("LEAVER", "This person has left or is suspended: they cannot be recovered.");
+  const evaluation = evaluateChecklist(
+    scriptFor(policy, facts.riskTier, facts.reason),
+    facts.steps,
+  );
   const stop = stopReason(policy, facts);
   if (stop) return stop;
   if (!evaluation.complete) {
-    return refuse("VERIFICATION_INCOMPLETE", `Verification is not complete. Still needed: ${evaluation.missing.map(describeMissing).join("; ")}.`);
+    return refuse(
+      "VERIFICATION_INCOMPLETE",
+      `Verification is not complete. Still needed: ${evaluation.missing.map(describeMissing).join("; ")}.`,
+    );
   }
   const move = nextStatus(facts.status, "ISSUE_TAP");
   if (!move.ok) return refuse("SEQUENCE", `A pass cannot be issued: ${move.reason}.`);
@@ -169,7 +264,8 @@ export function canIssueTap(input: { policy: RecoveryPolicy; facts: CaseFacts; h
       `A second person must approve this recovery (${need}), so no pass can be issued. Request a re-enrolment: the link goes out once another supervisor approves.`,
     );
   }
-  if (!input.hasVerifiedAddress) return refuse("CONFLICT", "This person has no verified address to send the pass to.");
+  if (!input.hasVerifiedAddress)
+    return refuse("CONFLICT", "This person has no verified address to send the pass to.");
   return { ok: true };
 }
 
@@ -179,18 +275,40 @@ export function decideTapIssuance(input: {
   facts: CaseFacts;
   request: TapRequest;
   hasVerifiedAddress: boolean;
-}): { ok: true; status: CaseStatus; lifetimeMinutes: number; oneTime: boolean; maxFailedAttempts: number } | Refusal {
+}):
+  | {
+      ok: true;
+      status: CaseStatus;
+      lifetimeMinutes: number;
+      oneTime: boolean;
+      maxFailedAttempts: number;
+    }
+  | Refusal {
   const { policy, facts, request } = input;
   const gate = canIssueTap(input);
   if (!gate.ok) return gate;
   const limits = tapLimitsFor(policy, facts.riskTier);
-  if (!Number.isInteger(request.lifetimeMinutes) || request.lifetimeMinutes < limits.minMinutes || request.lifetimeMinutes > limits.maxMinutes) {
-    return refuse("INVALID_INPUT", `For this tier a pass lasts between ${limits.minMinutes} and ${limits.maxMinutes} minutes.`);
+  if (
+    !Number.isInteger(request.lifetimeMinutes) ||
+    request.lifetimeMinutes < limits.minMinutes ||
+    request.lifetimeMinutes > limits.maxMinutes
+  ) {
+    return refuse(
+      "INVALID_INPUT",
+      `For this tier a pass lasts between ${limits.minMinutes} and ${limits.maxMinutes} minutes.`,
+    );
   }
-  if (request.multiUse && !limits.multiUseAllowed) return refuse("INVALID_INPUT", "Only standard-tier users may get a multi-use pass.");
+  if (request.multiUse && !limits.multiUseAllowed)
+    return refuse("INVALID_INPUT", "Only standard-tier users may get a multi-use pass.");
   const move = nextStatus(facts.status, "ISSUE_TAP");
   if (!move.ok) return refuse("SEQUENCE", `A pass cannot be issued: ${move.reason}.`);
-  return { ok: true, status: move.status, lifetimeMinutes: request.lifetimeMinutes, oneTime: !request.multiUse, maxFailedAttempts: limits.maxFailedAttempts };
+  return {
+    ok: true,
+    status: move.status,
+    lifetimeMinutes: request.lifetimeMinutes,
+    oneTime: !request.multiUse,
+    maxFailedAttempts: limits.maxFailedAttempts,
+  };
 }
 
 /** Whether a re-enrolment may be requested now (at once, or for a supervisor to approve). */
@@ -205,11 +323,19 @@ export function decideReenrolmentRequest(input: {
   const stop = stopReason(input.policy, facts);
   if (stop) return stop;
   if (facts.status !== "VERIFIED") {
-    return refuse("SEQUENCE", "A re-enrolment can be requested once verification is complete, and only once per case.");
+    return refuse(
+      "SEQUENCE",
+      "A re-enrolment can be requested once verification is complete, and only once per case.",
+    );
   }
   const unknown = input.revokePasskeyIds.filter((id) => !input.activePasskeyIds.includes(id));
-  if (unknown.length > 0) return refuse("INVALID_INPUT", "Only this person's active passkeys can be chosen for revocation.");
-  if (!input.hasVerifiedAddress) return refuse("CONFLICT", "This person has no verified address to send the link to.");
+  if (unknown.length > 0)
+    return refuse(
+      "INVALID_INPUT",
+      "Only this person's active passkeys can be chosen for revocation.",
+    );
+  if (!input.hasVerifiedAddress)
+    return refuse("CONFLICT", "This person has no verified address to send the link to.");
   return { ok: true };
 }
 
@@ -218,16 +344,25 @@ export function decideReenrolmentRequest(input: {
  * last re-check, under the user's and the case's locks. `approved` says the grant carries a
  * supervisor's approval of this case (an enrolment link sent by an approval).
  */
-export function decideRegistration(input: { policy: RecoveryPolicy; facts: CaseFacts; approved: boolean }): Allowed {
+export function decideRegistration(input: {
+  policy: RecoveryPolicy;
+  facts: CaseFacts;
+  approved: boolean;
+}): Allowed {
   const { policy, facts } = input;
-  if (!isOpenCase(facts.status)) return refuse("SEQUENCE", `The case is ${facts.status.toLowerCase()}: nothing it issued can be used any more.`);
+  if (!isOpenCase(facts.status))
+    return refuse(
+      "SEQUENCE",
+      `The case is ${facts.status.toLowerCase()}: nothing it issued can be used any more.`,
+    );
   const stop = stopReason(policy, facts);
   if (stop) return stop;
   if (!evaluateChecklist(scriptFor(policy, facts.riskTier, facts.reason), facts.steps).complete) {
     return refuse("VERIFICATION_INCOMPLETE", "The case's verification is not complete.");
   }
   const need = approvalNeed(policy, facts);
-  if (need && !input.approved) return refuse("APPROVAL_REQUIRED", `This recovery needs a supervisor's approval (${need}).`);
+  if (need && !input.approved)
+    return refuse("APPROVAL_REQUIRED", `This recovery needs a supervisor's approval (${need}).`);
   return { ok: true };
 }
 
@@ -261,9 +396,14 @@ export function availableActions(input: {
     stopped: stopReason(policy, facts),
     approvalNeed: approvalNeed(policy, facts),
     recordStep: Object.fromEntries(
-      AGENT_RECORDED_STEPS.map((kind) => [kind, allowed(decideRecordStep({ policy, facts, kind, outcome: "PASSED", by: "agent" }))]),
+      AGENT_RECORDED_STEPS.map((kind) => [
+        kind,
+        allowed(decideRecordStep({ policy, facts, kind, outcome: "PASSED", by: "agent" })),
+      ]),
     ) as Record<AgentRecordedStep, Allowed>,
-    sendStepLink: Object.fromEntries(LINKED_STEPS.map((kind) => [kind, decideSendStepLink({ policy, facts, kind })])) as Record<LinkedStep, Allowed>,
+    sendStepLink: Object.fromEntries(
+      LINKED_STEPS.map((kind) => [kind, decideSendStepLink({ policy, facts, kind })]),
+    ) as Record<LinkedStep, Allowed>,
     issueTap: canIssueTap({ policy, facts, hasVerifiedAddress: input.hasVerifiedAddress }),
     requestReenrolment: decideReenrolmentRequest({
       policy,

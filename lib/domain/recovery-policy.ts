@@ -9,7 +9,13 @@ import { z } from "zod";
 import { STEP_ASSURANCE, STEP_KINDS } from "./step-kinds";
 import { RISK_TIERS, type RiskTier } from "./workforce";
 
-export const CASE_REASONS = ["LOST_DEVICE", "REPLACED_DEVICE", "STOLEN_DEVICE", "SUSPECTED_COMPROMISE", "LOCKED_OUT"] as const;
+export const CASE_REASONS = [
+  "LOST_DEVICE",
+  "REPLACED_DEVICE",
+  "STOLEN_DEVICE",
+  "SUSPECTED_COMPROMISE",
+  "LOCKED_OUT",
+] as const;
 export type CaseReason = (typeof CASE_REASONS)[number];
 export const CASE_REASON_LABELS: Record<CaseReason, string> = {
   LOST_DEVICE: "Lost device",
@@ -22,7 +28,14 @@ export const CASE_REASON_LABELS: Record<CaseReason, string> = {
 export const CASE_CHANNELS = ["PHONE", "VIDEO", "CHAT", "WALK_IN"] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
-export { AGENT_RECORDED_STEPS, LINKED_STEPS, STEP_ASSURANCE, STEP_KINDS, type Assurance, type StepKind } from "./step-kinds";
+export {
+  AGENT_RECORDED_STEPS,
+  LINKED_STEPS,
+  STEP_ASSURANCE,
+  STEP_KINDS,
+  type Assurance,
+  type StepKind,
+} from "./step-kinds";
 
 const StepSchema = z.strictObject({
   kind: z.enum(STEP_KINDS),
@@ -38,14 +51,26 @@ export type ScriptStep = z.infer<typeof StepSchema>;
 
 const ScriptSchema = z
   .strictObject({ key: z.string().regex(/^[a-z0-9-]+$/), steps: z.array(StepSchema).min(2).max(8) })
-  .refine((script) => new Set(script.steps.map((s) => s.kind)).size === script.steps.length, "A step kind appears twice.")
   .refine(
-    (script) => script.steps.some((s) => s.requirement === "required" && STEP_ASSURANCE[s.kind] === "out_of_band"),
+    (script) => new Set(script.steps.map((s) => s.kind)).size === script.steps.length,
+    "A step kind appears twice.",
+  )
+  .refine(
+    (script) =>
+      script.steps.some(
+        (s) => s.requirement === "required" && STEP_ASSURANCE[s.kind] === "out_of_band",
+      ),
     "Every script requires at least one out-of-band confirmation.",
   );
 export type VerificationScript = z.infer<typeof ScriptSchema>;
 
-export const RED_FLAG_KINDS = ["PRESSURE", "REFUSED_CALLBACK", "NEW_CONTACT_REQUEST", "DETAILS_MISMATCH", "OTHER"] as const;
+export const RED_FLAG_KINDS = [
+  "PRESSURE",
+  "REFUSED_CALLBACK",
+  "NEW_CONTACT_REQUEST",
+  "DETAILS_MISMATCH",
+  "OTHER",
+] as const;
 export type RedFlagKind = (typeof RED_FLAG_KINDS)[number];
 
 const MINUTES = { min: 10, max: 8 * 60, highTierMax: 60 };
@@ -82,17 +107,21 @@ export const RecoveryPolicySchema = z
      * ends in a new passkey: a pass, an enrolment link, or later self-service. Never revocation.
      */
     approval: z.strictObject({
-      tiers: z.array(z.enum(RISK_TIERS)).refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
-        message: "High-risk and privileged users always need approval.",
-      }),
+      tiers: z
+        .array(z.enum(RISK_TIERS))
+        .refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
+          message: "High-risk and privileged users always need approval.",
+        }),
       reasons: z.array(z.enum(CASE_REASONS)),
       /** Any red flag, stop or escalate. Bound: always true. */
       anyRedFlag: z.literal(true),
     }),
     /** Tiers whose passes are capped at tap.maxLifetimeMinutesHighTier. */
-    shortPassTiers: z.array(z.enum(RISK_TIERS)).refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
-      message: "High-risk and privileged passes are always capped.",
-    }),
+    shortPassTiers: z
+      .array(z.enum(RISK_TIERS))
+      .refine((tiers) => tiers.includes("HIGH_RISK") && tiers.includes("PRIVILEGED"), {
+        message: "High-risk and privileged passes are always capped.",
+      }),
     repeatCalls: z.strictObject({
       windowHours: z.number().int().min(1).max(168),
       /** The n-th case in the window needs a supervisor (2 by default). */
@@ -102,16 +131,28 @@ export const RecoveryPolicySchema = z
     }),
     redFlags: z.record(
       z.enum(RED_FLAG_KINDS),
-      z.strictObject({ label: z.string().min(3), effect: z.enum(["stop", "escalate"]), guidance: z.string().min(10) }),
+      z.strictObject({
+        label: z.string().min(3),
+        effect: z.enum(["stop", "escalate"]),
+        guidance: z.string().min(10),
+      }),
     ),
     scripts: z.record(z.enum(RISK_TIERS), ScriptSchema),
     /** Scripts for a call reason that replace the tier's script (e.g. a stricter one for stolen devices). */
-    reasonScripts: z.partialRecord(z.enum(CASE_REASONS), z.partialRecord(z.enum(RISK_TIERS), ScriptSchema)),
+    reasonScripts: z.partialRecord(
+      z.enum(CASE_REASONS),
+      z.partialRecord(z.enum(RISK_TIERS), ScriptSchema),
+    ),
   })
-  .refine((p) => p.tap.minLifetimeMinutes <= p.tap.defaultLifetimeMinutes && p.tap.defaultLifetimeMinutes <= p.tap.maxLifetimeMinutes, {
-    message: "TAP lifetimes must satisfy min ≤ default ≤ max.",
-    path: ["tap"],
-  })
+  .refine(
+    (p) =>
+      p.tap.minLifetimeMinutes <= p.tap.defaultLifetimeMinutes &&
+      p.tap.defaultLifetimeMinutes <= p.tap.maxLifetimeMinutes,
+    {
+      message: "TAP lifetimes must satisfy min ≤ default ≤ max.",
+      path: ["tap"],
+    },
+  )
   .refine((p) => p.repeatCalls.approvalFrom < p.repeatCalls.blockFrom, {
     message: "Repeat calls must need approval before they are blocked.",
     path: ["repeatCalls"],
@@ -122,25 +163,29 @@ const CALLBACK: Omit<ScriptStep, "requirement"> = {
   kind: "CALLBACK",
   title: "Call back on the phone of record",
   say: "For your security I'm going to end this call and call you back on the number we hold for you. Please answer when it rings.",
-  evidence: "The person answers the number of record (from HR, shown here) and confirms they asked for recovery. Never call a number the caller gives.",
+  evidence:
+    "The person answers the number of record (from HR, shown here) and confirms they asked for recovery. Never call a number the caller gives.",
 };
 const MANAGER: Omit<ScriptStep, "requirement"> = {
   kind: "MANAGER_CONFIRMATION",
   title: "Manager confirms",
   say: "I'm sending your manager a request to confirm it's you asking. This completes when they answer.",
-  evidence: "The manager of record follows their one-time link and confirms. A denial fails the step.",
+  evidence:
+    "The manager of record follows their one-time link and confirms. A denial fails the step.",
 };
 const PASSKEY: Omit<ScriptStep, "requirement"> = {
   kind: "PASSKEY_PROOF",
   title: "Sign in with a remaining passkey",
   say: "If you still have another device with your passkey, I'll send you a link: sign in with it and I'll see it here.",
-  evidence: "A verified passkey sign-in, with user verification, by a passkey registered to this user.",
+  evidence:
+    "A verified passkey sign-in, with user verification, by a passkey registered to this user.",
 };
 const ID_DOCUMENT: Omit<ScriptStep, "requirement"> = {
   kind: "ID_DOCUMENT",
   title: "Photo ID on video",
   say: "Please join the video call and hold your photo ID next to your face.",
-  evidence: "Government or company photo ID matching the HR name and the face on video; note the document type and last four characters only.",
+  evidence:
+    "Government or company photo ID matching the HR name and the face on video; note the document type and last four characters only.",
 };
 const EMPLOYEE_RECORD: Omit<ScriptStep, "requirement"> = {
   kind: "EMPLOYEE_RECORD",
@@ -162,20 +207,41 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
   },
   enrolmentLinkMinutes: 10,
   approvalMinutes: 30,
-  lifetimes: { stepLinkMinutes: 30, passSessionMinutes: 15, workforceSessionHours: 8, repudiationLinkDays: 30 },
+  lifetimes: {
+    stepLinkMinutes: 30,
+    passSessionMinutes: 15,
+    workforceSessionHours: 8,
+    repudiationLinkDays: 30,
+  },
   approval: { tiers: ["HIGH_RISK", "PRIVILEGED"], reasons: [], anyRedFlag: true },
   shortPassTiers: ["HIGH_RISK", "PRIVILEGED"],
   repeatCalls: { windowHours: 24, approvalFrom: 2, blockFrom: 4 },
   redFlags: {
-    PRESSURE: { label: "Pressure or urgency", effect: "escalate", guidance: "Slow down. A supervisor decides whether to continue." },
-    REFUSED_CALLBACK: { label: "Refuses the callback", effect: "stop", guidance: "Stop. Recovery needs the callback to the number of record." },
+    PRESSURE: {
+      label: "Pressure or urgency",
+      effect: "escalate",
+      guidance: "Slow down. A supervisor decides whether to continue.",
+    },
+    REFUSED_CALLBACK: {
+      label: "Refuses the callback",
+      effect: "stop",
+      guidance: "Stop. Recovery needs the callback to the number of record.",
+    },
     NEW_CONTACT_REQUEST: {
       label: "Asks to use a new number or address",
       effect: "stop",
       guidance: "Stop. Codes and links only ever go to addresses of record.",
     },
-    DETAILS_MISMATCH: { label: "Details don't match the record", effect: "stop", guidance: "Stop. Do not say which details were wrong." },
-    OTHER: { label: "Something else feels wrong", effect: "escalate", guidance: "Describe it; a supervisor decides." },
+    DETAILS_MISMATCH: {
+      label: "Details don't match the record",
+      effect: "stop",
+      guidance: "Stop. Do not say which details were wrong.",
+    },
+    OTHER: {
+      label: "Something else feels wrong",
+      effect: "escalate",
+      guidance: "Describe it; a supervisor decides.",
+    },
   },
   scripts: {
     STANDARD: {
@@ -228,15 +294,27 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
 });
 
 /** The script for a call: the reason's own script for this tier if the policy has one, else the tier's. */
-export function scriptFor(policy: RecoveryPolicy, tier: RiskTier, reason: CaseReason): VerificationScript {
+export function scriptFor(
+  policy: RecoveryPolicy,
+  tier: RiskTier,
+  reason: CaseReason,
+): VerificationScript {
   return policy.reasonScripts[reason]?.[tier] ?? policy.scripts[tier];
 }
 
-export type TapLimits = { minMinutes: number; maxMinutes: number; defaultMinutes: number; multiUseAllowed: boolean; maxFailedAttempts: number };
+export type TapLimits = {
+  minMinutes: number;
+  maxMinutes: number;
+  defaultMinutes: number;
+  multiUseAllowed: boolean;
+  maxFailedAttempts: number;
+};
 
 export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits {
   const highTier = policy.shortPassTiers.includes(tier);
-  const maxMinutes = highTier ? policy.tap.maxLifetimeMinutesHighTier : policy.tap.maxLifetimeMinutes;
+  const maxMinutes = highTier
+    ? policy.tap.maxLifetimeMinutesHighTier
+    : policy.tap.maxLifetimeMinutes;
   return {
     minMinutes: policy.tap.minLifetimeMinutes,
     maxMinutes,
@@ -247,7 +325,9 @@ export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits 
 }
 
 /** Every policy version ever used, by version: a case is judged by the version it opened under. */
-const POLICIES: ReadonlyMap<number, RecoveryPolicy> = new Map([[DEFAULT_POLICY.version, DEFAULT_POLICY]]);
+const POLICIES: ReadonlyMap<number, RecoveryPolicy> = new Map([
+  [DEFAULT_POLICY.version, DEFAULT_POLICY],
+]);
 
 /** The policy new cases open under. Versions are code-reviewed data, validated above. */
 export const ACTIVE_POLICY = DEFAULT_POLICY;

@@ -12,10 +12,15 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-export function countBy<T>(rows: readonly T[], key: (row: T) => string): { key: string; count: number }[] {
+export function countBy<T>(
+  rows: readonly T[],
+  key: (row: T) => string,
+): { key: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
-  return [...counts].map(([k, count]) => ({ key: k, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  return [...counts]
+    .map(([k, count]) => ({ key: k, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 /** Minutes from each stolen-device case to the first revocation for that user at or after it. */
@@ -32,12 +37,20 @@ export function minutesToRevocation(
 }
 
 /** Users with more than one case in the period, most calls first. */
-export function repeatCallers(cases: readonly { userId: string; userName: string }[]): { userId: string; userName: string; calls: number }[] {
+export function repeatCallers(
+  cases: readonly { userId: string; userName: string }[],
+): { userId: string; userName: string; calls: number }[] {
   const byUser = new Map<string, { userId: string; userName: string; calls: number }>();
   for (const kase of cases) {
-    const entry = byUser.get(kase.userId) ?? { userId: kase.userId, userName: kase.userName, calls: 0 };
+    const entry = byUser.get(kase.userId) ?? {
+      userId: kase.userId,
+      userName: kase.userName,
+      calls: 0,
+    };
     entry.calls++;
     byUser.set(kase.userId, entry);
   }
-  return [...byUser.values()].filter((u) => u.calls > 1).sort((a, b) => b.calls - a.calls || a.userName.localeCompare(b.userName));
+  return [...byUser.values()]
+    .filter((u) => u.calls > 1)
+    .sort((a, b) => b.calls - a.calls || a.userName.localeCompare(b.userName));
 }

@@ -26,7 +26,11 @@ export function decideRevocation(input: {
 }): { ok: true; passkeyIds: string[] } | Refusal {
   if (input.request.scope === "ALL") return { ok: true, passkeyIds: [...input.activePasskeyIds] };
   if (!input.activePasskeyIds.includes(input.request.passkeyId)) {
-    return { ok: false, code: "CONFLICT", message: "That passkey is not an active passkey of this person (already revoked?)." };
+    return {
+      ok: false,
+      code: "CONFLICT",
+      message: "That passkey is not an active passkey of this person (already revoked?).",
+    };
   }
   return { ok: true, passkeyIds: [input.request.passkeyId] };
 }

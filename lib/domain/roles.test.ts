@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { can, isStaffRole, PERMISSIONS, STAFF_ROLES, type Permission, type StaffRole } from "./roles";
+import {
+  can,
+  isStaffRole,
+  PERMISSIONS,
+  STAFF_ROLES,
+  type Permission,
+  type StaffRole,
+} from "./roles";
 
 // The whole matrix, written out: a change to who may do what must change this table.
 const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {

@@ -33,7 +33,9 @@ describe("staff session lifetime", () => {
       fc.property(fc.integer({ min: 0, max: 24 * 60 }), (minute) => {
         const deadline = nextSessionDeadline({ createdAt: start }, at(minute));
         expect(deadline.getTime()).toBeLessThanOrEqual(sessionAbsoluteDeadline(start).getTime());
-        expect(deadline.getTime()).toBeLessThanOrEqual(at(minute).getTime() + STAFF_SESSION_IDLE_MS);
+        expect(deadline.getTime()).toBeLessThanOrEqual(
+          at(minute).getTime() + STAFF_SESSION_IDLE_MS,
+        );
       }),
     );
   });

@@ -6,7 +6,13 @@
  * "Adding a step kind").
  */
 
-export const STEP_KINDS = ["CALLBACK", "MANAGER_CONFIRMATION", "PASSKEY_PROOF", "ID_DOCUMENT", "EMPLOYEE_RECORD"] as const;
+export const STEP_KINDS = [
+  "CALLBACK",
+  "MANAGER_CONFIRMATION",
+  "PASSKEY_PROOF",
+  "ID_DOCUMENT",
+  "EMPLOYEE_RECORD",
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /**
@@ -23,18 +29,30 @@ export type StepKindDefinition = {
    * "link": someone else completes it through a one-time link sent to an address of record; the
    * agent can only send the link. `path` is the public page the link opens.
    */
-  completion: { by: "agent" } | { by: "link"; path: "confirm" | "prove"; recipient: "manager" | "user"; waitingFor: string };
+  completion:
+    | { by: "agent" }
+    | { by: "link"; path: "confirm" | "prove"; recipient: "manager" | "user"; waitingFor: string };
 };
 
 export const STEP_KIND_REGISTRY = {
   CALLBACK: { assurance: "out_of_band", completion: { by: "agent" } },
   MANAGER_CONFIRMATION: {
     assurance: "out_of_band",
-    completion: { by: "link", path: "confirm", recipient: "manager", waitingFor: "the manager answers" },
+    completion: {
+      by: "link",
+      path: "confirm",
+      recipient: "manager",
+      waitingFor: "the manager answers",
+    },
   },
   PASSKEY_PROOF: {
     assurance: "authenticator",
-    completion: { by: "link", path: "prove", recipient: "user", waitingFor: "the user signs in with their passkey" },
+    completion: {
+      by: "link",
+      path: "prove",
+      recipient: "user",
+      waitingFor: "the user signs in with their passkey",
+    },
   },
   ID_DOCUMENT: { assurance: "proofing", completion: { by: "agent" } },
   EMPLOYEE_RECORD: { assurance: "knowledge", completion: { by: "agent" } },
@@ -51,12 +69,13 @@ export type AgentRecordedStep = KindsBy<"agent">;
 export type LinkedStep = KindsBy<"link">;
 
 /** Steps the agent records; the others complete only from the person who answers (manager, user). */
-export const AGENT_RECORDED_STEPS = STEP_KINDS.filter((kind) => STEP_KIND_REGISTRY[kind].completion.by === "agent") as [
-  AgentRecordedStep,
-  ...AgentRecordedStep[],
-];
+export const AGENT_RECORDED_STEPS = STEP_KINDS.filter(
+  (kind) => STEP_KIND_REGISTRY[kind].completion.by === "agent",
+) as [AgentRecordedStep, ...AgentRecordedStep[]];
 /** Steps completed by someone else through a one-time link. */
-export const LINKED_STEPS = STEP_KINDS.filter((kind) => STEP_KIND_REGISTRY[kind].completion.by === "link") as [LinkedStep, ...LinkedStep[]];
+export const LINKED_STEPS = STEP_KINDS.filter(
+  (kind) => STEP_KIND_REGISTRY[kind].completion.by === "link",
+) as [LinkedStep, ...LinkedStep[]];
 
 export function isAgentRecorded(kind: StepKind): kind is AgentRecordedStep {
   return STEP_KIND_REGISTRY[kind].completion.by === "agent";

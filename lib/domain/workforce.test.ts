@@ -16,7 +16,10 @@ describe("DirectorySearchSchema", () => {
 
   it.each([
     [{ q: "x".repeat(101) }, "Search for at most 100 characters."],
-    [{ q: "chen'; drop table" }, "Search by name, email or employee ID (letters, digits, . @ ' _ + -)."],
+    [
+      { q: "chen'; drop table" },
+      "Search by name, email or employee ID (letters, digits, . @ ' _ + -).",
+    ],
     [{ q: "<script>" }, "Search by name, email or employee ID (letters, digits, . @ ' _ + -)."],
     [{ tier: "VIP" }, "Unknown risk tier."],
     [{ status: "FIRED" }, "Unknown employment status."],
@@ -58,7 +61,9 @@ describe("isLeaver", () => {
 
 describe("WorkforceUserIdSchema", () => {
   it("accepts a UUID and refuses anything else", () => {
-    expect(WorkforceUserIdSchema.safeParse("5b0c4f5e-8a49-4b1e-9a61-3c2a1f0e9d7b").success).toBe(true);
+    expect(WorkforceUserIdSchema.safeParse("5b0c4f5e-8a49-4b1e-9a61-3c2a1f0e9d7b").success).toBe(
+      true,
+    );
     expect(WorkforceUserIdSchema.safeParse("42").success).toBe(false);
     expect(WorkforceUserIdSchema.safeParse("../../etc/passwd").success).toBe(false);
   });

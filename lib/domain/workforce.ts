@@ -3,7 +3,13 @@
  */
 import { z } from "zod";
 
-export const RISK_TIERS = ["STANDARD", "HIGH_RISK", "PRIVILEGED", "CONTRACTOR", "FRONTLINE"] as const;
+export const RISK_TIERS = [
+  "STANDARD",
+  "HIGH_RISK",
+  "PRIVILEGED",
+  "CONTRACTOR",
+  "FRONTLINE",
+] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
 export const RISK_TIER_LABELS: Record<RiskTier, string> = {
   STANDARD: "Standard",
@@ -20,7 +26,10 @@ export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
  * A leaver cannot be recovered nor sign in: status LEFT or SUSPENDED, or a leaving date that has
  * passed. The console offers only revocation for them.
  */
-export function isLeaver(user: { status: EmploymentStatus; leavingOn: Date | null }, today: Date): boolean {
+export function isLeaver(
+  user: { status: EmploymentStatus; leavingOn: Date | null },
+  today: Date,
+): boolean {
   if (user.status === "LEFT" || user.status === "SUSPENDED") return true;
   return user.leavingOn !== null && user.leavingOn.getTime() < startOfUtcDay(today).getTime();
 }
@@ -37,7 +46,10 @@ export const DirectorySearchSchema = z.object({
     .string()
     .trim()
     .max(100, "Search for at most 100 characters.")
-    .regex(/^[\p{L}\p{N} .@'_+-]*$/u, "Search by name, email or employee ID (letters, digits, . @ ' _ + -).")
+    .regex(
+      /^[\p{L}\p{N} .@'_+-]*$/u,
+      "Search by name, email or employee ID (letters, digits, . @ ' _ + -).",
+    )
     .optional()
     .transform((v) => (v ? v : undefined)),
   tier: z.enum(RISK_TIERS, { message: "Unknown risk tier." }).optional(),

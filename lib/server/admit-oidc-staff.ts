@@ -87,16 +87,24 @@ export async function provisionOidcStaff(input: {
 }) {
   return db.$transaction(async (tx) => {
     const staff = await tx.staff.create({
-      data: { email: input.email.toLowerCase(), name: input.name, role: input.role, team: input.role === "SECURITY" ? null : (input.team ?? null) },
+      data: {
+        email: input.email.toLowerCase(),
+        name: input.name,
+        role: input.role,
+        team: input.role === "SECURITY" ? null : (input.team ?? null),
+      },
     });
     await recordAudit(tx, {
       action: "staff.provisioned",
       outcome: "ALLOWED",
       actor: { type: "SYSTEM", name: `identity provider ${input.provider}` },
       target: { type: "staff", id: staff.id },
-      data: { role: input.role, provider: input.provider, team: input.role === "SECURITY" ? null : (input.team ?? null) },
+      data: {
+        role: input.role,
+        provider: input.provider,
+        team: input.role === "SECURITY" ? null : (input.team ?? null),
+      },
     });
     return staff;
   });
 }
-

@@ -6,7 +6,12 @@ import { answerStepLink, completeLinkedStep, findUsableStepLink } from "./step-l
 export async function getManagerConfirmation(token: string) {
   const link = await findUsableStepLink(token, "MANAGER_CONFIRMATION");
   if (!link) return null;
-  return { userName: link.case.user.name, employeeId: link.case.user.employeeId, reason: link.case.reason, managerName: link.case.user.manager?.name ?? "" };
+  return {
+    userName: link.case.user.name,
+    employeeId: link.case.user.employeeId,
+    reason: link.case.reason,
+    managerName: link.case.user.manager?.name ?? "",
+  };
 }
 
 /**
@@ -14,7 +19,11 @@ export async function getManagerConfirmation(token: string) {
  * stops the case and puts the user's recovery on hold. The link is used once; the answer is
  * recorded as the manager's, and may complete the checklist.
  */
-export async function answerManagerConfirmation(input: { token: string; answer: "confirm" | "deny"; request?: RequestContext }): Promise<{ complete: boolean }> {
+export async function answerManagerConfirmation(input: {
+  token: string;
+  answer: "confirm" | "deny";
+  request?: RequestContext;
+}): Promise<{ complete: boolean }> {
   return answerStepLink(
     {
       token: input.token,
@@ -23,7 +32,9 @@ export async function answerManagerConfirmation(input: { token: string; answer: 
       request: input.request,
       actorFor: (link) => {
         const manager = link.case.user.manager;
-        return manager ? { type: "WORKFORCE_USER", id: manager.id, name: manager.name } : { type: "ANONYMOUS" };
+        return manager
+          ? { type: "WORKFORCE_USER", id: manager.id, name: manager.name }
+          : { type: "ANONYMOUS" };
       },
     },
     (unit, link, refuse) =>

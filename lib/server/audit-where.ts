@@ -18,7 +18,9 @@ export function auditWhere(search: AuditSearch): Prisma.AuditEventWhereInput {
       ? {
           createdAt: {
             ...(search.from ? { gte: new Date(`${search.from}T00:00:00Z`) } : {}),
-            ...(search.to ? { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+            ...(search.to
+              ? { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) }
+              : {}),
           },
         }
       : {}),

@@ -8,8 +8,18 @@
  * it holds no secrets and touches the database only through the `tx` it is given.
  */
 import type { Prisma } from "@/generated/prisma/client";
-import { parseAuditPayload, type AuditAction, type AuditOutcome, type AuditPayload } from "@/lib/domain/audit-actions";
-import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
+import {
+  parseAuditPayload,
+  type AuditAction,
+  type AuditOutcome,
+  type AuditPayload,
+} from "@/lib/domain/audit-actions";
+import {
+  AUDIT_FORMAT_V1,
+  chainHashV1,
+  GENESIS,
+  type ChainedContent,
+} from "@/lib/domain/audit-chain";
 import type { StaffRole } from "@/lib/domain/roles";
 import type { RequestContext } from "./request-context";
 
@@ -38,12 +48,17 @@ export type AuditEventInput<A extends AuditAction> = {
 /** The advisory lock that serializes appends, so the chain never forks (docs/security-requirements.md H4). */
 export const AUDIT_CHAIN_LOCK = 7_355_608;
 
-export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEventInput<A>): Promise<void> {
+export async function recordAudit<A extends AuditAction>(
+  tx: Tx,
+  event: AuditEventInput<A>,
+): Promise<void> {
   const data = parseAuditPayload(event.action, event.data);
   const actor = event.actor;
   // Held until this transaction ends: the next append sees this one as its predecessor.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [last] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`;
+  const [last] = await tx.$queryRaw<
+    { hash: string }[]
+  >`SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`;
   const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
   const createdAt = clock!.now;
   const content: ChainedContent = {
@@ -66,7 +81,15 @@ export async function recordAudit<A extends AuditAction>(tx: Tx, event: AuditEve
   const prevHash = last?.hash ?? GENESIS;
   // The version is written, not left to the column default: the row says how it was hashed (docs/decisions/010).
   await tx.auditEvent.create({
-    data: { ...content, formatVersion: AUDIT_FORMAT_V1, outcome: event.outcome, createdAt, data: data as Prisma.InputJsonValue, prevHash, hash: chainHashV1(prevHash, content) },
+    data: {
+      ...content,
+      formatVersion: AUDIT_FORMAT_V1,
+      outcome: event.outcome,
+      createdAt,
+      data: data as Prisma.InputJsonValue,
+      prevHash,
+      hash: chainHashV1(prevHash, content),
+    },
   });
 }
 

@@ -28,7 +28,10 @@ export async function decideReenrolment(input: {
   request?: RequestContext;
   now?: Date;
 }): Promise<{ outcome: "approved" | "denied"; sentTo?: string }> {
-  const found = await db.approval.findUnique({ where: { id: input.approvalId }, select: { caseId: true } });
+  const found = await db.approval.findUnique({
+    where: { id: input.approvalId },
+    select: { caseId: true },
+  });
   if (!found) throw new DomainError("NOT_FOUND", "That request does not exist.");
   return runCaseWork<{ outcome: "approved" | "denied"; sentTo?: string }>(
     {
@@ -41,12 +44,20 @@ export async function decideReenrolment(input: {
     },
     async ({ tx, kase, policy, now, actor, workedByIds, refuse }) => {
       const approval = await tx.approval.findUniqueOrThrow({ where: { id: input.approvalId } });
-      const check = decide({ approver: input.actor, requestedById: approval.requestedById, verifiedByIds: workedByIds, status: approval.status, expiresAt: approval.expiresAt, now });
+      const check = decide({
+        approver: input.actor,
+        requestedById: approval.requestedById,
+        verifiedByIds: workedByIds,
+        status: approval.status,
+        expiresAt: approval.expiresAt,
+        now,
+      });
       if (!check.ok) {
         if (approval.status === "PENDING" && approval.expiresAt && approval.expiresAt <= now) {
           await tx.approval.update({ where: { id: approval.id }, data: { status: "EXPIRED" } });
           const back = nextStatus(kase.status, "EXPIRE_APPROVAL");
-          if (back.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
+          if (back.ok)
+            await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
           await recordAudit(tx, {
             action: "approval.lapsed",
             outcome: "REFUSED",
@@ -65,13 +76,46 @@ export async function decideReenrolment(input: {
       if (input.decision === "deny") {
         const denied = await tx.approval.updateMany({
           where: { id: approval.id, status: "PENDING" },
-          data: { status: "DENIED", decidedById: input.actor.id, decidedAt: now, reason: input.reason },
+          data: {
+            status: "DENIED",
+            decidedById: input.actor.id,
+            decidedAt: now,
+            reason: input.reason,
+          },
         });
-        if (denied.count !== 1) return refuse({ ok: false, code: "SEQUENCE", message: "This request was already decided." });
-        const voided = await stopRecovery(tx, { userId: kase.userId }, { reason: "re-enrolment denied by a supervisor", now, userId: kase.userId, caseId: kase.id });
+        if (denied.count !== 1)
+          return refuse({
+            ok: false,
+            code: "SEQUENCE",
+            message: "This request was already decided.",
+          });
+        const voided = await stopRecovery(
+          tx,
+          { userId: kase.userId },
+          {
+            reason: "re-enrolment denied by a supervisor",
+            now,
+            userId: kase.userId,
+            caseId: kase.id,
+          },
+        );
         const move = nextStatus(kase.status, "DENY");
-        if (move.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status, closedAt: now, closeReason: `re-enrolment denied: ${input.reason}` } });
-        await tx.recoveryHold.create({ data: { userId: kase.userId, caseId: kase.id, reason: `Re-enrolment denied by ${input.actor.name}: ${input.reason}`.slice(0, 300) } });
+        if (move.ok)
+          await tx.recoveryCase.update({
+            where: { id: kase.id },
+            data: {
+              status: move.status,
+              closedAt: now,
+              closeReason: `re-enrolment denied: ${input.reason}`,
+            },
+          });
+        await tx.recoveryHold.create({
+          data: {
+            userId: kase.userId,
+            caseId: kase.id,
+            reason: `Re-enrolment denied by ${input.actor.name}: ${input.reason}`.slice(0, 300),
+          },
+        });
         await recordAudit(tx, {
           action: "approval.denied",
           outcome: "ALLOWED",
@@ -86,11 +130,21 @@ export async function decideReenrolment(input: {
       }
 
       const snapshot = approval.snapshot as { revokePasskeyIds: string[] };
-      const { hash } = await currentSnapshot(tx, { caseId: kase.id, revokePasskeyIds: snapshot.revokePasskeyIds });
+      const { hash } = await currentSnapshot(tx, {
+        caseId: kase.id,
+        revokePasskeyIds: snapshot.revokePasskeyIds,
+      });
       if (hash !== approval.snapshotHash) {
-        await tx.approval.update({ where: { id: approval.id }, data: { status: "VOIDED", reason: "stale: the case or the user changed after the request" } });
+        await tx.approval.update({
+          where: { id: approval.id },
+          data: {
+            status: "VOIDED",
+            reason: "stale: the case or the user changed after the request",
+          },
+        });
         const back = nextStatus(kase.status, "EXPIRE_APPROVAL");
-        if (back.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
+        if (back.ok)
+          await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
         await recordAudit(tx, {
           action: "approval.lapsed",
           outcome: "REFUSED",
@@ -101,15 +155,36 @@ export async function decideReenrolment(input: {
           data: { why: "stale", snapshotHash: approval.snapshotHash },
           request: input.request,
         });
-        return { ok: false, code: "CONFLICT", message: "Approval stale: the case or the user changed after the request. The agent must ask again." } satisfies Refusal;
+        return {
+          ok: false,
+          code: "CONFLICT",
+          message:
+            "Approval stale: the case or the user changed after the request. The agent must ask again.",
+        } satisfies Refusal;
       }
       const used = await tx.approval.updateMany({
         where: { id: approval.id, status: "PENDING", expiresAt: { gt: now } },
-        data: { status: "USED", decidedById: input.actor.id, decidedAt: now, usedAt: now, reason: input.reason },
+        data: {
+          status: "USED",
+          decidedById: input.actor.id,
+          decidedAt: now,
+          usedAt: now,
+          reason: input.reason,
+        },
       });
-      if (used.count !== 1) return refuse({ ok: false, code: "SEQUENCE", message: "This request was already decided." });
+      if (used.count !== 1)
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: "This request was already decided.",
+        });
       const move = nextStatus(kase.status, "APPROVE");
-      if (!move.ok) return refuse({ ok: false, code: "SEQUENCE", message: `The case cannot be approved: ${move.reason}.` });
+      if (!move.ok)
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: `The case cannot be approved: ${move.reason}.`,
+        });
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
       await recordAudit(tx, {
         action: "approval.approved",

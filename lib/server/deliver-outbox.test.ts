@@ -5,7 +5,14 @@ import { deliverOutbox } from "./deliver-outbox";
 import { enqueueMessage } from "./enqueue-message";
 import type { MailTransport } from "./mail-transport";
 
-const message = (to: string) => ({ to, message: caseOpenedNotice({ name: "Ada", reason: "Lost device", reportUrl: "https://console.example/report/x" }) });
+const message = (to: string) => ({
+  to,
+  message: caseOpenedNotice({
+    name: "Ada",
+    reason: "Lost device",
+    reportUrl: "https://console.example/report/x",
+  }),
+});
 
 describe("the outbox", () => {
   it("delivers what committed, once, and wipes the body", async () => {
@@ -18,15 +25,25 @@ describe("the outbox", () => {
     await deliverOutbox({ transport });
 
     expect(sent.filter((m) => m.to === to)).toEqual([
-      { to, subject: "Someone called the service desk about your sign-in", text: expect.stringContaining("If this wasn't you") },
+      {
+        to,
+        subject: "Someone called the service desk about your sign-in",
+        text: expect.stringContaining("If this wasn't you"),
+      },
     ]);
-    expect(await db.outboxMessage.findFirstOrThrow({ where: { toAddress: to } })).toMatchObject({ body: "", attempts: 1, lastError: null });
+    expect(await db.outboxMessage.findFirstOrThrow({ where: { toAddress: to } })).toMatchObject({
+      body: "",
+      attempts: 1,
+      lastError: null,
+    });
   });
 
   it("keeps a message whose sending failed, for a later retry with backoff", async () => {
     const to = `retry-${Date.now()}@northwind.example`;
     await db.$transaction((tx) => enqueueMessage(tx, message(to)));
-    await deliverOutbox({ transport: { send: async () => Promise.reject(new Error("SMTP 451 try later")) } });
+    await deliverOutbox({
+      transport: { send: async () => Promise.reject(new Error("SMTP 451 try later")) },
+    });
 
     const kept = await db.outboxMessage.findFirstOrThrow({ where: { toAddress: to } });
     expect(kept).toMatchObject({ sentAt: null, attempts: 1, lastError: "SMTP 451 try later" });

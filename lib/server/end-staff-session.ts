@@ -5,7 +5,10 @@ import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
 /** Signs out: deletes the session server-side, so the old cookie stops working at once. */
-export async function endStaffSession(input: { token: string; request?: RequestContext }): Promise<void> {
+export async function endStaffSession(input: {
+  token: string;
+  request?: RequestContext;
+}): Promise<void> {
   await db.$transaction(async (tx) => {
     const session = await tx.staffSession.findUnique({
       where: { tokenHash: hashToken(input.token) },

@@ -14,9 +14,20 @@ const BATCH = 2000;
  * Exports the filtered audit trail, oldest first, as a stream of text chunks: keyset batches, so
  * memory stays flat however many events match. The export is recorded before it starts.
  */
-export async function exportAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; format: "csv" | "jsonl"; request?: RequestContext }): Promise<ReadableStream<Uint8Array>> {
+export async function exportAuditEvents(input: {
+  actor: CurrentStaff;
+  search: AuditSearch;
+  format: "csv" | "jsonl";
+  request?: RequestContext;
+}): Promise<ReadableStream<Uint8Array>> {
   await db.$transaction((tx) =>
-    recordAudit(tx, { action: "audit.exported", outcome: "ALLOWED", actor: staffActor(input.actor), data: { filters: auditFilters(input.search), format: input.format }, request: input.request }),
+    recordAudit(tx, {
+      action: "audit.exported",
+      outcome: "ALLOWED",
+      actor: staffActor(input.actor),
+      data: { filters: auditFilters(input.search), format: input.format },
+      request: input.request,
+    }),
   );
   const where = auditWhere(input.search);
   const encoder = new TextEncoder();
@@ -27,10 +38,22 @@ export async function exportAuditEvents(input: { actor: CurrentStaff; search: Au
     async pull(controller) {
       if (!started && input.format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
       started = true;
-      const rows = await db.auditEvent.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: "asc" }, take: BATCH });
+      const rows = await db.auditEvent.findMany({
+        where: { ...where, id: { gt: after } },
+        orderBy: { id: "asc" },
+        take: BATCH,
+      });
       if (rows.length === 0) return controller.close();
       after = rows.at(-1)!.id;
-      const text = rows.map((row) => line({ ...row, id: row.id.toString(), createdAt: row.createdAt.toISOString() } satisfies ExportedEvent)).join("");
+      const text = rows
+        .map((row) =>
+          line({
+            ...row,
+            id: row.id.toString(),
+            createdAt: row.createdAt.toISOString(),
+          } satisfies ExportedEvent),
+        )
+        .join("");
       controller.enqueue(encoder.encode(text));
     },
   });

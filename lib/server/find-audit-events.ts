@@ -15,17 +15,34 @@ export const AUDIT_PAGE_SIZE = 50;
  */
 /** The filters as recorded in the audit trail of a read or an export. */
 export function auditFilters(search: AuditSearch): Record<string, string> {
-  return Object.fromEntries(Object.entries(search).filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify").map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(search)
+      .filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify")
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
-export async function findAuditEvents(input: { actor: CurrentStaff; search: AuditSearch; request?: RequestContext }) {
+export async function findAuditEvents(input: {
+  actor: CurrentStaff;
+  search: AuditSearch;
+  request?: RequestContext;
+}) {
   const { search } = input;
-  const where: Prisma.AuditEventWhereInput = { ...auditWhere(search), ...(search.before ? { id: { lt: BigInt(search.before) } } : {}) };
+  const where: Prisma.AuditEventWhereInput = {
+    ...auditWhere(search),
+    ...(search.before ? { id: { lt: BigInt(search.before) } } : {}),
+  };
   const filters = auditFilters(search);
   const [events] = await Promise.all([
     db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
     db.$transaction((tx) =>
-      recordAudit(tx, { action: "audit.viewed", outcome: "ALLOWED", actor: staffActor(input.actor), data: { filters, verified: search.verify === "1" }, request: input.request }),
+      recordAudit(tx, {
+        action: "audit.viewed",
+        outcome: "ALLOWED",
+        actor: staffActor(input.actor),
+        data: { filters, verified: search.verify === "1" },
+        request: input.request,
+      }),
     ),
   ]);
   const page = events.slice(0, AUDIT_PAGE_SIZE);

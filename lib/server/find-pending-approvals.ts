@@ -34,17 +34,40 @@ export async function findPendingApprovals(viewer: CurrentStaff) {
               employeeId: true,
               title: true,
               department: true,
-              passkeys: { select: { id: true, modelName: true, backedUp: true, lastUsedAt: true, status: true }, orderBy: { createdAt: "desc" } },
-              cases: { select: { id: true, reason: true, status: true, createdAt: true }, orderBy: { createdAt: "desc" }, take: 5 },
+              passkeys: {
+                select: {
+                  id: true,
+                  modelName: true,
+                  backedUp: true,
+                  lastUsedAt: true,
+                  status: true,
+                },
+                orderBy: { createdAt: "desc" },
+              },
+              cases: {
+                select: { id: true, reason: true, status: true, createdAt: true },
+                orderBy: { createdAt: "desc" },
+                take: 5,
+              },
             },
           },
-          checklist: { select: { steps: { select: { kind: true, outcome: true, note: true, recordedById: true }, orderBy: { position: "asc" } } } },
+          checklist: {
+            select: {
+              steps: {
+                select: { kind: true, outcome: true, note: true, recordedById: true },
+                orderBy: { position: "asc" },
+              },
+            },
+          },
           redFlags: { select: { kind: true, note: true, raisedById: true } },
         },
       },
     },
   });
-  const requesters = await db.staff.findMany({ where: { id: { in: approvals.map((a) => a.requestedById) } }, select: { id: true, name: true } });
+  const requesters = await db.staff.findMany({
+    where: { id: { in: approvals.map((a) => a.requestedById) } },
+    select: { id: true, name: true },
+  });
   return approvals.map(({ snapshot, ...approval }) => ({
     ...approval,
     requestedBy: requesters.find((r) => r.id === approval.requestedById)?.name ?? "unknown",
@@ -65,6 +88,12 @@ export async function findRecentDecisions(staffId: string) {
     where: { decidedById: staffId },
     orderBy: { decidedAt: "desc" },
     take: 5,
-    select: { id: true, status: true, decidedAt: true, reason: true, case: { select: { id: true, user: { select: { name: true } } } } },
+    select: {
+      id: true,
+      status: true,
+      decidedAt: true,
+      reason: true,
+      case: { select: { id: true, user: { select: { name: true } } } },
+    },
   });
 }

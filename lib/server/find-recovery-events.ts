@@ -19,5 +19,9 @@ export async function findRecoveryEvents(userId: string, limit = 10) {
     take: limit,
     select: { id: true, action: true, createdAt: true },
   });
-  return events.map((event) => ({ id: event.id.toString(), label: LABELS[event.action]!, createdAt: event.createdAt }));
+  return events.map((event) => ({
+    id: event.id.toString(),
+    label: LABELS[event.action]!,
+    createdAt: event.createdAt,
+  }));
 }

@@ -4,7 +4,8 @@ import { seedDemo } from "@/prisma/seed";
 import { db } from "@/tests/db";
 import { DIRECTORY_PAGE_SIZE, findWorkforceUsers } from "./find-workforce-users";
 
-const search = (input: Record<string, string>) => findWorkforceUsers(DirectorySearchSchema.parse(input));
+const search = (input: Record<string, string>) =>
+  findWorkforceUsers(DirectorySearchSchema.parse(input));
 
 beforeAll(async () => {
   await seedDemo(db, { now: new Date("2026-11-22T12:00:00Z") });
@@ -24,11 +25,15 @@ describe("findWorkforceUsers", () => {
   });
 
   it("finds by part of a name, case-insensitively", async () => {
-    const someone = await db.workforceUser.findFirstOrThrow({ orderBy: { employeeId: "asc" }, skip: 17 });
+    const someone = await db.workforceUser.findFirstOrThrow({
+      orderBy: { employeeId: "asc" },
+      skip: 17,
+    });
     const lastName = someone.name.split(" ")[1]!;
     const result = await search({ q: lastName.toLowerCase().slice(0, 4) });
     expect(result.users.map((u) => u.id)).toContain(someone.id);
-    for (const user of result.users) expect(user.name.toLowerCase()).toContain(lastName.toLowerCase().slice(0, 4));
+    for (const user of result.users)
+      expect(user.name.toLowerCase()).toContain(lastName.toLowerCase().slice(0, 4));
   });
 
   it("finds by employee ID exactly", async () => {
@@ -45,7 +50,9 @@ describe("findWorkforceUsers", () => {
 
   it("filters by tier and employment status", async () => {
     const privileged = await search({ tier: "PRIVILEGED" });
-    expect(privileged.total).toBe(await db.workforceUser.count({ where: { riskTier: "PRIVILEGED" } }));
+    expect(privileged.total).toBe(
+      await db.workforceUser.count({ where: { riskTier: "PRIVILEGED" } }),
+    );
     expect(privileged.users.every((u) => u.riskTier === "PRIVILEGED")).toBe(true);
     const left = await search({ status: "LEFT" });
     expect(left.total).toBeGreaterThan(0);
@@ -53,12 +60,22 @@ describe("findWorkforceUsers", () => {
   });
 
   it("reports no match rather than failing", async () => {
-    expect(await search({ q: "Nobody Whatsoever" })).toMatchObject({ total: 0, users: [], pageCount: 1 });
+    expect(await search({ q: "Nobody Whatsoever" })).toMatchObject({
+      total: 0,
+      users: [],
+      pageCount: 1,
+    });
   });
 
   it("counts only active passkeys", async () => {
-    const user = await db.workforceUser.findFirstOrThrow({ where: { passkeys: { some: {} } }, include: { passkeys: true } });
-    await db.passkey.update({ where: { id: user.passkeys[0]!.id }, data: { status: "REVOKED", revokedAt: new Date(), revokedReason: "LOST" } });
+    const user = await db.workforceUser.findFirstOrThrow({
+      where: { passkeys: { some: {} } },
+      include: { passkeys: true },
+    });
+    await db.passkey.update({
+      where: { id: user.passkeys[0]!.id },
+      data: { status: "REVOKED", revokedAt: new Date(), revokedReason: "LOST" },
+    });
     const [row] = (await search({ q: user.employeeId })).users;
     expect(row!.activePasskeys).toBe(user.passkeys.length - 1);
   });

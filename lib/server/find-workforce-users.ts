@@ -16,7 +16,9 @@ export async function findWorkforceUsers(search: DirectorySearch) {
     ...(search.tier ? { riskTier: search.tier } : {}),
     ...(search.status ? { status: search.status } : {}),
     ...(mode === "employeeId" ? { employeeId: q.toUpperCase() } : {}),
-    ...(mode === "email" ? { emails: { some: { address: { contains: q, mode: "insensitive" } } } } : {}),
+    ...(mode === "email"
+      ? { emails: { some: { address: { contains: q, mode: "insensitive" } } } }
+      : {}),
     ...(mode === "name" ? { name: { contains: q, mode: "insensitive" } } : {}),
   };
   const [total, users] = await Promise.all([

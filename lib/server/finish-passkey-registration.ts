@@ -12,7 +12,13 @@ import { decideRegistration, type CaseFacts, type Refusal } from "@/lib/domain/r
 import type { RecoveryPolicy } from "@/lib/domain/recovery-policy";
 import { db } from "@/lib/db";
 import { recordAudit, type Tx } from "./audit";
-import { runCaseWork, runUserWork, type LoadedCase, type LockedRow, type Outcome } from "./cases/unit-of-work";
+import {
+  runCaseWork,
+  runUserWork,
+  type LoadedCase,
+  type LockedRow,
+  type Outcome,
+} from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
 import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
 import { consumeChallenge, RELYING_PARTY } from "./relying-party";
@@ -22,7 +28,8 @@ import type { RequestContext } from "./request-context";
 type Loaded = { kase: LoadedCase; facts: CaseFacts; policy: RecoveryPolicy };
 
 const FAILED = "The new passkey could not be registered. Try again from this page.";
-const EXPIRED = "This has expired or was already used. Call the service desk if you still need a new passkey.";
+const EXPIRED =
+  "This has expired or was already used. Call the service desk if you still need a new passkey.";
 
 /** The lost passkeys an enrolment link replaces are revoked for the case's reason. */
 const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
@@ -55,17 +62,37 @@ export async function finishPasskeyRegistration(input: {
     await auditUnusableGrant(input.grant, "finish", input.request);
     throw new DomainError("UNAUTHENTICATED", EXPIRED);
   }
-  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: grant.userId }, select: { id: true, name: true } });
+  const user = await db.workforceUser.findUniqueOrThrow({
+    where: { id: grant.userId },
+    select: { id: true, name: true },
+  });
   const actor = { type: "WORKFORCE_USER" as const, id: user.id, name: user.name };
-  const refuse = async (detail: string, code: "SEQUENCE" | "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT") => {
+  const refuse = async (
+    detail: string,
+    code: "SEQUENCE" | "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT",
+  ) => {
     await db.$transaction((tx) =>
-      recordAudit(tx, { action: "passkey.enrol_refused", outcome: "REFUSED", reason: code, actor, subjectUserId: user.id, caseId: grant.caseId ?? undefined, data: { detail }, request: input.request }),
+      recordAudit(tx, {
+        action: "passkey.enrol_refused",
+        outcome: "REFUSED",
+        reason: code,
+        actor,
+        subjectUserId: user.id,
+        caseId: grant.caseId ?? undefined,
+        data: { detail },
+        request: input.request,
+      }),
     );
     return new DomainError(code, code === "SEQUENCE" ? EXPIRED : FAILED);
   };
 
-  const challenge = await consumeChallenge(db, input.response.response.clientDataJSON, grant.challengeScope);
-  if (!challenge) throw await refuse("challenge unknown, used, expired or for another grant", "SEQUENCE");
+  const challenge = await consumeChallenge(
+    db,
+    input.response.response.clientDataJSON,
+    grant.challengeScope,
+  );
+  if (!challenge)
+    throw await refuse("challenge unknown, used, expired or for another grant", "SEQUENCE");
 
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
@@ -84,14 +111,36 @@ export async function finishPasskeyRegistration(input: {
   const model = modelNameForAaguid(info.aaguid) ?? "Unknown authenticator";
 
   try {
-    const work = async (tx: Tx, now: Date, refuse: (refusal: Refusal) => Promise<Refusal>, loaded: Loaded | null): Promise<Outcome<null>> => {
+    const work = async (
+      tx: Tx,
+      now: Date,
+      refuse: (refusal: Refusal) => Promise<Refusal>,
+      loaded: Loaded | null,
+    ): Promise<Outcome<null>> => {
       // Re-checked under the lock: a stop or a revoke-all that won the race voided the link or ended the session.
       const live = await resolveGrant(tx, input.grant, now);
-      if (!live || live.userId !== user.id) return refuse({ ok: false, code: "SEQUENCE", message: "grant voided or expired before the registration completed" });
-      const fresh = await tx.workforceUser.findUniqueOrThrow({ where: { id: user.id }, select: { status: true, leavingOn: true, emails: { where: { verified: true }, select: { address: true } } } });
-      if (isLeaver(fresh, now)) return refuse({ ok: false, code: "LEAVER", message: "the user has left or is suspended" });
+      if (!live || live.userId !== user.id)
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: "grant voided or expired before the registration completed",
+        });
+      const fresh = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: user.id },
+        select: {
+          status: true,
+          leavingOn: true,
+          emails: { where: { verified: true }, select: { address: true } },
+        },
+      });
+      if (isLeaver(fresh, now))
+        return refuse({ ok: false, code: "LEAVER", message: "the user has left or is suspended" });
       if (loaded) {
-        const approved = live.approvalId ? (await tx.approval.count({ where: { id: live.approvalId, caseId: loaded.kase.id, status: "USED" } })) === 1 : false;
+        const approved = live.approvalId
+          ? (await tx.approval.count({
+              where: { id: live.approvalId, caseId: loaded.kase.id, status: "USED" },
+            })) === 1
+          : false;
         const gate = decideRegistration({ policy: loaded.policy, facts: loaded.facts, approved });
         if (!gate.ok) return refuse(gate);
       }
@@ -114,18 +163,26 @@ export async function finishPasskeyRegistration(input: {
         revokedPasskeys = (
           await tx.passkey.updateMany({
             where: { id: { in: live.revokePasskeyIds }, userId: user.id, status: "ACTIVE" },
-            data: { status: "REVOKED", revokedAt: now, revokedReason: kase ? REVOCATION_FOR[kase.reason] : "LOST" },
+            data: {
+              status: "REVOKED",
+              revokedAt: now,
+              revokedReason: kase ? REVOCATION_FOR[kase.reason] : "LOST",
+            },
           })
         ).count;
       }
       if (live.tapId) {
         // A pass yields exactly one passkey: it is used up and every session it opened ends.
-        await tx.temporaryAccessPass.updateMany({ where: { id: live.tapId, usedAt: null }, data: { usedAt: now } });
+        await tx.temporaryAccessPass.updateMany({
+          where: { id: live.tapId, usedAt: null },
+          data: { usedAt: now },
+        });
         await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: live.tapId } });
       }
       if (kase) {
         const move = nextStatus(kase.status, "REENROL");
-        if (move.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
+        if (move.ok)
+          await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
       }
       await recordAudit(tx, {
         action: "passkey.enrolled",
@@ -134,28 +191,56 @@ export async function finishPasskeyRegistration(input: {
         subjectUserId: user.id,
         caseId: kase?.id,
         target: { type: "passkey", id: info.credential.id.slice(0, 64) },
-        data: { model, aaguid: info.aaguid, backedUp: info.credentialBackedUp, transports: info.credential.transports ?? [], via: live.via, ...(live.linkId ? { revokedPasskeys } : {}) },
+        data: {
+          model,
+          aaguid: info.aaguid,
+          backedUp: info.credentialBackedUp,
+          transports: info.credential.transports ?? [],
+          via: live.via,
+          ...(live.linkId ? { revokedPasskeys } : {}),
+        },
         request: input.request,
       });
       if (kase) {
         for (const { address } of fresh.emails) {
           const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: user.id });
-          await enqueueMessage(tx, { to: address, message: passkeyEnrolledNotice({ name: user.name, model, reportUrl }), subjectUserId: user.id, caseId: kase.id });
+          await enqueueMessage(tx, {
+            to: address,
+            message: passkeyEnrolledNotice({ name: user.name, model, reportUrl }),
+            subjectUserId: user.id,
+            caseId: kase.id,
+          });
         }
       }
       return { ok: true, value: null };
     };
-    const common = { actor: { kind: "public" as const, audit: actor }, attempted: "register passkey", refusalAction: "passkey.enrol_refused" as const, request: input.request };
-    const rows: LockedRow[] = grant.linkId ? [{ table: "EnrolmentLink", id: grant.linkId }] : grant.tapId ? [{ table: "TemporaryAccessPass", id: grant.tapId }] : [];
+    const common = {
+      actor: { kind: "public" as const, audit: actor },
+      attempted: "register passkey",
+      refusalAction: "passkey.enrol_refused" as const,
+      request: input.request,
+    };
+    const rows: LockedRow[] = grant.linkId
+      ? [{ table: "EnrolmentLink", id: grant.linkId }]
+      : grant.tapId
+        ? [{ table: "TemporaryAccessPass", id: grant.tapId }]
+        : [];
     if (grant.caseId) {
       await runCaseWork({ ...common, caseId: grant.caseId, rows }, (unit) =>
-        work(unit.tx, unit.now, unit.refuse, { kase: unit.kase, facts: unit.facts, policy: unit.policy }),
+        work(unit.tx, unit.now, unit.refuse, {
+          kase: unit.kase,
+          facts: unit.facts,
+          policy: unit.policy,
+        }),
       );
     } else {
-      await runUserWork({ ...common, userId: user.id }, (unit) => work(unit.tx, unit.now, (refusal) => unit.refuse(refusal), null));
+      await runUserWork({ ...common, userId: user.id }, (unit) =>
+        work(unit.tx, unit.now, (refusal) => unit.refuse(refusal), null),
+      );
     }
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw await refuse("credential already registered", "CONFLICT");
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      throw await refuse("credential already registered", "CONFLICT");
     // Refused under the lock (and audited there): the holder learns only that it expired.
     if (error instanceof DomainError) throw new DomainError("SEQUENCE", EXPIRED, error.message);
     throw error;

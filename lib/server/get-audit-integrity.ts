@@ -11,5 +11,9 @@ export async function getAuditIntegrity() {
     const publicKeyPem = await readFile(env.AUDIT_PUBLIC_KEY_FILE, "utf8");
     return verifyWithCheckpoint({ client: db, publicKeyPem, dir: env.AUDIT_CHECKPOINT_DIR });
   }
-  return { ...(await verifyAuditChain(db)), checkpoint: null, checkpointProblem: "no public key configured" };
+  return {
+    ...(await verifyAuditChain(db)),
+    checkpoint: null,
+    checkpointProblem: "no public key configured",
+  };
 }

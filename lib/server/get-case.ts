@@ -2,7 +2,11 @@ import "server-only";
 import { db } from "@/lib/db";
 import { nextStatus } from "@/lib/domain/case-state";
 import { maskAddress } from "@/lib/domain/notifications";
-import { availableActions, decideCorrectStep, type CaseFacts } from "@/lib/domain/recovery-decisions";
+import {
+  availableActions,
+  decideCorrectStep,
+  type CaseFacts,
+} from "@/lib/domain/recovery-decisions";
 import { policyFor, type RedFlagKind } from "@/lib/domain/recovery-policy";
 import { can } from "@/lib/domain/roles";
 import { isLeaver } from "@/lib/domain/workforce";
@@ -18,36 +22,63 @@ import type { CurrentStaff } from "./resume-staff-session";
 export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Date = new Date()) {
   const kase = await getCase(caseId);
   if (!kase) return null;
-  if (viewer.role !== "SECURITY" && (!viewer.team || viewer.team !== kase.team)) return "forbidden" as const;
+  if (viewer.role !== "SECURITY" && (!viewer.team || viewer.team !== kase.team))
+    return "forbidden" as const;
   const policy = policyFor(kase.policyVersion);
-  const holds = await db.recoveryHold.findMany({ where: { userId: kase.user.id, clearedAt: null }, select: { reason: true, createdAt: true } });
+  const holds = await db.recoveryHold.findMany({
+    where: { userId: kase.user.id, clearedAt: null },
+    select: { reason: true, createdAt: true },
+  });
   // A request that expired unanswered lapses on the next action (requestReenrolment, decideReenrolment): show the case as it will be.
-  const lapsed = kase.approvals.some((approval) => approval.status === "PENDING" && approval.expiresAt !== null && approval.expiresAt <= now);
+  const lapsed = kase.approvals.some(
+    (approval) =>
+      approval.status === "PENDING" && approval.expiresAt !== null && approval.expiresAt <= now,
+  );
   const back = lapsed ? nextStatus(kase.status, "EXPIRE_APPROVAL") : null;
   const facts: CaseFacts = {
     status: back?.ok ? back.status : kase.status,
     riskTier: kase.riskTier,
     reason: kase.reason,
     leaver: isLeaver(kase.user, now),
-    steps: (kase.checklist?.steps ?? []).map((step) => ({ kind: step.kind, outcome: step.outcome })),
+    steps: (kase.checklist?.steps ?? []).map((step) => ({
+      kind: step.kind,
+      outcome: step.outcome,
+    })),
     redFlags: kase.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
     repeatCall: kase.repeatCall,
     onHold: holds.length > 0,
   };
-  const verifiedAddresses = await db.workforceEmail.count({ where: { userId: kase.user.id, verified: true } });
-  const actions = availableActions({ policy, facts, hasVerifiedAddress: verifiedAddresses > 0, activePasskeyIds: kase.user.passkeys.map((p) => p.id) });
+  const verifiedAddresses = await db.workforceEmail.count({
+    where: { userId: kase.user.id, verified: true },
+  });
+  const actions = availableActions({
+    policy,
+    facts,
+    hasVerifiedAddress: verifiedAddresses > 0,
+    activePasskeyIds: kase.user.passkeys.map((p) => p.id),
+  });
   const workedByIds = [kase.agentId, ...kase.workedByIds];
   const correctable = new Set(
     (kase.checklist?.steps ?? [])
-      .filter((step) => decideCorrectStep({ facts, kind: step.kind, corrector: viewer, workedByIds }).ok)
+      .filter(
+        (step) => decideCorrectStep({ facts, kind: step.kind, corrector: viewer, workedByIds }).ok,
+      )
       .map((step) => step.kind),
   );
-  const live = (item: { usedAt: Date | null; voidedAt: Date | null; expiresAt: Date }) => !item.usedAt && !item.voidedAt && item.expiresAt > now;
+  const live = (item: { usedAt: Date | null; voidedAt: Date | null; expiresAt: Date }) =>
+    !item.usedAt && !item.voidedAt && item.expiresAt > now;
   const outstanding = [
-    ...kase.accessPasses.filter(live).map((pass) => `a temporary access pass (valid until ${pass.expiresAt.toISOString().slice(11, 16)} UTC)`),
+    ...kase.accessPasses
+      .filter(live)
+      .map(
+        (pass) =>
+          `a temporary access pass (valid until ${pass.expiresAt.toISOString().slice(11, 16)} UTC)`,
+      ),
     ...kase.enrolmentLinks.filter(live).map(() => "an enrolment link"),
     ...kase.stepLinks.filter(live).map(() => "a confirmation link"),
-    ...kase.approvals.filter((approval) => approval.status === "PENDING").map(() => "a request waiting for a supervisor"),
+    ...kase.approvals
+      .filter((approval) => approval.status === "PENDING")
+      .map(() => "a request waiting for a supervisor"),
   ];
   return {
     ...kase,
@@ -96,22 +127,98 @@ export async function getCase(caseId: string) {
           leavingOn: true,
           manager: { select: { name: true } },
           _count: { select: { passkeys: { where: { status: "ACTIVE" } } } },
-          passkeys: { where: { status: "ACTIVE" }, select: { id: true, modelName: true, backedUp: true, lastUsedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+          passkeys: {
+            where: { status: "ACTIVE" },
+            select: {
+              id: true,
+              modelName: true,
+              backedUp: true,
+              lastUsedAt: true,
+              createdAt: true,
+            },
+            orderBy: { createdAt: "desc" },
+          },
         },
       },
-      checklist: { select: { scriptKey: true, steps: { select: { kind: true, outcome: true, note: true, recordedAt: true, recordedById: true }, orderBy: { position: "asc" } } } },
-      stepLinks: { select: { kind: true, sentTo: true, expiresAt: true, usedAt: true, voidedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
-      redFlags: { select: { kind: true, note: true, createdAt: true, raisedById: true }, orderBy: { createdAt: "asc" } },
-      approvals: { select: { id: true, status: true, needReason: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true, requestedById: true }, orderBy: { createdAt: "desc" } },
-      enrolmentLinks: { select: { id: true, sentTo: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, revokePasskeyIds: true }, orderBy: { createdAt: "desc" } },
-      accessPasses: { select: { id: true, createdAt: true, expiresAt: true, usedAt: true, voidedAt: true, voidReason: true, oneTime: true, failedAttempts: true, maxFailures: true }, orderBy: { createdAt: "desc" } },
+      checklist: {
+        select: {
+          scriptKey: true,
+          steps: {
+            select: { kind: true, outcome: true, note: true, recordedAt: true, recordedById: true },
+            orderBy: { position: "asc" },
+          },
+        },
+      },
+      stepLinks: {
+        select: {
+          kind: true,
+          sentTo: true,
+          expiresAt: true,
+          usedAt: true,
+          voidedAt: true,
+          createdAt: true,
+        },
+        orderBy: { createdAt: "desc" },
+      },
+      redFlags: {
+        select: { kind: true, note: true, createdAt: true, raisedById: true },
+        orderBy: { createdAt: "asc" },
+      },
+      approvals: {
+        select: {
+          id: true,
+          status: true,
+          needReason: true,
+          reason: true,
+          createdAt: true,
+          expiresAt: true,
+          decidedAt: true,
+          requestedById: true,
+        },
+        orderBy: { createdAt: "desc" },
+      },
+      enrolmentLinks: {
+        select: {
+          id: true,
+          sentTo: true,
+          createdAt: true,
+          expiresAt: true,
+          usedAt: true,
+          voidedAt: true,
+          revokePasskeyIds: true,
+        },
+        orderBy: { createdAt: "desc" },
+      },
+      accessPasses: {
+        select: {
+          id: true,
+          createdAt: true,
+          expiresAt: true,
+          usedAt: true,
+          voidedAt: true,
+          voidReason: true,
+          oneTime: true,
+          failedAttempts: true,
+          maxFailures: true,
+        },
+        orderBy: { createdAt: "desc" },
+      },
     },
   });
   if (!kase) return null;
   const events = await db.auditEvent.findMany({
     where: { caseId },
     orderBy: { id: "asc" },
-    select: { id: true, createdAt: true, action: true, outcome: true, reason: true, actorName: true, actorRole: true, data: true },
+    select: {
+      id: true,
+      createdAt: true,
+      action: true,
+      outcome: true,
+      reason: true,
+      actorName: true,
+      actorRole: true,
+      data: true,
+    },
   });
   return {
     ...kase,
@@ -122,7 +229,10 @@ export async function getCase(caseId: string) {
       ...kase.approvals.map((approval) => approval.requestedById),
     ].filter((id): id is string => Boolean(id)),
     stepLinks: kase.stepLinks.map((link) => ({ ...link, sentTo: maskAddress(link.sentTo) })),
-    enrolmentLinks: kase.enrolmentLinks.map((link) => ({ ...link, sentTo: link.sentTo ? maskAddress(link.sentTo) : "" })),
+    enrolmentLinks: kase.enrolmentLinks.map((link) => ({
+      ...link,
+      sentTo: link.sentTo ? maskAddress(link.sentTo) : "",
+    })),
     events: events.map((event) => ({ ...event, id: event.id.toString() })),
   };
 }

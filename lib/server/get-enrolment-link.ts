@@ -6,6 +6,9 @@ import { resolveGrant } from "./registration-grant";
 export async function getEnrolmentLink(token: string) {
   const grant = await db.$transaction((tx) => resolveGrant(tx, { kind: "link", token }));
   if (!grant) return null;
-  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: grant.userId }, select: { name: true } });
+  const user = await db.workforceUser.findUniqueOrThrow({
+    where: { id: grant.userId },
+    select: { name: true },
+  });
   return { name: user.name, revokeCount: grant.revokePasskeyIds.length };
 }

@@ -1,6 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { countBy, median, minutesToRevocation, repeatCallers, type ReportPeriod } from "@/lib/domain/reports";
+import {
+  countBy,
+  median,
+  minutesToRevocation,
+  repeatCallers,
+  type ReportPeriod,
+} from "@/lib/domain/reports";
 
 /** Everything the reports page shows, for the last `days` days (aggregation in lib/domain/reports.ts). */
 export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date()) {
@@ -8,19 +14,42 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
   const [cases, passes, pendingApprovals, decided, flags, refusals] = await Promise.all([
     db.recoveryCase.findMany({
       where: { createdAt: { gte: since } },
-      select: { reason: true, riskTier: true, status: true, userId: true, createdAt: true, user: { select: { name: true } } },
+      select: {
+        reason: true,
+        riskTier: true,
+        status: true,
+        userId: true,
+        createdAt: true,
+        user: { select: { name: true } },
+      },
     }),
-    db.temporaryAccessPass.findMany({ where: { usedAt: null, voidedAt: null, expiresAt: { gt: now } }, select: { createdAt: true } }),
+    db.temporaryAccessPass.findMany({
+      where: { usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+      select: { createdAt: true },
+    }),
     db.approval.count({ where: { status: "PENDING" } }),
-    db.approval.findMany({ where: { decidedAt: { gte: since } }, select: { createdAt: true, decidedAt: true } }),
+    db.approval.findMany({
+      where: { decidedAt: { gte: since } },
+      select: { createdAt: true, decidedAt: true },
+    }),
     db.redFlag.findMany({ where: { createdAt: { gte: since } }, select: { raisedById: true } }),
-    db.auditEvent.groupBy({ by: ["actorName"], where: { createdAt: { gte: since }, outcome: "REFUSED", actorType: "STAFF" }, _count: true }),
+    db.auditEvent.groupBy({
+      by: ["actorName"],
+      where: { createdAt: { gte: since }, outcome: "REFUSED", actorType: "STAFF" },
+      _count: true,
+    }),
   ]);
   const stolen = cases.filter((c) => c.reason === "STOLEN_DEVICE");
   const revocations = stolen.length
-    ? await db.revocation.findMany({ where: { userId: { in: stolen.map((c) => c.userId) }, createdAt: { gte: since } }, select: { userId: true, createdAt: true } })
+    ? await db.revocation.findMany({
+        where: { userId: { in: stolen.map((c) => c.userId) }, createdAt: { gte: since } },
+        select: { userId: true, createdAt: true },
+      })
     : [];
-  const staff = await db.staff.findMany({ where: { id: { in: [...new Set(flags.map((f) => f.raisedById))] } }, select: { id: true, name: true } });
+  const staff = await db.staff.findMany({
+    where: { id: { in: [...new Set(flags.map((f) => f.raisedById))] } },
+    select: { id: true, name: true },
+  });
   const toRevocation = minutesToRevocation(
     stolen.map((c) => ({ userId: c.userId, openedAt: c.createdAt })),
     revocations.map((r) => ({ userId: r.userId, at: r.createdAt })),
@@ -35,11 +64,22 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
     medianMinutesToRevocation: median(toRevocation),
     revokedStolenCases: toRevocation.length,
     outstandingPasses: passes.length,
-    oldestPassMinutes: passes.length ? Math.max(...passes.map((p) => (now.getTime() - p.createdAt.getTime()) / 60_000)) : null,
+    oldestPassMinutes: passes.length
+      ? Math.max(...passes.map((p) => (now.getTime() - p.createdAt.getTime()) / 60_000))
+      : null,
     pendingApprovals,
-    medianApprovalMinutes: median(decided.filter((d) => d.decidedAt).map((d) => (d.decidedAt!.getTime() - d.createdAt.getTime()) / 60_000)),
-    redFlagsByAgent: countBy(flags, (f) => staff.find((s) => s.id === f.raisedById)?.name ?? "unknown"),
-    refusalsByActor: refusals.map((r) => ({ key: r.actorName, count: r._count })).sort((a, b) => b.count - a.count),
+    medianApprovalMinutes: median(
+      decided
+        .filter((d) => d.decidedAt)
+        .map((d) => (d.decidedAt!.getTime() - d.createdAt.getTime()) / 60_000),
+    ),
+    redFlagsByAgent: countBy(
+      flags,
+      (f) => staff.find((s) => s.id === f.raisedById)?.name ?? "unknown",
+    ),
+    refusalsByActor: refusals
+      .map((r) => ({ key: r.actorName, count: r._count }))
+      .sort((a, b) => b.count - a.count),
     repeatCallers: repeatCallers(cases.map((c) => ({ userId: c.userId, userName: c.user.name }))),
   };
 }

@@ -52,15 +52,36 @@ export async function getWorkforceUser(userId: string) {
       select: { id: true, status: true, team: true, createdAt: true },
       orderBy: { createdAt: "desc" },
     }),
-    db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } } }),
-    db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } } }),
-    db.recoveryHold.findMany({ where: { userId, clearedAt: null }, select: { id: true, reason: true, createdAt: true, case: { select: { id: true, team: true } } } }),
+    db.temporaryAccessPass.count({
+      where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+    }),
+    db.enrolmentLink.count({
+      where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+    }),
+    db.recoveryHold.findMany({
+      where: { userId, clearedAt: null },
+      select: {
+        id: true,
+        reason: true,
+        createdAt: true,
+        case: { select: { id: true, team: true } },
+      },
+    }),
   ]);
   const events = await db.auditEvent.findMany({
     where: { subjectUserId: userId },
     orderBy: { id: "desc" },
     take: RECENT_EVENTS,
-    select: { id: true, createdAt: true, action: true, outcome: true, reason: true, actorName: true, actorRole: true, data: true },
+    select: {
+      id: true,
+      createdAt: true,
+      action: true,
+      outcome: true,
+      reason: true,
+      actorName: true,
+      actorRole: true,
+      data: true,
+    },
   });
   return {
     ...user,
@@ -70,7 +91,10 @@ export async function getWorkforceUser(userId: string) {
       ...event,
       id: event.id.toString(),
       // A refusal's detail says why (never a secret: payloads are schema-checked on the way in).
-      detail: event.outcome === "REFUSED" && typeof (data as { detail?: unknown })?.detail === "string" ? (data as { detail: string }).detail : null,
+      detail:
+        event.outcome === "REFUSED" && typeof (data as { detail?: unknown })?.detail === "string"
+          ? (data as { detail: string }).detail
+          : null,
     })),
   };
 }

@@ -1,5 +1,10 @@
 import "server-only";
-import { chooseTapAddress, maskAddress, tapIssued, tapIssuedNotice } from "@/lib/domain/notifications";
+import {
+  chooseTapAddress,
+  maskAddress,
+  tapIssued,
+  tapIssuedNotice,
+} from "@/lib/domain/notifications";
 import { decideTapIssuance } from "@/lib/domain/recovery-decisions";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
@@ -33,63 +38,83 @@ export async function issueTap(input: {
       request: input.request,
     },
     async ({ tx, kase, facts, policy, now, actor, refuse }) => {
-    const emails = await tx.workforceEmail.findMany({ where: { userId: kase.userId }, select: { address: true, kind: true, verified: true, isPrimary: true } });
-    const sendTo = chooseTapAddress(emails);
-    const decision = decideTapIssuance({
-      policy,
-      facts,
-      request: { lifetimeMinutes: input.lifetimeMinutes, multiUse: input.multiUse },
-      hasVerifiedAddress: sendTo !== null,
-    });
-    if (!decision.ok) return refuse(decision);
-    const replaced = await tx.temporaryAccessPass.updateMany({
-      where: { userId: kase.userId, usedAt: null, voidedAt: null },
-      data: { voidedAt: now, voidReason: "replaced by a new pass" },
-    });
-    const earlier = await tx.temporaryAccessPass.findMany({ where: { userId: kase.userId }, select: { id: true } });
-    await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: { in: earlier.map((pass) => pass.id) } } });
-    const code = newTapCode();
-    const expiresAt = new Date(now.getTime() + decision.lifetimeMinutes * 60_000);
-    await tx.temporaryAccessPass.create({
-      data: {
-        userId: kase.userId,
+      const emails = await tx.workforceEmail.findMany({
+        where: { userId: kase.userId },
+        select: { address: true, kind: true, verified: true, isPrimary: true },
+      });
+      const sendTo = chooseTapAddress(emails);
+      const decision = decideTapIssuance({
+        policy,
+        facts,
+        request: { lifetimeMinutes: input.lifetimeMinutes, multiUse: input.multiUse },
+        hasVerifiedAddress: sendTo !== null,
+      });
+      if (!decision.ok) return refuse(decision);
+      const replaced = await tx.temporaryAccessPass.updateMany({
+        where: { userId: kase.userId, usedAt: null, voidedAt: null },
+        data: { voidedAt: now, voidReason: "replaced by a new pass" },
+      });
+      const earlier = await tx.temporaryAccessPass.findMany({
+        where: { userId: kase.userId },
+        select: { id: true },
+      });
+      await tx.workforceSession.deleteMany({
+        where: { method: "tap", tapId: { in: earlier.map((pass) => pass.id) } },
+      });
+      const code = newTapCode();
+      const expiresAt = new Date(now.getTime() + decision.lifetimeMinutes * 60_000);
+      await tx.temporaryAccessPass.create({
+        data: {
+          userId: kase.userId,
+          caseId: kase.id,
+          codeHash: hashToken(code),
+          oneTime: decision.oneTime,
+          maxFailures: decision.maxFailedAttempts,
+          expiresAt,
+          issuedById: input.actor.id,
+        },
+      });
+      await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: decision.status } });
+      await recordAudit(tx, {
+        action: "tap.issued",
+        outcome: "ALLOWED",
+        actor,
         caseId: kase.id,
-        codeHash: hashToken(code),
-        oneTime: decision.oneTime,
-        maxFailures: decision.maxFailedAttempts,
-        expiresAt,
-        issuedById: input.actor.id,
-      },
-    });
-    await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: decision.status } });
-    await recordAudit(tx, {
-      action: "tap.issued",
-      outcome: "ALLOWED",
-      actor,
-      caseId: kase.id,
-      subjectUserId: kase.userId,
-      target: { type: "case", id: kase.id },
-      data: {
-        lifetimeMinutes: decision.lifetimeMinutes,
-        oneTime: decision.oneTime,
-        maxFailedAttempts: decision.maxFailedAttempts,
-        sentTo: maskAddress(sendTo!),
-        replaced: replaced.count,
-      },
-      request: input.request,
-    });
-    const name = kase.user.name;
-    await enqueueMessage(tx, {
-      to: sendTo!,
-      message: tapIssued({ name, code, expiresAt, oneTime: decision.oneTime, redeemUrl: `${publicUrl}/redeem`, reportUrl: await newRepudiationUrl(tx, { caseId: kase.id, userId: kase.userId }) }),
-      subjectUserId: kase.userId,
-      caseId: kase.id,
-    });
-    for (const email of emails.filter((e) => e.verified && e.address !== sendTo)) {
-      const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: kase.userId });
-      await enqueueMessage(tx, { to: email.address, message: tapIssuedNotice({ name, sentTo: sendTo!, reportUrl }), subjectUserId: kase.userId, caseId: kase.id });
-    }
-    return { ok: true, value: { expiresAt, sentTo: maskAddress(sendTo!) } };
+        subjectUserId: kase.userId,
+        target: { type: "case", id: kase.id },
+        data: {
+          lifetimeMinutes: decision.lifetimeMinutes,
+          oneTime: decision.oneTime,
+          maxFailedAttempts: decision.maxFailedAttempts,
+          sentTo: maskAddress(sendTo!),
+          replaced: replaced.count,
+        },
+        request: input.request,
+      });
+      const name = kase.user.name;
+      await enqueueMessage(tx, {
+        to: sendTo!,
+        message: tapIssued({
+          name,
+          code,
+          expiresAt,
+          oneTime: decision.oneTime,
+          redeemUrl: `${publicUrl}/redeem`,
+          reportUrl: await newRepudiationUrl(tx, { caseId: kase.id, userId: kase.userId }),
+        }),
+        subjectUserId: kase.userId,
+        caseId: kase.id,
+      });
+      for (const email of emails.filter((e) => e.verified && e.address !== sendTo)) {
+        const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: kase.userId });
+        await enqueueMessage(tx, {
+          to: email.address,
+          message: tapIssuedNotice({ name, sentTo: sendTo!, reportUrl }),
+          subjectUserId: kase.userId,
+          caseId: kase.id,
+        });
+      }
+      return { ok: true, value: { expiresAt, sentTo: maskAddress(sendTo!) } };
     },
   );
 }

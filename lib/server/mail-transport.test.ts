@@ -31,9 +31,15 @@ describe("mail transport", () => {
   it("sends through SMTP when SMTP_URL is set, from MAIL_FROM, as plain text", async () => {
     // Imported after SMTP_URL is set: lib/env reads it once.
     const { mailTransport } = await import("./mail-transport");
-    await mailTransport().send({ to: "ada@personal.example", subject: "Your temporary access pass", text: "Hello Ada,\n\n    7K3M-9QXA-2B4C-8D0E\n" });
+    await mailTransport().send({
+      to: "ada@personal.example",
+      subject: "Your temporary access pass",
+      text: "Hello Ada,\n\n    7K3M-9QXA-2B4C-8D0E\n",
+    });
     await vi.waitFor(() => expect(received).toHaveLength(1));
-    expect(received[0]!.from?.text).toBe('"Northwind IT Service Desk" <service-desk@northwind.example>');
+    expect(received[0]!.from?.text).toBe(
+      '"Northwind IT Service Desk" <service-desk@northwind.example>',
+    );
     expect(received[0]!.to).toMatchObject({ text: "ada@personal.example" });
     expect(received[0]!.subject).toBe("Your temporary access pass");
     expect(received[0]!.text).toContain("7K3M-9QXA-2B4C-8D0E");

@@ -7,7 +7,9 @@ import nodemailer from "nodemailer";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
-export type MailTransport = { send: (mail: { to: string; subject: string; text: string }) => Promise<void> };
+export type MailTransport = {
+  send: (mail: { to: string; subject: string; text: string }) => Promise<void>;
+};
 
 let smtp: nodemailer.Transporter | null = null;
 
@@ -17,13 +19,20 @@ export function mailTransport(): MailTransport {
     const transporter = smtp;
     return {
       async send(mail) {
-        await transporter.sendMail({ from: env.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
+        await transporter.sendMail({
+          from: env.MAIL_FROM,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+        });
       },
     };
   }
   return {
     async send(mail) {
-      await db.demoMailboxMessage.create({ data: { toAddress: mail.to, subject: mail.subject, body: mail.text } });
+      await db.demoMailboxMessage.create({
+        data: { toAddress: mail.to, subject: mail.subject, body: mail.text },
+      });
     },
   };
 }

@@ -32,7 +32,8 @@ function teamOf(user: object): string | null {
 export const consoleAdapter: Adapter = {
   async createUser(user: Omit<AdapterUser, "id">) {
     const role = (user as { role?: unknown }).role;
-    if (!isStaffRole(role)) throw new Error("createUser without a console role: admitOidcStaff should have refused");
+    if (!isStaffRole(role))
+      throw new Error("createUser without a console role: admitOidcStaff should have refused");
     return toAdapterUser(
       await provisionOidcStaff({
         email: user.email,
@@ -48,7 +49,10 @@ export const consoleAdapter: Adapter = {
     return staff && toAdapterUser(staff);
   },
   async getUserByEmail(email) {
-    const staff = await db.staff.findUnique({ where: { email: email.toLowerCase() }, select: staffSelect });
+    const staff = await db.staff.findUnique({
+      where: { email: email.toLowerCase() },
+      select: staffSelect,
+    });
     return staff && toAdapterUser(staff);
   },
   async getUserByAccount({ provider, providerAccountId }) {
@@ -68,7 +72,12 @@ export const consoleAdapter: Adapter = {
   },
   async linkAccount(account: AdapterAccount) {
     await db.staffAccount.create({
-      data: { staffId: account.userId, type: account.type, provider: account.provider, providerAccountId: account.providerAccountId },
+      data: {
+        staffId: account.userId,
+        type: account.type,
+        provider: account.provider,
+        providerAccountId: account.providerAccountId,
+      },
     });
   },
   async createSession({ sessionToken, userId }) {

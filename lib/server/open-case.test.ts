@@ -6,7 +6,13 @@ import { actor, lastMessageTo } from "@/tests/recovery";
 import { openCase } from "./open-case";
 
 const open = (a: Awaited<ReturnType<typeof actor>>, userId: string) =>
-  openCase({ actor: a, userId, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "Phone lost" });
+  openCase({
+    actor: a,
+    userId,
+    reason: "LOST_DEVICE",
+    channel: "PHONE",
+    callerClaim: "Phone lost",
+  });
 
 async function refused(promise: Promise<unknown>) {
   const error = await promise.catch((e: unknown) => e);
@@ -20,8 +26,18 @@ describe("openCase", () => {
     const user = await createWorkforceUser(db, { riskTier: "HIGH_RISK" });
     const { caseId } = await open(agent, user.id);
 
-    const kase = await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId }, include: { checklist: { include: { steps: { orderBy: { position: "asc" } } } } } });
-    expect(kase).toMatchObject({ status: "OPEN", riskTier: "HIGH_RISK", policyVersion: 1, repeatCall: 1, needsApproval: false, agentId: agent.id });
+    const kase = await db.recoveryCase.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { checklist: { include: { steps: { orderBy: { position: "asc" } } } } },
+    });
+    expect(kase).toMatchObject({
+      status: "OPEN",
+      riskTier: "HIGH_RISK",
+      policyVersion: 1,
+      repeatCall: 1,
+      needsApproval: false,
+      agentId: agent.id,
+    });
     expect(kase.checklist!.scriptKey).toBe("high-risk");
     expect(kase.checklist!.steps.map((s) => [s.kind, s.outcome])).toEqual([
       ["CALLBACK", "PENDING"],
@@ -29,7 +45,9 @@ describe("openCase", () => {
       ["ID_DOCUMENT", "PENDING"],
       ["EMPLOYEE_RECORD", "PENDING"],
     ]);
-    expect(await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "case.opened" } })).toMatchObject({
+    expect(
+      await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "case.opened" } }),
+    ).toMatchObject({
       outcome: "ALLOWED",
       actorId: agent.id,
       subjectUserId: user.id,
@@ -43,12 +61,19 @@ describe("openCase", () => {
 
   it("refuses a leaver, opens nothing and audits why", async () => {
     const agent = await actor();
-    const user = await createWorkforceUser(db, { status: "LEFT", leavingOn: new Date("2026-01-31") });
+    const user = await createWorkforceUser(db, {
+      status: "LEFT",
+      leavingOn: new Date("2026-01-31"),
+    });
     const error = await refused(open(agent, user.id));
     expect(error.code).toBe("LEAVER");
     expect(await db.recoveryCase.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.auditEvent.findMany({ where: { subjectUserId: user.id } })).toEqual([
-      expect.objectContaining({ action: "case.action_refused", outcome: "REFUSED", reason: "LEAVER" }),
+      expect.objectContaining({
+        action: "case.action_refused",
+        outcome: "REFUSED",
+        reason: "LEAVER",
+      }),
     ]);
   });
 
@@ -65,13 +90,22 @@ describe("openCase", () => {
     const first = await open(await actor(), user.id);
     const second = await open(await actor(), user.id);
     const third = await open(await actor("SUPERVISOR"), user.id);
-    const flags = await db.recoveryCase.findMany({ where: { id: { in: [first.caseId, second.caseId, third.caseId] } }, orderBy: { repeatCall: "asc" } });
-    expect(flags.map((c) => [c.repeatCall, c.needsApproval])).toEqual([[1, false], [2, true], [3, true]]);
+    const flags = await db.recoveryCase.findMany({
+      where: { id: { in: [first.caseId, second.caseId, third.caseId] } },
+      orderBy: { repeatCall: "asc" },
+    });
+    expect(flags.map((c) => [c.repeatCall, c.needsApproval])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+    ]);
 
     const alertsBefore = await db.outboxMessage.count({ where: { kind: "security.alert" } });
     expect((await refused(open(await actor(), user.id))).code).toBe("THROTTLED");
     expect(await db.recoveryCase.count({ where: { userId: user.id } })).toBe(3);
-    expect(await db.outboxMessage.count({ where: { kind: "security.alert" } })).toBeGreaterThan(alertsBefore);
+    expect(await db.outboxMessage.count({ where: { kind: "security.alert" } })).toBeGreaterThan(
+      alertsBefore,
+    );
   });
 
   it("counts concurrent calls against each other (the user row is locked)", async () => {
@@ -79,7 +113,10 @@ describe("openCase", () => {
     const agents = await Promise.all(Array.from({ length: 6 }, () => actor()));
     const results = await Promise.allSettled(agents.map((a) => open(a, user.id)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
-    const cases = await db.recoveryCase.findMany({ where: { userId: user.id }, orderBy: { repeatCall: "asc" } });
+    const cases = await db.recoveryCase.findMany({
+      where: { userId: user.id },
+      orderBy: { repeatCall: "asc" },
+    });
     expect(cases.map((c) => c.repeatCall)).toEqual([1, 2, 3]);
   });
 });

@@ -1,7 +1,13 @@
 import "server-only";
 import { caseOpenedNotice, securityAlert } from "@/lib/domain/notifications";
 import { decideOpenCase } from "@/lib/domain/recovery-decisions";
-import { ACTIVE_POLICY, CASE_REASON_LABELS, scriptFor, type CaseChannel, type CaseReason } from "@/lib/domain/recovery-policy";
+import {
+  ACTIVE_POLICY,
+  CASE_REASON_LABELS,
+  scriptFor,
+  type CaseChannel,
+  type CaseReason,
+} from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
@@ -28,73 +34,104 @@ export async function openCase(input: {
 }): Promise<{ caseId: string }> {
   const policy = ACTIVE_POLICY;
   return runUserWork(
-    { userId: input.userId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "open", request: input.request, now: input.now },
+    {
+      userId: input.userId,
+      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      attempted: "open",
+      request: input.request,
+      now: input.now,
+    },
     async ({ tx, now, actor, refuse }) => {
-    const user = await tx.workforceUser.findUniqueOrThrow({
-      where: { id: input.userId },
-      select: { id: true, name: true, riskTier: true, status: true, leavingOn: true, emails: { where: { verified: true }, select: { address: true } } },
-    });
-    const since = new Date(now.getTime() - policy.repeatCalls.windowHours * 60 * 60 * 1000);
-    const casesInWindow = await tx.recoveryCase.count({ where: { userId: user.id, createdAt: { gt: since } } });
-    const onHold = (await tx.recoveryHold.count({ where: { userId: user.id, clearedAt: null } })) > 0;
-    const decision = decideOpenCase({ policy, leaver: isLeaver(user, now), onHold, casesInWindow });
-    if (!decision.ok) {
-      if (decision.code === "THROTTLED") {
-        const security = await tx.staff.findMany({ where: { role: "SECURITY", active: true }, select: { email: true } });
-        const alert = securityAlert({
-          summary: `repeat recovery calls for ${user.name}`,
-          detail: `${input.actor.name} tried to open recovery case ${casesInWindow + 1} in ${policy.repeatCalls.windowHours} hours for ${user.name}. It was blocked.`,
-        });
-        for (const { email } of security) await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });
+      const user = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: input.userId },
+        select: {
+          id: true,
+          name: true,
+          riskTier: true,
+          status: true,
+          leavingOn: true,
+          emails: { where: { verified: true }, select: { address: true } },
+        },
+      });
+      const since = new Date(now.getTime() - policy.repeatCalls.windowHours * 60 * 60 * 1000);
+      const casesInWindow = await tx.recoveryCase.count({
+        where: { userId: user.id, createdAt: { gt: since } },
+      });
+      const onHold =
+        (await tx.recoveryHold.count({ where: { userId: user.id, clearedAt: null } })) > 0;
+      const decision = decideOpenCase({
+        policy,
+        leaver: isLeaver(user, now),
+        onHold,
+        casesInWindow,
+      });
+      if (!decision.ok) {
+        if (decision.code === "THROTTLED") {
+          const security = await tx.staff.findMany({
+            where: { role: "SECURITY", active: true },
+            select: { email: true },
+          });
+          const alert = securityAlert({
+            summary: `repeat recovery calls for ${user.name}`,
+            detail: `${input.actor.name} tried to open recovery case ${casesInWindow + 1} in ${policy.repeatCalls.windowHours} hours for ${user.name}. It was blocked.`,
+          });
+          for (const { email } of security)
+            await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });
+        }
+        return refuse(decision);
       }
-      return refuse(decision);
-    }
-    const script = scriptFor(policy, user.riskTier, input.reason);
-    const kase = await tx.recoveryCase.create({
-      data: {
-        userId: user.id,
-        agentId: input.actor.id,
-        team: input.actor.team,
-        reason: input.reason,
-        channel: input.channel,
-        callerClaim: input.callerClaim,
-        riskTier: user.riskTier,
-        policyVersion: policy.version,
-        repeatCall: decision.repeatCall,
-        needsApproval: decision.needsApproval,
-        checklist: {
-          create: {
-            scriptKey: script.key,
-            policyVersion: policy.version,
-            steps: { create: script.steps.map((step, position) => ({ position, kind: step.kind })) },
+      const script = scriptFor(policy, user.riskTier, input.reason);
+      const kase = await tx.recoveryCase.create({
+        data: {
+          userId: user.id,
+          agentId: input.actor.id,
+          team: input.actor.team,
+          reason: input.reason,
+          channel: input.channel,
+          callerClaim: input.callerClaim,
+          riskTier: user.riskTier,
+          policyVersion: policy.version,
+          repeatCall: decision.repeatCall,
+          needsApproval: decision.needsApproval,
+          checklist: {
+            create: {
+              scriptKey: script.key,
+              policyVersion: policy.version,
+              steps: {
+                create: script.steps.map((step, position) => ({ position, kind: step.kind })),
+              },
+            },
           },
         },
-      },
-      select: { id: true },
-    });
-    await recordAudit(tx, {
-      action: "case.opened",
-      outcome: "ALLOWED",
-      actor,
-      caseId: kase.id,
-      subjectUserId: user.id,
-      target: { type: "case", id: kase.id },
-      data: {
-        reason: input.reason,
-        channel: input.channel,
-        scriptKey: script.key,
-        policyVersion: policy.version,
-        repeatCall: decision.repeatCall,
-        needsApproval: decision.needsApproval,
-      },
-      request: input.request,
-    });
-    for (const { address } of user.emails) {
-      const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: user.id });
-      const message = caseOpenedNotice({ name: user.name, reason: CASE_REASON_LABELS[input.reason], reportUrl });
-      await enqueueMessage(tx, { to: address, message, subjectUserId: user.id, caseId: kase.id });
-    }
-    return { ok: true, value: { caseId: kase.id } };
+        select: { id: true },
+      });
+      await recordAudit(tx, {
+        action: "case.opened",
+        outcome: "ALLOWED",
+        actor,
+        caseId: kase.id,
+        subjectUserId: user.id,
+        target: { type: "case", id: kase.id },
+        data: {
+          reason: input.reason,
+          channel: input.channel,
+          scriptKey: script.key,
+          policyVersion: policy.version,
+          repeatCall: decision.repeatCall,
+          needsApproval: decision.needsApproval,
+        },
+        request: input.request,
+      });
+      for (const { address } of user.emails) {
+        const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: user.id });
+        const message = caseOpenedNotice({
+          name: user.name,
+          reason: CASE_REASON_LABELS[input.reason],
+          reportUrl,
+        });
+        await enqueueMessage(tx, { to: address, message, subjectUserId: user.id, caseId: kase.id });
+      }
+      return { ok: true, value: { caseId: kase.id } };
     },
   );
 }

@@ -24,9 +24,17 @@ export function startOutboxWorker(): void {
     running = true;
     try {
       await deliverOutbox();
-      if (env.AUDIT_SIGNING_KEY_FILE && env.AUDIT_CHECKPOINT_DIR && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+      if (
+        env.AUDIT_SIGNING_KEY_FILE &&
+        env.AUDIT_CHECKPOINT_DIR &&
+        Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS
+      ) {
         lastCheckpoint = Date.now();
-        await writeCheckpoint({ client: db, privateKeyPem: await readFile(env.AUDIT_SIGNING_KEY_FILE, "utf8"), dir: env.AUDIT_CHECKPOINT_DIR });
+        await writeCheckpoint({
+          client: db,
+          privateKeyPem: await readFile(env.AUDIT_SIGNING_KEY_FILE, "utf8"),
+          dir: env.AUDIT_CHECKPOINT_DIR,
+        });
       }
     } catch (error) {
       console.error("background work failed", error);

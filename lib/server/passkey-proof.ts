@@ -4,7 +4,11 @@ import "server-only";
  * passkey they still have. The step passes only on a verified assertion, with user
  * verification, by an active passkey of *this* user (docs/security-requirements.md C1, C3, C4, C6).
  */
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import {
+  generateAuthenticationOptions,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
 import type { RequestContext } from "./request-context";
@@ -18,18 +22,32 @@ export async function getPasskeyProof(token: string) {
 }
 
 /** Authentication options for the link's user: their active passkeys only, UV required. */
-export async function startPasskeyProof(input: { token: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function startPasskeyProof(input: {
+  token: string;
+}): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const link = await findUsableStepLink(input.token, "PASSKEY_PROOF");
   if (!link) throw new DomainError("SEQUENCE", INVALID_LINK);
-  const passkeys = await db.passkey.findMany({ where: { userId: link.case.userId, status: "ACTIVE" }, select: { credentialId: true, transports: true } });
+  const passkeys = await db.passkey.findMany({
+    where: { userId: link.case.userId, status: "ACTIVE" },
+    select: { credentialId: true, transports: true },
+  });
   const options = await generateAuthenticationOptions({
     rpID: RELYING_PARTY.id,
-    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
+    allowCredentials: passkeys.map((p) => ({
+      id: p.credentialId,
+      transports: p.transports as never,
+    })),
     userVerification: "required",
     timeout: CEREMONY_TIMEOUT_MS,
   });
   await db.webAuthnChallenge.create({
-    data: { challenge: options.challenge, purpose: "proof", userId: link.case.userId, stepLinkId: link.id, expiresAt: new Date(Date.now() + CEREMONY_TIMEOUT_MS) },
+    data: {
+      challenge: options.challenge,
+      purpose: "proof",
+      userId: link.case.userId,
+      stepLinkId: link.id,
+      expiresAt: new Date(Date.now() + CEREMONY_TIMEOUT_MS),
+    },
   });
   return options;
 }
@@ -39,14 +57,22 @@ export async function startPasskeyProof(input: { token: string }): Promise<Publi
  * single-use challenge bound to this link) and completes the step, under the unit of work's
  * locks (user → case → link). A failed ceremony is audited and leaves the step to do.
  */
-export async function finishPasskeyProof(input: { token: string; response: AuthenticationResponseJSON; request?: RequestContext }): Promise<{ complete: boolean }> {
+export async function finishPasskeyProof(input: {
+  token: string;
+  response: AuthenticationResponseJSON;
+  request?: RequestContext;
+}): Promise<{ complete: boolean }> {
   return answerStepLink(
     {
       token: input.token,
       kind: "PASSKEY_PROOF",
       attempted: "passkey proof",
       request: input.request,
-      actorFor: (link) => ({ type: "WORKFORCE_USER", id: link.case.user.id, name: link.case.user.name }),
+      actorFor: (link) => ({
+        type: "WORKFORCE_USER",
+        id: link.case.user.id,
+        name: link.case.user.name,
+      }),
     },
     async (unit, link, refuse) => {
       const assertion = await verifyPasskeyAssertion(unit.tx, {
@@ -55,7 +81,8 @@ export async function finishPasskeyProof(input: { token: string; response: Authe
         userId: link.case.userId,
         requireUserHandle: false,
       });
-      if (!assertion.ok) return refuse({ ok: false, code: "INVALID_INPUT", message: assertion.detail });
+      if (!assertion.ok)
+        return refuse({ ok: false, code: "INVALID_INPUT", message: assertion.detail });
       const passkey = assertion.passkey;
       return completeLinkedStep(unit, refuse, {
         linkId: link.id,

@@ -20,12 +20,28 @@ export async function raiseRedFlag(input: {
   request?: RequestContext;
 }): Promise<{ effect: "stop" | "escalate" }> {
   return runCaseWork(
-    { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "raise red flag", request: input.request },
+    {
+      caseId: input.caseId,
+      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      attempted: "raise red flag",
+      request: input.request,
+    },
     async ({ tx, kase, facts, policy, now, actor, refuse }) => {
       const decision = decideRaiseRedFlag({ policy, facts, kind: input.kind });
       if (!decision.ok) return refuse(decision);
-      await tx.redFlag.create({ data: { caseId: kase.id, kind: input.kind, note: input.note, raisedById: input.actor.id } });
-      const voided = await stopRecovery(tx, { caseId: kase.id }, { reason: `red flag: ${policy.redFlags[input.kind].label}`, now, userId: kase.userId, caseId: kase.id });
+      await tx.redFlag.create({
+        data: { caseId: kase.id, kind: input.kind, note: input.note, raisedById: input.actor.id },
+      });
+      const voided = await stopRecovery(
+        tx,
+        { caseId: kase.id },
+        {
+          reason: `red flag: ${policy.redFlags[input.kind].label}`,
+          now,
+          userId: kase.userId,
+          caseId: kase.id,
+        },
+      );
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { needsApproval: true } });
       await recordAudit(tx, {
         action: "case.red_flag_raised",

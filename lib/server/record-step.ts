@@ -29,7 +29,13 @@ export async function recordStep(input: {
       request: input.request,
     },
     async ({ tx, kase, facts, policy, now, actor, refuse }) => {
-      const decision = decideRecordStep({ policy, facts, kind: input.kind, outcome: input.outcome, by: "agent" });
+      const decision = decideRecordStep({
+        policy,
+        facts,
+        kind: input.kind,
+        outcome: input.outcome,
+        by: "agent",
+      });
       if (!decision.ok) return refuse(decision);
       const step = kase.checklist!.steps.find((s) => s.kind === input.kind)!;
       const updated = await tx.checklistStep.updateMany({
@@ -42,13 +48,26 @@ export async function recordStep(input: {
           ...(input.kind === "CALLBACK" ? { evidence: { calledNumber: "phone of record" } } : {}),
         },
       });
-      if (updated.count !== 1) return refuse({ ok: false, code: "SEQUENCE", message: "That step was already recorded." });
+      if (updated.count !== 1)
+        return refuse({ ok: false, code: "SEQUENCE", message: "That step was already recorded." });
       if (decision.status !== facts.status) {
         await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: decision.status } });
-        await tx.checklistRun.update({ where: { id: kase.checklist!.id }, data: { completedAt: now } });
+        await tx.checklistRun.update({
+          where: { id: kase.checklist!.id },
+          data: { completedAt: now },
+        });
       }
       const voided = decision.stops
-        ? await stopRecovery(tx, { caseId: kase.id }, { reason: `step failed: ${input.kind.toLowerCase()}`, now, userId: kase.userId, caseId: kase.id })
+        ? await stopRecovery(
+            tx,
+            { caseId: kase.id },
+            {
+              reason: `step failed: ${input.kind.toLowerCase()}`,
+              now,
+              userId: kase.userId,
+              caseId: kase.id,
+            },
+          )
         : undefined;
       await recordAudit(tx, {
         action: "step.recorded",
@@ -58,7 +77,13 @@ export async function recordStep(input: {
         caseId: kase.id,
         subjectUserId: kase.userId,
         target: { type: "case", id: kase.id },
-        data: { step: input.kind, outcome: input.outcome, complete: decision.complete, note: input.note, voided },
+        data: {
+          step: input.kind,
+          outcome: input.outcome,
+          complete: decision.complete,
+          note: input.note,
+          voided,
+        },
         request: input.request,
       });
       return { ok: true, value: { complete: decision.complete, stopped: decision.stops } };

@@ -11,9 +11,17 @@ import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import { hashesEqual, hashToken, newToken } from "./secrets";
 
-const NOT_VALID = "That email and pass do not match a valid pass. Check both, or call the service desk.";
+const NOT_VALID =
+  "That email and pass do not match a valid pass. Check both, or call the service desk.";
 
-type Reserved = { id: string; codeHash: string; oneTime: boolean; caseId: string; failedAttempts: number; maxFailures: number };
+type Reserved = {
+  id: string;
+  codeHash: string;
+  oneTime: boolean;
+  caseId: string;
+  failedAttempts: number;
+  maxFailures: number;
+};
 
 /**
  * Redeems a temporary access pass on the workforce side, through the unit of work (user → case →
@@ -25,9 +33,19 @@ type Reserved = { id: string; codeHash: string; oneTime: boolean; caseId: string
  * may enrol one passkey (lib/server/finish-passkey-registration.ts). Every refusal is audited;
  * the value never is.
  */
-export async function redeemTap(input: { email: string; code: string; request?: RequestContext }): Promise<{ token: string; userId: string; expiresAt: Date }> {
+export async function redeemTap(input: {
+  email: string;
+  code: string;
+  request?: RequestContext;
+}): Promise<{ token: string; userId: string; expiresAt: Date }> {
   const refusal = { ok: false as const, code: "INVALID_INPUT" as const, message: NOT_VALID };
-  const audit = (tx: Tx, detail: string, subjectUserId?: string, attemptsLeft?: number, caseId?: string) =>
+  const audit = (
+    tx: Tx,
+    detail: string,
+    subjectUserId?: string,
+    attemptsLeft?: number,
+    caseId?: string,
+  ) =>
     recordAudit(tx, {
       action: "tap.redeem_refused",
       outcome: "REFUSED",
@@ -48,7 +66,13 @@ export async function redeemTap(input: { email: string; code: string; request?: 
   }
   const user = email.user;
   return runUserWork(
-    { userId: user.id, actor: { kind: "public", audit: { type: "ANONYMOUS" } }, attempted: "redeem pass", refusalAction: "tap.redeem_refused", request: input.request },
+    {
+      userId: user.id,
+      actor: { kind: "public", audit: { type: "ANONYMOUS" } },
+      attempted: "redeem pass",
+      refusalAction: "tap.redeem_refused",
+      request: input.request,
+    },
     async ({ tx, now, lockCase }) => {
       const refuse = async (detail: string, attemptsLeft?: number, caseId?: string) => {
         await audit(tx, detail, user.id, attemptsLeft, caseId);
@@ -60,8 +84,11 @@ export async function redeemTap(input: { email: string; code: string; request?: 
         SELECT id, "caseId" FROM "TemporaryAccessPass"
         WHERE "userId" = ${user.id}::uuid AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "expiresAt" > now() AND "failedAttempts" < "maxFailures"
         ORDER BY "createdAt" DESC LIMIT 1`;
-      if (!candidate) return refuse("no usable pass (none issued, used, voided, expired or locked)");
-      const loaded = await lockCase(candidate.caseId, [{ table: "TemporaryAccessPass", id: candidate.id }]);
+      if (!candidate)
+        return refuse("no usable pass (none issued, used, voided, expired or locked)");
+      const loaded = await lockCase(candidate.caseId, [
+        { table: "TemporaryAccessPass", id: candidate.id },
+      ]);
       if (!loaded) return refuse("the pass's case is gone", undefined, candidate.caseId);
 
       const [reserved] = await tx.$queryRaw<Reserved[]>`
@@ -69,18 +96,35 @@ export async function redeemTap(input: { email: string; code: string; request?: 
         WHERE id = ${candidate.id}::uuid AND "usedAt" IS NULL AND "voidedAt" IS NULL
           AND "expiresAt" > now() AND "failedAttempts" < "maxFailures"
         RETURNING id, "codeHash", "oneTime", "caseId", "failedAttempts", "maxFailures"`;
-      if (!reserved) return refuse("no usable pass (used, voided, expired or locked meanwhile)", undefined, candidate.caseId);
+      if (!reserved)
+        return refuse(
+          "no usable pass (used, voided, expired or locked meanwhile)",
+          undefined,
+          candidate.caseId,
+        );
 
       if (!hashesEqual(hashToken(code), reserved.codeHash)) {
         const attemptsLeft = reserved.maxFailures - reserved.failedAttempts;
         if (attemptsLeft <= 0) {
-          await tx.temporaryAccessPass.update({ where: { id: reserved.id }, data: { voidedAt: now, voidReason: "too many failed attempts" } });
+          await tx.temporaryAccessPass.update({
+            where: { id: reserved.id },
+            data: { voidedAt: now, voidReason: "too many failed attempts" },
+          });
         }
         return refuse("wrong pass", attemptsLeft, reserved.caseId);
       }
       // The right pass: is its case still one that may lead to a new passkey?
-      const gate = decideRegistration({ policy: loaded.policy, facts: loaded.facts, approved: false });
-      if (!gate.ok) return refuse(`the case refuses: ${gate.message}`.slice(0, 300), undefined, reserved.caseId);
+      const gate = decideRegistration({
+        policy: loaded.policy,
+        facts: loaded.facts,
+        approved: false,
+      });
+      if (!gate.ok)
+        return refuse(
+          `the case refuses: ${gate.message}`.slice(0, 300),
+          undefined,
+          reserved.caseId,
+        );
 
       const used = await tx.temporaryAccessPass.updateMany({
         where: { id: reserved.id, usedAt: null, voidedAt: null },
@@ -88,8 +132,18 @@ export async function redeemTap(input: { email: string; code: string; request?: 
       });
       if (used.count !== 1) return refuse("pass used concurrently", undefined, reserved.caseId);
       const token = newToken();
-      const expiresAt = new Date(now.getTime() + loaded.policy.lifetimes.passSessionMinutes * 60_000);
-      await tx.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "tap", tapId: reserved.id, expiresAt } });
+      const expiresAt = new Date(
+        now.getTime() + loaded.policy.lifetimes.passSessionMinutes * 60_000,
+      );
+      await tx.workforceSession.create({
+        data: {
+          userId: user.id,
+          tokenHash: hashToken(token),
+          method: "tap",
+          tapId: reserved.id,
+          expiresAt,
+        },
+      });
       await recordAudit(tx, {
         action: "tap.redeemed",
         outcome: "ALLOWED",
@@ -100,10 +154,18 @@ export async function redeemTap(input: { email: string; code: string; request?: 
         data: { oneTime: reserved.oneTime },
         request: input.request,
       });
-      const addresses = await tx.workforceEmail.findMany({ where: { userId: user.id, verified: true }, select: { address: true } });
+      const addresses = await tx.workforceEmail.findMany({
+        where: { userId: user.id, verified: true },
+        select: { address: true },
+      });
       for (const { address } of addresses) {
         const reportUrl = await newRepudiationUrl(tx, { caseId: reserved.caseId, userId: user.id });
-        await enqueueMessage(tx, { to: address, message: tapRedeemedNotice({ name: user.name, reportUrl }), subjectUserId: user.id, caseId: reserved.caseId });
+        await enqueueMessage(tx, {
+          to: address,
+          message: tapRedeemedNotice({ name: user.name, reportUrl }),
+          subjectUserId: user.id,
+          caseId: reserved.caseId,
+        });
       }
       return { ok: true, value: { token, userId: user.id, expiresAt } };
     },

@@ -10,13 +10,17 @@ import { recordAudit, type Tx } from "./audit";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
-export type RegistrationGrant = { kind: "session"; token: string } | { kind: "link"; token: string };
+export type RegistrationGrant =
+  { kind: "session"; token: string } | { kind: "link"; token: string };
 
 export type ResolvedGrant = {
   userId: string;
   via: "tap" | "passkey" | "link";
   /** Which stored challenges this grant may create and consume. */
-  challengeScope: Prisma.WebAuthnChallengeWhereInput & { sessionId?: string; enrolmentLinkId?: string };
+  challengeScope: Prisma.WebAuthnChallengeWhereInput & {
+    sessionId?: string;
+    enrolmentLinkId?: string;
+  };
   caseId: string | null;
   linkId: string | null;
   /** The pass whose session this is: it yields one passkey, then is used up. */
@@ -26,16 +30,28 @@ export type ResolvedGrant = {
   revokePasskeyIds: string[];
 };
 
-export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryAccessPass" | "enrolmentLink">, grant: RegistrationGrant, now: Date = new Date()): Promise<ResolvedGrant | null> {
+export async function resolveGrant(
+  tx: Pick<Tx, "workforceSession" | "temporaryAccessPass" | "enrolmentLink">,
+  grant: RegistrationGrant,
+  now: Date = new Date(),
+): Promise<ResolvedGrant | null> {
   const tokenHash = hashToken(grant.token);
   if (grant.kind === "session") {
-    const session = await tx.workforceSession.findUnique({ where: { tokenHash }, select: { id: true, userId: true, method: true, tapId: true, expiresAt: true } });
+    const session = await tx.workforceSession.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true, method: true, tapId: true, expiresAt: true },
+    });
     if (!session || session.expiresAt <= now) return null;
     // Only a redeemed pass's session may register, once. A passkey sign-in grants no enrolment:
     // adding a passkey from a signed-in account is self-service, which will need a fresh user
     // verification and the tier's policy (docs/decisions/013), not a side door around recovery.
     if (session.method !== "tap") return null;
-    const tap = session.tapId ? await tx.temporaryAccessPass.findUnique({ where: { id: session.tapId }, select: { caseId: true, voidedAt: true } }) : null;
+    const tap = session.tapId
+      ? await tx.temporaryAccessPass.findUnique({
+          where: { id: session.tapId },
+          select: { caseId: true, voidedAt: true },
+        })
+      : null;
     if (session.method === "tap" && (!tap || tap.voidedAt)) return null;
     return {
       userId: session.userId,
@@ -48,7 +64,19 @@ export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryA
       revokePasskeyIds: [],
     };
   }
-  const link = await tx.enrolmentLink.findUnique({ where: { tokenHash }, select: { id: true, userId: true, caseId: true, usedAt: true, voidedAt: true, expiresAt: true, revokePasskeyIds: true, approvalId: true } });
+  const link = await tx.enrolmentLink.findUnique({
+    where: { tokenHash },
+    select: {
+      id: true,
+      userId: true,
+      caseId: true,
+      usedAt: true,
+      voidedAt: true,
+      expiresAt: true,
+      revokePasskeyIds: true,
+      approvalId: true,
+    },
+  });
   if (!link || link.usedAt || link.voidedAt || link.expiresAt <= now) return null;
   return {
     userId: link.userId,
@@ -67,10 +95,26 @@ export async function resolveGrant(tx: Pick<Tx, "workforceSession" | "temporaryA
  * pass session, it expired, or it never existed). A voided link still names its person; an
  * ended session cannot, so that refusal is recorded as anonymous. Never the token itself.
  */
-export async function auditUnusableGrant(grant: RegistrationGrant, step: "start" | "finish", request?: RequestContext): Promise<void> {
+export async function auditUnusableGrant(
+  grant: RegistrationGrant,
+  step: "start" | "finish",
+  request?: RequestContext,
+): Promise<void> {
   const tokenHash = hashToken(grant.token);
-  const link = grant.kind === "link" ? await db.enrolmentLink.findUnique({ where: { tokenHash }, select: { userId: true, caseId: true, usedAt: true, voidedAt: true } }) : null;
-  const state = !link ? "unknown or ended" : link.usedAt ? "used" : link.voidedAt ? "voided" : "expired";
+  const link =
+    grant.kind === "link"
+      ? await db.enrolmentLink.findUnique({
+          where: { tokenHash },
+          select: { userId: true, caseId: true, usedAt: true, voidedAt: true },
+        })
+      : null;
+  const state = !link
+    ? "unknown or ended"
+    : link.usedAt
+      ? "used"
+      : link.voidedAt
+        ? "voided"
+        : "expired";
   await db.$transaction((tx) =>
     recordAudit(tx, {
       action: "passkey.enrol_refused",
@@ -79,7 +123,9 @@ export async function auditUnusableGrant(grant: RegistrationGrant, step: "start"
       actor: { type: "ANONYMOUS" },
       subjectUserId: link?.userId,
       caseId: link?.caseId,
-      data: { detail: `${step}: ${grant.kind === "link" ? "enrolment link" : "pass session"} ${state}` },
+      data: {
+        detail: `${step}: ${grant.kind === "link" ? "enrolment link" : "pass session"} ${state}`,
+      },
       request,
     }),
   );

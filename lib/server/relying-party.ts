@@ -19,7 +19,9 @@ export const CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
  */
 export function challengeFromClientData(clientDataJSON: string): string | null {
   try {
-    const data = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
+    const data = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as {
+      challenge?: unknown;
+    };
     return typeof data.challenge === "string" ? data.challenge : null;
   } catch {
     return null;
@@ -37,6 +39,9 @@ export async function consumeChallenge(
 ): Promise<string | null> {
   const challenge = challengeFromClientData(clientDataJSON);
   if (!challenge) return null;
-  const consumed = await tx.webAuthnChallenge.updateMany({ where: { ...scope, challenge, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  const consumed = await tx.webAuthnChallenge.updateMany({
+    where: { ...scope, challenge, usedAt: null, expiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
+  });
   return consumed.count === 1 ? challenge : null;
 }

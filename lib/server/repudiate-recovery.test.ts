@@ -18,23 +18,49 @@ describe("this wasn't me", () => {
     const token = reportToken((await lastMessageTo(address)).text);
     const oldPasskey = user.passkeys[0]!;
     const added = await db.passkey.create({
-      data: { userId: user.id, credentialId: newToken(), publicKey: new Uint8Array([1]), aaguid: "00000000-0000-0000-0000-000000000000", backedUp: false },
+      data: {
+        userId: user.id,
+        credentialId: newToken(),
+        publicKey: new Uint8Array([1]),
+        aaguid: "00000000-0000-0000-0000-000000000000",
+        backedUp: false,
+      },
     });
-    await db.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(newToken()), method: "tap", expiresAt: new Date(Date.now() + 60_000) } });
+    await db.workforceSession.create({
+      data: {
+        userId: user.id,
+        tokenHash: hashToken(newToken()),
+        method: "tap",
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    });
     expect(await getRepudiation(token)).toMatchObject({ name: user.name, reason: "LOST_DEVICE" });
 
     await repudiateRecovery({ token });
 
-    expect(await db.temporaryAccessPass.findFirstOrThrow({ where: { caseId } })).toMatchObject({ voidReason: "reported by the user as not them" });
-    expect(await db.passkey.findUniqueOrThrow({ where: { id: added.id } })).toMatchObject({ status: "REVOKED", revokedReason: "SUSPECTED_COMPROMISE" });
-    expect((await db.passkey.findUniqueOrThrow({ where: { id: oldPasskey.id } })).status).toBe("ACTIVE");
+    expect(await db.temporaryAccessPass.findFirstOrThrow({ where: { caseId } })).toMatchObject({
+      voidReason: "reported by the user as not them",
+    });
+    expect(await db.passkey.findUniqueOrThrow({ where: { id: added.id } })).toMatchObject({
+      status: "REVOKED",
+      revokedReason: "SUSPECTED_COMPROMISE",
+    });
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: oldPasskey.id } })).status).toBe(
+      "ACTIVE",
+    );
     expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
-    expect((await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("REVOKED");
-    expect(await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "case.repudiated" } })).toMatchObject({
+    expect((await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status).toBe(
+      "REVOKED",
+    );
+    expect(
+      await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "case.repudiated" } }),
+    ).toMatchObject({
       actorType: "WORKFORCE_USER",
       data: { voidedPasses: 1, revokedPasskeys: 1, endedSessions: 1, caseStatus: "REVOKED" },
     });
-    expect(await db.outboxMessage.count({ where: { caseId, kind: "security.alert" } })).toBeGreaterThan(0);
+    expect(
+      await db.outboxMessage.count({ where: { caseId, kind: "security.alert" } }),
+    ).toBeGreaterThan(0);
 
     // Used once.
     expect(await getRepudiation(token)).toBeNull();
@@ -45,6 +71,9 @@ describe("this wasn't me", () => {
   it("refuses an unknown link and audits it", async () => {
     const error = await repudiateRecovery({ token: newToken() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).toMatchObject({ action: "case.repudiation_refused", outcome: "REFUSED" });
+    expect(await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).toMatchObject({
+      action: "case.repudiation_refused",
+      outcome: "REFUSED",
+    });
   });
 });

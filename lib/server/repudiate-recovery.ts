@@ -11,13 +11,18 @@ import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
-const INVALID = "This link is not valid any more. If you still think someone is trying to get into your account, call the service desk.";
+const INVALID =
+  "This link is not valid any more. If you still think someone is trying to get into your account, call the service desk.";
 
 /** What the "this wasn't me" page shows before the user acts (reading never uses the link). */
 export async function getRepudiation(token: string) {
   const link = await db.repudiationLink.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { usedAt: true, expiresAt: true, case: { select: { reason: true, createdAt: true, user: { select: { name: true } } } } },
+    select: {
+      usedAt: true,
+      expiresAt: true,
+      case: { select: { reason: true, createdAt: true, user: { select: { name: true } } } },
+    },
   });
   if (!link || link.usedAt || link.expiresAt <= new Date()) return null;
   return { name: link.case.user.name, reason: link.case.reason, openedAt: link.case.createdAt };
@@ -31,9 +36,15 @@ export async function getRepudiation(token: string) {
  * the user's account sessions end and the case is revoked; security is alerted with a link to
  * the case. Audited, link used once.
  */
-export async function repudiateRecovery(input: { token: string; request?: RequestContext }): Promise<void> {
+export async function repudiateRecovery(input: {
+  token: string;
+  request?: RequestContext;
+}): Promise<void> {
   const tokenHash = hashToken(input.token);
-  const found = await db.repudiationLink.findUnique({ where: { tokenHash }, select: { id: true, caseId: true, usedAt: true, expiresAt: true } });
+  const found = await db.repudiationLink.findUnique({
+    where: { tokenHash },
+    select: { id: true, caseId: true, usedAt: true, expiresAt: true },
+  });
   if (!found || found.usedAt || found.expiresAt <= new Date()) {
     await db.$transaction((tx) =>
       recordAudit(tx, {
@@ -47,29 +58,57 @@ export async function repudiateRecovery(input: { token: string; request?: Reques
     );
     throw new DomainError("SEQUENCE", INVALID);
   }
-  const owner = await db.recoveryCase.findUniqueOrThrow({ where: { id: found.caseId }, select: { user: { select: { id: true, name: true } } } });
+  const owner = await db.recoveryCase.findUniqueOrThrow({
+    where: { id: found.caseId },
+    select: { user: { select: { id: true, name: true } } },
+  });
   await runCaseWork(
     {
       caseId: found.caseId,
-      actor: { kind: "public", audit: { type: "WORKFORCE_USER", id: owner.user.id, name: owner.user.name } },
+      actor: {
+        kind: "public",
+        audit: { type: "WORKFORCE_USER", id: owner.user.id, name: owner.user.name },
+      },
       attempted: "this wasn't me",
       rows: [{ table: "RepudiationLink", id: found.id }],
       refusalAction: "case.repudiation_refused",
       request: input.request,
     },
     async ({ tx, kase, now, actor, refuse }) => {
-      const link = await tx.repudiationLink.findUniqueOrThrow({ where: { id: found.id }, select: { id: true, usedAt: true, expiresAt: true } });
-      if (link.usedAt || link.expiresAt <= now) return { ...(await refuse({ ok: false, code: "SEQUENCE", message: "link used or expired while waiting" })), message: INVALID };
-      const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: kase.userId }, select: { id: true, name: true, employeeId: true } });
+      const link = await tx.repudiationLink.findUniqueOrThrow({
+        where: { id: found.id },
+        select: { id: true, usedAt: true, expiresAt: true },
+      });
+      if (link.usedAt || link.expiresAt <= now)
+        return {
+          ...(await refuse({
+            ok: false,
+            code: "SEQUENCE",
+            message: "link used or expired while waiting",
+          })),
+          message: INVALID,
+        };
+      const user = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: kase.userId },
+        select: { id: true, name: true, employeeId: true },
+      });
       // Everything recovery issued to this person, on any case, is voided: the report says someone else is at work.
-      const voided = await voidRecovery(tx, { userId: user.id }, { reason: "reported by the user as not them", now });
+      const voided = await voidRecovery(
+        tx,
+        { userId: user.id },
+        { reason: "reported by the user as not them", now },
+      );
       const passkeys = await tx.passkey.updateMany({
         where: { userId: user.id, status: "ACTIVE", createdAt: { gte: kase.createdAt } },
         data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },
       });
       const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       const move = nextStatus(kase.status, "REVOKE");
-      if (move.ok) await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status, closeReason: "reported by the user as not them" } });
+      if (move.ok)
+        await tx.recoveryCase.update({
+          where: { id: kase.id },
+          data: { status: move.status, closeReason: "reported by the user as not them" },
+        });
       await tx.repudiationLink.update({ where: { id: link.id }, data: { usedAt: now } });
       await recordAudit(tx, {
         action: "case.repudiated",
@@ -78,15 +117,30 @@ export async function repudiateRecovery(input: { token: string; request?: Reques
         caseId: kase.id,
         subjectUserId: user.id,
         target: { type: "case", id: kase.id },
-        data: { voidedPasses: voided.passes, revokedPasskeys: passkeys.count, endedSessions: sessions.count + voided.passSessions, caseStatus: move.ok ? move.status : kase.status, voided },
+        data: {
+          voidedPasses: voided.passes,
+          revokedPasskeys: passkeys.count,
+          endedSessions: sessions.count + voided.passSessions,
+          caseStatus: move.ok ? move.status : kase.status,
+          voided,
+        },
         request: input.request,
       });
-      const security = await tx.staff.findMany({ where: { role: "SECURITY", active: true }, select: { email: true } });
+      const security = await tx.staff.findMany({
+        where: { role: "SECURITY", active: true },
+        select: { email: true },
+      });
       const alert = securityAlert({
         summary: `${user.name} says a recovery was not them`,
         detail: `${user.name} (${user.employeeId}) reported recovery case ${kase.id} as not them. ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided, ${passkeys.count} new passkey(s) revoked, ${sessions.count} session(s) ended. Review the case: ${publicUrl}/cases/${kase.id}`,
       });
-      for (const { email } of security) await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id, caseId: kase.id });
+      for (const { email } of security)
+        await enqueueMessage(tx, {
+          to: email,
+          message: alert,
+          subjectUserId: user.id,
+          caseId: kase.id,
+        });
       return { ok: true, value: undefined };
     },
   );

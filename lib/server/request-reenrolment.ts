@@ -11,7 +11,8 @@ import { currentSnapshot, sendEnrolmentLink } from "./reenrolment";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
-type ReenrolmentRequested = { status: "pending_approval"; reason: string } | { status: "link_sent"; sentTo: string };
+type ReenrolmentRequested =
+  { status: "pending_approval"; reason: string } | { status: "link_sent"; sentTo: string };
 
 /**
  * From a verified case, the agent asks to re-enrol the user: which lost passkeys to revoke,
@@ -27,11 +28,19 @@ export async function requestReenrolment(input: {
   request?: RequestContext;
 }): Promise<ReenrolmentRequested> {
   return runCaseWork<ReenrolmentRequested>(
-    { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "request re-enrolment", request: input.request },
+    {
+      caseId: input.caseId,
+      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      attempted: "request re-enrolment",
+      request: input.request,
+    },
     async ({ tx, kase, facts: loaded, policy, now, actor, refuse }) => {
       // An approval that expired unanswered lapses here too, so the agent can simply ask again.
       let facts = loaded;
-      const expired = await tx.approval.findMany({ where: { caseId: kase.id, status: "PENDING", expiresAt: { lte: now } }, select: { id: true, snapshotHash: true } });
+      const expired = await tx.approval.findMany({
+        where: { caseId: kase.id, status: "PENDING", expiresAt: { lte: now } },
+        select: { id: true, snapshotHash: true },
+      });
       for (const approval of expired) {
         await tx.approval.update({ where: { id: approval.id }, data: { status: "EXPIRED" } });
         await recordAudit(tx, {
@@ -50,8 +59,13 @@ export async function requestReenrolment(input: {
         await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
         facts = { ...facts, status: back.status };
       }
-      const active = await tx.passkey.findMany({ where: { userId: kase.userId, status: "ACTIVE" }, select: { id: true } });
-      const verified = await tx.workforceEmail.count({ where: { userId: kase.userId, verified: true } });
+      const active = await tx.passkey.findMany({
+        where: { userId: kase.userId, status: "ACTIVE" },
+        select: { id: true },
+      });
+      const verified = await tx.workforceEmail.count({
+        where: { userId: kase.userId, verified: true },
+      });
       const decision = decideReenrolmentRequest({
         policy,
         facts,
@@ -60,7 +74,10 @@ export async function requestReenrolment(input: {
         hasVerifiedAddress: verified > 0,
       });
       if (!decision.ok) return refuse(decision);
-      const { snapshot, hash } = await currentSnapshot(tx, { caseId: kase.id, revokePasskeyIds: input.revokePasskeyIds });
+      const { snapshot, hash } = await currentSnapshot(tx, {
+        caseId: kase.id,
+        revokePasskeyIds: input.revokePasskeyIds,
+      });
       const needReason = approvalNeed(policy, facts);
       await recordAudit(tx, {
         action: "reenrolment.requested",
@@ -69,12 +86,22 @@ export async function requestReenrolment(input: {
         caseId: kase.id,
         subjectUserId: kase.userId,
         target: { type: "case", id: kase.id },
-        data: { needsApproval: needReason !== null, needReason: needReason ?? "", revokePasskeys: input.revokePasskeyIds.length, snapshotHash: hash },
+        data: {
+          needsApproval: needReason !== null,
+          needReason: needReason ?? "",
+          revokePasskeys: input.revokePasskeyIds.length,
+          snapshotHash: hash,
+        },
         request: input.request,
       });
       if (needReason) {
         const move = nextStatus(facts.status, "REQUEST_APPROVAL");
-        if (!move.ok) return refuse({ ok: false, code: "SEQUENCE", message: `A re-enrolment cannot be requested: ${move.reason}.` });
+        if (!move.ok)
+          return refuse({
+            ok: false,
+            code: "SEQUENCE",
+            message: `A re-enrolment cannot be requested: ${move.reason}.`,
+          });
         await tx.approval.create({
           data: {
             caseId: kase.id,
@@ -87,7 +114,12 @@ export async function requestReenrolment(input: {
         });
         await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
         const supervisors = await tx.staff.findMany({
-          where: { role: "SUPERVISOR", active: true, team: kase.team, id: { notIn: [input.actor.id, kase.agentId] } },
+          where: {
+            role: "SUPERVISOR",
+            active: true,
+            team: kase.team,
+            id: { notIn: [input.actor.id, kase.agentId] },
+          },
           select: { name: true, email: true },
         });
         for (const supervisor of supervisors) {
@@ -98,7 +130,12 @@ export async function requestReenrolment(input: {
             link: `${publicUrl}/approvals`,
             expiresMinutes: policy.approvalMinutes,
           });
-          await enqueueMessage(tx, { to: supervisor.email, message, subjectUserId: kase.userId, caseId: kase.id });
+          await enqueueMessage(tx, {
+            to: supervisor.email,
+            message,
+            subjectUserId: kase.userId,
+            caseId: kase.id,
+          });
         }
         return { ok: true, value: { status: "pending_approval" as const, reason: needReason } };
       }

@@ -21,7 +21,10 @@ const TOUCH_EVERY_MS = 60 * 1000;
  * null. A session past its idle or absolute deadline, or of a disabled staff member, is
  * deleted. Using a live session pushes its idle deadline forward, never past the absolute cap.
  */
-export async function resumeStaffSession(token: string, now: Date = new Date()): Promise<CurrentStaff | null> {
+export async function resumeStaffSession(
+  token: string,
+  now: Date = new Date(),
+): Promise<CurrentStaff | null> {
   if (token.length < 32 || token.length > 128) return null;
   const tokenHash = hashToken(token);
   const session = await db.staffSession.findUnique({
@@ -30,7 +33,9 @@ export async function resumeStaffSession(token: string, now: Date = new Date()):
       createdAt: true,
       expires: true,
       lastSeenAt: true,
-      staff: { select: { id: true, name: true, email: true, role: true, team: true, active: true } },
+      staff: {
+        select: { id: true, name: true, email: true, role: true, team: true, active: true },
+      },
     },
   });
   if (!session) return null;

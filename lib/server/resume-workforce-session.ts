@@ -23,7 +23,17 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
           name: true,
           status: true,
           leavingOn: true,
-          passkeys: { select: { id: true, modelName: true, backedUp: true, createdAt: true, lastUsedAt: true, status: true }, orderBy: { createdAt: "desc" } },
+          passkeys: {
+            select: {
+              id: true,
+              modelName: true,
+              backedUp: true,
+              createdAt: true,
+              lastUsedAt: true,
+              status: true,
+            },
+            orderBy: { createdAt: "desc" },
+          },
         },
       },
     },

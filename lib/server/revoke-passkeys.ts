@@ -1,7 +1,12 @@
 import "server-only";
 import { nextStatus } from "@/lib/domain/case-state";
 import { passkeysRevokedNotice } from "@/lib/domain/notifications";
-import { decideRevocation, REVOCATION_REASON_LABELS, type RevocationReason, type RevocationRequest } from "@/lib/domain/revocation";
+import {
+  decideRevocation,
+  REVOCATION_REASON_LABELS,
+  type RevocationReason,
+  type RevocationRequest,
+} from "@/lib/domain/revocation";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { NOTHING_VOIDED, voidRecovery } from "./cases/void-recovery";
@@ -34,55 +39,106 @@ export async function revokePasskeys(input: {
       request: input.requestContext,
     },
     async ({ tx, now, actor, refuse, lockCase }) => {
-    const user = await tx.workforceUser.findUniqueOrThrow({
-      where: { id: input.userId },
-      select: { id: true, name: true, passkeys: { where: { status: "ACTIVE" }, select: { id: true } }, emails: { where: { verified: true }, select: { address: true } } },
-    });
-    const decision = decideRevocation({ request: input.request, activePasskeyIds: user.passkeys.map((p) => p.id) });
-    if (!decision.ok) return refuse(decision, input.caseId);
-    // A case given is locked after the user (the order every path keeps), and must be this user's.
-    const loaded = input.caseId ? await lockCase(input.caseId) : null;
-    if (input.caseId && !loaded) return refuse({ ok: false, code: "NOT_FOUND", message: "That case is not this person's." });
+      const user = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: input.userId },
+        select: {
+          id: true,
+          name: true,
+          passkeys: { where: { status: "ACTIVE" }, select: { id: true } },
+          emails: { where: { verified: true }, select: { address: true } },
+        },
+      });
+      const decision = decideRevocation({
+        request: input.request,
+        activePasskeyIds: user.passkeys.map((p) => p.id),
+      });
+      if (!decision.ok) return refuse(decision, input.caseId);
+      // A case given is locked after the user (the order every path keeps), and must be this user's.
+      const loaded = input.caseId ? await lockCase(input.caseId) : null;
+      if (input.caseId && !loaded)
+        return refuse({ ok: false, code: "NOT_FOUND", message: "That case is not this person's." });
 
-    const all = input.request.scope === "ALL";
-    const revoked = await tx.passkey.updateMany({
-      where: { id: { in: decision.passkeyIds }, status: "ACTIVE" },
-      data: { status: "REVOKED", revokedAt: now, revokedReason: input.reason, revokedById: input.actor.id },
-    });
-    await tx.revocation.createMany({
-      data: all
-        ? [{ userId: user.id, caseId: input.caseId ?? null, scope: "ALL", reason: input.reason, actorId: input.actor.id }]
-        : decision.passkeyIds.map((passkeyId) => ({ userId: user.id, caseId: input.caseId ?? null, scope: "ONE" as const, passkeyId, reason: input.reason, actorId: input.actor.id })),
-    });
-    let voided = NOTHING_VOIDED;
-    if (all) voided = await voidRecovery(tx, { userId: user.id }, { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now });
-    // Last, so that it also catches a session from anything that finished while we waited.
-    const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
-    if (loaded) {
-      const move = nextStatus(loaded.kase.status, "REVOKE");
-      if (move.ok) await tx.recoveryCase.update({ where: { id: loaded.kase.id }, data: { status: move.status } });
-    }
-    await recordAudit(tx, {
-      action: "passkey.revoked",
-      outcome: "ALLOWED",
-      actor,
-      subjectUserId: user.id,
-      caseId: input.caseId,
-      target: all ? { type: "user", id: user.id } : { type: "passkey", id: decision.passkeyIds[0]! },
-      data: {
-        scope: input.request.scope,
-        reason: input.reason,
-        revokedPasskeys: revoked.count,
-        voidedPasses: voided.passes,
-        voidedLinks: voided.enrolmentLinks + voided.stepLinks,
-        voidedApprovals: voided.approvals,
-        endedSessions: sessions.count,
-      },
-      request: input.requestContext,
-    });
-    const notice = passkeysRevokedNotice({ name: user.name, count: revoked.count, all, reason: REVOCATION_REASON_LABELS[input.reason] });
-    for (const { address } of user.emails) await enqueueMessage(tx, { to: address, message: notice, subjectUserId: user.id, caseId: input.caseId });
-    return { ok: true, value: { revoked: revoked.count } };
+      const all = input.request.scope === "ALL";
+      const revoked = await tx.passkey.updateMany({
+        where: { id: { in: decision.passkeyIds }, status: "ACTIVE" },
+        data: {
+          status: "REVOKED",
+          revokedAt: now,
+          revokedReason: input.reason,
+          revokedById: input.actor.id,
+        },
+      });
+      await tx.revocation.createMany({
+        data: all
+          ? [
+              {
+                userId: user.id,
+                caseId: input.caseId ?? null,
+                scope: "ALL",
+                reason: input.reason,
+                actorId: input.actor.id,
+              },
+            ]
+          : decision.passkeyIds.map((passkeyId) => ({
+              userId: user.id,
+              caseId: input.caseId ?? null,
+              scope: "ONE" as const,
+              passkeyId,
+              reason: input.reason,
+              actorId: input.actor.id,
+            })),
+      });
+      let voided = NOTHING_VOIDED;
+      if (all)
+        voided = await voidRecovery(
+          tx,
+          { userId: user.id },
+          { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
+        );
+      // Last, so that it also catches a session from anything that finished while we waited.
+      const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
+      if (loaded) {
+        const move = nextStatus(loaded.kase.status, "REVOKE");
+        if (move.ok)
+          await tx.recoveryCase.update({
+            where: { id: loaded.kase.id },
+            data: { status: move.status },
+          });
+      }
+      await recordAudit(tx, {
+        action: "passkey.revoked",
+        outcome: "ALLOWED",
+        actor,
+        subjectUserId: user.id,
+        caseId: input.caseId,
+        target: all
+          ? { type: "user", id: user.id }
+          : { type: "passkey", id: decision.passkeyIds[0]! },
+        data: {
+          scope: input.request.scope,
+          reason: input.reason,
+          revokedPasskeys: revoked.count,
+          voidedPasses: voided.passes,
+          voidedLinks: voided.enrolmentLinks + voided.stepLinks,
+          voidedApprovals: voided.approvals,
+          endedSessions: sessions.count,
+        },
+        request: input.requestContext,
+      });
+      const notice = passkeysRevokedNotice({
+        name: user.name,
+        count: revoked.count,
+        all,
+        reason: REVOCATION_REASON_LABELS[input.reason],
+      });
+      for (const { address } of user.emails)
+        await enqueueMessage(tx, {
+          to: address,
+          message: notice,
+          subjectUserId: user.id,
+          caseId: input.caseId,
+        });
+      return { ok: true, value: { revoked: revoked.count } };
     },
   );
 }

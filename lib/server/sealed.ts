@@ -10,7 +10,9 @@ import { env } from "@/lib/env";
 const PREFIX = "sealed:v1:";
 
 function key(): Buffer {
-  return Buffer.from(hkdfSync("sha256", env.NEXTAUTH_SECRET, "recovery-console", "outbox-body", 32));
+  return Buffer.from(
+    hkdfSync("sha256", env.NEXTAUTH_SECRET, "recovery-console", "outbox-body", 32),
+  );
 }
 
 export function seal(plaintext: string): string {

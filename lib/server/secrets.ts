@@ -18,7 +18,10 @@ export function hashToken(token: string): string {
 
 /** A temporary access pass: 16 characters of Crockford base32 (80 bits), each drawn without bias. */
 export function newTapCode(): string {
-  return Array.from({ length: TAP_LENGTH }, () => TAP_ALPHABET[randomInt(TAP_ALPHABET.length)]).join("");
+  return Array.from(
+    { length: TAP_LENGTH },
+    () => TAP_ALPHABET[randomInt(TAP_ALPHABET.length)],
+  ).join("");
 }
 
 /** Compares two hex hashes in constant time (docs/security-requirements.md B6). */

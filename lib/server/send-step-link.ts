@@ -1,5 +1,10 @@
 import "server-only";
-import { managerConfirmationRequest, maskAddress, passkeyProofRequest, type Message } from "@/lib/domain/notifications";
+import {
+  managerConfirmationRequest,
+  maskAddress,
+  passkeyProofRequest,
+  type Message,
+} from "@/lib/domain/notifications";
 import { decideSendStepLink } from "@/lib/domain/recovery-decisions";
 import { linkCompletion, type LinkedStep } from "@/lib/domain/step-kinds";
 import { publicUrl } from "@/lib/env";
@@ -23,21 +28,42 @@ async function recipientFor(
     const manager = user.managerId
       ? await tx.workforceUser.findUnique({
           where: { id: user.managerId },
-          select: { name: true, status: true, emails: { where: { verified: true, isPrimary: true }, select: { address: true } } },
+          select: {
+            name: true,
+            status: true,
+            emails: { where: { verified: true, isPrimary: true }, select: { address: true } },
+          },
         })
       : null;
-    const address = manager && manager.status !== "LEFT" && manager.status !== "SUSPENDED" ? manager.emails[0]?.address : undefined;
-    if (!manager || !address) return { refusal: "This person has no manager of record with a verified address." };
+    const address =
+      manager && manager.status !== "LEFT" && manager.status !== "SUSPENDED"
+        ? manager.emails[0]?.address
+        : undefined;
+    if (!manager || !address)
+      return { refusal: "This person has no manager of record with a verified address." };
     return {
       address,
-      message: (link) => managerConfirmationRequest({ managerName: manager.name, userName: user.name, employeeId: user.employeeId, link, expiresMinutes }),
+      message: (link) =>
+        managerConfirmationRequest({
+          managerName: manager.name,
+          userName: user.name,
+          employeeId: user.employeeId,
+          link,
+          expiresMinutes,
+        }),
     };
   }
   const active = await tx.passkey.count({ where: { userId: user.id, status: "ACTIVE" } });
   if (active === 0) return { refusal: "This person has no active passkey left to prove with." };
-  const email = await tx.workforceEmail.findFirst({ where: { userId: user.id, verified: true, isPrimary: true }, select: { address: true } });
+  const email = await tx.workforceEmail.findFirst({
+    where: { userId: user.id, verified: true, isPrimary: true },
+    select: { address: true },
+  });
   if (!email) return { refusal: "This person has no verified address." };
-  return { address: email.address, message: (link) => passkeyProofRequest({ name: user.name, link, expiresMinutes }) };
+  return {
+    address: email.address,
+    message: (link) => passkeyProofRequest({ name: user.name, link, expiresMinutes }),
+  };
 }
 
 /**
@@ -45,7 +71,12 @@ async function recipientFor(
  * of record confirms or denies, or the user signs in with a passkey they still have. The step
  * completes from their answer, never from the agent. A new link voids the previous one.
  */
-export async function sendStepLink(input: { actor: CurrentStaff; caseId: string; kind: LinkedStep; request?: RequestContext }): Promise<{ sentTo: string }> {
+export async function sendStepLink(input: {
+  actor: CurrentStaff;
+  caseId: string;
+  kind: LinkedStep;
+  request?: RequestContext;
+}): Promise<{ sentTo: string }> {
   return runCaseWork(
     {
       caseId: input.caseId,
@@ -58,14 +89,29 @@ export async function sendStepLink(input: { actor: CurrentStaff; caseId: string;
       if (!decision.ok) return refuse(decision);
       const minutes = policy.lifetimes.stepLinkMinutes;
       const recipient = await recipientFor(tx, input.kind, kase.user, minutes);
-      if ("refusal" in recipient) return refuse({ ok: false, code: "CONFLICT", message: recipient.refusal });
+      if ("refusal" in recipient)
+        return refuse({ ok: false, code: "CONFLICT", message: recipient.refusal });
       const token = newToken();
-      await tx.stepLink.updateMany({ where: { caseId: kase.id, kind: input.kind, usedAt: null, voidedAt: null }, data: { voidedAt: now, voidReason: "replaced by a new link" } });
+      await tx.stepLink.updateMany({
+        where: { caseId: kase.id, kind: input.kind, usedAt: null, voidedAt: null },
+        data: { voidedAt: now, voidReason: "replaced by a new link" },
+      });
       await tx.stepLink.create({
-        data: { caseId: kase.id, kind: input.kind, tokenHash: hashToken(token), sentTo: recipient.address, expiresAt: new Date(now.getTime() + minutes * 60_000) },
+        data: {
+          caseId: kase.id,
+          kind: input.kind,
+          tokenHash: hashToken(token),
+          sentTo: recipient.address,
+          expiresAt: new Date(now.getTime() + minutes * 60_000),
+        },
       });
       const { path } = linkCompletion(input.kind);
-      await enqueueMessage(tx, { to: recipient.address, message: recipient.message(`${publicUrl}/${path}/${token}`), subjectUserId: kase.userId, caseId: kase.id });
+      await enqueueMessage(tx, {
+        to: recipient.address,
+        message: recipient.message(`${publicUrl}/${path}/${token}`),
+        subjectUserId: kase.userId,
+        caseId: kase.id,
+      });
       await recordAudit(tx, {
         action: "step.link_sent",
         outcome: "ALLOWED",

@@ -23,28 +23,45 @@ describe("signInDemoStaff", () => {
   });
 
   it.each([
-    ["demo sign-in is off", { enabled: false, active: true, exists: true }, "Demo sign-in is turned off on this console."],
-    ["unknown staff member", { enabled: true, active: true, exists: false }, "That staff member does not exist."],
-    ["staff member is disabled", { enabled: true, active: false, exists: true }, "That staff member is disabled."],
-  ])("refuses (%s), creates no session and audits the refusal once", async (detail, setup, message) => {
-    const staff = await createStaff(db, { active: setup.active });
-    const staffId = setup.exists ? staff.id : "00000000-0000-4000-8000-000000000000";
-    const sessionsBefore = await db.staffSession.count();
-    const eventsBefore = await db.auditEvent.count();
+    [
+      "demo sign-in is off",
+      { enabled: false, active: true, exists: true },
+      "Demo sign-in is turned off on this console.",
+    ],
+    [
+      "unknown staff member",
+      { enabled: true, active: true, exists: false },
+      "That staff member does not exist.",
+    ],
+    [
+      "staff member is disabled",
+      { enabled: true, active: false, exists: true },
+      "That staff member is disabled.",
+    ],
+  ])(
+    "refuses (%s), creates no session and audits the refusal once",
+    async (detail, setup, message) => {
+      const staff = await createStaff(db, { active: setup.active });
+      const staffId = setup.exists ? staff.id : "00000000-0000-4000-8000-000000000000";
+      const sessionsBefore = await db.staffSession.count();
+      const eventsBefore = await db.auditEvent.count();
 
-    const error = await refusal(signInDemoStaff({ staffId, token: newToken(), enabled: setup.enabled, request }));
+      const error = await refusal(
+        signInDemoStaff({ staffId, token: newToken(), enabled: setup.enabled, request }),
+      );
 
-    expect(error).toMatchObject({ code: "SIGN_IN_REFUSED", userMessage: message });
-    expect(await db.staffSession.count()).toBe(sessionsBefore);
-    expect(await db.auditEvent.count()).toBe(eventsBefore + 1);
-    const event = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
-    expect(event).toMatchObject({
-      action: "staff.sign_in_refused",
-      outcome: "REFUSED",
-      reason: "SIGN_IN_REFUSED",
-      actorType: "ANONYMOUS",
-      requestId: "req-demo",
-      data: { method: "demo", detail, ...(setup.exists ? { email: staff.email } : {}) },
-    });
-  });
+      expect(error).toMatchObject({ code: "SIGN_IN_REFUSED", userMessage: message });
+      expect(await db.staffSession.count()).toBe(sessionsBefore);
+      expect(await db.auditEvent.count()).toBe(eventsBefore + 1);
+      const event = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
+      expect(event).toMatchObject({
+        action: "staff.sign_in_refused",
+        outcome: "REFUSED",
+        reason: "SIGN_IN_REFUSED",
+        actorType: "ANONYMOUS",
+        requestId: "req-demo",
+        data: { method: "demo", detail, ...(setup.exists ? { email: staff.email } : {}) },
+      });
+    },
+  );
 });

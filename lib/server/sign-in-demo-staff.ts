@@ -15,7 +15,10 @@ export async function signInDemoStaff(input: {
   enabled: boolean;
   request?: RequestContext;
 }): Promise<{ expires: Date; cookieExpires: Date }> {
-  const staff = await db.staff.findUnique({ where: { id: input.staffId }, select: { id: true, active: true, email: true } });
+  const staff = await db.staff.findUnique({
+    where: { id: input.staffId },
+    select: { id: true, active: true, email: true },
+  });
   const refusal = !input.enabled
     ? { detail: "demo sign-in is off", message: "Demo sign-in is turned off on this console." }
     : !staff
@@ -37,5 +40,10 @@ export async function signInDemoStaff(input: {
     );
     throw new DomainError("SIGN_IN_REFUSED", refusal.message);
   }
-  return startStaffSession({ staffId: input.staffId, token: input.token, method: "demo", request: input.request });
+  return startStaffSession({
+    staffId: input.staffId,
+    token: input.token,
+    method: "demo",
+    request: input.request,
+  });
 }

@@ -25,15 +25,25 @@ describe("staff sessions", () => {
     expect(rows[0]!.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);
     const events = await db.auditEvent.findMany({ where: { actorId: staff.id } });
-    expect(events.map((e) => [e.action, e.outcome, e.data])).toEqual([["staff.signed_in", "ALLOWED", { method: "demo" }]]);
-    expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain(token);
+    expect(events.map((e) => [e.action, e.outcome, e.data])).toEqual([
+      ["staff.signed_in", "ALLOWED", { method: "demo" }],
+    ]);
+    expect(
+      JSON.stringify(events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+    ).not.toContain(token);
   });
 
   it("resumes with the staff member's role read fresh from the database", async () => {
     const { staff, token } = await signedIn("SUPERVISOR");
-    expect(await resumeStaffSession(token, after(1))).toMatchObject({ id: staff.id, role: "SUPERVISOR" });
+    expect(await resumeStaffSession(token, after(1))).toMatchObject({
+      id: staff.id,
+      role: "SUPERVISOR",
+    });
     await db.staff.update({ where: { id: staff.id }, data: { role: "AGENT" } });
-    expect(await resumeStaffSession(token, after(2))).toMatchObject({ id: staff.id, role: "AGENT" });
+    expect(await resumeStaffSession(token, after(2))).toMatchObject({
+      id: staff.id,
+      role: "AGENT",
+    });
   });
 
   it("refuses an unknown or malformed token", async () => {
@@ -71,8 +81,15 @@ describe("staff sessions", () => {
     const { staff, token } = await signedIn();
     await endStaffSession({ token, request: { requestId: "req-1", ip: "203.0.113.9" } });
     expect(await resumeStaffSession(token, after(1))).toBeNull();
-    const signOut = await db.auditEvent.findFirstOrThrow({ where: { actorId: staff.id, action: "staff.signed_out" } });
-    expect(signOut).toMatchObject({ outcome: "ALLOWED", requestId: "req-1", ip: "203.0.113.9", actorRole: "AGENT" });
+    const signOut = await db.auditEvent.findFirstOrThrow({
+      where: { actorId: staff.id, action: "staff.signed_out" },
+    });
+    expect(signOut).toMatchObject({
+      outcome: "ALLOWED",
+      requestId: "req-1",
+      ip: "203.0.113.9",
+      actorRole: "AGENT",
+    });
   });
 
   it("writes no audit row for signing out a session that does not exist", async () => {

@@ -1,5 +1,8 @@
 import "server-only";
-import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import {
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
 import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
@@ -11,11 +14,17 @@ import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
  * link): user verification and a discoverable credential required, existing passkeys excluded,
  * and the challenge stored server-side, bound to the grant, for one use within the timeout.
  */
-export async function startPasskeyRegistration(input: { grant: RegistrationGrant; request?: RequestContext }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function startPasskeyRegistration(input: {
+  grant: RegistrationGrant;
+  request?: RequestContext;
+}): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
   if (!grant) {
     await auditUnusableGrant(input.grant, "start", input.request);
-    throw new DomainError("UNAUTHENTICATED", "This has expired or was already used. Call the service desk if you still need a new passkey.");
+    throw new DomainError(
+      "UNAUTHENTICATED",
+      "This has expired or was already used. Call the service desk if you still need a new passkey.",
+    );
   }
   const user = await db.workforceUser.findUniqueOrThrow({
     where: { id: grant.userId },
@@ -34,7 +43,10 @@ export async function startPasskeyRegistration(input: { grant: RegistrationGrant
     userDisplayName: user.name,
     timeout: CEREMONY_TIMEOUT_MS,
     attestationType: "none",
-    excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
+    excludeCredentials: user.passkeys.map((p) => ({
+      id: p.credentialId,
+      transports: p.transports as AuthenticatorTransport[],
+    })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
   await db.webAuthnChallenge.create({
@@ -50,4 +62,5 @@ export async function startPasskeyRegistration(input: { grant: RegistrationGrant
   return options;
 }
 
-type AuthenticatorTransport = "ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb";
+type AuthenticatorTransport =
+  "ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb";

@@ -23,7 +23,13 @@ export async function startStaffSession(input: {
   await db.$transaction(async (tx) => {
     const staff = await tx.staff.findUniqueOrThrow({ where: { id: input.staffId } });
     await tx.staffSession.create({
-      data: { staffId: staff.id, tokenHash: hashToken(input.token), createdAt: now, lastSeenAt: now, expires },
+      data: {
+        staffId: staff.id,
+        tokenHash: hashToken(input.token),
+        createdAt: now,
+        lastSeenAt: now,
+        expires,
+      },
     });
     await recordAudit(tx, {
       action: "staff.signed_in",

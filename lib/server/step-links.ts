@@ -15,7 +15,8 @@ import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
-export const INVALID_LINK = "This link is not valid any more. It may have been used, replaced or expired.";
+export const INVALID_LINK =
+  "This link is not valid any more. It may have been used, replaced or expired.";
 
 const LINK_SELECT = {
   id: true,
@@ -28,7 +29,15 @@ const LINK_SELECT = {
       id: true,
       reason: true,
       userId: true,
-      user: { select: { id: true, name: true, employeeId: true, webauthnUserId: true, manager: { select: { id: true, name: true } } } },
+      user: {
+        select: {
+          id: true,
+          name: true,
+          employeeId: true,
+          webauthnUserId: true,
+          manager: { select: { id: true, name: true } },
+        },
+      },
     },
   },
 } satisfies Prisma.StepLinkSelect;
@@ -36,12 +45,21 @@ const LINK_SELECT = {
 export type UsableStepLink = Prisma.StepLinkGetPayload<{ select: typeof LINK_SELECT }>;
 
 function usable(link: UsableStepLink | null, kind: LinkedStep, now: Date): link is UsableStepLink {
-  return Boolean(link && link.kind === kind && !link.usedAt && !link.voidedAt && link.expiresAt > now);
+  return Boolean(
+    link && link.kind === kind && !link.usedAt && !link.voidedAt && link.expiresAt > now,
+  );
 }
 
 /** The link behind a token, if it is for `kind`, unused, not voided and unexpired. Reading never locks nor uses it. */
-export async function findUsableStepLink(token: string, kind: LinkedStep, tx: Pick<Tx, "stepLink"> = db): Promise<UsableStepLink | null> {
-  const link = await tx.stepLink.findUnique({ where: { tokenHash: hashToken(token) }, select: LINK_SELECT });
+export async function findUsableStepLink(
+  token: string,
+  kind: LinkedStep,
+  tx: Pick<Tx, "stepLink"> = db,
+): Promise<UsableStepLink | null> {
+  const link = await tx.stepLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: LINK_SELECT,
+  });
   return usable(link, kind, new Date()) ? link : null;
 }
 
@@ -52,8 +70,18 @@ export async function findUsableStepLink(token: string, kind: LinkedStep, tx: Pi
  * is not valid any more.
  */
 export async function answerStepLink<T>(
-  input: { token: string; kind: LinkedStep; attempted: string; request?: RequestContext; actorFor: (link: UsableStepLink) => AuditActor },
-  answer: (unit: CaseUnit, link: UsableStepLink, refuse: (refusal: Refusal) => Promise<Refusal>) => Promise<Outcome<T>>,
+  input: {
+    token: string;
+    kind: LinkedStep;
+    attempted: string;
+    request?: RequestContext;
+    actorFor: (link: UsableStepLink) => AuditActor;
+  },
+  answer: (
+    unit: CaseUnit,
+    link: UsableStepLink,
+    refuse: (refusal: Refusal) => Promise<Refusal>,
+  ) => Promise<Outcome<T>>,
 ): Promise<T> {
   const found = await findUsableStepLink(input.token, input.kind);
   if (!found) {
@@ -79,9 +107,20 @@ export async function answerStepLink<T>(
       request: input.request,
     },
     async (unit) => {
-      const refuse = async (refusal: Refusal): Promise<Refusal> => ({ ...(await unit.refuse(refusal)), message: INVALID_LINK });
-      const link = await unit.tx.stepLink.findUnique({ where: { id: found.id }, select: LINK_SELECT });
-      if (!usable(link, input.kind, unit.now)) return refuse({ ok: false, code: "SEQUENCE", message: "link used, voided or expired while waiting" });
+      const refuse = async (refusal: Refusal): Promise<Refusal> => ({
+        ...(await unit.refuse(refusal)),
+        message: INVALID_LINK,
+      });
+      const link = await unit.tx.stepLink.findUnique({
+        where: { id: found.id },
+        select: LINK_SELECT,
+      });
+      if (!usable(link, input.kind, unit.now))
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: "link used, voided or expired while waiting",
+        });
       return answer(unit, link, refuse);
     },
   );
@@ -96,14 +135,29 @@ export async function answerStepLink<T>(
 export async function completeLinkedStep(
   unit: CaseUnit,
   refuse: (refusal: Refusal) => Promise<Refusal>,
-  input: { linkId: string; kind: LinkedStep; outcome: "PASSED" | "FAILED"; note: string; evidence: Prisma.InputJsonValue },
+  input: {
+    linkId: string;
+    kind: LinkedStep;
+    outcome: "PASSED" | "FAILED";
+    note: string;
+    evidence: Prisma.InputJsonValue;
+  },
 ): Promise<Outcome<{ complete: boolean }>> {
   const { tx, kase, facts, policy, now, actor } = unit;
-  const decision = decideRecordStep({ policy, facts, kind: input.kind, outcome: input.outcome, by: "responder" });
+  const decision = decideRecordStep({
+    policy,
+    facts,
+    kind: input.kind,
+    outcome: input.outcome,
+    by: "responder",
+  });
   if (!decision.ok) return refuse(decision);
   await tx.stepLink.update({ where: { id: input.linkId }, data: { usedAt: now } });
   const step = kase.checklist!.steps.find((s) => s.kind === input.kind)!;
-  await tx.checklistStep.update({ where: { id: step.id }, data: { outcome: input.outcome, recordedAt: now, note: input.note, evidence: input.evidence } });
+  await tx.checklistStep.update({
+    where: { id: step.id },
+    data: { outcome: input.outcome, recordedAt: now, note: input.note, evidence: input.evidence },
+  });
   if (decision.status !== facts.status) {
     await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: decision.status } });
     await tx.checklistRun.update({ where: { id: kase.checklist!.id }, data: { completedAt: now } });
@@ -112,8 +166,23 @@ export async function completeLinkedStep(
   if (decision.stops) {
     // A denial by the person asked is evidence against the caller: like a supervisor's denial, it
     // stops every recovery of the person in flight, not only this case's, and holds new ones.
-    voided = await stopRecovery(tx, { userId: kase.userId }, { reason: `${input.kind.toLowerCase().replace("_", " ")} denied`, now, userId: kase.userId, caseId: kase.id });
-    await tx.recoveryHold.create({ data: { userId: kase.userId, caseId: kase.id, reason: `${input.note} (case opened ${kase.createdAt.toISOString().slice(0, 10)})` } });
+    voided = await stopRecovery(
+      tx,
+      { userId: kase.userId },
+      {
+        reason: `${input.kind.toLowerCase().replace("_", " ")} denied`,
+        now,
+        userId: kase.userId,
+        caseId: kase.id,
+      },
+    );
+    await tx.recoveryHold.create({
+      data: {
+        userId: kase.userId,
+        caseId: kase.id,
+        reason: `${input.note} (case opened ${kase.createdAt.toISOString().slice(0, 10)})`,
+      },
+    });
   }
   await recordAudit(tx, {
     action: "step.answered",
@@ -123,7 +192,12 @@ export async function completeLinkedStep(
     caseId: kase.id,
     subjectUserId: kase.userId,
     target: { type: "case", id: kase.id },
-    data: { step: input.kind, outcome: input.outcome, complete: decision.complete, ...(voided ? { voided, hold: true } : {}) },
+    data: {
+      step: input.kind,
+      outcome: input.outcome,
+      complete: decision.complete,
+      ...(voided ? { voided, hold: true } : {}),
+    },
     request: unit.request,
   });
   return { ok: true, value: { complete: decision.complete } };

@@ -9,16 +9,28 @@ import { verifyChainSegment, type ChainBreak } from "@/lib/domain/audit-chain";
 
 const BATCH = 5000;
 
-export type ChainReport = { ok: boolean; checked: number; legacy: number; head: { id: string; hash: string } | null; firstBreak: (Omit<ChainBreak, "id"> & { id: string }) | null };
+export type ChainReport = {
+  ok: boolean;
+  checked: number;
+  legacy: number;
+  head: { id: string; hash: string } | null;
+  firstBreak: (Omit<ChainBreak, "id"> & { id: string }) | null;
+};
 
-export async function verifyAuditChain(client: Pick<PrismaClient, "auditEvent">): Promise<ChainReport> {
+export async function verifyAuditChain(
+  client: Pick<PrismaClient, "auditEvent">,
+): Promise<ChainReport> {
   let after = -1n;
   let previous: string | null = null;
   let head: ChainReport["head"] = null;
   let checked = 0;
   let legacy = 0;
   for (;;) {
-    const rows = await client.auditEvent.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: BATCH });
+    const rows = await client.auditEvent.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: BATCH,
+    });
     if (rows.length === 0) break;
     const events = rows.map((row) => ({
       id: row.id,
@@ -42,10 +54,21 @@ export async function verifyAuditChain(client: Pick<PrismaClient, "auditEvent">)
       ip: row.ip,
       data: row.data,
     }));
-    if (previous === null) legacy += events.findIndex((e) => e.hash !== null) === -1 ? events.length : events.findIndex((e) => e.hash !== null);
+    if (previous === null)
+      legacy +=
+        events.findIndex((e) => e.hash !== null) === -1
+          ? events.length
+          : events.findIndex((e) => e.hash !== null);
     const result = verifyChainSegment(events, previous);
     checked += result.checked;
-    if (result.break) return { ok: false, checked, legacy, head, firstBreak: { ...result.break, id: result.break.id.toString() } };
+    if (result.break)
+      return {
+        ok: false,
+        checked,
+        legacy,
+        head,
+        firstBreak: { ...result.break, id: result.break.id.toString() },
+      };
     previous = result.last;
     const last = rows.at(-1)!;
     if (last.hash) head = { id: last.id.toString(), hash: last.hash };

@@ -4,7 +4,11 @@ import "server-only";
  * verification required). The assertion is checked by verifyPasskeyAssertion under the owner's
  * row lock, the lock revocation takes: a passkey revoked a moment ago fails here.
  */
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import {
+  generateAuthenticationOptions,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
@@ -19,8 +23,18 @@ import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 const REFUSED = "That passkey cannot sign you in. If you lost your devices, call the service desk.";
 
 export async function startWorkforceSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({ rpID: RELYING_PARTY.id, userVerification: "required", timeout: CEREMONY_TIMEOUT_MS });
-  await db.webAuthnChallenge.create({ data: { challenge: options.challenge, purpose: "authenticate", expiresAt: new Date(Date.now() + CEREMONY_TIMEOUT_MS) } });
+  const options = await generateAuthenticationOptions({
+    rpID: RELYING_PARTY.id,
+    userVerification: "required",
+    timeout: CEREMONY_TIMEOUT_MS,
+  });
+  await db.webAuthnChallenge.create({
+    data: {
+      challenge: options.challenge,
+      purpose: "authenticate",
+      expiresAt: new Date(Date.now() + CEREMONY_TIMEOUT_MS),
+    },
+  });
   return options;
 }
 
@@ -29,7 +43,10 @@ export async function startWorkforceSignIn(): Promise<PublicKeyCredentialRequest
  * lock, the one revocation and every stop path take): a passkey revoked a moment ago fails here,
  * and so does any passkey of a person who left or is suspended.
  */
-export async function finishWorkforceSignIn(input: { response: AuthenticationResponseJSON; request?: RequestContext }): Promise<{ token: string; expiresAt: Date }> {
+export async function finishWorkforceSignIn(input: {
+  response: AuthenticationResponseJSON;
+  request?: RequestContext;
+}): Promise<{ token: string; expiresAt: Date }> {
   const refusal = { ok: false as const, code: "INVALID_INPUT" as const, message: REFUSED };
   const refuseIn = async (tx: Tx, detail: string, subjectUserId?: string) => {
     await recordAudit(tx, {
@@ -43,17 +60,31 @@ export async function finishWorkforceSignIn(input: { response: AuthenticationRes
     });
     return refusal;
   };
-  const owner = await db.passkey.findUnique({ where: { credentialId: input.response.id }, select: { userId: true } });
+  const owner = await db.passkey.findUnique({
+    where: { credentialId: input.response.id },
+    select: { userId: true },
+  });
   if (!owner) {
     // Still consume the challenge, so an unknown credential cannot probe with it again.
     await db.$transaction(async (tx) => {
-      await verifyPasskeyAssertion(tx, { response: input.response, challengeScope: { purpose: "authenticate" }, userId: null, requireUserHandle: true });
+      await verifyPasskeyAssertion(tx, {
+        response: input.response,
+        challengeScope: { purpose: "authenticate" },
+        userId: null,
+        requireUserHandle: true,
+      });
       await refuseIn(tx, "credential not bound to this user, or not active");
     });
     throw new DomainError("INVALID_INPUT", REFUSED);
   }
   return runUserWork(
-    { userId: owner.userId, actor: { kind: "public", audit: { type: "ANONYMOUS" } }, attempted: "sign in", refusalAction: "workforce.sign_in_refused", request: input.request },
+    {
+      userId: owner.userId,
+      actor: { kind: "public", audit: { type: "ANONYMOUS" } },
+      attempted: "sign in",
+      refusalAction: "workforce.sign_in_refused",
+      request: input.request,
+    },
     async ({ tx, now }) => {
       const assertion = await verifyPasskeyAssertion(tx, {
         response: input.response,
@@ -62,11 +93,23 @@ export async function finishWorkforceSignIn(input: { response: AuthenticationRes
         requireUserHandle: true,
       });
       if (!assertion.ok) return refuseIn(tx, assertion.detail, owner.userId);
-      const user = await tx.workforceUser.findUniqueOrThrow({ where: { id: assertion.passkey.userId }, select: { id: true, name: true, status: true, leavingOn: true } });
-      if (isLeaver(user, now)) return refuseIn(tx, `the person is ${user.status === "SUSPENDED" ? "suspended" : "a leaver"}`, user.id);
+      const user = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: assertion.passkey.userId },
+        select: { id: true, name: true, status: true, leavingOn: true },
+      });
+      if (isLeaver(user, now))
+        return refuseIn(
+          tx,
+          `the person is ${user.status === "SUSPENDED" ? "suspended" : "a leaver"}`,
+          user.id,
+        );
       const token = newToken();
-      const expiresAt = new Date(now.getTime() + ACTIVE_POLICY.lifetimes.workforceSessionHours * 60 * 60 * 1000);
-      await tx.workforceSession.create({ data: { userId: user.id, tokenHash: hashToken(token), method: "passkey", expiresAt } });
+      const expiresAt = new Date(
+        now.getTime() + ACTIVE_POLICY.lifetimes.workforceSessionHours * 60 * 60 * 1000,
+      );
+      await tx.workforceSession.create({
+        data: { userId: user.id, tokenHash: hashToken(token), method: "passkey", expiresAt },
+      });
       await recordAudit(tx, {
         action: "workforce.signed_in",
         outcome: "ALLOWED",

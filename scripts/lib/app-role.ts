@@ -14,9 +14,16 @@ export async function ensureAppRole(adminDatabaseUrl: string, password: string):
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
-    if (!rowCount) await client.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
-    await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
+      APP_ROLE,
+    ]);
+    if (!rowCount)
+      await client.query(
+        `CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`,
+      );
+    await client.query(
+      `ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`,
+    );
   } finally {
     await client.end();
   }
@@ -28,8 +35,13 @@ export async function grantAppRole(ownerDatabaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: ownerDatabaseUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
-    if (!rowCount) throw new Error(`Role ${APP_ROLE} does not exist: create it once (README.md, "On an external PostgreSQL").`);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
+      APP_ROLE,
+    ]);
+    if (!rowCount)
+      throw new Error(
+        `Role ${APP_ROLE} does not exist: create it once (README.md, "On an external PostgreSQL").`,
+      );
     await client.query(await readFile(GRANTS, "utf8"));
   } finally {
     await client.end();

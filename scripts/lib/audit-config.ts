@@ -15,11 +15,19 @@ export function auditConfig() {
     (existsSync(passwordFile)
       ? `postgresql://postgres:${encodeURIComponent(readFileSync(passwordFile, "utf8").trim())}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/console`
       : null);
-  const read = (file: string | undefined) => (file && existsSync(file) ? readFileSync(file, "utf8") : null);
+  const read = (file: string | undefined) =>
+    file && existsSync(file) ? readFileSync(file, "utf8") : null;
   return {
     databaseUrl,
-    checkpointDir: path.resolve(root, process.env.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints"),
-    privateKeyPem: read(process.env.AUDIT_SIGNING_KEY_FILE ?? path.join(root, ".data/audit-signing-key.pem")),
-    publicKeyPem: read(process.env.AUDIT_PUBLIC_KEY_FILE ?? path.join(root, ".data/audit-public-key.pem")),
+    checkpointDir: path.resolve(
+      root,
+      process.env.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints",
+    ),
+    privateKeyPem: read(
+      process.env.AUDIT_SIGNING_KEY_FILE ?? path.join(root, ".data/audit-signing-key.pem"),
+    ),
+    publicKeyPem: read(
+      process.env.AUDIT_PUBLIC_KEY_FILE ?? path.join(root, ".data/audit-public-key.pem"),
+    ),
   };
 }

@@ -56,8 +56,13 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     postgresFlags: [
       "-c",
       "listen_addresses=127.0.0.1",
-      ...(options.persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+      ...(options.persistent
+        ? []
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        "-c",
+        `${name}=${value}`,
+      ]),
     ],
     onLog: (message: string) => options.log?.(message.trimEnd()),
     onError: (error: unknown) => options.log?.(String(error)),
@@ -70,7 +75,8 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
   const stop = async () => {
     await server.stop();
-    if (!options.persistent) await rm(path.join(parent, `${path.basename(dataDir)}.password`), { force: true });
+    if (!options.persistent)
+      await rm(path.join(parent, `${path.basename(dataDir)}.password`), { force: true });
   };
   return { url, port: options.port, stop };
 }

@@ -20,7 +20,9 @@ export type Migration = { name: string; sql: string; checksum: string };
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, "migration.sql")))
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, "migration.sql")),
+    )
     .map((entry) => entry.name)
     .sort();
   return Promise.all(
@@ -51,7 +53,11 @@ export async function applyMigrations(
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+    }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
     const applied = new Map(rows.map((row) => [row.migration_name, row]));
@@ -59,9 +65,12 @@ export async function applyMigrations(
     for (const migration of migrations) {
       const previous = applied.get(migration.name);
       if (previous) {
-        if (!previous.finished_at) throw new Error(`Migration ${migration.name} failed earlier; resolve it by hand.`);
+        if (!previous.finished_at)
+          throw new Error(`Migration ${migration.name} failed earlier; resolve it by hand.`);
         if (previous.checksum !== migration.checksum) {
-          throw new Error(`Migration ${migration.name} was edited after it was applied; add a new migration instead.`);
+          throw new Error(
+            `Migration ${migration.name} was edited after it was applied; add a new migration instead.`,
+          );
         }
         continue;
       }
@@ -76,7 +85,9 @@ export async function applyMigrations(
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       log(`applied ${migration.name}`);
       done.push(migration.name);

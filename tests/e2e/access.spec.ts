@@ -24,7 +24,11 @@ test("anonymous requests to any console page are sent to sign-in", async ({ page
   for (const { path } of PAGES) {
     const target = path.replace(/\{\w+\}/, "00000000-0000-4000-8000-000000000000");
     await page.goto(target);
-    await expect(page, target).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    await expect(page, target).toHaveURL(
+      new RegExp(
+        `/sign-in\\?callbackUrl=${encodeURIComponent(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+      ),
+    );
   }
 });
 
@@ -34,22 +38,31 @@ for (const role of ["AGENT", "SUPERVISOR", "SECURITY"] as const) {
     const userId = await someUserId(page);
     for (const { path, allowed } of PAGES) {
       // An unknown case is a 404 for those who may work cases, and 403 before that for others.
-      const response = await page.goto(path.replace("{userId}", userId).replace("{caseId}", "00000000-0000-4000-8000-000000000000"));
+      const response = await page.goto(
+        path
+          .replace("{userId}", userId)
+          .replace("{caseId}", "00000000-0000-4000-8000-000000000000"),
+      );
       const expected = allowed.includes(role) ? (path.includes("{caseId}") ? 404 : 200) : 403;
       expect(response?.status(), `${role} ${path}`).toBe(expected);
-      if (expected === 403) await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+      if (expected === 403)
+        await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
     }
     // The navigation offers only what the role may open.
     const nav = page.getByRole("navigation", { name: "Main" });
     for (const { path, allowed } of PAGES.filter((p) => !p.path.includes("{"))) {
-      await expect(nav.getByRole("link", { name: new RegExp(`^${path.slice(1)}$`, "i") }), `${role} nav ${path}`).toHaveCount(
-        allowed.includes(role) ? 1 : 0,
-      );
+      await expect(
+        nav.getByRole("link", { name: new RegExp(`^${path.slice(1)}$`, "i") }),
+        `${role} nav ${path}`,
+      ).toHaveCount(allowed.includes(role) ? 1 : 0);
     }
   });
 }
 
-test("an agent cannot reach security-only pages, and the attempt is refused server-side", async ({ page, request }) => {
+test("an agent cannot reach security-only pages, and the attempt is refused server-side", async ({
+  page,
+  request,
+}) => {
   await signInAs(page, "AGENT");
   const response = await page.goto("/audit");
   expect(response?.status()).toBe(403);
@@ -66,7 +79,10 @@ test("an agent cannot reach security-only pages, and the attempt is refused serv
   expect(forged.status()).toBe(403);
 });
 
-test("signing out ends the session on the server: the old cookie no longer works", async ({ page, browser }) => {
+test("signing out ends the session on the server: the old cookie no longer works", async ({
+  page,
+  browser,
+}) => {
   await signInAs(page, "SUPERVISOR");
   const oldCookies = await page.context().cookies();
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -81,7 +97,10 @@ test("signing out ends the session on the server: the old cookie no longer works
   await thief.close();
 });
 
-test("a forged role in the sign-in form is refused and signs nobody in", async ({ page, context }) => {
+test("a forged role in the sign-in form is refused and signs nobody in", async ({
+  page,
+  context,
+}) => {
   await page.goto("/sign-in");
   await page.locator("form").evaluate((form) => {
     const input = document.createElement("input");
@@ -103,7 +122,11 @@ test("a sign-in link cannot send staff to another site afterwards", async ({ pag
   await expect(page).toHaveURL(/localhost:\d+\/users$/);
 });
 
-test("server actions refuse anonymous callers even when called directly", async ({ page, playwright, baseURL }) => {
+test("server actions refuse anonymous callers even when called directly", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   // Take the sign-out action's ID from the form a signed-in agent is served (React drops the
   // hidden field once the page hydrates, so read the server's HTML)...
   await signInAs(page, "AGENT");

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./fixtures";
 
-test("a security reviewer filters the trail, opens a case timeline and verifies integrity", async ({ page, browser }) => {
+test("a security reviewer filters the trail, opens a case timeline and verifies integrity", async ({
+  page,
+  browser,
+}) => {
   // 1. Some decisions to review: an agent opens a case and is refused a security-only page.
   const agentContext = await browser.newContext();
   const agent = await agentContext.newPage();
@@ -32,22 +35,35 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
 
   // 4. Verification reports an intact chain; the reviewer's own reads are on the trail.
   await page.getByRole("link", { name: "Verify integrity" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Intact" })).toContainText("chained events verified");
+  await expect(page.getByRole("status").filter({ hasText: "Intact" })).toContainText(
+    "chained events verified",
+  );
   await page.goto("/audit?action=audit.viewed");
   await expect(rows.filter({ hasText: "Mei Lin" }).first()).toBeVisible();
 
   // 5. A malformed filter is explained and changes nothing.
   await page.goto("/audit?caseId=not-a-case&from=yesterday");
-  await expect(page.getByRole("form", { name: "Filter the audit trail" }).getByRole("alert")).toContainText("That is not a case ID.");
+  await expect(
+    page.getByRole("form", { name: "Filter the audit trail" }).getByRole("alert"),
+  ).toContainText("That is not a case ID.");
 });
 
-test("an export downloads, streams every event with its chain fields, and verifies outside the console", async ({ page }) => {
+test("an export downloads, streams every event with its chain fields, and verifies outside the console", async ({
+  page,
+}) => {
   await signInAs(page, "SECURITY");
   await page.goto("/audit");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON Lines" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export JSON Lines" }).click(),
+  ]);
   const file = await download.path();
   const { execFileSync } = await import("node:child_process");
-  const output = execFileSync("npx", ["tsx", "scripts/audit-verify-export.ts", file, "--complete"], { encoding: "utf8" });
+  const output = execFileSync(
+    "npx",
+    ["tsx", "scripts/audit-verify-export.ts", file, "--complete"],
+    { encoding: "utf8" },
+  );
   expect(output).toMatch(/^\d+ events read; \d+ hashes verified; \d+ links verified\nOK\n$/);
   expect(Number(output.match(/^(\d+) events read/)![1])).toBeGreaterThan(0);
 
@@ -71,10 +87,16 @@ test("supervisors and reviewers see recovery reports over a chosen period", asyn
   await signInAs(page, "SUPERVISOR");
   await page.goto("/reports");
   await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Last 30 days" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "Last 30 days" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   await expect(page.locator("dt", { hasText: "Cases" }).first()).toBeVisible();
   await expect(page.getByRole("figure").filter({ hasText: "Cases by reason" })).toBeVisible();
   await page.getByRole("link", { name: "Last 7 days" }).click();
   await expect(page).toHaveURL(/days=7/);
-  await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
 });

@@ -10,7 +10,9 @@ test("an agent signs in, finds a caller and reads their passkeys", async ({ page
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 
   // 2. The session cookie is HttpOnly, SameSite=Lax and host-wide; its token is not a UUID.
-  const session = (await context.cookies()).find((cookie) => cookie.name.endsWith("console.session"));
+  const session = (await context.cookies()).find((cookie) =>
+    cookie.name.endsWith("console.session"),
+  );
   expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
   expect(session!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 

@@ -8,7 +8,11 @@ export function demoStaff(role: DemoRole) {
   return DEMO_STAFF.find((member) => member.role === role)!;
 }
 
-const ROLE_LABEL: Record<DemoRole, string> = { AGENT: "Agent", SUPERVISOR: "Supervisor", SECURITY: "Security reviewer" };
+const ROLE_LABEL: Record<DemoRole, string> = {
+  AGENT: "Agent",
+  SUPERVISOR: "Supervisor",
+  SECURITY: "Security reviewer",
+};
 
 /** Signs in through the real demo sign-in form, as a person would. */
 export async function signInAs(page: Page, role: DemoRole, path = "/sign-in") {
@@ -17,14 +21,19 @@ export async function signInAs(page: Page, role: DemoRole, path = "/sign-in") {
   // Server-action forms are pressed only once the page has hydrated (a press mid-hydration can
   // reach the server without its action ID).
   await page.waitForLoadState("networkidle");
-  await page.getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[role]}` }).click();
+  await page
+    .getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[role]}` })
+    .click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   return member;
 }
 
 /** The newest message with this subject in the demo mailbox (optionally containing a text), once it arrives. */
 export async function mailFor(page: Page, subject: string, containing?: string) {
-  const article = page.getByRole("article", { name: subject }).filter({ hasText: containing ?? "" }).first();
+  const article = page
+    .getByRole("article", { name: subject })
+    .filter({ hasText: containing ?? "" })
+    .first();
   await expect(async () => {
     await page.goto("/mailbox");
     await expect(article).toBeVisible({ timeout: 1000 });
@@ -43,19 +52,36 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   const userUrl = agent.url();
   const userName = (await agent.getByRole("heading", { level: 1 }).textContent())!.trim();
-  const workEmail = (await agent.getByText(/@northwind\.example/).first().textContent())!.trim().split(" ")[0]!;
+  const workEmail = (await agent
+    .getByText(/@northwind\.example/)
+    .first()
+    .textContent())!
+    .trim()
+    .split(" ")[0]!;
   await agent.getByRole("button", { name: "Open case" }).click();
   await expect(agent).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-  await agent.getByRole("form", { name: "Record: Call back on the phone of record" }).getByRole("button", { name: "Passed" }).click();
-  await expect(agent.getByRole("form", { name: "Record: Call back on the phone of record" })).toHaveCount(0);
-  await agent.getByRole("form", { name: "Record: Employee record details" }).getByRole("button", { name: "Passed" }).click();
+  await agent
+    .getByRole("form", { name: "Record: Call back on the phone of record" })
+    .getByRole("button", { name: "Passed" })
+    .click();
+  await expect(
+    agent.getByRole("form", { name: "Record: Call back on the phone of record" }),
+  ).toHaveCount(0);
+  await agent
+    .getByRole("form", { name: "Record: Employee record details" })
+    .getByRole("button", { name: "Passed" })
+    .click();
   await expect(agent.getByRole("form", { name: "Record: Employee record details" })).toHaveCount(0);
   await agent.getByRole("button", { name: "Send confirmation request to the manager" }).click();
   await expect(agent.getByText(/Sent to .•••@/)).toBeVisible();
 
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
-  await (await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)).getByRole("link").click();
+  await (
+    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
+  )
+    .getByRole("link")
+    .click();
   await manager.waitForLoadState("networkidle");
   await manager.getByRole("button", { name: "Yes, this is them" }).click();
   await expect(manager.getByRole("status")).toContainText("You confirmed the request");
@@ -68,7 +94,9 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   const context = await browser.newContext();
   const user = await context.newPage();
   // The pass goes to a verified personal address when there is one, else the work address.
-  const pass = (await (await mailFor(user, "Your temporary access pass", `Hello ${userName},`)).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
+  const pass = (await (
+    await mailFor(user, "Your temporary access pass", `Hello ${userName},`)
+  ).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
   await user.goto("/redeem");
   await user.waitForLoadState("networkidle");
   await user.getByLabel("Your work email", { exact: true }).fill(workEmail);
@@ -78,7 +106,14 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   const cdp = await context.newCDPSession(user);
   await cdp.send("WebAuthn.enable");
   const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   await user.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(user.getByRole("status")).toContainText("Your new passkey");
@@ -94,7 +129,11 @@ export async function signInAsStaff(page: Page, name: string, path = "/sign-in")
   if (!member) throw new Error(`no demo staff member named ${name}`);
   await page.goto(path);
   await page.waitForLoadState("networkidle");
-  await page.getByRole("button", { name: `Sign in as ${member.name}, ${ROLE_LABEL[member.role as DemoRole]}` }).click();
+  await page
+    .getByRole("button", {
+      name: `Sign in as ${member.name}, ${ROLE_LABEL[member.role as DemoRole]}`,
+    })
+    .click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   return member;
 }

@@ -17,7 +17,12 @@ async function openCaseFor(page: Page, list: string, row: number, channel?: stri
   await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   const userUrl = page.url();
   const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  const workEmail = (await page.getByText(/@northwind\.example/).first().textContent())!.trim().split(" ")[0]!;
+  const workEmail = (await page
+    .getByText(/@northwind\.example/)
+    .first()
+    .textContent())!
+    .trim()
+    .split(" ")[0]!;
   await page.waitForLoadState("networkidle");
   if (channel) await page.getByLabel("How did they reach you?").selectOption(channel);
   await page.getByRole("button", { name: "Open case" }).click();
@@ -28,25 +33,44 @@ async function openCaseFor(page: Page, list: string, row: number, channel?: stri
 
 /** The agent records a step they performed as passed. */
 async function recordPassed(page: Page, title: string) {
-  await page.getByRole("form", { name: `Record: ${title}` }).getByRole("button", { name: "Passed" }).click();
+  await page
+    .getByRole("form", { name: `Record: ${title}` })
+    .getByRole("button", { name: "Passed" })
+    .click();
   await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
 }
 
 /** The agent asks the manager; the manager answers from their own mail, in their own browser. */
-async function managerAnswers(page: Page, browser: Browser, userName: string, answer: "Yes, this is them" | "No, deny it") {
+async function managerAnswers(
+  page: Page,
+  browser: Browser,
+  userName: string,
+  answer: "Yes, this is them" | "No, deny it",
+) {
   await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
   await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
   const context = await browser.newContext();
   const manager = await context.newPage();
-  await (await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)).getByRole("link").click();
+  await (
+    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
+  )
+    .getByRole("link")
+    .click();
   await manager.waitForLoadState("networkidle");
-  await expect(manager.getByRole("heading", { name: `Did ${userName} ask for account recovery?` })).toBeVisible();
+  await expect(
+    manager.getByRole("heading", { name: `Did ${userName} ask for account recovery?` }),
+  ).toBeVisible();
   await manager.getByRole("button", { name: answer }).click();
-  await expect(manager.getByRole("status")).toContainText(answer === "Yes, this is them" ? "You confirmed the request" : "You denied the request");
+  await expect(manager.getByRole("status")).toContainText(
+    answer === "Yes, this is them" ? "You confirmed the request" : "You denied the request",
+  );
   await context.close();
 }
 
-test("closing a case with a pass outstanding warns, voids the pass and tells the user", async ({ page, browser }) => {
+test("closing a case with a pass outstanding warns, voids the pass and tells the user", async ({
+  page,
+  browser,
+}) => {
   // 1. The agent verifies a standard caller: callback, employee record, the manager by mail.
   await signInAs(page, "AGENT");
   const { userName, workEmail } = await openCaseFor(page, STANDARD, 13);
@@ -69,25 +93,39 @@ test("closing a case with a pass outstanding warns, voids the pass and tells the
   // The server answers "Case closed. The outstanding pass or link was voided and the user was
   // told.", but the page never shows it: the close form is replaced by the closed summary in the
   // same render, and its status message goes with it (reported). The durable outcome is checked.
-  test.info().annotations.push({ type: "app issue", description: "The close confirmation message is never shown (the form unmounts on revalidation)." });
-  await expect(page.getByRole("region", { name: "Close" })).toContainText("Caller hung up before the pass was used");
-  await expect(page.getByRole("region", { name: "Temporary access pass" }).getByText(/void \(case closed\)/)).toBeVisible();
+  test.info().annotations.push({
+    type: "app issue",
+    description:
+      "The close confirmation message is never shown (the form unmounts on revalidation).",
+  });
+  await expect(page.getByRole("region", { name: "Close" })).toContainText(
+    "Caller hung up before the pass was used",
+  );
+  await expect(
+    page.getByRole("region", { name: "Temporary access pass" }).getByText(/void \(case closed\)/),
+  ).toBeVisible();
   await expect(page.getByText("closed", { exact: true })).toBeVisible();
 
   // 4. The user reads the pass from their mail; it no longer works.
   const context = await browser.newContext();
   const user = await context.newPage();
-  const pass = (await (await mailFor(user, "Your temporary access pass", `Hello ${userName},`)).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
+  const pass = (await (
+    await mailFor(user, "Your temporary access pass", `Hello ${userName},`)
+  ).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
   await user.goto("/redeem");
   await user.waitForLoadState("networkidle");
   await user.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await user.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await user.getByRole("button", { name: "Continue" }).click();
-  await expect(user.getByRole("main").getByRole("alert")).toContainText("That email and pass do not match a valid pass");
+  await expect(user.getByRole("main").getByRole("alert")).toContainText(
+    "That email and pass do not match a valid pass",
+  );
   await expect(user).toHaveURL(/\/redeem$/);
 
   // 5. They were told, in their own mail, that the recovery was stopped.
-  await expect(await mailFor(user, "Your account recovery was stopped", `Hello ${userName},`)).toContainText("The temporary access pass you were sent no longer works");
+  await expect(
+    await mailFor(user, "Your account recovery was stopped", `Hello ${userName},`),
+  ).toContainText("The temporary access pass you were sent no longer works");
   await context.close();
 });
 
@@ -97,7 +135,11 @@ test("a high-risk caller cannot get a passkey from the agent alone", async ({ pa
   await signInAs(page, "AGENT");
   await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
   const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-  await rows.filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) }).nth(1).getByRole("link").click();
+  await rows
+    .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
+    .nth(1)
+    .getByRole("link")
+    .click();
   await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   const userUrl = page.url();
   const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
@@ -121,23 +163,47 @@ test("a high-risk caller cannot get a passkey from the agent alone", async ({ pa
 
   // 3. Verified, yet no pass: the page says a second person must approve.
   await expect(page.getByRole("button", { name: "Issue and send the pass" })).toHaveCount(0);
-  await expect(page.getByText(/^A second person must approve this recovery \(high-risk tier\), so no pass can be issued\./)).toBeVisible();
+  await expect(
+    page.getByText(
+      /^A second person must approve this recovery \(high-risk tier\), so no pass can be issued\./,
+    ),
+  ).toBeVisible();
   await expect(page.getByText("Needs a second person: high-risk tier")).toBeVisible();
 
   // 4. The agent requests re-enrolment: it waits for a supervisor.
-  await page.getByRole("form", { name: "Request re-enrolment" }).getByRole("button", { name: "Request re-enrolment" }).click();
+  await page
+    .getByRole("form", { name: "Request re-enrolment" })
+    .getByRole("button", { name: "Request re-enrolment" })
+    .click();
   // The server answers "Waiting for a supervisor (high-risk tier)…", but the form (and its
   // status message) is gone in the same render (reported); the case itself shows the wait.
-  test.info().annotations.push({ type: "app issue", description: "The “Waiting for a supervisor” message is never shown (the form unmounts on revalidation)." });
+  test.info().annotations.push({
+    type: "app issue",
+    description:
+      "The “Waiting for a supervisor” message is never shown (the form unmounts on revalidation).",
+  });
   await expect(page.getByText("pending approval", { exact: true })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Re-enrolment" }).getByText(/Approval pending \(high-risk tier\)/)).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: "Re-enrolment" })
+      .getByText(/Approval pending \(high-risk tier\)/),
+  ).toBeVisible();
 
   // 5. Until someone else approves, no link has gone out and no passkey was added.
   const userContext = await browser.newContext();
   const user = await userContext.newPage();
   await user.goto("/mailbox");
-  await expect(user.getByRole("article", { name: "Someone called the service desk about your sign-in" }).filter({ hasText: `Hello ${userName},` }).first()).toBeVisible();
-  await expect(user.getByRole("article", { name: "Set up your new passkey" }).filter({ hasText: `Hello ${userName},` })).toHaveCount(0);
+  await expect(
+    user
+      .getByRole("article", { name: "Someone called the service desk about your sign-in" })
+      .filter({ hasText: `Hello ${userName},` })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    user
+      .getByRole("article", { name: "Set up your new passkey" })
+      .filter({ hasText: `Hello ${userName},` }),
+  ).toHaveCount(0);
   await page.goto(userUrl);
   await expect(page.getByText(`${activeBefore} active of ${totalBefore}`)).toBeVisible();
 
@@ -148,19 +214,35 @@ test("a high-risk caller cannot get a passkey from the agent alone", async ({ pa
   await supervisor.goto("/approvals");
   await supervisor.waitForLoadState("networkidle");
   const request = supervisor.getByRole("article", { name: `Re-enrolment for ${userName}` });
-  await request.getByLabel("Reason for your decision").fill("Video ID, callback and manager all match");
+  await request
+    .getByLabel("Reason for your decision")
+    .fill("Video ID, callback and manager all match");
   await request.getByRole("button", { name: "Approve" }).click();
-  await expect(supervisor.getByRole("region", { name: "Your latest decisions" })).toContainText(`${userName}: approved, enrolment link sent`);
+  await expect(supervisor.getByRole("region", { name: "Your latest decisions" })).toContainText(
+    `${userName}: approved, enrolment link sent`,
+  );
   await supervisorContext.close();
 
   // 7. The enrolment link arrives in the user's mail; they set up a passkey on a virtual authenticator.
-  const link = (await (await mailFor(user, "Set up your new passkey", `Hello ${userName},`)).getByRole("link").first().getAttribute("href"))!;
+  const link = (await (
+    await mailFor(user, "Set up your new passkey", `Hello ${userName},`)
+  )
+    .getByRole("link")
+    .first()
+    .getAttribute("href"))!;
   await user.goto(link);
   await user.waitForLoadState("networkidle");
   const cdp = await userContext.newCDPSession(user);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   await user.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(user.getByRole("status")).toContainText("Your new passkey");
@@ -178,8 +260,14 @@ test("a repeat call needs a second person before any passkey", async ({ page, br
   // 1. A first call for a standard user, closed without anything issued.
   await signInAs(page, "AGENT");
   const first = await openCaseFor(page, STANDARD, 15);
-  await page.getByRole("form", { name: "Close the case" }).getByLabel("Why it is closed").fill("Caller will call back later");
-  await page.getByRole("form", { name: "Close the case" }).getByRole("button", { name: "Close case" }).click();
+  await page
+    .getByRole("form", { name: "Close the case" })
+    .getByLabel("Why it is closed")
+    .fill("Caller will call back later");
+  await page
+    .getByRole("form", { name: "Close the case" })
+    .getByRole("button", { name: "Close case" })
+    .click();
   await expect(page.getByText("closed", { exact: true })).toBeVisible();
 
   // 2. The same person calls again within 24 hours: the case says it needs a second person.
@@ -202,9 +290,13 @@ test("a repeat call needs a second person before any passkey", async ({ page, br
 
   // 4. Still no pass: only a re-enrolment, for a supervisor to approve.
   await expect(page.getByRole("button", { name: "Issue and send the pass" })).toHaveCount(0);
-  await expect(page.getByText(/^A second person must approve this recovery \(repeat call/)).toBeVisible();
+  await expect(
+    page.getByText(/^A second person must approve this recovery \(repeat call/),
+  ).toBeVisible();
   const reenrolment = page.getByRole("region", { name: "Re-enrolment" });
-  await expect(reenrolment).toContainText("This recovery needs another supervisor’s approval first (repeat call");
+  await expect(reenrolment).toContainText(
+    "This recovery needs another supervisor’s approval first (repeat call",
+  );
   await reenrolment.getByRole("button", { name: "Request re-enrolment" }).click();
   await expect(reenrolment.getByText(/Approval pending \(repeat call/)).toBeVisible();
 
@@ -231,7 +323,11 @@ test("a manager's denial stops the case", async ({ page, browser }) => {
   await page.reload();
   await page.waitForLoadState("networkidle");
   await expect(page.getByText("stopped", { exact: true })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: "“Manager confirms” failed, so the case is stopped." })).toBeVisible();
+  await expect(
+    page
+      .getByRole("status")
+      .filter({ hasText: "“Manager confirms” failed, so the case is stopped." }),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Issue and send the pass" })).toHaveCount(0);
   await expect(page.getByRole("form", { name: /^Record: / })).toHaveCount(0);
   await expect(page.getByRole("form", { name: "Ask the manager to confirm" })).toHaveCount(0);
@@ -241,7 +337,9 @@ test("a manager's denial stops the case", async ({ page, browser }) => {
   // 4. The user's page shows the hold, and offers no new case until a supervisor clears it.
   await page.goto(userUrl);
   await expect(page.getByRole("heading", { name: "Recovery on hold" })).toBeVisible();
-  await expect(page.getByText("On hold after a denial: a supervisor must clear the hold first.")).toBeVisible();
+  await expect(
+    page.getByText("On hold after a denial: a supervisor must clear the hold first."),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Open case" })).toHaveCount(0);
   await expect(page.getByRole("form", { name: "Clear the hold" })).toHaveCount(0);
 
@@ -252,7 +350,9 @@ test("a manager's denial stops the case", async ({ page, browser }) => {
   await supervisor.goto(userUrl);
   await supervisor.waitForLoadState("networkidle");
   const clear = supervisor.getByRole("form", { name: "Clear the hold" });
-  await clear.getByLabel("What you reviewed, and why recovery may go on").fill("Spoke to the manager: they misread the request");
+  await clear
+    .getByLabel("What you reviewed, and why recovery may go on")
+    .fill("Spoke to the manager: they misread the request");
   await clear.getByRole("button", { name: "Clear the hold" }).click();
   await expect(supervisor.getByRole("heading", { name: "Recovery on hold" })).toHaveCount(0);
   await supervisor.reload();

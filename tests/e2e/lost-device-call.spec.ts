@@ -7,15 +7,25 @@ import { signInAs } from "./fixtures";
  * (who answers from their own mail in a second browser), issues a pass that the agent never
  * sees, and the user reads it from their mail and redeems it.
  */
-test("a lost-device call: verify, manager confirms, pass the agent never sees, redeem, enrol a passkey; a later call proven with it", async ({ page, browser }) => {
+test("a lost-device call: verify, manager confirms, pass the agent never sees, redeem, enrol a passkey; a later call proven with it", async ({
+  page,
+  browser,
+}) => {
   // 1. The agent finds a standard-tier caller with a manager and opens a case.
   await signInAs(page, "AGENT");
   await page.goto("/users?tier=STANDARD&status=ACTIVE");
   await page.getByRole("row").nth(3).getByRole("link").click();
   await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  const workEmail = (await page.getByText(/@northwind\.example/).first().textContent())!.trim().split(" ")[0]!;
-  await page.getByLabel("What the caller says (never trusted as evidence)").fill("Lost my phone on the train this morning");
+  const workEmail = (await page
+    .getByText(/@northwind\.example/)
+    .first()
+    .textContent())!
+    .trim()
+    .split(" ")[0]!;
+  await page
+    .getByLabel("What the caller says (never trusted as evidence)")
+    .fill("Lost my phone on the train this morning");
   await page.getByRole("button", { name: "Open case" }).click();
   await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
   await expect(page.getByText(/^Still needed:/)).toBeVisible();
@@ -26,10 +36,17 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
 
   // 3. Callback on the number of record, then the employee-record check.
   const callback = page.getByRole("form", { name: "Record: Call back on the phone of record" });
-  await callback.getByLabel("Note (what you saw or heard)").fill("Answered on the number of record");
+  await callback
+    .getByLabel("Note (what you saw or heard)")
+    .fill("Answered on the number of record");
   await callback.getByRole("button", { name: "Passed" }).click();
-  await expect(page.getByRole("form", { name: "Record: Call back on the phone of record" })).toHaveCount(0);
-  await page.getByRole("form", { name: "Record: Employee record details" }).getByRole("button", { name: "Passed" }).click();
+  await expect(
+    page.getByRole("form", { name: "Record: Call back on the phone of record" }),
+  ).toHaveCount(0);
+  await page
+    .getByRole("form", { name: "Record: Employee record details" })
+    .getByRole("button", { name: "Passed" })
+    .click();
   await expect(page.getByRole("form", { name: "Record: Employee record details" })).toHaveCount(0);
 
   // 4. The manager is asked; they answer from their own mail, in their own browser.
@@ -39,11 +56,20 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   const managerPage = await manager.newPage();
   await expect(async () => {
     await managerPage.goto("/mailbox");
-    await expect(managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` })).toBeVisible({ timeout: 1000 });
+    await expect(
+      managerPage.getByRole("article", {
+        name: `Please confirm: ${userName} asked for account recovery`,
+      }),
+    ).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  await managerPage.getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` }).getByRole("link").click();
+  await managerPage
+    .getByRole("article", { name: `Please confirm: ${userName} asked for account recovery` })
+    .getByRole("link")
+    .click();
   await managerPage.waitForLoadState("networkidle");
-  await expect(managerPage.getByRole("heading", { name: `Did ${userName} ask for account recovery?` })).toBeVisible();
+  await expect(
+    managerPage.getByRole("heading", { name: `Did ${userName} ask for account recovery?` }),
+  ).toBeVisible();
   await managerPage.getByRole("button", { name: "Yes, this is them" }).click();
   await expect(managerPage.getByRole("status")).toContainText("You confirmed the request");
   await manager.close();
@@ -52,9 +78,13 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   await page.reload();
   await expect(page.getByText("Verification complete.")).toBeVisible();
   await page.getByRole("button", { name: "Issue and send the pass" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Pass sent to" })).toContainText("You will not see it");
+  await expect(page.getByRole("status").filter({ hasText: "Pass sent to" })).toContainText(
+    "You will not see it",
+  );
   const agentView = await page.content();
-  expect(agentView).not.toMatch(/[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/);
+  expect(agentView).not.toMatch(
+    /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/,
+  );
 
   // 6. The user reads the pass from their mail and redeems it on the account side.
   const user = await browser.newContext();
@@ -62,7 +92,10 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   let pass = "";
   await expect(async () => {
     await userPage.goto(`/mailbox?to=${encodeURIComponent(workEmail)}`);
-    const text = await userPage.getByRole("article", { name: "Your temporary access pass" }).first().textContent({ timeout: 1000 });
+    const text = await userPage
+      .getByRole("article", { name: "Your temporary access pass" })
+      .first()
+      .textContent({ timeout: 1000 });
     pass = text!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
   }).toPass({ timeout: 20_000 });
   expect(agentView).not.toContain(pass);
@@ -79,7 +112,14 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   const cdp = await user.newCDPSession(userPage);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   await userPage.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(userPage.getByRole("status")).toContainText("Your new passkey");
@@ -94,17 +134,35 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   await userPage.getByLabel("Your work email", { exact: true }).fill(workEmail);
   await userPage.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await userPage.getByRole("button", { name: "Continue" }).click();
-  await expect(userPage.getByRole("main").getByRole("alert")).toContainText("do not match a valid pass");
+  await expect(userPage.getByRole("main").getByRole("alert")).toContainText(
+    "do not match a valid pass",
+  );
 
   // 9. The agent sees the new passkey on the user's page, and every decision on the timeline.
   const caseUrl = page.url();
   await page.getByRole("link", { name: userName }).click();
   await expect(page.getByRole("heading", { level: 1, name: userName })).toBeVisible();
-  await expect(page.getByRole("table", { name: `Passkeys of ${userName}` }).getByRole("row").filter({ hasText: "Never" }).filter({ hasText: "Active" })).toHaveCount(1);
+  await expect(
+    page
+      .getByRole("table", { name: `Passkeys of ${userName}` })
+      .getByRole("row")
+      .filter({ hasText: "Never" })
+      .filter({ hasText: "Active" }),
+  ).toHaveCount(1);
   await page.goto(caseUrl);
-  const timeline = page.getByRole("region", { name: "Timeline" }).or(page.locator("section[aria-labelledby=timeline]"));
+  const timeline = page
+    .getByRole("region", { name: "Timeline" })
+    .or(page.locator("section[aria-labelledby=timeline]"));
   await expect(page.getByText("reenrolled", { exact: true })).toBeVisible();
-  for (const action of ["case.opened", "step.recorded", "step.link_sent", "step.answered", "tap.issued", "tap.redeemed", "passkey.enrolled"]) {
+  for (const action of [
+    "case.opened",
+    "step.recorded",
+    "step.link_sent",
+    "step.answered",
+    "tap.issued",
+    "tap.redeemed",
+    "passkey.enrolled",
+  ]) {
     await expect(timeline.getByText(action, { exact: true }).first()).toBeVisible();
   }
 
@@ -131,13 +189,17 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   await userPage.getByRole("button", { name: "Sign in with my passkey" }).click();
   await expect(userPage.getByRole("status")).toContainText("that proves it's you");
   await page.reload();
-  const proofStep = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
+  const proofStep = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
   await expect(proofStep.getByText("Passed", { exact: true })).toBeVisible();
 
   // The link works once: following it again is refused.
   await userPage.goto(proofLink);
   await userPage.waitForLoadState("networkidle");
-  await expect(userPage.getByRole("heading", { name: "This link is not valid any more" })).toBeVisible();
+  await expect(
+    userPage.getByRole("heading", { name: "This link is not valid any more" }),
+  ).toBeVisible();
   await user.close();
 });
 

@@ -5,7 +5,10 @@ import { signInAs, userWithEnrolledPasskey } from "./fixtures";
  * Stolen phone: the user can sign in with their passkey until the agent revokes everything;
  * from then on the same passkey fails at once, and the user is signed out everywhere.
  */
-test("a stolen phone: revoke-all needs no approval and the old passkey fails at the next sign-in", async ({ page, browser }) => {
+test("a stolen phone: revoke-all needs no approval and the old passkey fails at the next sign-in", async ({
+  page,
+  browser,
+}) => {
   // 1. A user with a real passkey (enrolled on a virtual authenticator through a recovery).
   await signInAs(page, "AGENT");
   const { context, user, userName, userUrl } = await userWithEnrolledPasskey(page, browser);
@@ -18,15 +21,22 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
 
   // 3. The phone is stolen: the agent (no supervisor) revokes every passkey at once.
   await page.goto(userUrl);
-  await page.getByRole("form", { name: "Revoke all passkeys" }).getByRole("button", { name: "Revoke all passkeys now" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Revoked" })).toContainText("signed out everywhere");
+  await page
+    .getByRole("form", { name: "Revoke all passkeys" })
+    .getByRole("button", { name: "Revoke all passkeys now" })
+    .click();
+  await expect(page.getByRole("status").filter({ hasText: "Revoked" })).toContainText(
+    "signed out everywhere",
+  );
   await expect(page.getByText("0 active of", { exact: false })).toBeVisible();
 
   // 4. The user's open session is gone, and the same passkey no longer signs in.
   await user.reload();
   await expect(user.getByRole("heading", { name: "Sign in to your account" })).toBeVisible();
   await user.getByRole("button", { name: "Sign in with a passkey" }).click();
-  await expect(user.getByRole("main").getByRole("alert")).toContainText("That passkey cannot sign you in");
+  await expect(user.getByRole("main").getByRole("alert")).toContainText(
+    "That passkey cannot sign you in",
+  );
   await context.close();
 
   // 5. The user page's audit shows the revocation and the refused sign-in.
@@ -38,7 +48,11 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
 
 test("a cloned passkey whose counter went backwards is refused", async ({ page, browser }) => {
   await signInAs(page, "AGENT");
-  const { context, user, cdp, authenticatorId, userName, userUrl } = await userWithEnrolledPasskey(page, browser, 7);
+  const { context, user, cdp, authenticatorId, userName, userUrl } = await userWithEnrolledPasskey(
+    page,
+    browser,
+    7,
+  );
 
   // 1. Copy the credential as it is now (an attacker's clone), then use the original once more.
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
@@ -53,23 +67,43 @@ test("a cloned passkey whose counter went backwards is refused", async ({ page, 
   const attacker = await attackerContext.newPage();
   const attackerCdp = await attackerContext.newCDPSession(attacker);
   await attackerCdp.send("WebAuthn.enable");
-  const { authenticatorId: attackerAuthenticator } = await attackerCdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  const { authenticatorId: attackerAuthenticator } = await attackerCdp.send(
+    "WebAuthn.addVirtualAuthenticator",
+    {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    },
+  );
+  await attackerCdp.send("WebAuthn.addCredential", {
+    authenticatorId: attackerAuthenticator,
+    credential: clone,
   });
-  await attackerCdp.send("WebAuthn.addCredential", { authenticatorId: attackerAuthenticator, credential: clone });
   await attacker.goto("/account");
   await attacker.waitForLoadState("networkidle");
   await attacker.getByRole("button", { name: "Sign in with a passkey" }).click();
-  await expect(attacker.getByRole("main").getByRole("alert")).toContainText("That passkey cannot sign you in");
+  await expect(attacker.getByRole("main").getByRole("alert")).toContainText(
+    "That passkey cannot sign you in",
+  );
   await attackerContext.close();
   await context.close();
 
   // 3. The agent sees why: the counter went backwards.
   await page.goto(userUrl);
-  await expect(page.locator("section[aria-labelledby=events]").getByText(/verification failed: .*counter/i)).toBeVisible();
+  await expect(
+    page.locator("section[aria-labelledby=events]").getByText(/verification failed: .*counter/i),
+  ).toBeVisible();
 });
 
-test("an authenticator without user verification, and another user's passkey, are refused", async ({ page, browser }) => {
+test("an authenticator without user verification, and another user's passkey, are refused", async ({
+  page,
+  browser,
+}) => {
   await signInAs(page, "AGENT");
   const { context, cdp, authenticatorId } = await userWithEnrolledPasskey(page, browser, 9);
   const [credential] = (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
@@ -80,10 +114,23 @@ test("an authenticator without user verification, and another user's passkey, ar
   const weak = await weakContext.newPage();
   const weakCdp = await weakContext.newCDPSession(weak);
   await weakCdp.send("WebAuthn.enable");
-  const { authenticatorId: weakAuthenticator } = await weakCdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "usb", hasResidentKey: true, hasUserVerification: false, isUserVerified: false, automaticPresenceSimulation: true },
+  const { authenticatorId: weakAuthenticator } = await weakCdp.send(
+    "WebAuthn.addVirtualAuthenticator",
+    {
+      options: {
+        protocol: "ctap2",
+        transport: "usb",
+        hasResidentKey: true,
+        hasUserVerification: false,
+        isUserVerified: false,
+        automaticPresenceSimulation: true,
+      },
+    },
+  );
+  await weakCdp.send("WebAuthn.addCredential", {
+    authenticatorId: weakAuthenticator,
+    credential: credential!,
   });
-  await weakCdp.send("WebAuthn.addCredential", { authenticatorId: weakAuthenticator, credential: credential! });
   await weak.goto("/account");
   await weak.waitForLoadState("networkidle");
   await weak.getByRole("button", { name: "Sign in with a passkey" }).click();
@@ -101,7 +148,10 @@ test("an authenticator without user verification, and another user's passkey, ar
   await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
   const strangerContext = await browser.newContext();
   const stranger = await strangerContext.newPage();
-  const article = stranger.getByRole("article", { name: "Confirm it's you with a passkey you still have" }).filter({ hasText: `Hello ${other.userName},` }).first();
+  const article = stranger
+    .getByRole("article", { name: "Confirm it's you with a passkey you still have" })
+    .filter({ hasText: `Hello ${other.userName},` })
+    .first();
   await expect(async () => {
     await stranger.goto("/mailbox");
     await expect(article).toBeVisible({ timeout: 1000 });
@@ -109,16 +159,31 @@ test("an authenticator without user verification, and another user's passkey, ar
   const proofLink = (await article.getByRole("link").getAttribute("href"))!;
   const strangerCdp = await strangerContext.newCDPSession(stranger);
   await strangerCdp.send("WebAuthn.enable");
-  const { authenticatorId: strangerAuthenticator } = await strangerCdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  const { authenticatorId: strangerAuthenticator } = await strangerCdp.send(
+    "WebAuthn.addVirtualAuthenticator",
+    {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    },
+  );
+  await strangerCdp.send("WebAuthn.addCredential", {
+    authenticatorId: strangerAuthenticator,
+    credential: credential!,
   });
-  await strangerCdp.send("WebAuthn.addCredential", { authenticatorId: strangerAuthenticator, credential: credential! });
   await stranger.goto(proofLink);
   await stranger.waitForLoadState("networkidle");
   await stranger.getByRole("button", { name: "Sign in with my passkey" }).click();
   await expect(stranger.getByRole("main").getByRole("alert")).toBeVisible();
   await page.reload();
-  const proofStep = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
+  const proofStep = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: /Sign in with a remaining passkey/ }) });
   await expect(proofStep.getByText("To do", { exact: true })).toBeVisible();
   await strangerContext.close();
   await other.context.close();

@@ -15,7 +15,14 @@ const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString(
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
 async function decide(n: number) {
-  await db.$transaction((tx) => recordAudit(tx, { action: "access.denied", outcome: "REFUSED", actor: { type: "SYSTEM", name: `w${n}` }, data: { permission: "audit:read", path: `/${n}` } }));
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      action: "access.denied",
+      outcome: "REFUSED",
+      actor: { type: "SYSTEM", name: `w${n}` },
+      data: { permission: "audit:read", path: `/${n}` },
+    }),
+  );
 }
 
 const REENABLE = `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete", ENABLE ALWAYS TRIGGER "AuditEvent_no_truncate"`;
@@ -43,7 +50,10 @@ describe("signed checkpoints", () => {
     const { checkpoint } = await writeCheckpoint({ client: db, privateKeyPem, dir });
     expect(checkpoint.chained).toBe(await db.auditEvent.count());
     await decide(5);
-    expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({ ok: true, checkpointProblem: null });
+    expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({
+      ok: true,
+      checkpointProblem: null,
+    });
   });
 
   it("catch a deleted tail, which the chain alone cannot see", async () => {
@@ -54,7 +64,10 @@ describe("signed checkpoints", () => {
     await tamper(`DELETE FROM "AuditEvent" WHERE id >= $1`, [(last.id - 1n).toString()]);
     const report = await verifyWithCheckpoint({ client: db, publicKeyPem, dir });
     expect(report.firstBreak).toBeNull();
-    expect(report).toMatchObject({ ok: false, checkpointProblem: `event ${last.id}, the head of the latest checkpoint, is missing: the chain was cut` });
+    expect(report).toMatchObject({
+      ok: false,
+      checkpointProblem: `event ${last.id}, the head of the latest checkpoint, is missing: the chain was cut`,
+    });
   });
 
   it("catch a chain rewritten consistently from some event on", async () => {
@@ -69,19 +82,36 @@ describe("signed checkpoints", () => {
     await owner.query(`UPDATE "AuditEvent" SET "prevHash" = NULL`);
     for (const row of rows) {
       const content = {
-        createdAt: row.createdAt.toISOString(), action: row.action, outcome: "ALLOWED", reason: null, actorType: row.actorType, actorId: row.actorId,
-        actorName: row.actorName, actorRole: row.actorRole, targetType: row.targetType, targetId: row.targetId, subjectUserId: row.subjectUserId,
-        caseId: row.caseId, requestId: row.requestId, ip: row.ip, data: row.data,
+        createdAt: row.createdAt.toISOString(),
+        action: row.action,
+        outcome: "ALLOWED",
+        reason: null,
+        actorType: row.actorType,
+        actorId: row.actorId,
+        actorName: row.actorName,
+        actorRole: row.actorRole,
+        targetType: row.targetType,
+        targetId: row.targetId,
+        subjectUserId: row.subjectUserId,
+        caseId: row.caseId,
+        requestId: row.requestId,
+        ip: row.ip,
+        data: row.data,
       };
       const hash = chainHashV1(prev, content);
-      await owner.query(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL, "prevHash" = $2, hash = $3 WHERE id = $1`, [row.id.toString(), prev, hash]);
+      await owner.query(
+        `UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL, "prevHash" = $2, hash = $3 WHERE id = $1`,
+        [row.id.toString(), prev, hash],
+      );
       prev = hash;
     }
     await owner.query(REENABLE);
     await owner.query("COMMIT");
     const report = await verifyWithCheckpoint({ client: db, publicKeyPem, dir });
     expect(report.firstBreak).toBeNull();
-    expect(report.checkpointProblem).toMatch(/no longer has the hash the latest checkpoint signed: the chain was rewritten/);
+    expect(report.checkpointProblem).toMatch(
+      /no longer has the hash the latest checkpoint signed: the chain was rewritten/,
+    );
   });
 
   it("refuse a checkpoint whose signature does not verify with the trusted key", async () => {
@@ -91,7 +121,9 @@ describe("signed checkpoints", () => {
     const forged = JSON.parse(await readFile(file, "utf8"));
     forged.statement.chained += 1;
     await writeFile(file, JSON.stringify(forged));
-    expect((await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).checkpointProblem).toBe("the latest checkpoint's signature is not valid for the trusted key");
+    expect((await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).checkpointProblem).toBe(
+      "the latest checkpoint's signature is not valid for the trusted key",
+    );
     expect(await readdir(dir)).toHaveLength(1);
   });
 
@@ -104,7 +136,8 @@ describe("signed checkpoints", () => {
     await writeFile(file, JSON.stringify(future));
     expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({
       ok: false,
-      checkpointProblem: "the latest checkpoint is in format version 2, which this verifier does not know",
+      checkpointProblem:
+        "the latest checkpoint is in format version 2, which this verifier does not know",
     });
   });
 });

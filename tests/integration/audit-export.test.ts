@@ -14,16 +14,36 @@ async function text(stream: ReadableStream<Uint8Array>) {
 describe("audit export", () => {
   it("streams every event oldest first with its chain fields, verifiable line by line, and records the export", async () => {
     for (let i = 0; i < 5; i++) {
-      await db.$transaction((tx) => recordAudit(tx, { action: "access.denied", outcome: "REFUSED", actor: { type: "SYSTEM", name: `t${i}` }, data: { permission: "audit:read", path: `/${i}` } }));
+      await db.$transaction((tx) =>
+        recordAudit(tx, {
+          action: "access.denied",
+          outcome: "REFUSED",
+          actor: { type: "SYSTEM", name: `t${i}` },
+          data: { permission: "audit:read", path: `/${i}` },
+        }),
+      );
     }
     const reviewer = await actor("SECURITY");
     const before = await db.auditEvent.count();
-    const file = await text(await exportAuditEvents({ actor: reviewer, search: AuditSearchSchema.parse({}), format: "jsonl" }));
-    const lines = file.trim().split("\n").map((l) => JSON.parse(l));
+    const file = await text(
+      await exportAuditEvents({
+        actor: reviewer,
+        search: AuditSearchSchema.parse({}),
+        format: "jsonl",
+      }),
+    );
+    const lines = file
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
 
     // The export's own audit event was written before streaming began, so it is in the file.
     expect(lines).toHaveLength(before + 1);
-    expect(lines.at(-1)).toMatchObject({ action: "audit.exported", actorId: reviewer.id, data: { filters: {}, format: "jsonl" } });
+    expect(lines.at(-1)).toMatchObject({
+      action: "audit.exported",
+      actorId: reviewer.id,
+      data: { filters: {}, format: "jsonl" },
+    });
     let previous = GENESIS;
     for (const { id: _id, formatVersion, prevHash, hash, ...content } of lines) {
       expect(formatVersion).toBe(AUDIT_FORMAT_V1);
@@ -32,12 +52,24 @@ describe("audit export", () => {
       previous = hash;
     }
     // What `npm run audit:verify-export -- file --complete` runs.
-    expect(await verifyExportLines(file.split("\n"), { complete: true })).toEqual({ count: before + 1, hashed: before + 1, linked: before + 1, legacy: 0, failure: null });
+    expect(await verifyExportLines(file.split("\n"), { complete: true })).toEqual({
+      count: before + 1,
+      hashed: before + 1,
+      linked: before + 1,
+      legacy: 0,
+      failure: null,
+    });
   });
 
   it("exports only what the filters select", async () => {
     const reviewer = await actor("SECURITY");
-    const csv = await text(await exportAuditEvents({ actor: reviewer, search: AuditSearchSchema.parse({ action: "access.denied" }), format: "csv" }));
+    const csv = await text(
+      await exportAuditEvents({
+        actor: reviewer,
+        search: AuditSearchSchema.parse({ action: "access.denied" }),
+        format: "csv",
+      }),
+    );
     const rows = csv.trim().split("\r\n");
     expect(rows[0]).toContain('"id","createdAt","action"');
     expect(rows[0]).toContain('"hash","formatVersion"');

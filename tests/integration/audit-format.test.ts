@@ -23,7 +23,14 @@ import { actor } from "@/tests/recovery";
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
 async function decide(n: number) {
-  await db.$transaction((tx) => recordAudit(tx, { action: "access.denied", outcome: "REFUSED", actor: { type: "SYSTEM", name: `v${n}` }, data: { permission: "audit:read", path: `/${n}` } }));
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      action: "access.denied",
+      outcome: "REFUSED",
+      actor: { type: "SYSTEM", name: `v${n}` },
+      data: { permission: "audit:read", path: `/${n}` },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -37,7 +44,9 @@ afterAll(async () => {
 describe("audit format versions", () => {
   it("writes every event as format v1, and the chain verifies", async () => {
     const versions = await db.auditEvent.groupBy({ by: ["formatVersion"], _count: true });
-    expect(versions).toEqual([{ formatVersion: AUDIT_FORMAT_V1, _count: await db.auditEvent.count() }]);
+    expect(versions).toEqual([
+      { formatVersion: AUDIT_FORMAT_V1, _count: await db.auditEvent.count() },
+    ]);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, firstBreak: null });
   });
 
@@ -46,21 +55,44 @@ describe("audit format versions", () => {
     // As someone with the owner's powers: relabel one intact v1 row. Its v1 hash still matches.
     await owner.query("BEGIN");
     await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_no_update_or_delete"`);
-    await owner.query(`UPDATE "AuditEvent" SET "formatVersion" = 2 WHERE id = $1`, [target.id.toString()]);
-    await owner.query(`ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`);
+    await owner.query(`UPDATE "AuditEvent" SET "formatVersion" = 2 WHERE id = $1`, [
+      target.id.toString(),
+    ]);
+    await owner.query(
+      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`,
+    );
     await owner.query("COMMIT");
 
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, checked: 1, firstBreak: { id: target.id.toString(), problem: "unknown format version" } });
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      checked: 1,
+      firstBreak: { id: target.id.toString(), problem: "unknown format version" },
+    });
 
     const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    const privateKeyPem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    await expect(writeCheckpoint({ client: db, privateKeyPem, dir })).rejects.toThrow(`first break at event ${target.id}: unknown format version`);
+    const privateKeyPem = generateKeyPairSync("ed25519")
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    await expect(writeCheckpoint({ client: db, privateKeyPem, dir })).rejects.toThrow(
+      `first break at event ${target.id}: unknown format version`,
+    );
     expect(await readdir(dir)).toEqual([]);
 
     const reviewer = await actor("SECURITY");
-    const file = await new Response(await exportAuditEvents({ actor: reviewer, search: AuditSearchSchema.parse({}), format: "jsonl" })).text();
-    const exported = file.trim().split("\n").map((line) => JSON.parse(line) as { id: string; formatVersion: number });
+    const file = await new Response(
+      await exportAuditEvents({
+        actor: reviewer,
+        search: AuditSearchSchema.parse({}),
+        format: "jsonl",
+      }),
+    ).text();
+    const exported = file
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string; formatVersion: number });
     expect(exported.find((line) => line.id === target.id.toString())?.formatVersion).toBe(2);
-    expect((await verifyExportLines(file.split("\n"), { complete: true })).failure).toBe(`event ${target.id}: unknown format version 2`);
+    expect((await verifyExportLines(file.split("\n"), { complete: true })).failure).toBe(
+      `event ${target.id}: unknown format version 2`,
+    );
   });
 });

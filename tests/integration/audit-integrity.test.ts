@@ -14,7 +14,13 @@ const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_
 
 async function decide(n: number) {
   await db.$transaction((tx) =>
-    recordAudit(tx, { action: "access.denied", outcome: "REFUSED", reason: "FORBIDDEN", actor: { type: "SYSTEM", name: `worker ${n}` }, data: { permission: "audit:read", path: `/audit/${n}` } }),
+    recordAudit(tx, {
+      action: "access.denied",
+      outcome: "REFUSED",
+      reason: "FORBIDDEN",
+      actor: { type: "SYSTEM", name: `worker ${n}` },
+      data: { permission: "audit:read", path: `/audit/${n}` },
+    }),
   );
 }
 
@@ -65,7 +71,9 @@ describe("hash chain", () => {
     const report = await verifyAuditChain(db);
     expect(report).toMatchObject({ ok: true, firstBreak: null });
     expect(report.checked).toBe(await db.auditEvent.count());
-    const forks = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT "prevHash" FROM "AuditEvent" GROUP BY "prevHash" HAVING count(*) > 1) f`;
+    const forks = await db.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM (SELECT "prevHash" FROM "AuditEvent" GROUP BY "prevHash" HAVING count(*) > 1) f`;
     expect(forks[0]!.n).toBe(0n);
   });
 
@@ -73,9 +81,16 @@ describe("hash chain", () => {
     const target = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "asc" }, skip: 2 });
     await owner.query("BEGIN");
     await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_no_update_or_delete"`);
-    await owner.query(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL WHERE id = $1`, [target.id.toString()]);
-    await owner.query(`ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`);
+    await owner.query(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL WHERE id = $1`, [
+      target.id.toString(),
+    ]);
+    await owner.query(
+      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`,
+    );
     await owner.query("COMMIT");
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, firstBreak: { id: target.id.toString(), problem: "hash does not match content" } });
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      firstBreak: { id: target.id.toString(), problem: "hash does not match content" },
+    });
   });
 });

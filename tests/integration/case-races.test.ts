@@ -26,7 +26,15 @@ import { revokePasskeys } from "@/lib/server/revoke-passkeys";
 import { sendStepLink } from "@/lib/server/send-step-link";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
 import { db } from "@/tests/db";
-import { actor, linkToken, messageOfKind, userWithManager, userWithSoftwarePasskey, verifiedHighRiskCase, verifiedStandardCase } from "@/tests/recovery";
+import {
+  actor,
+  linkToken,
+  messageOfKind,
+  userWithManager,
+  userWithSoftwarePasskey,
+  verifiedHighRiskCase,
+  verifiedStandardCase,
+} from "@/tests/recovery";
 import { softwarePasskey } from "@/tests/software-authenticator";
 
 const ROUNDS = 8;
@@ -39,36 +47,59 @@ type Settled = PromiseSettledResult<unknown>;
  * Starts both (in the same tick unless `delayB` holds the second back) and waits for both; any
  * rejection must be a clean refusal.
  */
-async function race(a: () => Promise<unknown>, b: () => Promise<unknown>, delayB = 0): Promise<[Settled, Settled]> {
-  const later = (start: () => Promise<unknown>) => new Promise<void>((resolve) => setTimeout(resolve, delayB)).then(start);
+async function race(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  delayB = 0,
+): Promise<[Settled, Settled]> {
+  const later = (start: () => Promise<unknown>) =>
+    new Promise<void>((resolve) => setTimeout(resolve, delayB)).then(start);
   const [first, second] = await Promise.allSettled([a(), delayB === 0 ? b() : later(b)]);
   for (const result of [first, second]) {
     if (result.status === "fulfilled") continue;
     const error = result.reason as Error;
-    expect(error, `an unexpected error: ${String(error?.stack ?? error)}`).toBeInstanceOf(DomainError);
+    expect(error, `an unexpected error: ${String(error?.stack ?? error)}`).toBeInstanceOf(
+      DomainError,
+    );
     for (const text of [error.message, (error as DomainError).userMessage]) {
-      for (const forbidden of ["deadlock", "40P01", "P2034", "Transaction"]) expect(text).not.toContain(forbidden);
+      for (const forbidden of ["deadlock", "40P01", "P2034", "Transaction"])
+        expect(text).not.toContain(forbidden);
     }
   }
   return [first, second];
 }
 
 /** "ok" for a fulfilled path, else its refusal code. */
-const outcome = (result: Settled): "ok" | DomainErrorCode => (result.status === "fulfilled" ? "ok" : (result.reason as DomainError).code);
+const outcome = (result: Settled): "ok" | DomainErrorCode =>
+  result.status === "fulfilled" ? "ok" : (result.reason as DomainError).code;
 
-const caseStatus = async (caseId: string) => (await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status;
-const step = (caseId: string, kind: "MANAGER_CONFIRMATION" | "PASSKEY_PROOF") => db.checklistStep.findFirstOrThrow({ where: { run: { caseId }, kind } });
-const usablePasses = (userId: string) => db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null } });
-const usableEnrolmentLinks = (userId: string) => db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null } });
+const caseStatus = async (caseId: string) =>
+  (await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status;
+const step = (caseId: string, kind: "MANAGER_CONFIRMATION" | "PASSKEY_PROOF") =>
+  db.checklistStep.findFirstOrThrow({ where: { run: { caseId }, kind } });
+const usablePasses = (userId: string) =>
+  db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null } });
+const usableEnrolmentLinks = (userId: string) =>
+  db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null } });
 
 /** An OPEN standard case whose callback and employee record passed, with the manager's link out. */
 async function awaitingManager() {
   const agent = await actor();
   const { user, manager } = await userWithManager();
-  const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "Lost my phone" });
-  for (const kind of ["CALLBACK", "EMPLOYEE_RECORD"] as const) await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" });
+  const { caseId } = await openCase({
+    actor: agent,
+    userId: user.id,
+    reason: "LOST_DEVICE",
+    channel: "PHONE",
+    callerClaim: "Lost my phone",
+  });
+  for (const kind of ["CALLBACK", "EMPLOYEE_RECORD"] as const)
+    await recordStep({ actor: agent, caseId, kind, outcome: "PASSED", note: "" });
   await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
-  const token = linkToken((await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text, "confirm");
+  const token = linkToken(
+    (await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text,
+    "confirm",
+  );
   return { agent, user, caseId, token };
 }
 
@@ -78,7 +109,13 @@ async function withPass() {
   const address = user.emails[0]!.address;
   await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
   const { text } = await messageOfKind(address, "tap.issued", caseId);
-  return { agent, user, caseId, address, code: normalizeTapCode(text.match(/\n {4}([0-9A-Z-]{19})\n/)![1]!)! };
+  return {
+    agent,
+    user,
+    caseId,
+    address,
+    code: normalizeTapCode(text.match(/\n {4}([0-9A-Z-]{19})\n/)![1]!)!,
+  };
 }
 
 describe("overlapping case paths serialize on the user's row", () => {
@@ -110,10 +147,18 @@ describe("overlapping case paths serialize on the user's row", () => {
       const { agent, caseId, token } = await awaitingManager();
       const [answer, flag] = await race(
         () => answerManagerConfirmation({ token, answer: "confirm" }),
-        () => raiseRedFlag({ actor: agent, caseId, kind: "DETAILS_MISMATCH", note: "Wrong department" }),
+        () =>
+          raiseRedFlag({
+            actor: agent,
+            caseId,
+            kind: "DETAILS_MISMATCH",
+            note: "Wrong department",
+          }),
         delay,
       );
-      expect(outcome(flag), `round ${round}: a red flag is always possible on an open case`).toBe("ok");
+      expect(outcome(flag), `round ${round}: a red flag is always possible on an open case`).toBe(
+        "ok",
+      );
       expect(["ok", "SEQUENCE"]).toContain(outcome(answer));
       if (outcome(answer) === "ok") {
         expect((await step(caseId, "MANAGER_CONFIRMATION")).outcome).toBe("PASSED");
@@ -121,9 +166,17 @@ describe("overlapping case paths serialize on the user's row", () => {
       } else {
         expect((await step(caseId, "MANAGER_CONFIRMATION")).outcome).toBe("PENDING");
         expect(await caseStatus(caseId)).toBe("OPEN");
-        expect(await db.stepLink.findFirstOrThrow({ where: { caseId } })).toMatchObject({ usedAt: null, voidReason: "red flag: Details don't match the record" });
+        expect(await db.stepLink.findFirstOrThrow({ where: { caseId } })).toMatchObject({
+          usedAt: null,
+          voidReason: "red flag: Details don't match the record",
+        });
       }
-      const issue = await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false }).catch((e: unknown) => e);
+      const issue = await issueTap({
+        actor: agent,
+        caseId,
+        lifetimeMinutes: 60,
+        multiUse: false,
+      }).catch((e: unknown) => e);
       expect((issue as DomainError).code).toBe("RED_FLAG");
       expect(await db.stepLink.count({ where: { caseId, usedAt: null, voidedAt: null } })).toBe(0);
     }
@@ -139,7 +192,10 @@ describe("overlapping case paths serialize on the user's row", () => {
       );
       const outcomes = [outcome(answer), outcome(resend)].sort();
       expect(outcomes, `round ${round}`).toEqual(["SEQUENCE", "ok"]);
-      const links = await db.stepLink.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
+      const links = await db.stepLink.findMany({
+        where: { caseId },
+        orderBy: { createdAt: "asc" },
+      });
       if (outcome(answer) === "ok") {
         // The answer verified the case; a new link for a recorded step is refused.
         expect((await step(caseId, "MANAGER_CONFIRMATION")).outcome).toBe("PASSED");
@@ -162,9 +218,18 @@ describe("overlapping case paths serialize on the user's row", () => {
       // A user with a real passkey from an earlier recovery calls again (a repeat call: fine for the proof step).
       const { user, passkey } = await userWithSoftwarePasskey();
       const agent = await actor();
-      const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "REPLACED_DEVICE", channel: "PHONE", callerClaim: "New phone" });
+      const { caseId } = await openCase({
+        actor: agent,
+        userId: user.id,
+        reason: "REPLACED_DEVICE",
+        channel: "PHONE",
+        callerClaim: "New phone",
+      });
       await sendStepLink({ actor: agent, caseId, kind: "PASSKEY_PROOF" });
-      const token = linkToken((await messageOfKind(user.emails[0]!.address, "step.passkey_proof", caseId)).text, "prove");
+      const token = linkToken(
+        (await messageOfKind(user.emails[0]!.address, "step.passkey_proof", caseId)).text,
+        "prove",
+      );
       const { challenge } = await startPasskeyProof({ token });
       const response = passkey.authenticate(challenge, user.webauthnUserId);
 
@@ -175,7 +240,9 @@ describe("overlapping case paths serialize on the user's row", () => {
       );
       expect(outcome(close), `round ${round}: closing never loses`).toBe("ok");
       expect(["ok", "SEQUENCE"]).toContain(outcome(proof));
-      expect((await step(caseId, "PASSKEY_PROOF")).outcome).toBe(outcome(proof) === "ok" ? "PASSED" : "PENDING");
+      expect((await step(caseId, "PASSKEY_PROOF")).outcome).toBe(
+        outcome(proof) === "ok" ? "PASSED" : "PENDING",
+      );
       expect(await caseStatus(caseId)).toBe("CLOSED");
       expect(await db.stepLink.count({ where: { caseId, usedAt: null, voidedAt: null } })).toBe(0);
     }
@@ -195,10 +262,14 @@ describe("overlapping case paths serialize on the user's row", () => {
       if (outcome(issue) === "ok") {
         expect(passes).toHaveLength(1);
         expect(passes[0]).toMatchObject({ usedAt: null, voidReason: "case closed" });
-        expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({ userTold: true });
+        expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({
+          userTold: true,
+        });
       } else {
         expect(passes).toHaveLength(0);
-        expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({ userTold: false });
+        expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({
+          userTold: false,
+        });
       }
       expect(await caseStatus(caseId)).toBe("CLOSED");
       expect(await usablePasses(user.id)).toBe(0);
@@ -210,10 +281,20 @@ describe("overlapping case paths serialize on the user's row", () => {
       const { agent, user, caseId } = await verifiedStandardCase();
       const [issue, revoke] = await race(
         () => issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false }),
-        () => revokePasskeys({ actor: agent, userId: user.id, request: { scope: "ALL" }, reason: "STOLEN", caseId }),
+        () =>
+          revokePasskeys({
+            actor: agent,
+            userId: user.id,
+            request: { scope: "ALL" },
+            reason: "STOLEN",
+            caseId,
+          }),
         delay,
       );
-      expect(outcome(revoke), `round ${round}: revocation never waits for, nor loses to, anything`).toBe("ok");
+      expect(
+        outcome(revoke),
+        `round ${round}: revocation never waits for, nor loses to, anything`,
+      ).toBe("ok");
       expect(["ok", "SEQUENCE"]).toContain(outcome(issue));
       const passes = await db.temporaryAccessPass.findMany({ where: { caseId } });
       expect(passes).toHaveLength(outcome(issue) === "ok" ? 1 : 0);
@@ -228,13 +309,23 @@ describe("overlapping case paths serialize on the user's row", () => {
       const { agent, user, caseId } = await verifiedStandardCase();
       const [issue, revoke] = await race(
         () => issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false }),
-        () => revokePasskeys({ actor: agent, userId: user.id, request: { scope: "ALL" }, reason: "LOST" }),
+        () =>
+          revokePasskeys({
+            actor: agent,
+            userId: user.id,
+            request: { scope: "ALL" },
+            reason: "LOST",
+          }),
         delay,
       );
       expect([outcome(issue), outcome(revoke)], `round ${round}`).toEqual(["ok", "ok"]);
       // Serial order, as the audit chain recorded it.
-      const issued = await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "tap.issued" } });
-      const revoked = await db.auditEvent.findFirstOrThrow({ where: { subjectUserId: user.id, action: "passkey.revoked" } });
+      const issued = await db.auditEvent.findFirstOrThrow({
+        where: { caseId, action: "tap.issued" },
+      });
+      const revoked = await db.auditEvent.findFirstOrThrow({
+        where: { subjectUserId: user.id, action: "passkey.revoked" },
+      });
       const pass = await db.temporaryAccessPass.findFirstOrThrow({ where: { caseId } });
       if (issued.id < revoked.id) {
         expect(pass.voidedAt, "a pass issued before revoke-all must not survive it").not.toBeNull();
@@ -251,11 +342,23 @@ describe("overlapping case paths serialize on the user's row", () => {
   it("a supervisor's approval racing the case's closing: an enrolment link sent first is voided by the close, or the approval is refused", async () => {
     for (const [round, delay] of SCHEDULE.entries()) {
       const { agent, user, caseId } = await verifiedHighRiskCase();
-      expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [user.passkeys[0]!.id] })).toMatchObject({ status: "pending_approval" });
+      expect(
+        await requestReenrolment({
+          actor: agent,
+          caseId,
+          revokePasskeyIds: [user.passkeys[0]!.id],
+        }),
+      ).toMatchObject({ status: "pending_approval" });
       const approval = await db.approval.findFirstOrThrow({ where: { caseId } });
       const supervisor = await actor("SUPERVISOR");
       const [approve, close] = await race(
-        () => decideReenrolment({ actor: supervisor, approvalId: approval.id, decision: "approve", reason: "Video ID matched" }),
+        () =>
+          decideReenrolment({
+            actor: supervisor,
+            approvalId: approval.id,
+            decision: "approve",
+            reason: "Video ID matched",
+          }),
         () => closeCase({ actor: agent, caseId, closeReason: "Caller hung up" }),
         delay,
       );
@@ -263,16 +366,22 @@ describe("overlapping case paths serialize on the user's row", () => {
       expect(["ok", "SEQUENCE"]).toContain(outcome(approve));
       const links = await db.enrolmentLink.findMany({ where: { caseId } });
       if (outcome(approve) === "ok") {
-        expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("USED");
+        expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe(
+          "USED",
+        );
         expect(links).toHaveLength(1);
         expect(links[0]).toMatchObject({ usedAt: null, voidReason: "case closed" });
       } else {
-        expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("VOIDED");
+        expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe(
+          "VOIDED",
+        );
         expect(links).toHaveLength(0);
       }
       expect(await caseStatus(caseId)).toBe("CLOSED");
       expect(await usableEnrolmentLinks(user.id)).toBe(0);
-      expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(user.passkeys.length);
+      expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(
+        user.passkeys.length,
+      );
     }
   });
 
@@ -294,7 +403,9 @@ describe("overlapping case paths serialize on the user's row", () => {
         expect(pass).toMatchObject({ usedAt: null, voidReason: "case closed" });
         expect(await db.auditEvent.count({ where: { caseId, action: "tap.redeemed" } })).toBe(0);
       }
-      expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({ userTold: true });
+      expect((close as PromiseFulfilledResult<{ userTold: boolean }>).value).toEqual({
+        userTold: true,
+      });
       expect(await caseStatus(caseId)).toBe("CLOSED");
       expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
       expect(await usablePasses(user.id)).toBe(0);
@@ -306,15 +417,29 @@ describe("overlapping case paths serialize on the user's row", () => {
       const { user } = await userWithManager({ passkeys: 2 });
       const { agent, caseId } = await verifiedStandardCase({ userId: user.id });
       const lost = user.passkeys[0]!.id;
-      expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [lost] })).toMatchObject({ status: "link_sent" });
-      const grant = { kind: "link" as const, token: linkToken((await messageOfKind(user.emails[0]!.address, "enrolment.link", caseId)).text, "enrol") };
+      expect(
+        await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [lost] }),
+      ).toMatchObject({ status: "link_sent" });
+      const grant = {
+        kind: "link" as const,
+        token: linkToken(
+          (await messageOfKind(user.emails[0]!.address, "enrolment.link", caseId)).text,
+          "enrol",
+        ),
+      };
       const options = await startPasskeyRegistration({ grant });
       const newKey = softwarePasskey();
       const response = newKey.register(options.challenge);
 
       const [registration, revoke] = await race(
         () => finishPasskeyRegistration({ grant, response }),
-        () => revokePasskeys({ actor: agent, userId: user.id, request: { scope: "ALL" }, reason: "STOLEN" }),
+        () =>
+          revokePasskeys({
+            actor: agent,
+            userId: user.id,
+            request: { scope: "ALL" },
+            reason: "STOLEN",
+          }),
         delay,
       );
       expect(outcome(revoke), `round ${round}: revocation never loses`).toBe("ok");

@@ -47,7 +47,12 @@ async function snapshot(client: pg.Client) {
   const enums = await client.query(`
     SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
     FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`);
-  return { columns: columns.rows, constraints: constraints.rows, indexes: indexes.rows, enums: enums.rows };
+  return {
+    columns: columns.rows,
+    constraints: constraints.rows,
+    indexes: indexes.rows,
+    enums: enums.rows,
+  };
 }
 
 describe("migrations", () => {
@@ -57,7 +62,15 @@ describe("migrations", () => {
 
     const { stdout: sql } = await promisify(execFile)(
       "npx",
-      ["prisma", "migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+      [
+        "prisma",
+        "migrate",
+        "diff",
+        "--from-empty",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--script",
+      ],
       { encoding: "utf8" },
     );
     const fromSchema = await freshDatabase();
@@ -75,10 +88,15 @@ describe("migrations", () => {
       "StaffSession_expires_after_start",
       "TemporaryAccessPass_failures_bounded",
     ]);
-    expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual(["Approval_one_pending_per_case", "TemporaryAccessPass_one_active_per_user"]);
+    expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([
+      "Approval_one_pending_per_case",
+      "TemporaryAccessPass_one_active_per_user",
+    ]);
     expect(extra(b.constraints, a.constraints, "conname")).toEqual([]);
     expect(extra(b.indexes, a.indexes, "indexname")).toEqual([]);
-    expect(a.indexes.filter((i) => b.indexes.some((j) => j.indexname === i.indexname))).toEqual(b.indexes);
+    expect(a.indexes.filter((i) => b.indexes.some((j) => j.indexname === i.indexname))).toEqual(
+      b.indexes,
+    );
   }, 120_000);
 
   it("record each file the way prisma migrate deploy does, and apply nothing twice", async () => {
@@ -89,7 +107,14 @@ describe("migrations", () => {
     const { rows } = await client.query(
       `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(rows).toEqual(files.map((f) => ({ migration_name: f.name, checksum: f.checksum, finished: true, applied_steps_count: 1 })));
+    expect(rows).toEqual(
+      files.map((f) => ({
+        migration_name: f.name,
+        checksum: f.checksum,
+        finished: true,
+        applied_steps_count: 1,
+      })),
+    );
   });
 
   it("refuse a migration that was edited after it was applied", async () => {
@@ -103,7 +128,9 @@ describe("migrations", () => {
 describe("database rules", () => {
   it("refuse an approval decided by its requester, whatever the application does", async () => {
     const { client } = await freshDatabase(inject("templateDatabase"));
-    const staff = await client.query(`INSERT INTO "Staff" (name, email, role) VALUES ('S', 's@x.example', 'SUPERVISOR') RETURNING id`);
+    const staff = await client.query(
+      `INSERT INTO "Staff" (name, email, role) VALUES ('S', 's@x.example', 'SUPERVISOR') RETURNING id`,
+    );
     const user = await client.query(
       `INSERT INTO "WorkforceUser" ("employeeId", name, department, title, "phoneOfRecord", "riskTier", "webauthnUserId", "updatedAt")
        VALUES ('E1', 'U', 'D', 'T', '+44', 'HIGH_RISK', '\\x01', now()) RETURNING id`,

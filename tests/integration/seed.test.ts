@@ -15,7 +15,11 @@ describe("demo organisation", () => {
     expect(await seedDemo(db, { now })).toEqual({ seeded: true, users: 240, staff: 6 });
 
     const staff = await db.staff.groupBy({ by: ["role"], _count: true });
-    expect(Object.fromEntries(staff.map((s) => [s.role, s._count]))).toEqual({ AGENT: 3, SUPERVISOR: 2, SECURITY: 1 });
+    expect(Object.fromEntries(staff.map((s) => [s.role, s._count]))).toEqual({
+      AGENT: 3,
+      SUPERVISOR: 2,
+      SECURITY: 1,
+    });
     expect(DEMO_STAFF).toHaveLength(6);
 
     const users = await db.workforceUser.findMany({ include: { emails: true, passkeys: true } });
@@ -31,7 +35,9 @@ describe("demo organisation", () => {
     expect(passkeys.some((p) => p.backedUp)).toBe(true);
     expect(passkeys.some((p) => !p.backedUp)).toBe(true);
 
-    expect(await db.auditEvent.findFirstOrThrow({ where: { action: "system.demo_seeded" } })).toMatchObject({
+    expect(
+      await db.auditEvent.findFirstOrThrow({ where: { action: "system.demo_seeded" } }),
+    ).toMatchObject({
       data: { workforceUsers: 240, staff: 6 },
     });
 

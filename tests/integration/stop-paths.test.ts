@@ -73,7 +73,13 @@ const ARTIFACTS: Artifact[] = [
       const address = user.emails[0]!.address;
       await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
       const code = await passFor(address, caseId);
-      return { userId: user.id, caseId, address, use: () => redeemTap({ email: address, code }), refusedAs: { codes: ["INVALID_INPUT"], action: "tap.redeem_refused" } };
+      return {
+        userId: user.id,
+        caseId,
+        address,
+        use: () => redeemTap({ email: address, code }),
+        refusedAs: { codes: ["INVALID_INPUT"], action: "tap.redeem_refused" },
+      };
     },
   },
   {
@@ -86,7 +92,11 @@ const ARTIFACTS: Artifact[] = [
         userId: user.id,
         caseId,
         address,
-        use: () => finishPasskeyRegistration({ grant, response: softwarePasskey().register(options.challenge) }),
+        use: () =>
+          finishPasskeyRegistration({
+            grant,
+            response: softwarePasskey().register(options.challenge),
+          }),
         refusedAs: { codes: ["SEQUENCE", "UNAUTHENTICATED"], action: "passkey.enrol_refused" },
       };
     },
@@ -98,16 +108,25 @@ const ARTIFACTS: Artifact[] = [
       const { user } = await userWithManager({ passkeys: 2 });
       const { agent, caseId } = await verifiedStandardCase({ userId: user.id });
       const lost = user.passkeys[0]!.id;
-      expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [lost] })).toMatchObject({ status: "link_sent" });
+      expect(
+        await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [lost] }),
+      ).toMatchObject({ status: "link_sent" });
       const address = user.emails[0]!.address;
-      const grant = { kind: "link" as const, token: linkToken((await messageOfKind(address, "enrolment.link", caseId)).text, "enrol") };
+      const grant = {
+        kind: "link" as const,
+        token: linkToken((await messageOfKind(address, "enrolment.link", caseId)).text, "enrol"),
+      };
       const options = await startPasskeyRegistration({ grant });
       return {
         userId: user.id,
         caseId,
         address,
         linkRevokes: [lost],
-        use: () => finishPasskeyRegistration({ grant, response: softwarePasskey().register(options.challenge) }),
+        use: () =>
+          finishPasskeyRegistration({
+            grant,
+            response: softwarePasskey().register(options.challenge),
+          }),
         refusedAs: { codes: ["SEQUENCE", "UNAUTHENTICATED"], action: "passkey.enrol_refused" },
       };
     },
@@ -118,10 +137,25 @@ const ARTIFACTS: Artifact[] = [
     async make() {
       const agent = await actor();
       const { user, manager } = await userWithManager();
-      const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "Lost my phone" });
-      await recordStep({ actor: agent, caseId, kind: "EMPLOYEE_RECORD", outcome: "PASSED", note: "" });
+      const { caseId } = await openCase({
+        actor: agent,
+        userId: user.id,
+        reason: "LOST_DEVICE",
+        channel: "PHONE",
+        callerClaim: "Lost my phone",
+      });
+      await recordStep({
+        actor: agent,
+        caseId,
+        kind: "EMPLOYEE_RECORD",
+        outcome: "PASSED",
+        note: "",
+      });
       await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
-      const token = linkToken((await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text, "confirm");
+      const token = linkToken(
+        (await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text,
+        "confirm",
+      );
       return {
         userId: user.id,
         caseId,
@@ -136,7 +170,13 @@ const ARTIFACTS: Artifact[] = [
     caseOpen: false,
     async make() {
       const { agent, user, caseId } = await verifiedHighRiskCase();
-      expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [user.passkeys[0]!.id] })).toMatchObject({ status: "pending_approval" });
+      expect(
+        await requestReenrolment({
+          actor: agent,
+          caseId,
+          revokePasskeyIds: [user.passkeys[0]!.id],
+        }),
+      ).toMatchObject({ status: "pending_approval" });
       const approval = await db.approval.findFirstOrThrow({ where: { caseId } });
       // Another supervisor of the same team, who worked no part of the case.
       const approver = await actor("SUPERVISOR");
@@ -144,7 +184,13 @@ const ARTIFACTS: Artifact[] = [
         userId: user.id,
         caseId,
         address: user.emails[0]!.address,
-        use: () => decideReenrolment({ actor: approver, approvalId: approval.id, decision: "approve", reason: "Video ID matched" }),
+        use: () =>
+          decideReenrolment({
+            actor: approver,
+            approvalId: approval.id,
+            decision: "approve",
+            reason: "Video ID matched",
+          }),
         refusedAs: { codes: ["SEQUENCE"], action: "case.action_refused" },
       };
     },
@@ -164,9 +210,17 @@ const HR = { type: "SYSTEM" as const, name: "HR" };
 
 /** A new case for the same user (a repeat call), verified for their tier, with a re-enrolment pending. */
 async function pendingRepeatCall(userId: string) {
-  const { riskTier } = await db.workforceUser.findUniqueOrThrow({ where: { id: userId }, select: { riskTier: true } });
-  const { agent, caseId } = riskTier === "HIGH_RISK" ? await verifiedHighRiskCase({ userId }) : await verifiedStandardCase({ userId });
-  expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [] })).toMatchObject({ status: "pending_approval" });
+  const { riskTier } = await db.workforceUser.findUniqueOrThrow({
+    where: { id: userId },
+    select: { riskTier: true },
+  });
+  const { agent, caseId } =
+    riskTier === "HIGH_RISK"
+      ? await verifiedHighRiskCase({ userId })
+      : await verifiedStandardCase({ userId });
+  expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [] })).toMatchObject({
+    status: "pending_approval",
+  });
   return db.approval.findFirstOrThrow({ where: { caseId } });
 }
 
@@ -194,28 +248,53 @@ const STOP_PATHS: StopPath[] = [
   {
     name: "a stop red flag",
     stop: async (held) => {
-      expect(await raiseRedFlag({ actor: await actor(), caseId: held.caseId, kind: "DETAILS_MISMATCH", note: "Wrong employee ID" })).toEqual({ effect: "stop" });
+      expect(
+        await raiseRedFlag({
+          actor: await actor(),
+          caseId: held.caseId,
+          kind: "DETAILS_MISMATCH",
+          note: "Wrong employee ID",
+        }),
+      ).toEqual({ effect: "stop" });
     },
   },
   {
     name: "an escalate red flag (voiding what was issued before it)",
     stop: async (held) => {
-      expect(await raiseRedFlag({ actor: await actor(), caseId: held.caseId, kind: "PRESSURE", note: "Insisted it was urgent" })).toEqual({ effect: "escalate" });
+      expect(
+        await raiseRedFlag({
+          actor: await actor(),
+          caseId: held.caseId,
+          kind: "PRESSURE",
+          note: "Insisted it was urgent",
+        }),
+      ).toEqual({ effect: "escalate" });
     },
   },
   {
     name: "a failed agent step",
     needsOpenCase: true,
     stop: async (held) => {
-      expect(await recordStep({ actor: await actor(), caseId: held.caseId, kind: "CALLBACK", outcome: "FAILED", note: "The person who answered did not ask" })).toMatchObject({
+      expect(
+        await recordStep({
+          actor: await actor(),
+          caseId: held.caseId,
+          kind: "CALLBACK",
+          outcome: "FAILED",
+          note: "The person who answered did not ask",
+        }),
+      ).toMatchObject({
         stopped: true,
       });
     },
   },
   {
-    name: "\"this wasn't me\"",
+    name: '"this wasn\'t me"',
     stop: async (held) => {
-      const token = linkToken((await messageOfKind(held.address, "case.opened", held.caseId)).text, "report");
+      const token = linkToken(
+        (await messageOfKind(held.address, "case.opened", held.caseId)).text,
+        "report",
+      );
       await repudiateRecovery({ token });
     },
   },
@@ -223,7 +302,14 @@ const STOP_PATHS: StopPath[] = [
     name: "a supervisor's denial on a later case of the same user",
     stop: async (held) => {
       const approval = await pendingRepeatCall(held.userId);
-      expect(await decideReenrolment({ actor: await actor("SUPERVISOR"), approvalId: approval.id, decision: "deny", reason: "Second call today" })).toEqual({
+      expect(
+        await decideReenrolment({
+          actor: await actor("SUPERVISOR"),
+          approvalId: approval.id,
+          decision: "deny",
+          reason: "Second call today",
+        }),
+      ).toEqual({
         outcome: "denied",
       });
     },
@@ -244,7 +330,12 @@ const STOP_PATHS: StopPath[] = [
     name: "revoke-all",
     revokesPasskeys: true,
     stop: async (held) => {
-      await revokePasskeys({ actor: await actor(), userId: held.userId, request: { scope: "ALL" }, reason: "STOLEN" });
+      await revokePasskeys({
+        actor: await actor(),
+        userId: held.userId,
+        request: { scope: "ALL" },
+        reason: "STOLEN",
+      });
     },
   },
 ];
@@ -253,28 +344,55 @@ const STOP_PATHS: StopPath[] = [
 async function stateOf(userId: string) {
   const byId = { orderBy: { id: "asc" as const } };
   const ofUser = { case: { userId } };
-  const [cases, steps, passkeys, sessions, passes, enrolmentLinks, stepLinks, approvals, holds] = await Promise.all([
-    db.recoveryCase.findMany({ where: { userId }, select: { id: true, status: true }, ...byId }),
-    db.checklistStep.findMany({ where: { run: ofUser }, select: { id: true, outcome: true }, ...byId }),
-    db.passkey.findMany({ where: { userId }, select: { id: true, status: true }, ...byId }),
-    db.workforceSession.findMany({ where: { userId }, select: { id: true }, ...byId }),
-    db.temporaryAccessPass.findMany({ where: { userId }, select: { id: true, usedAt: true, voidedAt: true, failedAttempts: true }, ...byId }),
-    db.enrolmentLink.findMany({ where: { userId }, select: { id: true, usedAt: true, voidedAt: true }, ...byId }),
-    db.stepLink.findMany({ where: ofUser, select: { id: true, usedAt: true, voidedAt: true }, ...byId }),
-    db.approval.findMany({ where: ofUser, select: { id: true, status: true }, ...byId }),
-    db.recoveryHold.findMany({ where: { userId }, select: { id: true, clearedAt: true }, ...byId }),
-  ]);
+  const [cases, steps, passkeys, sessions, passes, enrolmentLinks, stepLinks, approvals, holds] =
+    await Promise.all([
+      db.recoveryCase.findMany({ where: { userId }, select: { id: true, status: true }, ...byId }),
+      db.checklistStep.findMany({
+        where: { run: ofUser },
+        select: { id: true, outcome: true },
+        ...byId,
+      }),
+      db.passkey.findMany({ where: { userId }, select: { id: true, status: true }, ...byId }),
+      db.workforceSession.findMany({ where: { userId }, select: { id: true }, ...byId }),
+      db.temporaryAccessPass.findMany({
+        where: { userId },
+        select: { id: true, usedAt: true, voidedAt: true, failedAttempts: true },
+        ...byId,
+      }),
+      db.enrolmentLink.findMany({
+        where: { userId },
+        select: { id: true, usedAt: true, voidedAt: true },
+        ...byId,
+      }),
+      db.stepLink.findMany({
+        where: ofUser,
+        select: { id: true, usedAt: true, voidedAt: true },
+        ...byId,
+      }),
+      db.approval.findMany({ where: ofUser, select: { id: true, status: true }, ...byId }),
+      db.recoveryHold.findMany({
+        where: { userId },
+        select: { id: true, clearedAt: true },
+        ...byId,
+      }),
+    ]);
   return { cases, steps, passkeys, sessions, passes, enrolmentLinks, stepLinks, approvals, holds };
 }
 
 /** After any stop: nothing any recovery of the user issued can still be used. */
 async function expectNothingUsable(userId: string) {
   const ofUser = { case: { userId } };
-  const passIds = (await db.temporaryAccessPass.findMany({ where: { userId }, select: { id: true } })).map((pass) => pass.id);
+  const passIds = (
+    await db.temporaryAccessPass.findMany({ where: { userId }, select: { id: true } })
+  ).map((pass) => pass.id);
   expect({
     passes: await db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null } }),
-    passSessions: await db.workforceSession.count({ where: { method: "tap", tapId: { in: passIds } } }),
-    enrolmentLinks: await db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null } }),
+    passSessions: await db.workforceSession.count({
+      where: { method: "tap", tapId: { in: passIds } },
+    }),
+    enrolmentLinks: await db.enrolmentLink.count({
+      where: { userId, usedAt: null, voidedAt: null },
+    }),
     stepLinks: await db.stepLink.count({ where: { ...ofUser, usedAt: null, voidedAt: null } }),
     approvals: await db.approval.count({ where: { ...ofUser, status: "PENDING" } }),
   }).toEqual({ passes: 0, passSessions: 0, enrolmentLinks: 0, stepLinks: 0, approvals: 0 });
@@ -286,7 +404,8 @@ const refusedRows = () => db.auditEvent.count({ where: { outcome: "REFUSED" } })
 async function expectRefusedWithoutEffect(held: Held) {
   const before = await stateOf(held.userId);
   const refusedBefore = await refusedRows();
-  const lastId = (await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? 0n;
+  const lastId =
+    (await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? 0n;
 
   const error = await held.use().then(
     () => null,
@@ -300,8 +419,14 @@ async function expectRefusedWithoutEffect(held: Held) {
   expect(after.sessions, "no new workforce session").toEqual(before.sessions);
   expect(after.cases, "case status unchanged by the refused attempt").toEqual(before.cases);
   expect(after, "nothing else changed either").toEqual(before);
-  const written = await db.auditEvent.findMany({ where: { id: { gt: lastId }, outcome: "REFUSED" }, select: { action: true, reason: true, data: true } });
-  expect(await refusedRows(), `exactly one REFUSED audit row for the refused attempt (written: ${JSON.stringify(written)})`).toBe(refusedBefore + 1);
+  const written = await db.auditEvent.findMany({
+    where: { id: { gt: lastId }, outcome: "REFUSED" },
+    select: { action: true, reason: true, data: true },
+  });
+  expect(
+    await refusedRows(),
+    `exactly one REFUSED audit row for the refused attempt (written: ${JSON.stringify(written)})`,
+  ).toBe(refusedBefore + 1);
   expect(written.map((row) => row.action)).toEqual([held.refusedAs.action]);
   return after;
 }
@@ -322,7 +447,8 @@ describe("every stop path voids every outstanding artifact", () => {
             expect(revokes).toHaveLength(held.linkRevokes.length);
             // The lost passkeys the link would have revoked are not revoked by the refused use;
             // only revoke-all itself revokes them.
-            for (const passkey of revokes) expect(passkey.status).toBe(path.revokesPasskeys ? "REVOKED" : "ACTIVE");
+            for (const passkey of revokes)
+              expect(passkey.status).toBe(path.revokesPasskeys ? "REVOKED" : "ACTIVE");
           }
         });
       }
@@ -335,22 +461,40 @@ describe("a manager's denial", () => {
     // A user with a real passkey left (enrolled through an earlier recovery), calling again.
     const { user, manager, passkey } = await userWithSoftwarePasskey();
     const agent = await actor();
-    const { caseId } = await openCase({ actor: agent, userId: user.id, reason: "REPLACED_DEVICE", channel: "PHONE", callerClaim: "New phone" });
+    const { caseId } = await openCase({
+      actor: agent,
+      userId: user.id,
+      reason: "REPLACED_DEVICE",
+      channel: "PHONE",
+      callerClaim: "New phone",
+    });
     const address = user.emails[0]!.address;
     await sendStepLink({ actor: agent, caseId, kind: "PASSKEY_PROOF" });
-    const proofToken = linkToken((await messageOfKind(address, "step.passkey_proof", caseId)).text, "prove");
+    const proofToken = linkToken(
+      (await messageOfKind(address, "step.passkey_proof", caseId)).text,
+      "prove",
+    );
     const options = await startPasskeyProof({ token: proofToken });
     await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
-    const managerToken = linkToken((await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text, "confirm");
+    const managerToken = linkToken(
+      (await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", caseId)).text,
+      "confirm",
+    );
 
-    expect(await answerManagerConfirmation({ token: managerToken, answer: "deny" })).toEqual({ complete: false });
+    expect(await answerManagerConfirmation({ token: managerToken, answer: "deny" })).toEqual({
+      complete: false,
+    });
     expect(await db.recoveryHold.count({ where: { userId: user.id, clearedAt: null } })).toBe(1);
 
     await expectRefusedWithoutEffect({
       userId: user.id,
       caseId,
       address,
-      use: () => finishPasskeyProof({ token: proofToken, response: passkey.authenticate(options.challenge, user.webauthnUserId) }),
+      use: () =>
+        finishPasskeyProof({
+          token: proofToken,
+          response: passkey.authenticate(options.challenge, user.webauthnUserId),
+        }),
       refusedAs: { codes: ["SEQUENCE"], action: "step.link_refused" },
     });
     // Nor can the manager take the denial back through the same link.
@@ -361,8 +505,16 @@ describe("a manager's denial", () => {
       use: () => answerManagerConfirmation({ token: managerToken, answer: "confirm" }),
       refusedAs: { codes: ["SEQUENCE"], action: "step.link_refused" },
     });
-    const steps = await db.checklistStep.findMany({ where: { run: { caseId } }, select: { kind: true, outcome: true } });
-    expect(steps).toEqual(expect.arrayContaining([{ kind: "PASSKEY_PROOF", outcome: "PENDING" }, { kind: "MANAGER_CONFIRMATION", outcome: "FAILED" }]));
+    const steps = await db.checklistStep.findMany({
+      where: { run: { caseId } },
+      select: { kind: true, outcome: true },
+    });
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        { kind: "PASSKEY_PROOF", outcome: "PENDING" },
+        { kind: "MANAGER_CONFIRMATION", outcome: "FAILED" },
+      ]),
+    );
   });
 });
 
@@ -373,19 +525,34 @@ describe("a manager's denial on a repeat call", () => {
     await issueTap({ actor: agent, caseId: earlier, lifetimeMinutes: 60, multiUse: false });
     const code = await passFor(address, earlier);
     // The caller rings again; this time the manager says it is not them.
-    const { caseId: later } = await openCase({ actor: agent, userId: user.id, reason: "LOST_DEVICE", channel: "PHONE", callerClaim: "Still locked out" });
+    const { caseId: later } = await openCase({
+      actor: agent,
+      userId: user.id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "Still locked out",
+    });
     await sendStepLink({ actor: agent, caseId: later, kind: "MANAGER_CONFIRMATION" });
-    const token = linkToken((await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", later)).text, "confirm");
+    const token = linkToken(
+      (await messageOfKind(manager.emails[0]!.address, "step.manager_confirmation", later)).text,
+      "confirm",
+    );
     await answerManagerConfirmation({ token, answer: "deny" });
 
     // A supervisor reviews the denial and clears the hold: that must not revive a pass issued before the denial.
-    await clearHold({ actor: await actor("SUPERVISOR"), userId: user.id, note: "Reviewed with the manager" });
+    await clearHold({
+      actor: await actor("SUPERVISOR"),
+      userId: user.id,
+      note: "Reviewed with the manager",
+    });
     const redeemed = await redeemTap({ email: address, code }).then(
       () => "redeemed",
       (e: unknown) => (e as DomainError).code,
     );
     expect(redeemed, "the earlier case's pass still worked after the denial").toBe("INVALID_INPUT");
-    expect(await db.temporaryAccessPass.findFirstOrThrow({ where: { caseId: earlier } })).toMatchObject({ usedAt: null, voidedAt: expect.any(Date) });
+    expect(
+      await db.temporaryAccessPass.findFirstOrThrow({ where: { caseId: earlier } }),
+    ).toMatchObject({ usedAt: null, voidedAt: expect.any(Date) });
     expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
   });
 });
@@ -394,23 +561,37 @@ describe("closing a case tells the user only when they held something", () => {
   it("tells the user when an unredeemed pass stops working", async () => {
     const { agent, user, caseId } = await verifiedStandardCase();
     await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
-    expect(await closeCase({ actor: agent, caseId, closeReason: "Resolved otherwise" })).toEqual({ userTold: true });
+    expect(await closeCase({ actor: agent, caseId, closeReason: "Resolved otherwise" })).toEqual({
+      userTold: true,
+    });
     const notice = await messageOfKind(user.emails[0]!.address, "recovery.stopped", caseId);
     expect(notice.text).toMatch(/The temporary access pass you were sent no longer works/);
   });
 
   it("tells the user when an enrolment link stops working", async () => {
     const { agent, user, caseId } = await verifiedStandardCase();
-    expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [] })).toMatchObject({ status: "link_sent" });
-    expect(await closeCase({ actor: agent, caseId, closeReason: "Resolved otherwise" })).toEqual({ userTold: true });
+    expect(await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: [] })).toMatchObject({
+      status: "link_sent",
+    });
+    expect(await closeCase({ actor: agent, caseId, closeReason: "Resolved otherwise" })).toEqual({
+      userTold: true,
+    });
     const notice = await messageOfKind(user.emails[0]!.address, "recovery.stopped", caseId);
     expect(notice.text).toMatch(/The link to set up a new passkey you were sent no longer works/);
   });
 
   it("tells the user nothing when nothing was outstanding", async () => {
     const { agent, user, caseId } = await verifiedStandardCase();
-    expect(await closeCase({ actor: agent, caseId, closeReason: "Caller found their phone" })).toEqual({ userTold: false });
-    expect(await db.outboxMessage.count({ where: { toAddress: user.emails[0]!.address, kind: "recovery.stopped" } })).toBe(0);
-    expect((await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("CLOSED");
+    expect(
+      await closeCase({ actor: agent, caseId, closeReason: "Caller found their phone" }),
+    ).toEqual({ userTold: false });
+    expect(
+      await db.outboxMessage.count({
+        where: { toAddress: user.emails[0]!.address, kind: "recovery.stopped" },
+      }),
+    ).toBe(0);
+    expect((await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } })).status).toBe(
+      "CLOSED",
+    );
   });
 });

@@ -20,7 +20,9 @@ const OUTBOX_WORKER = "lib/server/deliver-outbox.ts";
 function sourceFiles(folder: string): string[] {
   return readdirSync(path.join(ROOT, folder), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
-    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .map((entry) =>
+      path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"),
+    )
     .sort();
 }
 
@@ -28,7 +30,10 @@ const FOR_UPDATE = /\bFOR\s+UPDATE\b(\s+SKIP\s+LOCKED\b)?/gi;
 
 function lockClauses(file: string) {
   const text = readFileSync(path.join(ROOT, file), "utf8");
-  return [...text.matchAll(FOR_UPDATE)].map((match) => ({ clause: match[0], skipLocked: Boolean(match[1]) }));
+  return [...text.matchAll(FOR_UPDATE)].map((match) => ({
+    clause: match[0],
+    skipLocked: Boolean(match[1]),
+  }));
 }
 
 describe("row locks are taken only by the case unit of work", () => {
@@ -59,6 +64,7 @@ describe("row locks are taken only by the case unit of work", () => {
     const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
     // The only locking query reads the outbox table, nothing a recovery path locks.
     expect(locking.length).toBeGreaterThan(0);
-    for (const sql of locking) expect(sql.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "OutboxMessage"']);
+    for (const sql of locking)
+      expect(sql.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "OutboxMessage"']);
   });
 });

@@ -28,12 +28,19 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-type ActionReport = { file: string; name: string; kind: "staff" | "public" | null; problem?: string };
+type ActionReport = {
+  file: string;
+  name: string;
+  kind: "staff" | "public" | null;
+  problem?: string;
+};
 
 const isDirective = (statement: ts.Statement | undefined): statement is ts.ExpressionStatement =>
   !!statement && ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
-const isUseServer = (statement: ts.Statement | undefined) => isDirective(statement) && (statement.expression as ts.StringLiteral).text === "use server";
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+const isUseServer = (statement: ts.Statement | undefined) =>
+  isDirective(statement) && (statement.expression as ts.StringLiteral).text === "use server";
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
+  ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
 
 /** Is this source a 'use server' module (the directive among its leading directives)? */
 function isServerModule(source: ts.SourceFile): boolean {
@@ -52,7 +59,10 @@ function inlineServerFunctions(source: ts.SourceFile): string[] {
     if (body && ts.isBlock(body)) {
       const firstCode = body.statements.findIndex((statement) => !isDirective(statement));
       const directives = firstCode === -1 ? body.statements : body.statements.slice(0, firstCode);
-      if (directives.some(isUseServer)) found.push(`${source.fileName}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+      if (directives.some(isUseServer))
+        found.push(
+          `${source.fileName}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`,
+        );
     }
     ts.forEachChild(node, visit);
   };
@@ -72,12 +82,17 @@ function checkServerModule(file: string, text: string): ActionReport[] {
   const mutable = new Set<string>();
   const functions = new Map<string, ts.FunctionDeclaration>();
   for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === WRAPPER_MODULE) {
+    if (
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.moduleSpecifier.text === WRAPPER_MODULE
+    ) {
       const bindings = statement.importClause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings) && !statement.importClause?.isTypeOnly) {
         for (const element of bindings.elements) {
           const imported = (element.propertyName ?? element.name).text;
-          if (!element.isTypeOnly && imported in WRAPPERS) wrappers.set(element.name.text, imported);
+          if (!element.isTypeOnly && imported in WRAPPERS)
+            wrappers.set(element.name.text, imported);
         }
       }
     }
@@ -89,12 +104,18 @@ function checkServerModule(file: string, text: string): ActionReport[] {
         else mutable.add(declaration.name.text);
       }
     }
-    if (ts.isFunctionDeclaration(statement) && statement.name) functions.set(statement.name.text, statement);
+    if (ts.isFunctionDeclaration(statement) && statement.name)
+      functions.set(statement.name.text, statement);
   }
 
   const unwrap = (expression: ts.Expression): ts.Expression => {
     let current = expression;
-    while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+    while (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isTypeAssertionExpression(current)
+    ) {
       current = current.expression;
     }
     return current;
@@ -107,10 +128,14 @@ function checkServerModule(file: string, text: string): ActionReport[] {
     if (seen.has(name)) return { problem: `${name} refers to itself` };
     seen.add(name);
     const declaration = consts.get(name);
-    if (declaration) return declaration.initializer ? resolveExpression(declaration.initializer, seen) : { problem: `${name} has no value` };
+    if (declaration)
+      return declaration.initializer
+        ? resolveExpression(declaration.initializer, seen)
+        : { problem: `${name} has no value` };
     const fn = functions.get(name);
     if (fn) return resolveDelegate(fn, seen);
-    if (mutable.has(name)) return { problem: `${name} is let/var: only a const built by a wrapper may be exported` };
+    if (mutable.has(name))
+      return { problem: `${name} is let/var: only a const built by a wrapper may be exported` };
     return { problem: `${name} is not a module-level const or function of this file` };
   };
 
@@ -119,11 +144,13 @@ function checkServerModule(file: string, text: string): ActionReport[] {
     const node = unwrap(expression);
     if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
-      if (ts.isIdentifier(callee) && wrappers.has(callee.text)) return { kind: WRAPPERS[wrappers.get(callee.text)!]! };
+      if (ts.isIdentifier(callee) && wrappers.has(callee.text))
+        return { kind: WRAPPERS[wrappers.get(callee.text)!]! };
       return { problem: `built by ${callee.getText()}, not by a wrapper from ${WRAPPER_MODULE}` };
     }
     if (ts.isIdentifier(node)) return resolveName(node.text, seen);
-    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return resolveDelegate(node, seen);
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node))
+      return resolveDelegate(node, seen);
     return { problem: `exports ${ts.SyntaxKind[node.kind]}, not an action built by a wrapper` };
   };
 
@@ -149,44 +176,75 @@ function checkServerModule(file: string, text: string): ActionReport[] {
       };
       if (ts.isCallExpression(call) && call.arguments.every(passedOn)) {
         const callee = unwrap(call.expression);
-        if (ts.isIdentifier(callee) && !wrappers.has(callee.text)) return resolveName(callee.text, seen);
+        if (ts.isIdentifier(callee) && !wrappers.has(callee.text))
+          return resolveName(callee.text, seen);
       }
     }
-    return { problem: "a function that does more than `return impl(…its parameters)` with impl built by a wrapper: its code would run before the guard" };
+    return {
+      problem:
+        "a function that does more than `return impl(…its parameters)` with impl built by a wrapper: its code would run before the guard",
+    };
   };
 
   const reports: ActionReport[] = [];
   const report = (name: string, verdict: Verdict) =>
-    reports.push({ file, name, kind: "kind" in verdict ? verdict.kind : null, ...("problem" in verdict ? { problem: verdict.problem } : {}) });
+    reports.push({
+      file,
+      name,
+      kind: "kind" in verdict ? verdict.kind : null,
+      ...("problem" in verdict ? { problem: verdict.problem } : {}),
+    });
 
   for (const statement of source.statements) {
     const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
     const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
     if (ts.isFunctionDeclaration(statement) && exported) {
-      report(isDefault ? "default" : (statement.name?.text ?? "default"), resolveDelegate(statement, new Set(statement.name ? [statement.name.text] : [])));
+      report(
+        isDefault ? "default" : (statement.name?.text ?? "default"),
+        resolveDelegate(statement, new Set(statement.name ? [statement.name.text] : [])),
+      );
     } else if (ts.isClassDeclaration(statement) && exported) {
-      report(isDefault ? "default" : (statement.name?.text ?? "default"), { problem: "exports a class" });
+      report(isDefault ? "default" : (statement.name?.text ?? "default"), {
+        problem: "exports a class",
+      });
     } else if (ts.isVariableStatement(statement) && exported) {
       const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
       for (const declaration of statement.declarationList.declarations) {
         const name = declaration.name.getText();
-        if (!ts.isIdentifier(declaration.name)) report(name, { problem: "exports a destructuring pattern" });
-        else if (!isConst) report(name, { problem: `${name} is let/var: only a const built by a wrapper may be exported` });
-        else report(name, declaration.initializer ? resolveExpression(declaration.initializer, new Set([name])) : { problem: `${name} has no value` });
+        if (!ts.isIdentifier(declaration.name))
+          report(name, { problem: "exports a destructuring pattern" });
+        else if (!isConst)
+          report(name, {
+            problem: `${name} is let/var: only a const built by a wrapper may be exported`,
+          });
+        else
+          report(
+            name,
+            declaration.initializer
+              ? resolveExpression(declaration.initializer, new Set([name]))
+              : { problem: `${name} has no value` },
+          );
       }
     } else if (ts.isExportAssignment(statement)) {
       report("default", resolveExpression(statement.expression, new Set()));
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
       if (statement.moduleSpecifier) {
-        report(statement.exportClause?.getText() ?? "*", { problem: "re-exports from another module: build the action here" });
+        report(statement.exportClause?.getText() ?? "*", {
+          problem: "re-exports from another module: build the action here",
+        });
       } else if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
         for (const element of statement.exportClause.elements) {
           if (element.isTypeOnly) continue;
-          report(element.name.text, resolveName((element.propertyName ?? element.name).text, new Set()));
+          report(
+            element.name.text,
+            resolveName((element.propertyName ?? element.name).text, new Set()),
+          );
         }
       }
     } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && exported) {
-      report(statement.name.getText(), { problem: "exports a runtime value that is not an action" });
+      report(statement.name.getText(), {
+        problem: "exports a runtime value that is not an action",
+      });
     }
   }
   return reports;
@@ -203,46 +261,84 @@ function serverActions(): ActionReport[] {
 
 /** Actions whose caller has no staff session by design; a new one must be added here on purpose. */
 const PUBLIC_ACTIONS: Record<string, string> = {
-  demoSignIn: "staff demo sign-in: signing in is what anonymous visitors do (signInDemoStaff checks it is enabled and the staff member active)",
-  answerConfirmationAction: "a manager answering a one-time link: the token is the credential (answerManagerConfirmation)",
-  redeemTapAction: "a user redeeming their pass: the pass is the credential (redeemTap: attempts reserved, limited, audited)",
-  startRegistrationAction: "a user enrolling a passkey with the account session their pass gave them (startPasskeyRegistration)",
-  finishRegistrationAction: "as startRegistrationAction; the challenge bound to the session is checked in finishPasskeyRegistration",
-  reportNotMeAction: "\"this wasn't me\" from a notice: the link's token is the credential (repudiateRecovery)",
-  startProofAction: "a user proving a remaining passkey from their one-time link (startPasskeyProof)",
-  finishProofAction: "as startProofAction; the challenge bound to the link is checked in finishPasskeyProof",
+  demoSignIn:
+    "staff demo sign-in: signing in is what anonymous visitors do (signInDemoStaff checks it is enabled and the staff member active)",
+  answerConfirmationAction:
+    "a manager answering a one-time link: the token is the credential (answerManagerConfirmation)",
+  redeemTapAction:
+    "a user redeeming their pass: the pass is the credential (redeemTap: attempts reserved, limited, audited)",
+  startRegistrationAction:
+    "a user enrolling a passkey with the account session their pass gave them (startPasskeyRegistration)",
+  finishRegistrationAction:
+    "as startRegistrationAction; the challenge bound to the session is checked in finishPasskeyRegistration",
+  reportNotMeAction:
+    "\"this wasn't me\" from a notice: the link's token is the credential (repudiateRecovery)",
+  startProofAction:
+    "a user proving a remaining passkey from their one-time link (startPasskeyProof)",
+  finishProofAction:
+    "as startProofAction; the challenge bound to the link is checked in finishPasskeyProof",
   startSignInAction: "workforce sign-in: the passkey is the credential",
-  finishSignInAction: "workforce sign-in: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter)",
-  signOutAccountAction: "workforce sign-out: needs only the session being ended, deleted server-side",
-  startLinkRegistrationAction: "a user enrolling from the enrolment link: the token is the credential (startPasskeyRegistration)",
-  finishLinkRegistrationAction: "as startLinkRegistrationAction; the challenge bound to the link is checked in finishPasskeyRegistration",
+  finishSignInAction:
+    "workforce sign-in: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter)",
+  signOutAccountAction:
+    "workforce sign-out: needs only the session being ended, deleted server-side",
+  startLinkRegistrationAction:
+    "a user enrolling from the enrolment link: the token is the credential (startPasskeyRegistration)",
+  finishLinkRegistrationAction:
+    "as startLinkRegistrationAction; the challenge bound to the link is checked in finishPasskeyRegistration",
 };
 
 describe("server actions", () => {
   const actions = serverActions();
 
   it("are found", () => {
-    expect(actions.map((a) => a.name)).toEqual(expect.arrayContaining(["signOut", "demoSignIn", "decideAction", "recordStepAction", "finishProofAction"]));
+    expect(actions.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        "signOut",
+        "demoSignIn",
+        "decideAction",
+        "recordStepAction",
+        "finishProofAction",
+      ]),
+    );
   });
 
-  it.each(actions.map((a) => [`${a.file} ${a.name}`, a] as const))("%s is built by a wrapper from lib/auth/actions.ts", (_label, action) => {
-    expect(action.problem ?? null).toBeNull();
-    expect(action.kind).not.toBeNull();
-  });
+  it.each(actions.map((a) => [`${a.file} ${a.name}`, a] as const))(
+    "%s is built by a wrapper from lib/auth/actions.ts",
+    (_label, action) => {
+      expect(action.problem ?? null).toBeNull();
+      expect(action.kind).not.toBeNull();
+    },
+  );
 
   it("are public only where the caller has no staff session by design, each listed with its reason", () => {
-    expect(actions.filter((a) => a.kind === "public").map((a) => a.name).sort()).toEqual(Object.keys(PUBLIC_ACTIONS).sort());
+    expect(
+      actions
+        .filter((a) => a.kind === "public")
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(Object.keys(PUBLIC_ACTIONS).sort());
   });
 
   it("are never defined inline (a function-level 'use server' would bypass the wrappers)", () => {
-    const inline = sources.flatMap(({ file, text }) => inlineServerFunctions(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX)));
+    const inline = sources.flatMap(({ file, text }) =>
+      inlineServerFunctions(
+        ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX),
+      ),
+    );
     expect(inline).toEqual([]);
   });
 });
 
 describe("the server action checker", () => {
   const header = `"use server";\nimport { staffAction, publicAction as open } from "@/lib/auth/actions";\nimport { z } from "zod";\n`;
-  const check = (body: string) => Object.fromEntries(checkServerModule("memory.ts", header + body).map((r) => [r.name, r.problem ? "unguarded" : r.kind]));
+  const check = (body: string) =>
+    Object.fromEntries(
+      checkServerModule("memory.ts", header + body).map((r) => [
+        r.name,
+        r.problem ? "unguarded" : r.kind,
+      ]),
+    );
 
   it("reports an unguarded `export const f = async () => {}`", () => {
     expect(check(`export const f = async () => {};`)).toEqual({ f: "unguarded" });
@@ -292,11 +388,18 @@ describe("the server action checker", () => {
 
   it("does not trust a wrapper with the right name imported from elsewhere", () => {
     const source = `"use server";\nimport { staffAction } from "./my-wrapper";\nexport const f = staffAction("cases:work", null, async () => "ok", { path: "/" });`;
-    expect(checkServerModule("memory.ts", source).map((r) => r.problem !== undefined)).toEqual([true]);
+    expect(checkServerModule("memory.ts", source).map((r) => r.problem !== undefined)).toEqual([
+      true,
+    ]);
   });
 
   it("finds inline 'use server' functions", () => {
-    const source = ts.createSourceFile("page.tsx", `export default function Page() { async function act() { "use server"; } return act; }`, ts.ScriptTarget.Latest, true);
+    const source = ts.createSourceFile(
+      "page.tsx",
+      `export default function Page() { async function act() { "use server"; } return act; }`,
+      ts.ScriptTarget.Latest,
+      true,
+    );
     expect(inlineServerFunctions(source)).toHaveLength(1);
   });
 });
@@ -304,7 +407,8 @@ describe("the server action checker", () => {
 describe("route handlers", () => {
   // Each route handler with why it needs no staff session. A new one must be added here on purpose.
   const PUBLIC_ROUTES: Record<string, string> = {
-    "app/api/auth/[...nextauth]/route.ts": "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
+    "app/api/auth/[...nextauth]/route.ts":
+      "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
   };
 
   it("are all accounted for", () => {

@@ -22,7 +22,11 @@ const FORBIDDEN = new RegExp(
 );
 
 function gitFiles(...args: string[]): string[] {
-  const out = execFileSync("git", ["ls-files", "-z", ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync("git", ["ls-files", "-z", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return out.split("\0").filter(Boolean);
 }
 
@@ -61,7 +65,12 @@ describe("the repository stands alone", () => {
   it("recognises a citation of an outside document, but not the docs that replace them", () => {
     for (const name of OUTSIDE_DOCS) expect(FORBIDDEN.test(`see ${name}.md A1`)).toBe(true);
     expect(FORBIDDEN.test("see ../" + "shared/notes.txt")).toBe(true);
-    for (const line of ["docs/security-requirements.md B5", "docs/product.md", "role: SECURITY", "docs/ARCHITECTURE.md"]) {
+    for (const line of [
+      "docs/security-requirements.md B5",
+      "docs/product.md",
+      "role: SECURITY",
+      "docs/ARCHITECTURE.md",
+    ]) {
       expect(FORBIDDEN.test(line)).toBe(false);
     }
   });

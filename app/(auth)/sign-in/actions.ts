@@ -16,7 +16,15 @@ import { DemoSignInSchema } from "./schema";
  */
 export const demoSignIn = publicAction(DemoSignInSchema, async ({ input, request }) => {
   const token = newSessionToken();
-  const { cookieExpires } = await signInDemoStaff({ staffId: input.staffId, token, enabled: demoSignInEnabled, request });
-  (await cookies()).set(SESSION_COOKIE.name, token, { ...SESSION_COOKIE.options, expires: cookieExpires });
+  const { cookieExpires } = await signInDemoStaff({
+    staffId: input.staffId,
+    token,
+    enabled: demoSignInEnabled,
+    request,
+  });
+  (await cookies()).set(SESSION_COOKIE.name, token, {
+    ...SESSION_COOKIE.options,
+    expires: cookieExpires,
+  });
   redirect(safeCallbackPath(input.callbackUrl));
 });

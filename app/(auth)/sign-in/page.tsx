@@ -11,24 +11,36 @@ export const metadata: Metadata = { title: "Sign in" };
 
 /** next-auth's error codes, in words a help desk agent can act on. */
 const SIGN_IN_ERRORS: Record<string, string> = {
-  AccessDenied: "Your account has no console role, or it is disabled. Ask your identity team to grant one role.",
+  AccessDenied:
+    "Your account has no console role, or it is disabled. Ask your identity team to grant one role.",
   OAuthAccountNotLinked: "This identity is linked to another staff member.",
   Callback: "Single sign-on did not complete. Try again.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getCurrentStaff()) redirect(callbackUrl);
   const staff = demoSignInEnabled ? await findDemoStaff() : [];
-  const error = typeof params.error === "string" ? (SIGN_IN_ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
+  const error =
+    typeof params.error === "string"
+      ? (SIGN_IN_ERRORS[params.error] ?? "Sign-in failed. Try again.")
+      : null;
 
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-6 p-6">
       <div>
-        <p className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">Recovery Console</p>
+        <p className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">
+          Recovery Console
+        </p>
         <h1 className="mt-1 text-2xl font-semibold">Sign in</h1>
-        <p className="mt-1 text-sm text-slate-600">For help desk agents, supervisors and security reviewers.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          For help desk agents, supervisors and security reviewers.
+        </p>
       </div>
       {error ? (
         <p role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800">

@@ -1,5 +1,13 @@
 /** A section whose issue is still open. */
-export function ComingSoon({ title, issue, children }: { title: string; issue: number; children: React.ReactNode }) {
+export function ComingSoon({
+  title,
+  issue,
+  children,
+}: {
+  title: string;
+  issue: number;
+  children: React.ReactNode;
+}) {
   return (
     <section>
       <h1 className="text-2xl font-semibold">{title}</h1>

@@ -9,7 +9,9 @@ export const decideAction = staffAction(
   DecideSchema,
   async ({ actor, input, request }) => {
     const result = await decideReenrolment({ actor, ...input, request });
-    return result.outcome === "approved" ? `Approved. The enrolment link went to ${result.sentTo}.` : "Denied. The case is closed.";
+    return result.outcome === "approved"
+      ? `Approved. The enrolment link went to ${result.sentTo}.`
+      : "Denied. The case is closed.";
   },
   { path: "/approvals", revalidate: "/approvals" },
 );

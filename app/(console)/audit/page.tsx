@@ -17,14 +17,24 @@ const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-2 py-1
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const staff = await requirePermission("audit:read", "/audit");
   const raw = await searchParams;
-  const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v) || undefined]));
+  const values = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v) || undefined]),
+  );
   const parsed = AuditSearchSchema.safeParse(values);
   const search = parsed.success ? parsed.data : AuditSearchSchema.parse({});
-  const { events, nextBefore } = parsed.success ? await findAuditEvents({ actor: staff, search, request: await getRequestContext() }) : { events: [], nextBefore: null };
+  const { events, nextBefore } = parsed.success
+    ? await findAuditEvents({ actor: staff, search, request: await getRequestContext() })
+    : { events: [], nextBefore: null };
   const integrity = parsed.success && parsed.data.verify === "1" ? await getAuditIntegrity() : null;
   const link = (extra: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...search, verify: undefined, before: undefined, ...extra })) if (v) params.set(k, String(v));
+    for (const [k, v] of Object.entries({
+      ...search,
+      verify: undefined,
+      before: undefined,
+      ...extra,
+    }))
+      if (v) params.set(k, String(v));
     return `/audit?${params}`;
   };
 
@@ -33,47 +43,85 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Audit trail</h1>
-          <p className="mt-1 text-sm text-slate-600">Every decision, refusals included, hash-chained and append-only. Your searches are recorded too.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Every decision, refusals included, hash-chained and append-only. Your searches are
+            recorded too.
+          </p>
         </div>
         <div className="flex gap-2">
-          <Link href={link({ verify: "1" })} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium">
+          <Link
+            href={link({ verify: "1" })}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+          >
             Verify integrity
           </Link>
-          <a href={link({ format: "jsonl" }).replace("/audit?", "/audit/export?")} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium" download>
+          <a
+            href={link({ format: "jsonl" }).replace("/audit?", "/audit/export?")}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+            download
+          >
             Export JSON Lines
           </a>
-          <a href={link({ format: "csv" }).replace("/audit?", "/audit/export?")} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium" download>
+          <a
+            href={link({ format: "csv" }).replace("/audit?", "/audit/export?")}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+            download
+          >
             Export CSV
           </a>
         </div>
       </div>
 
       {integrity ? (
-        <section aria-labelledby="integrity" role="status" className={`rounded-md border p-4 text-sm ${integrity.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-300 bg-rose-50 text-rose-900"}`}>
-          <h2 id="integrity" className="font-semibold">{integrity.ok ? "Intact" : "Tampering detected"}</h2>
+        <section
+          aria-labelledby="integrity"
+          role="status"
+          className={`rounded-md border p-4 text-sm ${integrity.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-300 bg-rose-50 text-rose-900"}`}
+        >
+          <h2 id="integrity" className="font-semibold">
+            {integrity.ok ? "Intact" : "Tampering detected"}
+          </h2>
           <p className="mt-1">
-            {integrity.checked} chained events verified{integrity.legacy ? ` (${integrity.legacy} earlier events predate the chain)` : ""}.
-            {integrity.firstBreak ? ` First broken event: ${integrity.firstBreak.id} (${integrity.firstBreak.problem}).` : ""}
+            {integrity.checked} chained events verified
+            {integrity.legacy ? ` (${integrity.legacy} earlier events predate the chain)` : ""}.
+            {integrity.firstBreak
+              ? ` First broken event: ${integrity.firstBreak.id} (${integrity.firstBreak.problem}).`
+              : ""}
           </p>
           <p className="mt-1">
             {integrity.checkpoint
               ? `Latest signed checkpoint: event ${integrity.checkpoint.headId}, ${integrity.checkpoint.chained} events, signed ${integrity.checkpoint.signedAt}.`
               : "No signed checkpoint yet."}
-            {integrity.checkpointProblem && integrity.checkpoint ? ` ${integrity.checkpointProblem}.` : ""}
+            {integrity.checkpointProblem && integrity.checkpoint
+              ? ` ${integrity.checkpointProblem}.`
+              : ""}
           </p>
         </section>
       ) : null}
 
-      <form method="get" action="/audit" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4" aria-label="Filter the audit trail">
+      <form
+        method="get"
+        action="/audit"
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4"
+        aria-label="Filter the audit trail"
+      >
         <div>
-          <label htmlFor="action" className="block text-xs font-medium text-slate-700">Action</label>
+          <label htmlFor="action" className="block text-xs font-medium text-slate-700">
+            Action
+          </label>
           <select id="action" name="action" defaultValue={values.action ?? ""} className={field}>
             <option value="">Any action</option>
-            {AUDIT_ACTION_NAMES.map((action) => <option key={action} value={action}>{action}</option>)}
+            {AUDIT_ACTION_NAMES.map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="outcome" className="block text-xs font-medium text-slate-700">Outcome</label>
+          <label htmlFor="outcome" className="block text-xs font-medium text-slate-700">
+            Outcome
+          </label>
           <select id="outcome" name="outcome" defaultValue={values.outcome ?? ""} className={field}>
             <option value="">Allowed or refused</option>
             <option value="ALLOWED">Allowed</option>
@@ -81,16 +129,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           </select>
         </div>
         <div>
-          <label htmlFor="actor" className="block text-xs font-medium text-slate-700">Actor name</label>
+          <label htmlFor="actor" className="block text-xs font-medium text-slate-700">
+            Actor name
+          </label>
           <input id="actor" name="actor" defaultValue={values.actor} className={field} />
         </div>
         <div className="grid grid-cols-2 gap-2">
           <div>
-            <label htmlFor="from" className="block text-xs font-medium text-slate-700">From</label>
+            <label htmlFor="from" className="block text-xs font-medium text-slate-700">
+              From
+            </label>
             <input id="from" name="from" type="date" defaultValue={values.from} className={field} />
           </div>
           <div>
-            <label htmlFor="to" className="block text-xs font-medium text-slate-700">To</label>
+            <label htmlFor="to" className="block text-xs font-medium text-slate-700">
+              To
+            </label>
             <input id="to" name="to" type="date" defaultValue={values.to} className={field} />
           </div>
         </div>
@@ -98,12 +152,27 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         {values.caseId ? <input type="hidden" name="caseId" value={values.caseId} /> : null}
         <div className="flex items-end gap-3 sm:col-span-4">
           <Button type="submit">Search</Button>
-          {values.caseId ? <span className="text-sm">Timeline of case <span className="font-mono text-xs">{values.caseId}</span></span> : null}
-          {values.userId ? <span className="text-sm">Events about user <Link href={`/users/${values.userId}`} className="text-indigo-700 underline">{values.userId.slice(0, 8)}…</Link></span> : null}
-          <Link href="/audit" className="text-sm text-slate-600 underline">Clear</Link>
+          {values.caseId ? (
+            <span className="text-sm">
+              Timeline of case <span className="font-mono text-xs">{values.caseId}</span>
+            </span>
+          ) : null}
+          {values.userId ? (
+            <span className="text-sm">
+              Events about user{" "}
+              <Link href={`/users/${values.userId}`} className="text-indigo-700 underline">
+                {values.userId.slice(0, 8)}…
+              </Link>
+            </span>
+          ) : null}
+          <Link href="/audit" className="text-sm text-slate-600 underline">
+            Clear
+          </Link>
         </div>
         {!parsed.success ? (
-          <p role="alert" className="text-sm text-rose-700 sm:col-span-4">{parsed.error.issues.map((i) => i.message).join(" ")}</p>
+          <p role="alert" className="text-sm text-rose-700 sm:col-span-4">
+            {parsed.error.issues.map((i) => i.message).join(" ")}
+          </p>
         ) : null}
       </form>
 
@@ -112,39 +181,85 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <caption className="sr-only">Audit events, newest first</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
-              <th scope="col" className="px-3 py-2">#</th>
-              <th scope="col" className="px-3 py-2">When (UTC)</th>
-              <th scope="col" className="px-3 py-2">Action</th>
-              <th scope="col" className="px-3 py-2">Outcome</th>
-              <th scope="col" className="px-3 py-2">Actor</th>
-              <th scope="col" className="px-3 py-2">About</th>
-              <th scope="col" className="px-3 py-2">Details</th>
+              <th scope="col" className="px-3 py-2">
+                #
+              </th>
+              <th scope="col" className="px-3 py-2">
+                When (UTC)
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Action
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Outcome
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Actor
+              </th>
+              <th scope="col" className="px-3 py-2">
+                About
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Details
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {events.map((event) => (
               <tr key={event.id}>
                 <td className="px-3 py-2 font-mono text-xs">{event.id}</td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">{formatDateTime(event.createdAt)}</td>
+                <td className="px-3 py-2 text-xs whitespace-nowrap">
+                  {formatDateTime(event.createdAt)}
+                </td>
                 <td className="px-3 py-2 font-mono text-xs">{event.action}</td>
                 <td className="px-3 py-2">
-                  <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>{event.outcome === "ALLOWED" ? "allowed" : `refused${event.reason ? `: ${event.reason}` : ""}`}</Badge>
+                  <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>
+                    {event.outcome === "ALLOWED"
+                      ? "allowed"
+                      : `refused${event.reason ? `: ${event.reason}` : ""}`}
+                  </Badge>
                 </td>
-                <td className="px-3 py-2 text-xs">{event.actorName}{event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""}</td>
                 <td className="px-3 py-2 text-xs">
-                  {event.caseId ? <Link href={link({ caseId: event.caseId, userId: undefined })} className="block text-indigo-700 underline">case timeline</Link> : null}
-                  {event.subjectUserId ? <Link href={link({ userId: event.subjectUserId, caseId: undefined })} className="block text-indigo-700 underline">user’s events</Link> : null}
+                  {event.actorName}
+                  {event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""}
                 </td>
-                <td className="max-w-md px-3 py-2 font-mono text-xs break-words text-slate-600">{JSON.stringify(event.data)}</td>
+                <td className="px-3 py-2 text-xs">
+                  {event.caseId ? (
+                    <Link
+                      href={link({ caseId: event.caseId, userId: undefined })}
+                      className="block text-indigo-700 underline"
+                    >
+                      case timeline
+                    </Link>
+                  ) : null}
+                  {event.subjectUserId ? (
+                    <Link
+                      href={link({ userId: event.subjectUserId, caseId: undefined })}
+                      className="block text-indigo-700 underline"
+                    >
+                      user’s events
+                    </Link>
+                  ) : null}
+                </td>
+                <td className="max-w-md px-3 py-2 font-mono text-xs break-words text-slate-600">
+                  {JSON.stringify(event.data)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {events.length === 0 ? <p className="p-4 text-sm text-slate-600">No events match.</p> : null}
+        {events.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600">No events match.</p>
+        ) : null}
       </div>
       {nextBefore ? (
         <nav aria-label="Pages" className="text-right text-sm">
-          <Link href={`${link({})}&before=${nextBefore}`} className="text-indigo-700 hover:underline">Older →</Link>
+          <Link
+            href={`${link({})}&before=${nextBefore}`}
+            className="text-indigo-700 hover:underline"
+          >
+            Older →
+          </Link>
         </nav>
       ) : null}
     </div>

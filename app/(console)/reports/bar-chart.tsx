@@ -3,7 +3,13 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 /** A small bar chart with its numbers also given as text for screen readers. */
-export function CountChart({ title, data }: { title: string; data: { key: string; count: number }[] }) {
+export function CountChart({
+  title,
+  data,
+}: {
+  title: string;
+  data: { key: string; count: number }[];
+}) {
   const rows = data.map((d) => ({ name: d.key.toLowerCase().replace(/_/g, " "), count: d.count }));
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
@@ -25,7 +31,9 @@ export function CountChart({ title, data }: { title: string; data: { key: string
           </div>
           <ul className="sr-only">
             {rows.map((row) => (
-              <li key={row.name}>{row.name}: {row.count}</li>
+              <li key={row.name}>
+                {row.name}: {row.count}
+              </li>
             ))}
           </ul>
         </>

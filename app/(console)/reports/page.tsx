@@ -7,17 +7,30 @@ import { CountChart } from "./bar-chart";
 
 export const metadata: Metadata = { title: "Reports" };
 
-const minutes = (value: number | null) => (value === null ? "—" : value < 120 ? `${Math.round(value)} min` : `${(value / 60).toFixed(1)} h`);
+const minutes = (value: number | null) =>
+  value === null ? "—" : value < 120 ? `${Math.round(value)} min` : `${(value / 60).toFixed(1)} h`;
 
-export default async function ReportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ReportsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePermission("reports:read", "/reports");
   const { days: raw } = await searchParams;
-  const days = (REPORT_PERIODS as readonly number[]).includes(Number(raw)) ? (Number(raw) as ReportPeriod) : 30;
+  const days = (REPORT_PERIODS as readonly number[]).includes(Number(raw))
+    ? (Number(raw) as ReportPeriod)
+    : 30;
   const report = await getRecoveryReport(days);
   const figures = [
     ["Cases", String(report.cases)],
-    ["Stolen-device calls to revocation (median)", `${minutes(report.medianMinutesToRevocation)} (${report.revokedStolenCases} of ${report.stolenCases})`],
-    ["Passes outstanding", `${report.outstandingPasses}${report.oldestPassMinutes !== null ? `, oldest ${minutes(report.oldestPassMinutes)}` : ""}`],
+    [
+      "Stolen-device calls to revocation (median)",
+      `${minutes(report.medianMinutesToRevocation)} (${report.revokedStolenCases} of ${report.stolenCases})`,
+    ],
+    [
+      "Passes outstanding",
+      `${report.outstandingPasses}${report.oldestPassMinutes !== null ? `, oldest ${minutes(report.oldestPassMinutes)}` : ""}`,
+    ],
     ["Approvals pending", String(report.pendingApprovals)],
     ["Time to an approval decision (median)", minutes(report.medianApprovalMinutes)],
   ];
@@ -27,7 +40,12 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <h1 className="text-2xl font-semibold">Reports</h1>
         <nav aria-label="Period" className="flex gap-2 text-sm">
           {REPORT_PERIODS.map((p) => (
-            <Link key={p} href={`/reports?days=${p}`} aria-current={p === days ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${p === days ? "bg-indigo-50 font-medium text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}>
+            <Link
+              key={p}
+              href={`/reports?days=${p}`}
+              aria-current={p === days ? "page" : undefined}
+              className={`rounded-md px-3 py-1.5 ${p === days ? "bg-indigo-50 font-medium text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
+            >
               Last {p} days
             </Link>
           ))}
@@ -47,12 +65,24 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <CountChart title="Cases by outcome" data={report.byStatus} />
         <CountChart title="Red flags by agent" data={report.redFlagsByAgent} />
         <CountChart title="Refusals by staff member" data={report.refusalsByActor} />
-        <section aria-labelledby="repeat" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="repeat" className="text-sm font-semibold">Repeat callers</h2>
+        <section
+          aria-labelledby="repeat"
+          className="rounded-lg border border-slate-200 bg-white p-4"
+        >
+          <h2 id="repeat" className="text-sm font-semibold">
+            Repeat callers
+          </h2>
           <ul className="mt-2 space-y-1 text-sm">
-            {report.repeatCallers.length === 0 ? <li className="text-slate-600">None in this period.</li> : null}
+            {report.repeatCallers.length === 0 ? (
+              <li className="text-slate-600">None in this period.</li>
+            ) : null}
             {report.repeatCallers.map((u) => (
-              <li key={u.userId}><Link href={`/users/${u.userId}`} className="text-indigo-700 hover:underline">{u.userName}</Link>: {u.calls} calls</li>
+              <li key={u.userId}>
+                <Link href={`/users/${u.userId}`} className="text-indigo-700 hover:underline">
+                  {u.userName}
+                </Link>
+                : {u.calls} calls
+              </li>
             ))}
           </ul>
         </section>

@@ -14,13 +14,21 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   await requirePermission("users:read", "/users");
   const raw = await searchParams;
   const first = (key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]) || undefined;
-  const values = { q: first("q"), tier: first("tier"), status: first("status"), page: first("page") };
+  const values = {
+    q: first("q"),
+    tier: first("tier"),
+    status: first("status"),
+    page: first("page"),
+  };
   const parsed = DirectorySearchSchema.safeParse(values);
   if (!parsed.success) {
     return (
       <section className="space-y-6">
         <h1 className="text-2xl font-semibold">Users</h1>
-        <SearchForm values={values} error={parsed.error.issues.map((issue) => issue.message).join(" ")} />
+        <SearchForm
+          values={values}
+          error={parsed.error.issues.map((issue) => issue.message).join(" ")}
+        />
       </section>
     );
   }
@@ -39,11 +47,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     <section className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Users</h1>
-        <p className="mt-1 text-sm text-slate-600">Find the caller from HR records. Never trust details the caller offers over these.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Find the caller from HR records. Never trust details the caller offers over these.
+        </p>
       </div>
       <SearchForm values={values} />
       <p className="text-sm text-slate-600" aria-live="polite">
-        {total === 0 ? "No users match." : `${total} user${total === 1 ? "" : "s"}${pageCount > 1 ? ` · page ${search.page} of ${pageCount}` : ""}`}
+        {total === 0
+          ? "No users match."
+          : `${total} user${total === 1 ? "" : "s"}${pageCount > 1 ? ` · page ${search.page} of ${pageCount}` : ""}`}
       </p>
       {users.length > 0 ? (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -51,19 +63,34 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             <caption className="sr-only">Workforce users matching the search</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
-                <th scope="col" className="px-4 py-2">Name</th>
-                <th scope="col" className="px-4 py-2">Employee ID</th>
-                <th scope="col" className="px-4 py-2">Department</th>
-                <th scope="col" className="px-4 py-2">Tier</th>
-                <th scope="col" className="px-4 py-2">Employment</th>
-                <th scope="col" className="px-4 py-2 text-right">Active passkeys</th>
+                <th scope="col" className="px-4 py-2">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Employee ID
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Department
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Tier
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Employment
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Active passkeys
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {users.map((user) => (
                 <tr key={user.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2">
-                    <Link href={`/users/${user.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link
+                      href={`/users/${user.id}`}
+                      className="font-medium text-indigo-700 hover:underline"
+                    >
                       {user.name}
                     </Link>
                     <p className="text-xs text-slate-500">{user.email}</p>
@@ -73,8 +100,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                     {user.department}
                     <p className="text-xs text-slate-500">{user.title}</p>
                   </td>
-                  <td className="px-4 py-2"><TierBadge tier={user.riskTier} /></td>
-                  <td className="px-4 py-2"><EmploymentBadge status={user.status} /></td>
+                  <td className="px-4 py-2">
+                    <TierBadge tier={user.riskTier} />
+                  </td>
+                  <td className="px-4 py-2">
+                    <EmploymentBadge status={user.status} />
+                  </td>
                   <td className="px-4 py-2 text-right tabular-nums">{user.activePasskeys}</td>
                 </tr>
               ))}
@@ -84,8 +115,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       ) : null}
       {pageCount > 1 ? (
         <nav aria-label="Pages" className="flex justify-between text-sm">
-          {search.page > 1 ? <Link href={pageHref(search.page - 1)} className="text-indigo-700 hover:underline">← Previous</Link> : <span />}
-          {search.page < pageCount ? <Link href={pageHref(search.page + 1)} className="text-indigo-700 hover:underline">Next →</Link> : null}
+          {search.page > 1 ? (
+            <Link href={pageHref(search.page - 1)} className="text-indigo-700 hover:underline">
+              ← Previous
+            </Link>
+          ) : (
+            <span />
+          )}
+          {search.page < pageCount ? (
+            <Link href={pageHref(search.page + 1)} className="text-indigo-700 hover:underline">
+              Next →
+            </Link>
+          ) : null}
         </nav>
       ) : null}
     </section>

@@ -13,13 +13,21 @@ import { RegistrationResponseSchema } from "./registration-response";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
 import { endWorkforceSession } from "@/lib/server/end-workforce-session";
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(20_000);
+const base64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .max(20_000);
 
 const AuthenticationResponseSchema = z.object({
   id: base64url,
   rawId: base64url,
   type: z.literal("public-key"),
-  response: z.object({ clientDataJSON: base64url, authenticatorData: base64url, signature: base64url, userHandle: base64url.optional() }),
+  response: z.object({
+    clientDataJSON: base64url,
+    authenticatorData: base64url,
+    signature: base64url,
+    userHandle: base64url.optional(),
+  }),
   clientExtensionResults: z.record(z.string(), z.unknown()),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
 });
@@ -29,7 +37,11 @@ const UNEXPECTED_RESPONSE = "The browser sent an unexpected response. Try again.
 /** The account session's token (read before any input is parsed), or a refusal that asks the user to start again. */
 async function sessionToken(): Promise<string> {
   const token = (await cookies()).get(workforceSessionCookie(secureCookies).name)?.value;
-  if (!token) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Use your pass again, or call the service desk.");
+  if (!token)
+    throw new DomainError(
+      "UNAUTHENTICATED",
+      "Your session has ended. Use your pass again, or call the service desk.",
+    );
   return token;
 }
 
@@ -37,9 +49,14 @@ async function sessionToken(): Promise<string> {
  * PUBLIC: for workforce users, not staff. The account session cookie (from a redeemed pass)
  * is the credential, checked in startPasskeyRegistration.
  */
-export const startRegistrationAction = publicCall([], async ({ credential: token, request }) => startPasskeyRegistration({ grant: { kind: "session", token }, request }), {
-  credential: sessionToken,
-});
+export const startRegistrationAction = publicCall(
+  [],
+  async ({ credential: token, request }) =>
+    startPasskeyRegistration({ grant: { kind: "session", token }, request }),
+  {
+    credential: sessionToken,
+  },
+);
 
 /**
  * PUBLIC: for workforce users, not staff. The account session cookie is the credential, and
@@ -67,7 +84,10 @@ export const startSignInAction = publicCall([], async () => startWorkforceSignIn
 export const finishSignInAction = publicCall(
   [{ schema: AuthenticationResponseSchema, invalid: UNEXPECTED_RESPONSE }],
   async ({ input: [response], request }) => {
-    const { token, expiresAt } = await finishWorkforceSignIn({ response: response as unknown as AuthenticationResponseJSON, request });
+    const { token, expiresAt } = await finishWorkforceSignIn({
+      response: response as unknown as AuthenticationResponseJSON,
+      request,
+    });
     const cookie = workforceSessionCookie(secureCookies);
     (await cookies()).set(cookie.name, token, { ...cookie.options, expires: expiresAt });
     return null;

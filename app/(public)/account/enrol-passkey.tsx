@@ -1,6 +1,9 @@
 "use client";
 
-import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
+import {
+  startRegistration,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { deviceRefusal, PasskeyCeremonyButton } from "@/components/passkey-ceremony-button";
 import { finishRegistrationAction, startRegistrationAction } from "./actions";
@@ -37,7 +40,10 @@ export function EnrolPasskey({
         const result = await finish(response);
         if (!result.ok) return { ok: false, text: result.message };
         if (refreshAfter) router.refresh();
-        return { ok: true, text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.` };
+        return {
+          ok: true,
+          text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.`,
+        };
       }}
     />
   );

@@ -22,7 +22,11 @@ export default async function AccountPage() {
         <p className="mt-2 text-sm text-slate-600">Use a passkey on this device, or one nearby.</p>
         <PasskeySignIn />
         <p className="mt-6 text-sm text-slate-600">
-          Lost your devices? Call the service desk. If they sent you a temporary access pass, <Link href="/redeem" className="text-indigo-700 underline">use it here</Link>.
+          Lost your devices? Call the service desk. If they sent you a temporary access pass,{" "}
+          <Link href="/redeem" className="text-indigo-700 underline">
+            use it here
+          </Link>
+          .
         </p>
       </section>
     );
@@ -33,24 +37,34 @@ export default async function AccountPage() {
       <div className="flex items-center justify-between">
         <h1 className="text-xl font-semibold">Hello, {session.user.name}</h1>
         <form action={signOutAccountAction}>
-          <button type="submit" className="text-sm text-slate-700 underline">Sign out</button>
+          <button type="submit" className="text-sm text-slate-700 underline">
+            Sign out
+          </button>
         </form>
       </div>
       {session.method === "tap" ? (
         <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
-          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}. It lets you set up one new passkey
-          on this device; your device will ask for your fingerprint, face or PIN. Then sign in with the new passkey.
+          You are signed in with a temporary access pass until {formatDateTime(session.expiresAt)}.
+          It lets you set up one new passkey on this device; your device will ask for your
+          fingerprint, face or PIN. Then sign in with the new passkey.
         </p>
       ) : null}
       {/* A pass sets up one passkey, then its session ends: keep the result on screen rather than re-render. */}
       {session.method === "tap" ? <EnrolPasskey refreshAfter={false} /> : null}
       <h2 className="font-semibold">Your passkeys</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
-        {session.user.passkeys.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}
+        {session.user.passkeys.length === 0 ? (
+          <li className="px-4 py-2 text-slate-600">None.</li>
+        ) : null}
         {session.user.passkeys.map((passkey) => (
           <li key={passkey.id} className="flex justify-between px-4 py-2">
-            <span>{passkey.modelName ?? "Unknown authenticator"} · {passkey.backedUp ? "synced" : "device-bound"}</span>
-            <span className="text-xs text-slate-500">added {formatDate(passkey.createdAt)} · {passkey.status.toLowerCase()}</span>
+            <span>
+              {passkey.modelName ?? "Unknown authenticator"} ·{" "}
+              {passkey.backedUp ? "synced" : "device-bound"}
+            </span>
+            <span className="text-xs text-slate-500">
+              added {formatDate(passkey.createdAt)} · {passkey.status.toLowerCase()}
+            </span>
           </li>
         ))}
       </ul>

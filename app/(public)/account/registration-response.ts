@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(20_000);
+const base64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .max(20_000);
 
 /** The browser's registration response, parsed at the boundary; the library verifies the rest. */
 export const RegistrationResponseSchema = z.object({

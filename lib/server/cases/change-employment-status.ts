@@ -21,21 +21,42 @@ export async function changeEmploymentStatus(input: {
   request?: RequestContext;
 }): Promise<{ endedSessions: number; closedCases: number }> {
   return runUserWork(
-    { userId: input.userId, actor: { kind: "public", audit: input.actor }, attempted: "change employment status", request: input.request },
+    {
+      userId: input.userId,
+      actor: { kind: "public", audit: input.actor },
+      attempted: "change employment status",
+      request: input.request,
+    },
     async ({ tx, now, actor }) => {
-      const before = await tx.workforceUser.findUniqueOrThrow({ where: { id: input.userId }, select: { status: true, leavingOn: true } });
+      const before = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: input.userId },
+        select: { status: true, leavingOn: true },
+      });
       const leavingOn = input.leavingOn === undefined ? before.leavingOn : input.leavingOn;
-      await tx.workforceUser.update({ where: { id: input.userId }, data: { status: input.status, leavingOn } });
+      await tx.workforceUser.update({
+        where: { id: input.userId },
+        data: { status: input.status, leavingOn },
+      });
       let voided = NOTHING_VOIDED;
       let endedSessions = 0;
       let closedCases = 0;
       if (isLeaver({ status: input.status, leavingOn }, now)) {
-        const reason = input.status === "SUSPENDED" ? "the person was suspended" : "the person left";
+        const reason =
+          input.status === "SUSPENDED" ? "the person was suspended" : "the person left";
         voided = await voidRecovery(tx, { userId: input.userId }, { reason, now });
-        endedSessions = (await tx.workforceSession.deleteMany({ where: { userId: input.userId } })).count;
-        const open = await tx.recoveryCase.findMany({ where: { userId: input.userId }, select: { id: true, status: true } });
+        endedSessions = (await tx.workforceSession.deleteMany({ where: { userId: input.userId } }))
+          .count;
+        const open = await tx.recoveryCase.findMany({
+          where: { userId: input.userId },
+          select: { id: true, status: true },
+        });
         const toClose = open.filter((kase) => isOpenCase(kase.status)).map((kase) => kase.id);
-        closedCases = (await tx.recoveryCase.updateMany({ where: { id: { in: toClose } }, data: { status: "CLOSED", closedAt: now, closeReason: reason } })).count;
+        closedCases = (
+          await tx.recoveryCase.updateMany({
+            where: { id: { in: toClose } },
+            data: { status: "CLOSED", closedAt: now, closeReason: reason },
+          })
+        ).count;
       }
       await recordAudit(tx, {
         action: "workforce.status_changed",
@@ -43,10 +64,19 @@ export async function changeEmploymentStatus(input: {
         actor,
         subjectUserId: input.userId,
         target: { type: "user", id: input.userId },
-        data: { from: before.status, to: input.status, endedSessions: endedSessions + voided.passSessions, voided, closedCases },
+        data: {
+          from: before.status,
+          to: input.status,
+          endedSessions: endedSessions + voided.passSessions,
+          voided,
+          closedCases,
+        },
         request: input.request,
       });
-      return { ok: true, value: { endedSessions: endedSessions + voided.passSessions, closedCases } };
+      return {
+        ok: true,
+        value: { endedSessions: endedSessions + voided.passSessions, closedCases },
+      };
     },
   );
 }

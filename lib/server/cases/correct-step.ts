@@ -16,7 +16,13 @@ export const MANAGER_DENIAL_HOLD = "Denied by the manager";
  * audited, and a hold that a manager's denial on this case created is cleared with it. What the
  * stop voided stays void; the agent continues from the reopened step.
  */
-export async function correctStep(input: { actor: CurrentStaff; caseId: string; kind: StepKind; note: string; request?: RequestContext }): Promise<void> {
+export async function correctStep(input: {
+  actor: CurrentStaff;
+  caseId: string;
+  kind: StepKind;
+  note: string;
+  request?: RequestContext;
+}): Promise<void> {
   return runCaseWork(
     {
       caseId: input.caseId,
@@ -25,19 +31,35 @@ export async function correctStep(input: { actor: CurrentStaff; caseId: string; 
       request: input.request,
     },
     async ({ tx, kase, facts, workedByIds, now, actor, refuse }) => {
-      const decision = decideCorrectStep({ facts, kind: input.kind, corrector: input.actor, workedByIds });
+      const decision = decideCorrectStep({
+        facts,
+        kind: input.kind,
+        corrector: input.actor,
+        workedByIds,
+      });
       if (!decision.ok) return refuse(decision);
       const step = kase.checklist!.steps.find((s) => s.kind === input.kind)!;
       const from = step.outcome as "FAILED" | "UNABLE";
       const reopened = await tx.checklistStep.updateMany({
         where: { id: step.id, outcome: from },
-        data: { outcome: "PENDING", note: "", evidence: undefined, recordedById: null, recordedAt: null },
+        data: {
+          outcome: "PENDING",
+          note: "",
+          evidence: undefined,
+          recordedById: null,
+          recordedAt: null,
+        },
       });
-      if (reopened.count !== 1) return refuse({ ok: false, code: "SEQUENCE", message: "That step changed meanwhile." });
+      if (reopened.count !== 1)
+        return refuse({ ok: false, code: "SEQUENCE", message: "That step changed meanwhile." });
       const cleared =
         input.kind === "MANAGER_CONFIRMATION"
           ? await tx.recoveryHold.updateMany({
-              where: { caseId: kase.id, clearedAt: null, reason: { startsWith: MANAGER_DENIAL_HOLD } },
+              where: {
+                caseId: kase.id,
+                clearedAt: null,
+                reason: { startsWith: MANAGER_DENIAL_HOLD },
+              },
               data: { clearedAt: now, clearedById: input.actor.id, clearNote: input.note },
             })
           : { count: 0 };

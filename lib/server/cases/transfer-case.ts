@@ -6,8 +6,14 @@ import type { CurrentStaff } from "../resume-staff-session";
 import { runCaseWork } from "./unit-of-work";
 
 /** The teams cases can be handed to: those with active agents or supervisors. */
-export async function findTeams(tx: { staff: { findMany: (args: object) => Promise<{ team: string | null }[]> } }): Promise<string[]> {
-  const rows = await tx.staff.findMany({ where: { active: true, role: { in: ["AGENT", "SUPERVISOR"] }, team: { not: null } }, distinct: ["team"], select: { team: true } });
+export async function findTeams(tx: {
+  staff: { findMany: (args: object) => Promise<{ team: string | null }[]> };
+}): Promise<string[]> {
+  const rows = await tx.staff.findMany({
+    where: { active: true, role: { in: ["AGENT", "SUPERVISOR"] }, team: { not: null } },
+    distinct: ["team"],
+    select: { team: true },
+  });
   return rows.map((row) => row.team!).sort();
 }
 
@@ -15,14 +21,36 @@ export async function findTeams(tx: { staff: { findMany: (args: object) => Promi
  * Hands an open case to another team: the only way a case leaves its team. Done by someone of
  * the case's team (the unit of work checks it), to a team that exists, and audited with the reason.
  */
-export async function transferCase(input: { actor: CurrentStaff; caseId: string; team: string; note: string; request?: RequestContext }): Promise<void> {
+export async function transferCase(input: {
+  actor: CurrentStaff;
+  caseId: string;
+  team: string;
+  note: string;
+  request?: RequestContext;
+}): Promise<void> {
   return runCaseWork(
-    { caseId: input.caseId, actor: { kind: "staff", staff: input.actor, permission: "cases:work" }, attempted: "hand over", request: input.request },
+    {
+      caseId: input.caseId,
+      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      attempted: "hand over",
+      request: input.request,
+    },
     async ({ tx, kase, actor, refuse }) => {
-      if (!isOpenCase(kase.status)) return refuse({ ok: false, code: "SEQUENCE", message: "Only an open case can be handed over." });
-      if (input.team === kase.team) return refuse({ ok: false, code: "INVALID_INPUT", message: "The case is already with that team." });
+      if (!isOpenCase(kase.status))
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: "Only an open case can be handed over.",
+        });
+      if (input.team === kase.team)
+        return refuse({
+          ok: false,
+          code: "INVALID_INPUT",
+          message: "The case is already with that team.",
+        });
       const teams = await findTeams(tx);
-      if (!teams.includes(input.team)) return refuse({ ok: false, code: "INVALID_INPUT", message: "There is no such team." });
+      if (!teams.includes(input.team))
+        return refuse({ ok: false, code: "INVALID_INPUT", message: "There is no such team." });
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { team: input.team } });
       await recordAudit(tx, {
         action: "case.transferred",

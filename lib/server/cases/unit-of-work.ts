@@ -28,10 +28,15 @@ import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
 
 /** Rows a path may lock after the user and the case, in this order. */
-export type LockedRow = { table: "StepLink" | "EnrolmentLink" | "Approval" | "RepudiationLink" | "TemporaryAccessPass"; id: string };
+export type LockedRow = {
+  table: "StepLink" | "EnrolmentLink" | "Approval" | "RepudiationLink" | "TemporaryAccessPass";
+  id: string;
+};
 
 /** Who acts: a staff member (checked for permission and team), or the holder of a one-time link or pass. */
-export type CaseActor = { kind: "staff"; staff: CurrentStaff; permission: Permission } | { kind: "public"; audit: AuditActor };
+export type CaseActor =
+  | { kind: "staff"; staff: CurrentStaff; permission: Permission }
+  | { kind: "public"; audit: AuditActor };
 
 /** Where a refusal is recorded: staff paths in one action, each public path in its own. */
 export type RefusalAction =
@@ -44,10 +49,16 @@ export type RefusalAction =
 
 export type Outcome<T> = Refusal | { ok: true; value: T };
 
-async function lockRows(tx: Tx, input: { userId: string; caseId?: string; rows?: readonly LockedRow[] }): Promise<boolean> {
-  const [user] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
+async function lockRows(
+  tx: Tx,
+  input: { userId: string; caseId?: string; rows?: readonly LockedRow[] },
+): Promise<boolean> {
+  const [user] = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
   if (!user) return false;
-  if (input.caseId) await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
+  if (input.caseId)
+    await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
   for (const row of input.rows ?? []) {
     // The table name comes from the closed union above, never from input.
     await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
@@ -57,7 +68,15 @@ async function lockRows(tx: Tx, input: { userId: string; caseId?: string; rows?:
 
 async function recordRefusal(
   tx: Tx,
-  input: { action: RefusalAction; actor: AuditActor; attempted: string; refusal: Refusal; caseId?: string; subjectUserId?: string; request?: RequestContext },
+  input: {
+    action: RefusalAction;
+    actor: AuditActor;
+    attempted: string;
+    refusal: Refusal;
+    caseId?: string;
+    subjectUserId?: string;
+    request?: RequestContext;
+  },
 ) {
   const common = {
     outcome: "REFUSED" as const,
@@ -70,7 +89,11 @@ async function recordRefusal(
   };
   const detail = input.refusal.message.slice(0, 300);
   if (input.action === "case.action_refused") {
-    await recordAudit(tx, { ...common, action: "case.action_refused", data: { attempted: input.attempted.slice(0, 40), detail } });
+    await recordAudit(tx, {
+      ...common,
+      action: "case.action_refused",
+      data: { attempted: input.attempted.slice(0, 40), detail },
+    });
   } else {
     await recordAudit(tx, { ...common, action: input.action, data: { detail } });
   }
@@ -89,9 +112,26 @@ const CASE_SELECT = {
   repeatCall: true,
   needsApproval: true,
   createdAt: true,
-  user: { select: { id: true, name: true, employeeId: true, status: true, leavingOn: true, managerId: true, phoneOfRecord: true } },
+  user: {
+    select: {
+      id: true,
+      name: true,
+      employeeId: true,
+      status: true,
+      leavingOn: true,
+      managerId: true,
+      phoneOfRecord: true,
+    },
+  },
   checklist: {
-    select: { id: true, scriptKey: true, steps: { select: { id: true, kind: true, outcome: true, recordedById: true }, orderBy: { position: "asc" } } },
+    select: {
+      id: true,
+      scriptKey: true,
+      steps: {
+        select: { id: true, kind: true, outcome: true, recordedById: true },
+        orderBy: { position: "asc" },
+      },
+    },
   },
   redFlags: { select: { kind: true, raisedById: true } },
   approvals: { select: { requestedById: true, decidedById: true } },
@@ -125,14 +165,28 @@ async function loadCase(tx: Tx, caseId: string, now: Date) {
 }
 
 /** A staff member's scope: the permission, a team, and the case's team. Security reviewers read every team. */
-function scopeRefusal(staff: CurrentStaff, permission: Permission, caseTeam: string | null | undefined): Refusal | null {
-  if (!can(staff.role, permission)) return { ok: false, code: "FORBIDDEN", message: "Your role cannot do this." };
+function scopeRefusal(
+  staff: CurrentStaff,
+  permission: Permission,
+  caseTeam: string | null | undefined,
+): Refusal | null {
+  if (!can(staff.role, permission))
+    return { ok: false, code: "FORBIDDEN", message: "Your role cannot do this." };
   if (staff.role === "SECURITY") return null;
   if (!staff.team) {
-    return { ok: false, code: "FORBIDDEN", message: "Your account has no team, so you cannot work cases. Ask your identity team to set your team." };
+    return {
+      ok: false,
+      code: "FORBIDDEN",
+      message:
+        "Your account has no team, so you cannot work cases. Ask your identity team to set your team.",
+    };
   }
   if (caseTeam !== undefined && caseTeam !== staff.team) {
-    return { ok: false, code: "FORBIDDEN", message: `This case belongs to ${caseTeam ?? "no team"}, not ${staff.team}. Ask them, or have it handed over to your team.` };
+    return {
+      ok: false,
+      code: "FORBIDDEN",
+      message: `This case belongs to ${caseTeam ?? "no team"}, not ${staff.team}. Ask them, or have it handed over to your team.`,
+    };
   }
   return null;
 }
@@ -171,9 +225,21 @@ export async function runCaseWork<T>(
   const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
     const now = input.now ?? new Date();
     const refuseWith = (refusal: Refusal, caseId?: string, subjectUserId?: string) =>
-      recordRefusal(tx, { action, actor, attempted: input.attempted, refusal, caseId, subjectUserId, request: input.request });
-    const head = await tx.recoveryCase.findUnique({ where: { id: input.caseId }, select: { userId: true } });
-    if (!head) return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
+      recordRefusal(tx, {
+        action,
+        actor,
+        attempted: input.attempted,
+        refusal,
+        caseId,
+        subjectUserId,
+        request: input.request,
+      });
+    const head = await tx.recoveryCase.findUnique({
+      where: { id: input.caseId },
+      select: { userId: true },
+    });
+    if (!head)
+      return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
     if (input.actor.kind === "staff") {
       // Permission and having a team are checked before anything is locked.
       const early = scopeRefusal(input.actor.staff, input.actor.permission, undefined);
@@ -181,14 +247,25 @@ export async function runCaseWork<T>(
     }
     await lockRows(tx, { userId: head.userId, caseId: input.caseId, rows: input.rows });
     const loaded = await loadCase(tx, input.caseId, now);
-    if (!loaded) return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
+    if (!loaded)
+      return refuseWith({ ok: false, code: "NOT_FOUND", message: "That case does not exist." });
     const { kase, facts, workedByIds } = loaded;
     const refuse = (refusal: Refusal) => refuseWith(refusal, kase.id, kase.userId);
     if (input.actor.kind === "staff") {
       const scope = scopeRefusal(input.actor.staff, input.actor.permission, kase.team);
       if (scope) return refuse(scope);
     }
-    return work({ tx, kase, facts, policy: policyFor(kase.policyVersion), workedByIds, actor, now, request: input.request, refuse });
+    return work({
+      tx,
+      kase,
+      facts,
+      policy: policyFor(kase.policyVersion),
+      workedByIds,
+      actor,
+      now,
+      request: input.request,
+      refuse,
+    });
   });
   if (!result.ok) throw new DomainError(result.code, result.message);
   return result.value;
@@ -201,7 +278,15 @@ export type UserUnit = {
   now: Date;
   request?: RequestContext;
   /** Locks one of the user's cases (after the user, as the order says) and loads it. */
-  lockCase: (caseId: string, rows?: readonly LockedRow[]) => Promise<{ kase: LoadedCase; facts: CaseFacts; policy: RecoveryPolicy; workedByIds: string[] } | null>;
+  lockCase: (
+    caseId: string,
+    rows?: readonly LockedRow[],
+  ) => Promise<{
+    kase: LoadedCase;
+    facts: CaseFacts;
+    policy: RecoveryPolicy;
+    workedByIds: string[];
+  } | null>;
   refuse: (refusal: Refusal, caseId?: string) => Promise<Refusal>;
 };
 
@@ -227,22 +312,48 @@ export async function runUserWork<T>(
   const action = input.refusalAction ?? "case.action_refused";
   const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
     const now = input.now ?? new Date();
-    const refuse = (refusal: Refusal, caseId?: string, subjectUserId: string | undefined = input.userId) =>
-      recordRefusal(tx, { action, actor, attempted: input.attempted, refusal, caseId, subjectUserId, request: input.request });
+    const refuse = (
+      refusal: Refusal,
+      caseId?: string,
+      subjectUserId: string | undefined = input.userId,
+    ) =>
+      recordRefusal(tx, {
+        action,
+        actor,
+        attempted: input.attempted,
+        refusal,
+        caseId,
+        subjectUserId,
+        request: input.request,
+      });
     if (input.actor.kind === "staff") {
       const early = scopeRefusal(input.actor.staff, input.actor.permission, undefined);
       if (early) return refuse(early);
     }
     const exists = await lockRows(tx, { userId: input.userId });
-    if (!exists) return refuse(input.unknownUser ?? { ok: false, code: "NOT_FOUND", message: "That user does not exist." }, undefined, undefined);
+    if (!exists)
+      return refuse(
+        input.unknownUser ?? { ok: false, code: "NOT_FOUND", message: "That user does not exist." },
+        undefined,
+        undefined,
+      );
     const lockCase: UserUnit["lockCase"] = async (caseId, rows) => {
       await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${input.userId}::uuid FOR UPDATE`;
-      for (const row of rows ?? []) await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
+      for (const row of rows ?? [])
+        await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
       const loaded = await loadCase(tx, caseId, now);
       if (!loaded || loaded.kase.userId !== input.userId) return null;
       return { ...loaded, policy: policyFor(loaded.kase.policyVersion) };
     };
-    return work({ tx, userId: input.userId, actor, now, request: input.request, lockCase, refuse: (refusal, caseId) => refuse(refusal, caseId) });
+    return work({
+      tx,
+      userId: input.userId,
+      actor,
+      now,
+      request: input.request,
+      lockCase,
+      refuse: (refusal, caseId) => refuse(refusal, caseId),
+    });
   });
   if (!result.ok) throw new DomainError(result.code, result.message);
   return result.value;

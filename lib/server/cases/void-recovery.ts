@@ -21,34 +21,65 @@ export type Voided = {
   challenges: number;
 };
 
-export const NOTHING_VOIDED: Voided = { passes: 0, passSessions: 0, enrolmentLinks: 0, stepLinks: 0, approvals: 0, challenges: 0 };
+export const NOTHING_VOIDED: Voided = {
+  passes: 0,
+  passSessions: 0,
+  enrolmentLinks: 0,
+  stepLinks: 0,
+  approvals: 0,
+  challenges: 0,
+};
 
 /**
  * Voids, for one case or for every case of a user: unused passes; the sessions that redeemed
  * passes opened (they could still enrol a passkey); enrolment links; step links; pending
  * approvals; open WebAuthn ceremonies of any of these.
  */
-export async function voidRecovery(tx: Tx, scope: VoidScope, input: { reason: string; now: Date }): Promise<Voided> {
+export async function voidRecovery(
+  tx: Tx,
+  scope: VoidScope,
+  input: { reason: string; now: Date },
+): Promise<Voided> {
   const { reason, now } = input;
   const byCase = "caseId" in scope;
   const where = byCase ? { caseId: scope.caseId } : { userId: scope.userId };
   const caseWhere = byCase ? { caseId: scope.caseId } : { case: { userId: scope.userId } };
 
-  const passes = await tx.temporaryAccessPass.updateMany({ where: { ...where, usedAt: null, voidedAt: null }, data: { voidedAt: now, voidReason: reason } });
+  const passes = await tx.temporaryAccessPass.updateMany({
+    where: { ...where, usedAt: null, voidedAt: null },
+    data: { voidedAt: now, voidReason: reason },
+  });
   // A pass already redeemed left a short session that may still enrol: end it too.
-  const passIds = (await tx.temporaryAccessPass.findMany({ where, select: { id: true } })).map((pass) => pass.id);
-  const sessions = await tx.workforceSession.findMany({ where: { method: "tap", tapId: { in: passIds } }, select: { id: true } });
+  const passIds = (await tx.temporaryAccessPass.findMany({ where, select: { id: true } })).map(
+    (pass) => pass.id,
+  );
+  const sessions = await tx.workforceSession.findMany({
+    where: { method: "tap", tapId: { in: passIds } },
+    select: { id: true },
+  });
   const sessionIds = sessions.map((session) => session.id);
   const passSessions = await tx.workforceSession.deleteMany({ where: { id: { in: sessionIds } } });
 
-  const openLinks = await tx.enrolmentLink.findMany({ where: { ...where, usedAt: null, voidedAt: null }, select: { id: true } });
+  const openLinks = await tx.enrolmentLink.findMany({
+    where: { ...where, usedAt: null, voidedAt: null },
+    select: { id: true },
+  });
   const enrolmentLinks = await tx.enrolmentLink.updateMany({
     where: { id: { in: openLinks.map((link) => link.id) } },
     data: { voidedAt: now, voidReason: reason },
   });
-  const openStepLinks = await tx.stepLink.findMany({ where: { ...caseWhere, usedAt: null, voidedAt: null }, select: { id: true } });
-  const stepLinks = await tx.stepLink.updateMany({ where: { id: { in: openStepLinks.map((link) => link.id) } }, data: { voidedAt: now, voidReason: reason } });
-  const approvals = await tx.approval.updateMany({ where: { ...caseWhere, status: "PENDING" }, data: { status: "VOIDED", reason: `voided: ${reason}`.slice(0, 500) } });
+  const openStepLinks = await tx.stepLink.findMany({
+    where: { ...caseWhere, usedAt: null, voidedAt: null },
+    select: { id: true },
+  });
+  const stepLinks = await tx.stepLink.updateMany({
+    where: { id: { in: openStepLinks.map((link) => link.id) } },
+    data: { voidedAt: now, voidReason: reason },
+  });
+  const approvals = await tx.approval.updateMany({
+    where: { ...caseWhere, status: "PENDING" },
+    data: { status: "VOIDED", reason: `voided: ${reason}`.slice(0, 500) },
+  });
 
   const challenges = await tx.webAuthnChallenge.updateMany({
     where: {
@@ -76,12 +107,18 @@ export async function voidRecovery(tx: Tx, scope: VoidScope, input: { reason: st
 export function voidedForUser(voided: Voided): string[] {
   const words: string[] = [];
   if (voided.passes + voided.passSessions > 0) words.push("The temporary access pass");
-  if (voided.enrolmentLinks > 0) words.push(words.length ? "the link to set up a new passkey" : "The link to set up a new passkey");
+  if (voided.enrolmentLinks > 0)
+    words.push(
+      words.length ? "the link to set up a new passkey" : "The link to set up a new passkey",
+    );
   return words;
 }
 
 /** Tells the user at every verified address that what they were sent no longer works. */
-export async function tellUserRecoveryStopped(tx: Tx, input: { userId: string; caseId?: string; voided: Voided }): Promise<boolean> {
+export async function tellUserRecoveryStopped(
+  tx: Tx,
+  input: { userId: string; caseId?: string; voided: Voided },
+): Promise<boolean> {
   const words = voidedForUser(input.voided);
   if (words.length === 0) return false;
   const user = await tx.workforceUser.findUniqueOrThrow({
@@ -89,12 +126,22 @@ export async function tellUserRecoveryStopped(tx: Tx, input: { userId: string; c
     select: { name: true, emails: { where: { verified: true }, select: { address: true } } },
   });
   const message = recoveryStoppedNotice({ name: user.name, voided: words });
-  for (const { address } of user.emails) await enqueueMessage(tx, { to: address, message, subjectUserId: input.userId, caseId: input.caseId });
+  for (const { address } of user.emails)
+    await enqueueMessage(tx, {
+      to: address,
+      message,
+      subjectUserId: input.userId,
+      caseId: input.caseId,
+    });
   return true;
 }
 
 /** Voids a case's (or user's) recovery and tells the user if they held something. */
-export async function stopRecovery(tx: Tx, scope: VoidScope, input: { reason: string; now: Date; userId: string; caseId?: string }) {
+export async function stopRecovery(
+  tx: Tx,
+  scope: VoidScope,
+  input: { reason: string; now: Date; userId: string; caseId?: string },
+) {
   const voided = await voidRecovery(tx, scope, input);
   await tellUserRecoveryStopped(tx, { userId: input.userId, caseId: input.caseId, voided });
   return voided;

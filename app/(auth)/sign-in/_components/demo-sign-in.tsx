@@ -14,7 +14,9 @@ export function DemoSignIn({ staff, callbackUrl }: { staff: DemoStaff[]; callbac
         <>
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
           <fieldset>
-            <legend className="text-sm font-medium text-slate-800">Demo sign-in: choose who you are</legend>
+            <legend className="text-sm font-medium text-slate-800">
+              Demo sign-in: choose who you are
+            </legend>
             <ul className="mt-2 divide-y divide-slate-200 rounded-md border border-slate-200 bg-white">
               {staff.map((member) => (
                 <li key={member.id} className="flex items-center justify-between gap-4 px-3 py-2">

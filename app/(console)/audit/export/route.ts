@@ -17,13 +17,27 @@ export async function GET(request: Request) {
   const format = Format.safeParse(rawFormat ?? "jsonl");
   const search = AuditSearchSchema.safeParse(filters);
   if (!format.success || !search.success) {
-    return Response.json({ error: [...(format.error?.issues ?? []), ...(search.error?.issues ?? [])].map((i) => i.message).join(" ") || "Bad export request." }, { status: 400 });
+    return Response.json(
+      {
+        error:
+          [...(format.error?.issues ?? []), ...(search.error?.issues ?? [])]
+            .map((i) => i.message)
+            .join(" ") || "Bad export request.",
+      },
+      { status: 400 },
+    );
   }
-  const body = await exportAuditEvents({ actor, search: search.data, format: format.data, request: await getRequestContext() });
+  const body = await exportAuditEvents({
+    actor,
+    search: search.data,
+    format: format.data,
+    request: await getRequestContext(),
+  });
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
   return new Response(body, {
     headers: {
-      "Content-Type": format.data === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "Content-Type":
+        format.data === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "Content-Disposition": `attachment; filename="audit-${stamp}.${format.data}"`,
       "Cache-Control": "no-store",
     },

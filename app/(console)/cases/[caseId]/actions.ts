@@ -24,14 +24,22 @@ import {
 import { linkCompletion } from "@/lib/domain/step-kinds";
 
 const casePath = (formData: FormData) => `/cases/${String(formData.get("caseId") ?? "")}`;
-const caseOptions = { path: casePath, revalidate: (input: { caseId: string }) => `/cases/${input.caseId}` };
+const caseOptions = {
+  path: casePath,
+  revalidate: (input: { caseId: string }) => `/cases/${input.caseId}`,
+};
 
 export const recordStepAction = staffAction(
   "cases:work",
   RecordStepSchema,
   async ({ actor, input, request }) => {
     const { complete, stopped } = await recordStep({ actor, ...input, request });
-    if (stopped) return { status: "refused", message: "Recorded as failed: the case is stopped and nothing can be issued. If it was a mistake, ask a supervisor to reopen the step." };
+    if (stopped)
+      return {
+        status: "refused",
+        message:
+          "Recorded as failed: the case is stopped and nothing can be issued. If it was a mistake, ask a supervisor to reopen the step.",
+      };
     return complete ? "Recorded. Verification is complete." : "Recorded.";
   },
   caseOptions,
@@ -52,7 +60,9 @@ export const raiseRedFlagAction = staffAction(
   RaiseRedFlagSchema,
   async ({ actor, input, request }) => {
     const { effect } = await raiseRedFlag({ actor, ...input, request });
-    return effect === "stop" ? "Red flag raised: the case is stopped." : "Red flag raised: a supervisor decides how to continue.";
+    return effect === "stop"
+      ? "Red flag raised: the case is stopped."
+      : "Red flag raised: a supervisor decides how to continue.";
   },
   caseOptions,
 );
@@ -61,7 +71,13 @@ export const issueTapAction = staffAction(
   "cases:work",
   IssueTapSchema,
   async ({ actor, input: { caseId, lifetimeMinutes, multiUse }, request }) => {
-    const { expiresAt, sentTo } = await issueTap({ actor, caseId, lifetimeMinutes, multiUse: multiUse === "on", request });
+    const { expiresAt, sentTo } = await issueTap({
+      actor,
+      caseId,
+      lifetimeMinutes,
+      multiUse: multiUse === "on",
+      request,
+    });
     return `Pass sent to ${sentTo}; it expires ${formatDateTime(expiresAt)}. You will not see it: the user reads it from their mail.`;
   },
   caseOptions,
@@ -72,7 +88,9 @@ export const closeCaseAction = staffAction(
   CloseCaseSchema,
   async ({ actor, input, request }) => {
     const { userTold } = await closeCase({ actor, ...input, request });
-    return userTold ? "Case closed. The outstanding pass or link was voided and the user was told." : "Case closed.";
+    return userTold
+      ? "Case closed. The outstanding pass or link was voided and the user was told."
+      : "Case closed.";
   },
   caseOptions,
 );
@@ -81,13 +99,21 @@ export const requestReenrolmentAction = staffAction(
   "cases:work",
   RequestReenrolmentSchema,
   async ({ actor, input, request }) => {
-    const result = await requestReenrolment({ actor, caseId: input.caseId, revokePasskeyIds: input.revoke, request });
+    const result = await requestReenrolment({
+      actor,
+      caseId: input.caseId,
+      revokePasskeyIds: input.revoke,
+      request,
+    });
     return result.status === "pending_approval"
       ? `Waiting for a supervisor (${result.reason}). The link goes out when another supervisor approves.`
       : `Enrolment link sent to ${result.sentTo}.`;
   },
   // Checkboxes: every checked value, not only the last one.
-  { ...caseOptions, fields: (formData) => ({ ...formFields(formData), revoke: formData.getAll("revoke") }) },
+  {
+    ...caseOptions,
+    fields: (formData) => ({ ...formFields(formData), revoke: formData.getAll("revoke") }),
+  },
 );
 
 export const correctStepAction = staffAction(
@@ -107,5 +133,8 @@ export const transferCaseAction = staffAction(
     await transferCase({ actor, ...input, request });
     return `Handed over to ${input.team}.`;
   },
-  { path: casePath, revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"] },
+  {
+    path: casePath,
+    revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"],
+  },
 );

@@ -7,7 +7,12 @@ import { requirePermission } from "@/lib/auth/session";
 import { isOpenCase } from "@/lib/domain/case-state";
 import { describeMissing } from "@/lib/domain/checklist";
 import type { Allowed } from "@/lib/domain/recovery-decisions";
-import { CASE_REASON_LABELS, RED_FLAG_KINDS, scriptFor, tapLimitsFor } from "@/lib/domain/recovery-policy";
+import {
+  CASE_REASON_LABELS,
+  RED_FLAG_KINDS,
+  scriptFor,
+  tapLimitsFor,
+} from "@/lib/domain/recovery-policy";
 import { isAgentRecorded, isLinked, linkCompletion } from "@/lib/domain/step-kinds";
 import { getCaseView } from "@/lib/server/get-case";
 import { recordAccessDenied } from "@/lib/server/record-access-denied";
@@ -37,7 +42,13 @@ const OUTCOME = {
 function Unavailable({ allowed, stopped }: { allowed: Allowed; stopped: boolean }) {
   if (allowed.ok) return null;
   // A stopped case says why once, at the top; repeating it under every action is noise.
-  if (stopped && (allowed.code === "RED_FLAG" || allowed.code === "STOPPED" || allowed.code === "ON_HOLD" || allowed.code === "LEAVER")) {
+  if (
+    stopped &&
+    (allowed.code === "RED_FLAG" ||
+      allowed.code === "STOPPED" ||
+      allowed.code === "ON_HOLD" ||
+      allowed.code === "LEAVER")
+  ) {
     return <p className="text-sm text-slate-600">Not available: the case is stopped.</p>;
   }
   return <p className="text-sm text-slate-600">{allowed.message}</p>;
@@ -51,7 +62,12 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   const kase = await getCaseView(caseId, staff);
   if (!kase) notFound();
   if (kase === "forbidden") {
-    await recordAccessDenied({ staff, permission: "cases:read", path, request: await getRequestContext() });
+    await recordAccessDenied({
+      staff,
+      permission: "cases:read",
+      path,
+      request: await getRequestContext(),
+    });
     forbidden();
   }
 
@@ -77,15 +93,25 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
               {kase.user.name}
             </Link>
           </h1>
-          <Badge tone={stopped && open ? "bad" : open ? "info" : "neutral"}>{stopped && open ? "stopped" : kase.status.replace(/_/g, " ").toLowerCase()}</Badge>
+          <Badge tone={stopped && open ? "bad" : open ? "info" : "neutral"}>
+            {stopped && open ? "stopped" : kase.status.replace(/_/g, " ").toLowerCase()}
+          </Badge>
           <TierBadge tier={kase.riskTier} />
           <EmploymentBadge status={kase.user.status} leavingOn={kase.user.leavingOn} />
-          {kase.repeatCall > 1 ? <Badge tone="warn">Call {kase.repeatCall} in {policy.repeatCalls.windowHours} h</Badge> : null}
-          {actions.approvalNeed ? <Badge tone="warn">Needs a second person: {actions.approvalNeed}</Badge> : null}
+          {kase.repeatCall > 1 ? (
+            <Badge tone="warn">
+              Call {kase.repeatCall} in {policy.repeatCalls.windowHours} h
+            </Badge>
+          ) : null}
+          {actions.approvalNeed ? (
+            <Badge tone="warn">Needs a second person: {actions.approvalNeed}</Badge>
+          ) : null}
         </div>
         <p className="mt-1 text-sm text-slate-600">
-          {kase.user.title}, {kase.user.department} · <span className="font-mono">{kase.user.employeeId}</span> · opened {formatDateTime(kase.createdAt)} by{" "}
-          {kase.agent.name} · {kase.team ?? "no team"} · {kase.channel.toLowerCase().replace("_", "-")} · policy v{kase.policyVersion}, script “
+          {kase.user.title}, {kase.user.department} ·{" "}
+          <span className="font-mono">{kase.user.employeeId}</span> · opened{" "}
+          {formatDateTime(kase.createdAt)} by {kase.agent.name} · {kase.team ?? "no team"} ·{" "}
+          {kase.channel.toLowerCase().replace("_", "-")} · policy v{kase.policyVersion}, script “
           {kase.checklist?.scriptKey}”
         </p>
         {kase.callerClaim ? (
@@ -96,13 +122,22 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       </div>
 
       {actions.stopped && open ? (
-        <div role="status" className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+        <div
+          role="status"
+          className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
+        >
           <p className="font-medium">{actions.stopped.message}</p>
           <p className="mt-1">
-            Nothing more can be issued on this case; whatever it had issued was voided. Tell the caller you cannot continue today and that they will hear from the service desk.
-            Do not say which check failed. Close the case, and revoke if you suspect an attack.
+            Nothing more can be issued on this case; whatever it had issued was voided. Tell the
+            caller you cannot continue today and that they will hear from the service desk. Do not
+            say which check failed. Close the case, and revoke if you suspect an attack.
           </p>
-          {kase.holds.length > 0 ? <p className="mt-1">Hold: {kase.holds.map((hold) => hold.reason).join("; ")}. A supervisor clears it from the person’s page.</p> : null}
+          {kase.holds.length > 0 ? (
+            <p className="mt-1">
+              Hold: {kase.holds.map((hold) => hold.reason).join("; ")}. A supervisor clears it from
+              the person’s page.
+            </p>
+          ) : null}
         </div>
       ) : null}
 
@@ -111,8 +146,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           <h2 id="script" className="text-lg font-semibold">
             Verification script
           </h2>
-          <p className={`text-sm ${actions.checklist.complete ? "text-emerald-800" : "text-slate-600"}`} aria-live="polite">
-            {actions.checklist.complete ? "Verification complete." : `Still needed: ${actions.checklist.missing.map(describeMissing).join("; ")}.`}
+          <p
+            className={`text-sm ${actions.checklist.complete ? "text-emerald-800" : "text-slate-600"}`}
+            aria-live="polite"
+          >
+            {actions.checklist.complete
+              ? "Verification complete."
+              : `Still needed: ${actions.checklist.missing.map(describeMissing).join("; ")}.`}
           </p>
         </div>
         <ol className="space-y-3">
@@ -127,7 +167,9 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <h3 className="font-medium">
                     {index + 1}. {step.title}{" "}
-                    <span className="text-xs font-normal text-slate-500">{step.requirement === "required" ? "required" : "one of the alternatives"}</span>
+                    <span className="text-xs font-normal text-slate-500">
+                      {step.requirement === "required" ? "required" : "one of the alternatives"}
+                    </span>
                   </h3>
                   <Badge tone={outcome.tone}>{outcome.label}</Badge>
                 </div>
@@ -139,7 +181,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                 </p>
                 {step.kind === "CALLBACK" ? (
                   <p className="mt-2 text-sm">
-                    Number of record: <span className="font-mono font-medium">{kase.user.phoneOfRecord}</span>
+                    Number of record:{" "}
+                    <span className="font-mono font-medium">{kase.user.phoneOfRecord}</span>
                   </p>
                 ) : null}
                 {current && current.outcome !== "PENDING" ? (
@@ -148,41 +191,61 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                     {current.note ? `: ${current.note}` : ""}
                   </p>
                 ) : null}
-                {work && recordable?.ok && current?.outcome === "PENDING" ? <RecordStepForm caseId={kase.id} kind={step.kind} title={step.title} /> : null}
+                {work && recordable?.ok && current?.outcome === "PENDING" ? (
+                  <RecordStepForm caseId={kase.id} kind={step.kind} title={step.title} />
+                ) : null}
                 {isLinked(step.kind) ? (
                   <>
                     <p className="mt-2 text-sm">
-                      {linkCompletion(step.kind).recipient === "manager" ? `Manager of record: ${kase.user.manager?.name ?? "none"}` : `Active passkeys: ${kase.activePasskeys}`}
+                      {linkCompletion(step.kind).recipient === "manager"
+                        ? `Manager of record: ${kase.user.manager?.name ?? "none"}`
+                        : `Active passkeys: ${kase.activePasskeys}`}
                       {link
                         ? ` · request sent to ${link.sentTo} ${formatDateTime(link.createdAt)}${link.usedAt ? ", answered" : link.voidedAt ? ", voided" : link.expiresAt < now ? ", expired" : ", waiting for the answer"}`
                         : ""}
                     </p>
                     {work && sendable?.ok && current?.outcome === "PENDING" ? (
-                      <StepLinkForm caseId={kase.id} kind={step.kind} recipient={linkCompletion(step.kind).recipient} resend={Boolean(link)} />
+                      <StepLinkForm
+                        caseId={kase.id}
+                        kind={step.kind}
+                        recipient={linkCompletion(step.kind).recipient}
+                        resend={Boolean(link)}
+                      />
                     ) : null}
                   </>
                 ) : null}
-                {kase.correctable.has(step.kind) ? <CorrectStepForm caseId={kase.id} kind={step.kind} title={step.title} /> : null}
+                {kase.correctable.has(step.kind) ? (
+                  <CorrectStepForm caseId={kase.id} kind={step.kind} title={step.title} />
+                ) : null}
               </li>
             );
           })}
         </ol>
       </section>
 
-      <section aria-labelledby="reenrolment" className="rounded-lg border border-slate-200 bg-white p-4">
+      <section
+        aria-labelledby="reenrolment"
+        className="rounded-lg border border-slate-200 bg-white p-4"
+      >
         <h2 id="reenrolment" className="font-semibold">
           Re-enrolment
         </h2>
         <p className="mt-1 text-xs text-slate-600">
           A one-time link to set up a new passkey, sent to the user’s verified address.
-          {actions.approvalNeed ? ` This recovery needs another supervisor’s approval first (${actions.approvalNeed}).` : ""}
+          {actions.approvalNeed
+            ? ` This recovery needs another supervisor’s approval first (${actions.approvalNeed}).`
+            : ""}
         </p>
         <ul className="mt-2 space-y-1 text-xs text-slate-600">
           {kase.approvals.map((approval) => {
-            const expired = approval.status === "PENDING" && approval.expiresAt !== null && approval.expiresAt <= now;
+            const expired =
+              approval.status === "PENDING" &&
+              approval.expiresAt !== null &&
+              approval.expiresAt <= now;
             return (
               <li key={approval.id}>
-                Approval {expired ? "expired: ask again" : approval.status.toLowerCase()} ({approval.needReason}){approval.reason ? `: ${approval.reason}` : ""} · requested{" "}
+                Approval {expired ? "expired: ask again" : approval.status.toLowerCase()} (
+                {approval.needReason}){approval.reason ? `: ${approval.reason}` : ""} · requested{" "}
                 {formatDateTime(approval.createdAt)}
               </li>
             );
@@ -190,7 +253,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           {kase.enrolmentLinks.map((link) => (
             <li key={link.id}>
               Link sent to {link.sentTo} {formatDateTime(link.createdAt)} ·{" "}
-              {link.usedAt ? "used: new passkey set up" : link.voidedAt ? "void" : link.expiresAt < now ? "expired" : `valid until ${formatDateTime(link.expiresAt)}`}
+              {link.usedAt
+                ? "used: new passkey set up"
+                : link.voidedAt
+                  ? "void"
+                  : link.expiresAt < now
+                    ? "expired"
+                    : `valid until ${formatDateTime(link.expiresAt)}`}
               {link.revokePasskeyIds.length ? ` · replaces ${link.revokePasskeyIds.length}` : ""}
             </li>
           ))}
@@ -215,26 +284,45 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           <h2 id="tap" className="font-semibold">
             Temporary access pass
           </h2>
-          <p className="mt-1 text-xs text-slate-600">Sent to the user’s verified address. You never see it. It sets up one passkey.</p>
+          <p className="mt-1 text-xs text-slate-600">
+            Sent to the user’s verified address. You never see it. It sets up one passkey.
+          </p>
           <ul className="mt-2 space-y-1 text-xs text-slate-600">
             {kase.accessPasses.map((pass) => (
               <li key={pass.id}>
                 Issued {formatDateTime(pass.createdAt)} ·{" "}
-                {pass.usedAt ? "used" : pass.voidedAt ? `void (${pass.voidReason})` : pass.expiresAt < now ? "expired" : `valid until ${formatDateTime(pass.expiresAt)}`}
-                {pass.failedAttempts > 0 ? ` · ${pass.failedAttempts}/${pass.maxFailures} failed attempts` : ""}
+                {pass.usedAt
+                  ? "used"
+                  : pass.voidedAt
+                    ? `void (${pass.voidReason})`
+                    : pass.expiresAt < now
+                      ? "expired"
+                      : `valid until ${formatDateTime(pass.expiresAt)}`}
+                {pass.failedAttempts > 0
+                  ? ` · ${pass.failedAttempts}/${pass.maxFailures} failed attempts`
+                  : ""}
               </li>
             ))}
           </ul>
           <div className="mt-3">
             {work && actions.issueTap.ok ? (
-              <IssueTapForm caseId={kase.id} min={limits.minMinutes} max={limits.maxMinutes} defaultMinutes={limits.defaultMinutes} multiUseAllowed={limits.multiUseAllowed} />
+              <IssueTapForm
+                caseId={kase.id}
+                min={limits.minMinutes}
+                max={limits.maxMinutes}
+                defaultMinutes={limits.defaultMinutes}
+                multiUseAllowed={limits.multiUseAllowed}
+              />
             ) : (
               <Unavailable allowed={actions.issueTap} stopped={stopped} />
             )}
           </div>
         </section>
 
-        <section aria-labelledby="flags" className="rounded-lg border border-slate-200 bg-white p-4">
+        <section
+          aria-labelledby="flags"
+          className="rounded-lg border border-slate-200 bg-white p-4"
+        >
           <h2 id="flags" className="font-semibold">
             Red flags
           </h2>
@@ -242,30 +330,46 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             {kase.redFlags.length === 0 ? <li className="text-slate-600">None raised.</li> : null}
             {kase.redFlags.map((flag, i) => (
               <li key={i}>
-                <Badge tone="bad">{policy.redFlags[flag.kind as keyof typeof policy.redFlags]?.label ?? flag.kind}</Badge>{" "}
+                <Badge tone="bad">
+                  {policy.redFlags[flag.kind as keyof typeof policy.redFlags]?.label ?? flag.kind}
+                </Badge>{" "}
                 <span className="text-xs text-slate-600">{flag.note}</span>
               </li>
             ))}
           </ul>
           {work && actions.raiseRedFlag.ok ? (
             <div className="mt-3">
-              <RedFlagForm caseId={kase.id} flags={RED_FLAG_KINDS.map((kind) => ({ kind, label: policy.redFlags[kind].label, effect: policy.redFlags[kind].effect }))} />
+              <RedFlagForm
+                caseId={kase.id}
+                flags={RED_FLAG_KINDS.map((kind) => ({
+                  kind,
+                  label: policy.redFlags[kind].label,
+                  effect: policy.redFlags[kind].effect,
+                }))}
+              />
             </div>
           ) : null}
         </section>
 
-        <section aria-labelledby="close" className="rounded-lg border border-slate-200 bg-white p-4">
+        <section
+          aria-labelledby="close"
+          className="rounded-lg border border-slate-200 bg-white p-4"
+        >
           <h2 id="close" className="font-semibold">
             Close
           </h2>
           {work && actions.close.ok ? (
             <div className="mt-2 space-y-4">
               <CloseCaseForm caseId={kase.id} outstanding={kase.outstanding} />
-              {open && kase.teams.length > 0 ? <TransferCaseForm caseId={kase.id} teams={kase.teams} /> : null}
+              {open && kase.teams.length > 0 ? (
+                <TransferCaseForm caseId={kase.id} teams={kase.teams} />
+              ) : null}
             </div>
           ) : (
             <p className="mt-2 text-sm text-slate-600">
-              {open ? "Open." : `Closed ${kase.closedAt ? formatDateTime(kase.closedAt) : ""}${kase.closeReason ? `: ${kase.closeReason}` : ""}.`}
+              {open
+                ? "Open."
+                : `Closed ${kase.closedAt ? formatDateTime(kase.closedAt) : ""}${kase.closeReason ? `: ${kase.closeReason}` : ""}.`}
             </p>
           )}
         </section>
@@ -277,12 +381,22 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         </h2>
         <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {kase.events.map((event) => (
-            <li key={event.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
+            <li
+              key={event.id}
+              className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm"
+            >
               <span>
                 <span className="font-mono text-xs">{event.action}</span>{" "}
-                <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>{event.outcome === "ALLOWED" ? "allowed" : `refused${event.reason ? `: ${event.reason}` : ""}`}</Badge>
-                {event.outcome === "REFUSED" && typeof (event.data as { detail?: unknown })?.detail === "string" ? (
-                  <span className="ml-2 text-xs text-slate-600">{(event.data as { detail: string }).detail}</span>
+                <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>
+                  {event.outcome === "ALLOWED"
+                    ? "allowed"
+                    : `refused${event.reason ? `: ${event.reason}` : ""}`}
+                </Badge>
+                {event.outcome === "REFUSED" &&
+                typeof (event.data as { detail?: unknown })?.detail === "string" ? (
+                  <span className="ml-2 text-xs text-slate-600">
+                    {(event.data as { detail: string }).detail}
+                  </span>
                 ) : null}
               </span>
               <span className="text-xs text-slate-500">

@@ -10,7 +10,9 @@ export const RecordStepSchema = z.strictObject(
   {
     caseId: CaseId,
     kind: z.enum(AGENT_RECORDED_STEPS, { message: "That step is not recorded by the agent." }),
-    outcome: z.enum(["PASSED", "FAILED", "UNABLE"], { message: "Choose passed, failed or could not complete." }),
+    outcome: z.enum(["PASSED", "FAILED", "UNABLE"], {
+      message: "Choose passed, failed or could not complete.",
+    }),
     note: Note,
   },
   UNEXPECTED_FIELDS,
@@ -22,14 +24,20 @@ export const SendStepLinkSchema = z.strictObject(
 );
 
 export const RaiseRedFlagSchema = z.strictObject(
-  { caseId: CaseId, kind: z.enum(RED_FLAG_KINDS, { message: "Choose what happened." }), note: Note },
+  {
+    caseId: CaseId,
+    kind: z.enum(RED_FLAG_KINDS, { message: "Choose what happened." }),
+    note: Note,
+  },
   UNEXPECTED_FIELDS,
 );
 
 export const IssueTapSchema = z.strictObject(
   {
     caseId: CaseId,
-    lifetimeMinutes: z.coerce.number({ message: "Give the lifetime in minutes." }).int("Whole minutes only."),
+    lifetimeMinutes: z.coerce
+      .number({ message: "Give the lifetime in minutes." })
+      .int("Whole minutes only."),
     multiUse: z.literal("on").optional(),
   },
   UNEXPECTED_FIELDS,
@@ -53,7 +61,11 @@ export const CorrectStepSchema = z.strictObject(
   {
     caseId: CaseId,
     kind: z.enum(STEP_KINDS, { message: "Choose a step." }),
-    note: z.string().trim().min(10, "Say why the step is reopened (at least 10 characters).").max(500, "Keep the note under 500 characters."),
+    note: z
+      .string()
+      .trim()
+      .min(10, "Say why the step is reopened (at least 10 characters).")
+      .max(500, "Keep the note under 500 characters."),
   },
   UNEXPECTED_FIELDS,
 );

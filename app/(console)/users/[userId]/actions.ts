@@ -27,7 +27,8 @@ export const revokePasskeysAction = staffAction(
     const { revoked } = await revokePasskeys({
       actor,
       userId: input.userId,
-      request: input.scope === "ALL" ? { scope: "ALL" } : { scope: "ONE", passkeyId: input.passkeyId },
+      request:
+        input.scope === "ALL" ? { scope: "ALL" } : { scope: "ONE", passkeyId: input.passkeyId },
       reason: input.reason,
       requestContext: request,
     });

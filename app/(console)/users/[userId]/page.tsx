@@ -12,7 +12,12 @@ import { ClearHoldForm, RevokeAllForm, RevokeOneForm } from "./_components/revok
 
 export const metadata: Metadata = { title: "User" };
 
-const REVOCATION_LABELS = { LOST: "lost", STOLEN: "stolen", LEAVER: "leaver", SUSPECTED_COMPROMISE: "suspected compromise" } as const;
+const REVOCATION_LABELS = {
+  LOST: "lost",
+  STOLEN: "stolen",
+  LEAVER: "leaver",
+  SUSPECTED_COMPROMISE: "suspected compromise",
+} as const;
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
   const { userId } = await params;
@@ -29,7 +34,9 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   return (
     <div className="space-y-8">
       <div>
-        <Link href="/users" className="text-sm text-indigo-700 hover:underline">← Users</Link>
+        <Link href="/users" className="text-sm text-indigo-700 hover:underline">
+          ← Users
+        </Link>
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold">{user.name}</h1>
           <TierBadge tier={user.riskTier} />
@@ -41,11 +48,18 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </div>
 
       {leaver ? (
-        <div role="status" className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+        <div
+          role="status"
+          className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
+        >
           <p className="font-medium">
-            {user.status === "SUSPENDED" ? "This person is suspended." : `This person has left the organisation${user.leavingOn ? ` (${formatDate(user.leavingOn)})` : ""}.`}
+            {user.status === "SUSPENDED"
+              ? "This person is suspended."
+              : `This person has left the organisation${user.leavingOn ? ` (${formatDate(user.leavingOn)})` : ""}.`}
           </p>
-          <p className="mt-1">They cannot be recovered and cannot sign in with a passkey. Only revocation is offered.</p>
+          <p className="mt-1">
+            They cannot be recovered and cannot sign in with a passkey. Only revocation is offered.
+          </p>
           <p className="mt-1">
             Still active:{" "}
             {[
@@ -61,7 +75,11 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       ) : null}
 
       {user.holds.length > 0 ? (
-        <section aria-labelledby="holds" role="status" className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+        <section
+          aria-labelledby="holds"
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        >
           <h2 id="holds" className="font-medium">
             Recovery on hold
           </h2>
@@ -73,7 +91,10 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                   <>
                     {" "}
                     ·{" "}
-                    <Link href={`/cases/${hold.case.id}`} className="text-indigo-700 hover:underline">
+                    <Link
+                      href={`/cases/${hold.case.id}`}
+                      className="text-indigo-700 hover:underline"
+                    >
                       the case
                     </Link>
                   </>
@@ -81,23 +102,37 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               </li>
             ))}
           </ul>
-          <p className="mt-1">No case can be opened until a supervisor of the team reviews the denial and clears the hold.</p>
+          <p className="mt-1">
+            No case can be opened until a supervisor of the team reviews the denial and clears the
+            hold.
+          </p>
           {can(staff.role, "approvals:decide") ? <ClearHoldForm userId={user.id} /> : null}
         </section>
       ) : null}
 
-      <section aria-labelledby="record" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-3">
-        <h2 id="record" className="sr-only">HR record</h2>
+      <section
+        aria-labelledby="record"
+        className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-3"
+      >
+        <h2 id="record" className="sr-only">
+          HR record
+        </h2>
         <div>
-          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Phone of record</p>
+          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+            Phone of record
+          </p>
           <p className="mt-1 font-mono text-sm">{user.phoneOfRecord}</p>
-          <p className="mt-1 text-xs text-slate-500">From HR. Call back on this number, never on one the caller gives.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            From HR. Call back on this number, never on one the caller gives.
+          </p>
         </div>
         <div>
           <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Manager</p>
           {user.manager ? (
             <p className="mt-1 text-sm">
-              <Link href={`/users/${user.manager.id}`} className="text-indigo-700 hover:underline">{user.manager.name}</Link>
+              <Link href={`/users/${user.manager.id}`} className="text-indigo-700 hover:underline">
+                {user.manager.name}
+              </Link>
               <span className="block text-xs text-slate-500">{user.manager.title}</span>
             </p>
           ) : (
@@ -105,13 +140,17 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           )}
         </div>
         <div>
-          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Email addresses</p>
+          <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+            Email addresses
+          </p>
           <ul className="mt-1 space-y-1 text-sm">
             {user.emails.map((email) => (
               <li key={email.address}>
                 {email.address}{" "}
                 <span className="text-xs text-slate-500">
-                  ({email.kind}{email.isPrimary ? ", primary" : ""}{email.verified ? ", verified" : ", unverified"})
+                  ({email.kind}
+                  {email.isPrimary ? ", primary" : ""}
+                  {email.verified ? ", verified" : ", unverified"})
                 </span>
               </li>
             ))}
@@ -121,49 +160,82 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
 
       <section aria-labelledby="passkeys" className="space-y-3">
         <div className="flex items-baseline justify-between">
-          <h2 id="passkeys" className="text-lg font-semibold">Passkeys</h2>
-          <p className="text-sm text-slate-600">{active} active of {user.passkeys.length}</p>
+          <h2 id="passkeys" className="text-lg font-semibold">
+            Passkeys
+          </h2>
+          <p className="text-sm text-slate-600">
+            {active} active of {user.passkeys.length}
+          </p>
         </div>
         {mayRevoke ? (
           <div className="rounded-md border border-rose-200 bg-rose-50 p-3">
             <p className="mb-2 text-sm text-rose-900">
-              Stolen device or suspected attack? Revoke everything at once: no approval needed. Passes, links and approvals are voided and the user is signed out.
+              Stolen device or suspected attack? Revoke everything at once: no approval needed.
+              Passes, links and approvals are voided and the user is signed out.
             </p>
             <RevokeAllForm userId={user.id} defaultReason={leaver ? "LEAVER" : "STOLEN"} />
           </div>
         ) : null}
         {user.passkeys.length === 0 ? (
-          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No passkeys enrolled.</p>
+          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">
+            No passkeys enrolled.
+          </p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Passkeys of {user.name}</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-4 py-2">Model</th>
-                  <th scope="col" className="px-4 py-2">Kind</th>
-                  <th scope="col" className="px-4 py-2">Created</th>
-                  <th scope="col" className="px-4 py-2">Last used</th>
-                  <th scope="col" className="px-4 py-2">Status</th>
-                  {mayRevoke ? <th scope="col" className="px-4 py-2"><span className="sr-only">Revoke</span></th> : null}
+                  <th scope="col" className="px-4 py-2">
+                    Model
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Kind
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Created
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Last used
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Status
+                  </th>
+                  {mayRevoke ? (
+                    <th scope="col" className="px-4 py-2">
+                      <span className="sr-only">Revoke</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {user.passkeys.map((passkey) => (
-                  <tr key={passkey.id} className={passkey.status === "REVOKED" ? "text-slate-500" : undefined}>
+                  <tr
+                    key={passkey.id}
+                    className={passkey.status === "REVOKED" ? "text-slate-500" : undefined}
+                  >
                     <td className="px-4 py-2">
-                      <span className="font-medium">{passkey.modelName ?? "Unknown authenticator"}</span>
-                      <span className="block font-mono text-xs text-slate-500">{passkey.transports.join(", ") || "no transports reported"}</span>
+                      <span className="font-medium">
+                        {passkey.modelName ?? "Unknown authenticator"}
+                      </span>
+                      <span className="block font-mono text-xs text-slate-500">
+                        {passkey.transports.join(", ") || "no transports reported"}
+                      </span>
                     </td>
                     <td className="px-4 py-2">{passkey.backedUp ? "Synced" : "Device-bound"}</td>
                     <td className="px-4 py-2">{formatDate(passkey.createdAt)}</td>
-                    <td className="px-4 py-2">{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "Never"}</td>
+                    <td className="px-4 py-2">
+                      {passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "Never"}
+                    </td>
                     <td className="px-4 py-2">
                       {passkey.status === "ACTIVE" ? (
                         <Badge tone="good">Active</Badge>
                       ) : (
                         <Badge tone="bad">
-                          Revoked{passkey.revokedReason ? ` (${REVOCATION_LABELS[passkey.revokedReason]})` : ""}
+                          Revoked
+                          {passkey.revokedReason
+                            ? ` (${REVOCATION_LABELS[passkey.revokedReason]})`
+                            : ""}
                           {passkey.revokedAt ? ` ${formatDate(passkey.revokedAt)}` : ""}
                         </Badge>
                       )}
@@ -171,7 +243,12 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                     {mayRevoke ? (
                       <td className="px-4 py-2">
                         {passkey.status === "ACTIVE" ? (
-                          <RevokeOneForm userId={user.id} passkeyId={passkey.id} model={passkey.modelName ?? "Unknown authenticator"} defaultReason={defaultReason} />
+                          <RevokeOneForm
+                            userId={user.id}
+                            passkeyId={passkey.id}
+                            model={passkey.modelName ?? "Unknown authenticator"}
+                            defaultReason={defaultReason}
+                          />
                         ) : null}
                       </td>
                     ) : null}
@@ -184,18 +261,31 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </section>
 
       {can(staff.role, "cases:work") ? (
-        <section aria-labelledby="recovery" className="rounded-lg border border-slate-200 bg-white p-5">
-          <h2 id="recovery" className="text-lg font-semibold">Recovery</h2>
+        <section
+          aria-labelledby="recovery"
+          className="rounded-lg border border-slate-200 bg-white p-5"
+        >
+          <h2 id="recovery" className="text-lg font-semibold">
+            Recovery
+          </h2>
           {leaver ? (
-            <p className="mt-1 text-sm text-slate-600">No recovery for someone who left or is suspended. Revoke their passkeys above.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              No recovery for someone who left or is suspended. Revoke their passkeys above.
+            </p>
           ) : user.holds.length > 0 ? (
-            <p className="mt-1 text-sm text-slate-600">On hold after a denial: a supervisor must clear the hold first.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              On hold after a denial: a supervisor must clear the hold first.
+            </p>
           ) : !staff.team ? (
-            <p className="mt-1 text-sm text-slate-600">Your account has no team, so you cannot open cases. Ask your identity team to set your team.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              Your account has no team, so you cannot open cases. Ask your identity team to set your
+              team.
+            </p>
           ) : (
             <>
               <p className="mt-1 text-sm text-slate-600">
-                Opening a case picks the verification script for this person’s tier; the case belongs to {staff.team}. They are told at every address of record.
+                Opening a case picks the verification script for this person’s tier; the case
+                belongs to {staff.team}. They are told at every address of record.
               </p>
               {user.stillActive.openCases.length > 0 ? (
                 <p className="mt-1 text-sm text-amber-800">
@@ -204,7 +294,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                     <span key={kase.id}>
                       {i > 0 ? ", " : ""}
                       <Link href={`/cases/${kase.id}`} className="text-indigo-700 hover:underline">
-                        a case of {kase.team ?? "no team"} ({kase.status.toLowerCase().replace(/_/g, " ")})
+                        a case of {kase.team ?? "no team"} (
+                        {kase.status.toLowerCase().replace(/_/g, " ")})
                       </Link>
                     </span>
                   ))}
@@ -219,24 +310,44 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
 
       <section aria-labelledby="events" className="space-y-3">
         <div className="flex items-baseline justify-between">
-          <h2 id="events" className="text-lg font-semibold">Recent audit events</h2>
+          <h2 id="events" className="text-lg font-semibold">
+            Recent audit events
+          </h2>
           {can(staff.role, "audit:read") ? (
-            <Link href={`/audit?userId=${user.id}`} className="text-sm text-indigo-700 hover:underline">All events about this user →</Link>
+            <Link
+              href={`/audit?userId=${user.id}`}
+              className="text-sm text-indigo-700 hover:underline"
+            >
+              All events about this user →
+            </Link>
           ) : null}
         </div>
         {user.recentEvents.length === 0 ? (
-          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">No recorded decisions about this user yet.</p>
+          <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">
+            No recorded decisions about this user yet.
+          </p>
         ) : (
           <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
             {user.recentEvents.map((event) => (
-              <li key={event.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
+              <li
+                key={event.id}
+                className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm"
+              >
                 <span>
                   <span className="font-mono text-xs">{event.action}</span>{" "}
-                  <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>{event.outcome === "ALLOWED" ? "allowed" : `refused${event.reason ? `: ${event.reason}` : ""}`}</Badge>
-                  {event.detail ? <span className="ml-2 text-xs text-slate-600">{event.detail}</span> : null}
+                  <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>
+                    {event.outcome === "ALLOWED"
+                      ? "allowed"
+                      : `refused${event.reason ? `: ${event.reason}` : ""}`}
+                  </Badge>
+                  {event.detail ? (
+                    <span className="ml-2 text-xs text-slate-600">{event.detail}</span>
+                  ) : null}
                 </span>
                 <span className="text-xs text-slate-500">
-                  {event.actorName}{event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""} · {formatDateTime(event.createdAt)}
+                  {event.actorName}
+                  {event.actorRole ? ` (${event.actorRole.toLowerCase()})` : ""} ·{" "}
+                  {formatDateTime(event.createdAt)}
                 </span>
               </li>
             ))}

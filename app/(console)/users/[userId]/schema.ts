@@ -24,7 +24,11 @@ export const RevokeSchema = z.discriminatedUnion("scope", [
     UNEXPECTED_FIELDS,
   ),
   z.strictObject(
-    { userId: z.uuid({ message: "That is not a user." }), scope: z.literal("ALL"), reason: z.enum(REVOCATION_REASONS, { message: "Choose why." }) },
+    {
+      userId: z.uuid({ message: "That is not a user." }),
+      scope: z.literal("ALL"),
+      reason: z.enum(REVOCATION_REASONS, { message: "Choose why." }),
+    },
     UNEXPECTED_FIELDS,
   ),
 ]);
@@ -32,7 +36,11 @@ export const RevokeSchema = z.discriminatedUnion("scope", [
 export const ClearHoldSchema = z.strictObject(
   {
     userId: z.uuid({ message: "That is not a user." }),
-    note: z.string().trim().min(10, "Say what you reviewed (at least 10 characters).").max(500, "Keep it under 500 characters."),
+    note: z
+      .string()
+      .trim()
+      .min(10, "Say what you reviewed (at least 10 characters).")
+      .max(500, "Keep it under 500 characters."),
   },
   UNEXPECTED_FIELDS,
 );

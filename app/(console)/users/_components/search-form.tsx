@@ -27,7 +27,12 @@ export function SearchForm({ values, error }: { values: Values; error?: string }
         <label htmlFor="tier" className="block text-sm font-medium text-slate-800">
           Risk tier
         </label>
-        <select id="tier" name="tier" defaultValue={values.tier ?? ""} className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm">
+        <select
+          id="tier"
+          name="tier"
+          defaultValue={values.tier ?? ""}
+          className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+        >
           <option value="">Any tier</option>
           {RISK_TIERS.map((tier) => (
             <option key={tier} value={tier}>
@@ -40,7 +45,12 @@ export function SearchForm({ values, error }: { values: Values; error?: string }
         <label htmlFor="status" className="block text-sm font-medium text-slate-800">
           Employment
         </label>
-        <select id="status" name="status" defaultValue={values.status ?? ""} className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm">
+        <select
+          id="status"
+          name="status"
+          defaultValue={values.status ?? ""}
+          className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+        >
           <option value="">Any status</option>
           {EMPLOYMENT_STATUSES.map((status) => (
             <option key={status} value={status}>

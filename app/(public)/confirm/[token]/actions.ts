@@ -6,7 +6,10 @@ import { publicAction } from "@/lib/auth/actions";
 import { answerManagerConfirmation } from "@/lib/server/answer-manager-confirmation";
 
 const AnswerSchema = z.strictObject(
-  { token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid."), answer: z.enum(["confirm", "deny"], { message: "Confirm or deny." }) },
+  {
+    token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid."),
+    answer: z.enum(["confirm", "deny"], { message: "Confirm or deny." }),
+  },
   UNEXPECTED_FIELDS,
 );
 

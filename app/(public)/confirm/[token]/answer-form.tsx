@@ -11,8 +11,12 @@ export function AnswerForm({ token }: { token: string }) {
         <>
           <input type="hidden" name="token" value={token} />
           <div className="flex gap-3">
-            <Button type="submit" name="answer" value="confirm" disabled={pending}>Yes, this is them</Button>
-            <Button type="submit" name="answer" value="deny" variant="secondary" disabled={pending}>No, deny it</Button>
+            <Button type="submit" name="answer" value="confirm" disabled={pending}>
+              Yes, this is them
+            </Button>
+            <Button type="submit" name="answer" value="deny" variant="secondary" disabled={pending}>
+              No, deny it
+            </Button>
           </div>
         </>
       )}

@@ -13,7 +13,10 @@ export default async function ConfirmPage({ params }: { params: Promise<{ token:
     return (
       <section>
         <h1 className="text-xl font-semibold">This link is not valid any more</h1>
-        <p className="mt-2 text-sm text-slate-600">It may have been answered, replaced by a newer request, or expired. Nothing more is needed from you.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          It may have been answered, replaced by a newer request, or expired. Nothing more is needed
+          from you.
+        </p>
       </section>
     );
   }
@@ -21,8 +24,10 @@ export default async function ConfirmPage({ params }: { params: Promise<{ token:
     <section>
       <h1 className="text-xl font-semibold">Did {request.userName} ask for account recovery?</h1>
       <p className="mt-2 text-sm text-slate-700">
-        {request.userName} ({request.employeeId}) called the service desk: <strong>{CASE_REASON_LABELS[request.reason]}</strong>. As their manager,
-        please confirm that the request comes from them. If you have not heard from them about it, deny it: attackers call help desks pretending to be employees.
+        {request.userName} ({request.employeeId}) called the service desk:{" "}
+        <strong>{CASE_REASON_LABELS[request.reason]}</strong>. As their manager, please confirm that
+        the request comes from them. If you have not heard from them about it, deny it: attackers
+        call help desks pretending to be employees.
       </p>
       <AnswerForm token={token} />
     </section>

@@ -5,7 +5,10 @@ import { z } from "zod";
 import { publicCall } from "@/lib/auth/actions";
 import { finishPasskeyProof, startPasskeyProof } from "@/lib/server/passkey-proof";
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/).max(20_000);
+const base64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/)
+  .max(20_000);
 /** The browser's assertion, parsed at the boundary; the library verifies the rest. */
 const AuthenticationResponseSchema = z.object({
   id: base64url.min(1),
@@ -25,12 +28,23 @@ const LinkToken = {
   schema: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   invalid: "This link is not valid any more. It may have been used, replaced or expired.",
 };
-const BrowserResponse = { schema: AuthenticationResponseSchema, invalid: "The browser sent an unexpected response. Try again." };
+const BrowserResponse = {
+  schema: AuthenticationResponseSchema,
+  invalid: "The browser sent an unexpected response. Try again.",
+};
 
 /** PUBLIC: the one-time link's token is the credential, checked in startPasskeyProof. */
-export const startProofAction = publicCall([LinkToken], async ({ input: [token] }) => startPasskeyProof({ token }));
+export const startProofAction = publicCall([LinkToken], async ({ input: [token] }) =>
+  startPasskeyProof({ token }),
+);
 
 /** PUBLIC: the link's token and the server-side challenge bound to it are checked in finishPasskeyProof. */
-export const finishProofAction = publicCall([LinkToken, BrowserResponse], async ({ input: [token, response], request }) =>
-  finishPasskeyProof({ token, response: response as unknown as AuthenticationResponseJSON, request }),
+export const finishProofAction = publicCall(
+  [LinkToken, BrowserResponse],
+  async ({ input: [token, response], request }) =>
+    finishPasskeyProof({
+      token,
+      response: response as unknown as AuthenticationResponseJSON,
+      request,
+    }),
 );

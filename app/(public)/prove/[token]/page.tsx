@@ -11,7 +11,10 @@ export default async function ProvePage({ params }: { params: Promise<{ token: s
     return (
       <section>
         <h1 className="text-xl font-semibold">This link is not valid any more</h1>
-        <p className="mt-2 text-sm text-slate-600">It may have been used, replaced by a newer request, or expired. Ask the service desk for a new one.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          It may have been used, replaced by a newer request, or expired. Ask the service desk for a
+          new one.
+        </p>
       </section>
     );
   }
@@ -19,7 +22,8 @@ export default async function ProvePage({ params }: { params: Promise<{ token: s
     <section>
       <h1 className="text-xl font-semibold">Confirm it’s you, {proof.name}</h1>
       <p className="mt-2 text-sm text-slate-700">
-        The service desk asked you to sign in with a passkey you still have. Your device will ask for your fingerprint, face or PIN.
+        The service desk asked you to sign in with a passkey you still have. Your device will ask
+        for your fingerprint, face or PIN.
       </p>
       <ProvePasskey token={token} />
     </section>

@@ -18,7 +18,12 @@ export function ProvePasskey({ token }: { token: string }) {
           return deviceRefusal(error, "sign in");
         }
         const result = await finishProofAction(token, response);
-        return result.ok ? { ok: true, text: "Thank you: that proves it's you. You can tell the service desk agent." } : { ok: false, text: result.message };
+        return result.ok
+          ? {
+              ok: true,
+              text: "Thank you: that proves it's you. You can tell the service desk agent.",
+            }
+          : { ok: false, text: result.message };
       }}
     />
   );

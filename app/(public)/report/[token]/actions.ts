@@ -5,7 +5,10 @@ import { UNEXPECTED_FIELDS } from "@/lib/action-state";
 import { publicAction } from "@/lib/auth/actions";
 import { repudiateRecovery } from "@/lib/server/repudiate-recovery";
 
-const ReportSchema = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid.") }, UNEXPECTED_FIELDS);
+const ReportSchema = z.strictObject(
+  { token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid.") },
+  UNEXPECTED_FIELDS,
+);
 
 /**
  * PUBLIC: the person whose account is being recovered may have no way to sign in; the link's

@@ -14,7 +14,9 @@ export default async function ReportPage({ params }: { params: Promise<{ token: 
     return (
       <section>
         <h1 className="text-xl font-semibold">This link is not valid any more</h1>
-        <p className="mt-2 text-sm text-slate-600">If you think someone is trying to get into your account, call the service desk.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          If you think someone is trying to get into your account, call the service desk.
+        </p>
       </section>
     );
   }
@@ -22,8 +24,9 @@ export default async function ReportPage({ params }: { params: Promise<{ token: 
     <section>
       <h1 className="text-xl font-semibold">Wasn’t this you, {recovery.name}?</h1>
       <p className="mt-2 text-sm text-slate-700">
-        The service desk opened a recovery for your account on {formatDateTime(recovery.openedAt)} ({CASE_REASON_LABELS[recovery.reason].toLowerCase()}).
-        If you did not ask for it, cancel it now: any pass is voided, passkeys added since are removed, and security is alerted.
+        The service desk opened a recovery for your account on {formatDateTime(recovery.openedAt)} (
+        {CASE_REASON_LABELS[recovery.reason].toLowerCase()}). If you did not ask for it, cancel it
+        now: any pass is voided, passkeys added since are removed, and security is alerted.
       </p>
       <ReportForm token={token} />
     </section>

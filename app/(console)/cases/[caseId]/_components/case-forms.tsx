@@ -16,7 +16,15 @@ import {
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
-export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: string; title: string }) {
+export function RecordStepForm({
+  caseId,
+  kind,
+  title,
+}: {
+  caseId: string;
+  kind: string;
+  title: string;
+}) {
   const noteId = `note-${kind}`;
   return (
     <ActionForm action={recordStepAction} label={`Record: ${title}`} className="mt-3">
@@ -32,10 +40,22 @@ export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: 
             <Button type="submit" name="outcome" value="PASSED" disabled={pending}>
               Passed
             </Button>
-            <Button type="submit" name="outcome" value="FAILED" variant="secondary" disabled={pending}>
+            <Button
+              type="submit"
+              name="outcome"
+              value="FAILED"
+              variant="secondary"
+              disabled={pending}
+            >
               Failed
             </Button>
-            <Button type="submit" name="outcome" value="UNABLE" variant="secondary" disabled={pending}>
+            <Button
+              type="submit"
+              name="outcome"
+              value="UNABLE"
+              variant="secondary"
+              disabled={pending}
+            >
               Could not complete
             </Button>
           </div>
@@ -47,11 +67,24 @@ export function RecordStepForm({ caseId, kind, title }: { caseId: string; kind: 
 
 const LINK_LABELS = {
   manager: { form: "Ask the manager to confirm", send: "Send confirmation request to the manager" },
-  user: { form: "Ask the user to sign in with a passkey", send: "Send a passkey sign-in request to the user" },
+  user: {
+    form: "Ask the user to sign in with a passkey",
+    send: "Send a passkey sign-in request to the user",
+  },
 } as const;
 
 /** The form for a step completed through a one-time link; `recipient` comes from the step-kind registry. */
-export function StepLinkForm({ caseId, kind, recipient, resend }: { caseId: string; kind: string; recipient: keyof typeof LINK_LABELS; resend: boolean }) {
+export function StepLinkForm({
+  caseId,
+  kind,
+  recipient,
+  resend,
+}: {
+  caseId: string;
+  kind: string;
+  recipient: keyof typeof LINK_LABELS;
+  resend: boolean;
+}) {
   return (
     <ActionForm action={sendStepLinkAction} label={LINK_LABELS[recipient].form} className="mt-3">
       {(pending) => (
@@ -67,7 +100,13 @@ export function StepLinkForm({ caseId, kind, recipient, resend }: { caseId: stri
   );
 }
 
-export function RedFlagForm({ caseId, flags }: { caseId: string; flags: { kind: RedFlagKind; label: string; effect: string }[] }) {
+export function RedFlagForm({
+  caseId,
+  flags,
+}: {
+  caseId: string;
+  flags: { kind: RedFlagKind; label: string; effect: string }[];
+}) {
   return (
     <ActionForm action={raiseRedFlagAction} label="Raise a red flag" className="space-y-2">
       {(pending) => (
@@ -90,7 +129,12 @@ export function RedFlagForm({ caseId, flags }: { caseId: string; flags: { kind: 
             Note
           </label>
           <textarea id="flag-note" name="note" rows={2} maxLength={500} className={field} />
-          <Button type="submit" variant="secondary" disabled={pending} className="border-rose-300 text-rose-800">
+          <Button
+            type="submit"
+            variant="secondary"
+            disabled={pending}
+            className="border-rose-300 text-rose-800"
+          >
             Raise red flag
           </Button>
         </>
@@ -99,7 +143,19 @@ export function RedFlagForm({ caseId, flags }: { caseId: string; flags: { kind: 
   );
 }
 
-export function IssueTapForm({ caseId, min, max, defaultMinutes, multiUseAllowed }: { caseId: string; min: number; max: number; defaultMinutes: number; multiUseAllowed: boolean }) {
+export function IssueTapForm({
+  caseId,
+  min,
+  max,
+  defaultMinutes,
+  multiUseAllowed,
+}: {
+  caseId: string;
+  min: number;
+  max: number;
+  defaultMinutes: number;
+  multiUseAllowed: boolean;
+}) {
   return (
     <ActionForm action={issueTapAction} label="Issue a temporary access pass" className="space-y-2">
       {(pending) => (
@@ -108,10 +164,19 @@ export function IssueTapForm({ caseId, min, max, defaultMinutes, multiUseAllowed
           <label htmlFor="tap-minutes" className="block text-xs font-medium text-slate-700">
             Lifetime in minutes ({min} to {max})
           </label>
-          <input id="tap-minutes" name="lifetimeMinutes" type="number" min={min} max={max} defaultValue={defaultMinutes} className={field} />
+          <input
+            id="tap-minutes"
+            name="lifetimeMinutes"
+            type="number"
+            min={min}
+            max={max}
+            defaultValue={defaultMinutes}
+            className={field}
+          />
           {multiUseAllowed ? (
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="multiUse" /> Let it be used more than once within its lifetime
+              <input type="checkbox" name="multiUse" /> Let it be used more than once within its
+              lifetime
             </label>
           ) : (
             <p className="text-xs text-slate-500">One use only for this tier.</p>
@@ -132,14 +197,24 @@ export function CloseCaseForm({ caseId, outstanding }: { caseId: string; outstan
         <>
           <input type="hidden" name="caseId" value={caseId} />
           {outstanding.length > 0 ? (
-            <p role="note" className="rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900">
-              Still outstanding: {outstanding.join("; ")}. Closing voids {outstanding.length > 1 ? "them" : "it"} at once, and the user is told it no longer works.
+            <p
+              role="note"
+              className="rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900"
+            >
+              Still outstanding: {outstanding.join("; ")}. Closing voids{" "}
+              {outstanding.length > 1 ? "them" : "it"} at once, and the user is told it no longer
+              works.
             </p>
           ) : null}
           <label htmlFor="close-reason" className="block text-xs font-medium text-slate-700">
             Why it is closed
           </label>
-          <input id="close-reason" name="closeReason" className={field} placeholder="e.g. recovered, caller hung up, not the user" />
+          <input
+            id="close-reason"
+            name="closeReason"
+            className={field}
+            placeholder="e.g. recovered, caller hung up, not the user"
+          />
           <Button type="submit" variant="secondary" disabled={pending}>
             Close case
           </Button>
@@ -149,15 +224,27 @@ export function CloseCaseForm({ caseId, outstanding }: { caseId: string; outstan
   );
 }
 
-export function ReenrolmentForm({ caseId, passkeys }: { caseId: string; passkeys: { id: string; label: string }[] }) {
+export function ReenrolmentForm({
+  caseId,
+  passkeys,
+}: {
+  caseId: string;
+  passkeys: { id: string; label: string }[];
+}) {
   return (
-    <ActionForm action={requestReenrolmentAction} label="Request re-enrolment" className="space-y-2">
+    <ActionForm
+      action={requestReenrolmentAction}
+      label="Request re-enrolment"
+      className="space-y-2"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
           {passkeys.length > 0 ? (
             <fieldset>
-              <legend className="text-xs font-medium text-slate-700">Revoke when the new passkey is set up (the lost ones):</legend>
+              <legend className="text-xs font-medium text-slate-700">
+                Revoke when the new passkey is set up (the lost ones):
+              </legend>
               {passkeys.map((passkey) => (
                 <label key={passkey.id} className="mt-1 flex items-center gap-2 text-sm">
                   <input type="checkbox" name="revoke" value={passkey.id} /> {passkey.label}
@@ -177,10 +264,22 @@ export function ReenrolmentForm({ caseId, passkeys }: { caseId: string; passkeys
 }
 
 /** A supervisor reopens a failed or incomplete step: never silent, always with a reason. */
-export function CorrectStepForm({ caseId, kind, title }: { caseId: string; kind: string; title: string }) {
+export function CorrectStepForm({
+  caseId,
+  kind,
+  title,
+}: {
+  caseId: string;
+  kind: string;
+  title: string;
+}) {
   const noteId = `correct-${kind}`;
   return (
-    <ActionForm action={correctStepAction} label={`Reopen: ${title}`} className="mt-3 rounded border border-slate-200 p-2">
+    <ActionForm
+      action={correctStepAction}
+      label={`Reopen: ${title}`}
+      className="mt-3 rounded border border-slate-200 p-2"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -221,7 +320,12 @@ export function TransferCaseForm({ caseId, teams }: { caseId: string; teams: str
           <label htmlFor="transfer-note" className="block text-xs font-medium text-slate-700">
             Why
           </label>
-          <input id="transfer-note" name="note" className={field} placeholder="e.g. caller is in the South office" />
+          <input
+            id="transfer-note"
+            name="note"
+            className={field}
+            placeholder="e.g. caller is in the South office"
+          />
           <Button type="submit" variant="secondary" disabled={pending}>
             Hand over
           </Button>

@@ -9,32 +9,54 @@ const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2
 
 export function OpenCaseForm({ userId }: { userId: string }) {
   return (
-    <ActionForm action={openCaseAction} label="Open a recovery case" className="mt-3 grid gap-3 sm:grid-cols-2">
+    <ActionForm
+      action={openCaseAction}
+      label="Open a recovery case"
+      className="mt-3 grid gap-3 sm:grid-cols-2"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="userId" value={userId} />
           <div>
-            <label htmlFor="reason" className="block text-sm font-medium">Why are they calling?</label>
+            <label htmlFor="reason" className="block text-sm font-medium">
+              Why are they calling?
+            </label>
             <select id="reason" name="reason" defaultValue="LOST_DEVICE" className={field}>
               {CASE_REASONS.map((reason) => (
-                <option key={reason} value={reason}>{CASE_REASON_LABELS[reason]}</option>
+                <option key={reason} value={reason}>
+                  {CASE_REASON_LABELS[reason]}
+                </option>
               ))}
             </select>
           </div>
           <div>
-            <label htmlFor="channel" className="block text-sm font-medium">How did they reach you?</label>
+            <label htmlFor="channel" className="block text-sm font-medium">
+              How did they reach you?
+            </label>
             <select id="channel" name="channel" defaultValue="PHONE" className={field}>
               {CASE_CHANNELS.map((channel) => (
-                <option key={channel} value={channel}>{channel.charAt(0) + channel.slice(1).toLowerCase().replace("_", "-")}</option>
+                <option key={channel} value={channel}>
+                  {channel.charAt(0) + channel.slice(1).toLowerCase().replace("_", "-")}
+                </option>
               ))}
             </select>
           </div>
           <div className="sm:col-span-2">
-            <label htmlFor="callerClaim" className="block text-sm font-medium">What the caller says (never trusted as evidence)</label>
-            <textarea id="callerClaim" name="callerClaim" rows={2} maxLength={1000} className={field} />
+            <label htmlFor="callerClaim" className="block text-sm font-medium">
+              What the caller says (never trusted as evidence)
+            </label>
+            <textarea
+              id="callerClaim"
+              name="callerClaim"
+              rows={2}
+              maxLength={1000}
+              className={field}
+            />
           </div>
           <div>
-            <Button type="submit" disabled={pending}>Open case</Button>
+            <Button type="submit" disabled={pending}>
+              Open case
+            </Button>
           </div>
         </>
       )}
