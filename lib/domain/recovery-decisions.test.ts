@@ -622,3 +622,55 @@ describe("availableActions", () => {
     expect(actions.close).toEqual({ ok: true });
   });
 });
+
+describe("a denial by the person asked always counts while the case is open", () => {
+  it.each(["OPEN", "VERIFIED", "PENDING_APPROVAL", "APPROVED", "FACTOR_ISSUED"] as const)(
+    "a manager's deny on a %s case stops it",
+    (status) => {
+      const result = decideRecordStep({
+        policy,
+        facts: facts({ status, steps: [{ kind: "CALLBACK", outcome: "PASSED" }] }),
+        kind: "MANAGER_CONFIRMATION",
+        outcome: "FAILED",
+        by: "responder",
+      });
+      expect(result).toEqual({ ok: true, status, complete: false, stops: true });
+    },
+  );
+
+  it("but not on a closed case, nor a confirmation after verification (that is simply late)", () => {
+    expect(
+      decideRecordStep({
+        policy,
+        facts: facts({ status: "CLOSED" }),
+        kind: "MANAGER_CONFIRMATION",
+        outcome: "FAILED",
+        by: "responder",
+      }),
+    ).toMatchObject({ ok: false, code: "SEQUENCE" });
+    expect(
+      decideRecordStep({
+        policy,
+        facts: verifiedStandard,
+        kind: "PASSKEY_PROOF",
+        outcome: "PASSED",
+        by: "responder",
+      }),
+    ).toMatchObject({ ok: false, code: "SEQUENCE" });
+  });
+});
+
+describe("one recovery, one passkey", () => {
+  it("refuses a second registration on a case that already set one up", () => {
+    expect(
+      decideRegistration({
+        policy,
+        facts: { ...verifiedStandard, status: "REENROLLED" },
+        approved: true,
+      }),
+    ).toMatchObject({
+      ok: false,
+      code: "SEQUENCE",
+    });
+  });
+});

@@ -48,6 +48,8 @@ export type CaseFacts = {
   repeatCall: number;
   /** An earlier denial put the user's recovery on hold until a supervisor clears it. */
   onHold: boolean;
+  /** A check failed on another of the person's recent or open cases. */
+  failedElsewhere?: boolean;
 };
 
 /** Whether a new case may be opened for this user, given the cases already opened in the window. */
@@ -107,6 +109,11 @@ export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | 
       `“${title}” failed, so the case is stopped. If that was a mistake, a supervisor can allow a retry.`,
     );
   }
+  if (facts.failedElsewhere)
+    return refuse(
+      "STOPPED",
+      "A check failed on another recent case of this person, so recovery is stopped. A supervisor reviews that case first.",
+    );
   if (facts.onHold)
     return refuse(
       "ON_HOLD",
@@ -139,11 +146,24 @@ export function decideRecordStep(input: {
   by: "agent" | "responder";
 }): { ok: true; status: CaseStatus; complete: boolean; stops: boolean } | Refusal {
   const { policy, facts, kind } = input;
+  const script = scriptFor(policy, facts.riskTier, facts.reason);
+  const current = facts.steps.find((step) => step.kind === kind);
+  // A denial by the person asked (the manager says no) counts whenever it comes while the case is
+  // open, even after the case was verified by other steps or is waiting for approval: it is
+  // evidence against the caller, and it stops whatever the case issued meanwhile.
+  if (
+    input.by === "responder" &&
+    input.outcome === "FAILED" &&
+    isOpenCase(facts.status) &&
+    script.steps.some((step) => step.kind === kind) &&
+    (!current || current.outcome === "PENDING")
+  ) {
+    return { ok: true, status: facts.status, complete: false, stops: true };
+  }
   const move = nextStatus(facts.status, "RECORD_STEP");
   if (!move.ok) return refuse("SEQUENCE", `Steps can no longer be recorded: ${move.reason}.`);
   const stop = stopReason(policy, facts);
   if (stop) return stop;
-  const script = scriptFor(policy, facts.riskTier, facts.reason);
   if (!script.steps.some((step) => step.kind === kind))
     return refuse("INVALID_INPUT", "That step is not part of this case's script.");
   if (input.by === "agent" && !isAgentRecorded(kind)) {
@@ -152,7 +172,6 @@ export function decideRecordStep(input: {
       "This step completes only from the person who answers it, not from the agent.",
     );
   }
-  const current = facts.steps.find((step) => step.kind === kind);
   if (current && current.outcome !== "PENDING")
     return refuse(
       "SEQUENCE",
@@ -355,6 +374,10 @@ export function decideRegistration(input: {
       "SEQUENCE",
       `The case is ${facts.status.toLowerCase()}: nothing it issued can be used any more.`,
     );
+  // One recovery, one new passkey: a case that already set one up (through its pass or its link)
+  // lets nothing else it issued set up another.
+  if (facts.status === "REENROLLED")
+    return refuse("SEQUENCE", "This recovery already set up a new passkey.");
   const stop = stopReason(policy, facts);
   if (stop) return stop;
   if (!evaluateChecklist(scriptFor(policy, facts.riskTier, facts.reason), facts.steps).complete) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { isLeaver } from "@/lib/domain/workforce";
 import type { RequestContext } from "./request-context";
 import { answerStepLink, completeLinkedStep, findUsableStepLink } from "./step-links";
 
@@ -37,13 +38,41 @@ export async function answerManagerConfirmation(input: {
           : { type: "ANONYMOUS" };
       },
     },
-    (unit, link, refuse) =>
-      completeLinkedStep(unit, refuse, {
+    async (unit, link, refuse) => {
+      // The answer counts only from whoever is the manager of record now, still employed, at the
+      // address the link went to: a manager who left, or was replaced, answers nothing.
+      const manager = unit.kase.user.managerId
+        ? await unit.tx.workforceUser.findUnique({
+            where: { id: unit.kase.user.managerId },
+            select: {
+              status: true,
+              leavingOn: true,
+              emails: { where: { verified: true }, select: { address: true } },
+            },
+          })
+        : null;
+      const stored = await unit.tx.stepLink.findUniqueOrThrow({
+        where: { id: link.id },
+        select: { sentTo: true },
+      });
+      if (
+        !manager ||
+        isLeaver(manager, unit.now) ||
+        !manager.emails.some((email) => email.address === stored.sentTo)
+      ) {
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: "the link's recipient is no longer the manager of record, or has left",
+        });
+      }
+      return completeLinkedStep(unit, refuse, {
         linkId: link.id,
         kind: "MANAGER_CONFIRMATION",
         outcome: input.answer === "confirm" ? "PASSED" : "FAILED",
         note: input.answer === "confirm" ? "Confirmed by the manager" : "Denied by the manager",
         evidence: { answeredBy: "manager of record" },
-      }),
+      });
+    },
   );
 }

@@ -4,7 +4,7 @@ import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
-import { recordAudit } from "./audit";
+import { recordAudit, staffActor } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
 import { stopRecovery } from "./cases/void-recovery";
 import { currentSnapshot, sendEnrolmentLink } from "./reenrolment";
@@ -32,7 +32,19 @@ export async function decideReenrolment(input: {
     where: { id: input.approvalId },
     select: { caseId: true },
   });
-  if (!found) throw new DomainError("NOT_FOUND", "That request does not exist.");
+  if (!found) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "case.action_refused",
+        outcome: "REFUSED",
+        reason: "NOT_FOUND",
+        actor: staffActor(input.actor),
+        data: { attempted: `${input.decision} re-enrolment`, detail: "no such request" },
+        request: input.request,
+      }),
+    );
+    throw new DomainError("NOT_FOUND", "That request does not exist.");
+  }
   return runCaseWork<{ outcome: "approved" | "denied"; sentTo?: string }>(
     {
       caseId: found.caseId,

@@ -7,10 +7,9 @@ import {
   decideCorrectStep,
   type CaseFacts,
 } from "@/lib/domain/recovery-decisions";
-import { policyFor, type RedFlagKind } from "@/lib/domain/recovery-policy";
 import { can } from "@/lib/domain/roles";
-import { isLeaver } from "@/lib/domain/workforce";
 import { findTeams } from "./cases/transfer-case";
+import { loadCase } from "./cases/unit-of-work";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /**
@@ -24,7 +23,11 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
   if (!kase) return null;
   if (viewer.role !== "SECURITY" && (!viewer.team || viewer.team !== kase.team))
     return "forbidden" as const;
-  const policy = policyFor(kase.policyVersion);
+  // The same facts the unit of work decides on (read here without locks), so the page offers
+  // exactly what the server would allow.
+  const loaded = await loadCase(db, caseId, now);
+  if (!loaded) return null;
+  const { policy, workedByIds } = loaded;
   const holds = await db.recoveryHold.findMany({
     where: { userId: kase.user.id, clearedAt: null },
     select: { reason: true, createdAt: true },
@@ -36,17 +39,8 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
   );
   const back = lapsed ? nextStatus(kase.status, "EXPIRE_APPROVAL") : null;
   const facts: CaseFacts = {
-    status: back?.ok ? back.status : kase.status,
-    riskTier: kase.riskTier,
-    reason: kase.reason,
-    leaver: isLeaver(kase.user, now),
-    steps: (kase.checklist?.steps ?? []).map((step) => ({
-      kind: step.kind,
-      outcome: step.outcome,
-    })),
-    redFlags: kase.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
-    repeatCall: kase.repeatCall,
-    onHold: holds.length > 0,
+    ...loaded.facts,
+    status: back?.ok ? back.status : loaded.facts.status,
   };
   const verifiedAddresses = await db.workforceEmail.count({
     where: { userId: kase.user.id, verified: true },
@@ -57,7 +51,6 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     hasVerifiedAddress: verifiedAddresses > 0,
     activePasskeyIds: kase.user.passkeys.map((p) => p.id),
   });
-  const workedByIds = [kase.agentId, ...kase.workedByIds];
   const correctable = new Set(
     (kase.checklist?.steps ?? [])
       .filter(
@@ -90,6 +83,12 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     correctable,
     canWork: can(viewer.role, "cases:work"),
     teams: (await findTeams(db)).filter((team) => team !== kase.team),
+    /** Whether closing told the user that a pass or link they held stopped working (from the close's audit row). */
+    closeToldUser: kase.events.some(
+      (event) =>
+        event.action === "case.closed" &&
+        (event.data as { userTold?: unknown } | null)?.userTold === true,
+    ),
   };
 }
 
@@ -223,11 +222,6 @@ export async function getCase(caseId: string) {
   return {
     ...kase,
     activePasskeys: kase.user._count.passkeys,
-    workedByIds: [
-      ...(kase.checklist?.steps ?? []).map((step) => step.recordedById),
-      ...kase.redFlags.map((flag) => flag.raisedById),
-      ...kase.approvals.map((approval) => approval.requestedById),
-    ].filter((id): id is string => Boolean(id)),
     stepLinks: kase.stepLinks.map((link) => ({ ...link, sentTo: maskAddress(link.sentTo) })),
     enrolmentLinks: kase.enrolmentLinks.map((link) => ({
       ...link,

@@ -10,7 +10,9 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
+import { decideRecordStep } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
+import { recordAudit } from "./audit";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import { answerStepLink, completeLinkedStep, findUsableStepLink, INVALID_LINK } from "./step-links";
@@ -24,9 +26,22 @@ export async function getPasskeyProof(token: string) {
 /** Authentication options for the link's user: their active passkeys only, UV required. */
 export async function startPasskeyProof(input: {
   token: string;
+  request?: RequestContext;
 }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const link = await findUsableStepLink(input.token, "PASSKEY_PROOF");
-  if (!link) throw new DomainError("SEQUENCE", INVALID_LINK);
+  if (!link) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "step.link_refused",
+        outcome: "REFUSED",
+        reason: "SEQUENCE",
+        actor: { type: "ANONYMOUS" },
+        data: { detail: "passkey proof start: link unknown, used, voided or expired" },
+        request: input.request,
+      }),
+    );
+    throw new DomainError("SEQUENCE", INVALID_LINK);
+  }
   const passkeys = await db.passkey.findMany({
     where: { userId: link.case.userId, status: "ACTIVE" },
     select: { credentialId: true, transports: true },
@@ -75,6 +90,15 @@ export async function finishPasskeyProof(input: {
       }),
     },
     async (unit, link, refuse) => {
+      // Judge the step first: a refused answer must not consume the ceremony nor move the counter.
+      const allowed = decideRecordStep({
+        policy: unit.policy,
+        facts: unit.facts,
+        kind: "PASSKEY_PROOF",
+        outcome: "PASSED",
+        by: "responder",
+      });
+      if (!allowed.ok) return refuse(allowed);
       const assertion = await verifyPasskeyAssertion(unit.tx, {
         response: input.response,
         challengeScope: { purpose: "proof", stepLinkId: link.id },

@@ -32,9 +32,11 @@ export async function raiseRedFlag(input: {
       await tx.redFlag.create({
         data: { caseId: kase.id, kind: input.kind, note: input.note, raisedById: input.actor.id },
       });
+      // A flag counts for every recent or open case of the person (the unit of work's facts), so
+      // what any of them issued is voided too.
       const voided = await stopRecovery(
         tx,
-        { caseId: kase.id },
+        { userId: kase.userId },
         {
           reason: `red flag: ${policy.redFlags[input.kind].label}`,
           now,

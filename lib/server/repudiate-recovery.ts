@@ -110,6 +110,10 @@ export async function repudiateRecovery(input: {
           data: { status: move.status, closeReason: "reported by the user as not them" },
         });
       await tx.repudiationLink.update({ where: { id: link.id }, data: { usedAt: now } });
+      // Someone else is at work: no recovery for this person until a supervisor has reviewed it.
+      await tx.recoveryHold.create({
+        data: { userId: user.id, caseId: kase.id, reason: "Reported by the person as not them" },
+      });
       await recordAudit(tx, {
         action: "case.repudiated",
         outcome: "ALLOWED",

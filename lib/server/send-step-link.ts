@@ -7,6 +7,7 @@ import {
 } from "@/lib/domain/notifications";
 import { decideSendStepLink } from "@/lib/domain/recovery-decisions";
 import { linkCompletion, type LinkedStep } from "@/lib/domain/step-kinds";
+import { isLeaver } from "@/lib/domain/workforce";
 import { publicUrl } from "@/lib/env";
 import { recordAudit, type Tx } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
@@ -31,14 +32,13 @@ async function recipientFor(
           select: {
             name: true,
             status: true,
+            leavingOn: true,
             emails: { where: { verified: true, isPrimary: true }, select: { address: true } },
           },
         })
       : null;
     const address =
-      manager && manager.status !== "LEFT" && manager.status !== "SUSPENDED"
-        ? manager.emails[0]?.address
-        : undefined;
+      manager && !isLeaver(manager, new Date()) ? manager.emails[0]?.address : undefined;
     if (!manager || !address)
       return { refusal: "This person has no manager of record with a verified address." };
     return {

@@ -139,29 +139,62 @@ const CASE_SELECT = {
 
 export type LoadedCase = Prisma.RecoveryCaseGetPayload<{ select: typeof CASE_SELECT }>;
 
-/** The facts the domain decides on, read inside the transaction after the locks. */
-async function loadCase(tx: Tx, caseId: string, now: Date) {
+/**
+ * The facts the domain decides on, read inside the transaction after the locks (the case page
+ * reads the same, without locks, to show what the server would decide). They are the person's as
+ * well as the case's: a red flag or a failed check on any of the person's recent or open cases,
+ * and how many cases they had in the repeat-call window, count for every one of their cases, so
+ * an older open case cannot route around what a newer one found.
+ */
+export async function loadCase(tx: Tx, caseId: string, now: Date) {
   const kase = await tx.recoveryCase.findUnique({ where: { id: caseId }, select: CASE_SELECT });
   if (!kase || !kase.checklist) return null;
-  const holds = await tx.recoveryHold.count({ where: { userId: kase.userId, clearedAt: null } });
+  const policy = policyFor(kase.policyVersion);
+  const since = new Date(now.getTime() - policy.repeatCalls.windowHours * 60 * 60 * 1000);
+  const [holds, related, staffEvents] = await Promise.all([
+    tx.recoveryHold.count({ where: { userId: kase.userId, clearedAt: null } }),
+    tx.recoveryCase.findMany({
+      where: {
+        userId: kase.userId,
+        id: { not: kase.id },
+        OR: [{ createdAt: { gt: since } }, { status: { notIn: ["CLOSED", "REVOKED"] } }],
+      },
+      select: {
+        createdAt: true,
+        redFlags: { select: { kind: true } },
+        checklist: { select: { steps: { where: { outcome: "FAILED" }, select: { id: true } } } },
+      },
+    }),
+    // Everyone who did anything on the case (sent a link, reopened a step, decided...).
+    tx.auditEvent.findMany({
+      where: { caseId: kase.id, actorType: "STAFF", outcome: "ALLOWED", actorId: { not: null } },
+      select: { actorId: true },
+      distinct: ["actorId"],
+    }),
+  ]);
+  const casesInWindow = related.filter((other) => other.createdAt > since).length + 1;
   const facts: CaseFacts = {
     status: kase.status,
     riskTier: kase.riskTier,
     reason: kase.reason,
     leaver: isLeaver(kase.user, now),
     steps: kase.checklist.steps.map((step) => ({ kind: step.kind, outcome: step.outcome })),
-    redFlags: kase.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
-    repeatCall: kase.repeatCall,
+    redFlags: [...kase.redFlags, ...related.flatMap((other) => other.redFlags)].map((flag) => ({
+      kind: flag.kind as RedFlagKind,
+    })),
+    repeatCall: Math.max(kase.repeatCall, casesInWindow),
     onHold: holds > 0,
+    failedElsewhere: related.some((other) => (other.checklist?.steps.length ?? 0) > 0),
   };
   // Everyone who worked the case: none of them may be its second person.
   const workedByIds = [
     kase.agentId,
     ...kase.checklist.steps.map((step) => step.recordedById),
     ...kase.redFlags.map((flag) => flag.raisedById),
-    ...kase.approvals.map((approval) => approval.requestedById),
+    ...kase.approvals.flatMap((approval) => [approval.requestedById, approval.decidedById]),
+    ...staffEvents.map((event) => event.actorId),
   ].filter((id): id is string => Boolean(id));
-  return { kase, facts, workedByIds: [...new Set(workedByIds)] };
+  return { kase, facts, policy, workedByIds: [...new Set(workedByIds)] };
 }
 
 /** A staff member's scope: the permission, a team, and the case's team. Security reviewers read every team. */
@@ -259,7 +292,7 @@ export async function runCaseWork<T>(
       tx,
       kase,
       facts,
-      policy: policyFor(kase.policyVersion),
+      policy: loaded.policy,
       workedByIds,
       actor,
       now,
@@ -343,7 +376,7 @@ export async function runUserWork<T>(
         await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
       const loaded = await loadCase(tx, caseId, now);
       if (!loaded || loaded.kase.userId !== input.userId) return null;
-      return { ...loaded, policy: policyFor(loaded.kase.policyVersion) };
+      return loaded;
     };
     return work({
       tx,
@@ -360,6 +393,8 @@ export async function runUserWork<T>(
 }
 
 /** The staff scope check for pages and queries that list cases (same rule as the unit of work). */
-export function teamScope(staff: CurrentStaff): { team?: string } {
-  return staff.role === "SECURITY" ? {} : { team: staff.team ?? "\u0000no team" };
+export function teamScope(staff: CurrentStaff): Prisma.RecoveryCaseWhereInput {
+  if (staff.role === "SECURITY") return {};
+  // No team, no cases: a condition nothing matches (the page says why).
+  return staff.team ? { team: staff.team } : { id: { in: [] } };
 }

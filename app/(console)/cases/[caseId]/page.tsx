@@ -369,7 +369,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             <p className="mt-2 text-sm text-slate-600">
               {open
                 ? "Open."
-                : `Closed ${kase.closedAt ? formatDateTime(kase.closedAt) : ""}${kase.closeReason ? `: ${kase.closeReason}` : ""}.`}
+                : `Closed ${kase.closedAt ? formatDateTime(kase.closedAt) : ""}${kase.closeReason ? `: ${kase.closeReason}` : ""}.${kase.closeToldUser ? " The outstanding pass or link was voided and the user was told." : ""}`}
             </p>
           )}
         </section>

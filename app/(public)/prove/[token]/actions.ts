@@ -34,8 +34,8 @@ const BrowserResponse = {
 };
 
 /** PUBLIC: the one-time link's token is the credential, checked in startPasskeyProof. */
-export const startProofAction = publicCall([LinkToken], async ({ input: [token] }) =>
-  startPasskeyProof({ token }),
+export const startProofAction = publicCall([LinkToken], async ({ input: [token], request }) =>
+  startPasskeyProof({ token, request }),
 );
 
 /** PUBLIC: the link's token and the server-side challenge bound to it are checked in finishPasskeyProof. */
