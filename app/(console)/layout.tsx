@@ -38,7 +38,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <div className="flex items-center gap-3">
             <div className="text-right">
               <p className="text-sm font-medium">{staff.name}</p>
-              <p className="text-xs text-slate-500">{staff.team ?? "All teams"}</p>
+              <p className="text-xs text-slate-500">
+                {staff.role === "SECURITY" ? "All teams" : (staff.team ?? "No team")}
+              </p>
             </div>
             <Badge tone="info">{ROLE_LABELS[staff.role]}</Badge>
             <form action={signOut}>

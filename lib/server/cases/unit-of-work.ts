@@ -57,13 +57,24 @@ async function lockRows(
     { id: string }[]
   >`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
   if (!user) return false;
-  if (input.caseId)
-    await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
-  for (const row of input.rows ?? []) {
+  if (input.caseId) await lockAfterUser(tx, input.caseId, input.rows);
+  return true;
+}
+
+/** The case (only if it is this user's, when `userId` is given), then the rows: the rest of the order. */
+async function lockAfterUser(
+  tx: Tx,
+  caseId: string,
+  rows: readonly LockedRow[] = [],
+  userId?: string,
+) {
+  if (userId)
+    await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${userId}::uuid FOR UPDATE`;
+  else await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid FOR UPDATE`;
+  for (const row of rows) {
     // The table name comes from the closed union above, never from input.
     await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
   }
-  return true;
 }
 
 async function recordRefusal(
@@ -371,9 +382,7 @@ export async function runUserWork<T>(
         undefined,
       );
     const lockCase: UserUnit["lockCase"] = async (caseId, rows) => {
-      await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${input.userId}::uuid FOR UPDATE`;
-      for (const row of rows ?? [])
-        await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
+      await lockAfterUser(tx, caseId, rows, input.userId);
       const loaded = await loadCase(tx, caseId, now);
       if (!loaded || loaded.kase.userId !== input.userId) return null;
       return loaded;
