@@ -18,8 +18,53 @@ describe("safeCallbackPath", () => {
     ["/api/auth/signout", "/users"],
     ["/sign-in?callbackUrl=/users", "/users"],
     ["/" + "a".repeat(600), "/users"],
+    // Dot segments and encodings the browser resolves before it navigates.
+    ["/..//evil.example", "/users"],
+    ["/./..//evil.example/x", "/users"],
+    ["/%2e%2e//evil.example", "/users"],
+    ["/%2E%2E/%2F/evil.example", "/users"],
+    ["/users/..//evil.example", "/users"],
+    ["/\t/evil.example", "/users"],
+    ["/cases/../users", "/users"],
+    ["/cases/./abc?x=1#h", "/cases/abc?x=1#h"],
+    ["/sign-in/../sign-in?callbackUrl=//evil", "/users"],
   ])("%j → %s", (input, expected) => {
     expect(safeCallbackPath(input)).toBe(expected);
+  });
+
+  it("only ever returns a path the browser resolves to this site, unchanged", () => {
+    const tricky = fc.constantFrom(
+      "/",
+      "\\",
+      ".",
+      "..",
+      "%2e",
+      "%2E",
+      "%2f",
+      "%5c",
+      "@",
+      ":",
+      "evil.example",
+      "?",
+      "#",
+      "\t",
+      "users",
+      "//",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join("")),
+        (input) => {
+          const path = safeCallbackPath(input);
+          // What the browser's router does with the result: resolve it against the page's origin.
+          const resolved = new URL(path, "https://console.example");
+          expect(resolved.origin).toBe("https://console.example");
+          expect(`${resolved.pathname}${resolved.search}${resolved.hash}`).toBe(path);
+          expect(path.startsWith("//")).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it("only ever returns a path on this site", () => {

@@ -1,12 +1,31 @@
 /**
- * Where to go after signing in. Only a path on this site is accepted (no scheme, no host,
- * no protocol-relative `//`, no backslash tricks), so a crafted link cannot send a staff
- * member elsewhere after sign-in (an open redirect).
+ * Where to go after signing in. The value is parsed as a URL against the console's own origin,
+ * the way a browser would resolve it (dot segments, backslashes, percent-encoded dots and
+ * slashes, tabs and newlines, schemes), and only a path on this site survives: a crafted link
+ * cannot send a staff member elsewhere after sign-in (an open redirect). What is returned is the
+ * normalised path, so the browser's router has nothing left to reinterpret.
  */
+const BASE = "https://console.invalid";
+
 export function safeCallbackPath(value: unknown, fallback = "/users"): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 512) return fallback;
-  if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return fallback;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return fallback;
-  if (value.startsWith("/api/") || value.startsWith("/sign-in")) return fallback;
-  return value;
+  // Only an absolute path is a candidate; control characters never are (browsers strip some).
+  if (!value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== BASE) return fallback;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // After normalisation "/..//evil" is "//evil": protocol-relative, i.e. another host.
+  if (path.startsWith("//") || /%2f|%5c/i.test(url.pathname)) return fallback;
+  if (
+    url.pathname.startsWith("/api/") ||
+    url.pathname === "/sign-in" ||
+    url.pathname.startsWith("/sign-in/")
+  )
+    return fallback;
+  return path;
 }

@@ -37,6 +37,3 @@ ALTER TABLE "RecoveryHold" ADD CONSTRAINT "RecoveryHold_userId_fkey" FOREIGN KEY
 ALTER TABLE "RecoveryHold" ADD CONSTRAINT "RecoveryHold_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "RecoveryCase"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 
--- Cases opened before teams were a boundary belong to the team of the agent who opened them
--- (otherwise nobody could work or close them, while what they issued still worked).
-UPDATE "RecoveryCase" c SET "team" = s."team" FROM "Staff" s WHERE c."agentId" = s."id" AND c."team" IS NULL;
