@@ -157,11 +157,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               Timeline of case <span className="font-mono text-xs">{values.caseId}</span>
             </span>
           ) : null}
-          {values.userId ? (
+          {/* Only the parsed (UUID-checked) value builds a link: never the raw query string. */}
+          {parsed.success && parsed.data.userId ? (
             <span className="text-sm">
               Events about user{" "}
-              <Link href={`/users/${values.userId}`} className="text-indigo-700 underline">
-                {values.userId.slice(0, 8)}…
+              <Link href={`/users/${parsed.data.userId}`} className="text-indigo-700 underline">
+                {parsed.data.userId.slice(0, 8)}…
               </Link>
             </span>
           ) : null}
