@@ -66,8 +66,13 @@ export const oidcConfigured = Boolean(
   env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET,
 );
 export const demoSignInEnabled = env.DEMO_SIGN_IN === "on";
-/** Without SMTP, messages land in the demo mailbox (a stand-in for people's mail servers). */
-export const demoMailbox = !env.SMTP_URL;
+/**
+ * In the demo, without SMTP, messages land in the demo mailbox (a stand-in for people's mail
+ * servers). Outside the demo there is no mailbox: a console without SMTP_URL refuses to start
+ * (scripts/start.ts) and delivers nothing (lib/server/mail-transport.ts), so no pass or link is
+ * ever stored readable for nobody to receive.
+ */
+export const demoMailbox = !env.SMTP_URL && demoSignInEnabled;
 /** Links in messages point here. */
 export const publicUrl = (env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
 /** Secure cookies whenever the console is served over https. */

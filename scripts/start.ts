@@ -112,6 +112,12 @@ if (!env.NEXTAUTH_SECRET) {
   console.error("NEXTAUTH_SECRET is required with an external DATABASE_URL (see README.md).");
   await shutdown(2);
 }
+if (env.DEMO_SIGN_IN !== "on" && !env.SMTP_URL) {
+  console.error(
+    "SMTP_URL is required when demo sign-in is off: without it no pass, link or notice would reach anyone (the demo mailbox exists only in the demo).",
+  );
+  await shutdown(2);
+}
 if (env.DEMO_SIGN_IN === "on" && !embedded) {
   log(
     "WARNING: demo sign-in is ON with an external database: anyone can sign in as any staff member.",

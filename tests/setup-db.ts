@@ -20,6 +20,8 @@ url.pathname = `/${name}`;
 process.env.TEST_OWNER_DATABASE_URL = url.toString();
 process.env.DATABASE_URL = asAppRole(url.toString(), inject("appRolePassword"));
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+// The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.
+process.env.DEMO_SIGN_IN ??= "on";
 
 afterAll(async () => {
   const { db } = await import("@/lib/db");

@@ -1,11 +1,12 @@
 import "server-only";
 /**
- * Where messages go: SMTP through nodemailer when SMTP_URL is set, otherwise the demo mailbox
- * table that the /mailbox page shows (it stands in for people's own mail servers).
+ * Where messages go: SMTP through nodemailer when SMTP_URL is set; in the demo without it, the
+ * demo mailbox table that the /mailbox page shows (it stands in for people's own mail servers);
+ * otherwise nowhere (every delivery fails and is retried, sealed, until SMTP is configured).
  */
 import nodemailer from "nodemailer";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { demoMailbox, env } from "@/lib/env";
 
 export type MailTransport = {
   send: (mail: { to: string; subject: string; text: string }) => Promise<void>;
@@ -25,6 +26,17 @@ export function mailTransport(): MailTransport {
           subject: mail.subject,
           text: mail.text,
         });
+      },
+    };
+  }
+  if (!demoMailbox) {
+    // Not the demo and no SMTP: fail the delivery (the outbox keeps the message sealed and retries)
+    // rather than store a pass or link where nobody will read it.
+    return {
+      async send() {
+        throw new Error(
+          "No mail transport: set SMTP_URL (the demo mailbox exists only with DEMO_SIGN_IN=on).",
+        );
       },
     };
   }
