@@ -1,16 +1,26 @@
 /**
- * Runs before every request. It only stamps a request ID (overwriting any the client sent)
- * so that audit rows and logs of one request can be matched; it never decides access:
- * every page, action and route handler checks the session itself (lib/auth/session.ts).
+ * Runs before every request. It stamps a request ID (overwriting any the client sent) so that
+ * audit rows and logs of one request can be matched, and sets the response's security headers:
+ * a content security policy with a fresh nonce (Next reads it from the request's header and puts
+ * it on its own scripts), and HSTS when the public URL is https. It never decides access: every
+ * page, action and route handler checks the session itself (lib/auth/session.ts).
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, strictTransportSecurity } from "@/lib/domain/security-headers";
+import { env, publicUrl } from "@/lib/env";
 
 export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   const requestId = crypto.randomUUID();
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
+  const csp = contentSecurityPolicy({ nonce, dev: env.NODE_ENV === "development" });
   headers.set("x-request-id", requestId);
+  headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("x-request-id", requestId);
+  response.headers.set("content-security-policy", csp);
+  const hsts = strictTransportSecurity(publicUrl);
+  if (hsts) response.headers.set("strict-transport-security", hsts);
   return response;
 }
 
