@@ -21,7 +21,11 @@ vi.mock("./session", () => ({
     return staff;
   }),
 }));
-vi.mock("@/lib/server/request-context", () => ({ getRequestContext: vi.fn(async () => REQUEST) }));
+let foreign: string | null = null;
+vi.mock("@/lib/server/request-context", () => ({
+  getRequestContext: vi.fn(async () => REQUEST),
+  foreignOriginRefusal: vi.fn(async () => foreign),
+}));
 vi.mock("next/cache", () => ({
   revalidatePath: vi.fn((path: string) => calls.push(`revalidate ${path}`)),
 }));
@@ -39,6 +43,7 @@ const form = (entries: [string, string][]) => {
 const idle = { status: "idle" } as const;
 
 beforeEach(() => {
+  foreign = null;
   calls.length = 0;
   signedIn = true;
 });
@@ -285,5 +290,28 @@ describe("publicCall", () => {
       { credential: async () => "token" },
     );
     await expect(withSession({ id: "x" })).resolves.toEqual({ ok: true, value: "token:x" });
+  });
+});
+
+describe("requests from another origin", () => {
+  it("are refused before the guard, the parse or the body run, for every kind of action", async () => {
+    foreign = "This request did not come from the console's own pages.";
+    const body = vi.fn(async () => "done");
+    const staffForm = staffAction("cases:work", Schema, body, { path: "/cases" });
+    const publicForm = publicAction(Schema, body);
+    const call = publicCall([{ schema: Schema, invalid: "bad" }], body);
+    expect(await staffForm(idle, form([["caseId", CASE_ID]]))).toEqual({
+      status: "refused",
+      message: foreign,
+    });
+    expect(await publicForm(idle, form([["caseId", CASE_ID]]))).toEqual({
+      status: "refused",
+      message: foreign,
+    });
+    expect(await call({ caseId: CASE_ID })).toEqual({ ok: false, message: foreign });
+    await staffButtonAction("signed-in", async () => void body(), { path: "/" })(form([]));
+    await publicButtonAction(async () => void body())(form([]));
+    expect(body).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import "server-only";
  *   itself is the credential, checked by the use case): `publicAction`, `publicButtonAction`,
  *   and `publicCall` for client code that calls an action with arguments (WebAuthn ceremonies).
  *
+ * Before anything, a request whose Origin is not the console's own is refused (foreignOriginRefusal).
  * Then input is parsed with zod (invalid input changes nothing), the body runs with the request
  * context for the audit trail, a DomainError becomes a refusal with its user-safe message, and
  * anything else (a bug, or Next's redirect/notFound signals) is rethrown.
@@ -19,7 +20,11 @@ import { type z } from "zod";
 import { formFields, invalid, type ActionState } from "@/lib/action-state";
 import { isDomainError } from "@/lib/domain/errors";
 import { type Permission } from "@/lib/domain/roles";
-import { getRequestContext, type RequestContext } from "@/lib/server/request-context";
+import {
+  foreignOriginRefusal,
+  getRequestContext,
+  type RequestContext,
+} from "@/lib/server/request-context";
 import { requirePermission, requireStaff, type CurrentStaff } from "./session";
 
 /** Who may call a staff action: staff with a permission, or any signed-in staff member. */
@@ -72,6 +77,8 @@ export function staffAction<S extends z.ZodType>(
   options: StaffFormOptions<z.output<S>>,
 ): StateAction {
   return async (_previous, formData) => {
+    const foreign = await foreignOriginRefusal();
+    if (foreign) return { status: "refused", message: foreign };
     const actor = await requireGuard(
       guard,
       typeof options.path === "function" ? options.path(formData) : options.path,
@@ -91,8 +98,13 @@ export function publicAction<S extends z.ZodType>(
   body: (context: PublicActionContext<z.output<S>>) => Promise<Outcome>,
   options: FormOptions<z.output<S>> = {},
 ): StateAction {
-  return async (_previous, formData) =>
-    parseAndRun(schema, formData, options, (input, request) => body({ input, formData, request }));
+  return async (_previous, formData) => {
+    const foreign = await foreignOriginRefusal();
+    if (foreign) return { status: "refused", message: foreign };
+    return parseAndRun(schema, formData, options, (input, request) =>
+      body({ input, formData, request }),
+    );
+  };
 }
 
 /**
@@ -105,6 +117,8 @@ export function staffButtonAction(
   options: { path: string; revalidate?: Paths },
 ): ButtonAction {
   return async () => {
+    // No state to show a refusal in: a cross-site press does nothing.
+    if (await foreignOriginRefusal()) return;
     const actor = await requireGuard(guard, options.path);
     await body({ actor, request: await getRequestContext() });
     revalidate(options.revalidate);
@@ -117,6 +131,7 @@ export function publicButtonAction(
   options: { revalidate?: Paths } = {},
 ): ButtonAction {
   return async () => {
+    if (await foreignOriginRefusal()) return;
     await body({ request: await getRequestContext() });
     revalidate(options.revalidate);
   };
@@ -145,6 +160,8 @@ export function publicCall<const A extends readonly CallArgument[], T, C = undef
   const refused = (message: string): CallResult<T> => ({ ok: false, message });
   return async (...values) =>
     refusalsAsValues<CallResult<T>>(async () => {
+      const foreign = await foreignOriginRefusal();
+      if (foreign) return refused(foreign);
       const credential = (options.credential ? await options.credential() : undefined) as C;
       const input: unknown[] = [];
       for (const [index, arg] of args.entries()) {

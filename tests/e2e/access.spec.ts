@@ -149,3 +149,45 @@ test("server actions refuse anonymous callers even when called directly", async 
   await page.reload();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 });
+
+test("server actions refuse a request from another origin, or with no origin, even with the staff member's cookie", async ({
+  page,
+  baseURL,
+}) => {
+  // The agent is signed in; a page elsewhere tries to press their sign-out button for them.
+  await signInAs(page, "AGENT");
+  const html = await (await page.request.get("/users")).text();
+  const field = html.match(/name="(\$ACTION_ID_[0-9a-f]+)"/)?.[1];
+  expect(field).toBeDefined();
+  const attempts: Record<string, string>[] = [
+    { origin: "http://evil.example", "x-forwarded-host": "evil.example" },
+    { origin: "http://evil.example" },
+    { "sec-fetch-site": "cross-site", origin: baseURL! },
+    {},
+  ];
+  for (const headers of attempts) {
+    // page.request carries the agent's session cookie, as a browser would on a cross-site POST.
+    const response = await page.request.post("/users", {
+      multipart: { [field!]: "" },
+      headers,
+      maxRedirects: 0,
+    });
+    // Next itself answers a plain foreign Origin with an error before any action code runs; the
+    // spoofed X-Forwarded-Host, the cross-site fetch and the missing Origin reach our wrapper,
+    // which refuses them. Either way nothing is done (5xx-free refusals are issue 9's fuzz work).
+    expect(response.status(), JSON.stringify(headers)).not.toBe(303);
+    await page.goto("/users");
+    await expect(
+      page.getByRole("button", { name: "Sign out" }),
+      JSON.stringify(headers),
+    ).toBeVisible();
+  }
+  // From the console's own origin the same press works: the refusals above were the origin's.
+  await page.request.post("/users", {
+    multipart: { [field!]: "" },
+    headers: { origin: baseURL! },
+    maxRedirects: 0,
+  });
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
