@@ -99,6 +99,8 @@ export const RecoveryPolicySchema = z
       passSessionMinutes: z.number().int().min(5).max(30),
       /** A workforce user's account session after a passkey sign-in. */
       workforceSessionHours: z.number().int().min(1).max(12),
+      /** …and it ends after this long without a request (NIST SP 800-63B-4 reauthentication). */
+      workforceIdleMinutes: z.number().int().min(5).max(60),
       /** The "this wasn't me" link in every notice. */
       repudiationLinkDays: z.number().int().min(7).max(90),
     }),
@@ -211,6 +213,7 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
     stepLinkMinutes: 30,
     passSessionMinutes: 15,
     workforceSessionHours: 8,
+    workforceIdleMinutes: 30,
     repudiationLinkDays: 30,
   },
   approval: { tiers: ["HIGH_RISK", "PRIVILEGED"], reasons: [], anyRedFlag: true },

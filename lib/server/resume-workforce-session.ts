@@ -1,12 +1,15 @@
 import "server-only";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
 import { hashToken } from "./secrets";
 
 /**
- * The workforce user behind an account-page session, with their passkeys, or null when expired,
- * or when the person has left or is suspended (their sessions end with the status change; this
- * holds even if the status was changed outside the console).
+ * The workforce user behind an account-page session, with their passkeys, or null when expired
+ * (past its absolute lifetime, or idle longer than the policy allows), or when the person has
+ * left or is suspended (their sessions end with the status change; this holds even if the
+ * status was changed outside the console). Using a live session marks it seen, at most once a
+ * minute, so reads do not write on every request.
  */
 export async function resumeWorkforceSession(token: string, now: Date = new Date()) {
   if (token.length < 32 || token.length > 128) return null;
@@ -17,6 +20,7 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
       method: true,
       tapId: true,
       expiresAt: true,
+      lastSeenAt: true,
       user: {
         select: {
           id: true,
@@ -39,9 +43,13 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
     },
   });
   if (!session || session.expiresAt <= now) return null;
-  if (isLeaver(session.user, now)) {
+  const idleMs = ACTIVE_POLICY.lifetimes.workforceIdleMinutes * 60_000;
+  if (now.getTime() - session.lastSeenAt.getTime() > idleMs || isLeaver(session.user, now)) {
     await db.workforceSession.deleteMany({ where: { id: session.id } });
     return null;
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() >= 60_000) {
+    await db.workforceSession.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
   return session;
 }

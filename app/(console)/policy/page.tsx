@@ -84,7 +84,8 @@ export default async function PolicyPage() {
           <div>
             <dt className="inline font-medium">Account session: </dt>
             <dd className="inline">
-              {policy.lifetimes.workforceSessionHours} h; “this wasn’t me” links{" "}
+              {policy.lifetimes.workforceSessionHours} h, ends after{" "}
+              {policy.lifetimes.workforceIdleMinutes} min idle; “this wasn’t me” links{" "}
               {policy.lifetimes.repudiationLinkDays} days
             </dd>
           </div>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WorkforceSession" ADD COLUMN     "lastSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
+
