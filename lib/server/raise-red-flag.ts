@@ -44,6 +44,7 @@ export async function raiseRedFlag(input: {
           caseId: kase.id,
         },
       );
+      // Only for the queue's "needs a supervisor" badge: decisions read the flags themselves.
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { needsApproval: true } });
       await recordAudit(tx, {
         action: "case.red_flag_raised",

@@ -1,15 +1,13 @@
 import "server-only";
 import { isOpenCase } from "@/lib/domain/case-state";
-import { recordAudit } from "../audit";
+import { recordAudit, type Tx } from "../audit";
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
 import { runCaseWork } from "./unit-of-work";
 
 /** The teams cases can be handed to: those with active agents or supervisors. */
-export async function findTeams(tx: {
-  staff: { findMany: (args: object) => Promise<{ team: string | null }[]> };
-}): Promise<string[]> {
-  const rows = await tx.staff.findMany({
+export async function findTeams(client: Pick<Tx, "staff">): Promise<string[]> {
+  const rows = await client.staff.findMany({
     where: { active: true, role: { in: ["AGENT", "SUPERVISOR"] }, team: { not: null } },
     distinct: ["team"],
     select: { team: true },
