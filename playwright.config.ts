@@ -1,6 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = 3100;
+// Overridable so two checkouts can run their browser tests side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PG_PORT = process.env.E2E_PG_PORT ?? "54339";
 
 /**
  * Browser tests drive Debian's Chromium (apt-get install chromium) against the production
@@ -51,7 +53,7 @@ export default defineConfig({
       DATABASE_URL: "",
       NEXTAUTH_URL: `http://localhost:${PORT}`,
       EMBEDDED_PG_DIR: ".data/e2e-postgres",
-      EMBEDDED_PG_PORT: "54339",
+      EMBEDDED_PG_PORT: PG_PORT,
       EMBEDDED_PG_EPHEMERAL: "1",
       DEMO_SIGN_IN: "on",
     },
