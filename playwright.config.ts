@@ -56,6 +56,10 @@ export default defineConfig({
       EMBEDDED_PG_PORT: PG_PORT,
       EMBEDDED_PG_EPHEMERAL: "1",
       DEMO_SIGN_IN: "on",
+      // The suite signs in and opens links from one address far more often than a person
+      // would; the budgets the browser tests exercise (redeem.*, sso.client) keep their defaults.
+      RATE_LIMITS:
+        "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
     },
   },
 });

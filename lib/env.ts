@@ -5,6 +5,7 @@
  */
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
+import { rateLimits } from "@/lib/domain/rate-limits";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -37,6 +38,17 @@ export const env = createEnv({
     AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
     /** Where signed checkpoints are written, outside the database. */
     AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+    /** Overrides of the rate limits (lib/domain/rate-limits.ts): `name=tries/seconds,…`. */
+    RATE_LIMITS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          rateLimits(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: String(error) });
+        }
+      }),
     /** The From: of every notification. */
     MAIL_FROM: z
       .string()

@@ -22,6 +22,20 @@ process.env.DATABASE_URL = asAppRole(url.toString(), inject("appRolePassword"));
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 // The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.
 process.env.DEMO_SIGN_IN ??= "on";
+// Test files call use cases hundreds of times from one "client": budgets out of the way, except
+// in the files that test them (they set RATE_LIMITS themselves, in vi.hoisted).
+process.env.RATE_LIMITS ??= [
+  "anonymous.client",
+  "redeem.client",
+  "redeem.clientAccount",
+  "redeem.account",
+  "link.client",
+  "sso.client",
+  "signIn.client",
+  "signIn.account",
+]
+  .map((name) => `${name}=100000/60`)
+  .join(",");
 
 afterAll(async () => {
   const { db } = await import("@/lib/db");

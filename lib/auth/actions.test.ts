@@ -26,6 +26,13 @@ vi.mock("@/lib/server/request-context", () => ({
   getRequestContext: vi.fn(async () => REQUEST),
   foreignOriginRefusal: vi.fn(async () => foreign),
 }));
+// The budgets themselves are tested against PostgreSQL (tests/integration/rate-limits.test.ts);
+// here every client is within its budget.
+vi.mock("@/lib/server/rate-limit", () => ({
+  clientKey: vi.fn(() => "client"),
+  spend: vi.fn(async () => ({ ok: true })),
+}));
+vi.mock("@/lib/server/refusal-tally", () => ({ countRefusal: vi.fn(async () => {}) }));
 vi.mock("next/cache", () => ({
   revalidatePath: vi.fn((path: string) => calls.push(`revalidate ${path}`)),
 }));

@@ -10,12 +10,17 @@ import "server-only";
  *   itself is the credential, checked by the use case): `publicAction`, `publicButtonAction`,
  *   and `publicCall` for client code that calls an action with arguments (WebAuthn ceremonies).
  *
- * Before anything, a request whose Origin is not the console's own is refused (foreignOriginRefusal).
+ * Before anything, a request whose Origin is not the console's own is refused (foreignOriginRefusal);
+ * public actions then spend one try of the client's anonymous budget (lib/server/rate-limit.ts);
+ * both refusals are counted, not audited one row each (decision 002).
  * Then input is parsed with zod (invalid input changes nothing), the body runs with the request
  * context for the audit trail, a DomainError becomes a refusal with its user-safe message, and
  * anything else (a bug, or Next's redirect/notFound signals) is rethrown.
  */
 import { revalidatePath } from "next/cache";
+import { rateLimitedMessage } from "@/lib/domain/rate-limits";
+import { clientKey, spend } from "@/lib/server/rate-limit";
+import { countRefusal } from "@/lib/server/refusal-tally";
 import { type z } from "zod";
 import { formFields, invalid, type ActionState } from "@/lib/action-state";
 import { isDomainError } from "@/lib/domain/errors";
@@ -99,8 +104,8 @@ export function publicAction<S extends z.ZodType>(
   options: FormOptions<z.output<S>> = {},
 ): StateAction {
   return async (_previous, formData) => {
-    const foreign = await foreignOriginRefusal();
-    if (foreign) return { status: "refused", message: foreign };
+    const refusal = await anonymousRefusal();
+    if (refusal) return { status: "refused", message: refusal };
     return parseAndRun(schema, formData, options, (input, request) =>
       body({ input, formData, request }),
     );
@@ -131,7 +136,7 @@ export function publicButtonAction(
   options: { revalidate?: Paths } = {},
 ): ButtonAction {
   return async () => {
-    if (await foreignOriginRefusal()) return;
+    if (await anonymousRefusal()) return;
     await body({ request: await getRequestContext() });
     revalidate(options.revalidate);
   };
@@ -160,8 +165,8 @@ export function publicCall<const A extends readonly CallArgument[], T, C = undef
   const refused = (message: string): CallResult<T> => ({ ok: false, message });
   return async (...values) =>
     refusalsAsValues<CallResult<T>>(async () => {
-      const foreign = await foreignOriginRefusal();
-      if (foreign) return refused(foreign);
+      const refusal = await anonymousRefusal();
+      if (refusal) return refused(refusal);
       const credential = (options.credential ? await options.credential() : undefined) as C;
       const input: unknown[] = [];
       for (const [index, arg] of args.entries()) {
@@ -175,6 +180,24 @@ export function publicCall<const A extends readonly CallArgument[], T, C = undef
         value: await body({ input: input as unknown as CallInputs<A>, credential, request }),
       };
     }, refused);
+}
+
+/**
+ * What every public action checks first: our own Origin, then the client's anonymous budget.
+ * Returns the refusal to show, or null. Both are counted (not audited: nobody is known yet).
+ */
+async function anonymousRefusal(): Promise<string | null> {
+  const foreign = await foreignOriginRefusal();
+  if (foreign) {
+    await countRefusal("action.foreign_origin", "FORBIDDEN");
+    return foreign;
+  }
+  const spent = await spend([
+    { limit: "anonymous.client", key: clientKey(await getRequestContext()) },
+  ]);
+  if (spent.ok) return null;
+  await countRefusal("action.anonymous", "RATE_LIMITED");
+  return rateLimitedMessage(spent.retryAfterSeconds);
 }
 
 async function requireGuard(guard: StaffGuard, path: string): Promise<CurrentStaff> {

@@ -143,6 +143,17 @@ export const AUDIT_ACTIONS = {
   "tap.redeem_refused": z
     .object({ detail: Detail, attemptsLeft: z.number().int().optional() })
     .strict(),
+  /**
+   * Wrong guesses reached the pass's free tries (it now rests between tries) or its cap (void).
+   * The user was told; the case shows it to the agent.
+   */
+  "tap.guessed": z
+    .object({
+      wrongTries: z.number().int(),
+      voided: z.boolean(),
+      nextTryAt: z.iso.datetime().optional(),
+    })
+    .strict(),
   /** A workforce user registered a new passkey (after redeeming a pass). */
   "passkey.enrolled": z
     .object({

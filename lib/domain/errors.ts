@@ -26,6 +26,8 @@ export const DOMAIN_ERROR_CODES = [
   "APPROVAL_REQUIRED",
   /** An earlier denial put the user's recovery on hold until a supervisor clears it. */
   "ON_HOLD",
+  /** Too many tries from this client or for this account: wait, then try again. */
+  "RATE_LIMITED",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

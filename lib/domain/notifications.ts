@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   "tap.issued",
   "tap.issued_notice",
   "tap.redeemed",
+  "tap.guessed",
   "passkey.enrolled",
   "passkey.revoked",
   "enrolment.link",
@@ -106,6 +107,28 @@ export function tapRedeemedNotice(input: { name: string; reportUrl: string }): M
     kind: "tap.redeemed",
     subject: "Your temporary access pass was used",
     body: `Hello ${input.name},\n\nYour temporary access pass was just used to sign in.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+/**
+ * Someone is guessing at the user's pass: after the free tries it rests (a back-off), at the
+ * cap it is void. Either way the user hears of it, with the way to raise the alarm.
+ */
+export function tapGuessedNotice(input: {
+  name: string;
+  wrongTries: number;
+  voided: boolean;
+  reportUrl: string;
+}): Message {
+  const what = input.voided
+    ? "The pass no longer works: ask the service desk for a new one if you still need it."
+    : "The pass still works, but each further try now has to wait a little longer.";
+  return {
+    kind: "tap.guessed",
+    subject: "Wrong passes were tried for your account",
+    body: `Hello ${input.name},
+
+Someone entered a wrong temporary access pass for your account ${input.wrongTries} times. ${what}${notMe(input.reportUrl)}${signature}`,
   };
 }
 

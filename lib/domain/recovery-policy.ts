@@ -6,6 +6,7 @@
  * runs under, and every decision on the case reads that version (`policyFor`), not the newest.
  */
 import { z } from "zod";
+import { minutesToExhaust } from "./rate-limits";
 import { STEP_ASSURANCE, STEP_KINDS } from "./step-kinds";
 import { RISK_TIERS, type RiskTier } from "./workforce";
 
@@ -86,6 +87,10 @@ export const RecoveryPolicySchema = z
       maxLifetimeMinutesHighTier: z.number().int().min(MINUTES.min).max(MINUTES.highTierMax),
       /** NIST SP 800-63B-4 §3.2.2: never more than 100 failed attempts. */
       maxFailedAttempts: z.number().int().min(1).max(100),
+      /** Wrong guesses a pass takes without waiting; then each try waits (lib/domain/rate-limits.ts). */
+      freeFailedAttempts: z.number().int().min(1).max(10),
+      /** The first wait, doubling with each further wrong guess. */
+      backoffFirstMinutes: z.number().int().min(1).max(60),
       /** Tiers that may be given a multi-use pass (within its lifetime). Only standard is allowed. */
       multiUseTiers: z.array(z.literal("STANDARD")),
     }),
@@ -155,6 +160,11 @@ export const RecoveryPolicySchema = z
       path: ["tap"],
     },
   )
+  .refine((p) => minutesToExhaust(p.tap) > p.tap.maxLifetimeMinutes, {
+    message:
+      "The pass back-off must outlast the longest pass: guesses from strangers may delay a pass, never void it.",
+    path: ["tap"],
+  })
   .refine((p) => p.repeatCalls.approvalFrom < p.repeatCalls.blockFrom, {
     message: "Repeat calls must need approval before they are blocked.",
     path: ["repeatCalls"],
@@ -205,6 +215,8 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
     maxLifetimeMinutes: 480,
     maxLifetimeMinutesHighTier: 60,
     maxFailedAttempts: 10,
+    freeFailedAttempts: 3,
+    backoffFirstMinutes: 5,
     multiUseTiers: ["STANDARD"],
   },
   enrolmentLinkMinutes: 10,

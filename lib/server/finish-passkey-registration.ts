@@ -59,7 +59,7 @@ export async function finishPasskeyRegistration(input: {
 }): Promise<{ model: string }> {
   const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
   if (!grant) {
-    await auditUnusableGrant(input.grant, "finish", input.request);
+    await auditUnusableGrant(input.grant, "finish", input.request, challengeOf(input.response));
     throw new DomainError("UNAUTHENTICATED", EXPIRED);
   }
   const user = await db.workforceUser.findUniqueOrThrow({
@@ -246,4 +246,17 @@ export async function finishPasskeyRegistration(input: {
     throw error;
   }
   return { model };
+}
+
+/** The challenge a registration response answers (from its client data), if it parses. */
+function challengeOf(response: RegistrationResponseJSON): string | undefined {
+  try {
+    const data: unknown = JSON.parse(
+      Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8"),
+    );
+    const challenge = (data as { challenge?: unknown } | null)?.challenge;
+    return typeof challenge === "string" ? challenge : undefined;
+  } catch {
+    return undefined;
+  }
 }

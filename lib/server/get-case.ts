@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { nextStatus } from "@/lib/domain/case-state";
 import { maskAddress } from "@/lib/domain/notifications";
+import { passTryGate } from "@/lib/domain/rate-limits";
 import {
   availableActions,
   decideCorrectStep,
@@ -75,6 +76,11 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
   ];
   return {
     ...kase,
+    // A pass resting after wrong guesses (lib/domain/rate-limits.ts) says until when.
+    accessPasses: kase.accessPasses.map((pass) => {
+      const gate = live(pass) ? passTryGate(pass, policy.tap, now) : { ok: true as const };
+      return { ...pass, restingUntil: gate.ok ? null : gate.retryAt };
+    }),
     policy,
     facts,
     actions,
@@ -198,6 +204,7 @@ export async function getCase(caseId: string) {
           voidReason: true,
           oneTime: true,
           failedAttempts: true,
+          lastFailedAt: true,
           maxFailures: true,
         },
         orderBy: { createdAt: "desc" },

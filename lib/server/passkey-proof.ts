@@ -9,14 +9,18 @@ import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
-import { DomainError } from "@/lib/domain/errors";
 import { decideRecordStep } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
-import { recordAudit } from "./audit";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
-import { answerStepLink, completeLinkedStep, findUsableStepLink, INVALID_LINK } from "./step-links";
+import {
+  answerStepLink,
+  completeLinkedStep,
+  findUsableStepLink,
+  refuseUnusableStepLink,
+} from "./step-links";
 import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
+import { spendLinkTry } from "./rate-limit";
 
 export async function getPasskeyProof(token: string) {
   const link = await findUsableStepLink(token, "PASSKEY_PROOF");
@@ -28,20 +32,9 @@ export async function startPasskeyProof(input: {
   token: string;
   request?: RequestContext;
 }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await spendLinkTry("step.link_refused", input.request);
   const link = await findUsableStepLink(input.token, "PASSKEY_PROOF");
-  if (!link) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        action: "step.link_refused",
-        outcome: "REFUSED",
-        reason: "SEQUENCE",
-        actor: { type: "ANONYMOUS" },
-        data: { detail: "passkey proof start: link unknown, used, voided or expired" },
-        request: input.request,
-      }),
-    );
-    throw new DomainError("SEQUENCE", INVALID_LINK);
-  }
+  if (!link) return refuseUnusableStepLink(input.token, "passkey proof start", input.request);
   const passkeys = await db.passkey.findMany({
     where: { userId: link.case.userId, status: "ACTIVE" },
     select: { credentialId: true, transports: true },

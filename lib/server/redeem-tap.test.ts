@@ -71,17 +71,50 @@ describe("redeemTap", () => {
     });
   });
 
-  it("counts wrong passes and voids the pass at the policy's limit, even for the right one after", async () => {
-    const { user, address, code } = await issued();
-    for (let i = 1; i <= 10; i++) await refused(redeemTap({ email: address, code: WRONG }));
-    const lastRefusal = await db.auditEvent.findFirstOrThrow({
-      where: { subjectUserId: user.id, action: "tap.redeem_refused" },
-      orderBy: { id: "desc" },
+  it("rests the pass after the free wrong tries and tells the user and the case; the right pass works once the wait is over", async () => {
+    const { user, caseId, address, code } = await issued();
+    for (let i = 1; i <= 3; i++) await refused(redeemTap({ email: address, code: WRONG }));
+    const guessed = await db.auditEvent.findFirstOrThrow({
+      where: { caseId, action: "tap.guessed" },
     });
-    expect(lastRefusal.data).toEqual({ detail: "wrong pass", attemptsLeft: 0 });
+    expect(guessed.data).toMatchObject({ wrongTries: 3, voided: false });
+    expect((await lastMessageTo(address)).subject).toBe("Wrong passes were tried for your account");
+
+    // Resting: even the right pass waits, and the try changes nothing and writes no audit row.
+    const eventsBefore = await db.auditEvent.count();
+    const restingBefore = await counted("PASS_RESTING");
+    const resting = await redeemTap({ email: address, code }).catch((e: unknown) => e);
+    expect(resting).toMatchObject({ code: "RATE_LIMITED" });
+    expect((resting as DomainError).userMessage).toMatch(/^Too many tries\. Wait 5 minutes/);
+    expect(await db.auditEvent.count()).toBe(eventsBefore);
+    const pass = await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } });
+    expect(pass).toMatchObject({ failedAttempts: 3, voidedAt: null });
+    expect(await counted("PASS_RESTING")).toBe(restingBefore + 1);
+
+    // Five minutes later (the wait is the pass's own record), the right pass signs in.
+    await restFor(pass.id, 5);
+    await expect(redeemTap({ email: address, code })).resolves.toMatchObject({ userId: user.id });
+  });
+
+  it("voids the pass at the policy's cap only once every wait was served, tells the user, and refuses the right pass after", async () => {
+    const { user, caseId, address, code } = await issued();
+    const pass = await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } });
+    for (let i = 1; i <= 10; i++) {
+      await restFor(pass.id, 24 * 60);
+      await refused(redeemTap({ email: address, code: WRONG }));
+    }
     expect(
-      await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } }),
+      await db.temporaryAccessPass.findUniqueOrThrow({ where: { id: pass.id } }),
     ).toMatchObject({ voidReason: "too many failed attempts", failedAttempts: 10 });
+    const guessed = await db.auditEvent.findMany({
+      where: { caseId, action: "tap.guessed" },
+      orderBy: { id: "asc" },
+    });
+    expect(guessed.map((e) => e.data)).toMatchObject([
+      { wrongTries: 3, voided: false },
+      { wrongTries: 10, voided: true },
+    ]);
+    expect((await lastMessageTo(address)).text).toContain("The pass no longer works");
     await refused(redeemTap({ email: address, code }));
   });
 
@@ -104,8 +137,9 @@ describe("redeemTap", () => {
     expect(await db.auditEvent.count({ where: { caseId, action: "tap.redeemed" } })).toBe(1);
   });
 
-  it("never evaluates more wrong guesses than the limit, however many arrive at once", async () => {
+  it("evaluates only the free wrong tries however many arrive at once; the rest wait, counted, and the pass stays valid", async () => {
     const { user, address } = await issued();
+    const restingBefore = await counted("PASS_RESTING");
     const results = await Promise.allSettled(
       Array.from({ length: 25 }, () => redeemTap({ email: address, code: WRONG })),
     );
@@ -114,20 +148,24 @@ describe("redeemTap", () => {
       where: { subjectUserId: user.id, action: "tap.redeem_refused" },
       select: { data: true },
     });
-    const evaluated = refusals.filter(
-      (r) => (r.data as { detail: string }).detail === "wrong pass",
-    );
-    expect(evaluated).toHaveLength(10);
-    expect(refusals).toHaveLength(25);
+    expect(refusals.map((r) => (r.data as { detail: string }).detail)).toEqual([
+      "wrong pass",
+      "wrong pass",
+      "wrong pass",
+    ]);
+    expect(await counted("PASS_RESTING")).toBe(restingBefore + 22);
     expect(
-      (await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } }))
-        .failedAttempts,
-    ).toBe(10);
+      await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } }),
+    ).toMatchObject({ failedAttempts: 3, voidedAt: null });
   });
 
-  it("refuses an unknown address or a malformed pass without counting an attempt", async () => {
+  it("refuses an unknown address (counted, no audit row) or a malformed pass without counting an attempt", async () => {
     const { user, address } = await issued();
+    const events = await db.auditEvent.count();
+    const unknownBefore = await counted("UNKNOWN_ACCOUNT");
     await refused(redeemTap({ email: "nobody@northwind.example", code: WRONG }));
+    expect(await db.auditEvent.count()).toBe(events);
+    expect(await counted("UNKNOWN_ACCOUNT")).toBe(unknownBefore + 1);
     await refused(redeemTap({ email: address, code: "not-a-pass" }));
     expect(
       (await db.temporaryAccessPass.findFirstOrThrow({ where: { userId: user.id } }))
@@ -135,3 +173,15 @@ describe("redeemTap", () => {
     ).toBe(0);
   });
 });
+
+/** Moves a pass's last wrong guess back by `minutes`: as if that much time had passed. */
+async function restFor(passId: string, minutes: number) {
+  await db.$executeRaw`
+    UPDATE "TemporaryAccessPass" SET "lastFailedAt" = "lastFailedAt" - make_interval(mins => ${minutes}::int)
+    WHERE id = ${passId}::uuid AND "lastFailedAt" IS NOT NULL`;
+}
+
+async function counted(reason: string): Promise<number> {
+  const rows = await db.refusalTally.findMany({ where: { action: "tap.redeem_refused", reason } });
+  return rows.reduce((sum, row) => sum + row.count, 0);
+}

@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import { recordAudit, type Tx } from "./audit";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
+import { countRefusal } from "./refusal-tally";
 
 export type RegistrationGrant =
   { kind: "session"; token: string } | { kind: "link"; token: string };
@@ -91,14 +92,16 @@ export async function resolveGrant(
 }
 
 /**
- * Audits a registration refused because its grant is gone (a stop voided the link or ended the
- * pass session, it expired, or it never existed). A voided link still names its person; an
- * ended session cannot, so that refusal is recorded as anonymous. Never the token itself.
+ * Records a registration refused because its grant is gone. A used, voided or expired enrolment
+ * link names its person and case, and so does a ceremony begun under a pass session that a stop
+ * has since ended (its challenge names the user): audited. An unknown link or a session we
+ * cannot tie to anyone names nobody: counted, not audited (decision 002). Never the token.
  */
 export async function auditUnusableGrant(
   grant: RegistrationGrant,
   step: "start" | "finish",
   request?: RequestContext,
+  challenge?: string,
 ): Promise<void> {
   const tokenHash = hashToken(grant.token);
   const link =
@@ -108,23 +111,38 @@ export async function auditUnusableGrant(
           select: { userId: true, caseId: true, usedAt: true, voidedAt: true },
         })
       : null;
-  const state = !link
-    ? "unknown or ended"
-    : link.usedAt
-      ? "used"
-      : link.voidedAt
-        ? "voided"
-        : "expired";
+  const ceremony =
+    grant.kind === "session" && challenge
+      ? await db.webAuthnChallenge.findUnique({
+          where: { challenge },
+          select: { purpose: true, userId: true },
+        })
+      : null;
+  const session =
+    grant.kind === "session"
+      ? await db.workforceSession.findUnique({ where: { tokenHash }, select: { userId: true } })
+      : null;
+  const subjectUserId =
+    link?.userId ?? session?.userId ?? (ceremony?.purpose === "register" ? ceremony.userId : null);
+  if (!subjectUserId) {
+    await countRefusal("passkey.enrol_refused", "UNKNOWN_GRANT");
+    return;
+  }
+  const state = session
+    ? "this session may not enrol"
+    : !link
+      ? "pass session ended"
+      : `enrolment link ${link.usedAt ? "used" : link.voidedAt ? "voided" : "expired"}`;
   await db.$transaction((tx) =>
     recordAudit(tx, {
       action: "passkey.enrol_refused",
       outcome: "REFUSED",
       reason: "SEQUENCE",
       actor: { type: "ANONYMOUS" },
-      subjectUserId: link?.userId,
+      subjectUserId,
       caseId: link?.caseId,
       data: {
-        detail: `${step}: ${grant.kind === "link" ? "enrolment link" : "pass session"} ${state}`,
+        detail: `${step}: ${state}`,
       },
       request,
     }),

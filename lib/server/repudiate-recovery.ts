@@ -10,6 +10,8 @@ import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
+import { spendLinkTry } from "./rate-limit";
+import { countRefusal } from "./refusal-tally";
 
 const INVALID =
   "This link is not valid any more. If you still think someone is trying to get into your account, call the service desk.";
@@ -40,19 +42,26 @@ export async function repudiateRecovery(input: {
   token: string;
   request?: RequestContext;
 }): Promise<void> {
+  await spendLinkTry("case.repudiation_refused", input.request);
   const tokenHash = hashToken(input.token);
   const found = await db.repudiationLink.findUnique({
     where: { tokenHash },
     select: { id: true, caseId: true, usedAt: true, expiresAt: true },
   });
-  if (!found || found.usedAt || found.expiresAt <= new Date()) {
+  if (!found) {
+    // Names nothing we hold: counted, not audited (decision 002).
+    await countRefusal("case.repudiation_refused", "UNKNOWN_LINK");
+    throw new DomainError("SEQUENCE", INVALID);
+  }
+  if (found.usedAt || found.expiresAt <= new Date()) {
     await db.$transaction((tx) =>
       recordAudit(tx, {
         action: "case.repudiation_refused",
         outcome: "REFUSED",
         reason: "SEQUENCE",
         actor: { type: "ANONYMOUS" },
-        data: { detail: "link unknown, used or expired" },
+        caseId: found.caseId,
+        data: { detail: found.usedAt ? "link used" : "link expired" },
         request: input.request,
       }),
     );

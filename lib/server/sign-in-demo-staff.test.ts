@@ -39,12 +39,13 @@ describe("signInDemoStaff", () => {
       "That staff member is disabled.",
     ],
   ])(
-    "refuses (%s), creates no session and audits the refusal once",
+    "refuses (%s), creates no session, and audits the refusal once when it names a staff member (counts it otherwise)",
     async (detail, setup, message) => {
       const staff = await createStaff(db, { active: setup.active });
       const staffId = setup.exists ? staff.id : "00000000-0000-4000-8000-000000000000";
       const sessionsBefore = await db.staffSession.count();
       const eventsBefore = await db.auditEvent.count();
+      const countedBefore = await counted("staff.sign_in_refused");
 
       const error = await refusal(
         signInDemoStaff({ staffId, token: newToken(), enabled: setup.enabled, request }),
@@ -52,6 +53,13 @@ describe("signInDemoStaff", () => {
 
       expect(error).toMatchObject({ code: "SIGN_IN_REFUSED", userMessage: message });
       expect(await db.staffSession.count()).toBe(sessionsBefore);
+      if (!setup.exists) {
+        // Names nobody we hold: counted per window, not one audit row each (decision 002).
+        expect(await db.auditEvent.count()).toBe(eventsBefore);
+        expect(await counted("staff.sign_in_refused")).toBe(countedBefore + 1);
+        return;
+      }
+      expect(await counted("staff.sign_in_refused")).toBe(countedBefore);
       expect(await db.auditEvent.count()).toBe(eventsBefore + 1);
       const event = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
       expect(event).toMatchObject({
@@ -65,3 +73,8 @@ describe("signInDemoStaff", () => {
     },
   );
 });
+
+async function counted(action: string): Promise<number> {
+  const rows = await db.refusalTally.findMany({ where: { action } });
+  return rows.reduce((sum, row) => sum + row.count, 0);
+}

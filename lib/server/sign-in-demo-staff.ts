@@ -2,12 +2,15 @@ import "server-only";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/domain/errors";
 import { recordAudit } from "./audit";
+import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
+import { countRefusal } from "./refusal-tally";
 import type { RequestContext } from "./request-context";
 import { startStaffSession } from "./start-staff-session";
 
 /**
  * Demo sign-in: start a session as a chosen staff member without an identity provider. Only
- * when the deployment turned demo sign-in on (lib/env.ts); every refusal is audited.
+ * when the deployment turned demo sign-in on (lib/env.ts). Rate limited per client and per
+ * staff member; a refusal that names a staff member is audited, an unknown one counted.
  */
 export async function signInDemoStaff(input: {
   staffId: string;
@@ -15,6 +18,10 @@ export async function signInDemoStaff(input: {
   enabled: boolean;
   request?: RequestContext;
 }): Promise<{ expires: Date; cookieExpires: Date }> {
+  await spendOrRefuse("staff.sign_in_refused", [
+    { limit: "signIn.client", key: clientKey(input.request) },
+    { limit: "signIn.account", key: limitKey("staff", input.staffId) },
+  ]);
   const staff = await db.staff.findUnique({
     where: { id: input.staffId },
     select: { id: true, active: true, email: true },
@@ -26,6 +33,10 @@ export async function signInDemoStaff(input: {
       : !staff.active
         ? { detail: "staff member is disabled", message: "That staff member is disabled." }
         : null;
+  if (refusal && !staff) {
+    await countRefusal("staff.sign_in_refused", "UNKNOWN_ACCOUNT");
+    throw new DomainError("SIGN_IN_REFUSED", refusal.message);
+  }
   if (refusal) {
     await db.$transaction((tx) =>
       recordAudit(tx, {

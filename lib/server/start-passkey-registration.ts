@@ -6,6 +6,7 @@ import {
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
 import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
+import { spendLinkTry } from "./rate-limit";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 
@@ -18,6 +19,7 @@ export async function startPasskeyRegistration(input: {
   grant: RegistrationGrant;
   request?: RequestContext;
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  if (input.grant.kind === "link") await spendLinkTry("passkey.enrol_refused", input.request);
   const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
   if (!grant) {
     await auditUnusableGrant(input.grant, "start", input.request);

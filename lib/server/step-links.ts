@@ -14,6 +14,8 @@ import { runCaseWork, type CaseUnit, type Outcome } from "./cases/unit-of-work";
 import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
+import { spendLinkTry } from "./rate-limit";
+import { countRefusal } from "./refusal-tally";
 
 export const INVALID_LINK =
   "This link is not valid any more. It may have been used, replaced or expired.";
@@ -64,6 +66,40 @@ export async function findUsableStepLink(
 }
 
 /**
+ * Records the refusal of a link that cannot be used. A link we hold (used, voided, expired, or
+ * for another step) names its case: audited. A token we never issued names nothing: counted, not
+ * audited (decision 002), so guessing cannot grow the audit trail.
+ */
+export async function refuseUnusableStepLink(
+  token: string,
+  attempted: string,
+  request?: RequestContext,
+): Promise<never> {
+  const link = await db.stepLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { usedAt: true, voidedAt: true, case: { select: { id: true, userId: true } } },
+  });
+  if (!link) {
+    await countRefusal("step.link_refused", "UNKNOWN_LINK");
+  } else {
+    const state = link.usedAt ? "used" : link.voidedAt ? "voided" : "expired or for another step";
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "step.link_refused",
+        outcome: "REFUSED",
+        reason: "SEQUENCE",
+        actor: { type: "ANONYMOUS" },
+        caseId: link.case.id,
+        subjectUserId: link.case.userId,
+        data: { detail: `${attempted}: link ${state}` },
+        request,
+      }),
+    );
+  }
+  throw new DomainError("SEQUENCE", INVALID_LINK);
+}
+
+/**
  * Answers a step link: reads it without a lock to learn the case, then runs `answer` in the case
  * unit of work with the link locked after the user and the case, and re-checks the link there.
  * Every refusal is audited with its real reason; the person holding the link only learns that it
@@ -83,20 +119,9 @@ export async function answerStepLink<T>(
     refuse: (refusal: Refusal) => Promise<Refusal>,
   ) => Promise<Outcome<T>>,
 ): Promise<T> {
+  await spendLinkTry("step.link_refused", input.request);
   const found = await findUsableStepLink(input.token, input.kind);
-  if (!found) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        action: "step.link_refused",
-        outcome: "REFUSED",
-        reason: "SEQUENCE",
-        actor: { type: "ANONYMOUS" },
-        data: { detail: `${input.attempted}: link unknown, used, voided or expired` },
-        request: input.request,
-      }),
-    );
-    throw new DomainError("SEQUENCE", INVALID_LINK);
-  }
+  if (!found) return refuseUnusableStepLink(input.token, input.attempted, input.request);
   return runCaseWork(
     {
       caseId: found.case.id,

@@ -16,13 +16,20 @@ import { db } from "@/lib/db";
 import { recordAudit, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
+import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
+import { countRefusal } from "./refusal-tally";
 import type { RequestContext } from "./request-context";
 import { hashToken, newToken } from "./secrets";
 import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 
 const REFUSED = "That passkey cannot sign you in. If you lost your devices, call the service desk.";
 
-export async function startWorkforceSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function startWorkforceSignIn(
+  request?: RequestContext,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await spendOrRefuse("workforce.sign_in_refused", [
+    { limit: "signIn.client", key: clientKey(request) },
+  ]);
   const options = await generateAuthenticationOptions({
     rpID: RELYING_PARTY.id,
     userVerification: "required",
@@ -60,12 +67,17 @@ export async function finishWorkforceSignIn(input: {
     });
     return refusal;
   };
+  await spendOrRefuse("workforce.sign_in_refused", [
+    { limit: "signIn.client", key: clientKey(input.request) },
+    { limit: "signIn.account", key: limitKey("credential", input.response.id) },
+  ]);
   const owner = await db.passkey.findUnique({
     where: { credentialId: input.response.id },
     select: { userId: true },
   });
   if (!owner) {
-    // Still consume the challenge, so an unknown credential cannot probe with it again.
+    // Still consume the challenge, so an unknown credential cannot probe with it again. Names
+    // nobody we hold: counted, not audited (decision 002).
     await db.$transaction(async (tx) => {
       await verifyPasskeyAssertion(tx, {
         response: input.response,
@@ -73,8 +85,8 @@ export async function finishWorkforceSignIn(input: {
         userId: null,
         requireUserHandle: true,
       });
-      await refuseIn(tx, "credential not bound to this user, or not active");
     });
+    await countRefusal("workforce.sign_in_refused", "UNKNOWN_CREDENTIAL");
     throw new DomainError("INVALID_INPUT", REFUSED);
   }
   return runUserWork(

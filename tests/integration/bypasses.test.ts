@@ -718,13 +718,18 @@ describe("refusals leave a trace", () => {
   });
 
   // P14
-  it("starting a passkey proof with a dead link is audited as a refusal", async () => {
-    await expectRefused(
-      null,
-      () => startPasskeyProof({ token: randomBytes(32).toString("base64url") }),
-      "SEQUENCE",
-      "step.link_refused",
+  it("starting a passkey proof with a token we never issued is refused and counted, not audited", async () => {
+    const since = await lastAuditId();
+    const before = await db.refusalTally.findMany({ where: { action: "step.link_refused" } });
+    const error = await startPasskeyProof({ token: randomBytes(32).toString("base64url") }).then(
+      () => null,
+      (e: unknown) => e,
     );
+    expect(error).toMatchObject({ code: "SEQUENCE" });
+    expect(await refusedSince(since)).toEqual([]);
+    const after = await db.refusalTally.findMany({ where: { action: "step.link_refused" } });
+    const sum = (rows: { count: number }[]) => rows.reduce((n, row) => n + row.count, 0);
+    expect(sum(after)).toBe(sum(before) + 1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { minutesToExhaust } from "@/lib/domain/rate-limits";
 import type { Metadata } from "next";
 import { TierBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -48,6 +49,15 @@ export default async function PolicyPage() {
           <div>
             <dt className="inline font-medium">Failed attempts: </dt>
             <dd className="inline">{policy.tap.maxFailedAttempts}, then the pass is void</dd>
+          </div>
+          <div>
+            <dt className="inline font-medium">After wrong tries: </dt>
+            <dd className="inline">
+              {policy.tap.freeFailedAttempts} without waiting, then {policy.tap.backoffFirstMinutes}{" "}
+              min before the next, doubling each time; reaching the limit takes{" "}
+              {Math.round(minutesToExhaust(policy.tap) / 60)} h, longer than any pass lives, so
+              guesses can delay a pass but never void it
+            </dd>
           </div>
           <div>
             <dt className="inline font-medium">Multi-use passes: </dt>

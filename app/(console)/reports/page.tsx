@@ -3,6 +3,8 @@ import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
 import { REPORT_PERIODS, type ReportPeriod } from "@/lib/domain/reports";
 import { getRecoveryReport } from "@/lib/server/get-recovery-report";
+import { formatDateTime } from "@/components/status-badge";
+import { findRefusalTallies } from "@/lib/server/refusal-tally";
 import { CountChart } from "./bar-chart";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -21,6 +23,7 @@ export default async function ReportsPage({
     ? (Number(raw) as ReportPeriod)
     : 30;
   const report = await getRecoveryReport(days);
+  const counted = await findRefusalTallies(days);
   const figures = [
     ["Cases", String(report.cases)],
     [
@@ -87,6 +90,44 @@ export default async function ReportsPage({
           </ul>
         </section>
       </div>
+      <section
+        aria-labelledby="counted"
+        className="rounded-lg border border-slate-200 bg-white p-4"
+      >
+        <h2 id="counted" className="text-sm font-semibold">
+          Refused without a name (counted, not in the audit trail)
+        </h2>
+        <p className="mt-1 text-xs text-slate-600">
+          Unknown emails, links and credentials, and tries over a rate limit: counted per ten
+          minutes so a flood cannot grow the trail. A sudden peak is worth a look.
+        </p>
+        {counted.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">None in this period.</p>
+        ) : (
+          <table className="mt-2 text-sm">
+            <thead>
+              <tr className="text-left text-xs text-slate-600">
+                <th className="pr-6 font-medium">What</th>
+                <th className="pr-6 font-medium">Why</th>
+                <th className="pr-6 text-right font-medium">Refused</th>
+                <th className="font-medium">Busiest ten minutes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {counted.map((row) => (
+                <tr key={`${row.action} ${row.reason}`}>
+                  <td className="pr-6 font-mono text-xs">{row.action}</td>
+                  <td className="pr-6 font-mono text-xs">{row.reason}</td>
+                  <td className="pr-6 text-right">{row.count}</td>
+                  <td>
+                    {row.peak} from {formatDateTime(row.peakAt)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </div>
   );
 }

@@ -78,7 +78,9 @@ export const finishRegistrationAction = publicCall(
 );
 
 /** PUBLIC: signing in is what people without a session do; the passkey is the credential. */
-export const startSignInAction = publicCall([], async () => startWorkforceSignIn());
+export const startSignInAction = publicCall([], async ({ request }) =>
+  startWorkforceSignIn(request),
+);
 
 /** PUBLIC: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter). */
 export const finishSignInAction = publicCall(

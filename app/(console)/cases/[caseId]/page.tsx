@@ -299,8 +299,15 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                       ? "expired"
                       : `valid until ${formatDateTime(pass.expiresAt)}`}
                 {pass.failedAttempts > 0
-                  ? ` · ${pass.failedAttempts}/${pass.maxFailures} failed attempts`
+                  ? ` · ${pass.failedAttempts}/${pass.maxFailures} wrong tries`
                   : ""}
+                {pass.restingUntil ? (
+                  <strong className="block font-medium text-amber-800">
+                    Wrong passes were tried: the next try waits until{" "}
+                    {formatDateTime(pass.restingUntil)}. The user was told; if they are on the line
+                    and did not mistype, treat it as a red flag.
+                  </strong>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { TooManyTries } from "@/components/too-many-tries";
+import { linkPageWait } from "@/lib/server/rate-limit";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
 import { getManagerConfirmation } from "@/lib/server/answer-manager-confirmation";
 import { AnswerForm } from "./answer-form";
@@ -8,6 +10,8 @@ export const metadata: Metadata = { title: "Confirm a recovery request", referre
 /** Opening the page never uses the link up (mail scanners open links); answering does. */
 export default async function ConfirmPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  const wait = await linkPageWait("confirm");
+  if (wait !== null) return <TooManyTries seconds={wait} />;
   const request = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getManagerConfirmation(token) : null;
   if (!request) {
     return (

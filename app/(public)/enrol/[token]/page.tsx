@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { TooManyTries } from "@/components/too-many-tries";
+import { linkPageWait } from "@/lib/server/rate-limit";
 import Link from "next/link";
 import { getEnrolmentLink } from "@/lib/server/get-enrolment-link";
 import { EnrolWithLink } from "./enrol-with-link";
@@ -8,6 +10,8 @@ export const metadata: Metadata = { title: "Set up your new passkey", referrer: 
 /** Opening the page uses nothing up; registering does. */
 export default async function EnrolPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  const wait = await linkPageWait("enrol");
+  if (wait !== null) return <TooManyTries seconds={wait} />;
   const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getEnrolmentLink(token) : null;
   if (!link) {
     return (

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { TooManyTries } from "@/components/too-many-tries";
+import { linkPageWait } from "@/lib/server/rate-limit";
 import { getPasskeyProof } from "@/lib/server/passkey-proof";
 import { ProvePasskey } from "./prove-passkey";
 
@@ -6,6 +8,8 @@ export const metadata: Metadata = { title: "Confirm it's you", referrer: "no-ref
 
 export default async function ProvePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  const wait = await linkPageWait("prove");
+  if (wait !== null) return <TooManyTries seconds={wait} />;
   const proof = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getPasskeyProof(token) : null;
   if (!proof) {
     return (

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { TooManyTries } from "@/components/too-many-tries";
+import { linkPageWait } from "@/lib/server/rate-limit";
 import { formatDateTime } from "@/components/status-badge";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
 import { getRepudiation } from "@/lib/server/repudiate-recovery";
@@ -9,6 +11,8 @@ export const metadata: Metadata = { title: "This wasn't me", referrer: "no-refer
 /** Opening the page changes nothing (mail scanners open links); the button does. */
 export default async function ReportPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  const wait = await linkPageWait("report");
+  if (wait !== null) return <TooManyTries seconds={wait} />;
   const recovery = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getRepudiation(token) : null;
   if (!recovery) {
     return (
