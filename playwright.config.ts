@@ -58,6 +58,8 @@ export default defineConfig({
       DEMO_SIGN_IN: "on",
       // The suite signs in and opens links from one address far more often than a person
       // would; the budgets the browser tests exercise (redeem.*, sso.client) keep their defaults.
+      // One trusted hop: tests choose their client address with X-Forwarded-For.
+      TRUSTED_PROXY_HOPS: "1",
       RATE_LIMITS:
         "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
     },

@@ -42,11 +42,10 @@ export async function mailFor(page: Page, subject: string, containing?: string) 
 }
 
 /**
- * Takes a standard-tier user through a recovery (callback, record, manager by mail, pass) and
- * has them enrol a passkey on a virtual authenticator in their own browser context, which is
- * returned with the authenticator still attached.
+ * Takes a standard-tier user through a recovery up to the pass (callback, record, manager by
+ * mail, pass issued) and returns the pass as read from the user's mail, unredeemed.
  */
-export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row = 5) {
+export async function userWithPass(agent: Page, browser: Browser, row = 5) {
   await agent.goto("/users?tier=STANDARD&status=ACTIVE");
   await agent.getByRole("row").nth(row).getByRole("link").click();
   await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
@@ -91,12 +90,24 @@ export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row
   await agent.getByRole("button", { name: "Issue and send the pass" }).click();
   await expect(agent.getByRole("status").filter({ hasText: "Pass sent to" })).toBeVisible();
 
-  const context = await browser.newContext();
-  const user = await context.newPage();
+  const mailbox = await browser.newContext();
   // The pass goes to a verified personal address when there is one, else the work address.
   const pass = (await (
-    await mailFor(user, "Your temporary access pass", `Hello ${userName},`)
+    await mailFor(await mailbox.newPage(), "Your temporary access pass", `Hello ${userName},`)
   ).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
+  await mailbox.close();
+  return { pass, userName, workEmail, userUrl };
+}
+
+/**
+ * Takes a standard-tier user through a recovery (callback, record, manager by mail, pass) and
+ * has them enrol a passkey on a virtual authenticator in their own browser context, which is
+ * returned with the authenticator still attached.
+ */
+export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row = 5) {
+  const { pass, userName, workEmail, userUrl } = await userWithPass(agent, browser, row);
+  const context = await browser.newContext();
+  const user = await context.newPage();
   await user.goto("/redeem");
   await user.waitForLoadState("networkidle");
   await user.getByLabel("Your work email", { exact: true }).fill(workEmail);
