@@ -26,6 +26,8 @@ export const DOMAIN_ERROR_CODES = [
   "APPROVAL_REQUIRED",
   /** An earlier denial put the user's recovery on hold until a supervisor clears it. */
   "ON_HOLD",
+  /** A high-risk act needs the staff member to confirm it's them (a fresh step-up) first. */
+  "STEP_UP_REQUIRED",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
