@@ -78,18 +78,19 @@ describe("mayManageStaffPasskeys", () => {
   const base = { verifiedAt: null, sessionStartedAt: t0, windowMs: FIVE };
 
   it("lets a fresh sign-in add the first passkey, and nothing later", () => {
-    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(4) })).toEqual(
-      { ok: true, via: "fresh sign-in" },
-    );
-    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(6) })).toEqual(
-      { ok: false },
-    );
+    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(4) })).toEqual({
+      ok: true,
+      via: "fresh sign-in",
+    });
+    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(6) })).toEqual({
+      ok: false,
+    });
   });
 
   it("needs a fresh step-up to add a passkey next to an existing one, even right after sign-in", () => {
-    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 1, now: at(1) })).toEqual(
-      { ok: false },
-    );
+    expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 1, now: at(1) })).toEqual({
+      ok: false,
+    });
     expect(
       mayManageStaffPasskeys({
         ...base,

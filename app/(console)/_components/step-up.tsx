@@ -137,7 +137,8 @@ export function StepUpPanel({
         aria-label="Step-up"
         className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
       >
-        You confirmed it&apos;s you: {what} until {timeFormat.format(new Date(until))}.
+        You confirmed it&apos;s you. Until {timeFormat.format(new Date(until))} you can {what}{" "}
+        without confirming again.
       </p>
     );
   return (

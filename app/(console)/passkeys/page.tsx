@@ -69,7 +69,7 @@ export default async function StaffPasskeysPage({
           fresh={status.fresh}
           until={status.until?.toISOString() ?? null}
           hasPasskey
-          what="high-risk acts are open"
+          what="do high-risk acts"
         />
       ) : null}
 
