@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UNEXPECTED_FIELDS } from "@/lib/action-state";
 
 const base64url = z
   .string()
@@ -36,10 +37,5 @@ export const StaffAuthenticationResponseSchema = z.object({
 
 export const RemoveStaffPasskeySchema = z.strictObject(
   { passkeyId: z.uuid({ message: "That is not one of your passkeys." }) },
-  {
-    error: (issue: { code?: string }) =>
-      issue.code === "unrecognized_keys"
-        ? "This form was changed outside the console and was not accepted."
-        : undefined,
-  },
+  UNEXPECTED_FIELDS,
 );
