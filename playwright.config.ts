@@ -3,10 +3,19 @@ import { defineConfig, devices } from "@playwright/test";
 // Overridable so two checkouts can run their browser tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const PG_PORT = process.env.E2E_PG_PORT ?? "54339";
+// The test identity provider (tests/oidc-provider.ts) beside the console.
+const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? PORT + 50);
+const OIDC = {
+  OIDC_ISSUER: `http://localhost:${OIDC_PORT}`,
+  OIDC_CLIENT_ID: "recovery-console",
+  OIDC_CLIENT_SECRET: "e2e-only-client-secret-not-for-production",
+};
 
 /**
  * Browser tests drive Debian's Chromium (apt-get install chromium) against the production
  * build, served by the same start script as `npm start` on its own throwaway embedded database.
+ * Staff single sign-on goes to a real OpenID provider (tests/oidc-provider.ts) started beside it;
+ * demo sign-in stays on for the other tests.
  */
 export default defineConfig({
   testDir: "tests/e2e",
@@ -42,26 +51,43 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "npx tsx scripts/start.ts",
-    url: `http://localhost:${PORT}/sign-in`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 240_000,
-    stdout: "pipe",
-    env: {
-      PORT: String(PORT),
-      DATABASE_URL: "",
-      NEXTAUTH_URL: `http://localhost:${PORT}`,
-      EMBEDDED_PG_DIR: ".data/e2e-postgres",
-      EMBEDDED_PG_PORT: PG_PORT,
-      EMBEDDED_PG_EPHEMERAL: "1",
-      DEMO_SIGN_IN: "on",
-      // The suite signs in and opens links from one address far more often than a person
-      // would; the budgets the browser tests exercise (redeem.*, sso.client) keep their defaults.
-      // One trusted hop: tests choose their client address with X-Forwarded-For.
-      TRUSTED_PROXY_HOPS: "1",
-      RATE_LIMITS:
-        "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
+  webServer: [
+    {
+      command: "npx tsx tests/oidc-provider.ts",
+      url: `http://localhost:${OIDC_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: "pipe",
+      env: {
+        OIDC_PORT: String(OIDC_PORT),
+        CONSOLE_URL: `http://localhost:${PORT}`,
+        OIDC_CLIENT_ID: OIDC.OIDC_CLIENT_ID,
+        OIDC_CLIENT_SECRET: OIDC.OIDC_CLIENT_SECRET,
+      },
     },
-  },
+    {
+      command: "npx tsx scripts/start.ts",
+      url: `http://localhost:${PORT}/sign-in`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 240_000,
+      stdout: "pipe",
+      env: {
+        PORT: String(PORT),
+        DATABASE_URL: "",
+        NEXTAUTH_URL: `http://localhost:${PORT}`,
+        EMBEDDED_PG_DIR: ".data/e2e-postgres",
+        EMBEDDED_PG_PORT: PG_PORT,
+        EMBEDDED_PG_EPHEMERAL: "1",
+        DEMO_SIGN_IN: "on",
+        ...OIDC,
+        OIDC_DISPLAY_NAME: "Northwind test SSO",
+        // The suite signs in and opens links from one address far more often than a person
+        // would; the budgets the browser tests exercise (redeem.*, sso.client) keep their defaults.
+        RATE_LIMITS:
+          "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
+        // One trusted hop: tests choose their client address with X-Forwarded-For.
+        TRUSTED_PROXY_HOPS: "1",
+      },
+    },
+  ],
 });

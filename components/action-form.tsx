@@ -2,6 +2,7 @@
 
 import { useActionState, useSyncExternalStore } from "react";
 import { idle, invalidMessages, type ActionState } from "@/lib/action-state";
+import { useStepUpPrompt } from "./step-up-context";
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -23,7 +24,8 @@ export function useHydrated(): boolean {
  * A form bound to a server action, showing its outcome: a success in a polite status region,
  * a refusal or invalid input as an alert. Children get `pending` to disable their buttons: true
  * while the action runs, and before the form is hydrated (so a fast click cannot send a form
- * that does not yet carry its action).
+ * that does not yet carry its action). A refusal for want of a fresh step-up also shows how to
+ * confirm it's you (components/step-up-context.tsx).
  */
 export function ActionForm({
   action,
@@ -38,6 +40,7 @@ export function ActionForm({
 }) {
   const [state, formAction, pending] = useActionState(action, idle);
   const hydrated = useHydrated();
+  const stepUpPrompt = useStepUpPrompt();
   return (
     <form
       action={formAction}
@@ -56,6 +59,9 @@ export function ActionForm({
           {state.status === "refused" ? state.message : invalidMessages(state)}
         </p>
       ) : null}
+      {state.status === "refused" && state.stepUp && stepUpPrompt
+        ? stepUpPrompt(state.stepUp)
+        : null}
     </form>
   );
 }

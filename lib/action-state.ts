@@ -9,7 +9,11 @@ export type ActionState =
   | { status: "idle" }
   | { status: "ok"; message: string }
   | { status: "invalid"; fieldErrors: Record<string, string[] | undefined>; formErrors: string[] }
-  | { status: "refused"; message: string };
+  /**
+   * `stepUp`: refused because a high-risk act needs a fresh step-up (decision 015); the form offers
+   * "Confirm it's you" ("confirm"), or a link to set up a staff passkey ("enrol").
+   */
+  | { status: "refused"; message: string; stepUp?: "confirm" | "enrol" };
 
 export const idle: ActionState = { status: "idle" };
 

@@ -6,6 +6,7 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 import { rateLimits } from "@/lib/domain/rate-limits";
+import { configList, STEP_UP_WINDOW, type PhishingResistantPolicy } from "@/lib/domain/step-up";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -28,6 +29,20 @@ export const env = createEnv({
     OIDC_ROLE_CLAIM: z.string().min(1).default("console_role"),
     /** The claim naming the staff member's team (agents and supervisors work their team's cases only). */
     OIDC_TEAM_CLAIM: z.string().min(1).default("console_team"),
+    /**
+     * `acr` values that mean the provider verified a phishing-resistant authenticator at sign-in
+     * (space-separated). Such a sign-in counts as a step-up until the window passes (decision 015).
+     */
+    OIDC_PHISHING_RESISTANT_ACR: z.string().default("phr phrh"),
+    /** `amr` values that mean the same (space-separated). None by default: see decision 015. */
+    OIDC_PHISHING_RESISTANT_AMR: z.string().optional(),
+    /** How long a staff member's last user verification lets them do high-risk acts, in minutes. */
+    STEP_UP_WINDOW_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(STEP_UP_WINDOW.minMinutes)
+      .max(STEP_UP_WINDOW.maxMinutes)
+      .default(STEP_UP_WINDOW.defaultMinutes),
     /** The provider's name on the sign-in button. */
     OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
     /** SMTP server for notifications (smtp:// or smtps://). Unset: the demo mailbox at /mailbox. */
@@ -89,3 +104,11 @@ export const demoMailbox = !env.SMTP_URL && demoSignInEnabled;
 export const publicUrl = (env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
 /** Secure cookies whenever the console is served over https. */
 export const secureCookies = (env.NEXTAUTH_URL ?? "").startsWith("https://");
+/** How long a step-up lasts (decision 015): the configured window, 5 minutes by default. */
+export const stepUpWindowMs =
+  (env.STEP_UP_WINDOW_MINUTES ?? STEP_UP_WINDOW.defaultMinutes) * 60 * 1000;
+/** What the identity provider must say for its sign-in to count as a step-up. */
+export const phishingResistantPolicy: PhishingResistantPolicy = {
+  acr: configList(env.OIDC_PHISHING_RESISTANT_ACR ?? "phr phrh"),
+  amr: configList(env.OIDC_PHISHING_RESISTANT_AMR),
+};

@@ -4,6 +4,8 @@ import { getCurrentStaff } from "@/lib/auth/session";
 import { can, ROLE_LABELS, type Permission } from "@/lib/domain/roles";
 import { signOut } from "./actions";
 import { NavLinks } from "./_components/nav-links";
+import { StepUpProvider } from "./_components/step-up";
+import Link from "next/link";
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/users", label: "Users", permission: "users:read" },
@@ -43,6 +45,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               </p>
             </div>
             <Badge tone="info">{ROLE_LABELS[staff.role]}</Badge>
+            <Link href="/passkeys" className="text-sm font-medium text-indigo-700 hover:underline">
+              Your passkeys
+            </Link>
             <form action={signOut}>
               <Button type="submit" variant="ghost">
                 Sign out
@@ -51,7 +56,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-6xl px-6 py-8">
+        <StepUpProvider>{children}</StepUpProvider>
+      </main>
     </div>
   );
 }

@@ -8,6 +8,7 @@ const REQUEST = { requestId: "req-1", ip: "203.0.113.9" };
 /** What Next's redirect() throws, in spirit: a signal that must pass through untouched. */
 class RedirectSignal extends Error {}
 let signedIn = true;
+let stepUpFresh = true;
 
 vi.mock("./session", () => ({
   requirePermission: vi.fn(async (permission: string, path: string) => {
@@ -19,6 +20,16 @@ vi.mock("./session", () => ({
     calls.push(`requireStaff ${path}`);
     if (!signedIn) throw new RedirectSignal(`/sign-in?callbackUrl=${path}`);
     return staff;
+  }),
+  requireStepUp: vi.fn(async (_staff: unknown, attempted: string, path: string) => {
+    calls.push(`requireStepUp ${attempted} ${path}`);
+    return stepUpFresh
+      ? { ok: true }
+      : {
+          ok: false,
+          next: "confirm",
+          message: "Confirm it's you with your passkey, then try again.",
+        };
   }),
 }));
 let foreign: string | null = null;
@@ -53,6 +64,7 @@ beforeEach(() => {
   foreign = null;
   calls.length = 0;
   signedIn = true;
+  stepUpFresh = true;
 });
 
 describe("staffAction", () => {
@@ -197,6 +209,53 @@ describe("staffAction", () => {
       ]),
     );
     expect(seen).toEqual([{ caseId: CASE_ID, revoke: ["a", "b"] }, { caseId: CASE_ID }]);
+  });
+});
+
+describe("staffAction with stepUp (decision 015)", () => {
+  const options = {
+    path: "/approvals",
+    stepUp: "decide an approval",
+    fields: (formData: FormData) => {
+      calls.push("read fields");
+      return Object.fromEntries(formData.entries());
+    },
+  };
+
+  it("checks the step-up right after the guard, and with a stale one reads and runs nothing", async () => {
+    stepUpFresh = false;
+    const body = vi.fn(async () => "never");
+    const state = await staffAction(
+      "approvals:decide",
+      Schema,
+      body,
+      options,
+    )(idle, form([["caseId", CASE_ID]]));
+    expect(state).toEqual({
+      status: "refused",
+      message: "Confirm it's you with your passkey, then try again.",
+      stepUp: "confirm",
+    });
+    expect(calls).toEqual([
+      "requirePermission approvals:decide /approvals",
+      "requireStepUp decide an approval /approvals",
+    ]);
+    expect(body).not.toHaveBeenCalled();
+  });
+
+  it("goes on as usual with a fresh one", async () => {
+    const state = await staffAction(
+      "approvals:decide",
+      Schema,
+      async () => "Done.",
+      options,
+    )(idle, form([["caseId", CASE_ID]]));
+    expect(state).toEqual({ status: "ok", message: "Done." });
+    expect(calls).toEqual([
+      "requirePermission approvals:decide /approvals",
+      "requireStepUp decide an approval /approvals",
+      "read fields",
+    ]);
   });
 });
 

@@ -3,9 +3,12 @@ import "server-only";
  * The only way to build a server action (decision 011). Every export of a 'use server' module
  * is made by one of these wrappers; tests/unit/server-actions-guard.test.ts fails otherwise.
  *
- * - Staff: `staffAction` (a form with ActionState), `staffButtonAction` (a button with no input).
+ * - Staff: `staffAction` (a form with ActionState), `staffButtonAction` (a button with no input),
+ *   `staffCall` (client code calling with arguments: the staff passkey ceremonies).
  *   The guard runs FIRST, before the input is even read: signed out is a redirect to sign-in,
- *   a role without the permission a 403 (audited).
+ *   a role without the permission a 403 (audited). A high-risk act says `stepUp` (decision 015):
+ *   right after the guard, a session that has not confirmed it's them within the window is
+ *   refused (audited), before anything is parsed or done.
  * - Public, for callers with no staff session by design (a link's token, a pass, the passkey
  *   itself is the credential, checked by the use case): `publicAction`, `publicButtonAction`,
  *   and `publicCall` for client code that calls an action with arguments (WebAuthn ceremonies).
@@ -30,7 +33,7 @@ import {
   getRequestContext,
   type RequestContext,
 } from "@/lib/server/request-context";
-import { requirePermission, requireStaff, type CurrentStaff } from "./session";
+import { requirePermission, requireStaff, requireStepUp, type CurrentStaff } from "./session";
 
 /** Who may call a staff action: staff with a permission, or any signed-in staff member. */
 export type StaffGuard = Permission | "signed-in";
@@ -57,6 +60,12 @@ type FormOptions<Input> = {
 type StaffFormOptions<Input> = FormOptions<Input> & {
   /** Where sign-in comes back to, and the path recorded on a denial. Read from the raw form: it is needed before parsing. */
   path: string | ((formData: FormData) => string);
+  /**
+   * A high-risk act (decision 015): what it is, in a few words for the audit trail ("decide an
+   * approval"). The session must have confirmed it's them within the step-up window, checked
+   * right after the guard; otherwise the action is refused, audited, and nothing is parsed or done.
+   */
+  stepUp?: string;
 };
 
 /** A body's result: a success message, or a state of its own choosing. */
@@ -84,10 +93,12 @@ export function staffAction<S extends z.ZodType>(
   return async (_previous, formData) => {
     const foreign = await foreignOriginRefusal();
     if (foreign) return { status: "refused", message: foreign };
-    const actor = await requireGuard(
-      guard,
-      typeof options.path === "function" ? options.path(formData) : options.path,
-    );
+    const path = typeof options.path === "function" ? options.path(formData) : options.path;
+    const actor = await requireGuard(guard, path);
+    if (options.stepUp) {
+      const stepUp = await requireStepUp(actor, options.stepUp, path);
+      if (!stepUp.ok) return { status: "refused", message: stepUp.message, stepUp: stepUp.next };
+    }
     return parseAndRun(schema, formData, options, (input, request) =>
       body({ actor, input, formData, request }),
     );
@@ -198,6 +209,43 @@ async function anonymousRefusal(): Promise<string | null> {
   if (spent.ok) return null;
   await countRefusal("action.anonymous", "RATE_LIMITED");
   return rateLimitedMessage(spent.retryAfterSeconds);
+}
+
+/**
+ * An action that client code calls with arguments (not a form), for signed-in staff: the staff
+ * passkey ceremonies. The guard runs first, as in staffAction; then each argument is parsed in
+ * order (the first that fails answers with its `invalid` message); a DomainError becomes
+ * `{ ok: false, message }`.
+ */
+export function staffCall<const A extends readonly CallArgument[], T>(
+  guard: StaffGuard,
+  args: A,
+  body: (context: {
+    actor: CurrentStaff;
+    input: CallInputs<A>;
+    request: RequestContext;
+  }) => Promise<T>,
+  options: { path: string },
+): (...values: CallParameters<A>) => Promise<CallResult<T>> {
+  const refused = (message: string): CallResult<T> => ({ ok: false, message });
+  return async (...values) => {
+    const foreign = await foreignOriginRefusal();
+    if (foreign) return refused(foreign);
+    const actor = await requireGuard(guard, options.path);
+    return refusalsAsValues<CallResult<T>>(async () => {
+      const input: unknown[] = [];
+      for (const [index, arg] of args.entries()) {
+        const parsed = arg.schema.safeParse((values as unknown[])[index]);
+        if (!parsed.success) return refused(arg.invalid);
+        input.push(parsed.data);
+      }
+      const request = await getRequestContext();
+      return {
+        ok: true,
+        value: await body({ actor, input: input as unknown as CallInputs<A>, request }),
+      };
+    }, refused);
+  };
 }
 
 async function requireGuard(guard: StaffGuard, path: string): Promise<CurrentStaff> {

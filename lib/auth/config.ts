@@ -12,6 +12,7 @@ import { roleFromClaims, teamFromClaims } from "@/lib/domain/oidc-role";
 import { env, oidcConfigured, secureCookies } from "@/lib/env";
 import { admitOidcStaff } from "@/lib/server/admit-oidc-staff";
 import { consoleAdapter } from "@/lib/server/next-auth-adapter";
+import { rememberSignInAssurance } from "@/lib/server/oidc-sign-in-assurance";
 import { sessionCookie } from "./cookies";
 import { newSessionToken } from "./tokens";
 
@@ -69,6 +70,8 @@ export const authOptions: NextAuthOptions = {
         roleClaim: env.OIDC_ROLE_CLAIM,
         teamClaim: env.OIDC_TEAM_CLAIM,
       });
+      // next-auth gives the adapter's createSession none of this: it is carried within the request.
+      if (admission.ok) rememberSignInAssurance((profile ?? {}) as Record<string, unknown>);
       return admission.ok;
     },
   },

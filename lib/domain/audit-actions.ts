@@ -26,7 +26,15 @@ const Voided = z
 
 export const AUDIT_ACTIONS = {
   /** A staff member signed in and a session began. */
-  "staff.signed_in": z.object({ method: Method }).strict(),
+  "staff.signed_in": z
+    .object({
+      method: Method,
+      /** With SSO: the ID token's amr values and acr, and whether that counted as a step-up. */
+      amr: z.array(z.string().max(64)).max(10).optional(),
+      acr: z.string().max(200).nullable().optional(),
+      phishingResistant: z.boolean().optional(),
+    })
+    .strict(),
   /** A sign-in was refused (unknown or disabled staff, no console role in the IdP claims, demo off). */
   "staff.sign_in_refused": z
     .object({ method: Method, email: z.string().max(320).optional(), detail: z.string().max(200) })
@@ -239,6 +247,33 @@ export const AUDIT_ACTIONS = {
       format: z.enum(["csv", "jsonl"]),
     })
     .strict(),
+  /** A high-risk act was refused because the staff member had not confirmed it's them recently (decision 015). */
+  "staff.step_up_required": z
+    .object({
+      attempted: z.string().max(60),
+      path: z.string().max(512),
+      /** What the refusal offered: confirm with a passkey, or set one up first. */
+      next: z.enum(["confirm", "enrol"]),
+      lastVerifiedAt: z.string().max(40).nullable(),
+    })
+    .strict(),
+  /** A staff member confirmed it's them with a staff passkey (user verification): step-up is fresh. */
+  "staff.stepped_up": z.object({ passkeyId: z.string().max(64) }).strict(),
+  /** A step-up assertion failed (unknown, removed or another person's passkey, no UV, replay). */
+  "staff.step_up_refused": z.object({ detail: Detail }).strict(),
+  /** A staff member added a staff passkey (their own). */
+  "staff.passkey_added": z
+    .object({
+      aaguid: z.string().max(64),
+      backedUp: z.boolean(),
+      transports: z.array(z.string().max(20)).max(10),
+      via: z.enum(["step-up", "fresh sign-in"]),
+    })
+    .strict(),
+  /** A staff passkey registration failed verification or was refused. */
+  "staff.passkey_add_refused": z.object({ detail: Detail }).strict(),
+  /** A staff member removed one of their own staff passkeys. */
+  "staff.passkey_removed": z.object({ via: z.enum(["step-up", "fresh sign-in"]) }).strict(),
   /** The demo organisation was loaded into an empty database. */
   "system.demo_seeded": z
     .object({ workforceUsers: z.number().int(), staff: z.number().int() })

@@ -28,6 +28,8 @@ export const DOMAIN_ERROR_CODES = [
   "ON_HOLD",
   /** Too many tries from this client or for this account: wait, then try again. */
   "RATE_LIMITED",
+  /** A high-risk act needs the staff member to confirm it's them (a fresh step-up) first. */
+  "STEP_UP_REQUIRED",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

@@ -14,6 +14,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "cases:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "cases:work": { AGENT: true, SUPERVISOR: true, SECURITY: false },
   "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
+  "access:suspend": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "reports:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   "cases:work": ["AGENT", "SUPERVISOR"],
   /** Decide on high-risk re-enrolments (never one's own), reopen a failed step, clear a hold after a denial. */
   "approvals:decide": ["SUPERVISOR"],
+  /** Suspend a person's access at once (suspected compromise, an investigation), and lift it. */
+  "access:suspend": ["SUPERVISOR", "SECURITY"],
   /** Read, verify and export the audit trail; read and own the recovery policy. */
   "audit:read": ["SECURITY"],
   /** Read the active recovery policy (security reviewers own it; supervisors apply it). */

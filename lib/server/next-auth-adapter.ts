@@ -10,6 +10,7 @@ import { db } from "@/lib/db";
 import { isStaffRole } from "@/lib/domain/roles";
 import { provisionOidcStaff } from "./admit-oidc-staff";
 import { endStaffSession } from "./end-staff-session";
+import { currentSignInAssurance } from "./oidc-sign-in-assurance";
 import { getRequestContext } from "./request-context";
 import { resumeStaffSession } from "./resume-staff-session";
 import { startStaffSession } from "./start-staff-session";
@@ -85,6 +86,7 @@ export const consoleAdapter: Adapter = {
       staffId: userId,
       token: sessionToken,
       method: "oidc",
+      assurance: currentSignInAssurance(),
       request: await getRequestContext(),
     });
     // next-auth gives the cookie this expiry; the idle deadline is enforced server-side.

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { confirmItsYou, signInAs, signInWithStaffPasskey } from "./fixtures";
 
 test("a security reviewer filters the trail, opens a case timeline and verifies integrity", async ({
   page,
@@ -51,8 +51,12 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
 test("an export downloads, streams every event with its chain fields, and verifies outside the console", async ({
   page,
 }) => {
-  await signInAs(page, "SECURITY");
+  await signInWithStaffPasskey(page, "SECURITY");
   await page.goto("/audit");
+  // Exporting the trail is a high-risk act: no export links until she confirms it's her.
+  await expect(page.getByRole("link", { name: "Export JSON Lines" })).toHaveCount(0);
+  expect((await page.request.get("/audit/export?format=jsonl")).status()).toBe(403);
+  await confirmItsYou(page);
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Export JSON Lines" }).click(),

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { expect, type Browser, type Page } from "@playwright/test";
+import pg from "pg";
 import { DEMO_STAFF } from "../factories";
 
 export type DemoRole = "AGENT" | "SUPERVISOR" | "SECURITY";
@@ -147,4 +149,106 @@ export async function signInAsStaff(page: Page, name: string, path = "/sign-in")
     .click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   return member;
+}
+
+/**
+ * Gives the signed-in staff member on `page` a staff passkey, as a newcomer would (decision 015):
+ * a virtual authenticator with user verification in this browser, then "Your passkeys" → "Set up
+ * a staff passkey". Must run within the step-up window of signing in (the first passkey needs a
+ * fresh sign-in). Returns the CDP session, whose authenticator stays attached to the page.
+ */
+export async function enrolStaffPasskey(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await page.getByRole("link", { name: "Your passkeys" }).click();
+  await expect(page.getByRole("heading", { name: "Your passkeys", level: 1 })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  // Signed in again in a new browser (a new authenticator): the earlier passkey is "lost", and a
+  // fresh sign-in may remove it, as the page tells a person who lost their device.
+  const remove = page.getByRole("button", { name: "Remove" });
+  for (let left = await remove.count(); left > 0; left -= 1) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(left - 1);
+  }
+  await page.getByRole("button", { name: "Set up a staff passkey" }).click();
+  // The page lists it (and, having one now, offers no second one without a confirmation).
+  await expect(
+    page.getByRole("region", { name: "Staff passkeys" }).getByRole("listitem"),
+  ).toHaveCount(1);
+  return { cdp, authenticatorId };
+}
+
+/** Signs in through the demo form and sets up a staff passkey straight away. */
+export async function signInWithStaffPasskey(page: Page, role: DemoRole) {
+  const member = await signInAs(page, role);
+  await enrolStaffPasskey(page);
+  return member;
+}
+
+/**
+ * "Confirm it's you" on the current page (the step-up panel of a page with high-risk acts), with
+ * the staff passkey enrolStaffPasskey set up; the page then says until when.
+ */
+export async function confirmItsYou(page: Page) {
+  await page.waitForLoadState("networkidle");
+  await page
+    .getByRole("region", { name: "Step-up" })
+    .getByRole("button", { name: "Confirm it's you" })
+    .click();
+  await expect(page.getByRole("status", { name: "Step-up" })).toContainText(
+    "You confirmed it's you",
+  );
+}
+
+/**
+ * Runs SQL on the browser tests' own throwaway database (playwright.config.ts), for what no
+ * page does: an identity team disabling a staff member, or reading what a session recorded.
+ */
+export async function e2eSql<T extends Record<string, unknown>>(
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const password = readFileSync(".data/e2e-postgres.password", "utf8").trim();
+  const port = process.env.E2E_PG_PORT ?? "54339";
+  const client = new pg.Client({
+    connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/console`,
+  });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Signs in through the test identity provider (tests/oidc-provider.ts) as one of its accounts,
+ * with a security key (a phishing-resistant sign-in) or a password. Ends wherever the console
+ * sends the browser back to.
+ */
+export async function signInWithSso(
+  page: Page,
+  login: string,
+  options: { securityKey?: boolean } = {},
+) {
+  await page.goto("/sign-in");
+  await page.waitForLoadState("networkidle");
+  const consoleOrigin = new URL(page.url()).origin;
+  await page.getByRole("button", { name: "Sign in with Northwind test SSO" }).click();
+  await expect(page.getByRole("heading", { name: "Northwind test SSO" })).toBeVisible();
+  await page.getByLabel("Username").fill(login);
+  if (options.securityKey) await page.getByLabel("Use my security key").check();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.origin === consoleOrigin);
+  await page.waitForLoadState("networkidle");
 }

@@ -1,5 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { mailFor, signInAs, signInAsStaff } from "./fixtures";
+import {
+  confirmItsYou,
+  mailFor,
+  signInAs,
+  signInAsStaff,
+  signInWithStaffPasskey,
+} from "./fixtures";
 
 /**
  * The gates of a recovery: what stops it, and who else must say yes before a passkey. Each test
@@ -200,9 +206,9 @@ test("a high-risk caller cannot get a passkey from the agent alone", async ({ pa
   // 6. Grace Okafor, a supervisor who did not work the case, approves it in her own browser.
   const supervisorContext = await browser.newContext();
   const supervisor = await supervisorContext.newPage();
-  expect((await signInAs(supervisor, "SUPERVISOR")).name).toBe("Grace Okafor");
+  expect((await signInWithStaffPasskey(supervisor, "SUPERVISOR")).name).toBe("Grace Okafor");
   await supervisor.goto("/approvals");
-  await supervisor.waitForLoadState("networkidle");
+  await confirmItsYou(supervisor);
   const request = supervisor.getByRole("article", { name: `Re-enrolment for ${userName}` });
   await request
     .getByLabel("Reason for your decision")
@@ -336,9 +342,9 @@ test("a manager's denial stops the case", async ({ page, browser }) => {
   // 5. Grace Okafor, a supervisor who did not work the case, reviews and clears the hold.
   const supervisorContext = await browser.newContext();
   const supervisor = await supervisorContext.newPage();
-  expect((await signInAs(supervisor, "SUPERVISOR")).name).toBe("Grace Okafor");
+  expect((await signInWithStaffPasskey(supervisor, "SUPERVISOR")).name).toBe("Grace Okafor");
   await supervisor.goto(userUrl);
-  await supervisor.waitForLoadState("networkidle");
+  await confirmItsYou(supervisor);
   const clear = supervisor.getByRole("form", { name: "Clear the hold" });
   await clear
     .getByLabel("What you reviewed, and why recovery may go on")

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { mailFor, signInAs } from "./fixtures";
+import { confirmItsYou, mailFor, signInAs, signInWithStaffPasskey } from "./fixtures";
 
 /**
  * A high-risk user's re-enrolment: the agent verifies them and requests it; a different
@@ -64,8 +64,10 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
   expect((await page.goto("/approvals"))?.status()).toBe(403);
   const supervisorContext = await browser.newContext();
   const supervisor = await supervisorContext.newPage();
-  await signInAs(supervisor, "SUPERVISOR");
+  await signInWithStaffPasskey(supervisor, "SUPERVISOR");
   await supervisor.goto("/approvals");
+  // Deciding is a high-risk act: she confirms it's her with her staff passkey first.
+  await confirmItsYou(supervisor);
   const request = supervisor.getByRole("article", { name: `Re-enrolment for ${userName}` });
   await expect(request.getByText("to revoke")).toBeVisible();
   await request

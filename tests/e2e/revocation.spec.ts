@@ -1,5 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { signInAs, userWithEnrolledPasskey } from "./fixtures";
+import {
+  confirmItsYou,
+  signInAs,
+  signInWithStaffPasskey,
+  userWithEnrolledPasskey,
+} from "./fixtures";
 
 /**
  * Stolen phone: the user can sign in with their passkey until the agent revokes everything;
@@ -9,8 +14,9 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
   page,
   browser,
 }) => {
-  // 1. A user with a real passkey (enrolled on a virtual authenticator through a recovery).
-  await signInAs(page, "AGENT");
+  // 1. A user with a real passkey (enrolled on a virtual authenticator through a recovery). The
+  //    agent sets up a staff passkey on signing in: revoking is a high-risk act (decision 015).
+  await signInWithStaffPasskey(page, "AGENT");
   const { context, user, userName, userUrl } = await userWithEnrolledPasskey(page, browser);
 
   // 2. They sign out, then sign back in with that passkey.
@@ -19,8 +25,10 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
   await user.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
 
-  // 3. The phone is stolen: the agent (no supervisor) revokes every passkey at once.
+  // 3. The phone is stolen: the agent (no supervisor) confirms it's them and revokes every
+  //    passkey at once.
   await page.goto(userUrl);
+  await confirmItsYou(page);
   await page
     .getByRole("form", { name: "Revoke all passkeys" })
     .getByRole("button", { name: "Revoke all passkeys now" })

@@ -5,6 +5,8 @@
  * staffAction(…)`), or by a function or alias that only delegates to a module-level const built
  * by one. Actions built by a public wrapper are listed below with the reason their caller has no
  * staff session. Route handlers are listed with the reason each needs no staff session.
+ * High-risk acts (docs/decisions/015-staff-step-up.md) must ask for a fresh step-up: the actions
+ * with `stepUp` in their options, the route handlers by calling requireStepUp.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +18,7 @@ const WRAPPER_MODULE = "@/lib/auth/actions";
 const WRAPPERS: Record<string, "staff" | "public"> = {
   staffAction: "staff",
   staffButtonAction: "staff",
+  staffCall: "staff",
   publicAction: "public",
   publicButtonAction: "public",
   publicCall: "public",
@@ -401,6 +404,69 @@ describe("the server action checker", () => {
       true,
     );
     expect(inlineServerFunctions(source)).toHaveLength(1);
+  });
+});
+
+/** Decision 015: each high-risk act, and what it is (its `stepUp` text in the audit trail). */
+const STEP_UP_ACTIONS: Record<string, string> = {
+  decideAction: "decide an approval",
+  revokePasskeysAction: "revoke passkeys",
+  clearHoldAction: "clear a hold",
+  changeAccessAction: "change a person's access",
+  transferCaseAction: "hand a case over",
+};
+const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
+
+/** `stepUp: "…"` in the options (last argument) of the wrapper call an export is built by, if any. */
+function stepUpOf(text: string, name: string): string | null {
+  const source = ts.createSourceFile("m.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (declaration.name.getText() !== name || !declaration.initializer) continue;
+      const call = declaration.initializer;
+      if (!ts.isCallExpression(call)) return null;
+      const options = call.arguments[call.arguments.length - 1];
+      if (!options || !ts.isObjectLiteralExpression(options)) return null;
+      for (const property of options.properties) {
+        if (
+          ts.isPropertyAssignment(property) &&
+          property.name.getText() === "stepUp" &&
+          ts.isStringLiteral(property.initializer)
+        )
+          return property.initializer.text;
+      }
+      return null;
+    }
+  }
+  return null;
+}
+
+describe("high-risk acts", () => {
+  const actions = serverActions();
+
+  it.each(Object.entries(STEP_UP_ACTIONS))("%s asks for a fresh step-up", (name, attempted) => {
+    const found = actions.filter((action) => action.name === name);
+    expect(found).toHaveLength(1);
+    const text = sources.find((source) => source.file === found[0]!.file)!.text;
+    expect(stepUpOf(text, name)).toBe(attempted);
+  });
+
+  it("are the only actions that do (a new one is added to the list on purpose)", () => {
+    const gated = sources.flatMap(({ file, text }) =>
+      checkServerModule(file, text)
+        .filter((action) => stepUpOf(text, action.name) !== null)
+        .map((action) => action.name),
+    );
+    expect(gated.sort()).toEqual(Object.keys(STEP_UP_ACTIONS).sort());
+  });
+
+  it.each(STEP_UP_ROUTES)("%s calls requireStepUp after its permission guard", (route) => {
+    const text = readFileSync(path.join(root, route), "utf8");
+    const guard = text.search(/\brequirePermission\(/);
+    const stepUp = text.search(/\brequireStepUp\(/);
+    expect(guard).toBeGreaterThan(-1);
+    expect(stepUp).toBeGreaterThan(guard);
   });
 });
 

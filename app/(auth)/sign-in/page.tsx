@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Sign in" };
 /** next-auth's error codes, in words a help desk agent can act on. */
 const SIGN_IN_ERRORS: Record<string, string> = {
   AccessDenied:
-    "Your account has no console role, or it is disabled. Ask your identity team to grant one role.",
+    "Sign-in refused: your account needs exactly one console role (it has none, or several that the console keeps apart), and must not be disabled. Ask your identity team.",
   OAuthAccountNotLinked: "This identity is linked to another staff member.",
   Callback: "Single sign-on did not complete. Try again.",
 };

@@ -13,5 +13,5 @@ export const decideAction = staffAction(
       ? `Approved. The enrolment link went to ${result.sentTo}.`
       : "Denied. The case is closed.";
   },
-  { path: "/approvals", revalidate: "/approvals" },
+  { path: "/approvals", revalidate: "/approvals", stepUp: "decide an approval" },
 );

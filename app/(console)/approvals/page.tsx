@@ -2,18 +2,21 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDateTime, TierBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
 import { findPendingApprovals, findRecentDecisions } from "@/lib/server/find-pending-approvals";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../_components/step-up";
 import { DecideForm } from "./_components/decide-form";
 
 export const metadata: Metadata = { title: "Approvals" };
 
 export default async function ApprovalsPage() {
   const staff = await requirePermission("approvals:decide", "/approvals");
-  const [approvals, decisions] = await Promise.all([
+  const [approvals, decisions, stepUp] = await Promise.all([
     findPendingApprovals(staff),
     findRecentDecisions(staff.id),
+    getCurrentStaffSession().then((session) => getStepUpView(staff.id, session)),
   ]);
   const now = new Date();
   return (
@@ -25,6 +28,7 @@ export default async function ApprovalsPage() {
           verified. Each approval is bound to what you see here: if it changes, it lapses.
         </p>
       </div>
+      {approvals.length > 0 ? <StepUpPanel {...stepUp} what="approve or deny" /> : null}
       {approvals.length === 0 ? (
         <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">
           Nothing is waiting.

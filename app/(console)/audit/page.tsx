@@ -3,11 +3,13 @@ import Link from "next/link";
 import { formatDateTime } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { AUDIT_ACTION_NAMES, AuditSearchSchema } from "@/lib/domain/audit-search";
 import { getAuditIntegrity } from "@/lib/server/get-audit-integrity";
 import { findAuditEvents } from "@/lib/server/find-audit-events";
 import { getRequestContext } from "@/lib/server/request-context";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../_components/step-up";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -26,6 +28,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     ? await findAuditEvents({ actor: staff, search, request: await getRequestContext() })
     : { events: [], nextBefore: null };
   const integrity = parsed.success && parsed.data.verify === "1" ? await getAuditIntegrity() : null;
+  // Exports need a fresh step-up (decision 015); the route handler enforces it, this only asks first.
+  const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
   const link = (extra: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({
@@ -55,22 +59,27 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           >
             Verify integrity
           </Link>
-          <a
-            href={link({ format: "jsonl" }).replace("/audit?", "/audit/export?")}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
-            download
-          >
-            Export JSON Lines
-          </a>
-          <a
-            href={link({ format: "csv" }).replace("/audit?", "/audit/export?")}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
-            download
-          >
-            Export CSV
-          </a>
+          {stepUp.fresh ? (
+            <>
+              <a
+                href={link({ format: "jsonl" }).replace("/audit?", "/audit/export?")}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+                download
+              >
+                Export JSON Lines
+              </a>
+              <a
+                href={link({ format: "csv" }).replace("/audit?", "/audit/export?")}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+                download
+              >
+                Export CSV
+              </a>
+            </>
+          ) : null}
         </div>
       </div>
+      <StepUpPanel {...stepUp} what="export the trail" />
 
       {integrity ? (
         <section

@@ -18,6 +18,8 @@ export async function changeEmploymentStatus(input: {
   userId: string;
   status: EmploymentStatus;
   leavingOn?: Date | null;
+  /** Refuse unless the status, read under the lock, is one of these (a reviewer lifts only a suspension). */
+  onlyFrom?: readonly EmploymentStatus[];
   request?: RequestContext;
 }): Promise<{ endedSessions: number; closedCases: number }> {
   return runUserWork(
@@ -27,11 +29,20 @@ export async function changeEmploymentStatus(input: {
       attempted: "change employment status",
       request: input.request,
     },
-    async ({ tx, now, actor }) => {
+    async ({ tx, now, actor, refuse }) => {
       const before = await tx.workforceUser.findUniqueOrThrow({
         where: { id: input.userId },
         select: { status: true, leavingOn: true },
       });
+      if (input.onlyFrom && !input.onlyFrom.includes(before.status))
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message:
+            before.status === input.status
+              ? `This person is already ${input.status.toLowerCase()}.`
+              : `This person is ${before.status.toLowerCase()}: only HR changes that.`,
+        });
       const leavingOn = input.leavingOn === undefined ? before.leavingOn : input.leavingOn;
       await tx.workforceUser.update({
         where: { id: input.userId },

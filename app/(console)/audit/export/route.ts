@@ -1,9 +1,10 @@
 /**
  * GET /audit/export?format=csv|jsonl&<filters>: the filtered audit trail as a download, streamed.
- * Security reviewers only (checked here, in the handler); the export itself is audited.
+ * Security reviewers only (checked here, in the handler), after confirming it's them within the
+ * step-up window (decision 015: the whole trail leaves the building); the export itself is audited.
  */
 import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
+import { requirePermission, requireStepUp } from "@/lib/auth/session";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -12,6 +13,12 @@ const Format = z.enum(["csv", "jsonl"]);
 
 export async function GET(request: Request) {
   const actor = await requirePermission("audit:read", "/audit");
+  const stepUp = await requireStepUp(actor, "export the audit trail", "/audit/export");
+  if (!stepUp.ok)
+    return Response.json(
+      { error: stepUp.message, stepUp: stepUp.next },
+      { status: 403, headers: { "Cache-Control": "no-store" } },
+    );
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const { format: rawFormat, ...filters } = params;
   const format = Format.safeParse(rawFormat ?? "jsonl");

@@ -136,5 +136,6 @@ export const transferCaseAction = staffAction(
   {
     path: casePath,
     revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"],
+    stepUp: "hand a case over",
   },
 );

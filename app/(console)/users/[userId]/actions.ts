@@ -5,7 +5,9 @@ import { staffAction } from "@/lib/auth/actions";
 import { openCase } from "@/lib/server/open-case";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
 import { clearHold } from "@/lib/server/cases/clear-hold";
-import { ClearHoldSchema, OpenCaseSchema, RevokeSchema } from "./schema";
+import { changeEmploymentStatus } from "@/lib/server/cases/change-employment-status";
+import { staffActor } from "@/lib/server/audit";
+import { ChangeAccessSchema, ClearHoldSchema, OpenCaseSchema, RevokeSchema } from "./schema";
 
 const userPath = (formData: FormData) => `/users/${String(formData.get("userId") ?? "")}`;
 
@@ -19,7 +21,11 @@ export const openCaseAction = staffAction(
   { path: userPath },
 );
 
-/** Revocation never waits for anyone: any agent or supervisor, at once. */
+/**
+ * Revocation never waits for anyone else: any agent or supervisor, at once, after confirming it's
+ * them (decision 015: a stolen session must not lock people out). One passkey is gated as well as
+ * all of them, or revoking them one by one would be the way round.
+ */
 export const revokePasskeysAction = staffAction(
   "cases:work",
   RevokeSchema,
@@ -36,7 +42,7 @@ export const revokePasskeysAction = staffAction(
       ? `Revoked ${revoked} passkey${revoked === 1 ? "" : "s"}; passes, links and approvals voided; the user is signed out everywhere.`
       : "Passkey revoked. It fails at its next use.";
   },
-  { path: userPath, revalidate: (input) => `/users/${input.userId}` },
+  { path: userPath, revalidate: (input) => `/users/${input.userId}`, stepUp: "revoke passkeys" },
 );
 
 /** A supervisor clears the hold a denial put on this person's recovery, after reviewing it. */
@@ -47,5 +53,36 @@ export const clearHoldAction = staffAction(
     const { cleared } = await clearHold({ actor, ...input, request });
     return `Hold cleared (${cleared}). A new case can be opened; it counts as a repeat call and needs a second person.`;
   },
-  { path: userPath, revalidate: (input: { userId: string }) => `/users/${input.userId}` },
+  {
+    path: userPath,
+    revalidate: (input: { userId: string }) => `/users/${input.userId}`,
+    stepUp: "clear a hold",
+  },
+);
+
+/**
+ * A supervisor or security reviewer suspends a person's access at once (every session ends, open
+ * cases close, what recovery issued is voided, sign-in refuses their passkeys), or lifts their own
+ * kind of suspension. Leaving stays HR's.
+ */
+export const changeAccessAction = staffAction(
+  "access:suspend",
+  ChangeAccessSchema,
+  async ({ actor, input, request }) => {
+    const { endedSessions, closedCases } = await changeEmploymentStatus({
+      actor: staffActor(actor),
+      userId: input.userId,
+      status: input.status,
+      onlyFrom: input.status === "SUSPENDED" ? ["ACTIVE", "LEAVING"] : ["SUSPENDED"],
+      request,
+    });
+    return input.status === "SUSPENDED"
+      ? `Suspended. ${endedSessions} session${endedSessions === 1 ? "" : "s"} ended, ${closedCases} open case${closedCases === 1 ? "" : "s"} closed; sign-in refuses their passkeys until the suspension is lifted.`
+      : "Suspension lifted. Their passkeys sign in again.";
+  },
+  {
+    path: userPath,
+    revalidate: (input: { userId: string }) => `/users/${input.userId}`,
+    stepUp: "change a person's access",
+  },
 );

@@ -3,12 +3,19 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EmploymentBadge, formatDate, formatDateTime, TierBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
-import { ClearHoldForm, RevokeAllForm, RevokeOneForm } from "./_components/revoke-forms";
+import {
+  ChangeAccessForm,
+  ClearHoldForm,
+  RevokeAllForm,
+  RevokeOneForm,
+} from "./_components/revoke-forms";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -30,6 +37,11 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const active = user.passkeys.filter((passkey) => passkey.status === "ACTIVE").length;
   const mayRevoke = can(staff.role, "cases:work");
   const defaultReason = leaver ? "LEAVER" : "LOST";
+  const mayChangeAccess = can(staff.role, "access:suspend");
+  // Revoking, clearing a hold and changing access need a fresh step-up (decision 015).
+  const gated =
+    mayRevoke || mayChangeAccess || (user.holds.length > 0 && can(staff.role, "approvals:decide"));
+  const stepUp = gated ? await getStepUpView(staff.id, await getCurrentStaffSession()) : null;
 
   return (
     <div className="space-y-8">
@@ -46,6 +58,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           {user.title}, {user.department} · <span className="font-mono">{user.employeeId}</span>
         </p>
       </div>
+
+      {stepUp ? <StepUpPanel {...stepUp} what="revoke passkeys or change access" /> : null}
 
       {leaver ? (
         <div
@@ -305,6 +319,26 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               <OpenCaseForm userId={user.id} />
             </>
           )}
+        </section>
+      ) : null}
+
+      {mayChangeAccess && (user.status === "SUSPENDED" || !leaver) ? (
+        <section
+          aria-labelledby="access"
+          className="rounded-lg border border-slate-200 bg-white p-5"
+        >
+          <h2 id="access" className="text-lg font-semibold">
+            Access
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            {user.status === "SUSPENDED"
+              ? "Suspended: sign-in refuses their passkeys and nothing can be recovered. Lift the suspension once the investigation clears them."
+              : "Suspected compromise or an investigation? Suspending ends every session at once, closes open cases, voids what recovery issued and refuses their passkeys until lifted. Leaving is HR's to record."}
+          </p>
+          <ChangeAccessForm
+            userId={user.id}
+            status={user.status === "SUSPENDED" ? "ACTIVE" : "SUSPENDED"}
+          />
         </section>
       ) : null}
 

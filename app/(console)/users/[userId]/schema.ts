@@ -44,3 +44,12 @@ export const ClearHoldSchema = z.strictObject(
   },
   UNEXPECTED_FIELDS,
 );
+
+/** Suspend a person's access, or lift a suspension (HR owns leaving). */
+export const ChangeAccessSchema = z.strictObject(
+  {
+    userId: z.uuid({ message: "That is not a user." }),
+    status: z.enum(["SUSPENDED", "ACTIVE"], { message: "Suspend, or lift the suspension." }),
+  },
+  UNEXPECTED_FIELDS,
+);

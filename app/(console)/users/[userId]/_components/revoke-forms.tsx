@@ -7,7 +7,7 @@ import {
   REVOCATION_REASONS,
   type RevocationReason,
 } from "@/lib/domain/revocation";
-import { clearHoldAction, revokePasskeysAction } from "../actions";
+import { changeAccessAction, clearHoldAction, revokePasskeysAction } from "../actions";
 
 function ReasonSelect({ id, defaultReason }: { id: string; defaultReason: RevocationReason }) {
   return (
@@ -113,6 +113,35 @@ export function ClearHoldForm({ userId }: { userId: string }) {
           />
           <Button type="submit" variant="secondary" disabled={pending}>
             Clear the hold
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Suspends a person's access, or lifts a suspension (`status` is what it changes to). */
+export function ChangeAccessForm({
+  userId,
+  status,
+}: {
+  userId: string;
+  status: "SUSPENDED" | "ACTIVE";
+}) {
+  const label = status === "SUSPENDED" ? "Suspend access now" : "Lift the suspension";
+  return (
+    <ActionForm action={changeAccessAction} label={label} className="mt-3">
+      {(pending) => (
+        <>
+          <input type="hidden" name="userId" value={userId} />
+          <input type="hidden" name="status" value={status} />
+          <Button
+            type="submit"
+            variant={status === "SUSPENDED" ? "primary" : "secondary"}
+            disabled={pending}
+            className={status === "SUSPENDED" ? "bg-rose-700 hover:bg-rose-800" : ""}
+          >
+            {label}
           </Button>
         </>
       )}
