@@ -17,7 +17,7 @@ import "server-only";
  */
 import { revalidatePath } from "next/cache";
 import { type z } from "zod";
-import { formFields, invalid, type ActionState } from "@/lib/action-state";
+import { formFields, invalid, NOT_A_FORM, type ActionState } from "@/lib/action-state";
 import { isDomainError } from "@/lib/domain/errors";
 import { type Permission } from "@/lib/domain/roles";
 import {
@@ -79,6 +79,7 @@ export function staffAction<S extends z.ZodType>(
   return async (_previous, formData) => {
     const foreign = await foreignOriginRefusal();
     if (foreign) return { status: "refused", message: foreign };
+    if (!(formData instanceof FormData)) return NOT_A_FORM;
     const actor = await requireGuard(
       guard,
       typeof options.path === "function" ? options.path(formData) : options.path,
@@ -101,6 +102,7 @@ export function publicAction<S extends z.ZodType>(
   return async (_previous, formData) => {
     const foreign = await foreignOriginRefusal();
     if (foreign) return { status: "refused", message: foreign };
+    if (!(formData instanceof FormData)) return NOT_A_FORM;
     return parseAndRun(schema, formData, options, (input, request) =>
       body({ input, formData, request }),
     );
