@@ -1,23 +1,19 @@
 import type { NextConfig } from "next";
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  {
-    key: "Content-Security-Policy",
-    value: "frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
-  },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-];
+import { BODY_LIMIT_BYTES } from "./lib/domain/edge-rules";
+import { STATIC_SECURITY_HEADERS } from "./lib/domain/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a 403 status.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // The same limit as the server's edge (scripts/lib/edge.ts), which refuses larger bodies with
+    // a 413 before Next reads them; Next's own check stays as a second line.
+    serverActions: { bodySizeLimit: BODY_LIMIT_BYTES },
+  },
   async headers() {
     return [
-      { source: "/:path*", headers: securityHeaders },
+      { source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] },
       // Console pages show personal data: never cache them.
       {
         source: "/((?!_next/static|_next/image|favicon.ico).*)",

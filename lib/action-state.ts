@@ -33,13 +33,34 @@ export function invalidMessages(state: Extract<ActionState, { status: "invalid" 
   return [...state.formErrors, ...Object.values(state.fieldErrors).flat()].join(" ");
 }
 
+export const FORM_CHANGED = "This form was changed outside the console and was not accepted.";
+
 /** For strict form schemas: a field the form never had means the form was tampered with. */
 export const UNEXPECTED_FIELDS = {
   error: (issue: { code?: string }) =>
-    issue.code === "unrecognized_keys"
-      ? "This form was changed outside the console and was not accepted."
-      : undefined,
+    issue.code === "unrecognized_keys" ? FORM_CHANGED : undefined,
 };
+
+/**
+ * What a form action answers when it is called with something other than a form (a hand-made
+ * request can pass any value as the action's arguments): nothing is read, nothing changes.
+ */
+export const NOT_A_FORM: ActionState = {
+  status: "invalid",
+  fieldErrors: {},
+  formErrors: [FORM_CHANGED],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The page an action is about, from a raw (unparsed) form field, for what must be known before
+ * the form is parsed: where sign-in returns to, and the path a denial's audit row records.
+ * Only a UUID-shaped value is used; anything else gives the list page.
+ */
+export function pathFor(list: string, id: FormDataEntryValue | null): string {
+  return typeof id === "string" && UUID.test(id) ? `${list}/${id.toLowerCase()}` : list;
+}
 
 /**
  * Runs a use case for an action: its success message becomes `ok`; a rule's refusal

@@ -7,6 +7,7 @@ import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 import { rateLimits } from "@/lib/domain/rate-limits";
 import { configList, STEP_UP_WINDOW, type PhishingResistantPolicy } from "@/lib/domain/step-up";
+import { MAX_TRUSTED_PROXY_HOPS } from "./domain/client-address";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -64,6 +65,17 @@ export const env = createEnv({
           ctx.addIssue({ code: "custom", message: String(error) });
         }
       }),
+    /**
+     * How many reverse proxies in front of the console append to X-Forwarded-For and may be
+     * believed (lib/domain/client-address.ts). 0: none; the client address is the connection's and
+     * X-Forwarded-* headers are ignored.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce
+      .number({ message: "TRUSTED_PROXY_HOPS is a number of proxies: 0, 1, 2 …" })
+      .int("TRUSTED_PROXY_HOPS is a whole number of proxies.")
+      .min(0, "TRUSTED_PROXY_HOPS cannot be negative.")
+      .max(MAX_TRUSTED_PROXY_HOPS, `TRUSTED_PROXY_HOPS is at most ${MAX_TRUSTED_PROXY_HOPS}.`)
+      .default(0),
     /** The From: of every notification. */
     MAIL_FROM: z
       .string()

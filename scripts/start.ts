@@ -1,5 +1,7 @@
 /**
- * `npm start` (production build) and `npm run dev` (next dev): the one way to run the console.
+ * `npm start` (production build) and `npm run dev` (development build): the one way to run the
+ * console. It prepares the database, then runs the console's server (scripts/server.ts: Next.js
+ * behind the edge that owns the client address, body limits and malformed requests).
  *
  * - DATABASE_URL set: use that PostgreSQL server. Unset: start an embedded PostgreSQL server
  *   with its data in .data/ (git-ignored), created on first start and reused afterwards.
@@ -131,16 +133,17 @@ if (!dev && buildIsStale()) {
 }
 
 log(`console on ${env.NEXTAUTH_URL}${env.DEMO_SIGN_IN === "on" ? " (demo sign-in on)" : ""}`);
-// Next's own binary as a direct child (not through npx), so signals reach it and it exits with us.
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", port], {
-  stdio: "inherit",
-  env,
-});
+// The console's own server (Next behind the edge, scripts/server.ts) as a direct child, with tsx's
+// loader in the same process (not through npx or tsx's CLI), so signals reach it and it exits with us.
+const server = spawn(
+  process.execPath,
+  ["--import", "tsx/esm", path.join(root, "scripts", "server.ts"), ...(dev ? ["--dev"] : [])],
+  { stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => next.kill(signal));
+  process.on(signal, () => server.kill(signal));
 }
-next.on("exit", (code) => void shutdown(code ?? 0));
+server.on("exit", (code) => void shutdown(code ?? 0));
 
 async function shutdown(code: number): Promise<never> {
   await embedded?.stop().catch(() => {});

@@ -381,3 +381,25 @@ describe("requests from another origin", () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe("form actions called with something other than a form", () => {
+  it("answer that the form was changed, before the guard, the path or the body read anything", async () => {
+    const body = vi.fn(async () => "done");
+    const path = vi.fn((formData: FormData) => `/cases/${String(formData.get("caseId"))}`);
+    const staffForm = staffAction("cases:work", Schema, body, { path });
+    const publicForm = publicAction(Schema, body);
+    // What a hand-made request can make React decode as the second argument.
+    for (const value of [undefined, null, "text", 42, { caseId: CASE_ID }, [CASE_ID], new Map()]) {
+      for (const action of [staffForm, publicForm]) {
+        expect(await action(idle, value as unknown as FormData)).toEqual({
+          status: "invalid",
+          fieldErrors: {},
+          formErrors: ["This form was changed outside the console and was not accepted."],
+        });
+      }
+    }
+    expect(path).not.toHaveBeenCalled();
+    expect(body).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
+  });
+});

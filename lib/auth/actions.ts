@@ -25,7 +25,7 @@ import { rateLimitedMessage } from "@/lib/domain/rate-limits";
 import { clientKey, spend } from "@/lib/server/rate-limit";
 import { countRefusal } from "@/lib/server/refusal-tally";
 import { type z } from "zod";
-import { formFields, invalid, type ActionState } from "@/lib/action-state";
+import { formFields, invalid, NOT_A_FORM, type ActionState } from "@/lib/action-state";
 import { isDomainError } from "@/lib/domain/errors";
 import { type Permission } from "@/lib/domain/roles";
 import {
@@ -93,6 +93,7 @@ export function staffAction<S extends z.ZodType>(
   return async (_previous, formData) => {
     const foreign = await foreignOriginRefusal();
     if (foreign) return { status: "refused", message: foreign };
+    if (!(formData instanceof FormData)) return NOT_A_FORM;
     const path = typeof options.path === "function" ? options.path(formData) : options.path;
     const actor = await requireGuard(guard, path);
     if (options.stepUp) {
@@ -117,6 +118,7 @@ export function publicAction<S extends z.ZodType>(
   return async (_previous, formData) => {
     const refusal = await anonymousRefusal();
     if (refusal) return { status: "refused", message: refusal };
+    if (!(formData instanceof FormData)) return NOT_A_FORM;
     return parseAndRun(schema, formData, options, (input, request) =>
       body({ input, formData, request }),
     );

@@ -4,29 +4,57 @@
  */
 import { z } from "zod";
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from "./audit-actions";
+import { plainText } from "./plain-text";
 
 const ACTIONS = Object.keys(AUDIT_ACTIONS) as [
   keyof typeof AUDIT_ACTIONS,
   ...(keyof typeof AUDIT_ACTIONS)[],
 ];
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates look like 2026-11-22.");
+/**
+ * A calendar day, YYYY-MM-DD, that exists: JavaScript's Date rolls 2026-02-31 over to March 3rd
+ * and makes 2026-13-01 an invalid date that the database then refuses, so the day is checked
+ * field by field. Years from 2000 to 9999: nothing in the trail is older, and the database and
+ * the export's file names need four digits.
+ */
+export function calendarDayProblem(value: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return "Dates look like 2026-11-22.";
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 2000) return `Pick a date from the year 2000 on, not ${value}.`;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const exists =
+    month >= 1 &&
+    month <= 12 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day;
+  return exists ? null : `There is no such date as ${value}.`;
+}
+
+const day = z.string({ error: "Dates look like 2026-11-22." }).superRefine((value, ctx) => {
+  const problem = calendarDayProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const AuditSearchSchema = z.object({
   action: z.enum(ACTIONS, { message: "Unknown action." }).optional(),
   outcome: z.enum(AUDIT_OUTCOMES, { message: "Unknown outcome." }).optional(),
-  actor: z
-    .string()
-    .trim()
-    .max(100, "Search for at most 100 characters.")
+  actor: plainText({
+    label: "The actor name",
+    max: 100,
+    tooLong: "Search for at most 100 characters.",
+  })
     .optional()
     .transform((v) => v || undefined),
   userId: z.uuid({ message: "That is not a user ID." }).optional(),
   caseId: z.uuid({ message: "That is not a case ID." }).optional(),
   from: day.optional(),
   to: day.optional(),
+  // An event id: a PostgreSQL bigint, so at most 2^63 - 1 (a larger one is refused, not queried).
   before: z
     .string()
     .regex(/^\d{1,19}$/, "Bad page cursor.")
+    .refine((v) => BigInt(v) <= 9_223_372_036_854_775_807n, "Bad page cursor.")
     .optional(),
   verify: z.literal("1").optional(),
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "./safe-redirect";
+import { isOwnCallbackUrl, safeCallbackPath } from "./safe-redirect";
 
 describe("safeCallbackPath", () => {
   it.each([
@@ -75,6 +75,51 @@ describe("safeCallbackPath", () => {
         expect(path.startsWith("//")).toBe(false);
         expect(new URL(path, "https://console.example").origin).toBe("https://console.example");
       }),
+    );
+  });
+});
+
+describe("isOwnCallbackUrl", () => {
+  const ORIGIN = "https://console.northwind.example";
+  it.each([
+    ["/users", true],
+    ["/cases/abc?x=1", true],
+    [`${ORIGIN}/users`, true],
+    ["HTTPS://console.northwind.example/x", true],
+    ["//evil.example/users", false],
+    ["https://evil.example/", false],
+    ["https:evil.example", false],
+    ["jsc", false],
+    [" /users", false],
+    ["javascript:alert(1)", false],
+    ["http://[", false],
+    ["/" + "a".repeat(3000), false],
+  ])("%j → %s", (value, expected) => {
+    expect(isOwnCallbackUrl(value, ORIGIN)).toBe(expected);
+  });
+
+  it("accepts nothing next-auth would refuse with its 'server configuration' error", () => {
+    // next-auth's own check (core/lib/assert.js): an http(s) URL, relative ones against the base.
+    const nextAuthAccepts = (url: string) => {
+      try {
+        return /^https?:/.test(new URL(url, url.startsWith("/") ? ORIGIN : undefined).protocol);
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.webPath(),
+          fc.constantFrom("/", "//", "/\\", "http:"),
+        ),
+        (value) => {
+          if (isOwnCallbackUrl(value, ORIGIN)) expect(nextAuthAccepts(value)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

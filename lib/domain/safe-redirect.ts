@@ -29,3 +29,20 @@ export function safeCallbackPath(value: unknown, fallback = "/users"): string {
     return fallback;
   return path;
 }
+
+/**
+ * Whether a `callbackUrl` handed to next-auth (as a query parameter, or in its callback-url
+ * cookie) points into this console: a path on this site, or an http(s) URL of its own origin.
+ * next-auth answers anything it cannot parse with a 500 ("a problem with the server
+ * configuration") and sends other origins back to the console anyway, so the route handler
+ * refuses both with a 400 first (app/api/auth/[...nextauth]/route.ts).
+ */
+export function isOwnCallbackUrl(value: string, publicOrigin: string): boolean {
+  if (value.length > 2048) return false;
+  if (!value.startsWith("/") && !/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value, publicOrigin).origin === publicOrigin;
+  } catch {
+    return false;
+  }
+}

@@ -2,6 +2,7 @@
  * Workforce vocabulary shared by the directory, the user page and the seed.
  */
 import { z } from "zod";
+import { plainText } from "./plain-text";
 
 export const RISK_TIERS = [
   "STANDARD",
@@ -42,10 +43,7 @@ export const EMPLOYEE_ID_PATTERN = /^E\d{5}$/i;
 
 /** The directory's query string, parsed at the boundary. Unknown keys are ignored (links may carry others). */
 export const DirectorySearchSchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(100, "Search for at most 100 characters.")
+  q: plainText({ label: "The search", max: 100, tooLong: "Search for at most 100 characters." })
     .regex(
       /^[\p{L}\p{N} .@'_+-]*$/u,
       "Search by name, email or employee ID (letters, digits, . @ ' _ + -).",

@@ -488,3 +488,28 @@ describe("route handlers", () => {
     expect(unguarded.sort()).toEqual(Object.keys(PUBLIC_ROUTES).sort());
   });
 });
+
+describe("route handlers' requests", () => {
+  it("are checked for a cross-site origin before anything else (docs/security-requirements.md G4)", () => {
+    const routes = filesUnder(path.join(root, "app")).filter((f) => /\/route\.tsx?$/.test(f));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const text = readFileSync(route, "utf8");
+      // Every exported handler (`export async function GET`, or a function exported as GET)
+      // starts with the refusal check.
+      const exported = new Set([
+        ...[...text.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
+          (m) => m[1]!,
+        ),
+        ...[...text.matchAll(/(\w+) as (?:GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!),
+      ]);
+      const handlers = [
+        ...text.matchAll(/(?:export )?async function (\w+)\([^)]*\)[^{]*\{\s*([^\n]*)/g),
+      ].filter(([, name]) => exported.has(name!));
+      expect(handlers.length, route).toBe(exported.size);
+      expect(handlers.length, route).toBeGreaterThan(0);
+      for (const [, name, firstLine] of handlers)
+        expect(firstLine, `${route}: ${name}`).toMatch(/routeRequestRefusal\(/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "@/lib/domain/plain-text";
 
 const base64url = z
   .string()
@@ -13,7 +14,10 @@ export const RegistrationResponseSchema = z.object({
   response: z.looseObject({
     clientDataJSON: base64url,
     attestationObject: base64url,
-    transports: z.array(z.string().max(20)).max(10).optional(),
+    transports: z
+      .array(plainText({ label: "A transport", max: 20 }))
+      .max(10)
+      .optional(),
   }),
   clientExtensionResults: z.record(z.string(), z.unknown()),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { UNEXPECTED_FIELDS } from "@/lib/action-state";
 import { publicAction } from "@/lib/auth/actions";
+import { plainText } from "@/lib/domain/plain-text";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { secureCookies } from "@/lib/env";
 import { redeemTap } from "@/lib/server/redeem-tap";
@@ -12,7 +13,13 @@ import { redeemTap } from "@/lib/server/redeem-tap";
 const RedeemSchema = z.strictObject(
   {
     email: z.email({ message: "Enter the email address the pass was sent for." }).max(320),
-    code: z.string().trim().min(1, "Enter the pass.").max(40, "That is longer than a pass."),
+    code: plainText({
+      label: "The pass",
+      min: 1,
+      max: 40,
+      tooShort: "Enter the pass.",
+      tooLong: "That is longer than a pass.",
+    }),
   },
   UNEXPECTED_FIELDS,
 );

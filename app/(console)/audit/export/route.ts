@@ -2,16 +2,21 @@
  * GET /audit/export?format=csv|jsonl&<filters>: the filtered audit trail as a download, streamed.
  * Security reviewers only (checked here, in the handler), after confirming it's them within the
  * step-up window (decision 015: the whole trail leaves the building); the export itself is audited.
+ * A cross-site request is refused (403) before anything else: a link on another site must not
+ * start a download in a reviewer's browser (docs/security-requirements.md G4). Invalid filters,
+ * impossible dates included, answer 400 with the reasons.
  */
 import { z } from "zod";
 import { requirePermission, requireStepUp } from "@/lib/auth/session";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
-import { getRequestContext } from "@/lib/server/request-context";
+import { getRequestContext, routeRequestRefusal } from "@/lib/server/request-context";
 
 const Format = z.enum(["csv", "jsonl"]);
 
 export async function GET(request: Request) {
+  const refusal = await routeRequestRefusal(request);
+  if (refusal) return refusal;
   const actor = await requirePermission("audit:read", "/audit");
   const stepUp = await requireStepUp(actor, "export the audit trail", "/audit/export");
   if (!stepUp.ok)

@@ -1,6 +1,6 @@
 "use server";
 
-import { formFields } from "@/lib/action-state";
+import { formFields, pathFor } from "@/lib/action-state";
 import { staffAction } from "@/lib/auth/actions";
 import { formatDateTime } from "@/components/status-badge";
 import { closeCase } from "@/lib/server/close-case";
@@ -23,7 +23,9 @@ import {
 } from "./schema";
 import { linkCompletion } from "@/lib/domain/step-kinds";
 
-const casePath = (formData: FormData) => `/cases/${String(formData.get("caseId") ?? "")}`;
+// Read before parsing (sign-in's return path, a denial's audit row): only a UUID-shaped value is
+// used, so nothing a hand-made form sends reaches the audit trail unparsed.
+const casePath = (formData: FormData) => pathFor("/cases", formData.get("caseId"));
 const caseOptions = {
   path: casePath,
   revalidate: (input: { caseId: string }) => `/cases/${input.caseId}`,

@@ -1,10 +1,16 @@
 import { z } from "zod";
 import { UNEXPECTED_FIELDS } from "@/lib/action-state";
+import { plainText } from "@/lib/domain/plain-text";
 import { RED_FLAG_KINDS } from "@/lib/domain/recovery-policy";
 import { AGENT_RECORDED_STEPS, LINKED_STEPS, STEP_KINDS } from "@/lib/domain/step-kinds";
 
 const CaseId = z.uuid({ message: "That is not a case." });
-const Note = z.string().trim().max(500, "Keep the note under 500 characters.").default("");
+const Note = plainText({
+  label: "The note",
+  max: 500,
+  multiline: true,
+  tooLong: "Keep the note under 500 characters.",
+}).default("");
 
 export const RecordStepSchema = z.strictObject(
   {
@@ -44,7 +50,15 @@ export const IssueTapSchema = z.strictObject(
 );
 
 export const CloseCaseSchema = z.strictObject(
-  { caseId: CaseId, closeReason: z.string().trim().min(3, "Say why the case is closed.").max(200) },
+  {
+    caseId: CaseId,
+    closeReason: plainText({
+      label: "The reason",
+      min: 3,
+      max: 200,
+      tooShort: "Say why the case is closed.",
+    }),
+  },
   UNEXPECTED_FIELDS,
 );
 
@@ -61,11 +75,14 @@ export const CorrectStepSchema = z.strictObject(
   {
     caseId: CaseId,
     kind: z.enum(STEP_KINDS, { message: "Choose a step." }),
-    note: z
-      .string()
-      .trim()
-      .min(10, "Say why the step is reopened (at least 10 characters).")
-      .max(500, "Keep the note under 500 characters."),
+    note: plainText({
+      label: "The note",
+      min: 10,
+      max: 500,
+      multiline: true,
+      tooShort: "Say why the step is reopened (at least 10 characters).",
+      tooLong: "Keep the note under 500 characters.",
+    }),
   },
   UNEXPECTED_FIELDS,
 );
@@ -73,8 +90,13 @@ export const CorrectStepSchema = z.strictObject(
 export const TransferCaseSchema = z.strictObject(
   {
     caseId: CaseId,
-    team: z.string().trim().min(2, "Choose a team.").max(100),
-    note: z.string().trim().min(3, "Say why the case is handed over.").max(500),
+    team: plainText({ label: "The team", min: 2, max: 100, tooShort: "Choose a team." }),
+    note: plainText({
+      label: "The reason",
+      min: 3,
+      max: 500,
+      tooShort: "Say why the case is handed over.",
+    }),
   },
   UNEXPECTED_FIELDS,
 );

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { pathFor } from "@/lib/action-state";
 import { staffAction } from "@/lib/auth/actions";
 import { openCase } from "@/lib/server/open-case";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
@@ -9,7 +10,8 @@ import { changeEmploymentStatus } from "@/lib/server/cases/change-employment-sta
 import { staffActor } from "@/lib/server/audit";
 import { ChangeAccessSchema, ClearHoldSchema, OpenCaseSchema, RevokeSchema } from "./schema";
 
-const userPath = (formData: FormData) => `/users/${String(formData.get("userId") ?? "")}`;
+// As casePath: only a UUID-shaped value makes the path, never the raw field.
+const userPath = (formData: FormData) => pathFor("/users", formData.get("userId"));
 
 export const openCaseAction = staffAction(
   "cases:work",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UNEXPECTED_FIELDS } from "@/lib/action-state";
+import { plainText } from "@/lib/domain/plain-text";
 import { CASE_CHANNELS, CASE_REASONS } from "@/lib/domain/recovery-policy";
 import { REVOCATION_REASONS } from "@/lib/domain/revocation";
 
@@ -8,7 +9,12 @@ export const OpenCaseSchema = z.strictObject(
     userId: z.uuid({ message: "That is not a user." }),
     reason: z.enum(CASE_REASONS, { message: "Choose why they are calling." }),
     channel: z.enum(CASE_CHANNELS, { message: "Choose how they reached you." }),
-    callerClaim: z.string().trim().max(1000, "Keep it under 1,000 characters.").default(""),
+    callerClaim: plainText({
+      label: "What the caller says",
+      max: 1000,
+      multiline: true,
+      tooLong: "Keep it under 1,000 characters.",
+    }).default(""),
   },
   UNEXPECTED_FIELDS,
 );
@@ -36,11 +42,14 @@ export const RevokeSchema = z.discriminatedUnion("scope", [
 export const ClearHoldSchema = z.strictObject(
   {
     userId: z.uuid({ message: "That is not a user." }),
-    note: z
-      .string()
-      .trim()
-      .min(10, "Say what you reviewed (at least 10 characters).")
-      .max(500, "Keep it under 500 characters."),
+    note: plainText({
+      label: "The note",
+      min: 10,
+      max: 500,
+      multiline: true,
+      tooShort: "Say what you reviewed (at least 10 characters).",
+      tooLong: "Keep it under 500 characters.",
+    }),
   },
   UNEXPECTED_FIELDS,
 );

@@ -1,0 +1,264 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  actionBodyProblem,
+  BAD_PATH,
+  crossSiteRefusal,
+  declaredLengthTooLarge,
+  FOREIGN_REQUEST,
+  jsonObjectProblem,
+  MALFORMED_BODY,
+  NEEDS_SCRIPT,
+  parseLikeFetch,
+  pathProblem,
+  replyProblem,
+  routeRefusal,
+  serverActionKind,
+  UNEXPECTED_REPLY,
+} from "./edge-rules";
+
+const ORIGIN = "https://console.northwind.example";
+const encode = (text: string) => new TextEncoder().encode(text);
+
+/** A form as the browser's fetch would send it: the body bytes and the Content-Type with its boundary. */
+async function multipart(entries: [string, string | Blob][]) {
+  const form = new FormData();
+  for (const [key, value] of entries) form.append(key, value);
+  const response = new Response(form);
+  return {
+    contentType: response.headers.get("content-type")!,
+    body: new Uint8Array(await response.arrayBuffer()),
+  };
+}
+
+describe("serverActionKind", () => {
+  it("follows Next: a POST with Next-Action is a fetch action, a multipart POST a form action", () => {
+    expect(serverActionKind("POST", { "next-action": "7f00" })).toBe("fetch");
+    expect(serverActionKind("POST", { "next-action": "" })).toBe("fetch");
+    expect(serverActionKind("POST", { "content-type": "Multipart/Form-Data; boundary=x" })).toBe(
+      "form",
+    );
+    expect(serverActionKind("POST", { "content-type": "application/x-www-form-urlencoded" })).toBe(
+      null,
+    );
+    expect(serverActionKind("GET", { "next-action": "7f00" })).toBe(null);
+    expect(serverActionKind("PUT", { "content-type": "multipart/form-data" })).toBe(null);
+  });
+});
+
+describe("crossSiteRefusal", () => {
+  it("accepts only the console's own Origin, and never a cross-site fetch", () => {
+    const refusal = (origin?: string, secFetchSite?: string) =>
+      crossSiteRefusal({ origin, secFetchSite, publicOrigin: ORIGIN });
+    expect(refusal(ORIGIN)).toBeNull();
+    expect(refusal(ORIGIN, "same-origin")).toBeNull();
+    expect(refusal(ORIGIN, "cross-site")).toBe(FOREIGN_REQUEST);
+    expect(refusal(undefined)).toBe(FOREIGN_REQUEST);
+    expect(refusal("null")).toBe(FOREIGN_REQUEST);
+    expect(refusal("https://evil.example")).toBe(FOREIGN_REQUEST);
+    expect(refusal(`${ORIGIN}.evil.example`)).toBe(FOREIGN_REQUEST);
+    expect(refusal("http://console.northwind.example")).toBe(FOREIGN_REQUEST);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.webUrl().map((url) => new URL(url).origin),
+          fc.string(),
+        ),
+        (origin) => {
+          fc.pre(origin !== ORIGIN);
+          expect(refusal(origin)).toBe(FOREIGN_REQUEST);
+        },
+      ),
+    );
+  });
+});
+
+describe("routeRefusal", () => {
+  const refusal = (
+    method: string,
+    headers: { origin?: string; site?: string; mode?: string },
+    crossSiteNavigation = false,
+  ) =>
+    routeRefusal({
+      method,
+      origin: headers.origin,
+      secFetchSite: headers.site,
+      secFetchMode: headers.mode,
+      publicOrigin: ORIGIN,
+      crossSiteNavigation,
+    });
+
+  it("refuses cross-site requests, except GET navigations where the handler allows them", () => {
+    expect(refusal("GET", {})).toBeNull();
+    expect(refusal("GET", { site: "same-origin" })).toBeNull();
+    expect(refusal("GET", { site: "cross-site", mode: "navigate" })).toBe(FOREIGN_REQUEST);
+    expect(refusal("GET", { site: "cross-site", mode: "navigate" }, true)).toBeNull();
+    expect(refusal("GET", { site: "cross-site", mode: "cors" }, true)).toBe(FOREIGN_REQUEST);
+    expect(refusal("POST", { origin: ORIGIN, site: "cross-site", mode: "navigate" }, true)).toBe(
+      FOREIGN_REQUEST,
+    );
+  });
+
+  it("needs the console's Origin on anything that is not GET, HEAD or OPTIONS", () => {
+    expect(refusal("POST", { origin: ORIGIN })).toBeNull();
+    expect(refusal("POST", {})).toBe(FOREIGN_REQUEST);
+    expect(refusal("DELETE", { origin: "https://evil.example" })).toBe(FOREIGN_REQUEST);
+    expect(refusal("HEAD", {})).toBeNull();
+  });
+});
+
+describe("pathProblem", () => {
+  it.each([
+    ["/users", null],
+    ["/cases/%E2%82%AC?x=%ff", null],
+    ["/users/%ff", BAD_PATH],
+    ["/api/auth/%E0%A4%A", BAD_PATH],
+    ["/%", BAD_PATH],
+    ["/a%2", BAD_PATH],
+  ])("%s → %s", (target, expected) => {
+    expect(pathProblem(target)).toBe(expected);
+  });
+});
+
+describe("declaredLengthTooLarge", () => {
+  it("compares a declared length with the limit", () => {
+    expect(declaredLengthTooLarge(undefined, 10)).toBe(false);
+    expect(declaredLengthTooLarge("10", 10)).toBe(false);
+    expect(declaredLengthTooLarge("11", 10)).toBe(true);
+    expect(declaredLengthTooLarge("1e9", 10)).toBe(true);
+  });
+});
+
+describe("replyProblem", () => {
+  it.each([
+    ["[]", null],
+    ['[{"status":"idle"},"$K1"]', null],
+    ['[{"id":"abc","rawId":"abc","response":{"clientDataJSON":"x"}}]', null],
+    ['["$$escaped","$undefined","$NaN","$Infinity","$-Infinity","$-0","$D2026-11-22"]', null],
+    ['["$n12345678901234567890"]', null],
+    ['["$nabc"]', UNEXPECTED_REPLY],
+    [`["$n${"9".repeat(301)}"]`, UNEXPECTED_REPLY],
+    ['["$1"]', UNEXPECTED_REPLY],
+    ['["$@1"]', UNEXPECTED_REPLY],
+    ['["$T"]', UNEXPECTED_REPLY],
+    ['["$F1"]', UNEXPECTED_REPLY],
+    ['["$h1"]', UNEXPECTED_REPLY],
+    ['["$Q1"]', UNEXPECTED_REPLY],
+    ['["$W1"]', UNEXPECTED_REPLY],
+    ['["$B1"]', UNEXPECTED_REPLY],
+    ['["$R1"]', UNEXPECTED_REPLY],
+    ['["$1:__proto__:then"]', UNEXPECTED_REPLY],
+    ['[{"__proto__":{"then":1}}]', UNEXPECTED_REPLY],
+    ['[{"a":{"b":["$0:a"]}}]', UNEXPECTED_REPLY],
+    ['{"a":1}', UNEXPECTED_REPLY],
+    ['"text"', UNEXPECTED_REPLY],
+    ["[", MALFORMED_BODY],
+    ["", MALFORMED_BODY],
+    [`${"[".repeat(40)}${"]".repeat(40)}`, UNEXPECTED_REPLY],
+    [`${"[".repeat(20)}${"]".repeat(20)}`, null],
+  ])("%s → %s", (text, expected) => {
+    expect(replyProblem(text, { multipart: false })).toBe(
+      expected === null && text.includes("$K") ? UNEXPECTED_REPLY : expected,
+    );
+    expect(replyProblem(text, { multipart: true })).toBe(expected);
+  });
+
+  it("accepts any plain JSON arguments, and refuses them once they refer to another part", () => {
+    const plain = fc
+      .jsonValue({ maxDepth: 6 })
+      .filter((value) => !JSON.stringify(value).includes('"$'));
+    fc.assert(
+      fc.property(
+        fc.array(plain, { maxLength: 4 }),
+        fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 1, maxLength: 4 }),
+        (args, id) => {
+          expect(replyProblem(JSON.stringify(args), { multipart: false })).toBeNull();
+          expect(
+            replyProblem(JSON.stringify([...args, { part: `$${id}` }]), { multipart: true }),
+          ).toBe(UNEXPECTED_REPLY);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("handles nesting far deeper than any call stack without recursing", () => {
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    expect(replyProblem(deep, { multipart: false })).toBe(UNEXPECTED_REPLY);
+  });
+});
+
+describe("actionBodyProblem", () => {
+  it("accepts what the console's pages send: a form action's multipart body, a call's JSON", async () => {
+    const form = await multipart([
+      ["_1_caseId", "6f1c1a4e-9a57-4d0e-8a4b-0c3c1d1e2f30"],
+      ["_1_note", "Line one\r\nline two"],
+      ["0", '[{"status":"idle"},"$K1"]'],
+    ]);
+    expect(
+      await actionBodyProblem({ kind: "fetch", ...form, parseFetchForm: parseLikeFetch }),
+    ).toBeNull();
+    for (const contentType of ["text/plain;charset=UTF-8", undefined, "application/json"])
+      expect(
+        await actionBodyProblem({
+          kind: "fetch",
+          contentType,
+          body: encode('["token",{"a":1}]'),
+          parseFetchForm: parseLikeFetch,
+        }),
+      ).toBeNull();
+  });
+
+  it("refuses bodies Next or React would fail on", async () => {
+    const fetchAction = (contentType: string | undefined, body: Uint8Array) =>
+      actionBodyProblem({ kind: "fetch", contentType, body, parseFetchForm: parseLikeFetch });
+    expect(await fetchAction("text/plain", encode("[{"))).toBe(MALFORMED_BODY);
+    expect(await fetchAction("text/plain", new Uint8Array([0x5b, 0x22, 0xff, 0x22, 0x5d]))).toBe(
+      MALFORMED_BODY,
+    );
+    expect(await fetchAction("text/plain", new Uint8Array())).toBe(MALFORMED_BODY);
+    expect(await fetchAction("multipart/form-data; boundary=xyz", encode("garbage"))).toBe(
+      MALFORMED_BODY,
+    );
+    expect(await fetchAction("multipart/form-data", encode("garbage"))).toBe(MALFORMED_BODY);
+    const noRoot = await multipart([["_1_caseId", "x"]]);
+    expect(await fetchAction(noRoot.contentType, noRoot.body)).toBe(UNEXPECTED_REPLY);
+    const twoRoots = await multipart([
+      ["0", "[]"],
+      ["0", "[]"],
+    ]);
+    expect(await fetchAction(twoRoots.contentType, twoRoots.body)).toBe(UNEXPECTED_REPLY);
+    const fileRoot = await multipart([["0", new Blob(["[]"])]]);
+    expect(await fetchAction(fileRoot.contentType, fileRoot.body)).toBe(UNEXPECTED_REPLY);
+  });
+
+  it("refuses a form that names an action without the page's script, and lets other forms through", async () => {
+    const mpa = await multipart([
+      ["$ACTION_ID_7f00000000000000000000000000000000000000aa", ""],
+      ["note", "x"],
+    ]);
+    expect(await actionBodyProblem({ kind: "form", ...mpa, parseFetchForm: parseLikeFetch })).toBe(
+      NEEDS_SCRIPT,
+    );
+    const plain = await multipart([["note", "x"]]);
+    expect(
+      await actionBodyProblem({ kind: "form", ...plain, parseFetchForm: parseLikeFetch }),
+    ).toBeNull();
+    expect(
+      await actionBodyProblem({
+        kind: "form",
+        contentType: "multipart/form-data; boundary=x",
+        body: encode("--x\r\nnope"),
+        parseFetchForm: parseLikeFetch,
+      }),
+    ).toBe(MALFORMED_BODY);
+  });
+});
+
+describe("jsonObjectProblem", () => {
+  it("accepts a JSON object only", () => {
+    expect(jsonObjectProblem('{"csrfToken":"x"}')).toBeNull();
+    for (const text of ["{bad", "null", "[]", '"x"', "1", ""])
+      expect(jsonObjectProblem(text)).toBe(MALFORMED_BODY);
+  });
+});
