@@ -162,8 +162,8 @@ export function passkeyAddedNotice(input: {
     body:
       `Hello ${input.name},\n\nA passkey (${input.model}, ${input.backedUp ? "synced" : "device-bound"}) was added to your account on ${utc(input.addedAt)} UTC, ` +
       `by someone signed in to your account with one of your passkeys who confirmed it was them with a fingerprint, face or PIN.\n\n` +
-      `If it was you, there is nothing to do. If it was not you, open the link below at once: it removes that passkey, signs you out everywhere, pauses any recovery of your account and alerts security. Then call the service desk on the number in the staff directory.` +
-      `${notMe(input.reportUrl)}${signature}`,
+      `If this was you, there is nothing to do.\n\n` +
+      `If this wasn't you, open this link at once: it removes that passkey, signs you out everywhere and alerts security. Then call the service desk on the number in the staff directory.\n${input.reportUrl}${signature}`,
   };
 }
 
