@@ -17,6 +17,7 @@ import {
   userWithSoftwarePasskey,
 } from "@/tests/recovery";
 import { softwarePasskey, type SoftwarePasskey } from "@/tests/software-authenticator";
+import { runUserWork } from "./cases/unit-of-work";
 import { finishPasskeyRegistration } from "./finish-passkey-registration";
 import { openCase } from "./open-case";
 import { getRepudiation, repudiateRecovery } from "./repudiate-recovery";
@@ -399,6 +400,57 @@ describe("adding a passkey from a passkey session", () => {
     expect(
       (await refused(confirmItsYou(suspended.token, suspended.user, suspended.passkey))).code,
     ).toBe("UNAUTHENTICATED");
+  });
+
+  it("re-checks the hold under the person's lock: one that lands while the addition waits for it refuses the addition", async () => {
+    const { user, grant } = await signedIn();
+    const options = await startPasskeyRegistration({ grant });
+    const before = await stateOf(user.id);
+    const from = await lastAuditId();
+    let finishing: Promise<unknown> | undefined;
+    // Another path holds the person's lock (the unit of work, as a denial would) while the
+    // addition arrives: its checks outside the lock pass, then it waits, then sees the hold.
+    await runUserWork(
+      {
+        userId: user.id,
+        actor: { kind: "public", audit: { type: "SYSTEM", name: "test" } },
+        attempted: "hold",
+      },
+      async ({ tx }) => {
+        finishing = finishPasskeyRegistration({
+          grant,
+          response: softwarePasskey().register(options.challenge),
+        }).catch((e: unknown) => e);
+        // Its challenge is consumed before it asks for the lock.
+        await expect
+          .poll(
+            async () =>
+              (
+                await db.webAuthnChallenge.findUniqueOrThrow({
+                  where: { challenge: options.challenge },
+                })
+              ).usedAt,
+          )
+          .not.toBeNull();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx.recoveryHold.create({ data: { userId: user.id, reason: "Manager denied" } });
+        return { ok: true, value: null };
+      },
+    );
+    const error = await finishing;
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("ON_HOLD");
+    const after = await stateOf(user.id);
+    expect(after.passkeys).toEqual(before.passkeys);
+    expect(after.messages).toBe(before.messages);
+    // Refused under the lock (the unit of work's refusal, not the check before it).
+    expect(await auditRows(user.id, from)).toMatchObject([
+      {
+        action: "passkey.enrol_refused",
+        reason: "ON_HOLD",
+        data: { detail: expect.stringMatching(/^Adding passkeys is paused/) },
+      },
+    ]);
   });
 
   it("refuses a confirmation by another user's passkey, audited, and its challenge is spent", async () => {
