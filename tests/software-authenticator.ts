@@ -107,10 +107,14 @@ export function softwarePasskey(
         clientExtensionResults: {},
       };
     },
-    /** The same key and credential at the current counter (an attacker's copy). */
-    clone() {
+    /**
+     * The same key and credential at the current counter (an attacker's copy), optionally on an
+     * authenticator that behaves differently (e.g. does not verify the user).
+     */
+    clone(overrides: { userVerified?: boolean } = {}) {
       return softwarePasskey({
         ...options,
+        ...overrides,
         key: { privateKey, publicKey },
         credentialId,
         counter: state.counter,

@@ -162,7 +162,7 @@ export const AUDIT_ACTIONS = {
       nextTryAt: z.iso.datetime().optional(),
     })
     .strict(),
-  /** A workforce user registered a new passkey (after redeeming a pass). */
+  /** A workforce user registered a new passkey: through a pass (tap), an enrolment link, or while signed in with another (passkey). */
   "passkey.enrolled": z
     .object({
       model: z.string().max(100),
@@ -185,8 +185,20 @@ export const AUDIT_ACTIONS = {
       voided: Voided.optional(),
     })
     .strict(),
-  /** A "this wasn't me" link was refused (unknown, used or expired). */
+  /** A "this wasn't me" link (about a case or about an added passkey) was refused: unknown, used or expired. */
   "case.repudiation_refused": z.object({ detail: Detail }).strict(),
+  /**
+   * The user said a passkey added while signed in was not them: it was revoked, their sessions
+   * ended, what recovery had issued was voided, their recovery put on hold and security alerted.
+   */
+  "passkey.repudiated": z
+    .object({
+      model: z.string().max(100),
+      revokedPasskeys: z.number().int(),
+      endedSessions: z.number().int(),
+      voided: Voided,
+    })
+    .strict(),
   /** Passkeys were revoked at once; with scope ALL, everything that could still let the user in was voided too. */
   "passkey.revoked": z
     .object({
@@ -203,6 +215,10 @@ export const AUDIT_ACTIONS = {
   "workforce.signed_in": z.object({ model: z.string().max(100) }).strict(),
   /** A workforce passkey sign-in was refused (revoked or unknown credential, bad assertion...). */
   "workforce.sign_in_refused": z.object({ detail: Detail }).strict(),
+  /** A signed-in workforce user confirmed it was them ("Confirm it's you": a user-verified assertion). */
+  "workforce.reverified": z.object({ model: z.string().max(100) }).strict(),
+  /** "Confirm it's you" was refused (another user's or a revoked passkey, no UV, session ended...). */
+  "workforce.reverify_refused": z.object({ detail: Detail }).strict(),
   /** An agent asked to re-enrol the user: at once, or waiting for a supervisor (`needReason`). */
   "reenrolment.requested": z
     .object({

@@ -144,6 +144,29 @@ export function passkeyEnrolledNotice(input: {
   };
 }
 
+/**
+ * A passkey was added from an account session signed in with another passkey (no case, no
+ * agent): which device, when, and what to do if it was not them (NIST SP 800-63B-4 §4.1.2.1,
+ * §4.6). The link removes that passkey, signs them out everywhere and alerts security.
+ */
+export function passkeyAddedNotice(input: {
+  name: string;
+  model: string;
+  backedUp: boolean;
+  addedAt: Date;
+  reportUrl: string;
+}): Message {
+  return {
+    kind: "passkey.enrolled",
+    subject: "A passkey was added to your account",
+    body:
+      `Hello ${input.name},\n\nA passkey (${input.model}, ${input.backedUp ? "synced" : "device-bound"}) was added to your account on ${utc(input.addedAt)} UTC, ` +
+      `by someone signed in to your account with one of your passkeys who confirmed it was them with a fingerprint, face or PIN.\n\n` +
+      `If this was you, there is nothing to do.\n\n` +
+      `If this wasn't you, open this link at once: it removes that passkey, signs you out everywhere and alerts security. Then call the service desk on the number in the staff directory.\n${input.reportUrl}${signature}`,
+  };
+}
+
 export function enrolmentLinkMessage(input: {
   name: string;
   link: string;
@@ -213,6 +236,11 @@ export function securityAlert(input: { summary: string; detail: string }): Messa
     subject: `Recovery alert: ${input.summary}`,
     body: `${input.detail}${signature}`,
   };
+}
+
+/** 2026-11-24 10:15: a time in a notice, in UTC (the notice says so). */
+function utc(date: Date): string {
+  return date.toISOString().slice(0, 16).replace("T", " ");
 }
 
 /** m•••@example.com: enough for the owner to recognise, too little to harvest. */

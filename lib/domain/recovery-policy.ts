@@ -108,10 +108,18 @@ export const RecoveryPolicySchema = z
       workforceIdleMinutes: z.number().int().min(5).max(60),
       /** The "this wasn't me" link in every notice. */
       repudiationLinkDays: z.number().int().min(7).max(90),
+      /**
+       * How long a user-verified passkey assertion (the sign-in, or "Confirm it's you") lets an
+       * account session add one passkey (NIST SP 800-63B-4 §4.1.2.1: binding an additional
+       * authenticator needs an authenticated session; a fresh one, as for any change of factors).
+       */
+      freshVerificationMinutes: z.number().int().min(1).max(15),
     }),
     /**
      * Who needs a second person (a supervisor who worked no part of the case) before any path
-     * ends in a new passkey: a pass, an enrolment link, or later self-service. Never revocation.
+     * ends in a new passkey through a case: a pass or an enrolment link. Never revocation. (Adding
+     * a passkey while signed in with another is no recovery: it needs a fresh user verification
+     * and tells every address of record; docs/decisions/016.)
      */
     approval: z.strictObject({
       tiers: z
@@ -227,6 +235,7 @@ export const DEFAULT_POLICY: RecoveryPolicy = RecoveryPolicySchema.parse({
     workforceSessionHours: 8,
     workforceIdleMinutes: 30,
     repudiationLinkDays: 30,
+    freshVerificationMinutes: 5,
   },
   approval: { tiers: ["HIGH_RISK", "PRIVILEGED"], reasons: [], anyRedFlag: true },
   shortPassTiers: ["HIGH_RISK", "PRIVILEGED"],

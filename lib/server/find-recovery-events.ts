@@ -9,6 +9,7 @@ const LABELS: Record<string, string> = {
   "passkey.enrolled": "A new passkey was added",
   "passkey.revoked": "Passkeys were revoked",
   "case.repudiated": "You reported a recovery as not you",
+  "passkey.repudiated": "You reported an added passkey as not you",
   "case.closed": "A recovery case was closed",
 };
 

@@ -4,7 +4,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { modelNameForAaguid } from "@/lib/domain/authenticator-models";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
-import { passkeyEnrolledNotice } from "@/lib/domain/notifications";
+import { passkeyAddedNotice, passkeyEnrolledNotice } from "@/lib/domain/notifications";
 import type { CaseReason } from "@/lib/domain/recovery-policy";
 import type { RevocationReason } from "@/lib/domain/revocation";
 import { isLeaver } from "@/lib/domain/workforce";
@@ -20,7 +20,12 @@ import {
   type Outcome,
 } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
-import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
+import {
+  auditRefusedGrant,
+  auditUnusableGrant,
+  resolveGrant,
+  type RegistrationGrant,
+} from "./registration-grant";
 import { consumeChallenge, RELYING_PARTY } from "./relying-party";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
@@ -30,6 +35,9 @@ type Loaded = { kase: LoadedCase; facts: CaseFacts; policy: RecoveryPolicy };
 const FAILED = "The new passkey could not be registered. Try again from this page.";
 const EXPIRED =
   "This has expired or was already used. Call the service desk if you still need a new passkey.";
+const SESSION_ENDED = "Your session has ended. Sign in again with your passkey.";
+/** Refusals of a passkey session whose message says what to do (decideSelfServiceEnrolment). */
+const SELF_SERVICE_REFUSALS = new Set(["UNAUTHENTICATED", "ON_HOLD", "LEAVER"]);
 
 /** The lost passkeys an enrolment link replaces are revoked for the case's reason. */
 const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
@@ -41,7 +49,8 @@ const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
 };
 
 /**
- * Completes a passkey registration for the holder of a grant (pass session or enrolment link).
+ * Completes a passkey registration for the holder of a grant (pass session, enrolment link, or a
+ * freshly verified passkey session).
  * The challenge is consumed with one guarded UPDATE (bound to the grant, unexpired, unused), the
  * response is verified against the configured origin and RP ID with user verification required,
  * and fails closed. Then, in the unit of work (user → case → link or pass: the locks revocation and
@@ -49,8 +58,11 @@ const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
  * and approved by a second person where its policy says so); the passkey is written with its
  * model, AAGUID, backup state and transports, a link is used up and the passkeys it replaces are
  * revoked, a pass is used up and its sessions end (one pass, one passkey), the case moves to
- * REENROLLED, and the user is told at every address. A credential ID that exists for anyone is
- * refused.
+ * REENROLLED, and the user is told at every address. A passkey session (no case) must still be
+ * freshly verified under the lock, with no hold on the person; the addition uses the verification
+ * up (one verification, one passkey) and every verified address gets a notice whose "this wasn't
+ * me" link is about the new passkey (docs/decisions/016). A credential ID that exists for anyone
+ * is refused.
  */
 export async function finishPasskeyRegistration(input: {
   grant: RegistrationGrant;
@@ -61,6 +73,10 @@ export async function finishPasskeyRegistration(input: {
   if (!grant) {
     await auditUnusableGrant(input.grant, "finish", input.request, challengeOf(input.response));
     throw new DomainError("UNAUTHENTICATED", EXPIRED);
+  }
+  if ("refused" in grant) {
+    await auditRefusedGrant(grant, "finish", input.request);
+    throw new DomainError(grant.refused.code, grant.refused.message);
   }
   const user = await db.workforceUser.findUniqueOrThrow({
     where: { id: grant.userId },
@@ -119,6 +135,8 @@ export async function finishPasskeyRegistration(input: {
     ): Promise<Outcome<null>> => {
       // Re-checked under the lock: a stop or a revoke-all that won the race voided the link or ended the session.
       const live = await resolveGrant(tx, input.grant, now);
+      // A passkey session no longer fresh (another addition used the verification), or on hold.
+      if (live && "refused" in live) return refuse(live.refused);
       if (!live || live.userId !== user.id)
         return refuse({
           ok: false,
@@ -145,7 +163,7 @@ export async function finishPasskeyRegistration(input: {
         if (!gate.ok) return refuse(gate);
       }
       const kase = loaded?.kase ?? null;
-      await tx.passkey.create({
+      const created = await tx.passkey.create({
         data: {
           userId: user.id,
           credentialId: info.credential.id,
@@ -156,6 +174,7 @@ export async function finishPasskeyRegistration(input: {
           modelName: model,
           backedUp: info.credentialBackedUp,
         },
+        select: { id: true },
       });
       let revokedPasskeys = 0;
       if (live.linkId) {
@@ -178,6 +197,13 @@ export async function finishPasskeyRegistration(input: {
           data: { usedAt: now },
         });
         await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: live.tapId } });
+      }
+      if (live.via === "passkey" && live.sessionId) {
+        // One fresh verification, one passkey: the next addition needs "Confirm it's you" again.
+        await tx.workforceSession.updateMany({
+          where: { id: live.sessionId },
+          data: { verifiedAt: null },
+        });
       }
       if (kase) {
         const move = nextStatus(kase.status, "REENROL");
@@ -211,6 +237,23 @@ export async function finishPasskeyRegistration(input: {
             caseId: kase.id,
           });
         }
+      } else if (live.via === "passkey") {
+        // No case and no agent: the person is the only check, so every address hears of it,
+        // each with its own link to undo it (NIST SP 800-63B-4 §4.1.2.1, §4.6).
+        for (const { address } of fresh.emails) {
+          const reportUrl = await newRepudiationUrl(tx, { passkeyId: created.id, userId: user.id });
+          await enqueueMessage(tx, {
+            to: address,
+            message: passkeyAddedNotice({
+              name: user.name,
+              model,
+              backedUp: info.credentialBackedUp,
+              addedAt: now,
+              reportUrl,
+            }),
+            subjectUserId: user.id,
+          });
+        }
       }
       return { ok: true, value: null };
     };
@@ -241,8 +284,16 @@ export async function finishPasskeyRegistration(input: {
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
       throw await refuse("credential already registered", "CONFLICT");
-    // Refused under the lock (and audited there): the holder learns only that it expired.
-    if (error instanceof DomainError) throw new DomainError("SEQUENCE", EXPIRED, error.message);
+    if (error instanceof DomainError) {
+      // Refused under the lock (and audited there). A passkey session's own refusal says what to
+      // do (confirm it's you first); otherwise the holder learns only that it expired.
+      if (grant.via === "passkey" && SELF_SERVICE_REFUSALS.has(error.code)) throw error;
+      throw new DomainError(
+        "SEQUENCE",
+        grant.via === "passkey" ? SESSION_ENDED : EXPIRED,
+        error.message,
+      );
+    }
     throw error;
   }
   return { model };

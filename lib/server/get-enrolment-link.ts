@@ -5,7 +5,7 @@ import { resolveGrant } from "./registration-grant";
 /** What the enrolment page shows before the ceremony (reading never uses the link up). */
 export async function getEnrolmentLink(token: string) {
   const grant = await db.$transaction((tx) => resolveGrant(tx, { kind: "link", token }));
-  if (!grant) return null;
+  if (!grant || "refused" in grant) return null;
   const user = await db.workforceUser.findUniqueOrThrow({
     where: { id: grant.userId },
     select: { name: true },

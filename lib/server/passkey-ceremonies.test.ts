@@ -41,17 +41,31 @@ async function refused(promise: Promise<unknown>) {
 }
 
 describe("registration with a real authenticator", () => {
-  it("grants no enrolment to a passkey sign-in session: only a redeemed pass or an enrolment link registers", async () => {
+  it("lets a passkey sign-in session enrol only while freshly verified, one passkey per verification", async () => {
+    // The new rule (docs/decisions/016; lib/server/self-service-passkeys.test.ts has the rest).
     const { user, passkey } = await enrol();
     const first = await startWorkforceSignIn();
     const { token } = await finishWorkforceSignIn({
       response: passkey.authenticate(first.challenge, user.webauthnUserId),
     });
-    const before = await db.auditEvent.count({ where: { outcome: "REFUSED" } });
+    const grant = { kind: "session" as const, token };
+    // The sign-in was user-verified: the session may add one passkey at once.
+    const options = await startPasskeyRegistration({ grant });
+    await finishPasskeyRegistration({
+      grant,
+      response: softwarePasskey().register(options.challenge),
+    });
+    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(2);
     expect(
-      (await refused(startPasskeyRegistration({ grant: { kind: "session", token } }))).code,
-    ).toBe("UNAUTHENTICATED");
-    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(1);
+      await db.auditEvent.findFirstOrThrow({
+        where: { subjectUserId: user.id, action: "passkey.enrolled" },
+        orderBy: { id: "desc" },
+      }),
+    ).toMatchObject({ caseId: null, data: { via: "passkey" } });
+    // That used the verification up: a second one is refused (audited) until it's confirmed again.
+    const before = await db.auditEvent.count({ where: { outcome: "REFUSED" } });
+    expect((await refused(startPasskeyRegistration({ grant }))).code).toBe("UNAUTHENTICATED");
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(2);
     expect(await db.auditEvent.count({ where: { outcome: "REFUSED" } })).toBe(before + 1);
   });
 

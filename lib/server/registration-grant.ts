@@ -1,10 +1,15 @@
 import "server-only";
 /**
- * What entitles someone to register a passkey: a short session from a redeemed pass, or a
- * one-time enrolment link (sent at once, or after a supervisor's approval). Resolved afresh at
- * each step; inside a transaction under the user's lock, it is the re-check after the lock.
+ * What entitles someone to register a passkey: a short session from a redeemed pass, a one-time
+ * enrolment link (sent at once, or after a supervisor's approval), or an account session signed
+ * in with a passkey and freshly verified (docs/decisions/016). Resolved afresh at each step;
+ * inside a transaction under the user's lock, it is the re-check after the lock.
  */
 import type { Prisma } from "@/generated/prisma/client";
+import type { Refusal } from "@/lib/domain/recovery-decisions";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { decideSelfServiceEnrolment } from "@/lib/domain/self-service";
+import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
 import { recordAudit, type Tx } from "./audit";
 import type { RequestContext } from "./request-context";
@@ -24,6 +29,8 @@ export type ResolvedGrant = {
   };
   caseId: string | null;
   linkId: string | null;
+  /** The account session (a pass's or a passkey's) that registers, if it is one. */
+  sessionId: string | null;
   /** The pass whose session this is: it yields one passkey, then is used up. */
   tapId: string | null;
   /** The approval an enrolment link executes (a supervisor's decision on this case). */
@@ -31,39 +38,82 @@ export type ResolvedGrant = {
   revokePasskeyIds: string[];
 };
 
+/**
+ * A live grant that may not register now: a passkey session whose verification is not fresh,
+ * or whose person is on hold, has left or is suspended. It names its person, so its refusal is
+ * audited; its message says what to do. (No `userId` here, so it cannot pass for a grant.)
+ */
+export type RefusedGrant = { refused: Refusal; subjectUserId: string };
+
+type GrantTx = Pick<
+  Tx,
+  "workforceSession" | "temporaryAccessPass" | "enrolmentLink" | "workforceUser" | "recoveryHold"
+>;
+
+/** An account session ends at its absolute lifetime and after the policy's idle limit. */
+function sessionLive(session: { expiresAt: Date; lastSeenAt: Date }, now: Date): boolean {
+  const idleMs = ACTIVE_POLICY.lifetimes.workforceIdleMinutes * 60_000;
+  return session.expiresAt > now && now.getTime() - session.lastSeenAt.getTime() <= idleMs;
+}
+
+/**
+ * The grant behind a token: null when there is none any more (unknown, expired, idle, used,
+ * voided), a RefusedGrant when a passkey session may not register now, else the grant.
+ */
 export async function resolveGrant(
-  tx: Pick<Tx, "workforceSession" | "temporaryAccessPass" | "enrolmentLink">,
+  tx: GrantTx,
   grant: RegistrationGrant,
   now: Date = new Date(),
-): Promise<ResolvedGrant | null> {
+): Promise<ResolvedGrant | RefusedGrant | null> {
   const tokenHash = hashToken(grant.token);
   if (grant.kind === "session") {
     const session = await tx.workforceSession.findUnique({
       where: { tokenHash },
-      select: { id: true, userId: true, method: true, tapId: true, expiresAt: true },
+      select: {
+        id: true,
+        userId: true,
+        method: true,
+        tapId: true,
+        expiresAt: true,
+        lastSeenAt: true,
+        verifiedAt: true,
+      },
     });
-    if (!session || session.expiresAt <= now) return null;
-    // Only a redeemed pass's session may register, once. A passkey sign-in grants no enrolment:
-    // adding a passkey from a signed-in account is self-service, which will need a fresh user
-    // verification and the tier's policy (docs/decisions/013), not a side door around recovery.
-    if (session.method !== "tap") return null;
-    const tap = session.tapId
-      ? await tx.temporaryAccessPass.findUnique({
-          where: { id: session.tapId },
-          select: { caseId: true, voidedAt: true },
-        })
-      : null;
-    if (session.method === "tap" && (!tap || tap.voidedAt)) return null;
-    return {
+    if (!session || !sessionLive(session, now)) return null;
+    const common = {
       userId: session.userId,
-      via: session.method === "tap" ? "tap" : "passkey",
       challengeScope: { purpose: "register", sessionId: session.id },
-      caseId: tap?.caseId ?? null,
       linkId: null,
-      tapId: session.tapId,
+      sessionId: session.id,
       approvalId: null,
       revokePasskeyIds: [],
     };
+    if (session.method === "passkey") {
+      // Signed in with a passkey: one more passkey per fresh user verification, never while the
+      // person is on hold, has left or is suspended (docs/decisions/016).
+      const [user, holds] = await Promise.all([
+        tx.workforceUser.findUniqueOrThrow({
+          where: { id: session.userId },
+          select: { status: true, leavingOn: true },
+        }),
+        tx.recoveryHold.count({ where: { userId: session.userId, clearedAt: null } }),
+      ]);
+      const decision = decideSelfServiceEnrolment(
+        ACTIVE_POLICY,
+        { verifiedAt: session.verifiedAt, onHold: holds > 0, leaver: isLeaver(user, now) },
+        now,
+      );
+      if (!decision.ok) return { refused: decision, subjectUserId: session.userId };
+      return { ...common, via: "passkey", caseId: null, tapId: null };
+    }
+    // Otherwise only a redeemed pass's session may register, once.
+    if (session.method !== "tap" || !session.tapId) return null;
+    const tap = await tx.temporaryAccessPass.findUnique({
+      where: { id: session.tapId },
+      select: { caseId: true, voidedAt: true },
+    });
+    if (!tap || tap.voidedAt) return null;
+    return { ...common, via: "tap", caseId: tap.caseId, tapId: session.tapId };
   }
   const link = await tx.enrolmentLink.findUnique({
     where: { tokenHash },
@@ -85,6 +135,7 @@ export async function resolveGrant(
     challengeScope: { purpose: "register", enrolmentLinkId: link.id },
     caseId: link.caseId,
     linkId: link.id,
+    sessionId: null,
     tapId: null,
     approvalId: link.approvalId,
     revokePasskeyIds: link.revokePasskeyIds,
@@ -129,7 +180,7 @@ export async function auditUnusableGrant(
     return;
   }
   const state = session
-    ? "this session may not enrol"
+    ? "session ended, or not one that may enrol"
     : !link
       ? "pass session ended"
       : `enrolment link ${link.usedAt ? "used" : link.voidedAt ? "voided" : "expired"}`;
@@ -144,6 +195,33 @@ export async function auditUnusableGrant(
       data: {
         detail: `${step}: ${state}`,
       },
+      request,
+    }),
+  );
+}
+
+/**
+ * Records a registration refused for a live passkey session that may not register now (not
+ * freshly verified, on hold, a leaver): it names its person, who is the actor (signed in with
+ * their passkey). Never the token.
+ */
+export async function auditRefusedGrant(
+  grant: RefusedGrant,
+  step: "start" | "finish",
+  request?: RequestContext,
+): Promise<void> {
+  const user = await db.workforceUser.findUniqueOrThrow({
+    where: { id: grant.subjectUserId },
+    select: { id: true, name: true },
+  });
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      action: "passkey.enrol_refused",
+      outcome: "REFUSED",
+      reason: grant.refused.code,
+      actor: { type: "WORKFORCE_USER", id: user.id, name: user.name },
+      subjectUserId: user.id,
+      data: { detail: `${step}: ${grant.refused.message}`.slice(0, 300) },
       request,
     }),
   );

@@ -1,6 +1,7 @@
 import "server-only";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
+import type { CaseReason } from "@/lib/domain/recovery-policy";
 import { securityAlert } from "@/lib/domain/notifications";
 import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
@@ -12,22 +13,49 @@ import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 import { spendLinkTry } from "./rate-limit";
 import { countRefusal } from "./refusal-tally";
+import { repudiatePasskey } from "./repudiate-passkey";
+import { INVALID_REPORT_LINK } from "./repudiation-link";
 
-const INVALID =
-  "This link is not valid any more. If you still think someone is trying to get into your account, call the service desk.";
+/** What a "this wasn't me" link is about: a recovery case, or a passkey added while signed in. */
+export type Repudiation =
+  | { kind: "case"; name: string; reason: CaseReason; openedAt: Date }
+  | { kind: "passkey"; name: string; model: string; backedUp: boolean; addedAt: Date };
 
 /** What the "this wasn't me" page shows before the user acts (reading never uses the link). */
-export async function getRepudiation(token: string) {
+export async function getRepudiation(token: string): Promise<Repudiation | null> {
   const link = await db.repudiationLink.findUnique({
     where: { tokenHash: hashToken(token) },
     select: {
       usedAt: true,
       expiresAt: true,
       case: { select: { reason: true, createdAt: true, user: { select: { name: true } } } },
+      passkey: {
+        select: {
+          modelName: true,
+          backedUp: true,
+          createdAt: true,
+          user: { select: { name: true } },
+        },
+      },
     },
   });
   if (!link || link.usedAt || link.expiresAt <= new Date()) return null;
-  return { name: link.case.user.name, reason: link.case.reason, openedAt: link.case.createdAt };
+  if (link.case)
+    return {
+      kind: "case",
+      name: link.case.user.name,
+      reason: link.case.reason,
+      openedAt: link.case.createdAt,
+    };
+  if (link.passkey)
+    return {
+      kind: "passkey",
+      name: link.passkey.user.name,
+      model: link.passkey.modelName ?? "Unknown authenticator",
+      backedUp: link.passkey.backedUp,
+      addedAt: link.passkey.createdAt,
+    };
+  return null;
 }
 
 /**
@@ -36,22 +64,30 @@ export async function getRepudiation(token: string) {
  * any case is voided (passes and their sessions, enrolment and step links, pending approvals,
  * ceremonies), passkeys registered since the case opened are revoked (suspected compromise),
  * the user's account sessions end and the case is revoked; security is alerted with a link to
- * the case. Audited, link used once.
+ * the case. Audited, link used once. A link about a passkey added while signed in (no case) goes
+ * to repudiatePasskey.
  */
 export async function repudiateRecovery(input: {
   token: string;
   request?: RequestContext;
-}): Promise<void> {
+}): Promise<"case" | "passkey"> {
   await spendLinkTry("case.repudiation_refused", input.request);
   const tokenHash = hashToken(input.token);
   const found = await db.repudiationLink.findUnique({
     where: { tokenHash },
-    select: { id: true, caseId: true, usedAt: true, expiresAt: true },
+    select: {
+      id: true,
+      caseId: true,
+      passkeyId: true,
+      userId: true,
+      usedAt: true,
+      expiresAt: true,
+    },
   });
   if (!found) {
     // Names nothing we hold: counted, not audited (decision 002).
     await countRefusal("case.repudiation_refused", "UNKNOWN_LINK");
-    throw new DomainError("SEQUENCE", INVALID);
+    throw new DomainError("SEQUENCE", INVALID_REPORT_LINK);
   }
   if (found.usedAt || found.expiresAt <= new Date()) {
     await db.$transaction((tx) =>
@@ -60,20 +96,26 @@ export async function repudiateRecovery(input: {
         outcome: "REFUSED",
         reason: "SEQUENCE",
         actor: { type: "ANONYMOUS" },
-        caseId: found.caseId,
+        caseId: found.caseId ?? undefined,
+        subjectUserId: found.userId,
         data: { detail: found.usedAt ? "link used" : "link expired" },
         request: input.request,
       }),
     );
-    throw new DomainError("SEQUENCE", INVALID);
+    throw new DomainError("SEQUENCE", INVALID_REPORT_LINK);
   }
+  if (!found.caseId) {
+    await repudiatePasskey({ link: found, request: input.request });
+    return "passkey";
+  }
+  const caseId = found.caseId;
   const owner = await db.recoveryCase.findUniqueOrThrow({
-    where: { id: found.caseId },
+    where: { id: caseId },
     select: { user: { select: { id: true, name: true } } },
   });
   await runCaseWork(
     {
-      caseId: found.caseId,
+      caseId,
       actor: {
         kind: "public",
         audit: { type: "WORKFORCE_USER", id: owner.user.id, name: owner.user.name },
@@ -95,7 +137,7 @@ export async function repudiateRecovery(input: {
             code: "SEQUENCE",
             message: "link used or expired while waiting",
           })),
-          message: INVALID,
+          message: INVALID_REPORT_LINK,
         };
       const user = await tx.workforceUser.findUniqueOrThrow({
         where: { id: kase.userId },
@@ -157,4 +199,5 @@ export async function repudiateRecovery(input: {
       return { ok: true, value: undefined };
     },
   );
+  return "case";
 }

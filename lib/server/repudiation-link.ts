@@ -1,26 +1,38 @@
 import "server-only";
-import { policyFor } from "@/lib/domain/recovery-policy";
+import { ACTIVE_POLICY, policyFor } from "@/lib/domain/recovery-policy";
 import { publicUrl } from "@/lib/env";
 import type { Tx } from "./audit";
 import { hashToken, newToken } from "./secrets";
 
+/** What the holder of a "this wasn't me" link that cannot be used learns (the audit keeps why). */
+export const INVALID_REPORT_LINK =
+  "This link is not valid any more. If you still think someone is trying to get into your account, call the service desk.";
+
 /**
- * A fresh "this wasn't me" link for one notice about a case (only its hash is stored). It lives
- * as long as the case's policy says (`lifetimes.repudiationLinkDays`).
+ * A fresh "this wasn't me" link for one notice (only its hash is stored): about a case, living as
+ * long as the case's policy says (`lifetimes.repudiationLinkDays`), or about a passkey added
+ * while signed in (no case), living as long as the active policy says.
  */
 export async function newRepudiationUrl(
   tx: Tx,
-  input: { caseId: string; userId: string },
+  input: { caseId: string; userId: string } | { passkeyId: string; userId: string },
 ): Promise<string> {
   const token = newToken();
-  const { policyVersion } = await tx.recoveryCase.findUniqueOrThrow({
-    where: { id: input.caseId },
-    select: { policyVersion: true },
-  });
-  const days = policyFor(policyVersion).lifetimes.repudiationLinkDays;
+  const policy =
+    "caseId" in input
+      ? policyFor(
+          (
+            await tx.recoveryCase.findUniqueOrThrow({
+              where: { id: input.caseId },
+              select: { policyVersion: true },
+            })
+          ).policyVersion,
+        )
+      : ACTIVE_POLICY;
+  const days = policy.lifetimes.repudiationLinkDays;
   await tx.repudiationLink.create({
     data: {
-      caseId: input.caseId,
+      ...("caseId" in input ? { caseId: input.caseId } : { passkeyId: input.passkeyId }),
       userId: input.userId,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + days * 24 * 60 * 60 * 1000),

@@ -21,6 +21,7 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
       tapId: true,
       expiresAt: true,
       lastSeenAt: true,
+      verifiedAt: true,
       user: {
         select: {
           id: true,

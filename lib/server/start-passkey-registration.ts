@@ -5,15 +5,22 @@ import {
 } from "@simplewebauthn/server";
 import { DomainError } from "@/lib/domain/errors";
 import { db } from "@/lib/db";
-import { auditUnusableGrant, resolveGrant, type RegistrationGrant } from "./registration-grant";
+import {
+  auditRefusedGrant,
+  auditUnusableGrant,
+  resolveGrant,
+  type RegistrationGrant,
+} from "./registration-grant";
 import { spendLinkTry } from "./rate-limit";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 
 /**
- * Begins a passkey registration for the holder of a grant (a pass session or an enrolment
- * link): user verification and a discoverable credential required, existing passkeys excluded,
- * and the challenge stored server-side, bound to the grant, for one use within the timeout.
+ * Begins a passkey registration for the holder of a grant (a pass session, an enrolment link, or
+ * a freshly verified passkey session): user verification and a discoverable credential required,
+ * existing passkeys excluded, and the challenge stored server-side, bound to the grant, for one
+ * use within the timeout. A passkey session that may not register now is refused, audited, with
+ * what to do (confirm it's you first).
  */
 export async function startPasskeyRegistration(input: {
   grant: RegistrationGrant;
@@ -27,6 +34,10 @@ export async function startPasskeyRegistration(input: {
       "UNAUTHENTICATED",
       "This has expired or was already used. Call the service desk if you still need a new passkey.",
     );
+  }
+  if ("refused" in grant) {
+    await auditRefusedGrant(grant, "start", input.request);
+    throw new DomainError(grant.refused.code, grant.refused.message);
   }
   const user = await db.workforceUser.findUniqueOrThrow({
     where: { id: grant.userId },

@@ -119,8 +119,16 @@ export async function finishWorkforceSignIn(input: {
       const expiresAt = new Date(
         now.getTime() + ACTIVE_POLICY.lifetimes.workforceSessionHours * 60 * 60 * 1000,
       );
+      // The assertion was user-verified: the session starts freshly verified, so it may add one
+      // passkey within the policy's window without confirming again (docs/decisions/016).
       await tx.workforceSession.create({
-        data: { userId: user.id, tokenHash: hashToken(token), method: "passkey", expiresAt },
+        data: {
+          userId: user.id,
+          tokenHash: hashToken(token),
+          method: "passkey",
+          expiresAt,
+          verifiedAt: now,
+        },
       });
       await recordAudit(tx, {
         action: "workforce.signed_in",

@@ -85,6 +85,7 @@ describe("migrations", () => {
       x.filter((row) => !y.some((other) => other[key] === row[key])).map((row) => row[key]);
     expect(extra(a.constraints, b.constraints, "conname").sort()).toEqual([
       "Approval_decider_not_requester",
+      "RepudiationLink_about_something",
       "StaffSession_expires_after_start",
       "TemporaryAccessPass_failures_bounded",
     ]);

@@ -24,6 +24,7 @@ import { redeemTap } from "@/lib/server/redeem-tap";
 import { repudiateRecovery } from "@/lib/server/repudiate-recovery";
 import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
+import { hashToken, newToken } from "@/lib/server/secrets";
 import { sendStepLink } from "@/lib/server/send-step-link";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
 import { db } from "@/tests/db";
@@ -296,6 +297,32 @@ const STOP_PATHS: StopPath[] = [
         "report",
       );
       await repudiateRecovery({ token });
+    },
+  },
+  {
+    name: '"this wasn\'t me" about a passkey added while signed in',
+    stop: async (held) => {
+      // The session a passkey sign-in opens, freshly verified (these users hold no real passkey
+      // to sign in with), adds a passkey the real way; the notice's link reports it.
+      const token = newToken();
+      await db.workforceSession.create({
+        data: {
+          userId: held.userId,
+          tokenHash: hashToken(token),
+          method: "passkey",
+          expiresAt: new Date(Date.now() + 3_600_000),
+          verifiedAt: new Date(),
+        },
+      });
+      const grant = { kind: "session" as const, token };
+      const options = await startPasskeyRegistration({ grant });
+      await finishPasskeyRegistration({
+        grant,
+        response: softwarePasskey().register(options.challenge),
+      });
+      const notice = await messageOfKind(held.address, "passkey.enrolled");
+      expect(notice.caseId).toBeNull();
+      expect(await repudiateRecovery({ token: linkToken(notice.text, "report") })).toBe("passkey");
     },
   },
   {

@@ -271,7 +271,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
   redeemTapAction:
     "a user redeeming their pass: the pass is the credential (redeemTap: attempts reserved, limited, audited)",
   startRegistrationAction:
-    "a user enrolling a passkey with the account session their pass gave them (startPasskeyRegistration)",
+    "a user enrolling a passkey with the account session their pass gave them, or a passkey session freshly verified (startPasskeyRegistration)",
   finishRegistrationAction:
     "as startRegistrationAction; the challenge bound to the session is checked in finishPasskeyRegistration",
   reportNotMeAction:
@@ -280,6 +280,10 @@ const PUBLIC_ACTIONS: Record<string, string> = {
     "a user proving a remaining passkey from their one-time link (startPasskeyProof)",
   finishProofAction:
     "as startProofAction; the challenge bound to the link is checked in finishPasskeyProof",
+  startReverifyAction:
+    "a workforce user signed in with a passkey confirming it's them: the account session is the credential (startWorkforceReverification)",
+  finishReverifyAction:
+    "the account session and an assertion by one of its user's passkeys are the credential (finishWorkforceReverification)",
   startSignInAction: "workforce sign-in: the passkey is the credential",
   finishSignInAction:
     "workforce sign-in: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter)",

@@ -99,6 +99,14 @@ export default async function PolicyPage() {
               {policy.lifetimes.repudiationLinkDays} days
             </dd>
           </div>
+          <div>
+            <dt className="inline font-medium">Adding a passkey while signed in: </dt>
+            <dd className="inline">
+              within {policy.lifetimes.freshVerificationMinutes} min of a user-verified passkey
+              (sign-in or “Confirm it’s you”), one per verification, never on hold; every address is
+              told
+            </dd>
+          </div>
         </dl>
         <p className="sm:col-span-2">
           <span className="font-medium">A second person approves</span> every path to a new passkey

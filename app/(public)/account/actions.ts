@@ -11,6 +11,10 @@ import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registrat
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
 import { RegistrationResponseSchema } from "./registration-response";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
+import {
+  finishWorkforceReverification,
+  startWorkforceReverification,
+} from "@/lib/server/reverify-workforce-session";
 import { endWorkforceSession } from "@/lib/server/end-workforce-session";
 
 const base64url = z
@@ -46,8 +50,8 @@ async function sessionToken(): Promise<string> {
 }
 
 /**
- * PUBLIC: for workforce users, not staff. The account session cookie (from a redeemed pass)
- * is the credential, checked in startPasskeyRegistration.
+ * PUBLIC: for workforce users, not staff. The account session cookie (from a redeemed pass, or a
+ * passkey sign-in freshly verified) is the credential, checked in startPasskeyRegistration.
  */
 export const startRegistrationAction = publicCall(
   [],
@@ -71,8 +75,37 @@ export const finishRegistrationAction = publicCall(
       request,
     });
     // No revalidation: the pass yielded its one passkey and its session is gone, so a re-render
-    // would replace the result with the sign-in screen. The page keeps the result on screen.
+    // would replace the result with the sign-in screen. The page keeps the result on screen (a
+    // passkey session's page refreshes itself to list the new passkey).
     return value;
+  },
+  { credential: sessionToken },
+);
+
+/**
+ * PUBLIC: for workforce users, not staff. "Confirm it's you": the account session cookie is the
+ * credential (a passkey session of a person still employed), checked in startWorkforceReverification.
+ */
+export const startReverifyAction = publicCall(
+  [],
+  async ({ credential: token, request }) => startWorkforceReverification({ token, request }),
+  { credential: sessionToken },
+);
+
+/**
+ * PUBLIC: the session cookie and the assertion by one of that session user's own passkeys, with
+ * user verification, are checked in finishWorkforceReverification. Returns until when the
+ * session may add a passkey.
+ */
+export const finishReverifyAction = publicCall(
+  [{ schema: AuthenticationResponseSchema, invalid: UNEXPECTED_RESPONSE }],
+  async ({ input: [response], credential: token, request }) => {
+    const { freshUntil } = await finishWorkforceReverification({
+      token,
+      response: response as unknown as AuthenticationResponseJSON,
+      request,
+    });
+    return { freshUntil: freshUntil.toISOString() };
   },
   { credential: sessionToken },
 );

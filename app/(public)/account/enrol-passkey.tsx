@@ -18,19 +18,33 @@ export function EnrolPasskey({
   start = startRegistrationAction,
   finish = finishRegistrationAction,
   refreshAfter = true,
+  label = "Set up a new passkey",
+  done = "Use it to sign in from now on.",
+  onDone,
+  onRefused,
 }: {
   start?: () => Promise<Result<PublicKeyCredentialCreationOptionsJSON>>;
   finish?: (response: unknown) => Promise<Result<{ model: string }>>;
   /** Re-render the page afterwards (the account page lists the new passkey; a used link page would only say "not valid"). */
   refreshAfter?: boolean;
+  label?: string;
+  /** What the success message says after "Your new passkey (model) is ready." */
+  done?: string;
+  /** Told of the new passkey's model once it is registered (before the page refreshes). */
+  onDone?: (model: string) => void;
+  /** Told when the server refuses (not when the device does), with the message to show. */
+  onRefused?: (message: string) => void;
 } = {}) {
   const router = useRouter();
   return (
     <PasskeyCeremonyButton
-      label="Set up a new passkey"
+      label={label}
       run={async () => {
         const options = await start();
-        if (!options.ok) return { ok: false, text: options.message };
+        if (!options.ok) {
+          onRefused?.(options.message);
+          return { ok: false, text: options.message };
+        }
         let response;
         try {
           response = await startRegistration({ optionsJSON: options.value });
@@ -38,11 +52,15 @@ export function EnrolPasskey({
           return deviceRefusal(error, "create a passkey");
         }
         const result = await finish(response);
-        if (!result.ok) return { ok: false, text: result.message };
+        if (!result.ok) {
+          onRefused?.(result.message);
+          return { ok: false, text: result.message };
+        }
+        onDone?.(result.value.model);
         if (refreshAfter) router.refresh();
         return {
           ok: true,
-          text: `Your new passkey (${result.value.model}) is ready. Use it to sign in from now on.`,
+          text: `Your new passkey (${result.value.model}) is ready. ${done}`,
         };
       }}
     />

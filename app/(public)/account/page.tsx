@@ -3,10 +3,13 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { formatDate, formatDateTime } from "@/components/status-badge";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { isFreshlyVerified } from "@/lib/domain/self-service";
 import { secureCookies } from "@/lib/env";
 import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
 import { findRecoveryEvents } from "@/lib/server/find-recovery-events";
 import { signOutAccountAction } from "./actions";
+import { AddPasskey } from "./add-passkey";
 import { EnrolPasskey } from "./enrol-passkey";
 import { PasskeySignIn } from "./passkey-sign-in";
 
@@ -51,6 +54,13 @@ export default async function AccountPage() {
       ) : null}
       {/* A pass sets up one passkey, then its session ends: keep the result on screen rather than re-render. */}
       {session.method === "tap" ? <EnrolPasskey refreshAfter={false} /> : null}
+      {/* Signed in with a passkey: one more per fresh user verification (docs/decisions/016). */}
+      {session.method === "passkey" ? (
+        <AddPasskey
+          fresh={isFreshlyVerified(ACTIVE_POLICY, session.verifiedAt, new Date())}
+          minutes={ACTIVE_POLICY.lifetimes.freshVerificationMinutes}
+        />
+      ) : null}
       <h2 className="font-semibold">Your passkeys</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {session.user.passkeys.length === 0 ? (

@@ -45,7 +45,8 @@ export type RefusalAction =
   | "tap.redeem_refused"
   | "passkey.enrol_refused"
   | "case.repudiation_refused"
-  | "workforce.sign_in_refused";
+  | "workforce.sign_in_refused"
+  | "workforce.reverify_refused";
 
 export type Outcome<T> = Refusal | { ok: true; value: T };
 
@@ -71,6 +72,11 @@ async function lockAfterUser(
   if (userId)
     await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${userId}::uuid FOR UPDATE`;
   else await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid FOR UPDATE`;
+  await lockListed(tx, rows);
+}
+
+/** The rows a path acts on, last in the order (after the user, and the case if there is one). */
+async function lockListed(tx: Tx, rows: readonly LockedRow[]) {
   for (const row of rows) {
     // The table name comes from the closed union above, never from input.
     await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
@@ -331,13 +337,16 @@ export type UserUnit = {
     policy: RecoveryPolicy;
     workedByIds: string[];
   } | null>;
+  /** Locks rows of a path about the person and no case (a "this wasn't me" link about a passkey), after the user. */
+  lockRows: (rows: readonly LockedRow[]) => Promise<void>;
   refuse: (refusal: Refusal, caseId?: string) => Promise<Refusal>;
 };
 
 /**
  * Runs `work` under the user's row lock, for paths that are about a person rather than one case:
- * opening a case, revocation, redeeming a pass, registering or signing in with a passkey, an
- * employment change. A staff actor is checked for permission and for having a team.
+ * opening a case, revocation, redeeming a pass, registering or signing in with a passkey,
+ * confirming it's you, "this wasn't me" about an added passkey, an employment change. A staff
+ * actor is checked for permission and for having a team.
  */
 export async function runUserWork<T>(
   input: {
@@ -394,6 +403,7 @@ export async function runUserWork<T>(
       now,
       request: input.request,
       lockCase,
+      lockRows: (rows) => lockListed(tx, rows),
       refuse: (refusal, caseId) => refuse(refusal, caseId),
     });
   });

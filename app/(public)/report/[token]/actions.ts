@@ -15,6 +15,8 @@ const ReportSchema = z.strictObject(
  * token from a notice sent to their address of record is the credential (repudiateRecovery).
  */
 export const reportNotMeAction = publicAction(ReportSchema, async ({ input, request }) => {
-  await repudiateRecovery({ token: input.token, request });
-  return "Done. What this recovery created has been cancelled and security has been alerted. The service desk will contact you at your number of record.";
+  const about = await repudiateRecovery({ token: input.token, request });
+  return about === "passkey"
+    ? "Done. That passkey has been removed, you have been signed out everywhere and security has been alerted. The service desk will contact you at your number of record."
+    : "Done. What this recovery created has been cancelled and security has been alerted. The service desk will contact you at your number of record.";
 });

@@ -13,8 +13,8 @@ export default async function ReportPage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const wait = await linkPageWait("report");
   if (wait !== null) return <TooManyTries seconds={wait} />;
-  const recovery = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getRepudiation(token) : null;
-  if (!recovery) {
+  const report = /^[A-Za-z0-9_-]{43}$/.test(token) ? await getRepudiation(token) : null;
+  if (!report) {
     return (
       <section>
         <h1 className="text-xl font-semibold">This link is not valid any more</h1>
@@ -26,13 +26,23 @@ export default async function ReportPage({ params }: { params: Promise<{ token: 
   }
   return (
     <section>
-      <h1 className="text-xl font-semibold">Wasn’t this you, {recovery.name}?</h1>
-      <p className="mt-2 text-sm text-slate-700">
-        The service desk opened a recovery for your account on {formatDateTime(recovery.openedAt)} (
-        {CASE_REASON_LABELS[recovery.reason].toLowerCase()}). If you did not ask for it, cancel it
-        now: any pass is voided, passkeys added since are removed, and security is alerted.
-      </p>
-      <ReportForm token={token} />
+      <h1 className="text-xl font-semibold">Wasn’t this you, {report.name}?</h1>
+      {report.kind === "case" ? (
+        <p className="mt-2 text-sm text-slate-700">
+          The service desk opened a recovery for your account on {formatDateTime(report.openedAt)} (
+          {CASE_REASON_LABELS[report.reason].toLowerCase()}). If you did not ask for it, cancel it
+          now: any pass is voided, passkeys added since are removed, and security is alerted.
+        </p>
+      ) : (
+        <p className="mt-2 text-sm text-slate-700">
+          A passkey ({report.model}, {report.backedUp ? "synced" : "device-bound"}) was added to
+          your account on {formatDateTime(report.addedAt)} by someone signed in with one of your
+          passkeys. If it was not you, report it now: that passkey is removed, you are signed out
+          everywhere, no recovery of your account goes ahead until the service desk has reviewed it,
+          and security is alerted.
+        </p>
+      )}
+      <ReportForm token={token} kind={report.kind} />
     </section>
   );
 }
