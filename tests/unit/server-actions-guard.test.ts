@@ -427,15 +427,29 @@ describe("route handlers' requests", () => {
   it("are checked for a cross-site origin before anything else (docs/security-requirements.md G4)", () => {
     const routes = filesUnder(path.join(root, "app")).filter((f) => /\/route\.tsx?$/.test(f));
     expect(routes.length).toBeGreaterThan(0);
+    const METHODS = "GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS";
     for (const route of routes) {
       const text = readFileSync(route, "utf8");
-      // Every exported handler function starts with the refusal check.
-      const handlers = [
-        ...text.matchAll(/(?:export )?async function (\w+)\([^)]*\)[^{]*\{\s*([^\n]*)/g),
-      ];
-      expect(handlers.length, route).toBeGreaterThan(0);
-      for (const [, name, firstLine] of handlers)
-        expect(firstLine, `${route}: ${name}`).toMatch(/routeRequestRefusal\(/);
+      // The functions exported as HTTP methods: `export async function GET`, or `export { f as GET }`.
+      const names = new Set([
+        ...[...text.matchAll(new RegExp(`export async function (${METHODS})\\b`, "g"))].map(
+          (m) => m[1]!,
+        ),
+        ...[...text.matchAll(/export \{([^}]*)\}/g)].flatMap((m) =>
+          m[1]!
+            .split(",")
+            .map((part) => part.trim().split(/\s+as\s+/))
+            .filter(([, exported]) => new RegExp(`^(${METHODS})$`).test(exported ?? ""))
+            .map(([local]) => local!),
+        ),
+      ]);
+      expect(names.size, route).toBeGreaterThan(0);
+      for (const name of names) {
+        const body = new RegExp(`async function ${name}\\([^)]*\\)[^{]*\\{\\s*([^\\n]*)`).exec(
+          text,
+        );
+        expect(body?.[1], `${route}: ${name}`).toMatch(/routeRequestRefusal\(/);
+      }
     }
   });
 });
