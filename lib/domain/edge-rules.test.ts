@@ -8,7 +8,6 @@ import {
   FOREIGN_REQUEST,
   jsonObjectProblem,
   MALFORMED_BODY,
-  NEEDS_SCRIPT,
   parseLikeFetch,
   pathProblem,
   replyProblem,
@@ -232,18 +231,42 @@ describe("actionBodyProblem", () => {
     expect(await fetchAction(fileRoot.contentType, fileRoot.body)).toBe(UNEXPECTED_REPLY);
   });
 
-  it("refuses a form that names an action without the page's script, and lets other forms through", async () => {
-    const mpa = await multipart([
-      ["$ACTION_ID_7f00000000000000000000000000000000000000aa", ""],
-      ["note", "x"],
-    ]);
-    expect(await actionBodyProblem({ kind: "form", ...mpa, parseFetchForm: parseLikeFetch })).toBe(
-      NEEDS_SCRIPT,
+  it("lets a form posted without JavaScript through when Next can decode its action fields", async () => {
+    const ID = "7f8adb4092c2b32af1108608719ef0163080793ee4";
+    const form = async (entries: [string, string][]) =>
+      actionBodyProblem({
+        kind: "form",
+        ...(await multipart(entries)),
+        parseFetchForm: parseLikeFetch,
+      });
+    // As React renders them: a plain action, and a useActionState form with its bound state.
+    expect(await form([[`$ACTION_ID_${ID}`, ""]])).toBeNull();
+    const stateful: [string, string][] = [
+      ["$ACTION_REF_1", ""],
+      ["$ACTION_1:0", `{"id":"${ID}","bound":"$@1"}`],
+      ["$ACTION_1:1", '[{"status":"idle"}]'],
+      ["$ACTION_KEY", "k0"],
+      ["staffId", "x"],
+    ];
+    expect(await form(stateful)).toBeNull();
+    expect(await form([["note", "x"]])).toBeNull();
+    const broken = (name: string, value: string | null) =>
+      form(
+        stateful.flatMap(([k, v]): [string, string][] =>
+          k === name ? (value === null ? [] : [[k, value]]) : [[k, v]],
+        ),
+      );
+    expect(await broken("$ACTION_1:0", null)).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:0", "{")).toBe(MALFORMED_BODY);
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}","id":"abc","bound":null}`)).toBe(
+      UNEXPECTED_REPLY,
     );
-    const plain = await multipart([["note", "x"]]);
-    expect(
-      await actionBodyProblem({ kind: "form", ...plain, parseFetchForm: parseLikeFetch }),
-    ).toBeNull();
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":"$@2"}`)).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":42}`)).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":null}`)).toBeNull();
+    expect(await broken("$ACTION_1:1", '{"status":"idle"}')).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:1", '["$1"]')).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:1", null)).toBe(UNEXPECTED_REPLY);
     expect(
       await actionBodyProblem({
         kind: "form",

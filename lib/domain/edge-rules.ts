@@ -9,8 +9,8 @@
  * - a possible server action from anywhere but the console's own pages (403);
  * - a body that does not parse as its content type, or that uses parts of React's reply format
  *   the console's pages never send (400);
- * - a form posted without JavaScript (Next would decode its action from the form fields): the
- *   console's forms are sent by their script and are disabled until it runs (400);
+ * - a form posted without JavaScript whose action fields (`$ACTION_…`) Next could not decode
+ *   (400);
  * - a path that is not valid percent-encoding, which Next answers with a 500 (400);
  * - a body over BODY_LIMIT_BYTES (413).
  */
@@ -122,8 +122,6 @@ export function declaredLengthTooLarge(contentLength: string | undefined, limit:
 }
 
 export const MALFORMED_BODY = "This request's body could not be read, so nothing was done.";
-export const NEEDS_SCRIPT =
-  "This form is sent by the page's script, which did not run. Reload the page and try again.";
 export const UNEXPECTED_REPLY =
   "This request was not sent by the console's pages, so nothing was done. Reload the page and try again.";
 
@@ -158,8 +156,7 @@ export const parseLikeFetch: MultipartParser = async (contentType, body) => {
  * Whether Next and React can decode a server action's body. Returns the problem, or null.
  *
  * - "form" (no Next-Action header): the form must parse as Next parses it (parseLikeFetch), and
- *   must not name an action (`$ACTION_…` fields): the console does not run actions posted
- *   without its script.
+ *   its action fields must decode (formActionProblem).
  * - "fetch", multipart: the form must parse as Next parses it there (with busboy: the edge passes
  *   that parser in, as `parseFetchForm`; the two disagree on details such as a bare LF in a part
  *   header), with the arguments in exactly one field "0".
@@ -178,8 +175,7 @@ export async function actionBodyProblem(input: {
     const parse = input.kind === "fetch" ? input.parseFetchForm : parseLikeFetch;
     const entries = await parse(input.contentType!, input.body);
     if (!entries) return MALFORMED_BODY;
-    if (input.kind === "form")
-      return entries.some(([name]) => name.startsWith("$ACTION_")) ? NEEDS_SCRIPT : null;
+    if (input.kind === "form") return formActionProblem(entries);
     const root = entries.filter(([name]) => name === "0").map(([, value]) => value);
     return root.length === 1 && typeof root[0] === "string"
       ? replyProblem(root[0], { multipart: true })
@@ -193,6 +189,43 @@ export async function actionBodyProblem(input: {
     return MALFORMED_BODY;
   }
   return replyProblem(text, { multipart: false });
+}
+
+/**
+ * A form posted without JavaScript names its action in hidden fields React renders for it:
+ * `$ACTION_ID_<id>` (an action with no bound arguments: Next checks the ID itself), or
+ * `$ACTION_REF_<n>` with `$ACTION_<n>:0` = `{"id":"<id>","bound":"$@<k>"|null}` and the bound
+ * arguments, a JSON array, in `$ACTION_<n>:<k>` (a form with useActionState: `[previousState]`).
+ * Next checks only that the descriptor starts with a known ID, then React decodes the rest, and
+ * fails with a 500 on a descriptor that does not parse, names another ID further on, or binds
+ * something missing or not an array. Returns the problem, or null.
+ */
+export function formActionProblem(entries: FormEntries): string | null {
+  const field = (name: string) => entries.filter(([key]) => key === name).map(([, v]) => v);
+  for (const [name] of entries) {
+    if (!name.startsWith("$ACTION_REF_")) continue;
+    const prefix = `$ACTION_${name.slice("$ACTION_REF_".length)}:`;
+    const descriptor = field(`${prefix}0`);
+    if (descriptor.length !== 1 || typeof descriptor[0] !== "string") return UNEXPECTED_REPLY;
+    let meta: unknown;
+    try {
+      meta = JSON.parse(descriptor[0]);
+    } catch {
+      return MALFORMED_BODY;
+    }
+    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return UNEXPECTED_REPLY;
+    const { id, bound } = meta as { id?: unknown; bound?: unknown };
+    // The ID Next checks is the one at the start of the text; it must be the one React reads.
+    if (typeof id !== "string" || !/^[0-9a-f]{1,64}$/i.test(id)) return UNEXPECTED_REPLY;
+    if (!descriptor[0].startsWith(`{"id":"${id}"`)) return UNEXPECTED_REPLY;
+    if (bound === null || bound === undefined) continue;
+    if (typeof bound !== "string" || !/^\$@[0-9a-f]{1,8}$/.test(bound)) return UNEXPECTED_REPLY;
+    const args = field(`${prefix}${parseInt(bound.slice(2), 16)}`);
+    if (args.length !== 1 || typeof args[0] !== "string") return UNEXPECTED_REPLY;
+    const problem = replyProblem(args[0], { multipart: false });
+    if (problem) return problem;
+  }
+  return null;
 }
 
 /** How deep the arguments may nest: the console's deepest is a WebAuthn response (4 levels). */

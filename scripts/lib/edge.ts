@@ -12,11 +12,13 @@
  * 4. A possible server action (a POST with Next-Action, or a multipart POST) whose Origin is
  *    missing or not the console's, or that says `Sec-Fetch-Site: cross-site`: 403.
  * 5. A server action whose body Next and React cannot decode (lib/domain/edge-rules.ts): 400.
- * Then Next gets the request, with the body the edge read (at most the limit) replayed.
+ * Then Next gets the request, with the body the edge read (at most the limit) replayed, and a
+ * response that already carries the static security headers (Next replaces what it sets).
  *
- * The edge's own answers are short plain text with the same security headers as every page
- * (lib/domain/security-headers.ts). A refused request's body is read and discarded (up to
- * DISCARD_LIMIT) so that the client, still sending it, reads the answer.
+ * The edge's own answers, and those to what Node's parser refuses (`onClientError`), are short
+ * plain text with the same security headers as every page (lib/domain/security-headers.ts). A
+ * refused request's body is read and discarded (up to DISCARD_FACTOR times the limit) so that the
+ * client, still sending it, reads the answer.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import {

@@ -172,10 +172,9 @@ test("server actions refuse a request from another origin, or with no origin, ev
       headers,
       maxRedirects: 0,
     });
-    // Next itself answers a plain foreign Origin with an error before any action code runs; the
-    // spoofed X-Forwarded-Host, the cross-site fetch and the missing Origin reach our wrapper,
-    // which refuses them. Either way nothing is done (5xx-free refusals are issue 9's fuzz work).
-    expect(response.status(), JSON.stringify(headers)).not.toBe(303);
+    // The server's edge refuses every one of them with a 403 before Next reads the request
+    // (docs/decisions/014-the-edge.md); the action wrapper would refuse them too.
+    expect(response.status(), JSON.stringify(headers)).toBe(403);
     await page.goto("/users");
     await expect(
       page.getByRole("button", { name: "Sign out" }),

@@ -316,6 +316,44 @@ const wrongType = fc
   )
   .map(([contentType, body]): Body => ({ contentType, data: Buffer.from(body) }));
 
+/**
+ * A form posted without JavaScript: `$ACTION_ID_<id>`, or the fields React renders for a form
+ * with useActionState (`$ACTION_REF_1`, the descriptor in `$ACTION_1:0`, the bound state in
+ * `$ACTION_1:1`), as rendered or broken.
+ */
+function noScriptForm(id: string): fc.Arbitrary<Promise<Body>> {
+  const descriptor = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(`{"id":"${id}","bound":"$@1"}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        `{"id":"${id}","bound":null}`,
+        `{"id":"${id}","bound":"$@2"}`,
+        `{"id":"${id}","bound":7}`,
+        `{"id":"${id}","id":"7f00","bound":null}`,
+        `{"id":"${id}"`,
+        `{"id":"${id}","bound":"$@1","__proto__":{}}`,
+      ),
+    },
+    { weight: 1, arbitrary: text },
+  );
+  return fc
+    .tuple(fields, fc.boolean(), descriptor, replyRoot)
+    .map(([entries, stateful, meta, bound]) =>
+      multipartOf([
+        ...entries,
+        ...((stateful
+          ? [
+              ["$ACTION_REF_1", "", false],
+              ["$ACTION_1:0", meta, false],
+              ["$ACTION_1:1", bound, false],
+              ["$ACTION_KEY", "k1", false],
+            ]
+          : [[`$ACTION_ID_${id}`, "", false]]) as [string, string, boolean][]),
+      ]),
+    );
+}
+
 const anyActionBody: fc.Arbitrary<Body | Promise<Body>> = fc.oneof(
   { weight: 5, arbitrary: formActionBody },
   { weight: 4, arbitrary: callBody },
@@ -374,24 +412,28 @@ function actionProbes(actions: Action[], count: number, seed: number): Probe[] {
     },
   );
   const probe = fc
-    .tuple(actionId, anyActionBody, origin, fetchSite, fc.nat({ max: 5 }), fc.nat({ max: 7 }))
-    .map(([id, body, o, site, oneInSix, elsewhere]): Probe => {
-      const action = actions.find((a) => a.id === id);
-      // Now and then at another page than its own (Next forwards it to one that has it).
-      const url = elsewhere === 0 || !action ? "/sign-in" : action.page;
-      // Now and then the form as posted without JavaScript: no Next-Action header.
+    .tuple(actionId, origin, fetchSite, fc.nat({ max: 5 }), fc.nat({ max: 7 }))
+    .chain(([id, o, site, oneInSix, elsewhere]) => {
+      // Now and then the form as posted without JavaScript: no Next-Action header, and the action
+      // named in the form's own fields, as React renders them or broken.
       const noScript = oneInSix === 0;
-      return {
-        method: "POST",
-        url,
-        headers: headersOf({
-          "next-action": noScript ? undefined : id,
-          origin: o,
-          "sec-fetch-site": site,
-        }),
-        body,
-        label: `${action?.name ?? `id ${JSON.stringify(id.slice(0, 50))}`} at ${url}`,
-      };
+      const body = noScript ? fc.oneof(noScriptForm(id), anyActionBody) : anyActionBody;
+      return body.map((b): Probe => {
+        const action = actions.find((a) => a.id === id);
+        // Now and then at another page than its own (Next forwards it to one that has it).
+        const url = elsewhere === 0 || !action ? "/sign-in" : action.page;
+        return {
+          method: "POST",
+          url,
+          headers: headersOf({
+            "next-action": noScript ? undefined : id,
+            origin: o,
+            "sec-fetch-site": site,
+          }),
+          body: b,
+          label: `${action?.name ?? `id ${JSON.stringify(id.slice(0, 50))}`}${noScript ? " without JavaScript" : ""} at ${url}`,
+        };
+      });
     });
   return fc.sample(probe, { numRuns: count, seed });
 }

@@ -272,14 +272,14 @@ describe("server action bodies Next could not decode", () => {
     expect(seen).toEqual([]);
   });
 
-  it("refuses a form that names an action but was posted without the page's script", async () => {
+  it("refuses a form posted without JavaScript whose action fields do not decode", async () => {
     const answer = await send(plain.port, {
       method: "POST",
       headers: { "content-type": "multipart/form-data; boundary=x", origin: ORIGIN },
-      body: '--x\r\nContent-Disposition: form-data; name="$ACTION_ID_7f00"\r\n\r\n\r\n--x--\r\n',
+      body: '--x\r\nContent-Disposition: form-data; name="$ACTION_REF_1"\r\n\r\n\r\n--x\r\nContent-Disposition: form-data; name="$ACTION_1:0"\r\n\r\n{"id":"7f00","bound":"$@1"}\r\n--x--\r\n',
     });
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatch(/sent by the page's script/);
+    expect(answer.body).toMatch(/not sent by the console's pages/);
   });
 
   it("whatever mutated multipart body it lets through, Next's parser reads", async () => {
