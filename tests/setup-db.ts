@@ -28,7 +28,6 @@ process.env.RATE_LIMITS ??= [
   "anonymous.client",
   "redeem.client",
   "redeem.clientAccount",
-  "redeem.account",
   "link.client",
   "sso.client",
   "signIn.client",

@@ -4,12 +4,14 @@
  * Payloads never carry secrets (TAPs, link tokens, session tokens, provider tokens).
  */
 import { z } from "zod";
+import { replaceForbiddenCharacters } from "./plain-text";
 import { CASE_CHANNELS, CASE_REASONS, RED_FLAG_KINDS, STEP_KINDS } from "./recovery-policy";
 import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 
 const Method = z.enum(["demo", "oidc"]);
-const Detail = z.string().max(300);
+/** Free text the console writes, which may quote what a client sent: made safe to keep and read. */
+const Detail = z.string().max(300).transform(replaceForbiddenCharacters);
 /** A masked address (m•••@example.com), never a full one in the trail of a secret's delivery. */
 const Masked = z.string().max(320);
 /** What a stop voided (lib/server/cases/void-recovery.ts): counts only, never tokens. */

@@ -285,3 +285,19 @@ describe("jsonObjectProblem", () => {
       expect(jsonObjectProblem(text)).toBe(MALFORMED_BODY);
   });
 });
+
+describe("a Content-Type Next reads as multipart but is not multipart/form-data", () => {
+  it("is an action to the edge, and its body is refused", async () => {
+    const headers = { "content-type": "multipart/form-data-x; boundary=a" };
+    expect(serverActionKind("POST", headers)).toBe("form");
+    for (const kind of ["form", "fetch"] as const)
+      expect(
+        await actionBodyProblem({
+          kind,
+          contentType: headers["content-type"],
+          body: new TextEncoder().encode("--a--"),
+          parseFetchForm: async () => [],
+        }),
+      ).not.toBeNull();
+  });
+});

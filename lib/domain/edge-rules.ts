@@ -35,7 +35,10 @@ export type EdgeHeaders = Record<string, string | undefined>;
 export function serverActionKind(method: string, headers: EdgeHeaders): "fetch" | "form" | null {
   if (method !== "POST") return null;
   if (headers["next-action"] !== undefined) return "fetch";
-  if (mediaType(headers["content-type"]) === "multipart/form-data") return "form";
+  // Next takes any Content-Type that *starts* with multipart/form-data for a form action
+  // (multipart/form-data-x included, which its parser then throws on): so does the edge.
+  if ((headers["content-type"] ?? "").trim().toLowerCase().startsWith("multipart/form-data"))
+    return "form";
   return null;
 }
 
@@ -171,6 +174,13 @@ export async function actionBodyProblem(input: {
   parseFetchForm: MultipartParser;
 }): Promise<string | null> {
   const multipart = mediaType(input.contentType) === "multipart/form-data";
+  // Next reads anything starting "multipart/form-data" as multipart (and its parser throws on
+  // the rest, multipart/form-data-x say): only the exact media type gets through.
+  if (
+    !multipart &&
+    (input.contentType ?? "").trim().toLowerCase().startsWith("multipart/form-data")
+  )
+    return MALFORMED_BODY;
   if (multipart) {
     const parse = input.kind === "fetch" ? input.parseFetchForm : parseLikeFetch;
     const entries = await parse(input.contentType!, input.body);

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hasForbiddenCharacter, normalisePlainText, plainText } from "./plain-text";
+import {
+  hasForbiddenCharacter,
+  normalisePlainText,
+  plainText,
+  replaceForbiddenCharacters,
+} from "./plain-text";
 
 const note = plainText({ label: "The note", max: 500, multiline: true });
 const reason = plainText({ label: "The reason", min: 3, max: 200 });
@@ -135,6 +140,22 @@ describe("plainText", () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("replaceForbiddenCharacters", () => {
+  it("replaces what a field would refuse, keeps the rest", () => {
+    expect(replaceForbiddenCharacters("webauthn.get\u0000\u202Eevil\nx é")).toBe(
+      "webauthn.get\uFFFD\uFFFDevil\uFFFDx é",
+    );
+  });
+
+  it("never leaves a forbidden character", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        expect(hasForbiddenCharacter(replaceForbiddenCharacters(text))).toBe(false);
+      }),
     );
   });
 });

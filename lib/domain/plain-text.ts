@@ -39,6 +39,21 @@ export function hasForbiddenCharacter(text: string, multiline = false): boolean 
   );
 }
 
+/**
+ * For text no person typed but a client can shape (a library's error message quoting a WebAuthn
+ * response, say) on its way into the audit trail: every character a field would refuse becomes
+ * U+FFFD, so the row can always be written (jsonb refuses NUL) and shows where something was.
+ */
+export function replaceForbiddenCharacters(text: string): string {
+  return text.replace(
+    new RegExp(
+      `${CONTROL.source}|${FORMAT.source}|${LONE_SURROGATE.source}|[\t\n\r\u2028\u2029]`,
+      "gu",
+    ),
+    "\uFFFD",
+  );
+}
+
 /** What plainText stores: trimmed, and in multi-line fields with LF line breaks only. */
 export function normalisePlainText(text: string, multiline = false): string {
   const trimmed = text.trim();

@@ -20,7 +20,7 @@ describe("rateLimits", () => {
     const limits = rateLimits("signIn.client=200/600, redeem.client=5/60");
     expect(limits["signIn.client"]).toEqual({ tries: 200, windowSeconds: 600 });
     expect(limits["redeem.client"]).toEqual({ tries: 5, windowSeconds: 60 });
-    expect(limits["redeem.account"]).toEqual(RATE_LIMIT_DEFAULTS["redeem.account"]);
+    expect(limits["link.client"]).toEqual(RATE_LIMIT_DEFAULTS["link.client"]);
   });
 
   it.each(["nonsense", "redeem.client=5", "nope.client=5/60", "redeem.client=0/60"])(

@@ -20,8 +20,6 @@ export const RATE_LIMIT_DEFAULTS = {
   "redeem.client": { tries: 20, windowSeconds: 900 },
   /** Pass redemptions per client for one account: below the pass's failure cap (10). */
   "redeem.clientAccount": { tries: 5, windowSeconds: 900 },
-  /** Pass redemptions per account from all clients together. */
-  "redeem.account": { tries: 10, windowSeconds: 900 },
   /** Link pages and link answers (manager confirmation, passkey proof, enrolment, "this wasn't me"). */
   "link.client": { tries: 60, windowSeconds: 600 },
   /** Requests to the SSO endpoints per client (a help desk behind one NAT signs in together). */
@@ -108,4 +106,31 @@ export function minutesToExhaust(tap: {
 }): number {
   const delayed = tap.maxFailedAttempts - tap.freeFailedAttempts;
   return delayed <= 0 ? 0 : tap.backoffFirstMinutes * (2 ** delayed - 1);
+}
+
+/**
+ * The part of a client address a budget counts: an IPv4 address whole, an IPv6 address by its
+ * /64 (one host usually holds a whole /64 and could otherwise rotate through 2^64 "clients").
+ * IPv4-mapped IPv6 addresses count as their IPv4 address.
+ */
+export function clientBucket(ip: string): string {
+  const address = ip.trim().toLowerCase();
+  if (!address.includes(":")) return address;
+  const mapped = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [
+          ...left,
+          ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"),
+          ...right,
+        ];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g || "0").replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

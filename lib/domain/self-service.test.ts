@@ -5,7 +5,7 @@ import { decideSelfServiceEnrolment, freshUntil, isFreshlyVerified } from "./sel
 const policy = DEFAULT_POLICY;
 const now = new Date("2026-11-24T10:00:00Z");
 const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
-const fresh = { verifiedAt: ago(1), onHold: false, leaver: false };
+const fresh = { verifiedAt: ago(1), onHold: false, leaver: false, verifiedAddresses: 1 };
 
 describe("adding a passkey while signed in", () => {
   it("is allowed within the policy's window after a user-verified assertion, and not after", () => {
@@ -36,6 +36,12 @@ describe("adding a passkey while signed in", () => {
       ok: false,
       code: "LEAVER",
     });
+  });
+
+  it("is refused when no verified address could be told of it (never a silent addition)", () => {
+    expect(
+      decideSelfServiceEnrolment(policy, { ...fresh, verifiedAddresses: 0 }, now),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/no verified email address/) });
   });
 
   it("keeps the window between 1 and 15 minutes in any policy", () => {

@@ -13,6 +13,8 @@ export type SelfServiceFacts = {
   verifiedAt: Date | null;
   onHold: boolean;
   leaver: boolean;
+  /** How many verified addresses the person has: an addition is always told to them. */
+  verifiedAddresses: number;
 };
 
 /** Until when a verification lets the session add a passkey (null: it does not). */
@@ -57,6 +59,14 @@ export function decideSelfServiceEnrolment(
       code: "ON_HOLD",
       message:
         "Adding passkeys is paused on your account until the service desk has reviewed a recent report. Call the service desk.",
+    };
+  // Never silent: every addition is told to an address of record, with the link that undoes it.
+  if (facts.verifiedAddresses === 0)
+    return {
+      ok: false,
+      code: "SEQUENCE",
+      message:
+        "We have no verified email address to tell you about a new passkey, so none can be added here. Call the service desk.",
     };
   if (!isFreshlyVerified(policy, facts.verifiedAt, now))
     return { ok: false, code: "UNAUTHENTICATED", message: confirmFirstMessage(policy) };

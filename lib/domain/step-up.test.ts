@@ -75,7 +75,7 @@ describe("phishing-resistant SSO", () => {
 });
 
 describe("mayManageStaffPasskeys", () => {
-  const base = { verifiedAt: null, sessionStartedAt: t0, windowMs: FIVE };
+  const base = { verifiedAt: null, sessionStartedAt: t0, windowMs: FIVE, everHadPasskey: false };
 
   it("lets a fresh sign-in add the first passkey, and nothing later", () => {
     expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(4) })).toEqual({
@@ -85,6 +85,18 @@ describe("mayManageStaffPasskeys", () => {
     expect(mayManageStaffPasskeys({ ...base, act: "add", activePasskeys: 0, now: at(6) })).toEqual({
       ok: false,
     });
+  });
+
+  it("never lets a fresh sign-in put a passkey in place of a removed one (a stolen session's swap)", () => {
+    expect(
+      mayManageStaffPasskeys({
+        ...base,
+        everHadPasskey: true,
+        act: "add",
+        activePasskeys: 0,
+        now: at(1),
+      }),
+    ).toEqual({ ok: false });
   });
 
   it("needs a fresh step-up to add a passkey next to an existing one, even right after sign-in", () => {

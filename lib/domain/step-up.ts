@@ -83,13 +83,17 @@ export type PasskeyManagement = { ok: true; via: "step-up" | "fresh sign-in" } |
 
 /**
  * Whether a staff member may add or remove one of their own staff passkeys now. Either needs a
- * fresh step-up; or, for a staff member with no passkey yet (adding) or one who lost theirs
- * (removing), a sign-in younger than the window. A stolen session older than the window can do
- * neither: it cannot slip the thief's passkey in, nor swap the owner's out.
+ * fresh step-up; or a sign-in younger than the window, to remove a lost passkey, or to add the
+ * very first one of a staff member who never had any. A session stolen right after a plain
+ * sign-in can therefore remove the owner's passkey but never put its own in its place (someone
+ * who lost their only passkey confirms with a phishing-resistant sign-in, or has it reset); an
+ * older stolen session can do neither.
  */
 export function mayManageStaffPasskeys(input: {
   act: "add" | "remove";
   activePasskeys: number;
+  /** Whether the staff member ever had a staff passkey, removed ones included. */
+  everHadPasskey: boolean;
   verifiedAt: Date | null;
   sessionStartedAt: Date;
   now: Date;
@@ -98,7 +102,10 @@ export function mayManageStaffPasskeys(input: {
   if (isStepUpFresh(input.verifiedAt, input.now, input.windowMs))
     return { ok: true, via: "step-up" };
   const freshSignIn = isStepUpFresh(input.sessionStartedAt, input.now, input.windowMs);
-  if (freshSignIn && (input.act === "remove" || input.activePasskeys === 0))
+  if (
+    freshSignIn &&
+    (input.act === "remove" || (input.activePasskeys === 0 && !input.everHadPasskey))
+  )
     return { ok: true, via: "fresh sign-in" };
   return { ok: false };
 }

@@ -7,12 +7,17 @@ import "server-only";
  *
  * A refused try is counted (lib/server/refusal-tally.ts), never audited one row each.
  */
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/domain/errors";
-import { rateLimitedMessage, rateLimits, type RateLimitName } from "@/lib/domain/rate-limits";
+import {
+  clientBucket,
+  rateLimitedMessage,
+  rateLimits,
+  type RateLimitName,
+} from "@/lib/domain/rate-limits";
 import { countRefusal } from "./refusal-tally";
 import { getRequestContext, type RequestContext } from "./request-context";
 
@@ -51,17 +56,23 @@ function limiter(name: RateLimitName): RateLimiterPostgres {
   return found;
 }
 
-/** An opaque key: the same input gives the same key, and the table reveals neither. */
+/**
+ * An opaque key: the same input gives the same key, and the table reveals neither (an HMAC under
+ * the console's secret, so a reader of the table cannot test guesses of addresses or emails).
+ */
 export function limitKey(...parts: (string | null | undefined)[]): string {
-  return createHash("sha256")
+  return createHmac("sha256", env.NEXTAUTH_SECRET)
     .update(parts.map((p) => p ?? "-").join("\u0000"))
     .digest("base64url")
     .slice(0, 32);
 }
 
-/** The client's key: its address, or one shared key for requests with none (never unlimited). */
+/**
+ * The client's key: its address (an IPv6 address by its /64), or one shared key for requests
+ * with none (never unlimited).
+ */
 export function clientKey(request: RequestContext | undefined): string {
-  return limitKey("client", request?.ip ?? "unknown");
+  return limitKey("client", request?.ip ? clientBucket(request.ip) : "unknown");
 }
 
 export type Spent = { ok: true } | { ok: false; retryAfterSeconds: number };

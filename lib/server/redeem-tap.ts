@@ -1,7 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/domain/errors";
 import { tapGuessedNotice, tapRedeemedNotice } from "@/lib/domain/notifications";
-import { passTryGate, rateLimitedMessage } from "@/lib/domain/rate-limits";
+import { passTryGate } from "@/lib/domain/rate-limits";
 import { normalizeTapCode } from "@/lib/domain/tap-code";
 import { decideRegistration } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
@@ -42,10 +42,11 @@ type Reserved = {
  * lock: a case that was closed, stopped or now needs a second person refuses. The session it opens
  * may enrol one passkey (lib/server/finish-passkey-registration.ts).
  *
- * Guessing (decision 007): tries are rate limited per client, per account and per client and
- * account, for unknown emails exactly as for known ones; past the policy's free tries a pass
- * rests between tries (`passTryGate`), so strangers can delay it but never void it; the user is
- * told when that begins and if a pass is voided. Refusals about a real pass are audited; an
+ * Guessing (decision 007): tries are rate limited per client and per client and account, for
+ * unknown emails exactly as for known ones; past the policy's free tries a pass rests between
+ * tries (`passTryGate`, the per-account ceiling), so strangers can delay it but never void it; a
+ * try during the rest is answered exactly as a wrong pass; the user is told when the rest begins
+ * and if a pass is voided. Refusals about a real pass are audited; an
  * unknown email and a rate-limited or resting try are counted (lib/server/refusal-tally.ts).
  * The value is never recorded.
  */
@@ -85,7 +86,6 @@ async function redeem(input: {
   const account = limitKey("account", address);
   await spendOrRefuse("tap.redeem_refused", [
     { limit: "redeem.client", key: client },
-    { limit: "redeem.account", key: account },
     { limit: "redeem.clientAccount", key: limitKey(client, account) },
   ]);
   const email = await db.workforceEmail.findFirst({
@@ -131,8 +131,9 @@ async function redeem(input: {
       const gate = passTryGate(candidate, loaded.policy.tap, now);
       if (!gate.ok) {
         resting = true;
-        const seconds = Math.ceil((gate.retryAt.getTime() - now.getTime()) / 1000);
-        return { ok: false, code: "RATE_LIMITED", message: rateLimitedMessage(seconds) };
+        // The same answer as a wrong pass: neither the rest nor its end is told to whoever is
+        // trying (the user was mailed when it began), so a probe learns nothing about the pass.
+        return refusal;
       }
 
       const [reserved] = await tx.$queryRaw<Reserved[]>`

@@ -47,7 +47,12 @@ export type RefusedGrant = { refused: Refusal; subjectUserId: string };
 
 type GrantTx = Pick<
   Tx,
-  "workforceSession" | "temporaryAccessPass" | "enrolmentLink" | "workforceUser" | "recoveryHold"
+  | "workforceSession"
+  | "temporaryAccessPass"
+  | "enrolmentLink"
+  | "workforceUser"
+  | "recoveryHold"
+  | "workforceEmail"
 >;
 
 /** An account session ends at its absolute lifetime and after the policy's idle limit. */
@@ -91,16 +96,22 @@ export async function resolveGrant(
     if (session.method === "passkey") {
       // Signed in with a passkey: one more passkey per fresh user verification, never while the
       // person is on hold, has left or is suspended (docs/decisions/016).
-      const [user, holds] = await Promise.all([
+      const [user, holds, verifiedAddresses] = await Promise.all([
         tx.workforceUser.findUniqueOrThrow({
           where: { id: session.userId },
           select: { status: true, leavingOn: true },
         }),
         tx.recoveryHold.count({ where: { userId: session.userId, clearedAt: null } }),
+        tx.workforceEmail.count({ where: { userId: session.userId, verified: true } }),
       ]);
       const decision = decideSelfServiceEnrolment(
         ACTIVE_POLICY,
-        { verifiedAt: session.verifiedAt, onHold: holds > 0, leaver: isLeaver(user, now) },
+        {
+          verifiedAt: session.verifiedAt,
+          onHold: holds > 0,
+          leaver: isLeaver(user, now),
+          verifiedAddresses,
+        },
         now,
       );
       if (!decision.ok) return { refused: decision, subjectUserId: session.userId };

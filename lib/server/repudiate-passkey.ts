@@ -65,8 +65,14 @@ export async function repudiatePasskey(input: {
           select: { modelName: true, createdAt: true },
         }),
       ]);
+      // The reported passkey, and every passkey set up since (whoever added it could have used
+      // the first to add more): the person recovers through the desk once the hold is reviewed.
       const revoked = await tx.passkey.updateMany({
-        where: { id: passkeyId, userId: user.id, status: "ACTIVE" },
+        where: {
+          userId: user.id,
+          status: "ACTIVE",
+          OR: [{ id: passkeyId }, { createdAt: { gte: passkey.createdAt } }],
+        },
         data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },
       });
       // Someone else may be at work: nothing recovery issued stays usable, and every session ends.

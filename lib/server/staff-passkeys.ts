@@ -59,6 +59,11 @@ export type StaffPasskeyView = {
 };
 
 /** The staff member's active staff passkeys, newest first. */
+/** Whether the staff member ever had a staff passkey, removed ones included (lib/domain/step-up.ts). */
+export async function hasEverHadStaffPasskey(staffId: string): Promise<boolean> {
+  return (await db.staffPasskey.count({ where: { staffId } })) > 0;
+}
+
 export async function listStaffPasskeys(staffId: string): Promise<StaffPasskeyView[]> {
   const rows = await db.staffPasskey.findMany({
     where: { staffId, revokedAt: null },
@@ -89,9 +94,11 @@ async function management(
   const activePasskeys = await client.staffPasskey.count({
     where: { staffId: staff.id, revokedAt: null },
   });
+  const everHad = await client.staffPasskey.count({ where: { staffId: staff.id } });
   return mayManageStaffPasskeys({
     act,
     activePasskeys,
+    everHadPasskey: everHad > 0,
     verifiedAt: session.verifiedAt,
     sessionStartedAt: session.createdAt,
     now,

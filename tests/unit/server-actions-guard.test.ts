@@ -5,6 +5,8 @@
  * staffAction(…)`), or by a function or alias that only delegates to a module-level const built
  * by one. Actions built by a public wrapper are listed below with the reason their caller has no
  * staff session. Route handlers are listed with the reason each needs no staff session.
+ * High-risk acts (docs/decisions/015-staff-step-up.md) must ask for a fresh step-up: the actions
+ * with `stepUp` in their options, the route handlers by calling requireStepUp.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +18,7 @@ const WRAPPER_MODULE = "@/lib/auth/actions";
 const WRAPPERS: Record<string, "staff" | "public"> = {
   staffAction: "staff",
   staffButtonAction: "staff",
+  staffCall: "staff",
   publicAction: "public",
   publicButtonAction: "public",
   publicCall: "public",
@@ -268,7 +271,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
   redeemTapAction:
     "a user redeeming their pass: the pass is the credential (redeemTap: attempts reserved, limited, audited)",
   startRegistrationAction:
-    "a user enrolling a passkey with the account session their pass gave them (startPasskeyRegistration)",
+    "a user enrolling a passkey with the account session their pass gave them, or a passkey session freshly verified (startPasskeyRegistration)",
   finishRegistrationAction:
     "as startRegistrationAction; the challenge bound to the session is checked in finishPasskeyRegistration",
   reportNotMeAction:
@@ -277,6 +280,10 @@ const PUBLIC_ACTIONS: Record<string, string> = {
     "a user proving a remaining passkey from their one-time link (startPasskeyProof)",
   finishProofAction:
     "as startProofAction; the challenge bound to the link is checked in finishPasskeyProof",
+  startReverifyAction:
+    "a workforce user signed in with a passkey confirming it's them: the account session is the credential (startWorkforceReverification)",
+  finishReverifyAction:
+    "the account session and an assertion by one of its user's passkeys are the credential (finishWorkforceReverification)",
   startSignInAction: "workforce sign-in: the passkey is the credential",
   finishSignInAction:
     "workforce sign-in: the assertion is checked in finishWorkforceSignIn (challenge, owner, UV, counter)",
@@ -404,6 +411,70 @@ describe("the server action checker", () => {
   });
 });
 
+/** Decision 015: each high-risk act, and what it is (its `stepUp` text in the audit trail). */
+const STEP_UP_ACTIONS: Record<string, string> = {
+  decideAction: "decide an approval",
+  revokePasskeysAction: "revoke passkeys",
+  clearHoldAction: "clear a hold",
+  correctStepAction: "reopen a step",
+  changeAccessAction: "change a person's access",
+  transferCaseAction: "hand a case over",
+};
+const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
+
+/** `stepUp: "…"` in the options (last argument) of the wrapper call an export is built by, if any. */
+function stepUpOf(text: string, name: string): string | null {
+  const source = ts.createSourceFile("m.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (declaration.name.getText() !== name || !declaration.initializer) continue;
+      const call = declaration.initializer;
+      if (!ts.isCallExpression(call)) return null;
+      const options = call.arguments[call.arguments.length - 1];
+      if (!options || !ts.isObjectLiteralExpression(options)) return null;
+      for (const property of options.properties) {
+        if (
+          ts.isPropertyAssignment(property) &&
+          property.name.getText() === "stepUp" &&
+          ts.isStringLiteral(property.initializer)
+        )
+          return property.initializer.text;
+      }
+      return null;
+    }
+  }
+  return null;
+}
+
+describe("high-risk acts", () => {
+  const actions = serverActions();
+
+  it.each(Object.entries(STEP_UP_ACTIONS))("%s asks for a fresh step-up", (name, attempted) => {
+    const found = actions.filter((action) => action.name === name);
+    expect(found).toHaveLength(1);
+    const text = sources.find((source) => source.file === found[0]!.file)!.text;
+    expect(stepUpOf(text, name)).toBe(attempted);
+  });
+
+  it("are the only actions that do (a new one is added to the list on purpose)", () => {
+    const gated = sources.flatMap(({ file, text }) =>
+      checkServerModule(file, text)
+        .filter((action) => stepUpOf(text, action.name) !== null)
+        .map((action) => action.name),
+    );
+    expect(gated.sort()).toEqual(Object.keys(STEP_UP_ACTIONS).sort());
+  });
+
+  it.each(STEP_UP_ROUTES)("%s calls requireStepUp after its permission guard", (route) => {
+    const text = readFileSync(path.join(root, route), "utf8");
+    const guard = text.search(/\brequirePermission\(/);
+    const stepUp = text.search(/\brequireStepUp\(/);
+    expect(guard).toBeGreaterThan(-1);
+    expect(stepUp).toBeGreaterThan(guard);
+  });
+});
+
 describe("route handlers", () => {
   // Each route handler with why it needs no staff session. A new one must be added here on purpose.
   const PUBLIC_ROUTES: Record<string, string> = {
@@ -427,29 +498,23 @@ describe("route handlers' requests", () => {
   it("are checked for a cross-site origin before anything else (docs/security-requirements.md G4)", () => {
     const routes = filesUnder(path.join(root, "app")).filter((f) => /\/route\.tsx?$/.test(f));
     expect(routes.length).toBeGreaterThan(0);
-    const METHODS = "GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS";
     for (const route of routes) {
       const text = readFileSync(route, "utf8");
-      // The functions exported as HTTP methods: `export async function GET`, or `export { f as GET }`.
-      const names = new Set([
-        ...[...text.matchAll(new RegExp(`export async function (${METHODS})\\b`, "g"))].map(
+      // Every exported handler (`export async function GET`, or a function exported as GET)
+      // starts with the refusal check.
+      const exported = new Set([
+        ...[...text.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
           (m) => m[1]!,
         ),
-        ...[...text.matchAll(/export \{([^}]*)\}/g)].flatMap((m) =>
-          m[1]!
-            .split(",")
-            .map((part) => part.trim().split(/\s+as\s+/))
-            .filter(([, exported]) => new RegExp(`^(${METHODS})$`).test(exported ?? ""))
-            .map(([local]) => local!),
-        ),
+        ...[...text.matchAll(/(\w+) as (?:GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!),
       ]);
-      expect(names.size, route).toBeGreaterThan(0);
-      for (const name of names) {
-        const body = new RegExp(`async function ${name}\\([^)]*\\)[^{]*\\{\\s*([^\\n]*)`).exec(
-          text,
-        );
-        expect(body?.[1], `${route}: ${name}`).toMatch(/routeRequestRefusal\(/);
-      }
+      const handlers = [
+        ...text.matchAll(/(?:export )?async function (\w+)\([^)]*\)[^{]*\{\s*([^\n]*)/g),
+      ].filter(([, name]) => exported.has(name!));
+      expect(handlers.length, route).toBe(exported.size);
+      expect(handlers.length, route).toBeGreaterThan(0);
+      for (const [, name, firstLine] of handlers)
+        expect(firstLine, `${route}: ${name}`).toMatch(/routeRequestRefusal\(/);
     }
   });
 });

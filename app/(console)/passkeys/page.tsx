@@ -5,7 +5,7 @@ import { getCurrentStaffSession, requireStaff } from "@/lib/auth/session";
 import { safeCallbackPath } from "@/lib/domain/safe-redirect";
 import { mayManageStaffPasskeys, STEP_UP_WINDOW } from "@/lib/domain/step-up";
 import { env, stepUpWindowMs } from "@/lib/env";
-import { listStaffPasskeys } from "@/lib/server/staff-passkeys";
+import { hasEverHadStaffPasskey, listStaffPasskeys } from "@/lib/server/staff-passkeys";
 import { stepUpStatus } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../_components/step-up";
 import { AddStaffPasskey, RemoveStaffPasskeyForm } from "./_components/staff-passkey-forms";
@@ -24,9 +24,10 @@ export default async function StaffPasskeysPage({
   const staff = await requireStaff("/passkeys");
   const params = await searchParams;
   const back = typeof params.next === "string" ? safeCallbackPath(params.next, "") : "";
-  const [session, passkeys] = await Promise.all([
+  const [session, passkeys, everHadPasskey] = await Promise.all([
     getCurrentStaffSession(),
     listStaffPasskeys(staff.id),
+    hasEverHadStaffPasskey(staff.id),
   ]);
   const now = new Date();
   const status = stepUpStatus(session, now);
@@ -36,6 +37,7 @@ export default async function StaffPasskeysPage({
       ? mayManageStaffPasskeys({
           act,
           activePasskeys: passkeys.length,
+          everHadPasskey,
           verifiedAt: session.verifiedAt,
           sessionStartedAt: session.createdAt,
           now,

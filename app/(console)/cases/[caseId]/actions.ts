@@ -125,7 +125,9 @@ export const correctStepAction = staffAction(
     await correctStep({ actor, ...input, request });
     return "Step reopened. The agent can record it again; your reason is in the audit trail.";
   },
-  caseOptions,
+  // Reopening a denied manager step also clears the hold the denial put on the person: the same
+  // effect as "clear a hold", so the same step-up (decision 015).
+  { ...caseOptions, stepUp: "reopen a step" },
 );
 
 export const transferCaseAction = staffAction(
