@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { confirmItsYou, signInAs, signInWithStaffPasskey } from "./fixtures";
 
 /**
  * Security headers on every kind of response (docs/security-requirements.md G5): the content
@@ -154,8 +154,11 @@ test("server actions, the edge's refusals and route handlers carry the same head
     expect(response.headers()["content-type"], what).toBe("text/plain; charset=utf-8");
   }
 
-  // The audit export, as the demo security reviewer; a route handler's 400 and 403.
-  await signInAs(page, "SECURITY");
+  // The audit export, as the demo security reviewer (confirmed: exporting needs a step-up); a
+  // route handler's 400 and 403.
+  await signInWithStaffPasskey(page, "SECURITY");
+  await page.goto("/audit");
+  await confirmItsYou(page);
   const reviewer = page.context().request;
   const exported = await reviewer.get("/audit/export?format=csv&action=staff.signed_in");
   expect(exported.status()).toBe(200);

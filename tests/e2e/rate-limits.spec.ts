@@ -13,7 +13,7 @@ test("a stranger spraying passes from one client is told to wait; the legitimate
 }) => {
   test.setTimeout(180_000); // twenty tries through the form, each answered in no less than 400 ms
   await signInAs(page, "AGENT");
-  const { pass, workEmail } = await userWithPass(page, browser, 21);
+  const { pass, workEmail } = await userWithPass(page, browser, 23);
 
   const strangerContext = await browser.newContext({
     extraHTTPHeaders: { "X-Forwarded-For": "10.66.0.1" },
