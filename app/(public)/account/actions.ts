@@ -2,39 +2,22 @@
 
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { cookies } from "next/headers";
-import { z } from "zod";
 import { publicButtonAction, publicCall } from "@/lib/auth/actions";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { DomainError } from "@/lib/domain/errors";
 import { secureCookies } from "@/lib/env";
 import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
-import { RegistrationResponseSchema } from "./registration-response";
+import {
+  AuthenticationResponseSchema,
+  RegistrationResponseSchema,
+} from "@/lib/domain/webauthn-responses";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
 import {
   finishWorkforceReverification,
   startWorkforceReverification,
 } from "@/lib/server/reverify-workforce-session";
 import { endWorkforceSession } from "@/lib/server/end-workforce-session";
-
-const base64url = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]+$/)
-  .max(20_000);
-
-const AuthenticationResponseSchema = z.object({
-  id: base64url,
-  rawId: base64url,
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: base64url,
-    authenticatorData: base64url,
-    signature: base64url,
-    userHandle: base64url.optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-});
 
 const UNEXPECTED_RESPONSE = "The browser sent an unexpected response. Try again.";
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { publicCall } from "@/lib/auth/actions";
 import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
-import { RegistrationResponseSchema } from "../../account/registration-response";
+import { RegistrationResponseSchema } from "@/lib/domain/webauthn-responses";
 
 const LinkToken = {
   schema: z.string().regex(/^[A-Za-z0-9_-]{43}$/),

@@ -3,26 +3,8 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import { publicCall } from "@/lib/auth/actions";
+import { AuthenticationResponseSchema } from "@/lib/domain/webauthn-responses";
 import { finishPasskeyProof, startPasskeyProof } from "@/lib/server/passkey-proof";
-
-const base64url = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]*$/)
-  .max(20_000);
-/** The browser's assertion, parsed at the boundary; the library verifies the rest. */
-const AuthenticationResponseSchema = z.object({
-  id: base64url.min(1),
-  rawId: base64url.min(1),
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: base64url,
-    authenticatorData: base64url,
-    signature: base64url,
-    userHandle: base64url.optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-});
 
 const LinkToken = {
   schema: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
