@@ -165,7 +165,9 @@ describe("replyProblem", () => {
   it("accepts any plain JSON arguments, and refuses them once they refer to another part", () => {
     const plain = fc
       .jsonValue({ maxDepth: 6 })
-      .filter((value) => !JSON.stringify(value).includes('"$'));
+      // "$…" strings refer to other parts, and a "__proto__" key is refused on purpose (its own
+      // test): neither is plain.
+      .filter((value) => !/"\$|"__proto__"/.test(JSON.stringify(value)));
     fc.assert(
       fc.property(
         fc.array(plain, { maxLength: 4 }),
