@@ -9,3 +9,7 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditEvent" FROM console_app;
 -- Migration bookkeeping is not the application's business.
 REVOKE ALL ON "_prisma_migrations" FROM console_app;
+-- The Merkle tree's tiles, the checkpoints and the witnesses' cosignatures: append and read only.
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditTile" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCheckpoint" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCosignature" FROM console_app;
