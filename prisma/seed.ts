@@ -5,12 +5,13 @@
  */
 import { pathToFileURL } from "node:url";
 import { createDb, type Db } from "@/lib/create-db";
-import { recordAudit } from "@/lib/server/audit";
+import { recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { buildOrganisation, insertOrganisation } from "@/tests/factories";
 
 export async function seedDemo(client: Db, options: { now?: Date; size?: number } = {}) {
   const org = buildOrganisation({ now: options.now ?? new Date(), size: options.size });
-  return client.$transaction(
+  return auditedTransaction(
+    client,
     async (tx) => {
       if ((await tx.workforceUser.count()) > 0 || (await tx.staff.count()) > 0)
         return { seeded: false as const };

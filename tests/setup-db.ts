@@ -2,7 +2,10 @@
  * Gives the test file its own database, cloned from the migrated template, before any app
  * module reads DATABASE_URL. Files never see each other's rows.
  */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { asAppRole } from "../scripts/lib/app-role.ts";
@@ -20,6 +23,13 @@ url.pathname = `/${name}`;
 process.env.TEST_OWNER_DATABASE_URL = url.toString();
 process.env.DATABASE_URL = asAppRole(url.toString(), inject("appRolePassword"));
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+// The audit event key of this file's console (as the start script makes one for the demo).
+if (!process.env.AUDIT_EVENT_KEY_FILE) {
+  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "console-keys-")), "event-key.pem");
+  const { privateKey } = generateKeyPairSync("ed25519");
+  writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  process.env.AUDIT_EVENT_KEY_FILE = keyFile;
+}
 // The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.
 process.env.DEMO_SIGN_IN ??= "on";
 // Test files call use cases hundreds of times from one "client": budgets out of the way, except

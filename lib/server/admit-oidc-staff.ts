@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { roleFromClaims, teamFromClaims } from "@/lib/domain/oidc-role";
-import { recordAudit } from "./audit";
+import { recordAudit, auditedTransaction } from "./audit";
 
 export type OidcAdmission = { ok: true } | { ok: false; detail: string };
 
@@ -32,7 +32,7 @@ export async function admitOidcStaff(input: {
     },
   });
   const refuse = async (detail: string): Promise<OidcAdmission> => {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "staff.sign_in_refused",
         outcome: "REFUSED",
@@ -49,7 +49,7 @@ export async function admitOidcStaff(input: {
   if (existing && !existing.active) return refuse("staff member is disabled");
   if (existing && existing.team !== team && existing.role !== "SECURITY") {
     // A team change changes which cases they may work: applied now, and their other sessions end.
-    await db.$transaction(async (tx) => {
+    await auditedTransaction(db, async (tx) => {
       await tx.staff.update({ where: { id: existing.id }, data: { team } });
       await tx.staffSession.deleteMany({ where: { staffId: existing.id } });
       await recordAudit(tx, {
@@ -62,7 +62,7 @@ export async function admitOidcStaff(input: {
     });
   }
   if (existing && existing.role !== role.role) {
-    await db.$transaction(async (tx) => {
+    await auditedTransaction(db, async (tx) => {
       await tx.staff.update({ where: { id: existing.id }, data: { role: role.role } });
       await tx.staffSession.deleteMany({ where: { staffId: existing.id } });
       await recordAudit(tx, {
@@ -85,7 +85,7 @@ export async function provisionOidcStaff(input: {
   team?: string | null;
   provider: string;
 }) {
-  return db.$transaction(async (tx) => {
+  return auditedTransaction(db, async (tx) => {
     const staff = await tx.staff.create({
       data: {
         email: input.email.toLowerCase(),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/tests/db";
 import { createStaff } from "@/tests/factories";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 
 describe("recordAudit", () => {
   it("stores the actor denormalised, the database time and the typed payload", async () => {
     const staff = await createStaff(db, { role: "SUPERVISOR", name: "Grace Test" });
     const before = await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "access.denied",
         outcome: "REFUSED",
@@ -31,7 +31,7 @@ describe("recordAudit", () => {
 
   it("rolls the change back when the audit write fails", async () => {
     const staff = await createStaff(db, { role: "AGENT" });
-    const attempt = db.$transaction(async (tx) => {
+    const attempt = auditedTransaction(db, async (tx) => {
       await tx.staff.update({ where: { id: staff.id }, data: { role: "SECURITY" } });
       // A payload that does not parse: the audit write throws inside the transaction.
       await recordAudit(tx, {

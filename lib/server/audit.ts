@@ -1,13 +1,18 @@
 /**
- * The one way to write the audit trail. Call it with the transaction that makes the change
- * (or, for a refusal, the transaction that records only the refusal): if the audit write
- * fails, the change rolls back with it. Never call it after a commit. Each event is chained to
- * the previous one by hash; appends are serialized by a transaction-scoped advisory lock.
+ * The one way to write the audit trail (docs/decisions/017-verifiable-audit-log.md). Open the
+ * transaction that makes the change with `auditedTransaction` and call `recordAudit` inside it
+ * (for a refusal, the transaction that records only the refusal): if anything fails, the change
+ * and its events roll back together. `recordAudit` validates the payload and signs the event's
+ * entry at once, without touching the database; the transaction appends every recorded event as
+ * its last statement, after the business writes and the outbox: it takes the append lock and
+ * runs one INSERT that gives the events the next positions, then commits. So the lock is held
+ * for one statement and the commit, never across the caller's work.
  *
  * NOTE: not marked "server-only" because prisma/seed.ts (plain Node) records the seeding too;
- * it holds no secrets and touches the database only through the `tx` it is given.
+ * it touches the database only through the client it is given.
  */
-import type { Prisma } from "@/generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import {
   parseAuditPayload,
   type AuditAction,
@@ -15,12 +20,13 @@ import {
   type AuditPayload,
 } from "@/lib/domain/audit-actions";
 import {
-  AUDIT_FORMAT_V1,
-  chainHashV1,
-  GENESIS,
-  type ChainedContent,
-} from "@/lib/domain/audit-chain";
+  AUDIT_FORMAT_V2,
+  entryBytes,
+  signEntry,
+  type EntryContent,
+} from "@/lib/domain/audit-entry";
 import type { StaffRole } from "@/lib/domain/roles";
+import { eventSigner } from "./audit-keys";
 import type { RequestContext } from "./request-context";
 
 export type Tx = Prisma.TransactionClient;
@@ -45,24 +51,68 @@ export type AuditEventInput<A extends AuditAction> = {
   request?: RequestContext;
 };
 
-/** The advisory lock that serializes appends, so the chain never forks (docs/security-requirements.md H4). */
+/** The advisory lock that serializes appends, so positions never fork or skip (docs/security-requirements.md H4). */
 export const AUDIT_CHAIN_LOCK = 7_355_608;
+
+type Prepared = { content: EntryContent; entry: Buffer; signature: Buffer };
+
+/** The events recorded in each open audited transaction, appended when its work is done. */
+const pending = new WeakMap<Tx, Prepared[]>();
+
+type TransactionRunner = {
+  $transaction<T>(
+    fn: (tx: Tx) => Promise<T>,
+    options?: { maxWait?: number; timeout?: number },
+  ): Promise<T>;
+};
+
+/**
+ * Waits this long for a connection from the pool (a busy database queues work, it does not fail
+ * it), and lets a transaction run this long before PostgreSQL's side is rolled back.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
+/**
+ * Runs `work` in one transaction (READ COMMITTED, PostgreSQL's default, which the append needs:
+ * see appendRecorded) and appends the events it recorded as the transaction's last statement.
+ */
+export async function auditedTransaction<T>(
+  client: TransactionRunner,
+  work: (tx: Tx) => Promise<T>,
+  options: { maxWait?: number; timeout?: number } = {},
+): Promise<T> {
+  return client.$transaction(
+    async (tx) => {
+      const events: Prepared[] = [];
+      pending.set(tx, events);
+      try {
+        const result = await work(tx);
+        await appendRecorded(tx, events);
+        return result;
+      } finally {
+        pending.delete(tx);
+      }
+    },
+    { ...TRANSACTION_OPTIONS, ...options },
+  );
+}
 
 export async function recordAudit<A extends AuditAction>(
   tx: Tx,
   event: AuditEventInput<A>,
 ): Promise<void> {
+  const events = pending.get(tx);
+  if (!events)
+    throw new Error(
+      "recordAudit needs a transaction opened with auditedTransaction (it appends the events last)",
+    );
   const data = parseAuditPayload(event.action, event.data);
   const actor = event.actor;
-  // Held until this transaction ends: the next append sees this one as its predecessor.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [last] = await tx.$queryRaw<
-    { hash: string }[]
-  >`SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`;
-  const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
-  const createdAt = clock!.now;
-  const content: ChainedContent = {
-    createdAt: createdAt.toISOString(),
+  const signer = eventSigner();
+  const content: EntryContent = {
+    eventId: randomUUID(),
+    appTime: new Date().toISOString(),
+    keyId: signer.keyId,
     action: event.action,
     outcome: event.outcome,
     reason: event.reason ?? null,
@@ -78,19 +128,40 @@ export async function recordAudit<A extends AuditAction>(
     ip: event.request?.ip ?? null,
     data,
   };
-  const prevHash = last?.hash ?? GENESIS;
-  // The version is written, not left to the column default: the row says how it was hashed (docs/decisions/010).
-  await tx.auditEvent.create({
-    data: {
-      ...content,
-      formatVersion: AUDIT_FORMAT_V1,
-      outcome: event.outcome,
-      createdAt,
-      data: data as Prisma.InputJsonValue,
-      prevHash,
-      hash: chainHashV1(prevHash, content),
-    },
-  });
+  const entry = entryBytes(content);
+  events.push({ content, entry, signature: signEntry(entry, signer.privateKey) });
+}
+
+/**
+ * The append: the lock, then one statement that reads the head position from its unique index
+ * and inserts the events at the next positions, then (in the caller) the commit. The lock is
+ * its own statement because at READ COMMITTED each statement takes a new snapshot: the INSERT
+ * sees the previous holder's commit. A snapshot taken before the lock was granted would not,
+ * and the unique position would then fail the append rather than fork the log.
+ */
+async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(
+    ({ content: c, entry, signature }, n) => Prisma.sql`(${n}::int, ${c.eventId}::uuid,
+      ${c.appTime}::timestamptz, ${c.keyId}, ${entry}::bytea, ${signature}::bytea, ${c.action},
+      ${c.outcome}::"AuditOutcome", ${c.reason}, ${c.actorType}, ${c.actorId}::uuid, ${c.actorName},
+      ${c.actorRole}, ${c.targetType}, ${c.targetId}, ${c.subjectUserId}::uuid, ${c.caseId}::uuid,
+      ${c.requestId}, ${c.ip}, ${JSON.stringify(c.data)}::jsonb)`,
+  );
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  await tx.$executeRaw`INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime",
+      "keyId", "entry", "signature", "action", "outcome", "reason", "actorType", "actorId",
+      "actorName", "actorRole", "targetType", "targetId", "subjectUserId", "caseId", "requestId",
+      "ip", "data")
+    SELECT ${AUDIT_FORMAT_V2}::int, head.position + 1 + v.n, v."eventId", v."appTime", v."keyId",
+      v.entry, v.signature, v.action, v.outcome, v.reason, v."actorType", v."actorId",
+      v."actorName", v."actorRole", v."targetType", v."targetId", v."subjectUserId", v."caseId",
+      v."requestId", v.ip, v.data
+    FROM (SELECT coalesce(max("position"), -1) AS position FROM "AuditEvent") AS head
+    CROSS JOIN (VALUES ${Prisma.join(rows)}) AS v(n, "eventId", "appTime", "keyId", entry,
+      signature, action, outcome, reason, "actorType", "actorId", "actorName", "actorRole",
+      "targetType", "targetId", "subjectUserId", "caseId", "requestId", ip, data)
+    ORDER BY v.n`;
 }
 
 export function staffActor(staff: { id: string; name: string; role: StaffRole }): AuditActor {

@@ -4,7 +4,7 @@ import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
 import { stopRecovery } from "./cases/void-recovery";
 import { currentSnapshot, sendEnrolmentLink } from "./reenrolment";
@@ -33,7 +33,7 @@ export async function decideReenrolment(input: {
     select: { caseId: true },
   });
   if (!found) {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "case.action_refused",
         outcome: "REFUSED",

@@ -4,6 +4,7 @@ import { db } from "@/tests/db";
 import { deliverOutbox } from "./deliver-outbox";
 import { enqueueMessage } from "./enqueue-message";
 import type { MailTransport } from "./mail-transport";
+import { auditedTransaction } from "./audit";
 
 const message = (to: string) => ({
   to,
@@ -17,7 +18,7 @@ const message = (to: string) => ({
 describe("the outbox", () => {
   it("delivers what committed, once, and wipes the body", async () => {
     const to = `deliver-${Date.now()}@northwind.example`;
-    await db.$transaction((tx) => enqueueMessage(tx, message(to)));
+    await auditedTransaction(db, (tx) => enqueueMessage(tx, message(to)));
     const sent: { to: string; subject: string; text: string }[] = [];
     const transport: MailTransport = { send: async (mail) => void sent.push(mail) };
 
@@ -40,7 +41,7 @@ describe("the outbox", () => {
 
   it("keeps a message whose sending failed, for a later retry with backoff", async () => {
     const to = `retry-${Date.now()}@northwind.example`;
-    await db.$transaction((tx) => enqueueMessage(tx, message(to)));
+    await auditedTransaction(db, (tx) => enqueueMessage(tx, message(to)));
     await deliverOutbox({
       transport: { send: async () => Promise.reject(new Error("SMTP 451 try later")) },
     });
@@ -54,7 +55,7 @@ describe("the outbox", () => {
   it("sends nothing for work that rolled back", async () => {
     const to = `rollback-${Date.now()}@northwind.example`;
     await expect(
-      db.$transaction(async (tx) => {
+      auditedTransaction(db, async (tx) => {
         await enqueueMessage(tx, message(to));
         throw new Error("the decision failed");
       }),

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { mailTransport, type MailTransport } from "./mail-transport";
 import { unseal } from "./sealed";
+import { auditedTransaction } from "./audit";
 
 const MAX_ATTEMPTS = 8;
 
@@ -17,7 +18,7 @@ export async function deliverOutbox(
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < (options.limit ?? 50); i++) {
-    const outcome = await db.$transaction(async (tx) => {
+    const outcome = await auditedTransaction(db, async (tx) => {
       const [message] = await tx.$queryRaw<
         { id: string; toAddress: string; subject: string; body: string; attempts: number }[]
       >`

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
@@ -9,7 +9,7 @@ export async function endStaffSession(input: {
   token: string;
   request?: RequestContext;
 }): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await auditedTransaction(db, async (tx) => {
     const session = await tx.staffSession.findUnique({
       where: { tokenHash: hashToken(input.token) },
       select: { id: true, staff: { select: { id: true, name: true, role: true } } },

@@ -2,7 +2,7 @@ import "server-only";
 import type { AuditSearch } from "@/lib/domain/audit-search";
 import { CSV_HEADER, toCsvLine, toJsonLine, type ExportedEvent } from "@/lib/domain/audit-export";
 import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import { auditWhere } from "./audit-where";
 import { auditFilters } from "./find-audit-events";
 import type { RequestContext } from "./request-context";
@@ -20,7 +20,7 @@ export async function exportAuditEvents(input: {
   format: "csv" | "jsonl";
   request?: RequestContext;
 }): Promise<ReadableStream<Uint8Array>> {
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "audit.exported",
       outcome: "ALLOWED",

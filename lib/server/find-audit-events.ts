@@ -3,7 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { auditWhere } from "./audit-where";
 import type { AuditSearch } from "@/lib/domain/audit-search";
 import { db } from "@/lib/db";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
@@ -35,7 +35,7 @@ export async function findAuditEvents(input: {
   const filters = auditFilters(search);
   const [events] = await Promise.all([
     db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
-    db.$transaction((tx) =>
+    auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "audit.viewed",
         outcome: "ALLOWED",

@@ -11,7 +11,7 @@ import { isLeaver } from "@/lib/domain/workforce";
 import { decideRegistration, type CaseFacts, type Refusal } from "@/lib/domain/recovery-decisions";
 import type { RecoveryPolicy } from "@/lib/domain/recovery-policy";
 import { db } from "@/lib/db";
-import { recordAudit, type Tx } from "./audit";
+import { recordAudit, type Tx, auditedTransaction } from "./audit";
 import {
   runCaseWork,
   runUserWork,
@@ -69,7 +69,7 @@ export async function finishPasskeyRegistration(input: {
   response: RegistrationResponseJSON;
   request?: RequestContext;
 }): Promise<{ model: string }> {
-  const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
+  const grant = await auditedTransaction(db, (tx) => resolveGrant(tx, input.grant));
   if (!grant) {
     await auditUnusableGrant(input.grant, "finish", input.request, challengeOf(input.response));
     throw new DomainError("UNAUTHENTICATED", EXPIRED);
@@ -87,7 +87,7 @@ export async function finishPasskeyRegistration(input: {
     detail: string,
     code: "SEQUENCE" | "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT",
   ) => {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "passkey.enrol_refused",
         outcome: "REFUSED",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
-import { recordAudit } from "./audit";
+import { recordAudit, auditedTransaction } from "./audit";
 import { getWorkforceUser } from "./get-workforce-user";
 
 describe("getWorkforceUser", () => {
@@ -12,7 +12,7 @@ describe("getWorkforceUser", () => {
       riskTier: "HIGH_RISK",
       passkeys: 2,
     });
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "system.demo_seeded",
         outcome: "ALLOWED",

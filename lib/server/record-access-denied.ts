@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Permission } from "@/lib/domain/roles";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import type { CurrentStaff } from "./resume-staff-session";
 import type { RequestContext } from "./request-context";
 
@@ -12,7 +12,7 @@ export async function recordAccessDenied(input: {
   path: string;
   request?: RequestContext;
 }): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await auditedTransaction(db, async (tx) => {
     await recordAudit(tx, {
       action: "access.denied",
       outcome: "REFUSED",

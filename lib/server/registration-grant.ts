@@ -11,7 +11,7 @@ import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { decideSelfServiceEnrolment } from "@/lib/domain/self-service";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
-import { recordAudit, type Tx } from "./audit";
+import { recordAudit, type Tx, auditedTransaction } from "./audit";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 import { countRefusal } from "./refusal-tally";
@@ -195,7 +195,7 @@ export async function auditUnusableGrant(
     : !link
       ? "pass session ended"
       : `enrolment link ${link.usedAt ? "used" : link.voidedAt ? "voided" : "expired"}`;
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "passkey.enrol_refused",
       outcome: "REFUSED",
@@ -225,7 +225,7 @@ export async function auditRefusedGrant(
     where: { id: grant.subjectUserId },
     select: { id: true, name: true },
   });
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "passkey.enrol_refused",
       outcome: "REFUSED",

@@ -5,7 +5,7 @@ import type { CaseReason } from "@/lib/domain/recovery-policy";
 import { securityAlert } from "@/lib/domain/notifications";
 import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
-import { recordAudit } from "./audit";
+import { recordAudit, auditedTransaction } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
 import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
@@ -90,7 +90,7 @@ export async function repudiateRecovery(input: {
     throw new DomainError("SEQUENCE", INVALID_REPORT_LINK);
   }
   if (found.usedAt || found.expiresAt <= new Date()) {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "case.repudiation_refused",
         outcome: "REFUSED",

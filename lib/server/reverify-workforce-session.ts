@@ -18,7 +18,7 @@ import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { freshUntil } from "@/lib/domain/self-service";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
-import { recordAudit, type Tx } from "./audit";
+import { recordAudit, type Tx, auditedTransaction } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import { countRefusal } from "./refusal-tally";
@@ -89,7 +89,7 @@ export async function startWorkforceReverification(input: {
   }
   const why = unusable(session, now);
   if (why) {
-    await db.$transaction((tx) => auditRefusal(tx, session, `start: ${why}`, input.request));
+    await auditedTransaction(db, (tx) => auditRefusal(tx, session, `start: ${why}`, input.request));
     throw new DomainError("UNAUTHENTICATED", SESSION_ENDED);
   }
   const passkeys = await db.passkey.findMany({
@@ -97,7 +97,7 @@ export async function startWorkforceReverification(input: {
     select: { credentialId: true, transports: true },
   });
   if (passkeys.length === 0) {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       auditRefusal(tx, session, "start: no active passkey", input.request),
     );
     throw new DomainError("UNAUTHENTICATED", SESSION_ENDED);

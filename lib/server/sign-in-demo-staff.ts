@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { DomainError } from "@/lib/domain/errors";
-import { recordAudit } from "./audit";
+import { recordAudit, auditedTransaction } from "./audit";
 import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
 import { countRefusal } from "./refusal-tally";
 import type { RequestContext } from "./request-context";
@@ -38,7 +38,7 @@ export async function signInDemoStaff(input: {
     throw new DomainError("SIGN_IN_REFUSED", refusal.message);
   }
   if (refusal) {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "staff.sign_in_refused",
         outcome: "REFUSED",

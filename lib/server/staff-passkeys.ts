@@ -24,7 +24,7 @@ import { DomainError } from "@/lib/domain/errors";
 import { mayManageStaffPasskeys, type PasskeyManagement } from "@/lib/domain/step-up";
 import { db } from "@/lib/db";
 import { env, stepUpWindowMs } from "@/lib/env";
-import { recordAudit, staffActor, type Tx } from "./audit";
+import { recordAudit, staffActor, type Tx, auditedTransaction } from "./audit";
 import { CEREMONY_TIMEOUT_MS, consumeChallenge, RELYING_PARTY } from "./relying-party";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -197,7 +197,7 @@ export async function finishStaffPasskeyRegistration(input: {
   const session = sessionOf(input.staff, input.session);
   const actor = staffActor(input.staff);
   const refuse = async (detail: string, code: "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT") => {
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "staff.passkey_add_refused",
         outcome: "REFUSED",
@@ -243,7 +243,7 @@ export async function finishStaffPasskeyRegistration(input: {
   if ((await db.passkey.count({ where: { credentialId: info.credential.id } })) > 0)
     throw await refuse("the credential is a workforce passkey", "CONFLICT");
   try {
-    await db.$transaction(async (tx) => {
+    await auditedTransaction(db, async (tx) => {
       await tx.staffPasskey.create({
         data: {
           staffId: input.staff.id,
@@ -291,7 +291,7 @@ export async function removeStaffPasskey(input: {
     act: "remove",
     request: input.request,
   });
-  await db.$transaction(async (tx) => {
+  await auditedTransaction(db, async (tx) => {
     const removed = await tx.staffPasskey.updateMany({
       where: { id: input.passkeyId, staffId: input.staff.id, revokedAt: null },
       data: { revokedAt: new Date() },
@@ -355,7 +355,7 @@ export async function finishStaffStepUp(input: {
 }): Promise<{ until: Date }> {
   const session = sessionOf(input.staff, input.session);
   const actor = staffActor(input.staff);
-  const outcome = await db.$transaction(async (tx) => {
+  const outcome = await auditedTransaction(db, async (tx) => {
     const checked = await verifyStaffAssertion(tx, input.staff.id, session.id, input.response);
     if (!checked.ok) {
       await recordAudit(tx, {

@@ -13,7 +13,7 @@ import {
   STEP_UP_REQUIRED_MESSAGE,
 } from "@/lib/domain/step-up";
 import { stepUpWindowMs } from "@/lib/env";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 import { hashToken } from "./secrets";
@@ -67,7 +67,7 @@ export async function checkStaffStepUp(input: {
     where: { staffId: input.staff.id, revokedAt: null },
   });
   const next = passkeys > 0 ? "confirm" : "enrol";
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "staff.step_up_required",
       outcome: "REFUSED",

@@ -14,6 +14,7 @@ import {
 import { spendLinkTry } from "./rate-limit";
 import type { RequestContext } from "./request-context";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
+import { auditedTransaction } from "./audit";
 
 /**
  * Begins a passkey registration for the holder of a grant (a pass session, an enrolment link, or
@@ -27,7 +28,7 @@ export async function startPasskeyRegistration(input: {
   request?: RequestContext;
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   if (input.grant.kind === "link") await spendLinkTry("passkey.enrol_refused", input.request);
-  const grant = await db.$transaction((tx) => resolveGrant(tx, input.grant));
+  const grant = await auditedTransaction(db, (tx) => resolveGrant(tx, input.grant));
   if (!grant) {
     await auditUnusableGrant(input.grant, "start", input.request);
     throw new DomainError(

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { nextSessionDeadline, sessionAbsoluteDeadline } from "@/lib/domain/staff-session";
 import { verifiedAtFromSignIn, type SignInAssurance } from "@/lib/domain/step-up";
 import { phishingResistantPolicy } from "@/lib/env";
-import { recordAudit, staffActor } from "./audit";
+import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
 
@@ -32,7 +32,7 @@ export async function startStaffSession(input: {
   const verifiedAt = assurance
     ? verifiedAtFromSignIn(assurance, phishingResistantPolicy, now)
     : null;
-  await db.$transaction(async (tx) => {
+  await auditedTransaction(db, async (tx) => {
     const staff = await tx.staff.findUniqueOrThrow({ where: { id: input.staffId } });
     await tx.staffSession.create({
       data: {

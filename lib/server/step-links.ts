@@ -9,7 +9,7 @@ import { DomainError } from "@/lib/domain/errors";
 import { decideRecordStep, type Refusal } from "@/lib/domain/recovery-decisions";
 import type { LinkedStep } from "@/lib/domain/step-kinds";
 import { db } from "@/lib/db";
-import { recordAudit, type AuditActor, type Tx } from "./audit";
+import { recordAudit, type AuditActor, type Tx, auditedTransaction } from "./audit";
 import { runCaseWork, type CaseUnit, type Outcome } from "./cases/unit-of-work";
 import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
@@ -83,7 +83,7 @@ export async function refuseUnusableStepLink(
     await countRefusal("step.link_refused", "UNKNOWN_LINK");
   } else {
     const state = link.usedAt ? "used" : link.voidedAt ? "voided" : "expired or for another step";
-    await db.$transaction((tx) =>
+    await auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "step.link_refused",
         outcome: "REFUSED",

@@ -13,7 +13,7 @@ import { DomainError } from "@/lib/domain/errors";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
-import { recordAudit, type Tx } from "./audit";
+import { recordAudit, type Tx, auditedTransaction } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
@@ -78,7 +78,7 @@ export async function finishWorkforceSignIn(input: {
   if (!owner) {
     // Still consume the challenge, so an unknown credential cannot probe with it again. Names
     // nobody we hold: counted, not audited (decision 002).
-    await db.$transaction(async (tx) => {
+    await auditedTransaction(db, async (tx) => {
       await verifyPasskeyAssertion(tx, {
         response: input.response,
         challengeScope: { purpose: "authenticate" },

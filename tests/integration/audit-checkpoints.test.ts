@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
-import { recordAudit } from "@/lib/server/audit";
+import { recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { verifyWithCheckpoint, writeCheckpoint } from "@/lib/server/audit-checkpoints";
 import { db } from "@/tests/db";
 
@@ -15,7 +15,7 @@ const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString(
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
 async function decide(n: number) {
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "access.denied",
       outcome: "REFUSED",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AUDIT_FORMAT_V1, chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
 import { verifyExportLines } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
-import { recordAudit } from "@/lib/server/audit";
+import { recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { db } from "@/tests/db";
 import { actor } from "@/tests/recovery";
@@ -14,7 +14,7 @@ async function text(stream: ReadableStream<Uint8Array>) {
 describe("audit export", () => {
   it("streams every event oldest first with its chain fields, verifiable line by line, and records the export", async () => {
     for (let i = 0; i < 5; i++) {
-      await db.$transaction((tx) =>
+      await auditedTransaction(db, (tx) =>
         recordAudit(tx, {
           action: "access.denied",
           outcome: "REFUSED",

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_FORMAT_V1 } from "@/lib/domain/audit-chain";
 import { verifyExportLines } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
-import { recordAudit } from "@/lib/server/audit";
+import { recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { writeCheckpoint } from "@/lib/server/audit-checkpoints";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
@@ -23,7 +23,7 @@ import { actor } from "@/tests/recovery";
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
 async function decide(n: number) {
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "access.denied",
       outcome: "REFUSED",

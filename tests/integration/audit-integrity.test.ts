@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/server/audit";
+import { recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { db } from "@/tests/db";
 
@@ -13,7 +13,7 @@ const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
 async function decide(n: number) {
-  await db.$transaction((tx) =>
+  await auditedTransaction(db, (tx) =>
     recordAudit(tx, {
       action: "access.denied",
       outcome: "REFUSED",

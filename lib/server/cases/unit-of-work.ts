@@ -23,7 +23,7 @@ import { policyFor, type RecoveryPolicy, type RedFlagKind } from "@/lib/domain/r
 import { can, type Permission } from "@/lib/domain/roles";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
-import { recordAudit, staffActor, type AuditActor, type Tx } from "../audit";
+import { recordAudit, staffActor, type AuditActor, type Tx, auditedTransaction } from "../audit";
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
 
@@ -272,7 +272,7 @@ export async function runCaseWork<T>(
 ): Promise<T> {
   const actor = input.actor.kind === "staff" ? staffActor(input.actor.staff) : input.actor.audit;
   const action = input.refusalAction ?? "case.action_refused";
-  const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
+  const result = await auditedTransaction(db, async (tx): Promise<Outcome<T>> => {
     const now = input.now ?? new Date();
     const refuseWith = (refusal: Refusal, caseId?: string, subjectUserId?: string) =>
       recordRefusal(tx, {
@@ -363,7 +363,7 @@ export async function runUserWork<T>(
 ): Promise<T> {
   const actor = input.actor.kind === "staff" ? staffActor(input.actor.staff) : input.actor.audit;
   const action = input.refusalAction ?? "case.action_refused";
-  const result = await db.$transaction(async (tx): Promise<Outcome<T>> => {
+  const result = await auditedTransaction(db, async (tx): Promise<Outcome<T>> => {
     const now = input.now ?? new Date();
     const refuse = (
       refusal: Refusal,
