@@ -296,6 +296,22 @@ export const AUDIT_ACTIONS = {
   "system.demo_seeded": z
     .object({ workforceUsers: z.number().int(), staff: z.number().int() })
     .strict(),
+  /**
+   * The log switched from format v1 (a hash chain) to v2 (signed entries in a Merkle tree): the
+   * v1 rows as they stood are sealed into the tree by this event (docs/decisions/017).
+   */
+  "audit.format_changed": z
+    .object({
+      from: z.literal(1),
+      to: z.literal(2),
+      /** Every v1 row, legacy rows (before the chain began) included. */
+      v1Rows: z.number().int().min(0),
+      chained: z.number().int().min(0),
+      firstId: z.string().regex(/^-?\d+$/),
+      headId: z.string().regex(/^-?\d+$/),
+      headHash: z.string().regex(/^([0-9a-f]{64})?$/),
+    })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -89,7 +89,9 @@ export function leafData(entry: Buffer, signature: Buffer): Buffer {
 }
 
 /** The columns of a stored v2 row that copy the entry (createdAt is the database's own clock). */
-export type StoredV2Row = Omit<EntryContent, "appTime"> & {
+export type StoredV2Row = Omit<EntryContent, "appTime" | "eventId" | "keyId"> & {
+  eventId: string | null;
+  keyId: string | null;
   appTime: Date | string | null;
 };
 

@@ -85,6 +85,8 @@ describe("migrations", () => {
       x.filter((row) => !y.some((other) => other[key] === row[key])).map((row) => row[key]);
     expect(extra(a.constraints, b.constraints, "conname").sort()).toEqual([
       "Approval_decider_not_requester",
+      "AuditEvent_position_from_zero",
+      "AuditEvent_v2_complete",
       "RepudiationLink_about_something",
       "StaffSession_expires_after_start",
       "TemporaryAccessPass_failures_bounded",

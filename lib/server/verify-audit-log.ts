@@ -1,0 +1,145 @@
+/**
+ * The full verification of the audit log (docs/decisions/017-verifiable-audit-log.md): reads
+ * every row, whatever its id (negative ids included), in id order and in batches, and names every
+ * row that is not part of the log: a v2 row that fails its signature or entry check, a position
+ * repeated, out of range or missing, a v1 row outside the sealed v1 chain, a row in a format this
+ * code does not know. It returns the leaf hashes by position, so the caller can compare the tree
+ * with the signed checkpoints. Runs in the verify command and the verification worker, never in
+ * a page request.
+ *
+ * NOTE: not marked "server-only" because the verify command (plain Node) runs it with its own client.
+ */
+import type { KeyObject } from "node:crypto";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
+import { parseEntry } from "@/lib/domain/audit-entry";
+import { checkV2Row, PositionLedger, type StoredRow } from "@/lib/domain/audit-log-check";
+import { sealOf, type V1Seal } from "./seal-v1-log";
+
+const BATCH = 5000;
+const MAX_PROBLEMS = 200;
+
+export type LogProblem = { id: string; position: string | null; problem: string };
+
+export type LogReport = {
+  ok: boolean;
+  /** Rows read, of every format. */
+  rows: number;
+  /** The v2 log's size when the walk began: positions 0 … size − 1. */
+  size: number;
+  v1: { rows: number; chained: number; sealed: boolean };
+  problems: LogProblem[];
+  problemCount: number;
+  ledger: PositionLedger;
+};
+
+type Client = Pick<PrismaClient, "auditEvent" | "$queryRaw">;
+
+export async function verifyAuditLog(
+  client: Client,
+  input: { keys: ReadonlyMap<string, KeyObject>; onProgress?: (rows: number) => void },
+): Promise<LogReport> {
+  const [head] = await client.$queryRaw<{ max: bigint | null }[]>`
+    SELECT max("position") AS max FROM "AuditEvent"`;
+  const size = head?.max === null || head?.max === undefined ? 0 : Number(head.max) + 1;
+  const ledger = new PositionLedger(size);
+  const problems: LogProblem[] = [];
+  let problemCount = 0;
+  const name = (row: { id: bigint; position: bigint | null }, problem: string) => {
+    problemCount++;
+    if (problems.length < MAX_PROBLEMS)
+      problems.push({ id: row.id.toString(), position: row.position?.toString() ?? null, problem });
+  };
+
+  const v1Rows: (ChainedEvent & { position: bigint | null })[] = [];
+  let seal: V1Seal | null = null;
+  let rows = 0;
+  let after: bigint | null = null;
+  for (;;) {
+    const batch: (StoredRow & { prevHash: string | null; hash: string | null })[] =
+      await client.auditEvent.findMany({
+        where: after === null ? {} : { id: { gt: after } },
+        orderBy: { id: "asc" },
+        take: BATCH,
+      });
+    if (batch.length === 0) break;
+    after = batch.at(-1)!.id;
+    rows += batch.length;
+    for (const row of batch) {
+      if (row.formatVersion === 1) {
+        v1Rows.push(asV1(row));
+        continue;
+      }
+      // A row appended after the walk began belongs to the next run.
+      if (row.formatVersion === 2 && row.position !== null && row.position >= BigInt(size))
+        continue;
+      const check = checkV2Row(row, input.keys);
+      if (!check.ok) {
+        name(row, check.problem);
+        if (row.position !== null) ledger.take(row.position, null);
+        continue;
+      }
+      const taken = ledger.take(row.position!, check.leafHash);
+      if (taken) name(row, taken);
+      if (row.action === "audit.format_changed") {
+        const parsed = parseEntry(Buffer.from(row.entry!));
+        if (parsed.ok) seal = sealOf(parsed.content.data);
+      }
+    }
+    input.onProgress?.(rows);
+  }
+  for (const position of ledger.missing()) {
+    problemCount++;
+    if (problems.length < MAX_PROBLEMS)
+      problems.push({
+        id: "?",
+        position: String(position),
+        problem: `no row holds position ${position}: an event was removed`,
+      });
+  }
+  const v1 = checkV1(v1Rows, seal, name);
+  return { ok: problemCount === 0, rows, size, v1, problems, problemCount, ledger };
+}
+
+function asV1(row: StoredRow & { prevHash?: string | null; hash?: string | null }) {
+  return {
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    prevHash: row.prevHash ?? null,
+    hash: row.hash ?? null,
+  } as ChainedEvent & { position: bigint | null };
+}
+
+/**
+ * v1 rows predate the tree: they are part of the log only as the chain the first v2 event
+ * sealed (its id range, its head and counts). Anything else in v1 is named.
+ */
+function checkV1(
+  rows: (ChainedEvent & { position: bigint | null })[],
+  seal: V1Seal | null,
+  name: (row: { id: bigint; position: bigint | null }, problem: string) => void,
+): LogReport["v1"] {
+  if (rows.length === 0) return { rows: 0, chained: 0, sealed: seal !== null };
+  if (!seal) {
+    for (const row of rows) name(row, "a v1 row, but no v1 log was sealed into this one");
+    return { rows: rows.length, chained: 0, sealed: false };
+  }
+  const inside = rows.filter((row) => {
+    const within = row.id >= BigInt(seal.firstId) && row.id <= BigInt(seal.headId);
+    if (!within) name(row, "a v1 row outside the sealed v1 chain");
+    return within;
+  });
+  const result = verifyChainSegment(inside, null);
+  if (result.break) name({ id: result.break.id, position: null }, `v1: ${result.break.problem}`);
+  else if (result.checked !== seal.chained || (result.last ?? "") !== seal.headHash)
+    name(
+      { id: BigInt(seal.headId), position: null },
+      `the v1 chain ends at ${result.checked} events, but ${seal.chained} were sealed`,
+    );
+  if (inside.length !== seal.rows)
+    name(
+      { id: BigInt(seal.firstId), position: null },
+      `${inside.length} v1 rows in the sealed range, but ${seal.rows} were sealed`,
+    );
+  return { rows: rows.length, chained: result.checked, sealed: true };
+}
