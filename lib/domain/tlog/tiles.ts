@@ -114,7 +114,7 @@ export async function newTiles(
   for (let level = 0; added.length > 0; level++) {
     const before = entriesAt(level, oldSize);
     const firstTile = Math.floor(before / TILE_WIDTH);
-    let prefix = Buffer.alloc(0);
+    let prefix: Buffer = Buffer.alloc(0);
     if (before % TILE_WIDTH > 0) {
       const coord = { level, index: firstTile, width: before % TILE_WIDTH };
       const old = stored.get(tileKey(coord));
