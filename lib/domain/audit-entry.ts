@@ -8,6 +8,7 @@
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { canonicalJson } from "./canonical-json";
+import { rawPublicKey } from "./tlog/note";
 
 export const AUDIT_FORMAT_V2 = 2;
 
@@ -67,13 +68,6 @@ export function eventKeyId(publicKey: KeyObject): string {
   return createHash("sha256").update(rawPublicKey(publicKey)).digest("hex").slice(0, 16);
 }
 
-export function rawPublicKey(publicKey: KeyObject): Buffer {
-  const jwk = publicKey.export({ format: "jwk" });
-  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || !jwk.x)
-    throw new Error("audit keys are Ed25519");
-  return Buffer.from(jwk.x, "base64url");
-}
-
 export function signEntry(entry: Buffer, privateKey: KeyObject): Buffer {
   return sign(null, Buffer.concat([SIGNING_PREFIX, entry]), privateKey);
 }
@@ -81,11 +75,6 @@ export function signEntry(entry: Buffer, privateKey: KeyObject): Buffer {
 export function entrySignatureValid(entry: Buffer, signature: Buffer, publicKey: KeyObject) {
   if (signature.length !== 64) return false;
   return verify(null, Buffer.concat([SIGNING_PREFIX, entry]), publicKey, signature);
-}
-
-/** The Merkle leaf data of an event: its signature, then its entry (so the tree commits to both). */
-export function leafData(entry: Buffer, signature: Buffer): Buffer {
-  return Buffer.concat([signature, entry]);
 }
 
 /** The columns of a stored v2 row that copy the entry (createdAt is the database's own clock). */

@@ -5,15 +5,15 @@
  * application's within a tolerance. Every verifier (the full walk, the signer's incremental
  * check, the reviewer page's marks) uses this one check. A row that fails is named with why.
  */
-import { createHash, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import {
   AUDIT_FORMAT_V2,
   columnsDisagreeing,
   entrySignatureValid,
-  leafData,
   parseEntry,
   type StoredV2Row,
 } from "./audit-entry";
+import { eventLeafHash } from "./tlog/proof";
 
 /** How far the database's createdAt may be from the signed appTime (clock skew plus a slow transaction). */
 export const CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
@@ -53,12 +53,7 @@ export function checkV2Row(row: StoredRow, keys: ReadonlyMap<string, KeyObject>)
       ok: false,
       problem: `written at ${row.createdAt.toISOString()} by the database but signed at ${parsed.content.appTime}`,
     };
-  return { ok: true, leafHash: merkleLeafHash(leafData(entry, signature)) };
-}
-
-/** RFC 6962 leaf hash: SHA-256(0x00 || data). */
-export function merkleLeafHash(data: Uint8Array): Buffer {
-  return createHash("sha256").update(Buffer.of(0)).update(data).digest();
+  return { ok: true, leafHash: eventLeafHash(signature, entry) };
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   signEntry,
   type EntryContent,
 } from "@/lib/domain/audit-entry";
+import { PROMPT_CHECKPOINT_ACTIONS } from "@/lib/domain/checkpoint-cadence";
 import type { StaffRole } from "@/lib/domain/roles";
 import { eventSigner } from "./audit-keys";
 import type { RequestContext } from "./request-context";
@@ -53,6 +54,9 @@ export type AuditEventInput<A extends AuditAction> = {
 
 /** The advisory lock that serializes appends, so positions never fork or skip (docs/security-requirements.md H4). */
 export const AUDIT_CHAIN_LOCK = 7_355_608;
+
+/** The channel on which deciding transactions ask the signer for a checkpoint. */
+export const CHECKPOINT_CHANNEL = "audit_checkpoint";
 
 type Prepared = { content: EntryContent; entry: Buffer; signature: Buffer };
 
@@ -148,6 +152,9 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
       ${c.actorRole}, ${c.targetType}, ${c.targetId}, ${c.subjectUserId}::uuid, ${c.caseId}::uuid,
       ${c.requestId}, ${c.ip}, ${JSON.stringify(c.data)}::jsonb)`,
   );
+  // A high-risk decision asks the signer for a checkpoint; PostgreSQL delivers it at commit.
+  if (events.some((event) => PROMPT_CHECKPOINT_ACTIONS.has(event.content.action)))
+    await tx.$executeRaw`SELECT pg_notify(${CHECKPOINT_CHANNEL}, '')`;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   await tx.$executeRaw`INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime",
       "keyId", "entry", "signature", "action", "outcome", "reason", "actorType", "actorId",

@@ -1,0 +1,373 @@
+/**
+ * The audit log's signer (docs/decisions/017-verifiable-audit-log.md). One round, run by exactly
+ * one instance at a time (a transaction-scoped advisory lock; an instance that does not get it
+ * does nothing): verify the events since the latest checkpoint (and only those, plus counts over
+ * the whole table), extend the Merkle tree's tiles, sign a C2SP checkpoint of the new size, store
+ * it in the database and the checkpoint directory, then, after commit, submit it to the witnesses
+ * with a consistency proof from the size each last cosigned, and store their cosignatures.
+ *
+ * It never signs a smaller size, nor a different root for a size it signed: the old root is
+ * recomputed from the stored tiles and compared with the latest checkpoint before growing. It
+ * signs up to the first row that is not part of the log, and reports that row.
+ *
+ * NOTE: not marked "server-only": `npm run audit:checkpoint` runs a round from plain Node.
+ */
+import { createPublicKey, type KeyObject } from "node:crypto";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
+import { formatCheckpoint, parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
+import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
+import {
+  ed25519Verify,
+  noteKeyId,
+  openNote,
+  rawPublicKey,
+  signNote,
+  trustedBy,
+  type NoteVerifier,
+} from "@/lib/domain/tlog/note";
+import { newTiles, tileKey } from "@/lib/domain/tlog/tiles";
+import { submitToWitness } from "./audit-witness-client";
+import { consistencyProofAt, rootAt, tileFetcher } from "./audit-tiles";
+
+export const SIGNER_LOCK = 7_355_610;
+const BATCH = 5000;
+
+export type WitnessConfig = { name: string; url: string; vkey: string };
+
+export type SignerConfig = {
+  /** The log's name: the checkpoint origin line and the signing key's name. */
+  origin: string;
+  privateKey: KeyObject;
+  eventKeys: ReadonlyMap<string, KeyObject>;
+  /** The directory (ideally on another volume) that keeps a copy of every checkpoint. */
+  dir?: string;
+  witnesses: readonly WitnessConfig[];
+};
+
+export type LatestCheckpoint = { size: number; rootHash: Buffer; note: string; createdAt: Date };
+
+export type RoundResult =
+  | { kind: "not leader" }
+  | { kind: "unchanged"; size: number }
+  | {
+      kind: "signed";
+      size: number;
+      previousSize: number;
+      note: string;
+      /** A row that stopped the tree short of the newest event, if any. */
+      stoppedAt: { id: string; position: string; problem: string } | null;
+      strayRows: number;
+    }
+  | { kind: "refused"; problem: string };
+
+type Client = Pick<
+  PrismaClient,
+  "$transaction" | "auditCheckpoint" | "auditCosignature" | "auditTile" | "auditVerification"
+>;
+
+/** The latest checkpoint in the database, verified with the log's own key (null if none). */
+export async function latestCheckpoint(
+  client: Pick<PrismaClient, "auditCheckpoint">,
+  config: Pick<SignerConfig, "origin" | "privateKey">,
+): Promise<LatestCheckpoint | null> {
+  const row = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
+  if (!row) return null;
+  checkOwnNote(row.note, config, Number(row.size));
+  return {
+    size: Number(row.size),
+    rootHash: Buffer.from(row.rootHash),
+    note: row.note,
+    createdAt: row.createdAt,
+  };
+}
+
+/** The log's own note verifier: its name is the origin, its key the public half of the signing key. */
+export function logVerifier(config: Pick<SignerConfig, "origin" | "privateKey">): NoteVerifier {
+  const publicKey = createPublicKey(config.privateKey);
+  return {
+    name: config.origin,
+    keyId: noteKeyId(config.origin, rawPublicKey(publicKey)),
+    verify: (text, signature) => ed25519Verify(publicKey, text, signature),
+  };
+}
+
+function checkOwnNote(
+  note: string,
+  config: Pick<SignerConfig, "origin" | "privateKey">,
+  size: number,
+) {
+  const verifier = logVerifier(config);
+  const opened = openNote(note, [verifier]);
+  if (!trustedBy(opened, verifier))
+    throw new Error(`the stored checkpoint of size ${size} is not signed by this log's key`);
+  const checkpoint = parseCheckpoint(opened.text);
+  if (checkpoint.origin !== config.origin || checkpoint.size !== size)
+    throw new Error(`the stored checkpoint of size ${size} is for another log or size`);
+  return checkpoint;
+}
+
+export async function signRound(
+  client: Client,
+  config: SignerConfig,
+  input: { force?: boolean; due?: (latest: LatestCheckpoint | null, size: number) => boolean } = {},
+): Promise<RoundResult> {
+  const result = await client.$transaction(
+    async (tx): Promise<RoundResult> => {
+      const [lock] = await tx.$queryRaw<{ leader: boolean }[]>`
+        SELECT pg_try_advisory_xact_lock(${SIGNER_LOCK}) AS leader`;
+      if (!lock?.leader) return { kind: "not leader" };
+      const latest = await latestCheckpoint(tx, config);
+      const oldSize = latest?.size ?? 0;
+      const newest = await newestCheckpointFile(config.dir);
+      if (newest !== null && newest > oldSize)
+        return {
+          kind: "refused",
+          problem: `the checkpoint directory has size ${newest} but the database only ${oldSize}: checkpoints were removed from the database`,
+        };
+      const [head] = await tx.$queryRaw<{ max: bigint | null }[]>`
+        SELECT max("position") AS max FROM "AuditEvent"`;
+      const headSize = head?.max == null ? 0 : Number(head.max) + 1;
+      if (headSize <= oldSize && !(headSize < oldSize)) return { kind: "unchanged", size: oldSize };
+      if (headSize < oldSize)
+        return {
+          kind: "refused",
+          problem: `the log has ${headSize} positions but a checkpoint signed ${oldSize}: events were removed`,
+        };
+      if (!input.force && input.due && !input.due(latest, headSize))
+        return { kind: "unchanged", size: oldSize };
+
+      // The tree must still be the one the latest checkpoint signed.
+      if (latest) {
+        const root = await rootAt(tx, oldSize);
+        if (!root.equals(latest.rootHash))
+          return {
+            kind: "refused",
+            problem: `the stored tree no longer has the root checkpoint ${oldSize} signed: tiles were altered`,
+          };
+      }
+
+      // The new rows, in position order; stop before the first that is not part of the log.
+      const leaves: Buffer[] = [];
+      let stoppedAt: Extract<RoundResult, { kind: "signed" }>["stoppedAt"] = null;
+      for (let from = oldSize; from < headSize && !stoppedAt; from += BATCH) {
+        const rows: StoredRow[] = await tx.auditEvent.findMany({
+          where: { position: { gte: from, lt: Math.min(from + BATCH, headSize) } },
+          orderBy: { position: "asc" },
+        });
+        for (const row of rows) {
+          const expected = oldSize + leaves.length;
+          const check =
+            row.position === BigInt(expected)
+              ? checkV2Row(row, config.eventKeys)
+              : { ok: false as const, problem: `no row holds position ${expected}` };
+          if (!check.ok) {
+            stoppedAt = {
+              id: row.position === BigInt(expected) ? row.id.toString() : "?",
+              position: String(expected),
+              problem: check.problem,
+            };
+            break;
+          }
+          leaves.push(check.leafHash);
+        }
+        if (!stoppedAt && oldSize + leaves.length < Math.min(from + BATCH, headSize))
+          stoppedAt = {
+            id: "?",
+            position: String(oldSize + leaves.length),
+            problem: `no row holds position ${oldSize + leaves.length}`,
+          };
+      }
+      const newSize = oldSize + leaves.length;
+      const strayRows = await countStrayRows(tx, newSize);
+      if (newSize === oldSize) {
+        await recordVerification(tx, { size: oldSize, checked: 0, stoppedAt, strayRows });
+        return stoppedAt
+          ? { kind: "refused", problem: `position ${stoppedAt.position}: ${stoppedAt.problem}` }
+          : { kind: "unchanged", size: oldSize };
+      }
+
+      const tiles = await newTiles(oldSize, newSize, tileFetcher(tx), leaves);
+      const existing = await tileFetcher(tx)(tiles.map((tile) => tile.coord));
+      const fresh = [];
+      for (const tile of tiles) {
+        const stored = existing.get(tileKey(tile.coord));
+        if (!stored) fresh.push(tile);
+        else if (!stored.equals(tile.hashes))
+          return {
+            kind: "refused",
+            problem: `a tile was stored in advance with other hashes (level ${tile.coord.level}, index ${tile.coord.index})`,
+          };
+      }
+      await tx.auditTile.createMany({
+        data: fresh.map(({ coord, hashes }) => ({
+          level: coord.level,
+          index: BigInt(coord.index),
+          width: coord.width,
+          hashes: new Uint8Array(hashes),
+        })),
+      });
+      const rootHash = await rootAt(tx, newSize);
+      const body = formatCheckpoint({ origin: config.origin, size: newSize, rootHash });
+      const note = signNote(body, config.origin, config.privateKey);
+      await tx.auditCheckpoint.create({ data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note } });
+      await recordVerification(tx, { size: newSize, checked: leaves.length, stoppedAt, strayRows });
+      if (config.dir) await writeCheckpointFile(config.dir, newSize, note);
+      return { kind: "signed", size: newSize, previousSize: oldSize, note, stoppedAt, strayRows };
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  );
+  if (result.kind === "signed") await submitToWitnesses(client, config, result.size, result.note);
+  return result;
+}
+
+/** Rows outside the tree that no position accounts for: v1 rows beyond the sealed ones, unknown formats. */
+async function countStrayRows(
+  tx: Parameters<Parameters<Client["$transaction"]>[0]>[0],
+  size: number,
+): Promise<number> {
+  const [counts] = await tx.$queryRaw<{ v1: bigint; sealed: bigint | null; other: bigint }[]>`
+    SELECT count(*) FILTER (WHERE "formatVersion" = 1) AS v1,
+      (SELECT (data->>'v1Rows')::bigint FROM "AuditEvent" WHERE action = 'audit.format_changed'
+        AND "formatVersion" = 2 AND "position" < ${size} ORDER BY "position" LIMIT 1) AS sealed,
+      count(*) FILTER (WHERE "formatVersion" <> 1 AND ("formatVersion" <> 2 OR "position" IS NULL)) AS other
+    FROM "AuditEvent"`;
+  if (!counts) return 0;
+  return Number(counts.v1 - (counts.sealed ?? 0n)) + Number(counts.other);
+}
+
+async function recordVerification(
+  tx: Parameters<Parameters<Client["$transaction"]>[0]>[0],
+  input: {
+    size: number;
+    checked: number;
+    stoppedAt: { id: string; position: string; problem: string } | null;
+    strayRows: number;
+  },
+) {
+  const problems = [
+    ...(input.stoppedAt ? [input.stoppedAt] : []),
+    ...(input.strayRows !== 0
+      ? [
+          {
+            id: "?",
+            position: null,
+            problem: `${input.strayRows} row(s) outside the log: run the full verification to name them`,
+          },
+        ]
+      : []),
+  ];
+  const now = new Date();
+  await tx.auditVerification.create({
+    data: {
+      kind: "incremental",
+      startedAt: now,
+      finishedAt: now,
+      checked: BigInt(input.checked),
+      total: BigInt(input.checked),
+      ok: problems.length === 0,
+      size: BigInt(input.size),
+      problems,
+    },
+  });
+}
+
+const FILE = /^(\d{12})\.checkpoint$/;
+
+async function newestCheckpointFile(dir: string | undefined): Promise<number | null> {
+  if (!dir) return null;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => FILE.test(n));
+  if (names.length === 0) return null;
+  return Number(FILE.exec(names.sort().at(-1)!)![1]);
+}
+
+async function writeCheckpointFile(dir: string, size: number, note: string) {
+  await mkdir(dir, { recursive: true });
+  const name = `${String(size).padStart(12, "0")}.checkpoint`;
+  const temp = path.join(dir, `.${name}.tmp`);
+  await writeFile(temp, note, { flag: "w" });
+  await rename(temp, path.join(dir, name));
+}
+
+/** The newest checkpoint kept in the directory (the copy outside the database), if any. */
+export async function readNewestCheckpointFile(dir: string): Promise<string | null> {
+  const size = await newestCheckpointFile(dir);
+  if (size === null) return null;
+  return readFile(path.join(dir, `${String(size).padStart(12, "0")}.checkpoint`), "utf8");
+}
+
+export type WitnessOutcome =
+  | { witness: string; kind: "cosigned"; size: number }
+  | { witness: string; kind: "failed"; problem: string };
+
+/**
+ * Sends the checkpoint of `size` to every witness with a consistency proof from the size that
+ * witness last cosigned. A witness that says it is at another size gets one retry from there.
+ */
+export async function submitToWitnesses(
+  client: Pick<PrismaClient, "auditCosignature" | "auditCheckpoint" | "auditTile">,
+  config: Pick<SignerConfig, "witnesses" | "origin">,
+  size: number,
+  note: string,
+): Promise<WitnessOutcome[]> {
+  const body = openNote(note, []).text;
+  return Promise.all(
+    config.witnesses.map(async (witness): Promise<WitnessOutcome> => {
+      try {
+        const last = await client.auditCosignature.findFirst({
+          where: { witness: witness.name },
+          orderBy: { size: "desc" },
+        });
+        let oldSize = last ? Number(last.size) : 0;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          if (oldSize > size)
+            return { witness: witness.name, kind: "failed", problem: `it is ahead, at ${oldSize}` };
+          const proof = oldSize === 0 ? [] : await consistencyProofAt(client, oldSize, size);
+          const answer = await submitToWitness({
+            url: witness.url,
+            oldSize,
+            proof,
+            signedNote: note,
+          });
+          if (answer.kind === "cosigned") {
+            const verifier = cosignatureVerifier(witness.vkey);
+            const opened = openNote(body + "\n" + answer.lines.join("\n") + "\n", [verifier]);
+            if (!trustedBy(opened, verifier))
+              return {
+                witness: witness.name,
+                kind: "failed",
+                problem: "its cosignature does not verify",
+              };
+            await client.auditCosignature.create({
+              data: { size: BigInt(size), witness: witness.name, line: answer.lines.join("\n") },
+            });
+            return { witness: witness.name, kind: "cosigned", size };
+          }
+          if (answer.kind === "conflict") {
+            const known = await client.auditCheckpoint.findUnique({
+              where: { size: BigInt(answer.size) },
+            });
+            if (!known)
+              return {
+                witness: witness.name,
+                kind: "failed",
+                problem: `it has cosigned size ${answer.size}, which this log never signed: it saw another tree`,
+              };
+            oldSize = answer.size;
+            continue;
+          }
+          return {
+            witness: witness.name,
+            kind: "failed",
+            problem: `refused (${answer.status}): ${answer.message}`,
+          };
+        }
+        return { witness: witness.name, kind: "failed", problem: "it kept answering another size" };
+      } catch (error) {
+        return { witness: witness.name, kind: "failed", problem: String(error) };
+      }
+    }),
+  );
+}
