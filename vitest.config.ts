@@ -20,6 +20,7 @@ export default defineConfig({
           include: [
             "lib/domain/**/*.test.ts",
             "lib/auth/**/*.test.ts",
+            "lib/witness/**/*.test.ts",
             "tests/unit/**/*.test.ts",
             "app/**/*.test.{ts,tsx}",
             "components/**/*.test.tsx",
