@@ -58,6 +58,7 @@ describe("cosignature v1", () => {
     const forged = `\u2014 ${WITNESS} ${bytes.toString("base64")}\n`;
     expect(verifyCosignature(forged, body, WITNESS, witnessPub)).toEqual({ ok: false, time: null });
     expect(verifyCosignature("garbage", body, WITNESS, witnessPub).ok).toBe(false);
+    expect(verifyCosignature(line, body, WITNESS, Buffer.alloc(31)).ok).toBe(false);
   });
 
   it("is checked by openNote through the witness vkey next to the log's signature", () => {

@@ -63,6 +63,7 @@ export function verifyCosignature(
   } catch {
     return { ok: false, time: null };
   }
+  if (publicKey.length !== 32) return { ok: false, time: null };
   if (parsed.name !== name || parsed.keyId !== cosignatureKeyId(name, publicKey)) {
     return { ok: false, time: null };
   }
