@@ -60,6 +60,7 @@ export type RoundResult =
       /** A row that stopped the tree short of the newest event, if any. */
       stoppedAt: { id: string; position: string; problem: string } | null;
       strayRows: number;
+      witnesses?: WitnessOutcome[];
     }
   | { kind: "refused"; problem: string };
 
@@ -212,15 +213,20 @@ export async function signRound(
       const rootHash = await rootAt(tx, newSize);
       const body = formatCheckpoint({ origin: config.origin, size: newSize, rootHash });
       const note = signNote(body, config.origin, config.privateKey);
-      await tx.auditCheckpoint.create({ data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note } });
+      await tx.auditCheckpoint.create({
+        data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
+      });
       await recordVerification(tx, { size: newSize, checked: leaves.length, stoppedAt, strayRows });
       if (config.dir) await writeCheckpointFile(config.dir, newSize, note);
       return { kind: "signed", size: newSize, previousSize: oldSize, note, stoppedAt, strayRows };
     },
     { maxWait: 10_000, timeout: 120_000 },
   );
-  if (result.kind === "signed") await submitToWitnesses(client, config, result.size, result.note);
-  return result;
+  if (result.kind !== "signed") return result;
+  return {
+    ...result,
+    witnesses: await submitToWitnesses(client, config, result.size, result.note),
+  };
 }
 
 /** Rows outside the tree that no position accounts for: v1 rows beyond the sealed ones, unknown formats. */
@@ -333,7 +339,7 @@ export async function submitToWitnesses(
           });
           if (answer.kind === "cosigned") {
             const verifier = cosignatureVerifier(witness.vkey);
-            const opened = openNote(body + "\n" + answer.lines.join("\n") + "\n", [verifier]);
+            const opened = openNote(`${body}\n${answer.lines.join("")}`, [verifier]);
             if (!trustedBy(opened, verifier))
               return {
                 witness: witness.name,
@@ -341,7 +347,7 @@ export async function submitToWitnesses(
                 problem: "its cosignature does not verify",
               };
             await client.auditCosignature.create({
-              data: { size: BigInt(size), witness: witness.name, line: answer.lines.join("\n") },
+              data: { size: BigInt(size), witness: witness.name, line: answer.lines.join("") },
             });
             return { witness: witness.name, kind: "cosigned", size };
           }

@@ -1,18 +1,50 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+/**
+ * The signer against PostgreSQL and a real witness (docs/decisions/017): one leader at a time,
+ * checkpoints that grow consistently, proofs served from the stored tiles, a rewrite after the
+ * last checkpoint found before it is signed, and a rewrite after a witness cosigned refused by
+ * the witness even when the attacker holds the console's own keys.
+ */
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mkdtemp, readdir } from "node:fs/promises";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
-import { recordAudit, auditedTransaction } from "@/lib/server/audit";
-import { verifyWithCheckpoint, writeCheckpoint } from "@/lib/server/audit-checkpoints";
+import { entryBytes, parseEntry, signEntry } from "@/lib/domain/audit-entry";
+import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
+import { verifyConsistency, verifyInclusion } from "@/lib/domain/tlog/merkle";
+import { openNote, rawPublicKey, trustedBy, verifierKey } from "@/lib/domain/tlog/note";
+import { eventLeafHash } from "@/lib/domain/tlog/proof";
+import { auditedTransaction, recordAudit } from "@/lib/server/audit";
+import { eventSigner, trustedEventKeys } from "@/lib/server/audit-keys";
+import {
+  logVerifier,
+  signRound,
+  submitToWitnesses,
+  type SignerConfig,
+} from "@/lib/server/audit-log-signer";
+import { consistencyProofAt, inclusionProofAt } from "@/lib/server/audit-tiles";
+import { initWitnessKey, witnessVerifierKey } from "@/lib/witness/config";
+import { startWitness } from "@/lib/witness/index";
 import { db } from "@/tests/db";
 
-const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+const ORIGIN = "console.test/audit";
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
+const checkpointKey: KeyObject = generateKeyPairSync("ed25519").privateKey;
+let dir: string;
+let witness: { server: Server; url: string; vkey: string };
+
+function config(extra: Partial<SignerConfig> = {}): SignerConfig {
+  return {
+    origin: ORIGIN,
+    privateKey: checkpointKey,
+    eventKeys: trustedEventKeys(),
+    dir,
+    witnesses: [{ name: "witness.test/w1", url: witness.url, vkey: witness.vkey }],
+    ...extra,
+  };
+}
 
 async function decide(n: number) {
   await auditedTransaction(db, (tx) =>
@@ -25,119 +57,156 @@ async function decide(n: number) {
   );
 }
 
-const REENABLE = `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete", ENABLE ALWAYS TRIGGER "AuditEvent_no_truncate"`;
-
-/** As someone with the owner's powers: run SQL with the append-only triggers off. */
-async function tamper(sql: string, params: unknown[] = []) {
+/** As someone with the owner's powers: SQL with the append-only triggers off. */
+async function asOwner(sql: string, params: unknown[] = []) {
+  const tables = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
   await owner.query("BEGIN");
-  await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER ALL`);
+  for (const table of tables) await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
   await owner.query(sql, params);
-  await owner.query(REENABLE);
+  for (const table of tables)
+    await owner.query(
+      `ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_no_update_or_delete", ENABLE ALWAYS TRIGGER "${table}_no_truncate"`,
+    );
   await owner.query("COMMIT");
 }
 
 beforeAll(async () => {
   await owner.connect();
+  dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
+  const witnessDir = await mkdtemp(path.join(tmpdir(), "witness-"));
+  const keyFile = path.join(witnessDir, "key.pem");
+  const key = initWitnessKey(keyFile);
+  const started = await startWitness({
+    name: "witness.test/w1",
+    keyFile,
+    stateFile: path.join(witnessDir, "state.json"),
+    port: 0,
+    host: "127.0.0.1",
+    logs: [{ origin: ORIGIN, vkey: verifierKey(ORIGIN, rawPublicKey(checkpointKey)) }],
+  });
+  witness = {
+    server: started.server,
+    url: `http://127.0.0.1:${started.port}`,
+    vkey: witnessVerifierKey("witness.test/w1", key),
+  };
 });
 afterAll(async () => {
   await owner.end();
+  await new Promise((resolve) => witness.server.close(resolve));
 });
 
-describe("signed checkpoints", () => {
-  it("sign the head; verification passes, and later events extend it", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    for (let i = 0; i < 5; i++) await decide(i);
-    const { checkpoint } = await writeCheckpoint({ client: db, privateKeyPem, dir });
-    expect(checkpoint.chained).toBe(await db.auditEvent.count());
-    await decide(5);
-    expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({
-      ok: true,
-      checkpointProblem: null,
-    });
+describe("the signer", () => {
+  it("signs a checkpoint of every verified event, stores it in the database and the directory, and a witness cosigns it", async () => {
+    for (let i = 0; i < 7; i++) await decide(i);
+    const result = await signRound(db, config());
+    const size = await db.auditEvent.count();
+    expect(result).toMatchObject({ kind: "signed", size, previousSize: 0, stoppedAt: null });
+    expect(result.kind === "signed" && result.witnesses).toEqual([
+      { witness: "witness.test/w1", kind: "cosigned", size },
+    ]);
+    const stored = await db.auditCheckpoint.findUniqueOrThrow({ where: { size: BigInt(size) } });
+    const opened = openNote(stored.note, [logVerifier(config())]);
+    expect(trustedBy(opened, logVerifier(config()))).toBe(true);
+    expect(parseCheckpoint(opened.text)).toMatchObject({ origin: ORIGIN, size });
+    expect(await readdir(dir)).toContain(`${String(size).padStart(12, "0")}.checkpoint`);
+    const cosigned = await db.auditCosignature.findMany({ where: { size: BigInt(size) } });
+    expect(cosigned.map((c) => c.witness)).toEqual(["witness.test/w1"]);
+    expect(await signRound(db, config())).toEqual({ kind: "unchanged", size });
   });
 
-  it("catch a deleted tail, which the chain alone cannot see", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    for (let i = 0; i < 4; i++) await decide(10 + i);
-    await writeCheckpoint({ client: db, privateKeyPem, dir });
-    const last = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
-    await tamper(`DELETE FROM "AuditEvent" WHERE id >= $1`, [(last.id - 1n).toString()]);
-    const report = await verifyWithCheckpoint({ client: db, publicKeyPem, dir });
-    expect(report.firstBreak).toBeNull();
-    expect(report).toMatchObject({
-      ok: false,
-      checkpointProblem: `event ${last.id}, the head of the latest checkpoint, is missing: the chain was cut`,
-    });
-  });
-
-  it("catch a chain rewritten consistently from some event on", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    for (let i = 0; i < 3; i++) await decide(20 + i);
-    await writeCheckpoint({ client: db, privateKeyPem, dir });
-    // Rewrite every event's content and recompute every hash: the chain itself stays valid.
-    const rows = await db.auditEvent.findMany({ orderBy: { id: "asc" } });
-    let prev = GENESIS;
-    await owner.query("BEGIN");
-    await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER ALL`);
-    await owner.query(`UPDATE "AuditEvent" SET "prevHash" = NULL`);
-    for (const row of rows) {
-      const content = {
-        createdAt: row.createdAt.toISOString(),
-        action: row.action,
-        outcome: "ALLOWED",
-        reason: null,
-        actorType: row.actorType,
-        actorId: row.actorId,
-        actorName: row.actorName,
-        actorRole: row.actorRole,
-        targetType: row.targetType,
-        targetId: row.targetId,
-        subjectUserId: row.subjectUserId,
-        caseId: row.caseId,
-        requestId: row.requestId,
-        ip: row.ip,
-        data: row.data,
-      };
-      const hash = chainHashV1(prev, content);
-      await owner.query(
-        `UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL, "prevHash" = $2, hash = $3 WHERE id = $1`,
-        [row.id.toString(), prev, hash],
+  it("grows consistently, and proves any event's inclusion from the stored tiles", async () => {
+    const first = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
+    for (let i = 0; i < 300; i++) await decide(100 + i);
+    const result = await signRound(db, config());
+    expect(result.kind).toBe("signed");
+    const latest = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
+    const [m, n] = [Number(first.size), Number(latest.size)];
+    const proof = await consistencyProofAt(db, m, n);
+    expect(
+      verifyConsistency(m, n, proof, Buffer.from(first.rootHash), Buffer.from(latest.rootHash)),
+    ).toBe(true);
+    for (const position of [0, 1, m - 1, m, 255, 256, n - 1]) {
+      const row = await db.auditEvent.findUniqueOrThrow({ where: { position } });
+      const leaf = eventLeafHash(row.signature!, row.entry!);
+      const path = await inclusionProofAt(db, position, n);
+      expect(verifyInclusion(leaf, position, n, path, Buffer.from(latest.rootHash))).toBe(true);
+      expect(verifyInclusion(leaf, position + 1, n, path, Buffer.from(latest.rootHash))).toBe(
+        false,
       );
-      prev = hash;
     }
-    await owner.query(REENABLE);
-    await owner.query("COMMIT");
-    const report = await verifyWithCheckpoint({ client: db, publicKeyPem, dir });
-    expect(report.firstBreak).toBeNull();
-    expect(report.checkpointProblem).toMatch(
-      /no longer has the hash the latest checkpoint signed: the chain was rewritten/,
+    expect(await db.auditCosignature.count({ where: { size: BigInt(n) } })).toBe(1);
+  });
+
+  it("has one leader at a time: concurrent rounds sign once", async () => {
+    for (let i = 0; i < 3; i++) await decide(500 + i);
+    const results = await Promise.all([1, 2, 3, 4].map(() => signRound(db, config())));
+    const kinds = results.map((r) => r.kind).sort();
+    expect(kinds.filter((k) => k === "signed")).toHaveLength(1);
+    expect(kinds.every((k) => k === "signed" || k === "not leader" || k === "unchanged")).toBe(
+      true,
     );
   });
 
-  it("refuse a checkpoint whose signature does not verify with the trusted key", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    await decide(30);
-    const { file } = await writeCheckpoint({ client: db, privateKeyPem, dir });
-    const forged = JSON.parse(await readFile(file, "utf8"));
-    forged.statement.chained += 1;
-    await writeFile(file, JSON.stringify(forged));
-    expect((await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).checkpointProblem).toBe(
-      "the latest checkpoint's signature is not valid for the trusted key",
-    );
-    expect(await readdir(dir)).toHaveLength(1);
-  });
-
-  it("refuse a checkpoint in a format version they do not know, before reading its signature", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    await decide(40);
-    const { file } = await writeCheckpoint({ client: db, privateKeyPem, dir });
-    const future = JSON.parse(await readFile(file, "utf8"));
-    future.statement.version = 2;
-    await writeFile(file, JSON.stringify(future));
-    expect(await verifyWithCheckpoint({ client: db, publicKeyPem, dir })).toMatchObject({
-      ok: false,
-      checkpointProblem:
-        "the latest checkpoint is in format version 2, which this verifier does not know",
+  it("finds a rewrite after the last checkpoint before signing it, and signs only up to it", async () => {
+    const before = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
+    for (let i = 0; i < 4; i++) await decide(600 + i);
+    const victim = await db.auditEvent.findUniqueOrThrow({
+      where: { position: Number(before.size) + 2 },
     });
+    await asOwner(`UPDATE "AuditEvent" SET outcome = 'ALLOWED', reason = NULL WHERE id = $1`, [
+      victim.id.toString(),
+    ]);
+    const result = await signRound(db, config());
+    expect(result).toMatchObject({
+      kind: "signed",
+      size: Number(before.size) + 2,
+      stoppedAt: {
+        id: victim.id.toString(),
+        position: String(Number(before.size) + 2),
+        problem: "columns differ from the signed entry: outcome",
+      },
+    });
+    const verification = await db.auditVerification.findFirstOrThrow({
+      orderBy: { requestedAt: "desc" },
+    });
+    expect(verification.ok).toBe(false);
+  });
+});
+
+describe("a rewrite after a witness cosigned", () => {
+  it("is refused by the witness even when signed with the console's own keys", async () => {
+    // The rewrite is done with every key the console has: the event key re-signs an old event,
+    // the tree and checkpoints are rebuilt from scratch and re-signed with the checkpoint key.
+    const witnessed = await db.auditCosignature.findFirstOrThrow({ orderBy: { size: "desc" } });
+    const victim = await db.auditEvent.findUniqueOrThrow({ where: { position: 3 } });
+    const parsed = parseEntry(Buffer.from(victim.entry!));
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const content = { ...parsed.content, actorName: "someone else" };
+    const entry = entryBytes(content);
+    await asOwner(
+      `UPDATE "AuditEvent" SET entry = $2, signature = $3, "actorName" = $4 WHERE id = $1`,
+      [victim.id.toString(), entry, signEntry(entry, eventSigner().privateKey), "someone else"],
+    );
+    // Every later row that failed is repaired too, so the whole log verifies row by row.
+    await asOwner(
+      `DELETE FROM "AuditCosignature"; DELETE FROM "AuditCheckpoint"; DELETE FROM "AuditTile"; DELETE FROM "AuditVerification"`,
+    );
+    await asOwner(
+      `UPDATE "AuditEvent" SET outcome = 'REFUSED' WHERE outcome = 'ALLOWED' AND action = 'access.denied'`,
+    );
+    const fresh = { ...config(), dir: undefined, witnesses: [] };
+    const resigned = await signRound(db, fresh);
+    expect(resigned.kind).toBe("signed");
+    if (resigned.kind !== "signed") return;
+    const outcomes = await submitToWitnesses(db, config(), resigned.size, resigned.note);
+    expect(outcomes).toEqual([
+      {
+        witness: "witness.test/w1",
+        kind: "failed",
+        problem: expect.stringMatching(/saw another tree|refused \(4\d\d\)/),
+      },
+    ]);
+    expect(Number(witnessed.size)).toBeGreaterThan(3);
+    expect(await db.auditCosignature.count()).toBe(0);
   });
 });

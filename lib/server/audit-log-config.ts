@@ -1,0 +1,67 @@
+/**
+ * The audit log's configuration from the environment (docs/decisions/017-verifiable-audit-log.md),
+ * shared by the web process's signer and the audit commands: the log's name (origin), the
+ * checkpoint key, the event keys a verifier trusts, the checkpoint directory and the witnesses.
+ * lib/env.ts validates the same variables for the web process.
+ *
+ * NOTE: not marked "server-only": the audit commands (plain Node) use it.
+ */
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { DEFAULT_CHECKPOINT_INTERVAL_SECONDS } from "@/lib/domain/checkpoint-cadence";
+import { isKeyName } from "@/lib/domain/tlog/note";
+import type { SignerConfig, WitnessConfig } from "./audit-log-signer";
+import { trustedEventKeys } from "./audit-keys";
+
+export const WitnessListSchema = z
+  .array(
+    z
+      .object({
+        name: z.string().min(1).max(200).refine(isKeyName, "not a valid key name"),
+        url: z.url({ protocol: /^https?$/ }),
+        vkey: z.string().min(1).max(1000),
+      })
+      .strict(),
+  )
+  .max(20)
+  .refine((list) => new Set(list.map((w) => w.name)).size === list.length, "witness names repeat");
+
+export function parseWitnesses(text: string | undefined): WitnessConfig[] {
+  if (!text?.trim()) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error("AUDIT_WITNESSES must be a JSON list of {name, url, vkey}");
+  }
+  return WitnessListSchema.parse(json);
+}
+
+/** The log's name: AUDIT_LOG_ORIGIN, or the console's host followed by /audit. */
+export function logOrigin(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AUDIT_LOG_ORIGIN) return env.AUDIT_LOG_ORIGIN;
+  const host = env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).host : "localhost";
+  return `${host}/audit`;
+}
+
+export function checkpointIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(
+    env.AUDIT_CHECKPOINT_INTERVAL_SECONDS ?? DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
+  );
+  return Number.isInteger(value) && value >= 1 && value <= 3600
+    ? value
+    : DEFAULT_CHECKPOINT_INTERVAL_SECONDS;
+}
+
+/** The signer's configuration, or null when no checkpoint key is configured. */
+export function signerConfig(env: NodeJS.ProcessEnv = process.env): SignerConfig | null {
+  if (!env.AUDIT_SIGNING_KEY_FILE) return null;
+  return {
+    origin: logOrigin(env),
+    privateKey: createPrivateKey(readFileSync(env.AUDIT_SIGNING_KEY_FILE, "utf8")),
+    eventKeys: trustedEventKeys(),
+    dir: env.AUDIT_CHECKPOINT_DIR,
+    witnesses: parseWitnesses(env.AUDIT_WITNESSES),
+  };
+}
