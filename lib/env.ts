@@ -8,6 +8,8 @@ import { z } from "zod";
 import { rateLimits } from "@/lib/domain/rate-limits";
 import { configList, STEP_UP_WINDOW, type PhishingResistantPolicy } from "@/lib/domain/step-up";
 import { MAX_TRUSTED_PROXY_HOPS } from "./domain/client-address";
+import { isKeyName } from "./domain/tlog/note";
+import { parseWitnesses } from "./domain/witness-config";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -54,6 +56,25 @@ export const env = createEnv({
     AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
     /** Where signed checkpoints are written, outside the database. */
     AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+    /** Ed25519 private key (PKCS#8 PEM file) that signs every audit event; the database never reads it. */
+    AUDIT_EVENT_KEY_FILE: z.string().min(1),
+    /** Retired event keys' public halves (SPKI PEM files, comma-separated), still trusted when verifying. */
+    AUDIT_EVENT_PUBLIC_KEY_FILES: z.string().optional(),
+    /** The audit log's name in its checkpoints (default: the console's host followed by /audit). */
+    AUDIT_LOG_ORIGIN: z.string().min(1).max(200).refine(isKeyName, "no spaces or '+'").optional(),
+    /** At most this long between checkpoints while audit events arrive, in seconds. */
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** The witnesses that cosign checkpoints: a JSON list of {name, url, vkey}. */
+    AUDIT_WITNESSES: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          parseWitnesses(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: String(error) });
+        }
+      }),
     /** Overrides of the rate limits (lib/domain/rate-limits.ts): `name=tries/seconds,…`. */
     RATE_LIMITS: z
       .string()

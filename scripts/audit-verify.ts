@@ -1,40 +1,67 @@
 /**
- * `npm run audit:verify`: checks the whole audit chain and the latest signed checkpoint.
- * Exit code 0 when intact, 1 when anything is wrong (the first broken event is named).
+ * `npm run audit:verify`: the full verification of the audit log (docs/decisions/017), outside
+ * the web process: every row, whatever its id, then the tree recomputed from the rows against the
+ * newest checkpoint (the database's or the checkpoint directory's, whichever is newer), with the
+ * log's public key only. Prints progress as it goes and every row that is not part of the log.
+ * Exit code 0 when intact, 1 when anything is wrong, 2 when it cannot run.
  */
+import { createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createDb } from "../lib/create-db.ts";
-import { verifyWithCheckpoint } from "../lib/server/audit-checkpoints.ts";
-import { verifyAuditChain } from "../lib/server/verify-audit-chain.ts";
+import { trustedEventKeys } from "../lib/server/audit-keys.ts";
+import { logVerifier } from "../lib/server/audit-log-signer.ts";
+import { logOrigin } from "../lib/server/audit-log-config.ts";
+import { runFullVerification } from "../lib/server/full-verification.ts";
 import { auditConfig } from "./lib/audit-config.ts";
 
 const config = auditConfig();
-if (!config.databaseUrl) {
-  console.error("Set DATABASE_URL, or start the demo (npm start) first.");
+const publicKeyFile = process.env.AUDIT_PUBLIC_KEY_FILE;
+if (!config.databaseUrl || !publicKeyFile) {
+  console.error(
+    "Needs DATABASE_URL (or the running demo) and AUDIT_PUBLIC_KEY_FILE (the checkpoint key's public half).",
+  );
+  process.exit(2);
+}
+const eventKeys = trustedEventKeys();
+if (eventKeys.size === 0) {
+  console.error(
+    "Needs the event keys to trust: AUDIT_EVENT_KEY_FILE or AUDIT_EVENT_PUBLIC_KEY_FILES.",
+  );
   process.exit(2);
 }
 const client = createDb(config.databaseUrl);
 const started = Date.now();
-const report = config.publicKeyPem
-  ? await verifyWithCheckpoint({
-      client,
-      publicKeyPem: config.publicKeyPem,
-      dir: config.checkpointDir,
-    })
-  : {
-      ...(await verifyAuditChain(client)),
-      checkpoint: null,
-      checkpointProblem: "no public key configured (AUDIT_PUBLIC_KEY_FILE)",
-    };
+let shown = 0;
+const report = await runFullVerification(client, {
+  eventKeys,
+  log: logVerifier({
+    origin: logOrigin(),
+    publicKey: createPublicKey(readFileSync(publicKeyFile, "utf8")),
+  }),
+  dir: process.env.AUDIT_CHECKPOINT_DIR,
+  onProgress: (rows, total) => {
+    if (Date.now() - shown < 2000) return;
+    shown = Date.now();
+    console.log(`… ${rows} of about ${total} rows`);
+  },
+});
 await client.$disconnect();
+const seconds = (Date.now() - started) / 1000;
 console.log(
-  `chain: ${report.checked} events checked${report.legacy ? `, ${report.legacy} legacy events before the chain` : ""} in ${Date.now() - started} ms`,
+  `log: ${report.rows} rows read, ${report.size} events in the tree` +
+    (report.v1.rows
+      ? `, ${report.v1.rows} v1 rows (${report.v1.sealed ? "sealed" : "NOT sealed"})`
+      : "") +
+    ` in ${seconds.toFixed(1)} s (${Math.round(report.rows / Math.max(seconds, 0.001))} rows/s)`,
 );
-if (report.firstBreak)
-  console.log(`BROKEN at event ${report.firstBreak.id}: ${report.firstBreak.problem}`);
 if (report.checkpoint)
-  console.log(
-    `latest checkpoint: head ${report.checkpoint.headId}, ${report.checkpoint.chained} events, signed ${report.checkpoint.signedAt}`,
-  );
+  console.log(`newest checkpoint: ${report.checkpoint.size} events (${report.checkpoint.source})`);
 if (report.checkpointProblem) console.log(`checkpoint: ${report.checkpointProblem}`);
-console.log(report.ok && !report.firstBreak ? "OK" : "TAMPERING DETECTED");
+for (const problem of report.problems)
+  console.log(
+    `NOT PART OF THE LOG: row ${problem.id}${problem.position ? ` at position ${problem.position}` : ""}: ${problem.problem}`,
+  );
+if (report.problemCount > report.problems.length)
+  console.log(`… and ${report.problemCount - report.problems.length} more`);
+console.log(report.ok ? "OK" : "TAMPERING DETECTED");
 process.exit(report.ok ? 0 : 1);

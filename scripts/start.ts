@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../prisma/seed.ts";
+import { sealV1Log } from "../lib/server/seal-v1-log.ts";
 import { createDb } from "../lib/create-db.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres.ts";
 import { applyMigrations } from "./lib/migrations.ts";
@@ -71,23 +72,48 @@ if (embedded) {
   databaseUrl = asAppRole(databaseUrl, password);
 }
 
+// The demo's audit keys are generated once into .data/ (the database never sees them): the event
+// key signs every audit event, the checkpoint key signs the log's checkpoints (docs/decisions/017).
+if (embedded) {
+  for (const [name, publicName] of [
+    ["audit-event-key.pem", null],
+    ["audit-signing-key.pem", "audit-public-key.pem"],
+  ] as const) {
+    if (existsSync(`.data/${name}`)) continue;
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    writeFileSync(`.data/${name}`, privateKey.export({ type: "pkcs8", format: "pem" }), {
+      mode: 0o600,
+    });
+    if (publicName)
+      writeFileSync(`.data/${publicName}`, publicKey.export({ type: "spki", format: "pem" }));
+  }
+  process.env.AUDIT_EVENT_KEY_FILE ??= path.resolve(".data/audit-event-key.pem");
+  process.env.AUDIT_SIGNING_KEY_FILE ??= path.resolve(".data/audit-signing-key.pem");
+  process.env.AUDIT_PUBLIC_KEY_FILE ??= path.resolve(".data/audit-public-key.pem");
+  process.env.AUDIT_CHECKPOINT_DIR ??= path.resolve(".data/audit-checkpoints");
+}
+if (!process.env.AUDIT_EVENT_KEY_FILE) {
+  console.error(
+    "AUDIT_EVENT_KEY_FILE is required with an external DATABASE_URL: the Ed25519 key that signs every audit event (see README.md).",
+  );
+  await shutdown(2);
+}
+warnAboutKeyPlacement(embedded ? path.resolve(".data/postgres") : null);
+
+// A log written in format v1 (a hash chain) is sealed into the v2 log once, before serving.
+{
+  const client = createDb(databaseUrl);
+  const sealed = await sealV1Log(client);
+  if (sealed === "sealed") log("sealed the v1 audit chain into the v2 log");
+  await client.$disconnect();
+}
+
 if (embedded) {
   const client = createDb(databaseUrl);
   const result = await seedDemo(client);
   if (result.seeded)
     log(`loaded the demo organisation: ${result.users} workforce users, ${result.staff} staff`);
   await client.$disconnect();
-}
-
-// The demo signs audit checkpoints with a key generated once into .data/ (the database never sees it).
-if (embedded && !process.env.AUDIT_SIGNING_KEY_FILE && !existsSync(".data/audit-signing-key.pem")) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  writeFileSync(
-    ".data/audit-signing-key.pem",
-    privateKey.export({ type: "pkcs8", format: "pem" }),
-    { mode: 0o600 },
-  );
-  writeFileSync(".data/audit-public-key.pem", publicKey.export({ type: "spki", format: "pem" }));
 }
 
 const env: NodeJS.ProcessEnv = {
@@ -99,16 +125,6 @@ const env: NodeJS.ProcessEnv = {
     process.env.NEXTAUTH_SECRET ?? (embedded ? localSecret(".data/nextauth-secret") : undefined),
   DEMO_SIGN_IN: process.env.DEMO_SIGN_IN ?? (embedded ? "on" : "off"),
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
-  ...(embedded
-    ? {
-        AUDIT_SIGNING_KEY_FILE:
-          process.env.AUDIT_SIGNING_KEY_FILE ?? path.resolve(".data/audit-signing-key.pem"),
-        AUDIT_PUBLIC_KEY_FILE:
-          process.env.AUDIT_PUBLIC_KEY_FILE ?? path.resolve(".data/audit-public-key.pem"),
-        AUDIT_CHECKPOINT_DIR:
-          process.env.AUDIT_CHECKPOINT_DIR ?? path.resolve(".data/audit-checkpoints"),
-      }
-    : {}),
 };
 if (!env.NEXTAUTH_SECRET) {
   console.error("NEXTAUTH_SECRET is required with an external DATABASE_URL (see README.md).");
@@ -191,4 +207,32 @@ function buildIsStale(): boolean {
     "package-lock.json",
     "postcss.config.mjs",
   ].some((entry) => newer(path.join(root, entry)));
+}
+
+/**
+ * The event and checkpoint keys and the checkpoint directory are what an attacker who owns the
+ * database must not also own: warn when they sit on the database's volume (the embedded demo) or
+ * on the database's host (an external database on localhost). Decision 017.
+ */
+function warnAboutKeyPlacement(databaseDir: string | null) {
+  const places = [
+    ["AUDIT_EVENT_KEY_FILE", process.env.AUDIT_EVENT_KEY_FILE],
+    ["AUDIT_SIGNING_KEY_FILE", process.env.AUDIT_SIGNING_KEY_FILE],
+    ["AUDIT_CHECKPOINT_DIR", process.env.AUDIT_CHECKPOINT_DIR],
+  ] as const;
+  const device = (p: string) => (existsSync(p) ? statSync(p).dev : null);
+  const localDatabase =
+    !databaseDir && /^(localhost|127\.|\[::1\])/.test(new URL(databaseUrl!).hostname);
+  const beside = places
+    .filter(([, place]) => place && !/^https?:/.test(place))
+    .filter(([, place]) =>
+      databaseDir
+        ? device(path.dirname(path.resolve(place!))) === device(path.dirname(databaseDir))
+        : localDatabase,
+    )
+    .map(([name]) => name);
+  if (beside.length > 0)
+    log(
+      `WARNING: ${beside.join(", ")} ${databaseDir ? "on the database's volume" : "on the database's host"}: whoever takes the database host takes the audit keys and checkpoints too. Keep them on another volume or machine in production.`,
+    );
 }

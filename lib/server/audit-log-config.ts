@@ -8,35 +8,10 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { DEFAULT_CHECKPOINT_INTERVAL_SECONDS } from "@/lib/domain/checkpoint-cadence";
-import { isKeyName } from "@/lib/domain/tlog/note";
-import type { SignerConfig, WitnessConfig } from "./audit-log-signer";
+import { parseWitnesses } from "@/lib/domain/witness-config";
+import type { SignerConfig } from "./audit-log-signer";
 import { trustedEventKeys } from "./audit-keys";
-
-export const WitnessListSchema = z
-  .array(
-    z
-      .object({
-        name: z.string().min(1).max(200).refine(isKeyName, "not a valid key name"),
-        url: z.url({ protocol: /^https?$/ }),
-        vkey: z.string().min(1).max(1000),
-      })
-      .strict(),
-  )
-  .max(20)
-  .refine((list) => new Set(list.map((w) => w.name)).size === list.length, "witness names repeat");
-
-export function parseWitnesses(text: string | undefined): WitnessConfig[] {
-  if (!text?.trim()) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error("AUDIT_WITNESSES must be a JSON list of {name, url, vkey}");
-  }
-  return WitnessListSchema.parse(json);
-}
 
 /** The log's name: AUDIT_LOG_ORIGIN, or the console's host followed by /audit. */
 export function logOrigin(env: NodeJS.ProcessEnv = process.env): string {

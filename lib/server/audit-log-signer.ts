@@ -16,6 +16,7 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { WitnessConfig } from "@/lib/domain/witness-config";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
 import { formatCheckpoint, parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
@@ -34,8 +35,6 @@ import { consistencyProofAt, rootAt, tileFetcher } from "./audit-tiles";
 
 export const SIGNER_LOCK = 7_355_610;
 const BATCH = 5000;
-
-export type WitnessConfig = { name: string; url: string; vkey: string };
 
 export type SignerConfig = {
   /** The log's name: the checkpoint origin line and the signing key's name. */
@@ -85,9 +84,15 @@ export async function latestCheckpoint(
   };
 }
 
-/** The log's own note verifier: its name is the origin, its key the public half of the signing key. */
-export function logVerifier(config: Pick<SignerConfig, "origin" | "privateKey">): NoteVerifier {
-  const publicKey = createPublicKey(config.privateKey);
+/** The log's note verifier: its name is the origin; its key the public half of the checkpoint key. */
+export function logVerifier(config: {
+  origin: string;
+  privateKey?: KeyObject;
+  publicKey?: KeyObject;
+}): NoteVerifier {
+  const key = config.publicKey ?? config.privateKey;
+  if (!key) throw new Error("a log verifier needs the checkpoint key or its public half");
+  const publicKey = key.type === "private" ? createPublicKey(key) : key;
   return {
     name: config.origin,
     keyId: noteKeyId(config.origin, rawPublicKey(publicKey)),

@@ -1,46 +1,89 @@
 import "server-only";
-import { readFile } from "node:fs/promises";
+import pg from "pg";
+import { checkpointDue } from "@/lib/domain/checkpoint-cadence";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { writeCheckpoint } from "./audit-checkpoints";
+import { CHECKPOINT_CHANNEL } from "./audit";
+import { signRound, type SignerConfig } from "./audit-log-signer";
+import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
 
 const INTERVAL_MS = 2000;
-const CHECKPOINT_EVERY_MS = 10 * 60 * 1000;
-let started = false;
-let running = false;
-let lastCheckpoint = 0;
+
+/** One worker per process, kept on globalThis (Next may evaluate this module twice). */
+type Worker = { started: boolean; running: boolean; requested: boolean; kick: () => void };
+const state = globalThis as unknown as { consoleWorker?: Worker };
 
 /**
  * The server's background work, one pass at a time per process: sending the outbox (SKIP LOCKED
- * keeps processes apart) and, when a signing key is configured, a signed audit checkpoint every
- * ten minutes (empty intervals included: the head is signed again).
+ * keeps processes apart) and, when a checkpoint key is configured, a signer round of the audit
+ * log (docs/decisions/017): at least every AUDIT_CHECKPOINT_INTERVAL_SECONDS while events arrive,
+ * and at once when a high-risk decision asks (NOTIFY on commit, heard by every instance; the one
+ * that holds the signer lock signs). Only the rows since the latest checkpoint are verified here:
+ * the full verification runs outside the web process (npm run audit:verify).
  */
 export function startOutboxWorker(): void {
-  if (started) return;
-  started = true;
+  if (state.consoleWorker?.started) return;
+  const worker: Worker = { started: true, running: false, requested: false, kick: () => {} };
+  state.consoleWorker = worker;
+  let config: SignerConfig | null | undefined;
   const tick = async () => {
-    if (running) return;
-    running = true;
+    if (worker.running) return;
+    worker.running = true;
     try {
       await deliverOutbox();
-      if (
-        env.AUDIT_SIGNING_KEY_FILE &&
-        env.AUDIT_CHECKPOINT_DIR &&
-        Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS
-      ) {
-        lastCheckpoint = Date.now();
-        await writeCheckpoint({
-          client: db,
-          privateKeyPem: await readFile(env.AUDIT_SIGNING_KEY_FILE, "utf8"),
-          dir: env.AUDIT_CHECKPOINT_DIR,
+      config ??= signerConfig();
+      if (config) {
+        const requested = worker.requested;
+        worker.requested = false;
+        const now = new Date();
+        const result = await signRound(db, config, {
+          due: (latest, size) =>
+            checkpointDue({
+              size,
+              signedSize: latest?.size ?? 0,
+              signedAt: latest?.createdAt ?? null,
+              now,
+              intervalSeconds: checkpointIntervalSeconds(),
+              requested,
+            }),
         });
+        if (result.kind === "refused") console.error(`audit checkpoint refused: ${result.problem}`);
+        if (result.kind === "signed" && result.stoppedAt)
+          console.error(
+            `audit log: position ${result.stoppedAt.position} is not part of the log (${result.stoppedAt.problem}); checkpoints stop before it`,
+          );
+        for (const witness of result.kind === "signed" ? (result.witnesses ?? []) : [])
+          if (witness.kind === "failed")
+            console.error(`audit witness ${witness.witness}: ${witness.problem}`);
       }
     } catch (error) {
       console.error("background work failed", error);
     } finally {
-      running = false;
+      worker.running = false;
     }
   };
-  setInterval(() => void tick(), INTERVAL_MS).unref();
+  worker.kick = () => void tick();
+  setInterval(worker.kick, INTERVAL_MS).unref();
+  if (env.AUDIT_SIGNING_KEY_FILE) void listenForCheckpointRequests(worker);
+}
+
+/** A dedicated connection that hears high-risk decisions ask for a checkpoint. */
+async function listenForCheckpointRequests(worker: Worker) {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  client.on("notification", () => {
+    worker.requested = true;
+    worker.kick();
+  });
+  client.on("error", (error) => {
+    console.error("checkpoint listener lost its connection; retrying", error.message);
+    setTimeout(() => void listenForCheckpointRequests(worker), 5000).unref();
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+  } catch (error) {
+    console.error("checkpoint listener could not start; retrying", error);
+    setTimeout(() => void listenForCheckpointRequests(worker), 5000).unref();
+  }
 }

@@ -15,6 +15,13 @@ export function auditConfig() {
     (existsSync(passwordFile)
       ? `postgresql://postgres:${encodeURIComponent(readFileSync(passwordFile, "utf8").trim())}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/console`
       : null);
+  // The demo's keys (scripts/start.ts makes them), unless the environment names others.
+  const demo = (name: string) =>
+    existsSync(path.join(root, ".data", name)) ? path.join(root, ".data", name) : undefined;
+  process.env.AUDIT_EVENT_KEY_FILE ??= demo("audit-event-key.pem");
+  process.env.AUDIT_SIGNING_KEY_FILE ??= demo("audit-signing-key.pem");
+  process.env.AUDIT_PUBLIC_KEY_FILE ??= demo("audit-public-key.pem");
+  process.env.AUDIT_CHECKPOINT_DIR ??= path.join(root, ".data/audit-checkpoints");
   const read = (file: string | undefined) =>
     file && existsSync(file) ? readFileSync(file, "utf8") : null;
   return {

@@ -1,0 +1,125 @@
+/**
+ * The full verification of the audit log (docs/decisions/017-verifiable-audit-log.md): every row
+ * checked (verify-audit-log.ts), then the tree recomputed from the rows and compared with the
+ * newest checkpoint, whichever is newer of the database's and the checkpoint directory's copy,
+ * checked with the log's public key only. The result is recorded (AuditVerification) for the
+ * reviewer page. Runs in `npm run audit:verify`, outside the web process.
+ *
+ * NOTE: not marked "server-only": the verify command (plain Node) runs it.
+ */
+import type { KeyObject } from "node:crypto";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
+import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
+import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
+import { readNewestCheckpointFile } from "./audit-log-signer";
+import { verifyAuditLog, type LogProblem, type LogReport } from "./verify-audit-log";
+
+export type FullReport = Omit<LogReport, "ledger"> & {
+  checkpoint: { size: number; source: "database" | "directory" } | null;
+  checkpointProblem: string | null;
+};
+
+export async function runFullVerification(
+  client: PrismaClient,
+  input: {
+    eventKeys: ReadonlyMap<string, KeyObject>;
+    log: NoteVerifier;
+    dir?: string;
+    requestedBy?: string;
+    onProgress?: (rows: number, total: number) => void;
+  },
+): Promise<FullReport> {
+  const total = await client.auditEvent.count();
+  const run = await client.auditVerification.create({
+    data: { kind: "full", requestedBy: input.requestedBy, startedAt: new Date(), total },
+  });
+  let lastWrite = Date.now();
+  const report = await verifyAuditLog(client, {
+    keys: input.eventKeys,
+    onProgress: (rows) => {
+      input.onProgress?.(rows, total);
+      if (Date.now() - lastWrite < 1000) return;
+      lastWrite = Date.now();
+      void client.auditVerification
+        .update({ where: { id: run.id }, data: { checked: BigInt(rows) } })
+        .catch(() => {});
+    },
+  });
+  const { ledger, ...rest } = report;
+  const compared = await compareWithNewestCheckpoint(client, report, input);
+  const problems: LogProblem[] = [
+    ...rest.problems,
+    ...(compared.problem ? [{ id: "?", position: null, problem: compared.problem }] : []),
+  ];
+  const ok = rest.ok && compared.problem === null;
+  await client.auditVerification.update({
+    where: { id: run.id },
+    data: {
+      finishedAt: new Date(),
+      checked: BigInt(rest.rows),
+      ok,
+      size: BigInt(rest.size),
+      problems: problems.slice(0, 200),
+    },
+  });
+  void ledger;
+  return {
+    ...rest,
+    ok,
+    problems,
+    problemCount: rest.problemCount + (compared.problem ? 1 : 0),
+    checkpoint: compared.checkpoint,
+    checkpointProblem: compared.problem,
+  };
+}
+
+async function compareWithNewestCheckpoint(
+  client: Pick<PrismaClient, "auditCheckpoint">,
+  report: LogReport,
+  input: { log: NoteVerifier; dir?: string },
+): Promise<{ checkpoint: FullReport["checkpoint"]; problem: string | null }> {
+  const stored = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
+  const file = input.dir ? await readNewestCheckpointFile(input.dir) : null;
+  const candidates = [
+    ...(stored ? [{ note: stored.note, source: "database" as const }] : []),
+    ...(file ? [{ note: file, source: "directory" as const }] : []),
+  ];
+  let newest: { size: number; root: Buffer; source: "database" | "directory" } | null = null;
+  for (const candidate of candidates) {
+    const opened = openNote(candidate.note, [input.log]);
+    if (!trustedBy(opened, input.log))
+      return {
+        checkpoint: null,
+        problem: `the newest checkpoint in the ${candidate.source} is not signed by the log's key`,
+      };
+    const checkpoint = parseCheckpoint(opened.text);
+    if (checkpoint.origin !== input.log.name)
+      return { checkpoint: null, problem: `a checkpoint for another log (${checkpoint.origin})` };
+    if (!newest || checkpoint.size > newest.size)
+      newest = { size: checkpoint.size, root: checkpoint.rootHash, source: candidate.source };
+  }
+  if (!newest) return { checkpoint: null, problem: "no checkpoint yet" };
+  const checkpoint = { size: newest.size, source: newest.source };
+  if (newest.size > report.size)
+    return {
+      checkpoint,
+      problem: `the checkpoint signed ${newest.size} events but the log has ${report.size}: events were removed`,
+    };
+  const root = await treeRoot(newest.size, ledgerReader(report.ledger));
+  if (!root.equals(newest.root))
+    return {
+      checkpoint,
+      problem: `the events no longer hash to the root the checkpoint of ${newest.size} signed: the log was rewritten`,
+    };
+  return { checkpoint, problem: null };
+}
+
+/** Complete subtree hashes computed from the leaves read by the walk. */
+function ledgerReader(ledger: LogReport["ledger"]): HashReader {
+  const subtree = (level: number, index: number): Buffer =>
+    level === 0
+      ? ledger.leaf(index)
+      : nodeHash(subtree(level - 1, 2 * index), subtree(level - 1, 2 * index + 1));
+  return async (requests) => requests.map(({ level, index }) => subtree(level, index));
+}
