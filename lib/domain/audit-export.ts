@@ -4,6 +4,7 @@
  * with `verifyExportLines` below). CSV is for people: the same columns, with cells that a
  * spreadsheet would run as a formula neutralised.
  */
+import type { KeyObject } from "node:crypto";
 import {
   AUDIT_FORMAT_V1,
   chainHashV1,
@@ -11,6 +12,14 @@ import {
   type ChainedContent,
   type ChainedEvent,
 } from "./audit-chain";
+import {
+  AUDIT_FORMAT_V2,
+  columnsDisagreeing,
+  entrySignatureValid,
+  parseEntry,
+} from "./audit-entry";
+import { decodeBase64 } from "./tlog/note";
+import { verifyProofBundle } from "./tlog/proof";
 
 // formatVersion comes last so that files read by column position keep their earlier columns.
 export const EXPORT_COLUMNS = [
@@ -33,15 +42,51 @@ export const EXPORT_COLUMNS = [
   "prevHash",
   "hash",
   "formatVersion",
+  // v2 (docs/decisions/017): where the event is in the log, its signed entry and signature
+  // (base64), and its inclusion proof against the export's checkpoint (null for a v1 event or an
+  // event newer than that checkpoint).
+  "position",
+  "eventId",
+  "appTime",
+  "keyId",
+  "entry",
+  "signature",
+  "proof",
 ] as const;
 
-export type ExportedEvent = Omit<ChainedEvent, "id"> & { id: string };
+/** CSV is for people: every column but the proof (several lines of base64 no one reads in a sheet). */
+const CSV_COLUMNS = EXPORT_COLUMNS.filter((column) => column !== "proof");
+
+export type ExportedEvent = Omit<ChainedEvent, "id"> & {
+  id: string;
+  position?: number | null;
+  eventId?: string | null;
+  appTime?: string | null;
+  keyId?: string | null;
+  entry?: string | null;
+  signature?: string | null;
+  proof?: string | null;
+};
+
+/**
+ * The last line of a JSON Lines export: how many events it holds, the checkpoint its proofs are
+ * against, and whether a filter chose the events (only an unfiltered export can show it is
+ * complete). A file without it was cut short.
+ */
+export type ExportEnd = {
+  end: { events: number; checkpointSize: number | null; filtered: boolean };
+};
 
 export function toJsonLine(event: ExportedEvent): string {
   return (
-    JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((column) => [column, event[column]]))) +
-    "\n"
+    JSON.stringify(
+      Object.fromEntries(EXPORT_COLUMNS.map((column) => [column, event[column] ?? null])),
+    ) + "\n"
   );
+}
+
+export function endLine(end: ExportEnd["end"]): string {
+  return JSON.stringify({ end } satisfies ExportEnd) + "\n";
 }
 
 /** OWASP CSV injection: a cell starting with = + - @ (or tab/CR) is prefixed with a quote. */
@@ -56,18 +101,33 @@ function csvCell(value: unknown): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-export const CSV_HEADER = EXPORT_COLUMNS.map(csvCell).join(",") + "\r\n";
+export const CSV_HEADER = CSV_COLUMNS.map(csvCell).join(",") + "\r\n";
 
 export function toCsvLine(event: ExportedEvent): string {
-  return EXPORT_COLUMNS.map((column) => csvCell(event[column])).join(",") + "\r\n";
+  return CSV_COLUMNS.map((column) => csvCell(event[column])).join(",") + "\r\n";
 }
 
 export type ExportVerification = {
   count: number;
+  /** v1 events whose hash matched, linked to the one before, before the chain (legacy). */
   hashed: number;
   linked: number;
   legacy: number;
+  /** v2 events whose entry matched their columns (and signature, when keys were given). */
+  signed: number;
+  /** v2 events whose inclusion proof verified against a checkpoint signed by the log's key. */
+  proven: number;
   failure: string | null;
+};
+
+export type ExportCheckOptions = {
+  /** An unfiltered export: v1 events must form one chain, v2 positions must run 0, 1, 2, … */
+  complete: boolean;
+  /** The event keys to check signatures with, by key id (without: entries are read unchecked). */
+  eventKeys?: ReadonlyMap<string, KeyObject>;
+  /** The log's verifier key (vkey): with it, every proof is checked and one is required. */
+  logKey?: string;
+  witnessKeys?: readonly string[];
 };
 
 type ExportedLine = ChainedContent & {
@@ -75,62 +135,147 @@ type ExportedLine = ChainedContent & {
   formatVersion?: unknown;
   prevHash: string | null;
   hash: string | null;
+  position?: unknown;
+  eventId?: unknown;
+  appTime?: unknown;
+  keyId?: unknown;
+  entry?: unknown;
+  signature?: unknown;
+  proof?: unknown;
 };
 
 /**
- * Verifies a JSON Lines export, line by line (any size). Every event's hash must match its content
- * and previous hash; with `complete` (an unfiltered export) every event must also follow the one
- * before it, from the start of the chain. A line without `formatVersion` comes from an export made
- * before the field existed, when every event was v1; any version other than v1 is refused, not
- * hashed as v1, and so is a field that no export carries. Stops at the first failure.
+ * Verifies a JSON Lines export, line by line (any size), and stops at the first failure, naming
+ * the line. v1 events: each hash must match its content and previous hash (with `complete`, every
+ * event follows the one before it). v2 events: the columns must be the signed entry's, the
+ * signature must verify (with `eventKeys`), positions must rise (with `complete`, by one from 0),
+ * and each proof must show the event in a checkpoint signed by the log (with `logKey`). The end
+ * line must come last and count the events: a file cut short, reordered or spliced fails. A line
+ * without `formatVersion` comes from an export made before the field existed (v1). A field no
+ * export carries, or a version this code does not know, fails the file.
  */
 export async function verifyExportLines(
   lines: AsyncIterable<string> | Iterable<string>,
-  options: { complete: boolean },
+  options: ExportCheckOptions,
 ): Promise<ExportVerification> {
-  const result: ExportVerification = { count: 0, hashed: 0, linked: 0, legacy: 0, failure: null };
+  const result: ExportVerification = {
+    count: 0,
+    hashed: 0,
+    linked: 0,
+    legacy: 0,
+    signed: 0,
+    proven: 0,
+    failure: null,
+  };
+  const fail = (failure: string) => ({ ...result, failure });
   let previous: string | null = null;
+  let lastPosition: number | null = null;
+  let end: ExportEnd["end"] | null = null;
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
     if (!line.trim()) continue;
-    result.count++;
+    if (end) return fail(`line ${lineNumber} follows the end line`);
     let event: ExportedLine;
     try {
       event = JSON.parse(line) as ExportedLine;
     } catch {
-      return { ...result, failure: `line ${lineNumber} is not JSON` };
+      return fail(`line ${lineNumber} is not JSON`);
     }
     if (typeof event !== "object" || event === null || Array.isArray(event))
-      return { ...result, failure: `line ${lineNumber} is not an event` };
-    // The hash covers only the event's fields: a field it does not cover would be read as vouched for.
+      return fail(`line ${lineNumber} is not an event`);
+    if ("end" in event) {
+      end = (event as unknown as ExportEnd).end;
+      if (typeof end !== "object" || end === null || end.events !== result.count)
+        return fail(
+          `the end line counts ${String(end?.events)} events but the file has ${result.count}`,
+        );
+      continue;
+    }
+    result.count++;
+    // Only the export's own fields: anything else would be read as vouched for.
     const extra = Object.keys(event).find(
       (key) => !(EXPORT_COLUMNS as readonly string[]).includes(key),
     );
     if (extra !== undefined)
-      return {
-        ...result,
-        failure: `event ${event.id}: field ${JSON.stringify(extra)} is not part of the export`,
-      };
+      return fail(`event ${event.id}: field ${JSON.stringify(extra)} is not part of the export`);
     const version = event.formatVersion === undefined ? AUDIT_FORMAT_V1 : event.formatVersion;
+    if (version === AUDIT_FORMAT_V2) {
+      const problem = checkV2Line(event, options, lastPosition);
+      if (problem) return fail(`line ${lineNumber} (event ${event.id}): ${problem}`);
+      lastPosition = event.position as number;
+      result.signed++;
+      if (typeof event.proof === "string") result.proven++;
+      continue;
+    }
     if (version !== AUDIT_FORMAT_V1)
-      return {
-        ...result,
-        failure: `event ${event.id}: unknown format version ${JSON.stringify(version)}`,
-      };
+      return fail(`event ${event.id}: unknown format version ${JSON.stringify(version)}`);
+    if (lastPosition !== null) return fail(`line ${lineNumber}: a v1 event after v2 events`);
     if (event.hash === null) {
-      if (previous !== null)
-        return { ...result, failure: `event ${event.id} has no hash inside the chain` };
+      if (previous !== null) return fail(`event ${event.id} has no hash inside the chain`);
       result.legacy++;
       continue;
     }
     if (chainHashV1(event.prevHash ?? "", event) !== event.hash)
-      return { ...result, failure: `event ${event.id}: hash does not match its content` };
+      return fail(`event ${event.id}: hash does not match its content`);
     result.hashed++;
     if (event.prevHash === (previous ?? GENESIS)) result.linked++;
-    else if (options.complete)
-      return { ...result, failure: `event ${event.id} does not follow the event before it` };
+    else if (options.complete) return fail(`event ${event.id} does not follow the event before it`);
     previous = event.hash;
   }
+  if (!end) return fail("the file ends without its end line: it was cut short");
+  if (options.complete && end.filtered)
+    return fail("the export was filtered: it cannot be complete");
+  if (
+    options.complete &&
+    end.checkpointSize !== null &&
+    (lastPosition ?? -1) + 1 < end.checkpointSize
+  )
+    return fail(
+      `the export ends at position ${lastPosition ?? "none"} but its checkpoint signed ${end.checkpointSize} events`,
+    );
   return result;
+}
+
+function checkV2Line(
+  event: ExportedLine,
+  options: ExportCheckOptions,
+  lastPosition: number | null,
+): string | null {
+  const position = event.position;
+  if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0)
+    return "no position";
+  if (lastPosition !== null && position <= lastPosition)
+    return `position ${position} after ${lastPosition}: events were reordered or repeated`;
+  if (options.complete && position !== (lastPosition ?? -1) + 1)
+    return `position ${position} after ${lastPosition ?? "the start"}: events are missing`;
+  const entry = typeof event.entry === "string" ? decodeBase64(event.entry) : null;
+  const signature = typeof event.signature === "string" ? decodeBase64(event.signature) : null;
+  if (!entry || !signature) return "no signed entry";
+  const parsed = parseEntry(entry);
+  if (!parsed.ok) return parsed.problem;
+  const differing = columnsDisagreeing(parsed.content, {
+    ...event,
+    eventId: typeof event.eventId === "string" ? event.eventId : null,
+    keyId: typeof event.keyId === "string" ? event.keyId : null,
+    appTime: typeof event.appTime === "string" ? event.appTime : null,
+  });
+  if (differing.length > 0) return `columns differ from the signed entry: ${differing.join(", ")}`;
+  if (options.eventKeys) {
+    const key = options.eventKeys.get(parsed.content.keyId);
+    if (!key) return `signed by an unknown key (${parsed.content.keyId})`;
+    if (!entrySignatureValid(entry, signature, key)) return "the signature does not match";
+  }
+  if (options.logKey) {
+    if (typeof event.proof !== "string") return "no inclusion proof";
+    const proof = verifyProofBundle({
+      bundle: event.proof,
+      leaf: { signature, entry },
+      logVerifierKey: options.logKey,
+      witnessVerifierKeys: options.witnessKeys ? [...options.witnessKeys] : undefined,
+    });
+    if (!proof.ok) return `inclusion proof: ${proof.failed}: ${proof.message}`;
+    if (proof.index !== position) return `the proof is for position ${proof.index}`;
+  }
+  return null;
 }

@@ -57,7 +57,7 @@ export type RoundResult =
       previousSize: number;
       note: string;
       /** A row that stopped the tree short of the newest event, if any. */
-      stoppedAt: { id: string; position: string; problem: string } | null;
+      stoppedAt: StoppedAt | null;
       strayRows: number;
       witnesses?: WitnessOutcome[];
     }
@@ -71,7 +71,7 @@ type Client = Pick<
 /** The latest checkpoint in the database, verified with the log's own key (null if none). */
 export async function latestCheckpoint(
   client: Pick<PrismaClient, "auditCheckpoint">,
-  config: Pick<SignerConfig, "origin" | "privateKey">,
+  config: { origin: string; privateKey?: KeyObject; publicKey?: KeyObject },
 ): Promise<LatestCheckpoint | null> {
   const row = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
   if (!row) return null;
@@ -102,7 +102,7 @@ export function logVerifier(config: {
 
 function checkOwnNote(
   note: string,
-  config: Pick<SignerConfig, "origin" | "privateKey">,
+  config: { origin: string; privateKey?: KeyObject; publicKey?: KeyObject },
   size: number,
 ) {
   const verifier = logVerifier(config);
@@ -155,37 +155,7 @@ export async function signRound(
           };
       }
 
-      // The new rows, in position order; stop before the first that is not part of the log.
-      const leaves: Buffer[] = [];
-      let stoppedAt: Extract<RoundResult, { kind: "signed" }>["stoppedAt"] = null;
-      for (let from = oldSize; from < headSize && !stoppedAt; from += BATCH) {
-        const rows: StoredRow[] = await tx.auditEvent.findMany({
-          where: { position: { gte: from, lt: Math.min(from + BATCH, headSize) } },
-          orderBy: { position: "asc" },
-        });
-        for (const row of rows) {
-          const expected = oldSize + leaves.length;
-          const check =
-            row.position === BigInt(expected)
-              ? checkV2Row(row, config.eventKeys)
-              : { ok: false as const, problem: `no row holds position ${expected}` };
-          if (!check.ok) {
-            stoppedAt = {
-              id: row.position === BigInt(expected) ? row.id.toString() : "?",
-              position: String(expected),
-              problem: check.problem,
-            };
-            break;
-          }
-          leaves.push(check.leafHash);
-        }
-        if (!stoppedAt && oldSize + leaves.length < Math.min(from + BATCH, headSize))
-          stoppedAt = {
-            id: "?",
-            position: String(oldSize + leaves.length),
-            problem: `no row holds position ${oldSize + leaves.length}`,
-          };
-      }
+      const { leaves, stoppedAt } = await readNewLeaves(tx, config.eventKeys, oldSize, headSize);
       const newSize = oldSize + leaves.length;
       const strayRows = await countStrayRows(tx, newSize);
       if (newSize === oldSize) {
@@ -234,9 +204,51 @@ export async function signRound(
   };
 }
 
+export type StoppedAt = { id: string; position: string; problem: string };
+
+/**
+ * The leaf hashes of the rows at positions from … to − 1, in position order, checked one by one;
+ * stops before the first position that has no row or whose row is not part of the log.
+ */
+export async function readNewLeaves(
+  tx: Pick<PrismaClient, "auditEvent">,
+  keys: ReadonlyMap<string, KeyObject>,
+  from: number,
+  to: number,
+): Promise<{ leaves: Buffer[]; stoppedAt: StoppedAt | null }> {
+  const leaves: Buffer[] = [];
+  for (let batch = from; batch < to; batch += BATCH) {
+    const end = Math.min(batch + BATCH, to);
+    const rows: StoredRow[] = await tx.auditEvent.findMany({
+      where: { position: { gte: batch, lt: end } },
+      orderBy: { position: "asc" },
+    });
+    for (let position = batch; position < end; position++) {
+      const row = rows[position - batch];
+      if (!row || row.position !== BigInt(position))
+        return {
+          leaves,
+          stoppedAt: {
+            id: "?",
+            position: String(position),
+            problem: `no row holds position ${position}`,
+          },
+        };
+      const check = checkV2Row(row, keys);
+      if (!check.ok)
+        return {
+          leaves,
+          stoppedAt: { id: row.id.toString(), position: String(position), problem: check.problem },
+        };
+      leaves.push(check.leafHash);
+    }
+  }
+  return { leaves, stoppedAt: null };
+}
+
 /** Rows outside the tree that no position accounts for: v1 rows beyond the sealed ones, unknown formats. */
-async function countStrayRows(
-  tx: Parameters<Parameters<Client["$transaction"]>[0]>[0],
+export async function countStrayRows(
+  tx: Pick<PrismaClient, "$queryRaw">,
   size: number,
 ): Promise<number> {
   const [counts] = await tx.$queryRaw<{ v1: bigint; sealed: bigint | null; other: bigint }[]>`

@@ -1,13 +1,44 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import { auditWhere } from "./audit-where";
+import type { KeyObject } from "node:crypto";
+import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
 import type { AuditSearch } from "@/lib/domain/audit-search";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
+import { trustedEventKeys } from "./audit-keys";
 import type { RequestContext } from "./request-context";
+import { sealOf } from "./seal-v1-log";
 import type { CurrentStaff } from "./resume-staff-session";
 
 export const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * Why each row is not part of the log, or null: the same per-row check as the verifiers (a v2
+ * row's signature, entry and position; a v1 row inside the sealed v1 chain's id range). A page
+ * shows what it reads, marked, so a planted row never passes for a real event.
+ */
+async function markRows(rows: StoredRow[]): Promise<(string | null)[]> {
+  const keys = trustedEventKeys();
+  const seal = rows.some((row) => row.formatVersion === 1) ? await findSeal(keys) : null;
+  return rows.map((row) => {
+    if (row.formatVersion === 1) {
+      if (!seal) return "a v1 row, but no v1 log was sealed into this one";
+      const inside = row.id >= BigInt(seal.firstId) && row.id <= BigInt(seal.headId);
+      return inside ? null : "a v1 row outside the sealed v1 chain";
+    }
+    const check = checkV2Row(row, keys);
+    return check.ok ? null : check.problem;
+  });
+}
+
+async function findSeal(keys: ReadonlyMap<string, KeyObject>) {
+  const rows = await db.auditEvent.findMany({
+    where: { action: "audit.format_changed", formatVersion: 2 },
+  });
+  const genuine = rows.find((row) => checkV2Row(row, keys).ok);
+  return genuine ? sealOf(genuine.data) : null;
+}
 
 /**
  * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
@@ -46,8 +77,17 @@ export async function findAuditEvents(input: {
     ),
   ]);
   const page = events.slice(0, AUDIT_PAGE_SIZE);
+  const marks = await markRows(page);
   return {
-    events: page.map((event) => ({ ...event, id: event.id.toString() })),
+    events: page.map((event, i) => ({
+      ...event,
+      id: event.id.toString(),
+      position: event.position?.toString() ?? null,
+      entry: undefined,
+      signature: undefined,
+      /** Null when the row is part of the log; otherwise why it is not (decision 017). */
+      notInLog: marks[i]!,
+    })),
     nextBefore: events.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id.toString() : null,
   };
 }

@@ -1,19 +1,102 @@
 import "server-only";
-import { readFile } from "node:fs/promises";
+import { createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { verifyWithCheckpoint } from "./audit-checkpoints";
-import { verifyAuditChain } from "./verify-audit-chain";
+import { parseWitnesses } from "@/lib/domain/witness-config";
+import { trustedEventKeys } from "./audit-keys";
+import { logOrigin } from "./audit-log-config";
+import {
+  countStrayRows,
+  latestCheckpoint,
+  readNewLeaves,
+  type StoppedAt,
+} from "./audit-log-signer";
+import { rootAt } from "./audit-tiles";
 
-/** The reviewer page's integrity check: the chain, and the latest checkpoint when a public key is configured. */
-export async function getAuditIntegrity() {
-  if (env.AUDIT_PUBLIC_KEY_FILE && env.AUDIT_CHECKPOINT_DIR) {
-    const publicKeyPem = await readFile(env.AUDIT_PUBLIC_KEY_FILE, "utf8");
-    return verifyWithCheckpoint({ client: db, publicKeyPem, dir: env.AUDIT_CHECKPOINT_DIR });
-  }
+export type AuditIntegrity = Awaited<ReturnType<typeof getAuditIntegrity>>;
+
+/**
+ * The reviewer page's view of the log's integrity (docs/decisions/017): how far it is signed and
+ * witnessed, the latest incremental and full verification results, and, when asked, a check run
+ * now: the latest checkpoint's signature, the stored tree against its root, the rows written
+ * since, and counts of rows outside the log. Milliseconds, whatever the log's size: the full
+ * verification runs outside the web process (npm run audit:verify) and its result shows here.
+ */
+export async function getAuditIntegrity(input: { checkNow: boolean }) {
+  const [head] = await db.$queryRaw<{ max: bigint | null; newest: Date | null }[]>`
+    SELECT max("position") AS max, max("createdAt") AS newest FROM "AuditEvent"`;
+  const size = head?.max == null ? 0 : Number(head.max) + 1;
+  const checkpoint = await db.auditCheckpoint.findFirst({
+    orderBy: { size: "desc" },
+    select: { size: true, createdAt: true },
+  });
+  const configured = parseWitnesses(env.AUDIT_WITNESSES);
+  const witnesses = await Promise.all(
+    configured.map(async (witness) => {
+      const last = await db.auditCosignature.findFirst({
+        where: { witness: witness.name },
+        orderBy: { size: "desc" },
+        select: { size: true, createdAt: true },
+      });
+      return {
+        name: witness.name,
+        size: last ? Number(last.size) : null,
+        at: last?.createdAt ?? null,
+      };
+    }),
+  );
+  const [incremental, full] = await Promise.all(
+    ["incremental", "full"].map((kind) =>
+      db.auditVerification.findFirst({ where: { kind }, orderBy: { requestedAt: "desc" } }),
+    ),
+  );
   return {
-    ...(await verifyAuditChain(db)),
-    checkpoint: null,
-    checkpointProblem: "no public key configured",
+    size,
+    newestEventAt: head?.newest ?? null,
+    checkpoint: checkpoint
+      ? { size: Number(checkpoint.size), signedAt: checkpoint.createdAt }
+      : null,
+    signing: !!env.AUDIT_SIGNING_KEY_FILE,
+    intervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+    witnesses,
+    lastIncremental: incremental,
+    lastFull: full,
+    check: input.checkNow ? await checkSinceCheckpoint() : null,
   };
+}
+
+type Check = { ok: boolean; checked: number; problems: string[] };
+
+async function checkSinceCheckpoint(): Promise<Check> {
+  const problems: string[] = [];
+  const keys = trustedEventKeys();
+  const keyFile = env.AUDIT_PUBLIC_KEY_FILE ?? env.AUDIT_SIGNING_KEY_FILE;
+  if (!keyFile) return { ok: false, checked: 0, problems: ["no checkpoint key is configured"] };
+  const publicKey = createPublicKey(readFileSync(keyFile, "utf8"));
+  const origin = logOrigin();
+  let latest;
+  try {
+    latest = await latestCheckpoint(db, { origin, publicKey });
+  } catch (error) {
+    return { ok: false, checked: 0, problems: [(error as Error).message] };
+  }
+  const oldSize = latest?.size ?? 0;
+  if (latest && !(await rootAt(db, oldSize)).equals(latest.rootHash))
+    problems.push(`the stored tree no longer has the root checkpoint ${oldSize} signed`);
+  const [head] = await db.$queryRaw<{ max: bigint | null }[]>`
+    SELECT max("position") AS max FROM "AuditEvent"`;
+  const headSize = head?.max == null ? 0 : Number(head.max) + 1;
+  if (headSize < oldSize)
+    problems.push(`the log has ${headSize} positions but a checkpoint signed ${oldSize}`);
+  const { leaves, stoppedAt } = await readNewLeaves(db, keys, oldSize, Math.max(headSize, oldSize));
+  if (stoppedAt) problems.push(describe(stoppedAt));
+  const stray = await countStrayRows(db, oldSize + leaves.length);
+  if (stray !== 0)
+    problems.push(`${stray} row(s) outside the log: run npm run audit:verify to name them`);
+  return { ok: problems.length === 0, checked: leaves.length, problems };
+}
+
+function describe(stoppedAt: StoppedAt) {
+  return `position ${stoppedAt.position}${stoppedAt.id === "?" ? "" : ` (row ${stoppedAt.id})`}: ${stoppedAt.problem}`;
 }

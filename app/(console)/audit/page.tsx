@@ -10,6 +10,7 @@ import { findAuditEvents } from "@/lib/server/find-audit-events";
 import { getRequestContext } from "@/lib/server/request-context";
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../_components/step-up";
+import { IntegrityPanel } from "./integrity";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -27,7 +28,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const { events, nextBefore } = parsed.success
     ? await findAuditEvents({ actor: staff, search, request: await getRequestContext() })
     : { events: [], nextBefore: null };
-  const integrity = parsed.success && parsed.data.verify === "1" ? await getAuditIntegrity() : null;
+  const integrity = await getAuditIntegrity({
+    checkNow: parsed.success && parsed.data.verify === "1",
+  });
   // Exports need a fresh step-up (decision 015); the route handler enforces it, this only asks first.
   const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
   const link = (extra: Record<string, string | undefined>) => {
@@ -48,8 +51,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <div>
           <h1 className="text-2xl font-semibold">Audit trail</h1>
           <p className="mt-1 text-sm text-slate-600">
-            Every decision, refusals included, hash-chained and append-only. Your searches are
-            recorded too.
+            Every decision, refusals included: signed, append-only, in a Merkle tree whose
+            checkpoints are signed and witnessed. Your searches are recorded too.
           </p>
         </div>
         <div className="flex gap-2">
@@ -57,7 +60,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             href={link({ verify: "1" })}
             className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
           >
-            Verify integrity
+            Check integrity now
           </Link>
           {stepUp.fresh ? (
             <>
@@ -81,32 +84,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </div>
       <StepUpPanel {...stepUp} what="export the trail" />
 
-      {integrity ? (
-        <section
-          aria-labelledby="integrity"
-          role="status"
-          className={`rounded-md border p-4 text-sm ${integrity.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-300 bg-rose-50 text-rose-900"}`}
-        >
-          <h2 id="integrity" className="font-semibold">
-            {integrity.ok ? "Intact" : "Tampering detected"}
-          </h2>
-          <p className="mt-1">
-            {integrity.checked} chained events verified
-            {integrity.legacy ? ` (${integrity.legacy} earlier events predate the chain)` : ""}.
-            {integrity.firstBreak
-              ? ` First broken event: ${integrity.firstBreak.id} (${integrity.firstBreak.problem}).`
-              : ""}
-          </p>
-          <p className="mt-1">
-            {integrity.checkpoint
-              ? `Latest signed checkpoint: event ${integrity.checkpoint.headId}, ${integrity.checkpoint.chained} events, signed ${integrity.checkpoint.signedAt}.`
-              : "No signed checkpoint yet."}
-            {integrity.checkpointProblem && integrity.checkpoint
-              ? ` ${integrity.checkpointProblem}.`
-              : ""}
-          </p>
-        </section>
-      ) : null}
+      <IntegrityPanel integrity={integrity} />
 
       <form
         method="get"
@@ -192,7 +170,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
               <th scope="col" className="px-3 py-2">
-                #
+                Position
               </th>
               <th scope="col" className="px-3 py-2">
                 When (UTC)
@@ -216,8 +194,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           </thead>
           <tbody className="divide-y divide-slate-100">
             {events.map((event) => (
-              <tr key={event.id}>
-                <td className="px-3 py-2 font-mono text-xs">{event.id}</td>
+              <tr key={event.id} className={event.notInLog ? "bg-rose-50" : undefined}>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {event.position ?? `v1 ${event.id}`}
+                  {event.notInLog ? (
+                    <span className="mt-1 block">
+                      <Badge tone="bad">not part of the log: {event.notInLog}</Badge>
+                    </span>
+                  ) : null}
+                </td>
                 <td className="px-3 py-2 text-xs whitespace-nowrap">
                   {formatDateTime(event.createdAt)}
                 </td>
