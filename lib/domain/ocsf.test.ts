@@ -6,12 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  AUDIT_ACTIONS,
-  parseAuditPayload,
-  type AuditAction,
-  type AuditPayload,
-} from "./audit-actions";
+import { AUDIT_ACTIONS, parseAuditPayload, type AuditAction } from "./audit-actions";
 import {
   CONSOLE_VERSION,
   OCSF_CLASSES,
@@ -20,7 +15,11 @@ import {
   toOcsf,
   type StoredAuditEvent,
 } from "./ocsf";
-import { ocsfErrors as errors, validateOcsf } from "@/tests/ocsf";
+import {
+  AUDIT_PAYLOAD_EXAMPLES as PAYLOADS,
+  ocsfErrors as errors,
+  validateOcsf,
+} from "@/tests/ocsf";
 import schema from "./ocsf-schema.json";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -29,135 +28,6 @@ const vendored = (file: string) =>
     string,
     unknown
   > & { attributes: Record<string, { enum?: Record<string, { caption: string }> }> };
-
-const voided = {
-  passes: 1,
-  passSessions: 0,
-  enrolmentLinks: 1,
-  stepLinks: 0,
-  approvals: 1,
-  challenges: 2,
-};
-
-/** A realistic payload for every action (the type makes the list complete). */
-const PAYLOADS: { [A in AuditAction]: AuditPayload<A> } = {
-  "staff.signed_in": { method: "oidc", amr: ["hwk", "user"], acr: "phr", phishingResistant: true },
-  "staff.sign_in_refused": { method: "demo", email: "ghost@example.com", detail: "unknown staff" },
-  "staff.signed_out": {},
-  "staff.provisioned": { role: "AGENT", provider: "oidc", team: "Tier 1 EU" },
-  "staff.team_changed": { from: "Tier 1 EU", to: "Tier 1 US" },
-  "staff.role_changed": { from: "AGENT", to: "SUPERVISOR" },
-  "access.denied": { permission: "audit:read", path: "/audit" },
-  "case.opened": {
-    reason: "LOST_DEVICE",
-    channel: "PHONE",
-    scriptKey: "standard-lost",
-    policyVersion: 1,
-    repeatCall: 0,
-    needsApproval: false,
-  },
-  "case.action_refused": { attempted: "issue-tap", detail: "The checklist is not complete." },
-  "step.recorded": {
-    step: "CALLBACK",
-    outcome: "PASSED",
-    complete: false,
-    note: "Called back on the number of record",
-  },
-  "step.link_sent": { step: "MANAGER_CONFIRMATION", sentTo: "m•••@example.com" },
-  "step.answered": {
-    step: "MANAGER_CONFIRMATION",
-    outcome: "FAILED",
-    complete: false,
-    voided,
-    hold: true,
-  },
-  "step.corrected": { step: "CALLBACK", from: "FAILED", note: "Misclick", clearedHolds: 0 },
-  "step.link_refused": { detail: "expired" },
-  "case.red_flag_raised": { flag: "PRESSURE", effect: "escalate", note: "Caller insisted", voided },
-  "case.transferred": { from: "Tier 1 EU", to: "Tier 1 US", note: "Caller in New York" },
-  "case.hold_cleared": {
-    holdReason: "Supervisor denied a re-enrolment",
-    note: "Verified in person",
-  },
-  "workforce.status_changed": {
-    from: "ACTIVE",
-    to: "LEFT",
-    endedSessions: 2,
-    voided,
-    closedCases: 1,
-  },
-  "tap.issued": {
-    lifetimeMinutes: 60,
-    oneTime: true,
-    maxFailedAttempts: 10,
-    sentTo: "j•••@example.com",
-    replaced: 0,
-  },
-  "tap.redeemed": { oneTime: true },
-  "tap.redeem_refused": { detail: "wrong pass", attemptsLeft: 9 },
-  "tap.guessed": { wrongTries: 5, voided: false, nextTryAt: "2026-11-24T10:00:00.000Z" },
-  "passkey.enrolled": {
-    model: "iCloud Keychain",
-    aaguid: "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",
-    backedUp: true,
-    transports: ["internal", "hybrid"],
-    via: "tap",
-    revokedPasskeys: 1,
-  },
-  "passkey.enrol_refused": { detail: "challenge expired" },
-  "case.repudiated": {
-    voidedPasses: 1,
-    revokedPasskeys: 1,
-    endedSessions: 1,
-    caseStatus: "CLOSED",
-    voided,
-  },
-  "case.repudiation_refused": { detail: "used" },
-  "passkey.repudiated": { model: "YubiKey 5", revokedPasskeys: 1, endedSessions: 1, voided },
-  "passkey.revoked": {
-    scope: "ALL",
-    reason: "STOLEN",
-    revokedPasskeys: 2,
-    voidedPasses: 1,
-    voidedLinks: 0,
-    voidedApprovals: 0,
-    endedSessions: 1,
-  },
-  "workforce.signed_in": { model: "Google Password Manager" },
-  "workforce.sign_in_refused": { detail: "revoked credential" },
-  "workforce.reverified": { model: "Windows Hello" },
-  "workforce.reverify_refused": { detail: "no user verification" },
-  "reenrolment.requested": {
-    needsApproval: true,
-    needReason: "high-risk tier",
-    revokePasskeys: 1,
-    snapshotHash: "a".repeat(64),
-  },
-  "approval.approved": { snapshotHash: "a".repeat(64), reason: "Callback and manager confirmed" },
-  "approval.denied": { reason: "Caller could not answer the callback", voided },
-  "approval.lapsed": { why: "expired", snapshotHash: "a".repeat(64) },
-  "reenrolment.link_sent": { sentTo: "j•••@example.com", expiresMinutes: 10, revokePasskeys: 1 },
-  "case.closed": { closeReason: "Resolved", voidedPasses: 0, voidedLinks: 1, userTold: true },
-  "audit.viewed": { filters: { action: "passkey.revoked" }, verified: true },
-  "audit.exported": { filters: {}, format: "ocsf" },
-  "staff.step_up_required": {
-    attempted: "revoke passkeys",
-    path: "/users/1",
-    next: "confirm",
-    lastVerifiedAt: null,
-  },
-  "staff.stepped_up": { passkeyId: "9b2f0c1e-5a4d-4c3b-8e7f-1a2b3c4d5e6f" },
-  "staff.step_up_refused": { detail: "no user verification" },
-  "staff.passkey_added": {
-    aaguid: "ee882879-721c-4913-9775-3dfcce97072a",
-    backedUp: false,
-    transports: ["usb"],
-    via: "step-up",
-  },
-  "staff.passkey_add_refused": { detail: "duplicate credential" },
-  "staff.passkey_removed": { via: "fresh sign-in" },
-  "system.demo_seeded": { workforceUsers: 40, staff: 6 },
-};
 
 const STAFF_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const USER_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -1,6 +1,13 @@
 import "server-only";
 import type { AuditSearch } from "@/lib/domain/audit-search";
-import { CSV_HEADER, toCsvLine, toJsonLine, type ExportedEvent } from "@/lib/domain/audit-export";
+import {
+  CSV_HEADER,
+  toCsvLine,
+  toJsonLine,
+  toOcsfLine,
+  type ExportedEvent,
+  type ExportFormat,
+} from "@/lib/domain/audit-export";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor } from "./audit";
 import { auditWhere } from "./audit-where";
@@ -17,7 +24,7 @@ const BATCH = 2000;
 export async function exportAuditEvents(input: {
   actor: CurrentStaff;
   search: AuditSearch;
-  format: "csv" | "jsonl";
+  format: ExportFormat;
   request?: RequestContext;
 }): Promise<ReadableStream<Uint8Array>> {
   await db.$transaction((tx) =>
@@ -47,11 +54,13 @@ export async function exportAuditEvents(input: {
       after = rows.at(-1)!.id;
       const text = rows
         .map((row) =>
-          line({
-            ...row,
-            id: row.id.toString(),
-            createdAt: row.createdAt.toISOString(),
-          } satisfies ExportedEvent),
+          input.format === "ocsf"
+            ? toOcsfLine(row)
+            : line({
+                ...row,
+                id: row.id.toString(),
+                createdAt: row.createdAt.toISOString(),
+              } satisfies ExportedEvent),
         )
         .join("");
       controller.enqueue(encoder.encode(text));
