@@ -262,7 +262,7 @@ export const AUDIT_ACTIONS = {
   "audit.exported": z
     .object({
       filters: z.record(z.string(), z.string().max(100)),
-      format: z.enum(["csv", "jsonl"]),
+      format: z.enum(["csv", "jsonl", "ocsf"]),
     })
     .strict(),
   /** A high-risk act was refused because the staff member had not confirmed it's them recently (decision 015). */

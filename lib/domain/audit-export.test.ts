@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, type ChainedContent } from "./audit-chain";
+import { parseAuditPayload } from "./audit-actions";
 import {
   CSV_HEADER,
+  EXPORT_FORMATS,
   toCsvLine,
   toJsonLine,
+  toOcsfLine,
   verifyExportLines,
   type ExportedEvent,
 } from "./audit-export";
@@ -141,5 +144,28 @@ describe("verifyExportLines", () => {
     expect((await verifyExportLines(filtered, { complete: true })).failure).toBe(
       "event 4 does not follow the event before it",
     );
+  });
+});
+
+describe("export formats", () => {
+  it("are each one the audit.exported payload can name", () => {
+    for (const format of EXPORT_FORMATS)
+      expect(parseAuditPayload("audit.exported", { filters: {}, format })).toEqual({
+        filters: {},
+        format,
+      });
+  });
+
+  it("write OCSF as one JSON object per line, without the chain fields", () => {
+    const line = toOcsfLine(event);
+    expect(line.endsWith("\n")).toBe(true);
+    expect(line.trimEnd()).not.toContain("\n");
+    const ocsf = JSON.parse(line) as { unmapped: Record<string, unknown> };
+    expect(ocsf).toMatchObject({
+      class_uid: 3004,
+      metadata: { uid: "42", event_code: "access.denied" },
+    });
+    expect(Object.keys(ocsf)).not.toContain("hash");
+    expect(Object.keys(ocsf.unmapped)).not.toContain("hash");
   });
 });

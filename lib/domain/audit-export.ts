@@ -2,7 +2,8 @@
  * The export formats of the audit trail. JSON Lines carries every field, chain fields and format
  * version included, so a file can be verified outside the console (scripts/audit-verify-export.ts,
  * with `verifyExportLines` below). CSV is for people: the same columns, with cells that a
- * spreadsheet would run as a formula neutralised.
+ * spreadsheet would run as a formula neutralised. OCSF is for a SIEM: one OCSF 1.9.0-dev event per
+ * line (lib/domain/ocsf.ts, docs/decisions/018-ocsf-events.md), chain fields left out.
  */
 import type { KeyObject } from "node:crypto";
 import {
@@ -20,6 +21,11 @@ import {
 } from "./audit-entry";
 import { decodeBase64 } from "./tlog/note";
 import { verifyProofBundle } from "./tlog/proof";
+import { toOcsf, type StoredAuditEvent } from "./ocsf";
+
+/** `format=` of /audit/export; the `audit.exported` payload names one of these. */
+export const EXPORT_FORMATS = ["jsonl", "csv", "ocsf"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 // formatVersion comes last so that files read by column position keep their earlier columns.
 export const EXPORT_COLUMNS = [
@@ -74,7 +80,13 @@ export type ExportedEvent = Omit<ChainedEvent, "id"> & {
  * complete). A file without it was cut short.
  */
 export type ExportEnd = {
-  end: { events: number; checkpointSize: number | null; filtered: boolean };
+  end: {
+    events: number;
+    checkpointSize: number | null;
+    filtered: boolean;
+    /** Rows that matched but are not part of the log (planted, altered): left out, counted. */
+    excluded: number;
+  };
 };
 
 export function toJsonLine(event: ExportedEvent): string {
@@ -87,6 +99,11 @@ export function toJsonLine(event: ExportedEvent): string {
 
 export function endLine(end: ExportEnd["end"]): string {
   return JSON.stringify({ end } satisfies ExportEnd) + "\n";
+}
+
+/** One OCSF event as a JSON line, from the row as stored (toOcsf reads the v2 columns too). */
+export function toOcsfLine(event: StoredAuditEvent): string {
+  return JSON.stringify(toOcsf(event)) + "\n";
 }
 
 /** OWASP CSV injection: a cell starting with = + - @ (or tab/CR) is prefixed with a quote. */

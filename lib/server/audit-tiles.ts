@@ -32,6 +32,20 @@ export function tileFetcher(client: Client): TileFetcher {
   };
 }
 
+/** A fetcher that keeps the tiles it read: proofs for neighbouring events share most tiles. */
+export function cachingTileFetcher(client: Client): TileFetcher {
+  const fetch = tileFetcher(client);
+  const cache = new Map<string, Buffer>();
+  return async (coords: TileCoord[]) => {
+    const missing = coords.filter((coord) => !cache.has(tileKey(coord)));
+    if (missing.length > 0)
+      for (const [key, hashes] of await fetch(missing)) cache.set(key, hashes);
+    return new Map(
+      coords.flatMap((c) => (cache.has(tileKey(c)) ? [[tileKey(c), cache.get(tileKey(c))!]] : [])),
+    );
+  };
+}
+
 export function treeReader(client: Client, size: number): HashReader {
   return tileHashReader(size, tileFetcher(client));
 }

@@ -1,10 +1,22 @@
 import "server-only";
 import type { AuditSearch } from "@/lib/domain/audit-search";
-import { CSV_HEADER, toCsvLine, toJsonLine, type ExportedEvent } from "@/lib/domain/audit-export";
+import {
+  CSV_HEADER,
+  endLine,
+  toCsvLine,
+  toJsonLine,
+  toOcsfLine,
+  type ExportedEvent,
+  type ExportFormat,
+} from "@/lib/domain/audit-export";
+import { inclusionProof } from "@/lib/domain/tlog/merkle";
+import { formatProof } from "@/lib/domain/tlog/proof";
+import { tileHashReader } from "@/lib/domain/tlog/tiles";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
+import { cachingTileFetcher } from "./audit-tiles";
 import { auditWhere } from "./audit-where";
-import { auditFilters } from "./find-audit-events";
+import { auditFilters, markRows } from "./find-audit-events";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
@@ -12,12 +24,16 @@ const BATCH = 2000;
 
 /**
  * Exports the filtered audit trail, oldest first, as a stream of text chunks: keyset batches, so
- * memory stays flat however many events match. The export is recorded before it starts.
+ * memory stays flat however many events match. The export is recorded before it starts. Every
+ * row is read whatever its id; a row that is not part of the log (decision 017) is left out and
+ * counted on the end line. In JSON Lines each v2 event carries its inclusion proof against the
+ * latest checkpoint (with the witnesses' cosignatures), so it can be checked with public keys
+ * only (npm run audit:verify-export, npm run audit:verify-proof).
  */
 export async function exportAuditEvents(input: {
   actor: CurrentStaff;
   search: AuditSearch;
-  format: "csv" | "jsonl";
+  format: ExportFormat;
   request?: RequestContext;
 }): Promise<ReadableStream<Uint8Array>> {
   await auditedTransaction(db, (tx) =>
@@ -30,31 +46,80 @@ export async function exportAuditEvents(input: {
     }),
   );
   const where = auditWhere(input.search);
+  const filtered = Object.keys(auditFilters(input.search)).length > 0;
+  const checkpoint = await latestWitnessedNote();
+  const read = checkpoint ? tileHashReader(checkpoint.size, cachingTileFetcher(db)) : null;
   const encoder = new TextEncoder();
-  const line = input.format === "csv" ? toCsvLine : toJsonLine;
-  let after = -1n;
+  let after: bigint | null = null;
   let started = false;
+  let events = 0;
+  let excluded = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started && input.format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
       started = true;
       const rows = await db.auditEvent.findMany({
-        where: { ...where, id: { gt: after } },
+        where: after === null ? where : { ...where, id: { gt: after } },
         orderBy: { id: "asc" },
         take: BATCH,
       });
-      if (rows.length === 0) return controller.close();
+      if (rows.length === 0) {
+        if (input.format === "jsonl")
+          controller.enqueue(
+            encoder.encode(
+              endLine({ events, checkpointSize: checkpoint?.size ?? null, filtered, excluded }),
+            ),
+          );
+        return controller.close();
+      }
       after = rows.at(-1)!.id;
-      const text = rows
-        .map((row) =>
-          line({
-            ...row,
-            id: row.id.toString(),
-            createdAt: row.createdAt.toISOString(),
-          } satisfies ExportedEvent),
-        )
-        .join("");
-      controller.enqueue(encoder.encode(text));
+      const marks = await markRows(rows);
+      const lines: string[] = [];
+      for (const [i, row] of rows.entries()) {
+        if (marks[i] !== null) {
+          excluded++;
+          continue;
+        }
+        events++;
+        if (input.format === "ocsf") {
+          lines.push(toOcsfLine(row));
+          continue;
+        }
+        const position = row.position === null ? null : Number(row.position);
+        const proof =
+          position !== null && checkpoint && read && position < checkpoint.size
+            ? formatProof({
+                index: position,
+                proof: await inclusionProof(position, checkpoint.size, read),
+                checkpointNote: checkpoint.note,
+              })
+            : null;
+        const event: ExportedEvent = {
+          ...row,
+          id: row.id.toString(),
+          createdAt: row.createdAt.toISOString(),
+          position,
+          appTime: row.appTime?.toISOString() ?? null,
+          entry: row.entry ? Buffer.from(row.entry).toString("base64") : null,
+          signature: row.signature ? Buffer.from(row.signature).toString("base64") : null,
+          proof,
+        };
+        lines.push(input.format === "csv" ? toCsvLine(event) : toJsonLine(event));
+      }
+      controller.enqueue(encoder.encode(lines.join("")));
     },
   });
+}
+
+/** The latest checkpoint with the cosignatures the witnesses returned for it, as one signed note. */
+async function latestWitnessedNote(): Promise<{ size: number; note: string } | null> {
+  const latest = await db.auditCheckpoint.findFirst({
+    orderBy: { size: "desc" },
+    include: { cosignatures: { orderBy: { witness: "asc" } } },
+  });
+  if (!latest) return null;
+  return {
+    size: Number(latest.size),
+    note: latest.note + latest.cosignatures.map((c) => c.line).join(""),
+  };
 }

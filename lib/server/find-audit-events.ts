@@ -18,7 +18,7 @@ export const AUDIT_PAGE_SIZE = 50;
  * row's signature, entry and position; a v1 row inside the sealed v1 chain's id range). A page
  * shows what it reads, marked, so a planted row never passes for a real event.
  */
-async function markRows(rows: StoredRow[]): Promise<(string | null)[]> {
+export async function markRows(rows: StoredRow[]): Promise<(string | null)[]> {
   const keys = trustedEventKeys();
   const seal = rows.some((row) => row.formatVersion === 1) ? await findSeal(keys) : null;
   return rows.map((row) => {

@@ -463,7 +463,7 @@ function routeProbes(count: number, seed: number): Probe[] {
           fc.string({ maxLength: 8 }),
         ),
         fc.oneof(
-          fc.constantFrom("csv", "jsonl", "pdf", "1", "9999999999999999999", ...DATES),
+          fc.constantFrom("csv", "jsonl", "ocsf", "pdf", "1", "9999999999999999999", ...DATES),
           text,
         ),
       ),

@@ -78,6 +78,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               >
                 Export CSV
               </a>
+              <a
+                href={link({ format: "ocsf" }).replace("/audit?", "/audit/export?")}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
+                title="OCSF 1.9.0-dev events, one per line, for a SIEM"
+                download
+              >
+                Export OCSF
+              </a>
             </>
           ) : null}
         </div>

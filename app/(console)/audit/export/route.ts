@@ -1,5 +1,6 @@
 /**
- * GET /audit/export?format=csv|jsonl&<filters>: the filtered audit trail as a download, streamed.
+ * GET /audit/export?format=jsonl|csv|ocsf&<filters>: the filtered audit trail as a download,
+ * streamed (ocsf: OCSF 1.9.0-dev events as JSON Lines, docs/decisions/018-ocsf-events.md).
  * Security reviewers only (checked here, in the handler), after confirming it's them within the
  * step-up window (decision 015: the whole trail leaves the building); the export itself is audited.
  * A cross-site request is refused (403) before anything else: a link on another site must not
@@ -8,11 +9,18 @@
  */
 import { z } from "zod";
 import { requirePermission, requireStepUp } from "@/lib/auth/session";
+import { EXPORT_FORMATS } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { getRequestContext, routeRequestRefusal } from "@/lib/server/request-context";
 
-const Format = z.enum(["csv", "jsonl"]);
+const Format = z.enum(EXPORT_FORMATS);
+
+const EXTENSIONS = {
+  jsonl: ".jsonl",
+  csv: ".csv",
+  ocsf: ".ocsf.jsonl",
+} satisfies Record<(typeof EXPORT_FORMATS)[number], string>;
 
 export async function GET(request: Request) {
   const refusal = await routeRequestRefusal(request);
@@ -50,7 +58,7 @@ export async function GET(request: Request) {
     headers: {
       "Content-Type":
         format.data === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "Content-Disposition": `attachment; filename="audit-${stamp}.${format.data}"`,
+      "Content-Disposition": `attachment; filename="audit-${stamp}${EXTENSIONS[format.data]}"`,
       "Cache-Control": "no-store",
     },
   });

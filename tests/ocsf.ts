@@ -1,0 +1,153 @@
+/**
+ * The compiled OCSF schema (lib/domain/ocsf-schema.json, docs/decisions/018-ocsf-events.md) as an
+ * Ajv validator, for tests. `strictRequired` is off because the schema's sibling rules say "not
+ * both of these", naming attributes that the rule itself does not define.
+ */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { AuditAction, AuditPayload } from "@/lib/domain/audit-actions";
+import schema from "@/lib/domain/ocsf-schema.json";
+
+export const validateOcsf = new Ajv2020({ allErrors: true, strictRequired: false }).compile(schema);
+
+/** The first validation errors, for an assertion's message. */
+export function ocsfErrors(): string {
+  return JSON.stringify(validateOcsf.errors?.slice(0, 5), null, 1);
+}
+
+const voided = {
+  passes: 1,
+  passSessions: 0,
+  enrolmentLinks: 1,
+  stepLinks: 0,
+  approvals: 1,
+  challenges: 2,
+};
+
+/** A realistic payload for every audited action (the type makes the list complete). */
+export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
+  "staff.signed_in": { method: "oidc", amr: ["hwk", "user"], acr: "phr", phishingResistant: true },
+  "staff.sign_in_refused": { method: "demo", email: "ghost@example.com", detail: "unknown staff" },
+  "staff.signed_out": {},
+  "staff.provisioned": { role: "AGENT", provider: "oidc", team: "Tier 1 EU" },
+  "staff.team_changed": { from: "Tier 1 EU", to: "Tier 1 US" },
+  "staff.role_changed": { from: "AGENT", to: "SUPERVISOR" },
+  "access.denied": { permission: "audit:read", path: "/audit" },
+  "case.opened": {
+    reason: "LOST_DEVICE",
+    channel: "PHONE",
+    scriptKey: "standard-lost",
+    policyVersion: 1,
+    repeatCall: 0,
+    needsApproval: false,
+  },
+  "case.action_refused": { attempted: "issue-tap", detail: "The checklist is not complete." },
+  "step.recorded": {
+    step: "CALLBACK",
+    outcome: "PASSED",
+    complete: false,
+    note: "Called back on the number of record",
+  },
+  "step.link_sent": { step: "MANAGER_CONFIRMATION", sentTo: "m•••@example.com" },
+  "step.answered": {
+    step: "MANAGER_CONFIRMATION",
+    outcome: "FAILED",
+    complete: false,
+    voided,
+    hold: true,
+  },
+  "step.corrected": { step: "CALLBACK", from: "FAILED", note: "Misclick", clearedHolds: 0 },
+  "step.link_refused": { detail: "expired" },
+  "case.red_flag_raised": { flag: "PRESSURE", effect: "escalate", note: "Caller insisted", voided },
+  "case.transferred": { from: "Tier 1 EU", to: "Tier 1 US", note: "Caller in New York" },
+  "case.hold_cleared": {
+    holdReason: "Supervisor denied a re-enrolment",
+    note: "Verified in person",
+  },
+  "workforce.status_changed": {
+    from: "ACTIVE",
+    to: "LEFT",
+    endedSessions: 2,
+    voided,
+    closedCases: 1,
+  },
+  "tap.issued": {
+    lifetimeMinutes: 60,
+    oneTime: true,
+    maxFailedAttempts: 10,
+    sentTo: "j•••@example.com",
+    replaced: 0,
+  },
+  "tap.redeemed": { oneTime: true },
+  "tap.redeem_refused": { detail: "wrong pass", attemptsLeft: 9 },
+  "tap.guessed": { wrongTries: 5, voided: false, nextTryAt: "2026-11-24T10:00:00.000Z" },
+  "passkey.enrolled": {
+    model: "iCloud Keychain",
+    aaguid: "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",
+    backedUp: true,
+    transports: ["internal", "hybrid"],
+    via: "tap",
+    revokedPasskeys: 1,
+  },
+  "passkey.enrol_refused": { detail: "challenge expired" },
+  "case.repudiated": {
+    voidedPasses: 1,
+    revokedPasskeys: 1,
+    endedSessions: 1,
+    caseStatus: "CLOSED",
+    voided,
+  },
+  "case.repudiation_refused": { detail: "used" },
+  "passkey.repudiated": { model: "YubiKey 5", revokedPasskeys: 1, endedSessions: 1, voided },
+  "passkey.revoked": {
+    scope: "ALL",
+    reason: "STOLEN",
+    revokedPasskeys: 2,
+    voidedPasses: 1,
+    voidedLinks: 0,
+    voidedApprovals: 0,
+    endedSessions: 1,
+  },
+  "workforce.signed_in": { model: "Google Password Manager" },
+  "workforce.sign_in_refused": { detail: "revoked credential" },
+  "workforce.reverified": { model: "Windows Hello" },
+  "workforce.reverify_refused": { detail: "no user verification" },
+  "reenrolment.requested": {
+    needsApproval: true,
+    needReason: "high-risk tier",
+    revokePasskeys: 1,
+    snapshotHash: "a".repeat(64),
+  },
+  "approval.approved": { snapshotHash: "a".repeat(64), reason: "Callback and manager confirmed" },
+  "approval.denied": { reason: "Caller could not answer the callback", voided },
+  "approval.lapsed": { why: "expired", snapshotHash: "a".repeat(64) },
+  "reenrolment.link_sent": { sentTo: "j•••@example.com", expiresMinutes: 10, revokePasskeys: 1 },
+  "case.closed": { closeReason: "Resolved", voidedPasses: 0, voidedLinks: 1, userTold: true },
+  "audit.viewed": { filters: { action: "passkey.revoked" }, verified: true },
+  "audit.exported": { filters: {}, format: "ocsf" },
+  "staff.step_up_required": {
+    attempted: "revoke passkeys",
+    path: "/users/1",
+    next: "confirm",
+    lastVerifiedAt: null,
+  },
+  "staff.stepped_up": { passkeyId: "9b2f0c1e-5a4d-4c3b-8e7f-1a2b3c4d5e6f" },
+  "staff.step_up_refused": { detail: "no user verification" },
+  "staff.passkey_added": {
+    aaguid: "ee882879-721c-4913-9775-3dfcce97072a",
+    backedUp: false,
+    transports: ["usb"],
+    via: "step-up",
+  },
+  "staff.passkey_add_refused": { detail: "duplicate credential" },
+  "staff.passkey_removed": { via: "fresh sign-in" },
+  "system.demo_seeded": { workforceUsers: 40, staff: 6 },
+  "audit.format_changed": {
+    from: 1,
+    to: 2,
+    v1Rows: 12,
+    chained: 10,
+    firstId: "1",
+    headId: "12",
+    headHash: "a".repeat(64),
+  },
+};
