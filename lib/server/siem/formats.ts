@@ -1,0 +1,60 @@
+/**
+ * How an audit event is written for a SIEM: one line of text per event, by format name. The
+ * registry loads a formatter on first use, so a format's module (and what it imports) is read
+ * only by consoles that stream in that format.
+ *
+ * NOTE: not marked "server-only": `npm run siem:replay` (plain Node) formats too.
+ */
+import type { AuditEvent } from "@/generated/prisma/client";
+import { EXPORT_COLUMNS } from "@/lib/domain/audit-export";
+import type { SiemFormat } from "@/lib/domain/siem-sinks";
+
+/** One event as one line of text (no line break). */
+export type SiemFormatter = (event: AuditEvent) => string;
+
+/**
+ * The JSON Lines line of the audit export (lib/domain/audit-export.ts: every export column, in
+ * order) extended with the v2 columns: position and eventId (the cursor and the receiver's
+ * de-duplication key), appTime and keyId, and the signed entry and its signature in base64, so
+ * a SIEM can verify each event without the console.
+ */
+export const jsonlFormatter: SiemFormatter = (event) => {
+  const exported: Record<string, unknown> = {
+    ...event,
+    id: event.id.toString(),
+    createdAt: event.createdAt.toISOString(),
+  };
+  const line: Record<string, unknown> = Object.fromEntries(
+    EXPORT_COLUMNS.map((column) => [column, exported[column] ?? null]),
+  );
+  line.position = event.position === null ? null : Number(event.position);
+  line.eventId = event.eventId;
+  line.appTime = event.appTime?.toISOString() ?? null;
+  line.keyId = event.keyId;
+  line.entry = event.entry ? Buffer.from(event.entry).toString("base64") : null;
+  line.signature = event.signature ? Buffer.from(event.signature).toString("base64") : null;
+  return JSON.stringify(line);
+};
+
+const REGISTRY: Record<SiemFormat, () => Promise<SiemFormatter>> = {
+  jsonl: async () => jsonlFormatter,
+  // TODO(merge): OCSF formatter not wired. At merge, load lib/domain/ocsf.ts lazily here:
+  //   const { toOcsf } = await import("@/lib/domain/ocsf");
+  //   return (event) => JSON.stringify(toOcsf(event, { … }));
+  ocsf: async () => {
+    throw new Error("OCSF formatter not wired");
+  },
+};
+
+const loaded = new Map<SiemFormat, Promise<SiemFormatter>>();
+
+/** The formatter of a format, loaded once per process (a failed load is tried again next time). */
+export function formatterFor(format: SiemFormat): Promise<SiemFormatter> {
+  let formatter = loaded.get(format);
+  if (!formatter) {
+    formatter = REGISTRY[format]();
+    formatter.catch(() => loaded.delete(format));
+    loaded.set(format, formatter);
+  }
+  return formatter;
+}
