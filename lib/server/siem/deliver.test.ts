@@ -1,4 +1,7 @@
 import { createHmac } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSiemSinks, type SiemSink } from "@/lib/domain/siem-sinks";
 import { AUDIT_SD_ID, parseSyslogMessage } from "@/lib/domain/syslog";
@@ -271,6 +274,37 @@ describe("streaming the audit trail to a webhook", () => {
     expect(acknowledgedLines(http.requests).map((line) => line.position)).toEqual(
       (await allPositions()).slice(head - 2),
     );
+  });
+
+  it("signs with the key from secretFile, and names neither the key nor its file on failure", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "siem-key-"));
+    const keyFile = path.join(dir, "hmac.key");
+    writeFileSync(keyFile, `${KEY}\n`, { mode: 0o600 });
+    const config = (name: string, file: string) =>
+      parseSiemSinks(
+        JSON.stringify([{ name, type: "webhook", url: http.url, secretFile: file, batchSize: 1 }]),
+      )[0]!;
+    const head = (await allPositions()).at(-1)!;
+    await db.siemCursor.createMany({
+      data: [
+        { sink: "key-file", position: head - 1 },
+        { sink: "key-file-missing", position: head - 1 },
+      ],
+    });
+    http.requests.length = 0;
+    http.answer = () => 200;
+
+    expect((await deliverSiem(db, [config("key-file", keyFile)]))[0]!.status).toBe("delivered");
+    expect(acknowledgedLines(http.requests).map((line) => line.position)).toEqual([head]);
+
+    const missing = path.join(dir, "not-there.key");
+    const [failed] = await deliverSiem(db, [config("key-file-missing", missing)]);
+    expect(failed).toMatchObject({
+      status: "failed",
+      error: 'the HMAC key file of sink "key-file-missing" cannot be read (ENOENT)',
+    });
+    expect((await cursor("key-file-missing")).lastError).not.toContain(dir);
+    expect(http.requests).toHaveLength(1);
   });
 
   it("keeps the batch (never dead-letters it) while its format cannot be produced", async () => {

@@ -13,7 +13,13 @@ import { errorText, type FormattedBatch, type SendResult } from "./types";
 /** The HMAC key: the file is read at every send, so a rotated key is used without a restart. */
 async function hmacKey(sink: WebhookSink): Promise<Buffer> {
   if ("value" in sink.secret) return Buffer.from(sink.secret.value, "utf8");
-  const key = (await readFile(sink.secret.file)).toString("utf8").trim();
+  // The error names the sink, not the file: lastError is shown on the reviewer page.
+  const key = await readFile(sink.secret.file).then(
+    (bytes) => bytes.toString("utf8").trim(),
+    (error: NodeJS.ErrnoException) => {
+      throw new Error(`the HMAC key file of sink "${sink.name}" cannot be read (${error.code})`);
+    },
+  );
   if (key.length < 32) throw new Error(`the HMAC key file of sink "${sink.name}" is too short`);
   return Buffer.from(key, "utf8");
 }
