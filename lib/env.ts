@@ -11,6 +11,8 @@ import { MAX_TRUSTED_PROXY_HOPS } from "./domain/client-address";
 import { isKeyName } from "./domain/tlog/note";
 import { parseWitnesses } from "./domain/witness-config";
 
+import { parseSiemSinks, type SiemSink } from "./domain/siem-sinks";
+
 const onOff = z.enum(["on", "off"]);
 
 export const env = createEnv({
@@ -97,6 +99,21 @@ export const env = createEnv({
       .min(0, "TRUSTED_PROXY_HOPS cannot be negative.")
       .max(MAX_TRUSTED_PROXY_HOPS, `TRUSTED_PROXY_HOPS is at most ${MAX_TRUSTED_PROXY_HOPS}.`)
       .default(0),
+    /**
+     * Where the audit trail is streamed (docs/decisions/019-siem-streaming.md): a JSON list of
+     * webhook and syslog sinks, checked by lib/domain/siem-sinks.ts. Unset: nothing is streamed.
+     * A webhook's HMAC key comes from `secretFile` or from the variable `secretEnv` names.
+     */
+    SIEM_SINKS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          parseSiemSinks(value, process.env);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
     /** The From: of every notification. */
     MAIL_FROM: z
       .string()
@@ -145,3 +162,13 @@ export const phishingResistantPolicy: PhishingResistantPolicy = {
   acr: configList(env.OIDC_PHISHING_RESISTANT_ACR ?? "phr phrh"),
   amr: configList(env.OIDC_PHISHING_RESISTANT_AMR),
 };
+
+let sinks: SiemSink[] | undefined;
+/**
+ * The SIEM sinks, parsed once (validated at start above; parsed lazily because `next build`
+ * skips validation). A secretEnv key is read from its variable here, the one place that reads it.
+ */
+export function siemSinks(): SiemSink[] {
+  sinks ??= parseSiemSinks(env.SIEM_SINKS, process.env);
+  return sinks;
+}

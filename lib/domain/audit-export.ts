@@ -89,6 +89,33 @@ export type ExportEnd = {
   };
 };
 
+/** A stored row as the database gives it (dates, bigints, bytes). */
+export type StoredExportRow = Omit<
+  ExportedEvent,
+  "id" | "createdAt" | "position" | "appTime" | "entry" | "signature" | "proof"
+> & {
+  id: bigint;
+  createdAt: Date;
+  position: bigint | null;
+  appTime: Date | null;
+  entry: Uint8Array | null;
+  signature: Uint8Array | null;
+};
+
+/** The export's view of a stored row: text dates, a number position, base64 bytes. */
+export function toExportedEvent(row: StoredExportRow, proof: string | null = null): ExportedEvent {
+  return {
+    ...row,
+    id: row.id.toString(),
+    createdAt: row.createdAt.toISOString(),
+    position: row.position === null ? null : Number(row.position),
+    appTime: row.appTime?.toISOString() ?? null,
+    entry: row.entry ? Buffer.from(row.entry).toString("base64") : null,
+    signature: row.signature ? Buffer.from(row.signature).toString("base64") : null,
+    proof,
+  };
+}
+
 export function toJsonLine(event: ExportedEvent): string {
   return (
     JSON.stringify(

@@ -6,7 +6,7 @@ import {
   toCsvLine,
   toJsonLine,
   toOcsfLine,
-  type ExportedEvent,
+  toExportedEvent,
   type ExportFormat,
 } from "@/lib/domain/audit-export";
 import { inclusionProof } from "@/lib/domain/tlog/merkle";
@@ -94,16 +94,7 @@ export async function exportAuditEvents(input: {
                 checkpointNote: checkpoint.note,
               })
             : null;
-        const event: ExportedEvent = {
-          ...row,
-          id: row.id.toString(),
-          createdAt: row.createdAt.toISOString(),
-          position,
-          appTime: row.appTime?.toISOString() ?? null,
-          entry: row.entry ? Buffer.from(row.entry).toString("base64") : null,
-          signature: row.signature ? Buffer.from(row.signature).toString("base64") : null,
-          proof,
-        };
+        const event = toExportedEvent(row, proof);
         lines.push(input.format === "csv" ? toCsvLine(event) : toJsonLine(event));
       }
       controller.enqueue(encoder.encode(lines.join("")));

@@ -2,16 +2,25 @@ import "server-only";
 import pg from "pg";
 import { checkpointDue } from "@/lib/domain/checkpoint-cadence";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, siemSinks } from "@/lib/env";
 import { CHECKPOINT_CHANNEL } from "./audit";
 import { signRound, type SignerConfig } from "./audit-log-signer";
 import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
+import { deliverSiem } from "./siem/deliver";
 
 const INTERVAL_MS = 2000;
 
 /** One worker per process, kept on globalThis (Next may evaluate this module twice). */
-type Worker = { started: boolean; running: boolean; requested: boolean; kick: () => void };
+type Worker = {
+  started: boolean;
+  running: boolean;
+  streaming: boolean;
+  requested: boolean;
+  kick: () => void;
+};
+/** Batches per SIEM sink per tick (each sink's batchSize events at most, so at most 10 × that). */
+const SIEM_BATCHES_PER_TICK = 10;
 const state = globalThis as unknown as { consoleWorker?: Worker };
 
 /**
@@ -20,11 +29,19 @@ const state = globalThis as unknown as { consoleWorker?: Worker };
  * log (docs/decisions/017): at least every AUDIT_CHECKPOINT_INTERVAL_SECONDS while events arrive,
  * and at once when a high-risk decision asks (NOTIFY on commit, heard by every instance; the one
  * that holds the signer lock signs). Only the rows since the latest checkpoint are verified here:
- * the full verification runs outside the web process (npm run audit:verify).
+ * the full verification runs outside the web process (npm run audit:verify). The SIEM stream
+ * (lib/server/siem/deliver.ts, decision 019) runs beside it, one pass per tick and never two at
+ * once, so a slow or unreachable SIEM delays neither the mail, the checkpoints nor a page.
  */
 export function startOutboxWorker(): void {
   if (state.consoleWorker?.started) return;
-  const worker: Worker = { started: true, running: false, requested: false, kick: () => {} };
+  const worker: Worker = {
+    started: true,
+    running: false,
+    streaming: false,
+    requested: false,
+    kick: () => {},
+  };
   state.consoleWorker = worker;
   let config: SignerConfig | null | undefined;
   const tick = async () => {
@@ -63,8 +80,23 @@ export function startOutboxWorker(): void {
       worker.running = false;
     }
   };
+  const stream = async () => {
+    if (worker.streaming) return;
+    worker.streaming = true;
+    try {
+      const sinks = siemSinks();
+      if (sinks.length > 0) await deliverSiem(db, sinks, { batches: SIEM_BATCHES_PER_TICK });
+    } catch (error) {
+      console.error("SIEM streaming failed", error);
+    } finally {
+      worker.streaming = false;
+    }
+  };
   worker.kick = () => void tick();
-  setInterval(worker.kick, INTERVAL_MS).unref();
+  setInterval(() => {
+    void tick();
+    void stream();
+  }, INTERVAL_MS).unref();
   if (env.AUDIT_SIGNING_KEY_FILE) void listenForCheckpointRequests(worker);
 }
 

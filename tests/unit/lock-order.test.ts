@@ -15,6 +15,11 @@ const UNIT_OF_WORK = "lib/server/cases/unit-of-work.ts";
  * transaction; no user, case or recovery row is locked, so it cannot take part in the lock order.
  */
 const OUTBOX_WORKER = "lib/server/deliver-outbox.ts";
+/**
+ * Likewise the SIEM deliverer claims a sink's cursor (and a replay its dead letter) with
+ * `FOR UPDATE SKIP LOCKED`: rows of its own two tables, nothing a recovery path locks.
+ */
+const SIEM_DELIVERER = "lib/server/siem/deliver.ts";
 
 /** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
 function sourceFiles(folder: string): string[] {
@@ -48,7 +53,7 @@ describe("row locks are taken only by the case unit of work", () => {
 
   it("FOR UPDATE appears nowhere but the unit of work (so no path can lock out of order)", () => {
     const offenders = files
-      .filter((file) => file !== UNIT_OF_WORK && file !== OUTBOX_WORKER)
+      .filter((file) => file !== UNIT_OF_WORK && file !== OUTBOX_WORKER && file !== SIEM_DELIVERER)
       .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
     expect(offenders).toEqual([]);
     // The unit of work does take them: the lock order is implemented there, and the test above is not vacuous.
@@ -66,5 +71,19 @@ describe("row locks are taken only by the case unit of work", () => {
     expect(locking.length).toBeGreaterThan(0);
     for (const sql of locking)
       expect(sql.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "OutboxMessage"']);
+  });
+
+  it("the SIEM deliverer only claims its cursors and dead letters, with FOR UPDATE SKIP LOCKED", () => {
+    const clauses = lockClauses(SIEM_DELIVERER);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.filter((c) => !c.skipLocked).map((c) => c.clause)).toEqual([]);
+    const text = readFileSync(path.join(ROOT, SIEM_DELIVERER), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    expect(locking.length).toBe(2);
+    expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
+      'FROM "SiemCursor"',
+      'FROM "SiemDeadLetter"',
+    ]);
   });
 });

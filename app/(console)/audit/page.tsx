@@ -11,6 +11,7 @@ import { getRequestContext } from "@/lib/server/request-context";
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../_components/step-up";
 import { IntegrityPanel } from "./integrity";
+import { SiemSinksSection } from "./siem-sinks";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -93,6 +94,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <StepUpPanel {...stepUp} what="export the trail" />
 
       <IntegrityPanel integrity={integrity} />
+      <SiemSinksSection />
 
       <form
         method="get"
