@@ -37,16 +37,29 @@ describe("audit export formats", () => {
   it("JSON Lines keeps every field, chain fields and format version included, one event a line", () => {
     const line = toJsonLine(event);
     expect(line.endsWith("\n")).toBe(true);
-    expect(JSON.parse(line)).toEqual(event);
+    expect(JSON.parse(line)).toEqual({
+      ...event,
+      position: null,
+      eventId: null,
+      appTime: null,
+      keyId: null,
+      entry: null,
+      signature: null,
+      proof: null,
+    });
   });
 
   it("CSV quotes every cell, escapes quotes and neutralises formulas", () => {
     expect(CSV_HEADER.startsWith('"id","createdAt","action"')).toBe(true);
-    expect(CSV_HEADER.endsWith('"prevHash","hash","formatVersion"\r\n')).toBe(true);
+    expect(
+      CSV_HEADER.endsWith(
+        '"prevHash","hash","formatVersion","position","eventId","appTime","keyId","entry","signature"\r\n',
+      ),
+    ).toBe(true);
     const line = toCsvLine(event);
     expect(line).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(line).toContain(`"{""path"":""/audit"",""note"":""a \\""quote\\""""}"`);
-    expect(line.endsWith(`"${"f".repeat(64)}","1"\r\n`)).toBe(true);
+    expect(line.endsWith(`"${"f".repeat(64)}","1","","","","","",""\r\n`)).toBe(true);
   });
 });
 
@@ -90,6 +103,8 @@ describe("verifyExportLines", () => {
       hashed: 4,
       linked: 4,
       legacy: 0,
+      signed: 0,
+      proven: 0,
       failure: null,
     });
   });
@@ -101,11 +116,13 @@ describe("verifyExportLines", () => {
       hashed: 3,
       linked: 3,
       legacy: 0,
+      signed: 0,
+      proven: 0,
       failure: null,
     });
   });
 
-  it.each([2, 0, "1", null])(
+  it.each([3, 0, "1", null])(
     "refuses an event in format version %j, naming it, rather than hashing it as v1",
     async (version) => {
       const lines = exported(3);
@@ -139,6 +156,8 @@ describe("verifyExportLines", () => {
       hashed: 4,
       linked: 3,
       legacy: 0,
+      signed: 0,
+      proven: 0,
       failure: null,
     });
     expect((await verifyExportLines(filtered, { complete: true })).failure).toBe(

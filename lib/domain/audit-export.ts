@@ -214,6 +214,8 @@ export async function verifyExportLines(
   const fail = (failure: string) => ({ ...result, failure });
   let previous: string | null = null;
   let lastPosition: number | null = null;
+  /** Events newer than the export's checkpoint carry no proof; no older one may lack it. */
+  let firstUnproven: { line: number; position: number } | null = null;
   let end: ExportEnd["end"] | null = null;
   let lineNumber = 0;
   for await (const line of lines) {
@@ -250,6 +252,7 @@ export async function verifyExportLines(
       lastPosition = event.position as number;
       result.signed++;
       if (typeof event.proof === "string") result.proven++;
+      else firstUnproven ??= { line: lineNumber, position: lastPosition };
       continue;
     }
     if (version !== AUDIT_FORMAT_V1)
@@ -267,7 +270,15 @@ export async function verifyExportLines(
     else if (options.complete) return fail(`event ${event.id} does not follow the event before it`);
     previous = event.hash;
   }
+  // Exports made before v2 had no end line; every export since has one.
+  if (!end && result.signed === 0) return result;
   if (!end) return fail("the file ends without its end line: it was cut short");
+  if (options.logKey && firstUnproven && firstUnproven.position < (end.checkpointSize ?? Infinity))
+    return fail(
+      end.checkpointSize === null
+        ? "no event is proven: the log had no checkpoint when this was exported"
+        : `line ${firstUnproven.line}: position ${firstUnproven.position} is inside checkpoint ${end.checkpointSize} but has no inclusion proof`,
+    );
   if (options.complete && end.filtered)
     return fail("the export was filtered: it cannot be complete");
   if (
@@ -310,7 +321,7 @@ function checkV2Line(
     if (!key) return `signed by an unknown key (${parsed.content.keyId})`;
     if (!entrySignatureValid(entry, signature, key)) return "the signature does not match";
   }
-  if (options.logKey) {
+  if (options.logKey && event.proof !== null) {
     if (typeof event.proof !== "string") return "no inclusion proof";
     const proof = verifyProofBundle({
       bundle: event.proof,

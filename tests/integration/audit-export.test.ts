@@ -1,9 +1,12 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/domain/audit-actions";
-import { AUDIT_FORMAT_V1, chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
-import { verifyExportLines } from "@/lib/domain/audit-export";
+import { verifyExportLines, type ExportCheckOptions } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
+import { rawPublicKey, verifierKey } from "@/lib/domain/tlog/note";
 import { recordAudit, auditedTransaction } from "@/lib/server/audit";
+import { trustedEventKeys } from "@/lib/server/audit-keys";
+import { signRound } from "@/lib/server/audit-log-signer";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { db } from "@/tests/db";
 import { AUDIT_PAYLOAD_EXAMPLES, ocsfErrors, validateOcsf } from "@/tests/ocsf";
@@ -13,8 +16,26 @@ async function text(stream: ReadableStream<Uint8Array>) {
   return new Response(stream).text();
 }
 
+const ORIGIN = "console.test/audit";
+const checkpointKey = generateKeyPairSync("ed25519").privateKey;
+/** What an auditor holds: the log's vkey and the event keys, public halves only. */
+const auditor: Omit<ExportCheckOptions, "complete"> = {
+  logKey: verifierKey(ORIGIN, rawPublicKey(checkpointKey)),
+  eventKeys: trustedEventKeys(),
+};
+
+async function exportAll() {
+  return text(
+    await exportAuditEvents({
+      actor: await actor("SECURITY"),
+      search: AuditSearchSchema.parse({}),
+      format: "jsonl",
+    }),
+  );
+}
+
 describe("audit export", () => {
-  it("streams every event oldest first with its chain fields, verifiable line by line, and records the export", async () => {
+  it("streams every event in position order with its signed entry and inclusion proof, verifiable with public keys only", async () => {
     for (let i = 0; i < 5; i++) {
       await auditedTransaction(db, (tx) =>
         recordAudit(tx, {
@@ -25,42 +46,77 @@ describe("audit export", () => {
         }),
       );
     }
-    const reviewer = await actor("SECURITY");
     const before = await db.auditEvent.count();
-    const file = await text(
-      await exportAuditEvents({
-        actor: reviewer,
-        search: AuditSearchSchema.parse({}),
-        format: "jsonl",
-      }),
-    );
+    // The export's own event triggers a checkpoint; here the signer runs at once instead.
+    await signRound(db, {
+      origin: ORIGIN,
+      privateKey: checkpointKey,
+      eventKeys: auditor.eventKeys!,
+      witnesses: [],
+    });
+    const file = await exportAll();
     const lines = file
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-
     // The export's own audit event was written before streaming began, so it is in the file.
-    expect(lines).toHaveLength(before + 1);
-    expect(lines.at(-1)).toMatchObject({
+    expect(lines).toHaveLength(before + 2);
+    expect(lines.at(-2)).toMatchObject({
       action: "audit.exported",
-      actorId: reviewer.id,
       data: { filters: {}, format: "jsonl" },
+      position: before,
+      proof: null,
     });
-    let previous = GENESIS;
-    for (const { id: _id, formatVersion, prevHash, hash, ...content } of lines) {
-      expect(formatVersion).toBe(AUDIT_FORMAT_V1);
-      expect(prevHash).toBe(previous);
-      expect(chainHashV1(prevHash, content)).toBe(hash);
-      previous = hash;
-    }
-    // What `npm run audit:verify-export -- file --complete` runs.
-    expect(await verifyExportLines(file.split("\n"), { complete: true })).toEqual({
+    expect(lines.at(-1)).toEqual({
+      end: { events: before + 1, checkpointSize: before, filtered: false, excluded: 0 },
+    });
+    expect(lines.slice(0, -2).map((l) => l.position)).toEqual(
+      Array.from({ length: before }, (_, i) => i),
+    );
+    expect(lines[0].proof).toMatch(/^c2sp.org\/tlog-proof@v1\n/);
+    // What `npm run audit:verify-export -- file --complete --log-key … --event-key …` runs.
+    const result = await verifyExportLines(file.split("\n"), { complete: true, ...auditor });
+    expect(result).toMatchObject({
       count: before + 1,
-      hashed: before + 1,
-      linked: before + 1,
-      legacy: 0,
+      signed: before + 1,
+      proven: before,
       failure: null,
     });
+  });
+
+  it("names a truncated, reordered or altered export, and a wrong inclusion proof", async () => {
+    const file = (await exportAll()).trim().split("\n");
+    const check = (lines: string[]) =>
+      verifyExportLines(lines, { complete: true, ...auditor }).then((r) => r.failure);
+    expect(await check(file)).toBeNull();
+    // Cut short: the end line is gone, or events before it are.
+    expect(await check(file.slice(0, -1))).toBe(
+      "the file ends without its end line: it was cut short",
+    );
+    expect(await check([...file.slice(0, 2), ...file.slice(3)])).toMatch(
+      /^line 3 \(event \d+\): position 3 after 1: events are missing$/,
+    );
+    // Reordered: caught whether or not the export claims to be complete.
+    const swapped = [file[1]!, file[0]!, ...file.slice(2)];
+    expect(await check(swapped)).toMatch(/^line 1 \(event \d+\): position 1 after the start/);
+    expect((await verifyExportLines(swapped, { complete: false, ...auditor })).failure).toMatch(
+      /^line 2 \(event \d+\): position 0 after 1: events were reordered or repeated$/,
+    );
+    // A column that says something the signed entry does not.
+    const altered = { ...JSON.parse(file[2]!), actorName: "Grace Okafor" };
+    expect(await check([...file.slice(0, 2), JSON.stringify(altered), ...file.slice(3)])).toMatch(
+      /^line 3 \(event \d+\): columns differ from the signed entry: actorName$/,
+    );
+    // Another event's proof.
+    const wrong = { ...JSON.parse(file[2]!), proof: JSON.parse(file[1]!).proof };
+    expect(await check([...file.slice(0, 2), JSON.stringify(wrong), ...file.slice(3)])).toMatch(
+      /^line 3 \(event \d+\): inclusion proof: /,
+    );
+    // A proof checked against another log's key.
+    const stranger = verifierKey(ORIGIN, rawPublicKey(generateKeyPairSync("ed25519").privateKey));
+    expect(
+      (await verifyExportLines(file, { complete: true, ...auditor, logKey: stranger })).failure,
+    ).toMatch(/^line 1 \(event \d+\): inclusion proof: log-signature/);
   });
 
   it("exports only what the filters select", async () => {
@@ -74,7 +130,8 @@ describe("audit export", () => {
     );
     const rows = csv.trim().split("\r\n");
     expect(rows[0]).toContain('"id","createdAt","action"');
-    expect(rows[0]).toContain('"hash","formatVersion"');
+    expect(rows[0]).toContain('"hash","formatVersion","position","eventId"');
+    expect(rows[0]).not.toContain('"proof"');
     expect(rows.length).toBeGreaterThan(1);
     expect(rows.slice(1).every((row) => row.includes('"access.denied"'))).toBe(true);
   });
@@ -84,7 +141,7 @@ describe("audit export", () => {
     // One event of every action in the closed list, allowed and refused, written as the console writes them.
     for (const action of Object.keys(AUDIT_ACTIONS) as AuditAction[])
       for (const outcome of ["ALLOWED", "REFUSED"] as const)
-        await db.$transaction((tx) =>
+        await auditedTransaction(db, (tx) =>
           recordAudit(tx, {
             action,
             outcome,
@@ -110,7 +167,7 @@ describe("audit export", () => {
     for (const [i, event] of events.entries())
       expect(validateOcsf(event), `line ${i + 1}: ${ocsfErrors()}`).toBe(true);
     expect(events.map((e) => (e.metadata as { uid: string }).uid)).toEqual([
-      ...rows.map((row) => String(row.id)),
+      ...rows.map((row) => row.eventId),
       expect.any(String),
     ]);
     expect(events.at(-1)).toMatchObject({

@@ -1,98 +1,151 @@
 /**
- * Audit format versions against PostgreSQL (docs/decisions/010-audit-format-versions.md): every
- * event row says it is v1, and every verifier (the database walk, the checkpoint signer, the
- * export verifier) refuses a row in a version it does not know, naming it, instead of hashing it
- * as v1.
+ * Audit format versions against PostgreSQL (docs/decisions/010 and 017): new events are v2; a log
+ * written in v1 is sealed into the v2 log by one signed event and keeps verifying as v1; a v1 row
+ * that appears after the seal, and a row in a version no verifier knows, are named by the
+ * database walk, the signer's counts and the export verifier.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_FORMAT_V1 } from "@/lib/domain/audit-chain";
+import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
+import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { verifyExportLines } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
-import { recordAudit, auditedTransaction } from "@/lib/server/audit";
-import { writeCheckpoint } from "@/lib/server/audit-checkpoints";
+import { auditedTransaction, recordAudit } from "@/lib/server/audit";
+import { trustedEventKeys } from "@/lib/server/audit-keys";
+import { countStrayRows } from "@/lib/server/audit-log-signer";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
-import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
+import { sealV1Log } from "@/lib/server/seal-v1-log";
+import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { db } from "@/tests/db";
 import { actor } from "@/tests/recovery";
 
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
+const verify = () => verifyAuditLog(db, { keys: trustedEventKeys() });
 
-async function decide(n: number) {
-  await auditedTransaction(db, (tx) =>
-    recordAudit(tx, {
-      action: "access.denied",
-      outcome: "REFUSED",
-      actor: { type: "SYSTEM", name: `v${n}` },
-      data: { permission: "audit:read", path: `/${n}` },
-    }),
-  );
+function v1Content(i: number): ChainedContent {
+  return {
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    action: "access.denied",
+    outcome: "REFUSED",
+    reason: "FORBIDDEN",
+    actorType: "SYSTEM",
+    actorId: null,
+    actorName: `v1 writer ${i}`,
+    actorRole: null,
+    targetType: null,
+    targetId: null,
+    subjectUserId: null,
+    caseId: null,
+    requestId: null,
+    ip: null,
+    data: { permission: "audit:read", path: `/${i}` },
+  };
 }
+
+/** Appends a v1 row chained to `prev` the way the v1 console did (as the owner, like a restore). */
+async function appendV1(i: number, prev: string): Promise<string> {
+  const content = v1Content(i);
+  const hash = chainHashV1(prev, content);
+  await owner.query(
+    `INSERT INTO "AuditEvent" ("formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
+     VALUES (1, $1, $2, 'REFUSED', $3, 'SYSTEM', $4, $5, $6, $7)`,
+    [
+      content.createdAt,
+      content.action,
+      content.reason,
+      content.actorName,
+      JSON.stringify(content.data),
+      prev,
+      hash,
+    ],
+  );
+  return hash;
+}
+
+let v1Head = GENESIS;
 
 beforeAll(async () => {
   await owner.connect();
-  for (let i = 0; i < 4; i++) await decide(i);
+  // A log from before v2: a legacy row (before the chain existed), then a chain of three.
+  await owner.query(
+    `INSERT INTO "AuditEvent" ("formatVersion", action, outcome, "actorType", "actorName", data)
+     VALUES (1, 'system.demo_seeded', 'ALLOWED', 'SYSTEM', 'seed', '{}')`,
+  );
+  for (let i = 0; i < 3; i++) v1Head = await appendV1(i, v1Head);
 });
 afterAll(async () => {
   await owner.end();
 });
 
 describe("audit format versions", () => {
-  it("writes every event as format v1, and the chain verifies", async () => {
-    const versions = await db.auditEvent.groupBy({ by: ["formatVersion"], _count: true });
-    expect(versions).toEqual([
-      { formatVersion: AUDIT_FORMAT_V1, _count: await db.auditEvent.count() },
-    ]);
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, firstBreak: null });
+  it("seals a v1 log into the v2 log once, and the whole log verifies", async () => {
+    expect(await sealV1Log(db)).toBe("sealed");
+    expect(await sealV1Log(db)).toBe("sealed before");
+    await auditedTransaction(db, (tx) =>
+      recordAudit(tx, {
+        action: "access.denied",
+        outcome: "REFUSED",
+        actor: { type: "SYSTEM", name: "v2 writer" },
+        data: { permission: "audit:read", path: "/v2" },
+      }),
+    );
+    const seal = await db.auditEvent.findFirstOrThrow({
+      where: { action: "audit.format_changed" },
+    });
+    expect(seal).toMatchObject({ formatVersion: AUDIT_FORMAT_V2, position: 0n });
+    expect(seal.data).toMatchObject({ v1Rows: 4, chained: 3, headHash: v1Head });
+    const report = await verify();
+    expect(report).toMatchObject({
+      ok: true,
+      size: 2,
+      v1: { rows: 4, chained: 3, sealed: true },
+    });
+    expect(await countStrayRows(db, 2)).toBe(0);
   });
 
-  it("refuses a row in a version it does not know, in the database, the checkpoint signer and the export", async () => {
-    const target = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "asc" }, skip: 1 });
-    // As someone with the owner's powers: relabel one intact v1 row. Its v1 hash still matches.
-    await owner.query("BEGIN");
-    await owner.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_no_update_or_delete"`);
-    await owner.query(`UPDATE "AuditEvent" SET "formatVersion" = 2 WHERE id = $1`, [
-      target.id.toString(),
-    ]);
-    await owner.query(
-      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_no_update_or_delete"`,
-    );
-    await owner.query("COMMIT");
-
-    expect(await verifyAuditChain(db)).toMatchObject({
-      ok: false,
-      checked: 1,
-      firstBreak: { id: target.id.toString(), problem: "unknown format version" },
+  it("names a v1 row appended after the seal, even one that continues the chain correctly", async () => {
+    await appendV1(99, v1Head);
+    const added = await db.auditEvent.findFirstOrThrow({
+      where: { hash: { not: null } },
+      orderBy: { id: "desc" },
     });
+    const report = await verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual({
+      id: added.id.toString(),
+      position: null,
+      problem: "a v1 row outside the sealed v1 chain",
+    });
+    expect(await countStrayRows(db, 2)).toBe(1);
+  });
 
-    const dir = await mkdtemp(path.join(tmpdir(), "checkpoints-"));
-    const privateKeyPem = generateKeyPairSync("ed25519")
-      .privateKey.export({ type: "pkcs8", format: "pem" })
-      .toString();
-    await expect(writeCheckpoint({ client: db, privateKeyPem, dir })).rejects.toThrow(
-      `first break at event ${target.id}: unknown format version`,
+  it("names a row in a version it does not know, in the database walk and the export verifier", async () => {
+    const { rows } = await owner.query<{ id: string }>(
+      `INSERT INTO "AuditEvent" ("formatVersion", action, outcome, "actorType", "actorName", data)
+       VALUES (7, 'approval.approved', 'ALLOWED', 'STAFF', 'Grace Okafor', '{}') RETURNING id`,
     );
-    expect(await readdir(dir)).toEqual([]);
-
-    const reviewer = await actor("SECURITY");
+    const id = rows[0]!.id;
+    expect((await verify()).problems).toContainEqual({
+      id,
+      position: null,
+      problem: "format version 7 is not 2",
+    });
+    // The export leaves the row out and counts it; a line in that version fails the file.
     const file = await new Response(
       await exportAuditEvents({
-        actor: reviewer,
+        actor: await actor("SECURITY"),
         search: AuditSearchSchema.parse({}),
         format: "jsonl",
       }),
     ).text();
-    const exported = file
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id: string; formatVersion: number });
-    expect(exported.find((line) => line.id === target.id.toString())?.formatVersion).toBe(2);
-    expect((await verifyExportLines(file.split("\n"), { complete: true })).failure).toBe(
-      `event ${target.id}: unknown format version 2`,
+    const lines = file.trim().split("\n");
+    expect(lines.some((line) => (JSON.parse(line) as { id?: string }).id === id)).toBe(false);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ end: { excluded: 2 } });
+    const relabelled = lines.map((line, i) =>
+      i === 1 ? JSON.stringify({ ...JSON.parse(line), formatVersion: 7 }) : line,
+    );
+    expect((await verifyExportLines(relabelled, { complete: false })).failure).toMatch(
+      /unknown format version 7/,
     );
   });
 });
