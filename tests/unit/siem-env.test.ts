@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 const base = {
   DATABASE_URL: "postgresql://user:pw@127.0.0.1:5432/console",
   NEXTAUTH_SECRET: "n".repeat(40),
+  AUDIT_EVENT_KEY_FILE: "/keys/audit-event-key.pem",
 };
 
 async function loadEnv(vars: Record<string, string>) {
