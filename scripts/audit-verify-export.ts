@@ -1,6 +1,6 @@
 /**
  * `npm run audit:verify-export -- <file.jsonl> [--complete] [--log-key <vkey>]
- *   [--event-key <public.pem>]… [--witness-key <vkey>]…`: verifies an exported audit file outside
+ *   [--event-key <public.pem or base64>]… [--witness-key <vkey>]…`: verifies an exported audit file outside
  * the console, with public keys only (docs/decisions/017). v2 events: each line's columns must be
  * its signed entry's, the signature must verify with an event key, positions must rise (with
  * --complete, an unfiltered export, by one from 0 to the checkpoint's size), and each proof must
@@ -14,6 +14,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { eventKeyId } from "../lib/domain/audit-entry.ts";
 import { verifyExportLines } from "../lib/domain/audit-export.ts";
+import { ed25519PublicKey } from "../lib/domain/tlog/note.ts";
 
 const args = process.argv.slice(2);
 let file: string | undefined;
@@ -40,8 +41,11 @@ if (!file) {
   process.exit(2);
 }
 const eventKeys = new Map<string, KeyObject>();
-for (const keyFile of eventKeyFiles) {
-  const key = createPublicKey(readFileSync(keyFile.trim(), "utf8"));
+for (const given of eventKeyFiles) {
+  // A PEM file, or the raw public key in base64 as the reviewer page shows it.
+  const key = /^[A-Za-z0-9+/]{43}=$/.test(given.trim())
+    ? ed25519PublicKey(Buffer.from(given.trim(), "base64"))
+    : createPublicKey(readFileSync(given.trim(), "utf8"));
   eventKeys.set(eventKeyId(key), key);
 }
 

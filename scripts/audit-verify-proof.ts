@@ -41,14 +41,22 @@ function options(args: string[]): Options {
   return { file, logKey, witnessKeys, quorum };
 }
 
-/** Checks one exported event: what it proved, or what failed. */
-function check(line: string, opts: Options): { ok: string } | { failed: string } {
+/** Checks one exported event: what it proved, what failed, or why there is nothing to check. */
+function check(
+  line: string,
+  opts: Options,
+): { ok: string } | { failed: string } | { skipped: string } {
   let event: { entry?: unknown; signature?: unknown; position?: unknown; proof?: unknown };
   try {
     event = JSON.parse(line);
   } catch {
     return { failed: "not JSON" };
   }
+  // An export's end line, and events newer than the export's checkpoint, carry no proof.
+  if (typeof event === "object" && event !== null && "end" in event)
+    return { skipped: "the export's end line" };
+  if (event.proof === null && Number.isSafeInteger(event.position))
+    return { skipped: `position ${String(event.position)} is newer than the export's checkpoint` };
   const entry = typeof event.entry === "string" ? decodeBase64(event.entry) : null;
   const signature = typeof event.signature === "string" ? decodeBase64(event.signature) : null;
   if (!entry) return { failed: "entry: not base64" };
@@ -83,8 +91,12 @@ let checked = 0;
 let failed = 0;
 text.split("\n").forEach((line, i) => {
   if (!line.trim()) return;
-  checked++;
   const result = check(line, opts);
+  if ("skipped" in result) {
+    console.log(`line ${i + 1}: skipped, ${result.skipped}`);
+    return;
+  }
+  checked++;
   if ("ok" in result) {
     console.log(`line ${i + 1}: ok, ${result.ok}`);
   } else {

@@ -32,9 +32,11 @@ const log = (line: string) => console.log(`[console] ${line}`);
 const port = process.env.PORT ?? "3000";
 
 let embedded: EmbeddedServer | null = null;
+let databaseDir: string | null = null;
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   const dataDir = path.resolve(process.env.EMBEDDED_PG_DIR ?? ".data/postgres");
+  databaseDir = dataDir;
   const ephemeral = process.env.EMBEDDED_PG_EPHEMERAL === "1";
   if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
   log(`starting embedded PostgreSQL in ${path.relative(root, dataDir)}`);
@@ -98,7 +100,7 @@ if (!process.env.AUDIT_EVENT_KEY_FILE) {
   );
   await shutdown(2);
 }
-warnAboutKeyPlacement(embedded ? path.resolve(".data/postgres") : null);
+warnAboutKeyPlacement(databaseDir);
 
 // A log written in format v1 (a hash chain) is sealed into the v2 log once, before serving.
 {

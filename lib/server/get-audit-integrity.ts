@@ -3,6 +3,7 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { rawPublicKey, verifierKey } from "@/lib/domain/tlog/note";
 import { parseWitnesses } from "@/lib/domain/witness-config";
 import { trustedEventKeys } from "./audit-keys";
 import { logOrigin } from "./audit-log-config";
@@ -52,6 +53,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     ),
   );
   return {
+    ...publicKeys(),
     size,
     newestEventAt: head?.newest ?? null,
     checkpoint: checkpoint
@@ -99,4 +101,17 @@ async function checkSinceCheckpoint(): Promise<Check> {
 
 function describe(stoppedAt: StoppedAt) {
   return `position ${stoppedAt.position}${stoppedAt.id === "?" ? "" : ` (row ${stoppedAt.id})`}: ${stoppedAt.problem}`;
+}
+
+/** What an auditor needs to check an export or a proof outside the console: public keys only. */
+function publicKeys() {
+  const keyFile = env.AUDIT_PUBLIC_KEY_FILE ?? env.AUDIT_SIGNING_KEY_FILE;
+  const logVkey = keyFile
+    ? verifierKey(logOrigin(), rawPublicKey(createPublicKey(readFileSync(keyFile, "utf8"))))
+    : null;
+  const eventKeys = [...trustedEventKeys()].map(([id, key]) => ({
+    id,
+    publicKey: rawPublicKey(key).toString("base64"),
+  }));
+  return { logVkey, eventKeys };
 }

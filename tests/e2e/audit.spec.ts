@@ -33,10 +33,10 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   await expect(page.getByText(`Timeline of case ${caseId}`)).toBeVisible();
   await expect(rows.filter({ hasText: "case.opened" })).toHaveCount(1);
 
-  // 4. Verification reports an intact chain; the reviewer's own reads are on the trail.
-  await page.getByRole("link", { name: "Verify integrity" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Intact" })).toContainText(
-    "chained events verified",
+  // 4. The check reports an intact log; the reviewer's own reads are on the trail.
+  await page.getByRole("link", { name: "Check integrity now" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "intact" })).toContainText(
+    "intact: the checkpoint's signature and tree",
   );
   await page.goto("/audit?action=audit.viewed");
   await expect(rows.filter({ hasText: "Mei Lin" }).first()).toBeVisible();
@@ -48,7 +48,7 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   ).toContainText("That is not a case ID.");
 });
 
-test("an export downloads, streams every event with its chain fields, and verifies outside the console", async ({
+test("an export downloads, streams every event with its signed entry and proof, and verifies outside the console with public keys", async ({
   page,
 }) => {
   await signInWithStaffPasskey(page, "SECURITY");
@@ -62,20 +62,44 @@ test("an export downloads, streams every event with its chain fields, and verifi
     page.getByRole("link", { name: "Export JSON Lines" }).click(),
   ]);
   const file = await download.path();
+  // What an auditor holds: the public keys the reviewer page shows.
+  await page.reload();
+  const keys = page.getByRole("region", { name: "Log integrity" });
+  const logKey = (await keys.locator("code").first().textContent())!;
+  const eventKey = (await keys.locator("code").nth(1).textContent())!;
   const { execFileSync } = await import("node:child_process");
   const output = execFileSync(
     "npx",
-    ["tsx", "scripts/audit-verify-export.ts", file, "--complete"],
+    [
+      "tsx",
+      "scripts/audit-verify-export.ts",
+      file,
+      "--complete",
+      "--log-key",
+      logKey,
+      "--event-key",
+      eventKey,
+    ],
     { encoding: "utf8" },
   );
-  expect(output).toMatch(/^\d+ events read; \d+ hashes verified; \d+ links verified\nOK\n$/);
+  expect(output).toMatch(
+    /^\d+ events read; v2: \d+ entries with verified signatures, \d+ inclusion proofs verified; v1: 0 hashes, 0 links\nOK\n$/,
+  );
   expect(Number(output.match(/^(\d+) events read/)![1])).toBeGreaterThan(0);
+  // One event's proof, checked on its own with the log's key only.
+  const proofs = execFileSync(
+    "npx",
+    ["tsx", "scripts/audit-verify-proof.ts", file, "--log-key", logKey],
+    { encoding: "utf8" },
+  );
+  expect(proofs).toMatch(/line 1: ok, position 0 in /);
+  expect(proofs).toMatch(/^(\d+) of \1 events verified$/m);
 
   // The CSV export is for people: a header and one row per event.
   const csv = await page.request.get("/audit/export?format=csv&action=staff.signed_in");
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).trim().split("\r\n");
-  expect(lines[0]).toContain('"prevHash","hash"');
+  expect(lines[0]).toContain('"position","eventId"');
   expect(lines.length).toBeGreaterThan(1);
   expect(lines.slice(1).every((l) => l.includes('"staff.signed_in"'))).toBe(true);
 

@@ -60,6 +60,21 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
             (runs outside the console: <code>npm run audit:verify</code>)
           </span>
         </dd>
+        <dt className="text-slate-600">Keys for auditors</dt>
+        <dd className="break-all">
+          {integrity.logVkey ? (
+            <>
+              Log: <code className="text-xs">{integrity.logVkey}</code>
+            </>
+          ) : (
+            "no checkpoint key"
+          )}
+          {integrity.eventKeys.map((key) => (
+            <span key={key.id} className="block">
+              Event key {key.id}: <code className="text-xs">{key.publicKey}</code>
+            </span>
+          ))}
+        </dd>
         {check ? (
           <>
             <dt className="text-slate-600">Checked just now</dt>
