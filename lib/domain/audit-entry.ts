@@ -104,7 +104,9 @@ export function parseEntry(
   const keys = Object.keys(record).filter((key) => key !== "v");
   if (keys.length !== ENTRY_FIELDS.length || ENTRY_FIELDS.some((field) => !(field in record)))
     return { ok: false, problem: "the entry does not have exactly the v2 fields" };
-  const content = record as unknown as EntryContent;
+  const content = Object.fromEntries(
+    ENTRY_FIELDS.map((field) => [field, record[field]]),
+  ) as unknown as EntryContent;
   if (!entryBytes(content).equals(entry))
     return { ok: false, problem: "the entry is not in canonical form" };
   return { ok: true, content };
