@@ -64,14 +64,20 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
         <dd className="break-all">
           {integrity.logVkey ? (
             <>
-              Log: <code className="text-xs">{integrity.logVkey}</code>
+              Log:{" "}
+              <code className="text-xs" aria-label="log key">
+                {integrity.logVkey}
+              </code>
             </>
           ) : (
             "no checkpoint key"
           )}
           {integrity.eventKeys.map((key) => (
             <span key={key.id} className="block">
-              Event key {key.id}: <code className="text-xs">{key.publicKey}</code>
+              Event key {key.id}:{" "}
+              <code className="text-xs" aria-label={`event key ${key.id}`}>
+                {key.publicKey}
+              </code>
             </span>
           ))}
         </dd>
