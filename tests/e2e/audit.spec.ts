@@ -66,33 +66,40 @@ test("an export downloads, streams every event with its signed entry and proof, 
   await page.reload();
   const logKey = (await page.getByLabel("log key").textContent())!;
   const eventKey = (await page.getByLabel(/^event key /).textContent())!;
-  const { execFileSync } = await import("node:child_process");
-  const output = execFileSync(
-    "npx",
-    [
-      "tsx",
-      "scripts/audit-verify-export.ts",
-      file,
-      "--complete",
-      "--log-key",
-      logKey,
-      "--event-key",
-      eventKey,
-    ],
-    { encoding: "utf8" },
-  );
+  const { spawnSync } = await import("node:child_process");
+  // The commands' output is asserted whole, so a failure shows what they said.
+  const run = (args: string[]) => spawnSync("npx", args, { encoding: "utf8" }).stdout;
+  const output = run([
+    "tsx",
+    "scripts/audit-verify-export.ts",
+    file,
+    "--complete",
+    "--log-key",
+    logKey,
+    "--event-key",
+    eventKey,
+  ]);
   expect(output).toMatch(
     /^\d+ events read; v2: \d+ entries with verified signatures, \d+ inclusion proofs verified; v1: 0 hashes, 0 links\nOK\n$/,
   );
   expect(Number(output.match(/^(\d+) events read/)![1])).toBeGreaterThan(0);
   // One event's proof, checked on its own with the log's key only.
-  const proofs = execFileSync(
-    "npx",
-    ["tsx", "scripts/audit-verify-proof.ts", file, "--log-key", logKey],
-    { encoding: "utf8" },
-  );
+  const proofs = run(["tsx", "scripts/audit-verify-proof.ts", file, "--log-key", logKey]);
   expect(proofs).toMatch(/line 1: ok, position 0 in /);
   expect(proofs).toMatch(/^(\d+) of \1 events verified$/m);
+
+  // The console serves the checkpoint and any event's proof; the proof verifies on its own.
+  const checkpoint = await page.request.get("/audit/log/checkpoint");
+  expect(await checkpoint.text()).toMatch(/^localhost:\d+\/audit\n\d+\n[A-Za-z0-9+/]{43}=\n\n— /);
+  const served = await page.request.get("/audit/log/proof?position=1");
+  expect(served.status()).toBe(200);
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(`${file}.one`, await served.text());
+  expect(run(["tsx", "scripts/audit-verify-proof.ts", `${file}.one`, "--log-key", logKey])).toMatch(
+    /^line 1: ok, position 1 in localhost:\d+\/audit at size \d+\n1 of 1 events verified\n$/,
+  );
+  expect((await page.request.get("/audit/log/proof?position=-1")).status()).toBe(400);
+  expect((await page.request.get("/audit/log/proof?position=99999999")).status()).toBe(404);
 
   // The CSV export is for people: a header and one row per event.
   const csv = await page.request.get("/audit/export?format=csv&action=staff.signed_in");
@@ -107,6 +114,8 @@ test("an export downloads, streams every event with its signed entry and proof, 
   const agentPage = await agent.newPage();
   await signInAs(agentPage, "AGENT");
   expect((await agentPage.request.get("/audit/export?format=jsonl")).status()).toBe(403);
+  expect((await agentPage.request.get("/audit/log/proof?position=0")).status()).toBe(403);
+  expect((await agentPage.request.get("/audit/log/checkpoint")).status()).toBe(403);
   await agent.close();
 });
 

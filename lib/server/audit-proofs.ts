@@ -1,0 +1,54 @@
+import "server-only";
+import { toExportedEvent, toJsonLine } from "@/lib/domain/audit-export";
+import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { formatProof } from "@/lib/domain/tlog/proof";
+import { db } from "@/lib/db";
+import { trustedEventKeys } from "./audit-keys";
+import { consistencyProofAt, inclusionProofAt } from "./audit-tiles";
+
+/**
+ * What the console serves from its audit log for auditors and tools (docs/decisions/017): the
+ * latest checkpoint with its cosignatures, one event with its inclusion proof, and consistency
+ * proofs between two checkpointed sizes. Proofs are answered from the stored tiles, so only sizes
+ * that were checkpointed can be asked for. Null means there is no such thing to prove.
+ */
+export async function checkpointNote(size?: number) {
+  const checkpoint = await db.auditCheckpoint.findFirst({
+    where: size === undefined ? {} : { size: BigInt(size) },
+    orderBy: { size: "desc" },
+    include: { cosignatures: { orderBy: { witness: "asc" } } },
+  });
+  if (!checkpoint) return null;
+  return {
+    size: Number(checkpoint.size),
+    note: checkpoint.note + checkpoint.cosignatures.map((c) => c.line).join(""),
+  };
+}
+
+/** One event as an export line (entry, signature, position), with its proof against a checkpoint. */
+export async function eventWithProof(position: number, size?: number): Promise<string | null> {
+  const checkpoint = await checkpointNote(size);
+  if (!checkpoint || position >= checkpoint.size) return null;
+  const row = await db.auditEvent.findUnique({ where: { position } });
+  // A row that is not part of the log has no proof to give.
+  if (!row || !checkV2Row(row, trustedEventKeys()).ok) return null;
+  const proof = formatProof({
+    index: position,
+    proof: await inclusionProofAt(db, position, checkpoint.size),
+    checkpointNote: checkpoint.note,
+  });
+  return toJsonLine(toExportedEvent(row, proof));
+}
+
+export async function consistencyBetween(from: number, to: number) {
+  if (from > to) return null;
+  const [older, newer] = await Promise.all([checkpointNote(from), checkpointNote(to)]);
+  if (!newer || (from > 0 && !older)) return null;
+  return {
+    from,
+    to,
+    proof: (await consistencyProofAt(db, from, to)).map((hash) => hash.toString("base64")),
+    fromCheckpoint: older?.note ?? null,
+    toCheckpoint: newer.note,
+  };
+}
