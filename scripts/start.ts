@@ -92,6 +92,12 @@ if (embedded) {
   process.env.AUDIT_EVENT_KEY_FILE ??= path.resolve(".data/audit-event-key.pem");
   process.env.AUDIT_SIGNING_KEY_FILE ??= path.resolve(".data/audit-signing-key.pem");
   process.env.AUDIT_PUBLIC_KEY_FILE ??= path.resolve(".data/audit-public-key.pem");
+  // An ephemeral database (the browser tests) gets checkpoints that go with it.
+  const ephemeralCheckpoints = `${databaseDir}-checkpoints`;
+  if (process.env.EMBEDDED_PG_EPHEMERAL === "1" && !process.env.AUDIT_CHECKPOINT_DIR) {
+    rmSync(ephemeralCheckpoints, { recursive: true, force: true });
+    process.env.AUDIT_CHECKPOINT_DIR = ephemeralCheckpoints;
+  }
   process.env.AUDIT_CHECKPOINT_DIR ??= path.resolve(".data/audit-checkpoints");
 }
 if (!process.env.AUDIT_EVENT_KEY_FILE) {

@@ -127,7 +127,7 @@ export async function signRound(
       if (!lock?.leader) return { kind: "not leader" };
       const latest = await latestCheckpoint(tx, config);
       const oldSize = latest?.size ?? 0;
-      const newest = await newestCheckpointFile(config.dir);
+      const newest = await newestCheckpointFile(config.dir, config.origin);
       if (newest !== null && newest > oldSize)
         return {
           kind: "refused",
@@ -192,7 +192,7 @@ export async function signRound(
         data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
       });
       await recordVerification(tx, { size: newSize, checked: leaves.length, stoppedAt, strayRows });
-      if (config.dir) await writeCheckpointFile(config.dir, newSize, note);
+      if (config.dir) await writeCheckpointFile(config.dir, config.origin, newSize, note);
       return { kind: "signed", size: newSize, previousSize: oldSize, note, stoppedAt, strayRows };
     },
     { maxWait: 10_000, timeout: 120_000 },
@@ -299,14 +299,24 @@ async function recordVerification(
 
 const FILE = /^(\d{12})\.checkpoint$/;
 
-async function newestCheckpointFile(dir: string | undefined): Promise<number | null> {
+/** Each log's checkpoints in their own folder of the directory, named after its origin. */
+function logFolder(dir: string, origin: string) {
+  return path.join(dir, origin.replace(/[^A-Za-z0-9.-]/g, "_"));
+}
+
+async function newestCheckpointFile(
+  dir: string | undefined,
+  origin: string,
+): Promise<number | null> {
   if (!dir) return null;
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => FILE.test(n));
+  const folder = logFolder(dir, origin);
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => FILE.test(n));
   if (names.length === 0) return null;
   return Number(FILE.exec(names.sort().at(-1)!)![1]);
 }
 
-async function writeCheckpointFile(dir: string, size: number, note: string) {
+async function writeCheckpointFile(dir: string, origin: string, size: number, note: string) {
+  dir = logFolder(dir, origin);
   await mkdir(dir, { recursive: true });
   const name = `${String(size).padStart(12, "0")}.checkpoint`;
   const temp = path.join(dir, `.${name}.tmp`);
@@ -315,10 +325,16 @@ async function writeCheckpointFile(dir: string, size: number, note: string) {
 }
 
 /** The newest checkpoint kept in the directory (the copy outside the database), if any. */
-export async function readNewestCheckpointFile(dir: string): Promise<string | null> {
-  const size = await newestCheckpointFile(dir);
+export async function readNewestCheckpointFile(
+  dir: string,
+  origin: string,
+): Promise<string | null> {
+  const size = await newestCheckpointFile(dir, origin);
   if (size === null) return null;
-  return readFile(path.join(dir, `${String(size).padStart(12, "0")}.checkpoint`), "utf8");
+  return readFile(
+    path.join(logFolder(dir, origin), `${String(size).padStart(12, "0")}.checkpoint`),
+    "utf8",
+  );
 }
 
 export type WitnessOutcome =

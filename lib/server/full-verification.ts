@@ -80,7 +80,7 @@ async function compareWithNewestCheckpoint(
   input: { log: NoteVerifier; dir?: string },
 ): Promise<{ checkpoint: FullReport["checkpoint"]; problem: string | null }> {
   const stored = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
-  const file = input.dir ? await readNewestCheckpointFile(input.dir) : null;
+  const file = input.dir ? await readNewestCheckpointFile(input.dir, input.log.name) : null;
   const candidates = [
     ...(stored ? [{ note: stored.note, source: "database" as const }] : []),
     ...(file ? [{ note: file, source: "directory" as const }] : []),

@@ -108,7 +108,9 @@ describe("the signer", () => {
     const opened = openNote(stored.note, [logVerifier(config())]);
     expect(trustedBy(opened, logVerifier(config()))).toBe(true);
     expect(parseCheckpoint(opened.text)).toMatchObject({ origin: ORIGIN, size });
-    expect(await readdir(dir)).toContain(`${String(size).padStart(12, "0")}.checkpoint`);
+    expect(await readdir(path.join(dir, "console.test_audit"))).toContain(
+      `${String(size).padStart(12, "0")}.checkpoint`,
+    );
     const cosigned = await db.auditCosignature.findMany({ where: { size: BigInt(size) } });
     expect(cosigned.map((c) => c.witness)).toEqual(["witness.test/w1"]);
     expect(await signRound(db, config())).toEqual({ kind: "unchanged", size });
