@@ -3,8 +3,9 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { rawPublicKey, verifierKey } from "@/lib/domain/tlog/note";
-import { parseWitnesses } from "@/lib/domain/witness-config";
+import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
+import { openNote, rawPublicKey, trustedBy, verifierKey } from "@/lib/domain/tlog/note";
+import { parseWitnesses, type WitnessConfig } from "@/lib/domain/witness-config";
 import { trustedEventKeys } from "./audit-keys";
 import { logOrigin } from "./audit-log-config";
 import {
@@ -33,20 +34,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     select: { size: true, createdAt: true },
   });
   const configured = parseWitnesses(env.AUDIT_WITNESSES);
-  const witnesses = await Promise.all(
-    configured.map(async (witness) => {
-      const last = await db.auditCosignature.findFirst({
-        where: { witness: witness.name },
-        orderBy: { size: "desc" },
-        select: { size: true, createdAt: true },
-      });
-      return {
-        name: witness.name,
-        size: last ? Number(last.size) : null,
-        at: last?.createdAt ?? null,
-      };
-    }),
-  );
+  const witnesses = await Promise.all(configured.map(witnessProgress));
   const [incremental, full] = await Promise.all(
     ["incremental", "full"].map((kind) =>
       db.auditVerification.findFirst({ where: { kind }, orderBy: { requestedAt: "desc" } }),
@@ -114,4 +102,32 @@ function publicKeys() {
     publicKey: rawPublicKey(key).toString("base64"),
   }));
   return { logVkey, eventKeys };
+}
+
+/**
+ * How far a witness has cosigned: its newest cosignature that verifies, with its own key, over the
+ * checkpoint it claims to sign. A row that does not verify (planted by someone who can insert) is
+ * reported, never counted.
+ */
+async function witnessProgress(witness: WitnessConfig) {
+  const rows = await db.auditCosignature.findMany({
+    where: { witness: witness.name },
+    orderBy: { size: "desc" },
+    take: 20,
+    include: { checkpoint: { select: { note: true } } },
+  });
+  const verifier = cosignatureVerifier(witness.vkey);
+  let forged = 0;
+  for (const row of rows) {
+    const body = openNote(row.checkpoint.note, []).text;
+    let valid = false;
+    try {
+      valid = trustedBy(openNote(`${body}\n${row.line}`, [verifier]), verifier);
+    } catch {
+      valid = false;
+    }
+    if (valid) return { name: witness.name, size: Number(row.size), at: row.createdAt, forged };
+    forged++;
+  }
+  return { name: witness.name, size: null, at: null, forged };
 }

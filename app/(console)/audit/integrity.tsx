@@ -46,6 +46,11 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
                   {witness.size !== null && checkpoint && witness.size < checkpoint.size
                     ? ` (behind by ${checkpoint.size - witness.size})`
                     : ""}
+                  {witness.forged > 0 ? (
+                    <strong className="block text-rose-800">
+                      {witness.forged} stored cosignature(s) do not verify with this witness’s key
+                    </strong>
+                  ) : null}
                 </li>
               ))}
             </ul>
