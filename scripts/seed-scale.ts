@@ -1,24 +1,48 @@
 /**
  * `npm run db:seed-scale -- [users] [events]`: loads a large organisation for benchmarks:
- * 100,000 workforce users (with an address and a passkey each) and 1,000,000 audit events that
- * continue the hash chain (so verification and exports work on them). Run against DATABASE_URL
- * as the tables' owner, or the running demo. Never in tests.
+ * 100,000 workforce users (with an address and a passkey each) and 1,000,000 audit events in
+ * format v2, written as the product writes them (docs/decisions/010, "Format v2"): each entry
+ * built with entryBytes and signed with the event key (AUDIT_EVENT_KEY_FILE), at the next gapless
+ * positions under the append lock, then put in the Merkle tree and checkpointed by the signer
+ * (signRound), which verifies every new row. So verification, proofs and exports work on them.
+ * Run against DATABASE_URL as the tables' owner, or the running demo. Never in tests.
+ *
+ * The events' createdAt is spread over the past year and appTime is set to the same instant (the
+ * verifier tolerates 5 minutes between them); the demo's own events keep their real times.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import { chainHash, GENESIS, type ChainedContent } from "../lib/domain/audit-chain.ts";
+import { createDb } from "../lib/create-db.ts";
+import { entryBytes, signEntry, type EntryContent } from "../lib/domain/audit-entry.ts";
 import { AUDIT_CHAIN_LOCK } from "../lib/server/audit.ts";
+import { eventSigner } from "../lib/server/audit-keys.ts";
+import { signRound } from "../lib/server/audit-log-signer.ts";
+import { signerConfig } from "../lib/server/audit-log-config.ts";
 import { seededRandom } from "../tests/factories.ts";
 import { auditConfig } from "./lib/audit-config.ts";
 
 const users = Number(process.argv[2] ?? 100_000);
 const events = Number(process.argv[3] ?? 1_000_000);
 const BATCH = 5000;
+/**
+ * The signer verifies and checkpoints the new rows every this many events: one round of a
+ * million would outlast signRound's 120 s transaction on a small machine (Ed25519 verification
+ * runs at ~12,000/s on one core here).
+ */
+const SIGN_EVERY = Number(process.env.SEED_SIGN_EVERY ?? 200_000);
 const { databaseUrl } = auditConfig();
 if (!databaseUrl) {
   console.error("Set DATABASE_URL (the owner's), or start the demo first.");
   process.exit(2);
 }
+const config = signerConfig();
+if (!process.env.AUDIT_EVENT_KEY_FILE || !config) {
+  console.error(
+    "Needs AUDIT_EVENT_KEY_FILE (signs the events) and AUDIT_SIGNING_KEY_FILE (signs the checkpoints): start the demo first, or set them.",
+  );
+  process.exit(2);
+}
+const signer = eventSigner();
 const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
 const r = seededRandom(42);
@@ -125,17 +149,13 @@ for (let offset = 0; offset < users; offset += BATCH) {
     [ids, ids.map(() => randomBytes(32).toString("base64url"))],
   );
 }
-console.log(`${users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const usersSeconds = (Date.now() - started) / 1000;
+console.log(`${users} users in ${usersSeconds.toFixed(1)} s`);
 
-// 2. Audit events continuing the chain, under the same lock the application appends with.
-await client.query("BEGIN");
-await client.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_CHAIN_LOCK]);
-let prev =
-  ((
-    await client.query(
-      `SELECT hash FROM "AuditEvent" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`,
-    )
-  ).rows[0]?.hash as string | undefined) ?? GENESIS;
+// 2. Audit events at the next positions, under the lock the application appends with. Held for
+// the whole load as a session lock, so each batch is one autocommitted INSERT (which, like the
+// product's, reads the head in its own snapshot after the lock) and the next batch is signed
+// while PostgreSQL writes this one.
 const ACTIONS = [
   "case.opened",
   "step.recorded",
@@ -154,61 +174,144 @@ const ACTORS = [
   "Daniel Kim",
   "Mei Lin",
 ];
+if (userIds.length === 0)
+  userIds.push(
+    ...(await client.query<{ id: string }>(`SELECT id FROM "WorkforceUser" LIMIT 10000`)).rows.map(
+      (row) => row.id,
+    ),
+  );
 const subjects = userIds.length ? userIds : [randomUUID()];
-const start = Date.now() - 365 * 24 * 3600 * 1000;
-const step = (365 * 24 * 3600 * 1000) / events;
-for (let offset = 0; offset < events; offset += BATCH) {
-  const rows: (ChainedContent & { prevHash: string; hash: string })[] = [];
+const actorIds = ACTORS.map(() => randomUUID());
+const yearMs = 365 * 24 * 3600 * 1000;
+const start = Date.now() - yearMs;
+const step = yearMs / Math.max(events, 1);
+
+type Signed = { content: EntryContent; entry: Buffer; signature: Buffer };
+function signBatch(offset: number): Signed[] {
+  const batch: Signed[] = [];
   for (let i = 0; i < Math.min(BATCH, events - offset); i++) {
     const refused = r.chance(0.08);
-    const content: ChainedContent = {
-      createdAt: new Date(Math.floor(start + (offset + i) * step)).toISOString(),
+    const actor = r.int(0, ACTORS.length - 1);
+    const content: EntryContent = {
+      eventId: randomUUID(),
+      appTime: new Date(Math.floor(start + (offset + i) * step)).toISOString(),
+      keyId: signer.keyId,
       action: r.pick(ACTIONS),
       outcome: refused ? "REFUSED" : "ALLOWED",
       reason: refused ? "FORBIDDEN" : null,
       actorType: "STAFF",
-      actorId: null,
-      actorName: r.pick(ACTORS),
+      actorId: actorIds[actor]!,
+      actorName: ACTORS[actor]!,
       actorRole: "AGENT",
       targetType: "case",
       targetId: null,
       subjectUserId: r.pick(subjects),
       caseId: r.chance(0.7) ? randomUUID() : null,
-      requestId: null,
-      ip: null,
+      requestId: randomUUID(),
+      ip: `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
       data: { seq: offset + i },
     };
-    const hash = chainHash(prev, content);
-    rows.push({ ...content, prevHash: prev, hash });
-    prev = hash;
+    const entry = entryBytes(content);
+    batch.push({ content, entry, signature: signEntry(entry, signer.privateKey) });
   }
-  const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
-  await client.query(
-    `INSERT INTO "AuditEvent" ("createdAt", action, outcome, reason, "actorType", "actorName", "actorRole", "targetType", "subjectUserId", "caseId", data, "prevHash", hash)
-     SELECT c, a, o::"AuditOutcome", rsn, at, an, ar, tt, su, ci, d::jsonb, ph, h
-     FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
-       AS t(c, a, o, rsn, at, an, ar, tt, su, ci, d, ph, h)`,
+  return batch;
+}
+
+function insertBatch(batch: Signed[]) {
+  const col = <K extends keyof EntryContent>(key: K) => batch.map((row) => row.content[key]);
+  return client.query(
+    `INSERT INTO "AuditEvent" ("formatVersion", "position", "createdAt", "eventId", "appTime",
+       "keyId", entry, signature, action, outcome, reason, "actorType", "actorId", "actorName",
+       "actorRole", "targetType", "targetId", "subjectUserId", "caseId", "requestId", ip, data)
+     SELECT 2, head.position + t.n, t.at, t.eid, t.at, t.kid, t.e, t.s, t.a, t.o::"AuditOutcome",
+       t.rsn, t.aty, t.aid, t.an, t.ar, t.tt, t.ti, t.su, t.ci, t.rq, t.ip, t.d::jsonb
+     FROM (SELECT coalesce(max("position"), -1) AS position FROM "AuditEvent") AS head
+     CROSS JOIN unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::bytea[], $5::bytea[],
+       $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[],
+       $13::text[], $14::text[], $15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::text[])
+       WITH ORDINALITY AS t(eid, at, kid, e, s, a, o, rsn, aty, aid, an, ar, tt, ti, su, ci, rq, ip, d, n)
+     ORDER BY t.n`,
     [
-      col("createdAt"),
+      col("eventId"),
+      col("appTime"),
+      col("keyId"),
+      batch.map((row) => row.entry),
+      batch.map((row) => row.signature),
       col("action"),
       col("outcome"),
       col("reason"),
       col("actorType"),
+      col("actorId"),
       col("actorName"),
       col("actorRole"),
       col("targetType"),
+      col("targetId"),
       col("subjectUserId"),
       col("caseId"),
-      rows.map((row) => JSON.stringify(row.data)),
-      col("prevHash"),
-      col("hash"),
+      col("requestId"),
+      col("ip"),
+      batch.map((row) => JSON.stringify(row.content.data)),
     ],
   );
-  if ((offset / BATCH) % 20 === 0) console.log(`  ${offset + rows.length} events`);
 }
-await client.query("COMMIT");
+
+const db = createDb(databaseUrl);
+let insertMs = 0;
+let signerMs = 0;
+let checkpointed = 0;
+const firstPosition =
+  Number(
+    (await client.query(`SELECT coalesce(max("position"), -1) AS max FROM "AuditEvent"`)).rows[0]
+      .max,
+  ) + 1;
+async function checkpoint() {
+  const begun = performance.now();
+  const result = await signRound(db, config!, { force: true });
+  const ms = performance.now() - begun;
+  signerMs += ms;
+  if (result.kind !== "signed")
+    throw new Error(`the signer did not sign: ${JSON.stringify(result)}`);
+  if (result.stoppedAt)
+    throw new Error(`the signer stopped at ${JSON.stringify(result.stoppedAt)}`);
+  const verified = result.size - result.previousSize;
+  checkpointed += verified;
+  console.log(
+    `  signer: verified ${verified} new rows, grew the tiles and signed size ${result.size} in ${(ms / 1000).toFixed(1)} s (${Math.round(verified / (ms / 1000))} rows/s)`,
+  );
+}
+
+const eventsStarted = performance.now();
+await client.query("SELECT pg_advisory_lock($1)", [AUDIT_CHAIN_LOCK]);
+let pending: Promise<unknown> = Promise.resolve();
+let sinceRound = 0;
+try {
+  for (let offset = 0; offset < events; offset += BATCH) {
+    const batch = signBatch(offset);
+    await pending;
+    if (sinceRound >= SIGN_EVERY) {
+      await checkpoint();
+      sinceRound = 0;
+    }
+    const begun = performance.now();
+    pending = insertBatch(batch).then(() => (insertMs += performance.now() - begun));
+    sinceRound += batch.length;
+    if ((offset / BATCH) % 40 === 0) console.log(`  ${offset + batch.length} events`);
+  }
+  await pending;
+} finally {
+  await client.query("SELECT pg_advisory_unlock($1)", [AUDIT_CHAIN_LOCK]);
+}
+const writeSeconds = (performance.now() - eventsStarted - signerMs) / 1000;
+if (events > 0) await checkpoint();
+console.log(
+  `${events} audit events signed and written at positions ${firstPosition} to ${firstPosition + events - 1} in ${writeSeconds.toFixed(1)} s (${Math.round(events / writeSeconds)}/s; the INSERTs ran for ${(insertMs / 1000).toFixed(1)} s of it, overlapped with signing)`,
+);
+console.log(
+  `signer: ${checkpointed} rows verified, tiled and checkpointed in ${(signerMs / 1000).toFixed(1)} s (${Math.round(checkpointed / (signerMs / 1000))} rows/s)`,
+);
 await client.query(`ANALYZE "AuditEvent"; ANALYZE "WorkforceUser"; ANALYZE "WorkforceEmail"`);
 console.log(
   `${users} users and ${events} audit events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
+await db.$disconnect();
 await client.end();
