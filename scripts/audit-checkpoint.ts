@@ -23,6 +23,8 @@ try {
       console.log(
         `stopped at position ${result.stoppedAt.position} (row ${result.stoppedAt.id}): ${result.stoppedAt.problem}`,
       );
+    for (const row of result.flagged)
+      console.log(`NOT PART OF THE LOG: position ${row.position} (row ${row.id}): ${row.problem}`);
     for (const w of result.witnesses ?? [])
       console.log(
         `witness ${w.witness}: ${w.kind === "cosigned" ? `cosigned ${w.size}` : w.problem}`,

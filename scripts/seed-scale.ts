@@ -271,8 +271,10 @@ async function checkpoint() {
   signerMs += ms;
   if (result.kind !== "signed")
     throw new Error(`the signer did not sign: ${JSON.stringify(result)}`);
-  if (result.stoppedAt)
-    throw new Error(`the signer stopped at ${JSON.stringify(result.stoppedAt)}`);
+  if (result.stoppedAt || result.flagged.length > 0)
+    throw new Error(
+      `the signer found ${JSON.stringify(result.stoppedAt ?? result.flagged.slice(0, 3))}`,
+    );
   const verified = result.size - result.previousSize;
   checkpointed += verified;
   console.log(

@@ -57,6 +57,15 @@ export function checkV2Row(row: StoredRow, keys: ReadonlyMap<string, KeyObject>)
 }
 
 /**
+ * The leaf a row puts in the tree, whether or not it is part of the log: the tree commits to
+ * whatever occupies each position, so a planted or altered row is recorded as it stands (and
+ * named by the check above) instead of stopping every later event from being checkpointed.
+ */
+export function rowLeafHash(row: Pick<StoredRow, "entry" | "signature">): Buffer {
+  return eventLeafHash(row.signature ?? new Uint8Array(), row.entry ?? new Uint8Array());
+}
+
+/**
  * Accounts for positions as rows are read in any order: n rows with distinct positions all
  * inside 0 … n−1 are exactly the gapless sequence. Reports repeats, and at the end what is
  * missing (a deleted row) or out of range (an inserted one).

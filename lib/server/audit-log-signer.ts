@@ -17,7 +17,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { WitnessConfig } from "@/lib/domain/witness-config";
-import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
+import { checkV2Row, rowLeafHash, type StoredRow } from "@/lib/domain/audit-log-check";
 import { formatCheckpoint, parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
 import {
@@ -57,7 +57,10 @@ export type RoundResult =
       previousSize: number;
       note: string;
       /** A row that stopped the tree short of the newest event, if any. */
+      /** A position with no row, where the tree had to stop short of the newest event. */
       stoppedAt: StoppedAt | null;
+      /** Rows in the new part of the tree that are not part of the log, named. */
+      flagged: StoppedAt[];
       strayRows: number;
       witnesses?: WitnessOutcome[];
     }
@@ -68,17 +71,21 @@ type Client = Pick<
   "$transaction" | "auditCheckpoint" | "auditCosignature" | "auditTile" | "auditVerification"
 >;
 
-/** The latest checkpoint in the database, verified with the log's own key (null if none). */
+/**
+ * The latest checkpoint in the database, verified with the log's own key (null if none). Its
+ * size and root are read from the signed note, never from the row's columns, which anyone who
+ * can write the table could change.
+ */
 export async function latestCheckpoint(
   client: Pick<PrismaClient, "auditCheckpoint">,
   config: { origin: string; privateKey?: KeyObject; publicKey?: KeyObject },
 ): Promise<LatestCheckpoint | null> {
   const row = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
   if (!row) return null;
-  checkOwnNote(row.note, config, Number(row.size));
+  const signed = checkOwnNote(row.note, config, Number(row.size));
   return {
-    size: Number(row.size),
-    rootHash: Buffer.from(row.rootHash),
+    size: signed.size,
+    rootHash: signed.rootHash,
     note: row.note,
     createdAt: row.createdAt,
   };
@@ -155,11 +162,16 @@ export async function signRound(
           };
       }
 
-      const { leaves, stoppedAt } = await readNewLeaves(tx, config.eventKeys, oldSize, headSize);
+      const { leaves, flagged, stoppedAt } = await readNewLeaves(
+        tx,
+        config.eventKeys,
+        oldSize,
+        headSize,
+      );
       const newSize = oldSize + leaves.length;
       const strayRows = await countStrayRows(tx, newSize);
       if (newSize === oldSize) {
-        await recordVerification(tx, { size: oldSize, checked: 0, stoppedAt, strayRows });
+        await recordVerification(tx, { size: oldSize, checked: 0, stoppedAt, flagged, strayRows });
         return stoppedAt
           ? { kind: "refused", problem: `position ${stoppedAt.position}: ${stoppedAt.problem}` }
           : { kind: "unchanged", size: oldSize };
@@ -191,9 +203,23 @@ export async function signRound(
       await tx.auditCheckpoint.create({
         data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
       });
-      await recordVerification(tx, { size: newSize, checked: leaves.length, stoppedAt, strayRows });
+      await recordVerification(tx, {
+        size: newSize,
+        checked: leaves.length,
+        stoppedAt,
+        flagged,
+        strayRows,
+      });
       if (config.dir) await writeCheckpointFile(config.dir, config.origin, newSize, note);
-      return { kind: "signed", size: newSize, previousSize: oldSize, note, stoppedAt, strayRows };
+      return {
+        kind: "signed",
+        size: newSize,
+        previousSize: oldSize,
+        note,
+        stoppedAt,
+        flagged,
+        strayRows,
+      };
     },
     { maxWait: 10_000, timeout: 120_000 },
   );
@@ -207,16 +233,19 @@ export async function signRound(
 export type StoppedAt = { id: string; position: string; problem: string };
 
 /**
- * The leaf hashes of the rows at positions from … to − 1, in position order, checked one by one;
- * stops before the first position that has no row or whose row is not part of the log.
+ * The leaf hashes of the rows at positions from … to − 1, in position order, each checked. A row
+ * that is not part of the log still goes into the tree as it stands (rowLeafHash) and is named in
+ * `flagged`: a row planted at the next position must not stop every later event from being
+ * checkpointed. Only a position with no row at all (a deletion) stops the reading there.
  */
 export async function readNewLeaves(
   tx: Pick<PrismaClient, "auditEvent">,
   keys: ReadonlyMap<string, KeyObject>,
   from: number,
   to: number,
-): Promise<{ leaves: Buffer[]; stoppedAt: StoppedAt | null }> {
+): Promise<{ leaves: Buffer[]; flagged: StoppedAt[]; stoppedAt: StoppedAt | null }> {
   const leaves: Buffer[] = [];
+  const flagged: StoppedAt[] = [];
   for (let batch = from; batch < to; batch += BATCH) {
     const end = Math.min(batch + BATCH, to);
     const rows: StoredRow[] = await tx.auditEvent.findMany({
@@ -228,22 +257,20 @@ export async function readNewLeaves(
       if (!row || row.position !== BigInt(position))
         return {
           leaves,
+          flagged,
           stoppedAt: {
             id: "?",
             position: String(position),
-            problem: `no row holds position ${position}`,
+            problem: `no row holds position ${position}: an event was removed`,
           },
         };
       const check = checkV2Row(row, keys);
       if (!check.ok)
-        return {
-          leaves,
-          stoppedAt: { id: row.id.toString(), position: String(position), problem: check.problem },
-        };
-      leaves.push(check.leafHash);
+        flagged.push({ id: row.id.toString(), position: String(position), problem: check.problem });
+      leaves.push(check.ok ? check.leafHash : rowLeafHash(row));
     }
   }
-  return { leaves, stoppedAt: null };
+  return { leaves, flagged, stoppedAt: null };
 }
 
 /** Rows outside the tree that no position accounts for: v1 rows beyond the sealed ones, unknown formats. */
@@ -266,11 +293,13 @@ async function recordVerification(
   input: {
     size: number;
     checked: number;
-    stoppedAt: { id: string; position: string; problem: string } | null;
+    stoppedAt: StoppedAt | null;
+    flagged: StoppedAt[];
     strayRows: number;
   },
 ) {
   const problems = [
+    ...input.flagged.slice(0, 200),
     ...(input.stoppedAt ? [input.stoppedAt] : []),
     ...(input.strayRows !== 0
       ? [

@@ -79,7 +79,14 @@ async function checkSinceCheckpoint(): Promise<Check> {
   const headSize = head?.max == null ? 0 : Number(head.max) + 1;
   if (headSize < oldSize)
     problems.push(`the log has ${headSize} positions but a checkpoint signed ${oldSize}`);
-  const { leaves, stoppedAt } = await readNewLeaves(db, keys, oldSize, Math.max(headSize, oldSize));
+  const { leaves, flagged, stoppedAt } = await readNewLeaves(
+    db,
+    keys,
+    oldSize,
+    Math.max(headSize, oldSize),
+  );
+  for (const row of flagged.slice(0, 20)) problems.push(describe(row));
+  if (flagged.length > 20) problems.push(`… and ${flagged.length - 20} more rows`);
   if (stoppedAt) problems.push(describe(stoppedAt));
   const stray = await countStrayRows(db, oldSize + leaves.length);
   if (stray !== 0)

@@ -68,7 +68,11 @@ export function startOutboxWorker(): void {
         if (result.kind === "refused") console.error(`audit checkpoint refused: ${result.problem}`);
         if (result.kind === "signed" && result.stoppedAt)
           console.error(
-            `audit log: position ${result.stoppedAt.position} is not part of the log (${result.stoppedAt.problem}); checkpoints stop before it`,
+            `audit log: position ${result.stoppedAt.position}: ${result.stoppedAt.problem}; checkpoints stop before it`,
+          );
+        for (const row of result.kind === "signed" ? result.flagged : [])
+          console.error(
+            `audit log: position ${row.position} (row ${row.id}) is not part of the log: ${row.problem}`,
           );
         for (const witness of result.kind === "signed" ? (result.witnesses ?? []) : [])
           if (witness.kind === "failed")

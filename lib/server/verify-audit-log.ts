@@ -13,7 +13,12 @@ import type { KeyObject } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
 import { parseEntry } from "@/lib/domain/audit-entry";
-import { checkV2Row, PositionLedger, type StoredRow } from "@/lib/domain/audit-log-check";
+import {
+  checkV2Row,
+  PositionLedger,
+  rowLeafHash,
+  type StoredRow,
+} from "@/lib/domain/audit-log-check";
 import { sealOf, type V1Seal } from "./seal-v1-log";
 
 const BATCH = 5000;
@@ -76,7 +81,8 @@ export async function verifyAuditLog(
       const check = checkV2Row(row, input.keys);
       if (!check.ok) {
         name(row, check.problem);
-        if (row.position !== null) ledger.take(row.position, null);
+        // Still in the tree as it stands: the checkpoints committed to it (rowLeafHash).
+        if (row.position !== null) ledger.take(row.position, rowLeafHash(row));
         continue;
       }
       const taken = ledger.take(row.position!, check.leafHash);

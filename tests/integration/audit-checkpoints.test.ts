@@ -25,6 +25,7 @@ import {
   type SignerConfig,
 } from "@/lib/server/audit-log-signer";
 import { consistencyProofAt, inclusionProofAt } from "@/lib/server/audit-tiles";
+import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { initWitnessKey, witnessVerifierKey } from "@/lib/witness/config";
 import { startWitness } from "@/lib/witness/index";
 import { db } from "@/tests/db";
@@ -100,7 +101,13 @@ describe("the signer", () => {
     for (let i = 0; i < 7; i++) await decide(i);
     const result = await signRound(db, config());
     const size = await db.auditEvent.count();
-    expect(result).toMatchObject({ kind: "signed", size, previousSize: 0, stoppedAt: null });
+    expect(result).toMatchObject({
+      kind: "signed",
+      size,
+      previousSize: 0,
+      stoppedAt: null,
+      flagged: [],
+    });
     expect(result.kind === "signed" && result.witnesses).toEqual([
       { witness: "witness.test/w1", kind: "cosigned", size },
     ]);
@@ -149,7 +156,7 @@ describe("the signer", () => {
     );
   });
 
-  it("finds a rewrite after the last checkpoint before signing it, and signs only up to it", async () => {
+  it("names a rewrite after the last checkpoint when it signs the next one, and never lets it pass as intact", async () => {
     const before = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
     for (let i = 0; i < 4; i++) await decide(600 + i);
     const victim = await db.auditEvent.findUniqueOrThrow({
@@ -159,14 +166,25 @@ describe("the signer", () => {
       victim.id.toString(),
     ]);
     const result = await signRound(db, config());
+    // The tree records the row as it stands (so it can never be changed back unseen) and the
+    // round names it; later events are still checkpointed.
     expect(result).toMatchObject({
       kind: "signed",
-      size: Number(before.size) + 2,
-      stoppedAt: {
-        id: victim.id.toString(),
-        position: String(Number(before.size) + 2),
-        problem: "columns differ from the signed entry: outcome",
-      },
+      size: Number(before.size) + 4,
+      stoppedAt: null,
+      flagged: [
+        {
+          id: victim.id.toString(),
+          position: String(Number(before.size) + 2),
+          problem: "columns differ from the signed entry: outcome",
+        },
+      ],
+    });
+    const full = await verifyAuditLog(db, { keys: trustedEventKeys() });
+    expect(full.problems).toContainEqual({
+      id: victim.id.toString(),
+      position: String(Number(before.size) + 2),
+      problem: "columns differ from the signed entry: outcome",
     });
     const verification = await db.auditVerification.findFirstOrThrow({
       orderBy: { requestedAt: "desc" },
