@@ -19,7 +19,8 @@ import {
   entrySignatureValid,
   parseEntry,
 } from "./audit-entry";
-import { decodeBase64 } from "./tlog/note";
+import { parseCheckpoint } from "./tlog/checkpoint";
+import { decodeBase64, noteVerifier, openNote, trustedBy } from "./tlog/note";
 import { verifyProofBundle } from "./tlog/proof";
 import { toOcsf, type StoredAuditEvent } from "./ocsf";
 
@@ -84,8 +85,15 @@ export type ExportEnd = {
     events: number;
     checkpointSize: number | null;
     filtered: boolean;
+    /**
+     * The signed checkpoint (with verified cosignatures) the proofs are against: with the log's
+     * key a reader checks it, so the size that says which events must carry a proof is signed.
+     */
+    checkpoint: string | null;
     /** Rows that matched but are not part of the log (planted, altered): left out, counted. */
     excluded: number;
+    /** The positions of those rows (the first 10,000), so a reader can account for the gaps. */
+    excludedPositions: number[];
   };
 };
 
@@ -216,6 +224,7 @@ export async function verifyExportLines(
   let lastPosition: number | null = null;
   /** Events newer than the export's checkpoint carry no proof; no older one may lack it. */
   let firstUnproven: { line: number; position: number } | null = null;
+  const skipped: { line: number; position: number }[] = [];
   let end: ExportEnd["end"] | null = null;
   let lineNumber = 0;
   for await (const line of lines) {
@@ -249,6 +258,9 @@ export async function verifyExportLines(
     if (version === AUDIT_FORMAT_V2) {
       const problem = checkV2Line(event, options, lastPosition);
       if (problem) return fail(`line ${lineNumber} (event ${event.id}): ${problem}`);
+      // Positions skipped must be ones the end line says were left out (checked at the end).
+      for (let p = (lastPosition ?? -1) + 1; p < (event.position as number); p++)
+        if (skipped.length < MAX_SKIPPED) skipped.push({ line: lineNumber, position: p });
       lastPosition = event.position as number;
       result.signed++;
       if (typeof event.proof === "string") result.proven++;
@@ -273,12 +285,32 @@ export async function verifyExportLines(
   // Exports made before v2 had no end line; every export since has one.
   if (!end && result.signed === 0) return result;
   if (!end) return fail("the file ends without its end line: it was cut short");
-  if (options.logKey && firstUnproven && firstUnproven.position < (end.checkpointSize ?? Infinity))
+  // Which events must carry a proof depends on the checkpoint's size: with the log's key, that
+  // size is read from the signed checkpoint on the end line, never from an unsigned number.
+  let signedSize = end.checkpointSize;
+  if (options.logKey) {
+    const checkpoint = signedCheckpointSize(end.checkpoint, options.logKey);
+    if (typeof checkpoint === "string") return fail(`the end line's checkpoint: ${checkpoint}`);
+    if (checkpoint !== end.checkpointSize)
+      return fail(
+        `the end line says checkpoint ${String(end.checkpointSize)} but carries ${String(checkpoint)}`,
+      );
+    signedSize = checkpoint;
+  }
+  if (options.logKey && firstUnproven && firstUnproven.position < (signedSize ?? Infinity))
     return fail(
-      end.checkpointSize === null
+      signedSize === null
         ? "no event is proven: the log had no checkpoint when this was exported"
-        : `line ${firstUnproven.line}: position ${firstUnproven.position} is inside checkpoint ${end.checkpointSize} but has no inclusion proof`,
+        : `line ${firstUnproven.line}: position ${firstUnproven.position} is inside checkpoint ${signedSize} but has no inclusion proof`,
     );
+  if (options.complete) {
+    const left = new Set(Array.isArray(end.excludedPositions) ? end.excludedPositions : []);
+    const missing = skipped.find((gap) => !left.has(gap.position));
+    if (missing)
+      return fail(
+        `line ${missing.line}: position ${missing.position} is missing, and the export does not say it left it out`,
+      );
+  }
   if (options.complete && end.filtered)
     return fail("the export was filtered: it cannot be complete");
   if (
@@ -292,6 +324,24 @@ export async function verifyExportLines(
   return result;
 }
 
+const MAX_SKIPPED = 100_000;
+
+/** The size in a checkpoint note signed by the log's key, null for none, or what is wrong with it. */
+function signedCheckpointSize(
+  note: string | null | undefined,
+  logKey: string,
+): number | null | string {
+  if (note === null || note === undefined) return null;
+  try {
+    const verifier = noteVerifier(logKey);
+    const opened = openNote(note, [verifier]);
+    if (!trustedBy(opened, verifier)) return "not signed by the log's key";
+    return parseCheckpoint(opened.text).size;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function checkV2Line(
   event: ExportedLine,
   options: ExportCheckOptions,
@@ -302,8 +352,6 @@ function checkV2Line(
     return "no position";
   if (lastPosition !== null && position <= lastPosition)
     return `position ${position} after ${lastPosition}: events were reordered or repeated`;
-  if (options.complete && position !== (lastPosition ?? -1) + 1)
-    return `position ${position} after ${lastPosition ?? "the start"}: events are missing`;
   const entry = typeof event.entry === "string" ? decodeBase64(event.entry) : null;
   const signature = typeof event.signature === "string" ? decodeBase64(event.signature) : null;
   if (!entry || !signature) return "no signed entry";

@@ -29,6 +29,11 @@ export function checkpointIntervalSeconds(env: NodeJS.ProcessEnv = process.env):
     : DEFAULT_CHECKPOINT_INTERVAL_SECONDS;
 }
 
+/** The configured witnesses (read at each call, like the rest of this module). */
+export function configuredWitnesses(env: NodeJS.ProcessEnv = process.env) {
+  return parseWitnesses(env.AUDIT_WITNESSES);
+}
+
 /** The signer's configuration, or null when no checkpoint key is configured. */
 export function signerConfig(env: NodeJS.ProcessEnv = process.env): SignerConfig | null {
   if (!env.AUDIT_SIGNING_KEY_FILE) return null;
@@ -37,6 +42,6 @@ export function signerConfig(env: NodeJS.ProcessEnv = process.env): SignerConfig
     privateKey: createPrivateKey(readFileSync(env.AUDIT_SIGNING_KEY_FILE, "utf8")),
     eventKeys: trustedEventKeys(),
     dir: env.AUDIT_CHECKPOINT_DIR,
-    witnesses: parseWitnesses(env.AUDIT_WITNESSES),
+    witnesses: configuredWitnesses(env),
   };
 }

@@ -1,7 +1,10 @@
 import "server-only";
 import { toExportedEvent, toJsonLine } from "@/lib/domain/audit-export";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
+import { openNote, trustedBy } from "@/lib/domain/tlog/note";
 import { formatProof } from "@/lib/domain/tlog/proof";
+import { configuredWitnesses } from "./audit-log-config";
 import { db } from "@/lib/db";
 import { trustedEventKeys } from "./audit-keys";
 import { consistencyProofAt, inclusionProofAt } from "./audit-tiles";
@@ -21,8 +24,29 @@ export async function checkpointNote(size?: number) {
   if (!checkpoint) return null;
   return {
     size: Number(checkpoint.size),
-    note: checkpoint.note + checkpoint.cosignatures.map((c) => c.line).join(""),
+    note: withCosignatures(checkpoint.note, checkpoint.cosignatures),
   };
+}
+
+/**
+ * The note with the cosignature lines that verify with a configured witness's key. A stored line
+ * that does not (the application role can insert rows) is never passed on: it would make every
+ * proof fail an auditor's witness check and blame the witness for a forgery.
+ */
+export function withCosignatures(note: string, rows: readonly { witness: string; line: string }[]) {
+  const body = openNote(note, []).text;
+  const witnesses = configuredWitnesses();
+  const lines = rows.flatMap((row) => {
+    const witness = witnesses.find((w) => w.name === row.witness);
+    if (!witness) return [];
+    const verifier = cosignatureVerifier(witness.vkey);
+    try {
+      return trustedBy(openNote(`${body}\n${row.line}`, [verifier]), verifier) ? [row.line] : [];
+    } catch {
+      return [];
+    }
+  });
+  return note + lines.join("");
 }
 
 /** One event as an export line (entry, signature, position), with its proof against a checkpoint. */

@@ -14,6 +14,7 @@ import { formatProof } from "@/lib/domain/tlog/proof";
 import { tileHashReader } from "@/lib/domain/tlog/tiles";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
+import { checkpointNote } from "./audit-proofs";
 import { cachingTileFetcher } from "./audit-tiles";
 import { auditWhere } from "./audit-where";
 import { auditFilters, markRows } from "./find-audit-events";
@@ -21,6 +22,8 @@ import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 const BATCH = 2000;
+/** Positions left out that the end line lists (an unfiltered export's reader checks its gaps). */
+const MAX_EXCLUDED_LISTED = 10_000;
 
 /**
  * Exports the filtered audit trail, oldest first, as a stream of text chunks: keyset batches, so
@@ -47,13 +50,14 @@ export async function exportAuditEvents(input: {
   );
   const where = auditWhere(input.search);
   const filtered = Object.keys(auditFilters(input.search)).length > 0;
-  const checkpoint = await latestWitnessedNote();
+  const checkpoint = await checkpointNote();
   const read = checkpoint ? tileHashReader(checkpoint.size, cachingTileFetcher(db)) : null;
   const encoder = new TextEncoder();
   let after: bigint | null = null;
   let started = false;
   let events = 0;
   let excluded = 0;
+  const excludedPositions: number[] = [];
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started && input.format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
@@ -67,7 +71,14 @@ export async function exportAuditEvents(input: {
         if (input.format === "jsonl")
           controller.enqueue(
             encoder.encode(
-              endLine({ events, checkpointSize: checkpoint?.size ?? null, filtered, excluded }),
+              endLine({
+                events,
+                checkpointSize: checkpoint?.size ?? null,
+                checkpoint: checkpoint?.note ?? null,
+                filtered,
+                excluded,
+                excludedPositions,
+              }),
             ),
           );
         return controller.close();
@@ -78,6 +89,8 @@ export async function exportAuditEvents(input: {
       for (const [i, row] of rows.entries()) {
         if (marks[i] !== null) {
           excluded++;
+          if (row.position !== null && excludedPositions.length < MAX_EXCLUDED_LISTED)
+            excludedPositions.push(Number(row.position));
           continue;
         }
         events++;
@@ -100,17 +113,4 @@ export async function exportAuditEvents(input: {
       controller.enqueue(encoder.encode(lines.join("")));
     },
   });
-}
-
-/** The latest checkpoint with the cosignatures the witnesses returned for it, as one signed note. */
-async function latestWitnessedNote(): Promise<{ size: number; note: string } | null> {
-  const latest = await db.auditCheckpoint.findFirst({
-    orderBy: { size: "desc" },
-    include: { cosignatures: { orderBy: { witness: "asc" } } },
-  });
-  if (!latest) return null;
-  return {
-    size: Number(latest.size),
-    note: latest.note + latest.cosignatures.map((c) => c.line).join(""),
-  };
 }

@@ -5,9 +5,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
 import { openNote, rawPublicKey, trustedBy, verifierKey } from "@/lib/domain/tlog/note";
-import { parseWitnesses, type WitnessConfig } from "@/lib/domain/witness-config";
+import type { WitnessConfig } from "@/lib/domain/witness-config";
 import { trustedEventKeys } from "./audit-keys";
-import { logOrigin } from "./audit-log-config";
+import { configuredWitnesses, logOrigin } from "./audit-log-config";
 import {
   countStrayRows,
   latestCheckpoint,
@@ -33,7 +33,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     orderBy: { size: "desc" },
     select: { size: true, createdAt: true },
   });
-  const configured = parseWitnesses(env.AUDIT_WITNESSES);
+  const configured = configuredWitnesses();
   const witnesses = await Promise.all(configured.map(witnessProgress));
   const [incremental, full] = await Promise.all(
     ["incremental", "full"].map((kind) =>

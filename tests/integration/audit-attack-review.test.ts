@@ -532,6 +532,9 @@ describe("threat model 1: the application role's credentials only", () => {
     const witnessKey = generateKeyPairSync("ed25519").privateKey;
     const vkey = witnessVerifierKey(witnessName, witnessKey);
     const body = openNote(round.note, []).text;
+    process.env.AUDIT_WITNESSES = JSON.stringify([
+      { name: witnessName, url: "http://127.0.0.1:9", vkey },
+    ]);
     // The witness's genuine cosignature, stored as the console stores it.
     await db.auditCosignature.create({
       data: {
@@ -562,6 +565,7 @@ describe("threat model 1: the application role's credentials only", () => {
       line,
     ]);
     expect(await check(), "an auditor's check of a genuine export").toBeNull();
+    delete process.env.AUDIT_WITNESSES;
   });
 
   it("(held) a planted AuditCheckpoint row (a genuine note under a larger size) stops the signer and the page check loudly", async () => {

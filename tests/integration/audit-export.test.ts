@@ -68,7 +68,14 @@ describe("audit export", () => {
       proof: null,
     });
     expect(lines.at(-1)).toEqual({
-      end: { events: before + 1, checkpointSize: before, filtered: false, excluded: 0 },
+      end: {
+        events: before + 1,
+        checkpointSize: before,
+        checkpoint: expect.stringMatching(new RegExp(`^${ORIGIN}\n${before}\n`)),
+        filtered: false,
+        excluded: 0,
+        excludedPositions: [],
+      },
     });
     expect(lines.slice(0, -2).map((l) => l.position)).toEqual(
       Array.from({ length: before }, (_, i) => i),
@@ -94,11 +101,22 @@ describe("audit export", () => {
       "the file ends without its end line: it was cut short",
     );
     expect(await check([...file.slice(0, 2), ...file.slice(3)])).toMatch(
-      /^line 3 \(event \d+\): position 3 after 1: events are missing$/,
+      /^the end line counts (\d+) events but the file has \d+$/,
+    );
+    // A line removed and the end line's count changed to match: the gap is named.
+    const spliced = [...file.slice(0, 2), ...file.slice(3)];
+    const end = JSON.parse(spliced.at(-1)!) as { end: { events: number } };
+    spliced[spliced.length - 1] = JSON.stringify({
+      end: { ...end.end, events: end.end.events - 1 },
+    });
+    expect(await check(spliced)).toBe(
+      "line 3: position 2 is missing, and the export does not say it left it out",
     );
     // Reordered: caught whether or not the export claims to be complete.
     const swapped = [file[1]!, file[0]!, ...file.slice(2)];
-    expect(await check(swapped)).toMatch(/^line 1 \(event \d+\): position 1 after the start/);
+    expect(await check(swapped)).toMatch(
+      /^line 2 \(event \d+\): position 0 after 1: events were reordered or repeated$/,
+    );
     expect((await verifyExportLines(swapped, { complete: false, ...auditor })).failure).toMatch(
       /^line 2 \(event \d+\): position 0 after 1: events were reordered or repeated$/,
     );
