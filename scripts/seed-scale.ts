@@ -284,6 +284,9 @@ async function checkpoint() {
 
 const eventsStarted = performance.now();
 await client.query("SELECT pg_advisory_lock($1)", [AUDIT_CHAIN_LOCK]);
+// A year of history is back-dated on purpose: as the owner, the load turns off the trigger that
+// sets createdAt to the database's clock (decision 017), and turns it back on when done.
+await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_database_time"`);
 let pending: Promise<unknown> = Promise.resolve();
 let sinceRound = 0;
 try {
@@ -301,6 +304,7 @@ try {
   }
   await pending;
 } finally {
+  await client.query(`ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time"`);
   await client.query("SELECT pg_advisory_unlock($1)", [AUDIT_CHAIN_LOCK]);
 }
 const writeSeconds = (performance.now() - eventsStarted - signerMs) / 1000;

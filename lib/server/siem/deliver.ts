@@ -16,6 +16,8 @@
 import type { AuditEvent, PrismaClient } from "@/generated/prisma/client";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { backoffMs, type SiemSink } from "@/lib/domain/siem-sinks";
+import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { trustedEventKeys } from "../audit-keys";
 import { formatterFor } from "./formats";
 import { sendSyslog } from "./syslog";
 import { errorText, type FormattedBatch, type SendResult } from "./types";
@@ -163,18 +165,28 @@ export async function deliverBatch(
   );
 }
 
-async function formatBatch(sink: SiemSink, events: AuditEvent[]): Promise<FormattedBatch> {
+/**
+ * The batch as the sink receives it. A row that is not part of the log (decision 017: planted by
+ * someone who can insert, or altered) is left out, as the export leaves it out: a SIEM must not
+ * take it for a genuine event. The batch still spans its whole range of positions, so the cursor
+ * moves past it; the verifiers and the reviewer page name it.
+ */
+async function formatBatch(sink: SiemSink, rows: AuditEvent[]): Promise<FormattedBatch> {
   const format = await formatterFor(sink.format);
+  const keys = trustedEventKeys();
+  const events = rows.filter((row) => checkV2Row(row, keys).ok);
   return {
     sink: sink.name,
     events,
     lines: events.map(format),
-    first: events[0]!.position!,
-    last: events.at(-1)!.position!,
+    first: rows[0]!.position!,
+    last: rows.at(-1)!.position!,
   };
 }
 
 function send(sink: SiemSink, batch: FormattedBatch): Promise<SendResult> {
+  // Nothing genuine in the range: nothing to send, and nothing to wait for.
+  if (batch.events.length === 0) return Promise.resolve({ ok: true });
   return sink.type === "webhook" ? sendWebhook(sink, batch) : sendSyslog(sink, batch);
 }
 
