@@ -149,5 +149,21 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     firstId: "1",
     headId: "12",
     headHash: "a".repeat(64),
+    v1Digest: "b".repeat(64),
+  },
+  "audit.verified": {
+    ok: false,
+    rows: 1200,
+    size: 1190,
+    checkpointSize: 1180,
+    problemCount: 1,
+    problems: ["position 7: columns differ from the signed entry: outcome"],
+  },
+  "audit.integrity_alert": {
+    checkpointSize: 1180,
+    flagged: ["position 1179 (row 1201): signed by an unknown key (0000000000000000)"],
+    flaggedCount: 1,
+    gap: null,
+    strayRows: 0,
   },
 };

@@ -310,6 +310,35 @@ export const AUDIT_ACTIONS = {
       firstId: z.string().regex(/^-?\d+$/),
       headId: z.string().regex(/^-?\d+$/),
       headHash: z.string().regex(/^([0-9a-f]{64})?$/),
+      /** SHA-256 over every v1 row as it stood (lib/server/seal-v1-log.ts): legacy rows included. */
+      v1Digest: z.string().regex(/^[0-9a-f]{64}$/),
+    })
+    .strict(),
+  /**
+   * A full verification of the audit log finished (npm run audit:verify): its result is itself a
+   * signed event, so a planted "intact" cannot pass for one (decision 017).
+   */
+  "audit.verified": z
+    .object({
+      ok: z.boolean(),
+      rows: z.number().int().min(0),
+      size: z.number().int().min(0),
+      checkpointSize: z.number().int().min(0).nullable(),
+      problemCount: z.number().int().min(0),
+      problems: z.array(Detail).max(5),
+    })
+    .strict(),
+  /**
+   * The signer found rows that are not part of the log (planted, altered, removed) or rows outside
+   * it, while checkpointing (decision 017). Recorded once per finding.
+   */
+  "audit.integrity_alert": z
+    .object({
+      checkpointSize: z.number().int().min(0),
+      flagged: z.array(Detail).max(20),
+      flaggedCount: z.number().int().min(0),
+      gap: Detail.nullable(),
+      strayRows: z.number().int().min(0),
     })
     .strict(),
 } as const satisfies Record<string, z.ZodType>;

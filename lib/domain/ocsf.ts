@@ -367,6 +367,17 @@ export const OCSF_RULES = {
     entity: "Action",
     message: "High-risk act refused: no recent step-up",
   }),
+  "audit.verified": entity({
+    activity: 2,
+    entity: "Audit Trail",
+    message: "Audit log verified",
+  }),
+  "audit.integrity_alert": entity({
+    activity: 3,
+    entity: "Audit Trail",
+    message: "Audit log integrity alert",
+    severity: 4,
+  }),
   "audit.format_changed": entity({
     activity: 3,
     entity: "Audit Trail",

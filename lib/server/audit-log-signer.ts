@@ -30,6 +30,7 @@ import {
   type NoteVerifier,
 } from "@/lib/domain/tlog/note";
 import { newTiles, tileKey } from "@/lib/domain/tlog/tiles";
+import { auditedTransaction, recordAudit, type Tx } from "./audit";
 import { submitToWitness } from "./audit-witness-client";
 import { consistencyProofAt, rootAt, tileFetcher } from "./audit-tiles";
 
@@ -127,7 +128,8 @@ export async function signRound(
   config: SignerConfig,
   input: { force?: boolean; due?: (latest: LatestCheckpoint | null, size: number) => boolean } = {},
 ): Promise<RoundResult> {
-  const result = await client.$transaction(
+  const result = await auditedTransaction(
+    client,
     async (tx): Promise<RoundResult> => {
       const [lock] = await tx.$queryRaw<{ leader: boolean }[]>`
         SELECT pg_try_advisory_xact_lock(${SIGNER_LOCK}) AS leader`;
@@ -171,7 +173,7 @@ export async function signRound(
       const newSize = oldSize + leaves.length;
       const strayRows = await countStrayRows(tx, newSize);
       if (newSize === oldSize) {
-        await recordVerification(tx, { size: oldSize, checked: 0, stoppedAt, flagged, strayRows });
+        await recordIntegrityAlert(tx, { size: oldSize, stoppedAt, flagged, strayRows });
         return stoppedAt
           ? { kind: "refused", problem: `position ${stoppedAt.position}: ${stoppedAt.problem}` }
           : { kind: "unchanged", size: oldSize };
@@ -203,13 +205,7 @@ export async function signRound(
       await tx.auditCheckpoint.create({
         data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
       });
-      await recordVerification(tx, {
-        size: newSize,
-        checked: leaves.length,
-        stoppedAt,
-        flagged,
-        strayRows,
-      });
+      await recordIntegrityAlert(tx, { size: newSize, stoppedAt, flagged, strayRows });
       if (config.dir) await writeCheckpointFile(config.dir, config.origin, newSize, note);
       return {
         kind: "signed",
@@ -288,40 +284,35 @@ export async function countStrayRows(
   return Number(counts.v1 - (counts.sealed ?? 0n)) + Number(counts.other);
 }
 
-async function recordVerification(
-  tx: Parameters<Parameters<Client["$transaction"]>[0]>[0],
-  input: {
-    size: number;
-    checked: number;
-    stoppedAt: StoppedAt | null;
-    flagged: StoppedAt[];
-    strayRows: number;
-  },
+/**
+ * What the round found that is not part of the log, as a signed audit event (so a planted row in
+ * a results table cannot pass for a clean bill): flagged rows and a missing position each time a
+ * round meets them, rows outside the log whenever their number changes.
+ */
+async function recordIntegrityAlert(
+  tx: Tx,
+  input: { size: number; stoppedAt: StoppedAt | null; flagged: StoppedAt[]; strayRows: number },
 ) {
-  const problems = [
-    ...input.flagged.slice(0, 200),
-    ...(input.stoppedAt ? [input.stoppedAt] : []),
-    ...(input.strayRows !== 0
-      ? [
-          {
-            id: "?",
-            position: null,
-            problem: `${input.strayRows} row(s) outside the log: run the full verification to name them`,
-          },
-        ]
-      : []),
-  ];
-  const now = new Date();
-  await tx.auditVerification.create({
+  const last = await tx.auditEvent.findFirst({
+    where: { action: "audit.integrity_alert", formatVersion: 2 },
+    orderBy: { position: "desc" },
+    select: { data: true },
+  });
+  const lastStray = (last?.data as { strayRows?: number } | null)?.strayRows ?? 0;
+  if (input.flagged.length === 0 && !input.stoppedAt && input.strayRows === lastStray) return;
+  const describe = (row: StoppedAt) =>
+    `position ${row.position}${row.id === "?" ? "" : ` (row ${row.id})`}: ${row.problem}`;
+  await recordAudit(tx, {
+    action: "audit.integrity_alert",
+    outcome: "REFUSED",
+    reason: "NOT_PART_OF_THE_LOG",
+    actor: { type: "SYSTEM", name: "audit signer" },
     data: {
-      kind: "incremental",
-      startedAt: now,
-      finishedAt: now,
-      checked: BigInt(input.checked),
-      total: BigInt(input.checked),
-      ok: problems.length === 0,
-      size: BigInt(input.size),
-      problems,
+      checkpointSize: input.size,
+      flagged: input.flagged.slice(0, 20).map(describe),
+      flaggedCount: input.flagged.length,
+      gap: input.stoppedAt ? describe(input.stoppedAt) : null,
+      strayRows: input.strayRows,
     },
   });
 }

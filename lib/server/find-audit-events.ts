@@ -2,48 +2,83 @@ import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import { auditWhere } from "./audit-where";
 import type { KeyObject } from "node:crypto";
+import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
 import type { AuditSearch } from "@/lib/domain/audit-search";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import { trustedEventKeys } from "./audit-keys";
 import type { RequestContext } from "./request-context";
-import { sealOf } from "./seal-v1-log";
+import { findSeal } from "./seal-v1-log";
 import type { CurrentStaff } from "./resume-staff-session";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /**
  * Why each row is not part of the log, or null: the same per-row check as the verifiers (a v2
- * row's signature, entry and position; a v1 row inside the sealed v1 chain's id range). A page
- * shows what it reads, marked, so a planted row never passes for a real event.
+ * row's signature, entry and position). A v1 row must sit inside the sealed v1 chain: in its id
+ * range, hashed and linked to a row before it (or, without a hash, before the chain began), with
+ * the range still holding as many rows as were sealed. A page shows what it reads, marked, so a
+ * planted row never passes for a real event.
  */
 export async function markRows(rows: StoredRow[]): Promise<(string | null)[]> {
   const keys = trustedEventKeys();
-  const seal = rows.some((row) => row.formatVersion === 1) ? await findSeal(keys) : null;
+  const v1 = rows.filter((row) => row.formatVersion === 1) as (StoredRow & V1Columns)[];
+  const v1Marks = v1.length > 0 ? await markV1Rows(v1, keys) : new Map<bigint, string | null>();
   return rows.map((row) => {
-    if (row.formatVersion === 1) {
-      if (!seal) return "a v1 row, but no v1 log was sealed into this one";
-      const inside = row.id >= BigInt(seal.firstId) && row.id <= BigInt(seal.headId);
-      return inside ? null : "a v1 row outside the sealed v1 chain";
-    }
+    if (row.formatVersion === 1) return v1Marks.get(row.id) ?? null;
     const check = checkV2Row(row, keys);
     return check.ok ? null : check.problem;
   });
 }
 
-async function findSeal(keys: ReadonlyMap<string, KeyObject>) {
-  const rows = await db.auditEvent.findMany({
-    where: { action: "audit.format_changed", formatVersion: 2 },
-  });
-  const genuine = rows.find((row) => checkV2Row(row, keys).ok);
-  return genuine ? sealOf(genuine.data) : null;
+type V1Columns = { prevHash: string | null; hash: string | null };
+
+async function markV1Rows(
+  rows: (StoredRow & V1Columns)[],
+  keys: ReadonlyMap<string, KeyObject>,
+): Promise<Map<bigint, string | null>> {
+  const seal = await findSeal(db, keys);
+  const all = (problem: string) => new Map(rows.map((row) => [row.id, problem]));
+  if (!seal) return all("a v1 row, but no v1 log was sealed into this one");
+  const range = { gte: BigInt(seal.firstId), lte: BigInt(seal.headId) };
+  const [count, firstChained, links] = await Promise.all([
+    db.auditEvent.count({ where: { formatVersion: 1, id: range } }),
+    db.auditEvent.findFirst({
+      where: { formatVersion: 1, id: range, hash: { not: null } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    }),
+    db.auditEvent.findMany({
+      where: { formatVersion: 1, hash: { in: rows.flatMap((row) => row.prevHash ?? []) } },
+      select: { id: true, hash: true },
+    }),
+  ]);
+  if (count !== seal.rows) return all("the sealed v1 rows no longer match their seal");
+  const before = new Map(links.map((link) => [link.hash!, link.id]));
+  return new Map(
+    rows.map((row) => {
+      const inRange = row.id >= range.gte && row.id <= range.lte;
+      if (!inRange) return [row.id, "a v1 row outside the sealed v1 chain"];
+      if (row.hash === null)
+        return [
+          row.id,
+          firstChained && row.id > firstChained.id
+            ? "a v1 row without a hash inside the chain"
+            : null,
+        ];
+      const content = { ...row, createdAt: row.createdAt.toISOString() } as ChainedContent;
+      if (chainHashV1(row.prevHash ?? "", content) !== row.hash)
+        return [row.id, "a v1 row whose hash does not match its content"];
+      const linked =
+        row.prevHash === GENESIS
+          ? row.id === firstChained?.id
+          : (before.get(row.prevHash ?? "") ?? row.id) < row.id;
+      return [row.id, linked ? null : "a v1 row not linked into the sealed chain"];
+    }),
+  );
 }
 
-/**
- * Searches the audit trail, newest first, a page at a time (keyset on id: as fast on the last
- * page as on the first). The read itself is recorded (docs/security-requirements.md H6).
- */
 /** The filters as recorded in the audit trail of a read or an export. */
 export function auditFilters(search: AuditSearch): Record<string, string> {
   return Object.fromEntries(

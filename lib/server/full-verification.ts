@@ -12,6 +12,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
 import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
+import { auditedTransaction, recordAudit } from "./audit";
 import { readNewestCheckpointFile } from "./audit-log-signer";
 import { verifyAuditLog, type LogProblem, type LogReport } from "./verify-audit-log";
 
@@ -64,6 +65,32 @@ export async function runFullVerification(
     },
   });
   void ledger;
+  // The result is a signed event in the log, where the reviewer page reads it (decision 017);
+  // without the event key (an auditor's machine) it is only printed.
+  if (process.env.AUDIT_EVENT_KEY_FILE)
+    await auditedTransaction(client, (tx) =>
+      recordAudit(tx, {
+        action: "audit.verified",
+        outcome: ok ? "ALLOWED" : "REFUSED",
+        reason: ok ? undefined : "NOT_PART_OF_THE_LOG",
+        actor: { type: "SYSTEM", name: "npm run audit:verify" },
+        data: {
+          ok,
+          rows: rest.rows,
+          size: rest.size,
+          checkpointSize: compared.checkpoint?.size ?? null,
+          problemCount: rest.problemCount + (compared.problem ? 1 : 0),
+          problems: problems
+            .slice(0, 5)
+            .map((p) =>
+              `${p.position ? `position ${p.position}` : `row ${p.id}`}: ${p.problem}`.slice(
+                0,
+                300,
+              ),
+            ),
+        },
+      }),
+    );
   return {
     ...rest,
     ok,

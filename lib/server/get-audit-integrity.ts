@@ -1,8 +1,9 @@
 import "server-only";
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { checkV2Row } from "@/lib/domain/audit-log-check";
 import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
 import { openNote, rawPublicKey, trustedBy, verifierKey } from "@/lib/domain/tlog/note";
 import type { WitnessConfig } from "@/lib/domain/witness-config";
@@ -35,11 +36,17 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
   });
   const configured = configuredWitnesses();
   const witnesses = await Promise.all(configured.map(witnessProgress));
-  const [incremental, full] = await Promise.all(
-    ["incremental", "full"].map((kind) =>
-      db.auditVerification.findFirst({ where: { kind }, orderBy: { requestedAt: "desc" } }),
-    ),
-  );
+  const keys = trustedEventKeys();
+  const [lastFull, lastAlert] = await Promise.all([
+    latestSignedEvent("audit.verified", keys),
+    latestSignedEvent("audit.integrity_alert", keys),
+  ]);
+  // Progress a running full verification reports (a claim, not a result: results are events).
+  const running = await db.auditVerification.findFirst({
+    where: { kind: "full", finishedAt: null, startedAt: { gte: new Date(Date.now() - 3600_000) } },
+    orderBy: { startedAt: "desc" },
+    select: { checked: true, total: true, startedAt: true },
+  });
   return {
     ...publicKeys(),
     size,
@@ -50,8 +57,15 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     signing: !!env.AUDIT_SIGNING_KEY_FILE,
     intervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
     witnesses,
-    lastIncremental: incremental,
-    lastFull: full,
+    lastFull,
+    lastAlert,
+    running: running
+      ? {
+          checked: Number(running.checked),
+          total: Number(running.total),
+          since: running.startedAt!,
+        }
+      : null,
     check: input.checkNow ? await checkSinceCheckpoint() : null,
   };
 }
@@ -137,4 +151,18 @@ async function witnessProgress(witness: WitnessConfig) {
     forged++;
   }
   return { name: witness.name, size: null, at: null, forged };
+}
+
+/**
+ * The newest event of an action that is part of the log (signed by a trusted key, columns as
+ * signed): a row planted by someone who can insert is passed over, never shown as a result.
+ */
+async function latestSignedEvent(action: string, keys: ReadonlyMap<string, KeyObject>) {
+  const rows = await db.auditEvent.findMany({
+    where: { action, formatVersion: 2 },
+    orderBy: { position: "desc" },
+    take: 10,
+  });
+  const row = rows.find((candidate) => checkV2Row(candidate, keys).ok);
+  return row ? { at: row.createdAt, position: Number(row.position), data: row.data } : null;
 }

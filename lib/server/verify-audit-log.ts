@@ -19,7 +19,7 @@ import {
   rowLeafHash,
   type StoredRow,
 } from "@/lib/domain/audit-log-check";
-import { sealOf, type V1Seal } from "./seal-v1-log";
+import { sealOf, V1Digest, type V1Seal } from "./seal-v1-log";
 
 const BATCH = 5000;
 const MAX_PROBLEMS = 200;
@@ -57,7 +57,7 @@ export async function verifyAuditLog(
   };
 
   const v1Rows: (ChainedEvent & { position: bigint | null })[] = [];
-  let seal: V1Seal | null = null;
+  const seals: { seal: V1Seal; row: StoredRow }[] = [];
   let rows = 0;
   let after: bigint | null = null;
   for (;;) {
@@ -89,7 +89,8 @@ export async function verifyAuditLog(
       if (taken) name(row, taken);
       if (row.action === "audit.format_changed") {
         const parsed = parseEntry(Buffer.from(row.entry!));
-        if (parsed.ok) seal = sealOf(parsed.content.data);
+        const stated = parsed.ok ? sealOf(parsed.content.data) : null;
+        if (stated) seals.push({ seal: stated, row });
       }
     }
     input.onProgress?.(rows);
@@ -103,7 +104,11 @@ export async function verifyAuditLog(
         problem: `no row holds position ${position}: an event was removed`,
       });
   }
-  const v1 = checkV1(v1Rows, seal, name);
+  // Only the first seal counts: a later one (signed with a leaked key, say) would re-open v1.
+  seals.sort((a, b) => Number(a.row.position! - b.row.position!));
+  for (const later of seals.slice(1))
+    name(later.row, "a second seal of the v1 log: only the first counts");
+  const v1 = checkV1(v1Rows, seals[0]?.seal ?? null, name);
   return { ok: problemCount === 0, rows, size, v1, problems, problemCount, ledger };
 }
 
@@ -146,6 +151,13 @@ function checkV1(
     name(
       { id: BigInt(seal.firstId), position: null },
       `${inside.length} v1 rows in the sealed range, but ${seal.rows} were sealed`,
+    );
+  const digest = new V1Digest();
+  for (const row of inside) digest.add(row);
+  if (digest.hex() !== seal.digest)
+    name(
+      { id: BigInt(seal.firstId), position: null },
+      "the v1 rows no longer match the seal's digest: a v1 row was changed, added or removed",
     );
   return { rows: rows.length, chained: result.checked, sealed: true };
 }

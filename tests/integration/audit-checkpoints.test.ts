@@ -187,10 +187,17 @@ describe("the signer", () => {
       position: String(Number(before.size) + 2),
       problem: "columns differ from the signed entry: outcome",
     });
-    const verification = await db.auditVerification.findFirstOrThrow({
-      orderBy: { requestedAt: "desc" },
+    // The finding is itself a signed event in the log.
+    const alert = await db.auditEvent.findFirstOrThrow({
+      where: { action: "audit.integrity_alert" },
+      orderBy: { position: "desc" },
     });
-    expect(verification.ok).toBe(false);
+    expect(alert.data).toMatchObject({
+      flaggedCount: 1,
+      flagged: [
+        `position ${Number(before.size) + 2} (row ${victim.id}): columns differ from the signed entry: outcome`,
+      ],
+    });
   });
 });
 

@@ -7,9 +7,14 @@ import type { AuditIntegrity } from "@/lib/server/get-audit-integrity";
  * shows here.
  */
 export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
-  const { size, checkpoint, witnesses, lastIncremental, lastFull, check } = integrity;
+  const { size, checkpoint, witnesses, lastFull, lastAlert, running, check } = integrity;
+  const full = lastFull?.data as FullResult | undefined;
   const unsigned = size - (checkpoint?.size ?? 0);
-  const failing = check?.ok === false || lastIncremental?.ok === false || lastFull?.ok === false;
+  const failing =
+    check?.ok === false ||
+    lastAlert !== null ||
+    full?.ok === false ||
+    witnesses.some((witness) => witness.forged > 0);
   return (
     <section
       aria-labelledby="integrity"
@@ -56,11 +61,18 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
             </ul>
           )}
         </dd>
-        <dt className="text-slate-600">Last check by the signer</dt>
-        <dd>{verificationLine(lastIncremental)}</dd>
+        <dt className="text-slate-600">Signer’s findings</dt>
+        <dd>
+          {lastAlert
+            ? alertLine(lastAlert.data as AlertResult, lastAlert.at)
+            : "none: every event it checkpointed is part of the log"}
+        </dd>
         <dt className="text-slate-600">Last full verification</dt>
         <dd>
-          {verificationLine(lastFull)}{" "}
+          {full && lastFull ? fullLine(full, lastFull.at) : "never"}
+          {running
+            ? ` · one is running: ${running.checked.toLocaleString("en-GB")} of about ${running.total.toLocaleString("en-GB")} rows`
+            : ""}{" "}
           <span className="text-slate-600">
             (runs outside the console: <code>npm run audit:verify</code>)
           </span>
@@ -101,19 +113,34 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
   );
 }
 
-type Verification = AuditIntegrity["lastFull"];
+type FullResult = {
+  ok: boolean;
+  rows: number;
+  size: number;
+  problemCount: number;
+  problems: string[];
+};
+type AlertResult = {
+  flagged: string[];
+  flaggedCount: number;
+  gap: string | null;
+  strayRows: number;
+};
 
-function verificationLine(run: Verification) {
-  if (!run) return "never";
-  if (!run.finishedAt)
-    return `running since ${formatDateTime(run.startedAt ?? run.requestedAt)}: ${run.checked} of ${run.total} rows`;
-  const problems = Array.isArray(run.problems)
-    ? (run.problems as { problem: string; id?: string; position?: string | null }[])
-    : [];
-  return run.ok
-    ? `intact, ${formatDateTime(run.finishedAt)} (${run.checked} rows${run.size !== null ? `, ${run.size} in the tree` : ""})`
-    : `PROBLEMS, ${formatDateTime(run.finishedAt)}: ${problems
-        .slice(0, 5)
-        .map((p) => `${p.position ? `position ${p.position}` : `row ${p.id}`}: ${p.problem}`)
-        .join("; ")}${problems.length > 5 ? ` … and ${problems.length - 5} more` : ""}`;
+function fullLine(result: FullResult, at: Date) {
+  return result.ok
+    ? `intact, ${formatDateTime(at)} (${result.rows.toLocaleString("en-GB")} rows, ${result.size.toLocaleString("en-GB")} in the tree)`
+    : `PROBLEMS, ${formatDateTime(at)}: ${result.problems.join("; ")}${result.problemCount > result.problems.length ? ` … and ${result.problemCount - result.problems.length} more` : ""}`;
+}
+
+function alertLine(alert: AlertResult, at: Date) {
+  const parts = [
+    ...alert.flagged,
+    ...(alert.flaggedCount > alert.flagged.length
+      ? [`… and ${alert.flaggedCount - alert.flagged.length} more`]
+      : []),
+    ...(alert.gap ? [alert.gap] : []),
+    ...(alert.strayRows ? [`${alert.strayRows} row(s) outside the log`] : []),
+  ];
+  return `${formatDateTime(at)}: ${parts.join("; ") || "rows outside the log are gone"}`;
 }
