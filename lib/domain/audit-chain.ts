@@ -34,7 +34,7 @@ export type ChainedContent = {
   data: unknown;
 };
 
-const V1_FIELDS = [
+export const V1_FIELDS = [
   "createdAt",
   "action",
   "outcome",

@@ -36,17 +36,21 @@ export async function checkpointNote(size?: number) {
 export function withCosignatures(note: string, rows: readonly { witness: string; line: string }[]) {
   const body = openNote(note, []).text;
   const witnesses = configuredWitnesses();
-  const lines = rows.flatMap((row) => {
+  const lines = rows.filter((row) => {
     const witness = witnesses.find((w) => w.name === row.witness);
-    if (!witness) return [];
-    const verifier = cosignatureVerifier(witness.vkey);
-    try {
-      return trustedBy(openNote(`${body}\n${row.line}`, [verifier]), verifier) ? [row.line] : [];
-    } catch {
-      return [];
-    }
+    return witness !== undefined && cosignatureVerifies(body, row.line, witness.vkey);
   });
-  return note + lines.join("");
+  return note + lines.map((row) => row.line).join("");
+}
+
+/** Whether a stored cosignature line verifies, with the witness's own key, over a checkpoint body. */
+export function cosignatureVerifies(body: string, line: string, vkey: string): boolean {
+  const verifier = cosignatureVerifier(vkey);
+  try {
+    return trustedBy(openNote(`${body}\n${line}`, [verifier]), verifier);
+  } catch {
+    return false;
+  }
 }
 
 /** One event as an export line (entry, signature, position), with its proof against a checkpoint. */

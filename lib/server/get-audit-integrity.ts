@@ -4,8 +4,7 @@ import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
-import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
-import { openNote, rawPublicKey, trustedBy, verifierKey } from "@/lib/domain/tlog/note";
+import { openNote, rawPublicKey, verifierKey } from "@/lib/domain/tlog/note";
 import type { WitnessConfig } from "@/lib/domain/witness-config";
 import { trustedEventKeys } from "./audit-keys";
 import { configuredWitnesses, logOrigin } from "./audit-log-config";
@@ -15,6 +14,7 @@ import {
   readNewLeaves,
   type StoppedAt,
 } from "./audit-log-signer";
+import { cosignatureVerifies } from "./audit-proofs";
 import { rootAt } from "./audit-tiles";
 
 export type AuditIntegrity = Awaited<ReturnType<typeof getAuditIntegrity>>;
@@ -137,17 +137,11 @@ async function witnessProgress(witness: WitnessConfig) {
     take: 20,
     include: { checkpoint: { select: { note: true } } },
   });
-  const verifier = cosignatureVerifier(witness.vkey);
   let forged = 0;
   for (const row of rows) {
     const body = openNote(row.checkpoint.note, []).text;
-    let valid = false;
-    try {
-      valid = trustedBy(openNote(`${body}\n${row.line}`, [verifier]), verifier);
-    } catch {
-      valid = false;
-    }
-    if (valid) return { name: witness.name, size: Number(row.size), at: row.createdAt, forged };
+    if (cosignatureVerifies(body, row.line, witness.vkey))
+      return { name: witness.name, size: Number(row.size), at: row.createdAt, forged };
     forged++;
   }
   return { name: witness.name, size: null, at: null, forged };

@@ -12,7 +12,7 @@
  */
 import { createHash, type KeyObject } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
+import { V1_FIELDS, verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
 import { canonicalJson } from "@/lib/domain/canonical-json";
 import { auditedTransaction, recordAudit } from "./audit";
@@ -53,33 +53,14 @@ type V1Row = Pick<ChainedEvent, "id" | "prevHash" | "hash"> & Record<string, unk
 export class V1Digest {
   private readonly hash = createHash("sha256");
   add(row: V1Row & { createdAt: Date | string }) {
-    const { createdAt, prevHash, hash } = row;
+    const createdAt =
+      typeof row.createdAt === "string" ? row.createdAt : row.createdAt.toISOString();
     const fields = Object.fromEntries(
-      [
-        "action",
-        "outcome",
-        "reason",
-        "actorType",
-        "actorId",
-        "actorName",
-        "actorRole",
-        "targetType",
-        "targetId",
-        "subjectUserId",
-        "caseId",
-        "requestId",
-        "ip",
-        "data",
-      ].map((field) => [field, row[field] ?? null]),
+      V1_FIELDS.map((field) => [field, field === "createdAt" ? createdAt : (row[field] ?? null)]),
     );
     this.hash.update(
-      canonicalJson({
-        id: row.id.toString(),
-        createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
-        ...fields,
-        prevHash,
-        hash,
-      }) + "\n",
+      canonicalJson({ id: row.id.toString(), ...fields, prevHash: row.prevHash, hash: row.hash }) +
+        "\n",
     );
   }
   hex() {
