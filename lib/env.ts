@@ -56,7 +56,7 @@ export const env = createEnv({
     AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** The matching public key (SPKI PEM file), trusted when verifying checkpoints. */
     AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
-    /** Where signed checkpoints are written, outside the database. */
+    /** Where a copy of every checkpoint is kept outside the database: a directory or an http(s) URL. */
     AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     /** Ed25519 private key (PKCS#8 PEM file) that signs every audit event; the database never reads it. */
     AUDIT_EVENT_KEY_FILE: z.string().min(1),

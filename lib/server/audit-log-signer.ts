@@ -13,8 +13,6 @@
  * NOTE: not marked "server-only": `npm run audit:checkpoint` runs a round from plain Node.
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { WitnessConfig } from "@/lib/domain/witness-config";
 import { checkV2Row, rowLeafHash, type StoredRow } from "@/lib/domain/audit-log-check";
@@ -33,6 +31,7 @@ import { newTiles, tileKey } from "@/lib/domain/tlog/tiles";
 import { auditedTransaction, recordAudit, type Tx } from "./audit";
 import { submitToWitness } from "./audit-witness-client";
 import { consistencyProofAt, rootAt, tileFetcher } from "./audit-tiles";
+import { checkpointStore } from "./checkpoint-store";
 
 export const SIGNER_LOCK = 7_355_610;
 const BATCH = 5000;
@@ -42,7 +41,7 @@ export type SignerConfig = {
   origin: string;
   privateKey: KeyObject;
   eventKeys: ReadonlyMap<string, KeyObject>;
-  /** The directory (ideally on another volume) that keeps a copy of every checkpoint. */
+  /** Where a copy of every checkpoint is kept: a directory on another volume, or an HTTP(S) URL. */
   dir?: string;
   witnesses: readonly WitnessConfig[];
 };
@@ -136,11 +135,11 @@ export async function signRound(
       if (!lock?.leader) return { kind: "not leader" };
       const latest = await latestCheckpoint(tx, config);
       const oldSize = latest?.size ?? 0;
-      const newest = await newestCheckpointFile(config.dir, config.origin);
-      if (newest !== null && newest > oldSize)
+      const copy = config.dir ? await checkpointStore(config.dir, config.origin).newest() : null;
+      if (copy && copy.size > oldSize)
         return {
           kind: "refused",
-          problem: `the checkpoint directory has size ${newest} but the database only ${oldSize}: checkpoints were removed from the database`,
+          problem: `the checkpoint copy outside the database has size ${copy.size} but the database only ${oldSize}: checkpoints were removed from the database`,
         };
       const [head] = await tx.$queryRaw<{ max: bigint | null }[]>`
         SELECT max("position") AS max FROM "AuditEvent"`;
@@ -206,7 +205,6 @@ export async function signRound(
         data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
       });
       await recordIntegrityAlert(tx, { size: newSize, stoppedAt, flagged, strayRows });
-      if (config.dir) await writeCheckpointFile(config.dir, config.origin, newSize, note);
       return {
         kind: "signed",
         size: newSize,
@@ -220,6 +218,9 @@ export async function signRound(
     { maxWait: 10_000, timeout: 120_000 },
   );
   if (result.kind !== "signed") return result;
+  // The copy outside the database is written after the commit: a copy newer than the database
+  // then only ever means the database lost checkpoints. A copy that lags is caught up next time.
+  if (config.dir) await checkpointStore(config.dir, config.origin).write(result.size, result.note);
   return {
     ...result,
     witnesses: await submitToWitnesses(client, config, result.size, result.note),
@@ -315,46 +316,6 @@ async function recordIntegrityAlert(
       strayRows: input.strayRows,
     },
   });
-}
-
-const FILE = /^(\d{12})\.checkpoint$/;
-
-/** Each log's checkpoints in their own folder of the directory, named after its origin. */
-function logFolder(dir: string, origin: string) {
-  return path.join(dir, origin.replace(/[^A-Za-z0-9.-]/g, "_"));
-}
-
-async function newestCheckpointFile(
-  dir: string | undefined,
-  origin: string,
-): Promise<number | null> {
-  if (!dir) return null;
-  const folder = logFolder(dir, origin);
-  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => FILE.test(n));
-  if (names.length === 0) return null;
-  return Number(FILE.exec(names.sort().at(-1)!)![1]);
-}
-
-async function writeCheckpointFile(dir: string, origin: string, size: number, note: string) {
-  dir = logFolder(dir, origin);
-  await mkdir(dir, { recursive: true });
-  const name = `${String(size).padStart(12, "0")}.checkpoint`;
-  const temp = path.join(dir, `.${name}.tmp`);
-  await writeFile(temp, note, { flag: "w" });
-  await rename(temp, path.join(dir, name));
-}
-
-/** The newest checkpoint kept in the directory (the copy outside the database), if any. */
-export async function readNewestCheckpointFile(
-  dir: string,
-  origin: string,
-): Promise<string | null> {
-  const size = await newestCheckpointFile(dir, origin);
-  if (size === null) return null;
-  return readFile(
-    path.join(logFolder(dir, origin), `${String(size).padStart(12, "0")}.checkpoint`),
-    "utf8",
-  );
 }
 
 export type WitnessOutcome =

@@ -13,7 +13,7 @@ import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
 import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 import { auditedTransaction, recordAudit } from "./audit";
-import { readNewestCheckpointFile } from "./audit-log-signer";
+import { checkpointStore } from "./checkpoint-store";
 import { verifyAuditLog, type LogProblem, type LogReport } from "./verify-audit-log";
 
 export type FullReport = Omit<LogReport, "ledger"> & {
@@ -107,7 +107,7 @@ async function compareWithNewestCheckpoint(
   input: { log: NoteVerifier; dir?: string },
 ): Promise<{ checkpoint: FullReport["checkpoint"]; problem: string | null }> {
   const stored = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
-  const file = input.dir ? await readNewestCheckpointFile(input.dir, input.log.name) : null;
+  const file = input.dir ? (await checkpointStore(input.dir, input.log.name).newest())?.note : null;
   const candidates = [
     ...(stored ? [{ note: stored.note, source: "database" as const }] : []),
     ...(file ? [{ note: file, source: "directory" as const }] : []),

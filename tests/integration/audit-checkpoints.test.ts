@@ -6,7 +6,8 @@
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtemp, readdir } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -236,5 +237,47 @@ describe("a rewrite after a witness cosigned", () => {
     ]);
     expect(Number(witnessed.size)).toBeGreaterThan(3);
     expect(await db.auditCosignature.count()).toBe(0);
+  });
+});
+
+describe("the checkpoint copy at a URL", () => {
+  it("keeps every checkpoint on another host, and stops the signer when the database lost some", async () => {
+    const stored = new Map<string, string>();
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      request.on("end", () => {
+        if (request.method === "PUT") {
+          stored.set(request.url!, body);
+          return response.writeHead(201).end();
+        }
+        const note = stored.get(request.url!);
+        if (note === undefined) return response.writeHead(404).end();
+        response.writeHead(200, { "Content-Type": "text/plain" }).end(note);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/checkpoints`;
+    try {
+      const remote = { ...config(), dir: url, witnesses: [] };
+      await decide(900);
+      const signed = await signRound(db, remote);
+      expect(signed.kind).toBe("signed");
+      if (signed.kind !== "signed") return;
+      const name = `/checkpoints/console.test_audit/${String(signed.size).padStart(12, "0")}.checkpoint`;
+      expect(stored.get(name)).toBe(signed.note);
+      expect(stored.get("/checkpoints/console.test_audit/latest")).toBe(signed.note);
+      // The database loses its checkpoints: the copy outside it says so.
+      await asOwner(
+        `DELETE FROM "AuditCosignature"; DELETE FROM "AuditCheckpoint"; DELETE FROM "AuditTile"`,
+      );
+      await decide(901);
+      expect(await signRound(db, remote)).toEqual({
+        kind: "refused",
+        problem: `the checkpoint copy outside the database has size ${signed.size} but the database only 0: checkpoints were removed from the database`,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
