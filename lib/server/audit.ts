@@ -12,19 +12,14 @@
  * it touches the database only through the client it is given.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 import {
   parseAuditPayload,
   type AuditAction,
   type AuditOutcome,
   type AuditPayload,
 } from "@/lib/domain/audit-actions";
-import {
-  AUDIT_FORMAT_V2,
-  entryBytes,
-  signEntry,
-  type EntryContent,
-} from "@/lib/domain/audit-entry";
+import { entryBytes, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
 import { PROMPT_CHECKPOINT_ACTIONS } from "@/lib/domain/checkpoint-cadence";
 import type { StaffRole } from "@/lib/domain/roles";
 import { eventSigner } from "./audit-keys";
@@ -55,7 +50,7 @@ export type AuditEventInput<A extends AuditAction> = {
 /** The advisory lock that serializes appends, so positions never fork or skip (docs/security-requirements.md H4). */
 export const AUDIT_CHAIN_LOCK = 7_355_608;
 
-/** The channel on which deciding transactions ask the signer for a checkpoint. */
+/** The channel on which deciding transactions ask the signer for a checkpoint (audit_append). */
 export const CHECKPOINT_CHANNEL = "audit_checkpoint";
 
 type Prepared = { content: EntryContent; entry: Buffer; signature: Buffer };
@@ -137,38 +132,23 @@ export async function recordAudit<A extends AuditAction>(
 }
 
 /**
- * The append: the lock, then one statement that reads the head position from its unique index
- * and inserts the events at the next positions, then (in the caller) the commit. The lock is
- * its own statement because at READ COMMITTED each statement takes a new snapshot: the INSERT
- * sees the previous holder's commit. A snapshot taken before the lock was granted would not,
- * and the unique position would then fail the append rather than fork the log.
+ * The append: one call of the database function audit_append, which takes the lock and then, in
+ * its own statement, reads the head position from its unique index and inserts the events at the
+ * next positions; then (in the caller) the commit. The INSERT is a statement of its own because at
+ * READ COMMITTED each statement of a volatile function takes a new snapshot: it sees the previous
+ * holder's commit. A snapshot taken before the lock was granted would not, and the unique
+ * position would then fail the append rather than fork the log.
  */
 async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(
-    ({ content: c, entry, signature }, n) => Prisma.sql`(${n}::int, ${c.eventId}::uuid,
-      ${c.appTime}::timestamptz, ${c.keyId}, ${entry}::bytea, ${signature}::bytea, ${c.action},
-      ${c.outcome}::"AuditOutcome", ${c.reason}, ${c.actorType}, ${c.actorId}::uuid, ${c.actorName},
-      ${c.actorRole}, ${c.targetType}, ${c.targetId}, ${c.subjectUserId}::uuid, ${c.caseId}::uuid,
-      ${c.requestId}, ${c.ip}, ${JSON.stringify(c.data)}::jsonb)`,
-  );
+  const rows = events.map(({ content, entry, signature }) => ({
+    ...content,
+    entry: entry.toString("base64"),
+    signature: signature.toString("base64"),
+  }));
   // A high-risk decision asks the signer for a checkpoint; PostgreSQL delivers it at commit.
-  if (events.some((event) => PROMPT_CHECKPOINT_ACTIONS.has(event.content.action)))
-    await tx.$executeRaw`SELECT pg_notify(${CHECKPOINT_CHANNEL}, '')`;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  await tx.$executeRaw`INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime",
-      "keyId", "entry", "signature", "action", "outcome", "reason", "actorType", "actorId",
-      "actorName", "actorRole", "targetType", "targetId", "subjectUserId", "caseId", "requestId",
-      "ip", "data")
-    SELECT ${AUDIT_FORMAT_V2}::int, head.position + 1 + v.n, v."eventId", v."appTime", v."keyId",
-      v.entry, v.signature, v.action, v.outcome, v.reason, v."actorType", v."actorId",
-      v."actorName", v."actorRole", v."targetType", v."targetId", v."subjectUserId", v."caseId",
-      v."requestId", v.ip, v.data
-    FROM (SELECT coalesce(max("position"), -1) AS position FROM "AuditEvent") AS head
-    CROSS JOIN (VALUES ${Prisma.join(rows)}) AS v(n, "eventId", "appTime", "keyId", entry,
-      signature, action, outcome, reason, "actorType", "actorId", "actorName", "actorRole",
-      "targetType", "targetId", "subjectUserId", "caseId", "requestId", ip, data)
-    ORDER BY v.n`;
+  const notify = events.some((event) => PROMPT_CHECKPOINT_ACTIONS.has(event.content.action));
+  await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
 }
 
 export function staffActor(staff: { id: string; name: string; role: StaffRole }): AuditActor {

@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit, auditedTransaction } from "@/lib/server/audit";
+import { CHECKPOINT_CHANNEL, recordAudit, auditedTransaction } from "@/lib/server/audit";
 import { trustedEventKeys } from "@/lib/server/audit-keys";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { db } from "@/tests/db";
@@ -102,5 +102,32 @@ describe("the log's positions and signatures", () => {
         problem: "columns differ from the signed entry: outcome, reason",
       },
     ]);
+  });
+});
+
+describe("asking the signer for a checkpoint", () => {
+  it("a high-risk decision notifies every listener when, and only if, it commits", async () => {
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => heard.push(message.channel));
+    await listener.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+    const approve = (fail: boolean) =>
+      auditedTransaction(db, async (tx) => {
+        await recordAudit(tx, {
+          action: "audit.exported",
+          outcome: "ALLOWED",
+          actor: { type: "SYSTEM", name: "reviewer" },
+          data: { filters: {}, format: "jsonl" },
+        });
+        if (fail) throw new Error("the decision fails after recording");
+      });
+    await expect(approve(true)).rejects.toThrow("the decision fails after recording");
+    await approve(false);
+    // A round trip on the listener's own connection delivers what is pending.
+    await expect
+      .poll(async () => (await listener.query("SELECT 1"), heard))
+      .toEqual([CHECKPOINT_CHANNEL]);
+    await listener.end();
   });
 });
