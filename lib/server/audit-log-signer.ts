@@ -135,21 +135,30 @@ export async function signRound(
       if (!lock?.leader) return { kind: "not leader" };
       const latest = await latestCheckpoint(tx, config);
       const oldSize = latest?.size ?? 0;
+      // A refusal is recorded as a signed finding too (once, not at every round).
+      const refuse = async (problem: string): Promise<RoundResult> => {
+        const gap: StoppedAt = { id: "?", position: String(oldSize), problem };
+        await recordIntegrityAlert(tx, {
+          size: oldSize,
+          stoppedAt: gap,
+          flagged: [],
+          strayRows: 0,
+        });
+        return { kind: "refused", problem };
+      };
       const copy = config.dir ? await checkpointStore(config.dir, config.origin).newest() : null;
       if (copy && copy.size > oldSize)
-        return {
-          kind: "refused",
-          problem: `the checkpoint copy outside the database has size ${copy.size} but the database only ${oldSize}: checkpoints were removed from the database`,
-        };
+        return refuse(
+          `the checkpoint copy outside the database has size ${copy.size} but the database only ${oldSize}: checkpoints were removed from the database`,
+        );
       const [head] = await tx.$queryRaw<{ max: bigint | null }[]>`
         SELECT max("position") AS max FROM "AuditEvent"`;
       const headSize = head?.max == null ? 0 : Number(head.max) + 1;
-      if (headSize <= oldSize && !(headSize < oldSize)) return { kind: "unchanged", size: oldSize };
+      if (headSize === oldSize) return { kind: "unchanged", size: oldSize };
       if (headSize < oldSize)
-        return {
-          kind: "refused",
-          problem: `the log has ${headSize} positions but a checkpoint signed ${oldSize}: events were removed`,
-        };
+        return refuse(
+          `the log has ${headSize} positions but a checkpoint signed ${oldSize}: events were removed`,
+        );
       if (!input.force && input.due && !input.due(latest, headSize))
         return { kind: "unchanged", size: oldSize };
 
@@ -157,10 +166,9 @@ export async function signRound(
       if (latest) {
         const root = await rootAt(tx, oldSize);
         if (!root.equals(latest.rootHash))
-          return {
-            kind: "refused",
-            problem: `the stored tree no longer has the root checkpoint ${oldSize} signed: tiles were altered`,
-          };
+          return refuse(
+            `the stored tree no longer has the root checkpoint ${oldSize} signed: tiles were altered`,
+          );
       }
 
       const { leaves, flagged, stoppedAt } = await readNewLeaves(
@@ -185,10 +193,9 @@ export async function signRound(
         const stored = existing.get(tileKey(tile.coord));
         if (!stored) fresh.push(tile);
         else if (!stored.equals(tile.hashes))
-          return {
-            kind: "refused",
-            problem: `a tile was stored in advance with other hashes (level ${tile.coord.level}, index ${tile.coord.index})`,
-          };
+          return refuse(
+            `a tile was stored in advance with other hashes (level ${tile.coord.level}, index ${tile.coord.index})`,
+          );
       }
       await tx.auditTile.createMany({
         data: fresh.map(({ coord, hashes }) => ({
@@ -299,10 +306,18 @@ async function recordIntegrityAlert(
     orderBy: { position: "desc" },
     select: { data: true },
   });
-  const lastStray = (last?.data as { strayRows?: number } | null)?.strayRows ?? 0;
-  if (input.flagged.length === 0 && !input.stoppedAt && input.strayRows === lastStray) return;
+  const previous = last?.data as { strayRows?: number; gap?: string | null } | null;
   const describe = (row: StoppedAt) =>
     `position ${row.position}${row.id === "?" ? "" : ` (row ${row.id})`}: ${row.problem}`;
+  const gap = input.stoppedAt ? describe(input.stoppedAt).slice(0, 300) : null;
+  // Flagged rows are new at each round that meets them; a gap or a refusal that persists, and an
+  // unchanged count of rows outside the log, were said already.
+  if (
+    input.flagged.length === 0 &&
+    (gap === null || gap === (previous?.gap ?? null)) &&
+    input.strayRows === (previous?.strayRows ?? 0)
+  )
+    return;
   await recordAudit(tx, {
     action: "audit.integrity_alert",
     outcome: "REFUSED",
@@ -312,7 +327,7 @@ async function recordIntegrityAlert(
       checkpointSize: input.size,
       flagged: input.flagged.slice(0, 20).map(describe),
       flaggedCount: input.flagged.length,
-      gap: input.stoppedAt ? describe(input.stoppedAt) : null,
+      gap,
       strayRows: input.strayRows,
     },
   });

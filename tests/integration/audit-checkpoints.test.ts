@@ -281,3 +281,38 @@ describe("the checkpoint copy at a URL", () => {
     }
   });
 });
+
+describe("a removed event", () => {
+  it("stops the tree at the hole, and is recorded once as a signed finding, not at every round", async () => {
+    const local = { ...config(), dir: undefined, witnesses: [] };
+    await asOwner(
+      `DELETE FROM "AuditCosignature"; DELETE FROM "AuditCheckpoint"; DELETE FROM "AuditTile"`,
+    );
+    for (let i = 0; i < 3; i++) await decide(950 + i);
+    const head = Number(
+      (await db.auditEvent.aggregate({ _max: { position: true } }))._max.position,
+    );
+    const victim = await db.auditEvent.findUniqueOrThrow({ where: { position: head - 1 } });
+    await asOwner(`DELETE FROM "AuditEvent" WHERE id = $1`, [victim.id.toString()]);
+    const first = await signRound(db, local, { force: true });
+    expect(first).toMatchObject({
+      kind: "signed",
+      size: head - 1,
+      stoppedAt: {
+        position: String(head - 1),
+        problem: `no row holds position ${head - 1}: an event was removed`,
+      },
+    });
+    const second = await signRound(db, local, { force: true });
+    expect(second).toEqual({
+      kind: "refused",
+      problem: `position ${head - 1}: no row holds position ${head - 1}: an event was removed`,
+    });
+    await signRound(db, local, { force: true });
+    const alerts = await db.auditEvent.findMany({ where: { action: "audit.integrity_alert" } });
+    const aboutTheHole = alerts.filter((alert) =>
+      String((alert.data as { gap: string | null }).gap).includes(`position ${head - 1}:`),
+    );
+    expect(aboutTheHole).toHaveLength(1);
+  });
+});
