@@ -78,7 +78,9 @@ async function asOwner(statements: [string, unknown[]?][]) {
       await owner.query(
         `ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_no_update_or_delete", ENABLE ALWAYS TRIGGER "${table}_no_truncate"`,
       );
-    await owner.query(`ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time"`);
+    await owner.query(
+      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time", ENABLE ALWAYS TRIGGER "AuditEvent_next_position"`,
+    );
     await owner.query("COMMIT");
   } catch (error) {
     await owner.query("ROLLBACK");

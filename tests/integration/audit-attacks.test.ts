@@ -134,22 +134,31 @@ describe("rows the application role can insert", () => {
     );
   });
 
-  it("cannot insert a second row with a genuine event id, or at a taken position", async () => {
+  it("cannot insert a second row with a genuine event id, nor take any position but the next", async () => {
     const genuine = await db.auditEvent.findFirstOrThrow({ where: { position: 1 } });
-    await expect(
+    const insertAt = (position: string, eventId: string) =>
       app.query(
         `INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime", "keyId", entry, signature, action, outcome, "actorType", "actorName")
-         VALUES (2, 999999, $1, now(), $2, $3, $4, 'x', 'ALLOWED', 'SYSTEM', 'x')`,
-        [genuine.eventId, genuine.keyId, genuine.entry, genuine.signature],
-      ),
-    ).rejects.toThrow(/duplicate key value violates unique constraint "AuditEvent_eventId_key"/);
+         VALUES (2, ${position}, $1, now(), $2, $3, $4, 'x', 'ALLOWED', 'SYSTEM', 'x')`,
+        [eventId, genuine.keyId, genuine.entry, genuine.signature],
+      );
+    const next = `(SELECT max("position") + 1 FROM "AuditEvent")`;
+    await expect(insertAt(next, genuine.eventId!)).rejects.toThrow(
+      /duplicate key value violates unique constraint "AuditEvent_eventId_key"/,
+    );
+    // A taken position, or a far one that would leave a hole no checkpoint could pass.
+    await expect(insertAt("0", randomUUID())).rejects.toThrow(
+      /audit position 0 is not the next one/,
+    );
+    await expect(insertAt("1000000000", randomUUID())).rejects.toThrow(
+      /audit position 1000000000 is not the next one/,
+    );
+    // Nor can a row of another format take a position.
     await expect(
       app.query(
-        `INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime", "keyId", entry, signature, action, outcome, "actorType", "actorName")
-         VALUES (2, 0, $1, now(), 'k', '\\x00', '\\x00', 'x', 'ALLOWED', 'SYSTEM', 'x')`,
-        [randomUUID()],
+        `INSERT INTO "AuditEvent" ("formatVersion", "position", action, outcome, "actorType", "actorName") VALUES (1, ${next}, 'x', 'ALLOWED', 'SYSTEM', 'x')`,
       ),
-    ).rejects.toThrow(/duplicate key value violates unique constraint "AuditEvent_position_key"/);
+    ).rejects.toThrow(/only a v2 audit event has a position/);
   });
 
   it("names a back-dated row with a negative id and no hash, which no scan from id 0 would read", async () => {
