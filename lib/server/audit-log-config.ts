@@ -6,11 +6,12 @@
  *
  * NOTE: not marked "server-only": the audit commands (plain Node) use it.
  */
-import { createPrivateKey } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { DEFAULT_CHECKPOINT_INTERVAL_SECONDS } from "@/lib/domain/checkpoint-cadence";
 import { parseWitnesses } from "@/lib/domain/witness-config";
-import type { SignerConfig } from "./audit-log-signer";
+import type { NoteVerifier } from "@/lib/domain/tlog/note";
+import { logVerifier, type SignerConfig } from "./audit-log-signer";
 import { trustedEventKeys } from "./audit-keys";
 
 /** The log's name: AUDIT_LOG_ORIGIN, or the console's host followed by /audit. */
@@ -32,6 +33,19 @@ export function checkpointIntervalSeconds(env: NodeJS.ProcessEnv = process.env):
 /** The configured witnesses (read at each call, like the rest of this module). */
 export function configuredWitnesses(env: NodeJS.ProcessEnv = process.env) {
   return parseWitnesses(env.AUDIT_WITNESSES);
+}
+
+/**
+ * The log's note verifier from the public half of the checkpoint key (AUDIT_PUBLIC_KEY_FILE, or
+ * the signing key's where that is all there is), or null when no checkpoint key is configured.
+ */
+export function logNoteVerifier(env: NodeJS.ProcessEnv = process.env): NoteVerifier | null {
+  const file = env.AUDIT_PUBLIC_KEY_FILE ?? env.AUDIT_SIGNING_KEY_FILE;
+  if (!file) return null;
+  return logVerifier({
+    origin: logOrigin(env),
+    publicKey: createPublicKey(readFileSync(file, "utf8")),
+  });
 }
 
 /** The signer's configuration, or null when no checkpoint key is configured. */

@@ -138,7 +138,7 @@ export async function signRound(
       // A refusal is recorded as a signed finding too (once, not at every round).
       const refuse = async (problem: string): Promise<RoundResult> => {
         const gap: StoppedAt = { id: "?", position: String(oldSize), problem };
-        await recordIntegrityAlert(tx, {
+        await recordIntegrityAlert(tx, config.eventKeys, {
           size: oldSize,
           stoppedAt: gap,
           flagged: [],
@@ -146,7 +146,9 @@ export async function signRound(
         });
         return { kind: "refused", problem };
       };
-      const copy = config.dir ? await checkpointStore(config.dir, config.origin).newest() : null;
+      const copy = config.dir
+        ? await checkpointStore(config.dir, config.origin).newest(logVerifier(config))
+        : null;
       if (copy && copy.size > oldSize)
         return refuse(
           `the checkpoint copy outside the database has size ${copy.size} but the database only ${oldSize}: checkpoints were removed from the database`,
@@ -180,7 +182,12 @@ export async function signRound(
       const newSize = oldSize + leaves.length;
       const strayRows = await countStrayRows(tx, newSize);
       if (newSize === oldSize) {
-        await recordIntegrityAlert(tx, { size: oldSize, stoppedAt, flagged, strayRows });
+        await recordIntegrityAlert(tx, config.eventKeys, {
+          size: oldSize,
+          stoppedAt,
+          flagged,
+          strayRows,
+        });
         return stoppedAt
           ? { kind: "refused", problem: `position ${stoppedAt.position}: ${stoppedAt.problem}` }
           : { kind: "unchanged", size: oldSize };
@@ -211,7 +218,12 @@ export async function signRound(
       await tx.auditCheckpoint.create({
         data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
       });
-      await recordIntegrityAlert(tx, { size: newSize, stoppedAt, flagged, strayRows });
+      await recordIntegrityAlert(tx, config.eventKeys, {
+        size: newSize,
+        stoppedAt,
+        flagged,
+        strayRows,
+      });
       return {
         kind: "signed",
         size: newSize,
@@ -299,13 +311,16 @@ export async function countStrayRows(
  */
 async function recordIntegrityAlert(
   tx: Tx,
+  keys: ReadonlyMap<string, KeyObject>,
   input: { size: number; stoppedAt: StoppedAt | null; flagged: StoppedAt[]; strayRows: number },
 ) {
-  const last = await tx.auditEvent.findFirst({
+  // What was said before: the newest alert that is part of the log (a planted one says nothing).
+  const alerts: StoredRow[] = await tx.auditEvent.findMany({
     where: { action: "audit.integrity_alert", formatVersion: 2 },
     orderBy: { position: "desc" },
-    select: { data: true },
+    take: 20,
   });
+  const last = alerts.find((alert) => checkV2Row(alert, keys).ok);
   const previous = last?.data as { strayRows?: number; gap?: string | null } | null;
   const describe = (row: StoppedAt) =>
     `position ${row.position}${row.id === "?" ? "" : ` (row ${row.id})`}: ${row.problem}`;

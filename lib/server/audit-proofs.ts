@@ -2,9 +2,10 @@ import "server-only";
 import { toExportedEvent, toJsonLine } from "@/lib/domain/audit-export";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
 import { cosignatureVerifier } from "@/lib/domain/tlog/cosignature";
-import { openNote, trustedBy } from "@/lib/domain/tlog/note";
+import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
+import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 import { formatProof } from "@/lib/domain/tlog/proof";
-import { configuredWitnesses } from "./audit-log-config";
+import { configuredWitnesses, logNoteVerifier } from "./audit-log-config";
 import { db } from "@/lib/db";
 import { trustedEventKeys } from "./audit-keys";
 import { consistencyProofAt, inclusionProofAt } from "./audit-tiles";
@@ -16,16 +17,31 @@ import { consistencyProofAt, inclusionProofAt } from "./audit-tiles";
  * that were checkpointed can be asked for. Null means there is no such thing to prove.
  */
 export async function checkpointNote(size?: number) {
-  const checkpoint = await db.auditCheckpoint.findFirst({
+  const log = logNoteVerifier();
+  if (!log) return null;
+  const rows = await db.auditCheckpoint.findMany({
     where: size === undefined ? {} : { size: BigInt(size) },
     orderBy: { size: "desc" },
+    take: 20,
     include: { cosignatures: { orderBy: { witness: "asc" } } },
   });
+  // Only a note the log's key signed, for the size its row claims (anyone who can insert rows
+  // could plant others: one would break every export's proofs).
+  const checkpoint = rows.find((row) => signedSize(row.note, log) === Number(row.size));
   if (!checkpoint) return null;
   return {
     size: Number(checkpoint.size),
     note: withCosignatures(checkpoint.note, checkpoint.cosignatures),
   };
+}
+
+function signedSize(note: string, log: NoteVerifier): number | null {
+  try {
+    const opened = openNote(note, [log]);
+    return trustedBy(opened, log) ? parseCheckpoint(opened.text).size : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

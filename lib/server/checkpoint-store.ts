@@ -11,16 +11,29 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
-import { openNote } from "@/lib/domain/tlog/note";
+import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 
 export type StoredCopy = { size: number; note: string };
 
 export type CheckpointStore = {
-  newest(): Promise<StoredCopy | null>;
+  /** The newest copy signed by the log's key; copies that are not are passed over. */
+  newest(log: NoteVerifier): Promise<StoredCopy | null>;
   write(size: number, note: string): Promise<void>;
 };
 
 const FILE = /^(\d{12})\.checkpoint$/;
+
+/** A copy signed by the log's key, with the size it signed; null for anything else. */
+function signedCopy(note: string, log: NoteVerifier): StoredCopy | null {
+  try {
+    const opened = openNote(note, [log]);
+    if (!trustedBy(opened, log)) return null;
+    const checkpoint = parseCheckpoint(opened.text);
+    return checkpoint.origin === log.name ? { size: checkpoint.size, note } : null;
+  } catch {
+    return null;
+  }
+}
 const HTTP_TIMEOUT_MS = 10_000;
 
 export function checkpointStore(location: string, origin: string): CheckpointStore {
@@ -38,14 +51,13 @@ export function checkpointStore(location: string, origin: string): CheckpointSto
       if (!response.ok) throw new Error(`the checkpoint store answered ${response.status}`);
     };
     return {
-      async newest() {
+      async newest(log) {
         const response = await fetch(`${base}/latest`, {
           signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
         });
         if (response.status === 404) return null;
         if (!response.ok) throw new Error(`the checkpoint store answered ${response.status}`);
-        const note = await response.text();
-        return { size: parseCheckpoint(openNote(note, []).text).size, note };
+        return signedCopy(await response.text(), log);
       },
       async write(size, note) {
         await put(name(size), note);
@@ -55,14 +67,13 @@ export function checkpointStore(location: string, origin: string): CheckpointSto
   }
   const dir = path.join(location, folder);
   return {
-    async newest() {
+    async newest(log) {
       const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => FILE.test(n));
-      if (names.length === 0) return null;
-      const newest = names.sort().at(-1)!;
-      return {
-        size: Number(FILE.exec(newest)![1]),
-        note: await readFile(path.join(dir, newest), "utf8"),
-      };
+      for (const name of names.sort().reverse()) {
+        const copy = signedCopy(await readFile(path.join(dir, name), "utf8"), log);
+        if (copy && copy.size === Number(FILE.exec(name)![1])) return copy;
+      }
+      return null;
     },
     async write(size, note) {
       await mkdir(dir, { recursive: true });

@@ -107,7 +107,9 @@ async function compareWithNewestCheckpoint(
   input: { log: NoteVerifier; dir?: string },
 ): Promise<{ checkpoint: FullReport["checkpoint"]; problem: string | null }> {
   const stored = await client.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
-  const file = input.dir ? (await checkpointStore(input.dir, input.log.name).newest())?.note : null;
+  const file = input.dir
+    ? (await checkpointStore(input.dir, input.log.name).newest(input.log))?.note
+    : null;
   const candidates = [
     ...(stored ? [{ note: stored.note, source: "database" as const }] : []),
     ...(file ? [{ note: file, source: "directory" as const }] : []),

@@ -1,4 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/domain/audit-actions";
 import { verifyExportLines, type ExportCheckOptions } from "@/lib/domain/audit-export";
@@ -18,6 +21,11 @@ async function text(stream: ReadableStream<Uint8Array>) {
 
 const ORIGIN = "console.test/audit";
 const checkpointKey = generateKeyPairSync("ed25519").privateKey;
+// The console trusts checkpoints signed with its own key only (decision 017).
+const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "export-keys-")), "checkpoint.pub.pem");
+writeFileSync(keyFile, createPublicKey(checkpointKey).export({ type: "spki", format: "pem" }));
+process.env.AUDIT_PUBLIC_KEY_FILE = keyFile;
+process.env.AUDIT_LOG_ORIGIN = ORIGIN;
 /** What an auditor holds: the log's vkey and the event keys, public halves only. */
 const auditor: Omit<ExportCheckOptions, "complete"> = {
   logKey: verifierKey(ORIGIN, rawPublicKey(checkpointKey)),
