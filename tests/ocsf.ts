@@ -150,6 +150,7 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     headId: "12",
     headHash: "a".repeat(64),
     v1Digest: "b".repeat(64),
+    legacyIds: ["1", "2"],
   },
   "audit.verified": {
     ok: false,
@@ -158,6 +159,7 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     checkpointSize: 1180,
     problemCount: 1,
     problems: ["position 7: columns differ from the signed entry: outcome"],
+    attestation: null,
   },
   "audit.integrity_alert": {
     checkpointSize: 1180,

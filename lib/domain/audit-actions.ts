@@ -312,6 +312,11 @@ export const AUDIT_ACTIONS = {
       headHash: z.string().regex(/^([0-9a-f]{64})?$/),
       /** SHA-256 over every v1 row as it stood (lib/server/seal-v1-log.ts): legacy rows included. */
       v1Digest: z.string().regex(/^[0-9a-f]{64}$/),
+      /** The ids of the legacy rows (before the chain; nothing chains them), when few enough. */
+      legacyIds: z
+        .array(z.string().regex(/^-?\d+$/))
+        .max(10_000)
+        .optional(),
     })
     .strict(),
   /**
@@ -326,6 +331,8 @@ export const AUDIT_ACTIONS = {
       checkpointSize: z.number().int().min(0).nullable(),
       problemCount: z.number().int().min(0),
       problems: z.array(Detail).max(5),
+      /** The checkpoint key's signature over the result (lib/domain/verification-attestation.ts). */
+      attestation: z.string().max(100).nullable(),
     })
     .strict(),
   /**

@@ -92,8 +92,6 @@ export type ExportEnd = {
     checkpoint: string | null;
     /** Rows that matched but are not part of the log (planted, altered): left out, counted. */
     excluded: number;
-    /** The positions of those rows (the first 10,000), so a reader can account for the gaps. */
-    excludedPositions: number[];
   };
 };
 
@@ -130,6 +128,23 @@ export function toJsonLine(event: ExportedEvent): string {
       Object.fromEntries(EXPORT_COLUMNS.map((column) => [column, event[column] ?? null])),
     ) + "\n"
   );
+}
+
+/**
+ * A row left out because it is not part of the log, where it holds a position: its bytes and its
+ * inclusion proof, so a reader of an unfiltered export can check the gap is a row that is in the
+ * tree but is not a genuine event (and not a genuine event the export hid).
+ */
+export type ExcludedRow = {
+  position: number;
+  reason: string;
+  entry: string | null;
+  signature: string | null;
+  proof: string | null;
+};
+
+export function excludedLine(excluded: ExcludedRow): string {
+  return JSON.stringify({ excluded }) + "\n";
 }
 
 export function endLine(end: ExportEnd["end"]): string {
@@ -225,6 +240,8 @@ export async function verifyExportLines(
   /** Events newer than the export's checkpoint carry no proof; no older one may lack it. */
   let firstUnproven: { line: number; position: number } | null = null;
   const skipped: { line: number; position: number }[] = [];
+  /** A left-out row without a proof must be newer than the checkpoint, like an unproven event. */
+  let unprovenExcluded: { line: number; position: number } | null = null;
   let end: ExportEnd["end"] | null = null;
   let lineNumber = 0;
   for await (const line of lines) {
@@ -239,6 +256,17 @@ export async function verifyExportLines(
     }
     if (typeof event !== "object" || event === null || Array.isArray(event))
       return fail(`line ${lineNumber} is not an event`);
+    if ("excluded" in event) {
+      const excluded = (event as unknown as { excluded: ExcludedRow }).excluded;
+      const problem = checkExcludedLine(excluded, options, lastPosition);
+      if (problem) return fail(`line ${lineNumber} (left out): ${problem}`);
+      for (let p = (lastPosition ?? -1) + 1; p < excluded.position; p++)
+        if (skipped.length < MAX_SKIPPED) skipped.push({ line: lineNumber, position: p });
+      lastPosition = excluded.position;
+      if (excluded.proof === null)
+        unprovenExcluded ??= { line: lineNumber, position: lastPosition };
+      continue;
+    }
     if ("end" in event) {
       end = (event as unknown as ExportEnd).end;
       if (typeof end !== "object" || end === null || end.events !== result.count)
@@ -304,11 +332,14 @@ export async function verifyExportLines(
         : `line ${firstUnproven.line}: position ${firstUnproven.position} is inside checkpoint ${signedSize} but has no inclusion proof`,
     );
   if (options.complete) {
-    const left = new Set(Array.isArray(end.excludedPositions) ? end.excludedPositions : []);
-    const missing = skipped.find((gap) => !left.has(gap.position));
+    const missing = skipped[0];
     if (missing)
       return fail(
-        `line ${missing.line}: position ${missing.position} is missing, and the export does not say it left it out`,
+        `line ${missing.line}: position ${missing.position} is missing, and the export does not account for it`,
+      );
+    if (unprovenExcluded && unprovenExcluded.position < (signedSize ?? Infinity))
+      return fail(
+        `line ${unprovenExcluded.line}: the row left out at position ${unprovenExcluded.position} has no inclusion proof`,
       );
   }
   if (options.complete && end.filtered)
@@ -340,6 +371,47 @@ function signedCheckpointSize(
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * A left-out row, in an unfiltered export, accounts for its position only if it is in the tree
+ * there (its proof, with the log's key) and is not a genuine event (with the event keys): a
+ * genuine event listed as left out is an event hidden.
+ */
+function checkExcludedLine(
+  excluded: ExcludedRow,
+  options: ExportCheckOptions,
+  lastPosition: number | null,
+): string | null {
+  if (typeof excluded !== "object" || excluded === null) return "not a left-out row";
+  const position = excluded.position;
+  if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0)
+    return "no position";
+  if (lastPosition !== null && position <= lastPosition)
+    return `position ${position} after ${lastPosition}: rows were reordered or repeated`;
+  if (!options.complete) return null;
+  if (!options.logKey || !options.eventKeys)
+    return "a row left out can only be accounted for with the log's key and the event keys";
+  const entry = excluded.entry === null ? Buffer.alloc(0) : decodeBase64(excluded.entry);
+  const signature =
+    excluded.signature === null ? Buffer.alloc(0) : decodeBase64(excluded.signature);
+  if (!entry || !signature) return "its bytes are not base64";
+  const parsed = parseEntry(entry);
+  if (parsed.ok) {
+    const key = options.eventKeys.get(parsed.content.keyId);
+    if (key && entrySignatureValid(entry, signature, key))
+      return `position ${position} holds a genuine event, which the export left out`;
+  }
+  if (excluded.proof === null) return null;
+  const proof = verifyProofBundle({
+    bundle: excluded.proof,
+    leaf: { signature, entry },
+    logVerifierKey: options.logKey,
+    witnessVerifierKeys: options.witnessKeys ? [...options.witnessKeys] : undefined,
+  });
+  if (!proof.ok) return `inclusion proof: ${proof.failed}: ${proof.message}`;
+  if (proof.index !== position) return `the proof is for position ${proof.index}`;
+  return null;
 }
 
 function checkV2Line(

@@ -3,6 +3,7 @@ import type { AuditSearch } from "@/lib/domain/audit-search";
 import {
   CSV_HEADER,
   endLine,
+  excludedLine,
   toCsvLine,
   toJsonLine,
   toOcsfLine,
@@ -22,8 +23,6 @@ import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 const BATCH = 2000;
-/** Positions left out that the end line lists (an unfiltered export's reader checks its gaps). */
-const MAX_EXCLUDED_LISTED = 10_000;
 
 /**
  * Exports the filtered audit trail, oldest first, as a stream of text chunks: keyset batches, so
@@ -57,7 +56,6 @@ export async function exportAuditEvents(input: {
   let started = false;
   let events = 0;
   let excluded = 0;
-  const excludedPositions: number[] = [];
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started && input.format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
@@ -77,7 +75,6 @@ export async function exportAuditEvents(input: {
                 checkpoint: checkpoint?.note ?? null,
                 filtered,
                 excluded,
-                excludedPositions,
               }),
             ),
           );
@@ -89,8 +86,25 @@ export async function exportAuditEvents(input: {
       for (const [i, row] of rows.entries()) {
         if (marks[i] !== null) {
           excluded++;
-          if (row.position !== null && excludedPositions.length < MAX_EXCLUDED_LISTED)
-            excludedPositions.push(Number(row.position));
+          // A left-out row that holds a position is accounted for on its own line, with its
+          // bytes and its proof: a reader checks it is in the tree and is not a genuine event.
+          if (row.position !== null && input.format === "jsonl")
+            lines.push(
+              excludedLine({
+                position: Number(row.position),
+                reason: marks[i]!,
+                entry: row.entry ? Buffer.from(row.entry).toString("base64") : null,
+                signature: row.signature ? Buffer.from(row.signature).toString("base64") : null,
+                proof:
+                  checkpoint && read && row.position < BigInt(checkpoint.size)
+                    ? formatProof({
+                        index: Number(row.position),
+                        proof: await inclusionProof(Number(row.position), checkpoint.size, read),
+                        checkpointNote: checkpoint.note,
+                      })
+                    : null,
+              }),
+            );
           continue;
         }
         events++;

@@ -54,7 +54,10 @@ async function markV1Rows(
       select: { id: true, hash: true },
     }),
   ]);
-  if (count !== seal.rows) return all("the sealed v1 rows no longer match their seal");
+  // A count that no longer matches can only be judged row by row for chained rows (each must
+  // link into the chain); the legacy rows, which nothing chains, are all in doubt then. The full
+  // walk names the culprit with the seal's digest.
+  const legacyInDoubt = count !== seal.rows;
   const before = new Map(links.map((link) => [link.hash!, link.id]));
   return new Map(
     rows.map((row) => {
@@ -65,7 +68,13 @@ async function markV1Rows(
           row.id,
           firstChained && row.id > firstChained.id
             ? "a v1 row without a hash inside the chain"
-            : null,
+            : seal.legacyIds
+              ? seal.legacyIds.includes(row.id.toString())
+                ? null
+                : "a v1 row the seal does not list"
+              : legacyInDoubt
+                ? "the sealed v1 rows no longer match their seal (npm run audit:verify names which)"
+                : null,
         ];
       const content = { ...row, createdAt: row.createdAt.toISOString() } as ChainedContent;
       if (chainHashV1(row.prevHash ?? "", content) !== row.hash)

@@ -7,9 +7,11 @@
  *
  * NOTE: not marked "server-only": the verify command (plain Node) runs it.
  */
-import type { KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
+import { attestResult, type VerificationResult } from "@/lib/domain/verification-attestation";
 import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
 import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 import { auditedTransaction, recordAudit } from "./audit";
@@ -67,6 +69,18 @@ export async function runFullVerification(
   void ledger;
   // The result is a signed event in the log, where the reviewer page reads it (decision 017);
   // without the event key (an auditor's machine) it is only printed.
+  const result: VerificationResult = {
+    ok,
+    rows: rest.rows,
+    size: rest.size,
+    checkpointSize: compared.checkpoint?.size ?? null,
+    problemCount: rest.problemCount + (compared.problem ? 1 : 0),
+    problems: problems
+      .slice(0, 5)
+      .map((p) =>
+        `${p.position ? `position ${p.position}` : `row ${p.id}`}: ${p.problem}`.slice(0, 300),
+      ),
+  };
   if (process.env.AUDIT_EVENT_KEY_FILE)
     await auditedTransaction(client, (tx) =>
       recordAudit(tx, {
@@ -74,21 +88,7 @@ export async function runFullVerification(
         outcome: ok ? "ALLOWED" : "REFUSED",
         reason: ok ? undefined : "NOT_PART_OF_THE_LOG",
         actor: { type: "SYSTEM", name: "npm run audit:verify" },
-        data: {
-          ok,
-          rows: rest.rows,
-          size: rest.size,
-          checkpointSize: compared.checkpoint?.size ?? null,
-          problemCount: rest.problemCount + (compared.problem ? 1 : 0),
-          problems: problems
-            .slice(0, 5)
-            .map((p) =>
-              `${p.position ? `position ${p.position}` : `row ${p.id}`}: ${p.problem}`.slice(
-                0,
-                300,
-              ),
-            ),
-        },
+        data: { ...result, attestation: attestation(result) },
       }),
     );
   return {
@@ -151,4 +151,11 @@ function ledgerReader(ledger: LogReport["ledger"]): HashReader {
       ? ledger.leaf(index)
       : nodeHash(subtree(level - 1, 2 * index), subtree(level - 1, 2 * index + 1));
   return async (requests) => requests.map(({ level, index }) => subtree(level, index));
+}
+
+/** The checkpoint key's attestation of the result, where that key is at hand. */
+function attestation(result: VerificationResult): string | null {
+  const file = process.env.AUDIT_SIGNING_KEY_FILE;
+  if (!file) return null;
+  return attestResult(result, createPrivateKey(readFileSync(file, "utf8")));
 }

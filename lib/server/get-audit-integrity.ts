@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { attestationValid, type VerificationResult } from "@/lib/domain/verification-attestation";
 import { openNote, rawPublicKey, verifierKey } from "@/lib/domain/tlog/note";
 import type { WitnessConfig } from "@/lib/domain/witness-config";
 import { trustedEventKeys } from "./audit-keys";
@@ -38,7 +39,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
   const witnesses = await Promise.all(configured.map(witnessProgress));
   const keys = trustedEventKeys();
   const [lastFull, lastAlert] = await Promise.all([
-    latestSignedEvent("audit.verified", keys),
+    latestSignedEvent("audit.verified", keys, attestedByTheLog),
     latestSignedEvent("audit.integrity_alert", keys),
   ]);
   // Progress a running full verification reports (a claim, not a result: results are events).
@@ -151,12 +152,29 @@ async function witnessProgress(witness: WitnessConfig) {
  * The newest event of an action that is part of the log (signed by a trusted key, columns as
  * signed): a row planted by someone who can insert is passed over, never shown as a result.
  */
-async function latestSignedEvent(action: string, keys: ReadonlyMap<string, KeyObject>) {
+async function latestSignedEvent(
+  action: string,
+  keys: ReadonlyMap<string, KeyObject>,
+  accept: (data: unknown) => boolean = () => true,
+) {
   const rows = await db.auditEvent.findMany({
     where: { action, formatVersion: 2 },
     orderBy: { position: "desc" },
     take: 10,
   });
-  const row = rows.find((candidate) => checkV2Row(candidate, keys).ok);
+  const row = rows.find((candidate) => checkV2Row(candidate, keys).ok && accept(candidate.data));
   return row ? { at: row.createdAt, position: Number(row.position), data: row.data } : null;
+}
+
+/**
+ * A full verification's result counts only with the checkpoint key's attestation: the event key,
+ * which every application host holds, is not enough to write a clean result over a failing one.
+ */
+function attestedByTheLog(data: unknown): boolean {
+  const keyFile = env.AUDIT_PUBLIC_KEY_FILE ?? env.AUDIT_SIGNING_KEY_FILE;
+  if (!keyFile) return false;
+  return attestationValid(
+    data as VerificationResult & { attestation?: string | null },
+    createPublicKey(readFileSync(keyFile, "utf8")),
+  );
 }

@@ -25,6 +25,8 @@ export type V1Seal = {
   headId: string;
   headHash: string;
   digest: string;
+  /** The legacy rows' ids, when the seal lists them (at most 10,000). */
+  legacyIds: string[] | null;
 };
 
 /** The seal an `audit.format_changed` payload states, or null if the payload is not one. */
@@ -41,6 +43,7 @@ export function sealOf(data: unknown): V1Seal | null {
     headId: d.headId,
     headHash: d.headHash,
     digest: d.v1Digest,
+    legacyIds: Array.isArray(d.legacyIds) ? d.legacyIds.map(String) : null,
   };
 }
 
@@ -107,6 +110,7 @@ export async function sealV1Log(
     const digest = new V1Digest();
     for (const row of rows) digest.add(row);
     const head = rows.findLast((row) => row.hash !== null);
+    const legacy = rows.filter((row) => row.hash === null);
     await recordAudit(tx, {
       action: "audit.format_changed",
       outcome: "ALLOWED",
@@ -120,6 +124,7 @@ export async function sealV1Log(
         headId: (head ?? rows.at(-1)!).id.toString(),
         headHash: head?.hash ?? "",
         v1Digest: digest.hex(),
+        ...(legacy.length <= 10_000 ? { legacyIds: legacy.map((row) => row.id.toString()) } : {}),
       },
     });
     return "sealed";

@@ -1,9 +1,10 @@
 /**
  * A second independent attacker's review of the verifiable audit log (docs/decisions/017), against
  * PostgreSQL. It does not repeat the first review's attacks (audit-attack-review.test.ts). Each
- * test asserts the secure behaviour; the ones named "HOLE: …" fail at the time of the review (the
- * comment on each gives the threat model, the steps, the impact and a one-line fix). The ones
- * named "(held)" are attacks tried that the change withstood.
+ * test asserts the secure behaviour. Eleven reproduced a way around the log when the review was
+ * made (the comment on each gives the threat model, the steps, the impact and the fix now in
+ * place); they stay as regression tests. The ones named "(held)" are attacks tried that the
+ * change withstood.
  *
  * Threat models: (1) the application role's credentials only (INSERT/SELECT on the audit tables;
  * it can call audit_append directly, or INSERT rows with any position); (2) the tables owner's
@@ -232,7 +233,7 @@ beforeEach(async () => {
 
 describe("threat model 1: the application role's credentials only", () => {
   /**
-   * HOLE (threat model 1). audit_append gives the next events `max(position) + n`, and the
+   * Found by the second review, fixed (threat model 1). audit_append gives the next events `max(position) + n`, and the
    * application role may INSERT a row with any position (the only check is position >= 0; a
    * format other than 2 does not even need the v2 columns). One INSERT at position 2^63 − 1
    * makes every later append overflow bigint ("bigint out of range"): every audited transaction
@@ -242,14 +243,14 @@ describe("threat model 1: the application role's credentials only", () => {
    * Fix: revoke INSERT on "AuditEvent" from the application role and make audit_append SECURITY
    * DEFINER the only writer (or a BEFORE INSERT trigger that rejects any position but max + 1).
    */
-  it("HOLE: one row planted at position 2^63-1 does not make every later audited action fail", async () => {
+  it("one row planted at position 2^63-1 does not make every later audited action fail", async () => {
     for (let i = 0; i < 2; i++) await decide(`d${i}`);
     await plantAtPosition(9223372036854775807n);
     await expect(decide("an ordinary audited action after the plant")).resolves.toBeUndefined();
   });
 
   /**
-   * HOLE (threat model 1). The first review's fix lets a junk row at the NEXT position be
+   * Found by the second review, fixed (threat model 1). The first review's fix lets a junk row at the NEXT position be
    * checkpointed over, but a row at a FAR position still stops the tree: the application role
    * INSERTs one row at position head + 1000; audit_append then gives every genuine event a
    * position after it, so positions head … head + 999 hold no row, and the signer treats that
@@ -260,7 +261,7 @@ describe("threat model 1: the application role's credentials only", () => {
    * Fix: assign positions only in audit_append (revoke the application role's INSERT, make the
    * function SECURITY DEFINER), and count the head from the rows it wrote, not max(position).
    */
-  it("HOLE: one row planted at a far position does not stop every later genuine event from being checkpointed", async () => {
+  it("one row planted at a far position does not stop every later genuine event from being checkpointed", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     expect(await signRound(db, config())).toMatchObject({ kind: "signed", size: 3 });
     await plantAtPosition(3 + 1000);
@@ -280,7 +281,7 @@ describe("threat model 1: the application role's credentials only", () => {
   });
 
   /**
-   * HOLE (threat model 1). The full verification (npm run audit:verify) sizes its position
+   * Found by the second review, fixed (threat model 1). The full verification (npm run audit:verify) sizes its position
    * ledger from max(position) + 1 and allocates 32 bytes per position (PositionLedger). One row
    * INSERTed by the application role at position 2^40 makes it throw (RangeError: an allocation
    * of 32 TiB) instead of naming the row: the one check that reads every row can no longer run,
@@ -288,7 +289,7 @@ describe("threat model 1: the application role's credentials only", () => {
    * Fix: size the walk from the rows counted (or the newest checkpoint), and name any position
    * at or beyond the number of v2 rows as "outside the log" without allocating for it.
    */
-  it("HOLE: one row planted at position 2^40 does not crash the full verification: the walk names it", async () => {
+  it("one row planted at position 2^40 does not crash the full verification: the walk names it", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     const planted = await plantAtPositionAsOwner(2n ** 40n);
     const report = await verifyAuditLog(db, { keys: trustedEventKeys() }).catch((error: Error) => ({
@@ -302,7 +303,7 @@ describe("threat model 1: the application role's credentials only", () => {
   });
 
   /**
-   * HOLE (threat model 1). A round says what it finds as a signed `audit.integrity_alert`, but
+   * Found by the second review, fixed (threat model 1). A round says what it finds as a signed `audit.integrity_alert`, but
    * says a persisting gap and an unchanged count of stray rows only once: it compares with the
    * newest row whose action is audit.integrity_alert and formatVersion 2, without checking that
    * row is part of the log. The application role INSERTs (a) a forged v1 row (a stray row: an
@@ -315,7 +316,7 @@ describe("threat model 1: the application role's credentials only", () => {
    * Fix: compare with the newest alert that passes checkV2Row (as the page's latestSignedEvent
    * does), at a position below the size the round read.
    */
-  it("HOLE: a planted fake 'integrity_alert' does not silence the signer's finding of a stray row and a gap", async () => {
+  it("a planted fake 'integrity_alert' does not silence the signer's finding of a stray row and a gap", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     expect(await signRound(db, config())).toMatchObject({ kind: "signed", size: 3 });
     await app.query(
@@ -345,7 +346,7 @@ describe("threat model 1: the application role's credentials only", () => {
   });
 
   /**
-   * HOLE (threat model 1). The search marks and the export accept a v1 row only while the sealed
+   * Found by the second review, fixed (threat model 1). The search marks and the export accept a v1 row only while the sealed
    * id range holds exactly as many v1 rows as were sealed; otherwise EVERY v1 row is marked
    * "the sealed v1 rows no longer match their seal". The application role INSERTs one v1 row
    * with an explicit id in a gap of the sealed range (ids have gaps): from then on the whole
@@ -355,7 +356,7 @@ describe("threat model 1: the application role's credentials only", () => {
    * Fix: mark v1 rows against the seal row by row (keep the sealed rows' ids and hashes, or the
    * chain walk), so a planted row is named and the sealed ones stay part of the log.
    */
-  it("HOLE: one v1 row planted in the sealed id range does not disown the whole genuine v1 history", async () => {
+  it("one v1 row planted in the sealed id range does not disown the whole genuine v1 history", async () => {
     await buildV1Log();
     expect(await sealV1Log(db)).toBe("sealed");
     for (let i = 0; i < 2; i++) await decide(`v2 ${i}`);
@@ -396,7 +397,7 @@ describe("threat model 1: the application role's credentials only", () => {
 
 describe("threat model 0/2: the export's end line is not evidence", () => {
   /**
-   * HOLE (threat model 0: anyone who handles the file; no key, no database access). The end
+   * Found by the second review, fixed (threat model 0: anyone who handles the file; no key, no database access). The end
    * line's `excludedPositions` ("rows left out because they are not part of the log") is not
    * signed and not backed by anything: `verifyExportLines` with `complete: true`, the event
    * keys AND the log key accepts a genuine export from which a genuine, checkpointed event was
@@ -408,7 +409,7 @@ describe("threat model 0/2: the export's end line is not evidence", () => {
    * verifier fail a complete export unless each one is proven at that position AND fails the
    * per-row check.
    */
-  it("HOLE: a genuine checkpointed event removed from an export and listed as 'excluded' fails the complete check", async () => {
+  it("a genuine checkpointed event removed from an export and listed as 'excluded' fails the complete check", async () => {
     for (let i = 0; i < 4; i++) await decide(i === 1 ? "the decision to hide" : `d${i}`);
     expect(await signRound(db, config())).toMatchObject({ kind: "signed" });
     const lines = parseLines(await exportFile());
@@ -443,7 +444,7 @@ describe("threat model 0/2: the export's end line is not evidence", () => {
   });
 
   /**
-   * HOLE (threat model 2: the owner's powers, no key). The same gap, reached through the
+   * Found by the second review, fixed (threat model 2: the owner's powers, no key). The same gap, reached through the
    * console's own export: the owner changes one column the signature does not cover, the
    * genuine, checkpointed row's `createdAt` (the per-row clock check then fails). The tree's
    * leaf is unchanged (signature and entry are), so no checkpoint or witness notices; the signer
@@ -454,7 +455,7 @@ describe("threat model 0/2: the export's end line is not evidence", () => {
    * reader sees a validly signed event was withheld); and let the clock check use createdAt only
    * for rows not yet checkpointed.
    */
-  it("HOLE: a genuine checkpointed event whose createdAt the owner moved is not silently left out of a 'complete' export", async () => {
+  it("a genuine checkpointed event whose createdAt the owner moved is not silently left out of a 'complete' export", async () => {
     for (let i = 0; i < 4; i++) await decide(i === 2 ? "the decision to hide" : `d${i}`);
     expect(await signRound(db, config())).toMatchObject({ kind: "signed" });
     await asOwner([
@@ -474,7 +475,7 @@ describe("threat model 0/2: the export's end line is not evidence", () => {
 
 describe("threat model C: write access to the checkpoint copy location only", () => {
   /**
-   * HOLE (threat model C; also anyone who can PUT to an http(s) copy store). checkpoint-store.ts
+   * Found by the second review, fixed (threat model C; also anyone who can PUT to an http(s) copy store). checkpoint-store.ts
    * says "whoever reads the copy trusts only what the log's key signed", but `newest()` takes a
    * directory copy's size from its FILE NAME (and an HTTP copy's from the unverified note), and
    * the signer refuses for ever when that size exceeds the database's ("checkpoints were
@@ -483,7 +484,7 @@ describe("threat model C: write access to the checkpoint copy location only", ()
    * Fix: in newest(), open the note with the log's verifier and take the size from the signed
    * checkpoint; ignore (and report) a copy that does not verify.
    */
-  it("HOLE: an unsigned file in the checkpoint copy directory does not stop the signer", async () => {
+  it("an unsigned file in the checkpoint copy directory does not stop the signer", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     expect(await signRound(db, config())).toMatchObject({ kind: "signed", size: 3 });
     const folder = path.join(dir, ORIGIN.replace(/[^A-Za-z0-9.-]/g, "_"));
@@ -496,7 +497,7 @@ describe("threat model C: write access to the checkpoint copy location only", ()
 
 describe("threat model 3: the event key leaked (with the application role), not the checkpoint key", () => {
   /**
-   * HOLE (threat model 3). The first review's fix moved the verification results out of a table
+   * Found by the second review, fixed (threat model 3). The first review's fix moved the verification results out of a table
    * into signed events (audit.verified, audit.integrity_alert), and the reviewer page shows the
    * newest of each that is part of the log. But those results are signed with the EVENT key,
    * which every application host holds, not with the checkpoint key. With the leaked event key,
@@ -508,7 +509,7 @@ describe("threat model 3: the event key leaked (with the application role), not 
    * off the application hosts) and have the page accept only those; or show every failing
    * result since the last checkpointed clean one, not the newest.
    */
-  it("HOLE: a clean 'audit.verified' signed with the leaked event key does not replace the failing full verification on the page", async () => {
+  it("a clean 'audit.verified' signed with the leaked event key does not replace the failing full verification on the page", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     await signRound(db, config());
     // Model 1 part: a forged approval with a bogus signature at the next position.
@@ -535,7 +536,15 @@ describe("threat model 3: the event key leaked (with the application role), not 
         action: "audit.verified",
         outcome: "ALLOWED",
         actor: { type: "SYSTEM", name: "npm run audit:verify" },
-        data: { ok: true, rows: 5, size: 5, checkpointSize: 4, problemCount: 0, problems: [] },
+        data: {
+          ok: true,
+          rows: 5,
+          size: 5,
+          checkpointSize: 4,
+          problemCount: 0,
+          problems: [],
+          attestation: null,
+        },
       }),
     );
     const page = await getAuditIntegrity({ checkNow: false });
@@ -548,7 +557,7 @@ describe("threat model 3: the event key leaked (with the application role), not 
 
 describe("threat model 1: planted checkpoints and the export", () => {
   /**
-   * HOLE (threat model 1). The first review showed a planted AuditCheckpoint row (a genuine note
+   * Found by the second review, fixed (threat model 1). The first review showed a planted AuditCheckpoint row (a genuine note
    * under a larger size) stops the signer loudly. The export and the proof routes, however, take
    * the newest AuditCheckpoint row as it stands (checkpointNote(): no signature or size check)
    * and compute every proof against it: one INSERT by the application role and every export
@@ -558,7 +567,7 @@ describe("threat model 1: planted checkpoints and the export", () => {
    * whose signed size equals the row's size (latestCheckpoint()), and revoke the application
    * role's INSERT on AuditCheckpoint (only the signer writes it).
    */
-  it("HOLE: a planted AuditCheckpoint row does not break every export's verification", async () => {
+  it("a planted AuditCheckpoint row does not break every export's verification", async () => {
     for (let i = 0; i < 3; i++) await decide(`d${i}`);
     await signRound(db, config());
     const genuine = await db.auditCheckpoint.findFirstOrThrow();
@@ -578,7 +587,7 @@ describe("threat model 1: planted checkpoints and the export", () => {
 
 describe("threat model 1: many junk rows and the export's end line", () => {
   /**
-   * HOLE (threat model 1). The export lists at most 10,000 excluded positions on its end line
+   * Found by the second review, fixed (threat model 1). The export lists at most 10,000 excluded positions on its end line
    * (MAX_EXCLUDED_LISTED), and the export verifier fails a complete export with any skipped
    * position the end line does not list. The application role calls audit_append once with
    * 10,001 junk events (any content: they are only "not part of the log"): from then on every
@@ -588,7 +597,7 @@ describe("threat model 1: many junk rows and the export's end line", () => {
    * Fix: describe excluded positions as ranges (or stream them as their own lines with their
    * leaves and proofs) with no cap, so an export always accounts for every position.
    */
-  it("HOLE: 10,001 junk rows appended through audit_append do not make every complete export fail verification", async () => {
+  it("10,001 junk rows appended through audit_append do not make every complete export fail verification", async () => {
     for (let i = 0; i < 2; i++) await decide(`d${i}`);
     const junk = Array.from({ length: 10_001 }, () => ({
       eventId: randomUUID(),
