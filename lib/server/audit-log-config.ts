@@ -14,10 +14,11 @@ import type { NoteVerifier } from "@/lib/domain/tlog/note";
 import { logVerifier, type SignerConfig } from "./audit-log-signer";
 import { trustedEventKeys } from "./audit-keys";
 
-/** The log's name: AUDIT_LOG_ORIGIN, or the console's host followed by /audit. */
+/** The log's name: AUDIT_LOG_ORIGIN, or the console's host (and port) followed by /audit. */
 export function logOrigin(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AUDIT_LOG_ORIGIN) return env.AUDIT_LOG_ORIGIN;
-  const host = env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).host : "localhost";
+  // As the start script defaults it, so the audit commands name the same log as the console.
+  const host = new URL(env.NEXTAUTH_URL ?? `http://localhost:${env.PORT ?? "3000"}`).host;
   return `${host}/audit`;
 }
 
