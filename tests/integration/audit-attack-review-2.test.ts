@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { asOwner as tamper, buildV1Log as buildV1LogAs, V1_FIRST } from "@/tests/audit-tampering";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // Type-only imports are erased: no application module is loaded before the environment is set.
 import type { SignerConfig } from "@/lib/server/audit-log-signer";
@@ -39,7 +40,6 @@ process.env.AUDIT_LOG_ORIGIN = ORIGIN;
 
 const { db } = await import("@/tests/db");
 const { actor } = await import("@/tests/recovery");
-const { chainHashV1, GENESIS } = await import("@/lib/domain/audit-chain");
 const { verifyExportLines } = await import("@/lib/domain/audit-export");
 const { AuditSearchSchema } = await import("@/lib/domain/audit-search");
 const { rawPublicKey, verifierKey } = await import("@/lib/domain/tlog/note");
@@ -57,28 +57,8 @@ const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 let dir: string;
 
-const AUDIT_TABLES = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
-
-/** As someone with the owner's powers: statements run with the append-only triggers off. */
-async function asOwner(statements: [string, unknown[]?][]) {
-  await owner.query("BEGIN");
-  try {
-    for (const table of AUDIT_TABLES)
-      await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
-    for (const [sql, params] of statements) await owner.query(sql, params ?? []);
-    for (const table of AUDIT_TABLES)
-      await owner.query(
-        `ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_no_update_or_delete", ENABLE ALWAYS TRIGGER "${table}_no_truncate"`,
-      );
-    await owner.query(
-      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time", ENABLE ALWAYS TRIGGER "AuditEvent_next_position"`,
-    );
-    await owner.query("COMMIT");
-  } catch (error) {
-    await owner.query("ROLLBACK");
-    throw error;
-  }
-}
+/** As someone with the owner's powers: statements run with the audit tables' triggers off. */
+const asOwner = (statements: [string, unknown[]?][]) => tamper(owner, statements);
 
 function config(extra: Partial<SignerConfig> = {}): SignerConfig {
   return {
@@ -146,68 +126,7 @@ async function exportFile() {
   ).text();
 }
 
-/** As in the first review: a v1 log (two legacy rows around a used-up id, then a chain of three). */
-const V1_FIRST = 1_000_000;
-async function buildV1Log() {
-  const insert = `INSERT INTO "AuditEvent" (id, "formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
-     VALUES ($1, 1, $2, $3, $4, $5, 'SYSTEM', $6, $7, $8, $9)`;
-  await owner.query(insert, [
-    V1_FIRST,
-    "2025-12-01T00:00:00.000Z",
-    "system.demo_seeded",
-    "ALLOWED",
-    null,
-    "seed",
-    "{}",
-    null,
-    null,
-  ]);
-  await owner.query(insert, [
-    V1_FIRST + 2,
-    "2025-12-02T00:00:00.000Z",
-    "access.denied",
-    "REFUSED",
-    "FORBIDDEN",
-    "legacy writer",
-    JSON.stringify({ permission: "audit:read", path: "/legacy" }),
-    null,
-    null,
-  ]);
-  let prev = GENESIS;
-  for (let i = 0; i < 3; i++) {
-    const content = {
-      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actorType: "SYSTEM",
-      actorId: null,
-      actorName: `v1 writer ${i}`,
-      actorRole: null,
-      targetType: null,
-      targetId: null,
-      subjectUserId: null,
-      caseId: null,
-      requestId: null,
-      ip: null,
-      data: { permission: "audit:read", path: `/${i}` },
-    };
-    const hash = chainHashV1(prev, content);
-    await owner.query(insert, [
-      V1_FIRST + 3 + i,
-      content.createdAt,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorName,
-      JSON.stringify(content.data),
-      prev,
-      hash,
-    ]);
-    prev = hash;
-  }
-  await owner.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), 2000000)`);
-}
+const buildV1Log = () => buildV1LogAs(owner);
 
 type Line = Record<string, unknown> & { end?: Record<string, unknown> };
 const parseLines = (file: string) =>

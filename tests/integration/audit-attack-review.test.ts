@@ -18,6 +18,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { asOwner as tamper, buildV1Log as buildV1LogAs, V1_FIRST } from "@/tests/audit-tampering";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // Type-only imports are erased: no application module is loaded before the environment is set.
 import type { EntryContent } from "@/lib/domain/audit-entry";
@@ -38,7 +39,7 @@ process.env.AUDIT_LOG_ORIGIN = ORIGIN;
 const { db } = await import("@/tests/db");
 const { actor } = await import("@/tests/recovery");
 const { startHttpReceiver } = await import("@/tests/siem-receivers");
-const { chainHashV1, GENESIS } = await import("@/lib/domain/audit-chain");
+const { chainHashV1 } = await import("@/lib/domain/audit-chain");
 const { entryBytes, eventKeyId, parseEntry, signEntry } = await import("@/lib/domain/audit-entry");
 const { verifyExportLines } = await import("@/lib/domain/audit-export");
 const { AuditSearchSchema } = await import("@/lib/domain/audit-search");
@@ -65,28 +66,8 @@ const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 let dir: string;
 
-const AUDIT_TABLES = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
-
-/** As someone with the owner's powers: statements run with the append-only triggers off. */
-async function asOwner(statements: [string, unknown[]?][]) {
-  await owner.query("BEGIN");
-  try {
-    for (const table of AUDIT_TABLES)
-      await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
-    for (const [sql, params] of statements) await owner.query(sql, params ?? []);
-    for (const table of AUDIT_TABLES)
-      await owner.query(
-        `ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_no_update_or_delete", ENABLE ALWAYS TRIGGER "${table}_no_truncate"`,
-      );
-    await owner.query(
-      `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time", ENABLE ALWAYS TRIGGER "AuditEvent_next_position"`,
-    );
-    await owner.query("COMMIT");
-  } catch (error) {
-    await owner.query("ROLLBACK");
-    throw error;
-  }
-}
+/** As someone with the owner's powers: statements run with the audit tables' triggers off. */
+const asOwner = (statements: [string, unknown[]?][]) => tamper(owner, statements);
 
 function config(extra: Partial<SignerConfig> = {}): SignerConfig {
   return {
@@ -187,74 +168,7 @@ async function exportFile() {
   ).text();
 }
 
-/**
- * A log from before v2, written as the v1 console did (as the owner, like a restore): two legacy
- * rows without a hash (the trail before the chain existed) with an id between them that a
- * rolled-back transaction used up, then a chain of three. The id sequence is moved past them.
- */
-const V1_FIRST = 1_000_000;
-async function buildV1Log(): Promise<{ head: string; headId: number }> {
-  const insert = `INSERT INTO "AuditEvent" (id, "formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
-     VALUES ($1, 1, $2, $3, $4, $5, 'SYSTEM', $6, $7, $8, $9)`;
-  await owner.query(insert, [
-    V1_FIRST,
-    "2025-12-01T00:00:00.000Z",
-    "system.demo_seeded",
-    "ALLOWED",
-    null,
-    "seed",
-    "{}",
-    null,
-    null,
-  ]);
-  // id V1_FIRST + 1 is a gap (a rolled-back insert used it).
-  await owner.query(insert, [
-    V1_FIRST + 2,
-    "2025-12-02T00:00:00.000Z",
-    "access.denied",
-    "REFUSED",
-    "FORBIDDEN",
-    "legacy writer",
-    JSON.stringify({ permission: "audit:read", path: "/legacy" }),
-    null,
-    null,
-  ]);
-  let prev = GENESIS;
-  for (let i = 0; i < 3; i++) {
-    const content = {
-      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actorType: "SYSTEM",
-      actorId: null,
-      actorName: `v1 writer ${i}`,
-      actorRole: null,
-      targetType: null,
-      targetId: null,
-      subjectUserId: null,
-      caseId: null,
-      requestId: null,
-      ip: null,
-      data: { permission: "audit:read", path: `/${i}` },
-    };
-    const hash = chainHashV1(prev, content);
-    await owner.query(insert, [
-      V1_FIRST + 3 + i,
-      content.createdAt,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorName,
-      JSON.stringify(content.data),
-      prev,
-      hash,
-    ]);
-    prev = hash;
-  }
-  await owner.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), 2000000)`);
-  return { head: prev, headId: V1_FIRST + 5 };
-}
+const buildV1Log = () => buildV1LogAs(owner);
 
 beforeAll(async () => {
   await Promise.all([app.connect(), owner.connect()]);

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { asOwner as tamper } from "@/tests/audit-tampering";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryBytes, parseEntry, signEntry } from "@/lib/domain/audit-entry";
 import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
@@ -59,21 +60,8 @@ async function decide(n: number) {
   );
 }
 
-/** As someone with the owner's powers: SQL with the append-only triggers off. */
-async function asOwner(sql: string, params: unknown[] = []) {
-  const tables = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
-  await owner.query("BEGIN");
-  for (const table of tables) await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
-  await owner.query(sql, params);
-  for (const table of tables)
-    await owner.query(
-      `ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_no_update_or_delete", ENABLE ALWAYS TRIGGER "${table}_no_truncate"`,
-    );
-  await owner.query(
-    `ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_database_time", ENABLE ALWAYS TRIGGER "AuditEvent_next_position"`,
-  );
-  await owner.query("COMMIT");
-}
+/** As someone with the owner's powers: SQL with the audit tables' triggers off. */
+const asOwner = (sql: string, params: unknown[] = []) => tamper(owner, [[sql, params]]);
 
 beforeAll(async () => {
   await owner.connect();

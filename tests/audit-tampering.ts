@@ -1,0 +1,100 @@
+/**
+ * Tampering with the audit tables as someone with the owner's powers would, for the attack tests
+ * (docs/decisions/017): run statements with the tables' own triggers off, then turn every one of
+ * them back on, ENABLE ALWAYS, whatever triggers the migrations add; and a log from before v2.
+ */
+import type pg from "pg";
+import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
+
+export const AUDIT_TABLES = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
+
+/** As the owner: statements run with the audit tables' triggers off, in one transaction. */
+export async function asOwner(owner: pg.Client, statements: [string, unknown[]?][]) {
+  await owner.query("BEGIN");
+  try {
+    const { rows: triggers } = await owner.query<{ table: string; name: string }>(
+      `SELECT c.relname AS table, t.tgname AS name FROM pg_trigger t
+         JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE NOT t.tgisinternal AND c.relname = ANY($1)`,
+      [AUDIT_TABLES],
+    );
+    for (const table of AUDIT_TABLES)
+      await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
+    for (const [sql, params] of statements) await owner.query(sql, params ?? []);
+    for (const { table, name } of triggers)
+      await owner.query(`ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${name}"`);
+    await owner.query("COMMIT");
+  } catch (error) {
+    await owner.query("ROLLBACK");
+    throw error;
+  }
+}
+
+/**
+ * A log from before v2, written as the v1 console did (as the owner, like a restore): two legacy
+ * rows without a hash (the trail before the chain existed) with an id between them that a
+ * rolled-back transaction used up, then a chain of three. The id sequence is moved past them.
+ */
+export const V1_FIRST = 1_000_000;
+export async function buildV1Log(owner: pg.Client): Promise<{ head: string; headId: number }> {
+  const insert = `INSERT INTO "AuditEvent" (id, "formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
+     VALUES ($1, 1, $2, $3, $4, $5, 'SYSTEM', $6, $7, $8, $9)`;
+  await owner.query(insert, [
+    V1_FIRST,
+    "2025-12-01T00:00:00.000Z",
+    "system.demo_seeded",
+    "ALLOWED",
+    null,
+    "seed",
+    "{}",
+    null,
+    null,
+  ]);
+  // id V1_FIRST + 1 is a gap (a rolled-back insert used it).
+  await owner.query(insert, [
+    V1_FIRST + 2,
+    "2025-12-02T00:00:00.000Z",
+    "access.denied",
+    "REFUSED",
+    "FORBIDDEN",
+    "legacy writer",
+    JSON.stringify({ permission: "audit:read", path: "/legacy" }),
+    null,
+    null,
+  ]);
+  let prev = GENESIS;
+  for (let i = 0; i < 3; i++) {
+    const content = {
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      action: "access.denied",
+      outcome: "REFUSED",
+      reason: "FORBIDDEN",
+      actorType: "SYSTEM",
+      actorId: null,
+      actorName: `v1 writer ${i}`,
+      actorRole: null,
+      targetType: null,
+      targetId: null,
+      subjectUserId: null,
+      caseId: null,
+      requestId: null,
+      ip: null,
+      data: { permission: "audit:read", path: `/${i}` },
+    };
+    const hash = chainHashV1(prev, content);
+    await owner.query(insert, [
+      V1_FIRST + 3 + i,
+      content.createdAt,
+      content.action,
+      content.outcome,
+      content.reason,
+      content.actorName,
+      JSON.stringify(content.data),
+      prev,
+      hash,
+    ]);
+    prev = hash;
+  }
+  await owner.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), 2000000)`);
+  return { head: prev, headId: V1_FIRST + 5 };
+}
