@@ -32,6 +32,16 @@ export async function markRows(rows: StoredRow[]): Promise<(string | null)[]> {
   });
 }
 
+/**
+ * The rows that are part of the log, for pages that show events without marks (a case's
+ * timeline, a user's recent events): a planted or altered row is never shown there as a real
+ * event. The audit page shows such rows marked instead.
+ */
+export async function onlyPartOfTheLog<T extends StoredRow>(rows: T[]): Promise<T[]> {
+  const marks = await markRows(rows);
+  return rows.filter((_, i) => marks[i] === null);
+}
+
 type V1Columns = { prevHash: string | null; hash: string | null };
 
 async function markV1Rows(

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { onlyPartOfTheLog } from "./find-audit-events";
 
 /** What happened to a user's recovery, in words for the user (their own account page). */
 const LABELS: Record<string, string> = {
@@ -14,12 +15,14 @@ const LABELS: Record<string, string> = {
 };
 
 export async function findRecoveryEvents(userId: string, limit = 10) {
-  const events = await db.auditEvent.findMany({
-    where: { subjectUserId: userId, outcome: "ALLOWED", action: { in: Object.keys(LABELS) } },
-    orderBy: { id: "desc" },
-    take: limit,
-    select: { id: true, action: true, createdAt: true },
-  });
+  // Only events that are part of the log (decision 017): a planted row tells the user nothing.
+  const events = await onlyPartOfTheLog(
+    await db.auditEvent.findMany({
+      where: { subjectUserId: userId, outcome: "ALLOWED", action: { in: Object.keys(LABELS) } },
+      orderBy: { id: "desc" },
+      take: limit,
+    }),
+  );
   return events.map((event) => ({
     id: event.id.toString(),
     label: LABELS[event.action]!,

@@ -10,6 +10,7 @@ import {
 } from "@/lib/domain/recovery-decisions";
 import { can } from "@/lib/domain/roles";
 import { findTeams } from "./cases/transfer-case";
+import { onlyPartOfTheLog } from "./find-audit-events";
 import { loadCase } from "./cases/unit-of-work";
 import type { CurrentStaff } from "./resume-staff-session";
 
@@ -212,20 +213,21 @@ export async function getCase(caseId: string) {
     },
   });
   if (!kase) return null;
-  const events = await db.auditEvent.findMany({
-    where: { caseId },
-    orderBy: { id: "asc" },
-    select: {
-      id: true,
-      createdAt: true,
-      action: true,
-      outcome: true,
-      reason: true,
-      actorName: true,
-      actorRole: true,
-      data: true,
-    },
-  });
+  // Only events that are part of the log (decision 017): a planted row is not the case's history.
+  const events = (
+    await onlyPartOfTheLog(
+      await db.auditEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } }),
+    )
+  ).map(({ id, createdAt, action, outcome, reason, actorName, actorRole, data }) => ({
+    id,
+    createdAt,
+    action,
+    outcome,
+    reason,
+    actorName,
+    actorRole,
+    data,
+  }));
   return {
     ...kase,
     activePasskeys: kase.user._count.passkeys,

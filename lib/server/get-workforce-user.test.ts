@@ -1,7 +1,9 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
 import { recordAudit, auditedTransaction } from "./audit";
+import { findRecoveryEvents } from "./find-recovery-events";
 import { getWorkforceUser } from "./get-workforce-user";
 
 describe("getWorkforceUser", () => {
@@ -44,5 +46,25 @@ describe("getWorkforceUser", () => {
 
   it("returns null for an unknown user", async () => {
     expect(await getWorkforceUser("00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+});
+
+describe("a row planted in the audit table", () => {
+  it("is not shown in the user's recent events or recovery history (the audit page marks it)", async () => {
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    // As the application role could INSERT it: no signature, at the next position.
+    const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await app.connect();
+    await app.query(
+      `INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime", "keyId", entry,
+         signature, action, outcome, "actorType", "actorName", "subjectUserId", data)
+       SELECT 2, coalesce(max("position"), -1) + 1, gen_random_uuid(), now(), 'k', '\\x00',
+         '\\x00', 'passkey.revoked', 'ALLOWED', 'STAFF', 'Grace Okafor', $1, '{}' FROM "AuditEvent"`,
+      [user.id],
+    );
+    await app.end();
+    expect(await db.auditEvent.count({ where: { subjectUserId: user.id } })).toBe(1);
+    expect((await getWorkforceUser(user.id))!.recentEvents).toEqual([]);
+    expect(await findRecoveryEvents(user.id)).toEqual([]);
   });
 });

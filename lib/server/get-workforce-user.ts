@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { onlyPartOfTheLog } from "./find-audit-events";
 
 const RECENT_EVENTS = 20;
 
@@ -68,21 +69,25 @@ export async function getWorkforceUser(userId: string) {
       },
     }),
   ]);
-  const events = await db.auditEvent.findMany({
-    where: { subjectUserId: userId },
-    orderBy: { id: "desc" },
-    take: RECENT_EVENTS,
-    select: {
-      id: true,
-      createdAt: true,
-      action: true,
-      outcome: true,
-      reason: true,
-      actorName: true,
-      actorRole: true,
-      data: true,
-    },
-  });
+  // Only events that are part of the log (decision 017): a planted row is not the user's history.
+  const events = (
+    await onlyPartOfTheLog(
+      await db.auditEvent.findMany({
+        where: { subjectUserId: userId },
+        orderBy: { id: "desc" },
+        take: RECENT_EVENTS,
+      }),
+    )
+  ).map(({ id, createdAt, action, outcome, reason, actorName, actorRole, data }) => ({
+    id,
+    createdAt,
+    action,
+    outcome,
+    reason,
+    actorName,
+    actorRole,
+    data,
+  }));
   return {
     ...user,
     stillActive: { sessions, openCases, passes, links },
