@@ -17,7 +17,6 @@ import {
   verify as verifySignature,
 } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
@@ -42,6 +41,7 @@ import { signerConfig } from "../lib/server/audit-log-config.ts";
 import { inclusionProofAt } from "../lib/server/audit-tiles.ts";
 import { auditWhere } from "../lib/server/audit-where.ts";
 import { runFullVerification } from "../lib/server/full-verification.ts";
+import { fmt, load, measure, median, percentile } from "./bench/common.ts";
 import { auditConfig } from "./lib/audit-config.ts";
 import { applyMigrations } from "./lib/migrations.ts";
 
@@ -51,32 +51,9 @@ if (!databaseUrl) {
   process.exit(2);
 }
 const db = createDb(databaseUrl);
-const RUNS = 40;
 const sections = new Set(
   (process.env.BENCH_SECTIONS ?? "search,export,http,writes,proofs,verify").split(","),
 );
-const load = () =>
-  `load ${loadavg()
-    .map((n) => n.toFixed(2))
-    .join(" ")}`;
-
-async function timed<T>(run: () => Promise<T>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-async function measure(label: string, run: () => Promise<unknown>) {
-  await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await timed(run));
-  console.log(
-    `${label.padEnd(52)} p50 ${percentile(samples, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(samples, 95).toFixed(1).padStart(7)} ms`,
-  );
-}
 
 const events = await db.auditEvent.count();
 const users = await db.workforceUser.count();
@@ -197,13 +174,6 @@ if (process.env.BENCH_URL && sections.has("http")) {
   await db.staffSession.deleteMany({
     where: { staffId: reviewer.id, createdAt: { gte: new Date(Date.now() - 3600_000) } },
   });
-}
-
-function median(values: number[]) {
-  return percentile(values, 50);
-}
-function fmt(n: number, digits = 0) {
-  return n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 // ---------------------------------------------------------------------------------------------
