@@ -9,5 +9,6 @@ export type { Db };
 // NOTE: kept on globalThis in development only, so hot reloads reuse one pool.
 // https://www.prisma.io/docs/orm/more/help-and-troubleshooting/nextjs-help
 const globalForDb = globalThis as unknown as { consoleDb?: Db };
-export const db: Db = globalForDb.consoleDb ?? createDb(env.DATABASE_URL);
+export const db: Db =
+  globalForDb.consoleDb ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
 if (env.NODE_ENV === "development") globalForDb.consoleDb = db;

@@ -20,6 +20,11 @@ export const env = createEnv({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     /** PostgreSQL the console uses. `npm start` starts an embedded server when it is unset. */
     DATABASE_URL: z.url(),
+    /**
+     * Connections this process keeps to PostgreSQL. Beyond it, work waits its turn (up to 30 s)
+     * rather than failing; a few per database core is plenty (lib/create-db.ts).
+     */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** The console's public URL. https makes session cookies `__Host-` and Secure. */
     NEXTAUTH_URL: z.url().default("http://localhost:3000"),
     /** Signs next-auth's sign-in state cookies (OIDC state, PKCE, CSRF). At least 32 characters. */
