@@ -8,6 +8,8 @@
  * - Apply pending migrations (scripts/lib/migrations.ts); on the embedded database, load the
  *   demo organisation the first time and turn demo sign-in on unless DEMO_SIGN_IN says otherwise.
  * - `npm start` builds first when the build is missing or older than the sources.
+ * - Beside the server, the verification worker (scripts/audit-worker.ts) runs as a process of its
+ *   own; AUDIT_WORKER=off leaves it out (run it elsewhere, e.g. on another machine).
  *
  * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
  */
@@ -164,10 +166,42 @@ const server = spawn(
   ["--import", "tsx/esm", path.join(root, "scripts", "server.ts"), ...(dev ? ["--dev"] : [])],
   { stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } },
 );
+// The verification worker (docs/decisions/020) beside it, a process of its own: verifying a large
+// log must never stall the web server. Restarted if it stops; it exits with the console.
+let worker: ReturnType<typeof spawn> | null = null;
+let stopping = false;
+const startWorker = () => {
+  worker = spawn(
+    process.execPath,
+    ["--import", "tsx/esm", path.join(root, "scripts", "audit-worker.ts")],
+    {
+      stdio: "inherit",
+      env: { ...env, NODE_ENV: "production" },
+    },
+  );
+  worker.on("exit", (code) => {
+    if (stopping) return;
+    if (code === 2) {
+      log("the audit worker cannot run (see above): full verifications asked for will wait");
+      return;
+    }
+    log(`the audit worker stopped (exit ${code}); starting it again in 10 s`);
+    setTimeout(startWorker, 10_000).unref();
+  });
+};
+if (process.env.AUDIT_WORKER !== "off") startWorker();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.kill(signal));
+  process.on(signal, () => {
+    stopping = true;
+    worker?.kill(signal);
+    server.kill(signal);
+  });
 }
-server.on("exit", (code) => void shutdown(code ?? 0));
+server.on("exit", (code) => {
+  stopping = true;
+  worker?.kill("SIGTERM");
+  void shutdown(code ?? 0);
+});
 
 async function shutdown(code: number): Promise<never> {
   await embedded?.stop().catch(() => {});

@@ -161,6 +161,10 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     problems: ["position 7: columns differ from the signed entry: outcome"],
     attestation: null,
   },
+  "audit.verification_requested": {
+    runId: "6d2f4c1e-8a3b-4c5d-9e6f-7a8b9c0d1e2f",
+    via: "page",
+  },
   "audit.integrity_alert": {
     checkpointSize: 1180,
     flagged: ["position 1179 (row 1201): signed by an unknown key (0000000000000000)"],

@@ -336,6 +336,18 @@ export const AUDIT_ACTIONS = {
     })
     .strict(),
   /**
+   * A full verification was asked for: by a security reviewer on the audit page, or by the
+   * schedule. The verification worker runs it outside the web process; its result is an
+   * `audit.verified` event. Refused (CONFLICT) while another is queued or running.
+   */
+  "audit.verification_requested": z
+    .object({
+      runId: z.uuid(),
+      /** Who asked: a reviewer on the page, or the worker's schedule. */
+      via: z.enum(["page", "schedule"]),
+    })
+    .strict(),
+  /**
    * The signer found rows that are not part of the log (planted, altered, removed) or rows outside
    * it, while checkpointing (decision 017). Recorded once per finding.
    */

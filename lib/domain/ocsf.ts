@@ -372,6 +372,11 @@ export const OCSF_RULES = {
     entity: "Audit Trail",
     message: "Audit log verified",
   }),
+  "audit.verification_requested": entity({
+    activity: 1,
+    entity: "Audit Verification",
+    message: "Full audit verification requested",
+  }),
   "audit.integrity_alert": entity({
     activity: 3,
     entity: "Audit Trail",

@@ -30,23 +30,43 @@ export async function runFullVerification(
     log: NoteVerifier;
     dir?: string;
     requestedBy?: string;
+    /** A run the verification worker claimed (lib/server/verification-runs.ts); else a new one. */
+    runId?: string;
     onProgress?: (rows: number, total: number) => void;
+    /** Called between batches: the worker rests here, so the walk takes only its share of the machine. */
+    pace?: () => Promise<void>;
   },
 ): Promise<FullReport> {
   const total = await client.auditEvent.count();
-  const run = await client.auditVerification.create({
-    data: { kind: "full", requestedBy: input.requestedBy, startedAt: new Date(), total },
-  });
+  const run = input.runId
+    ? await client.auditVerification.update({
+        where: { id: input.runId },
+        data: { total, heartbeatAt: new Date() },
+      })
+    : await client.auditVerification.create({
+        data: {
+          kind: "full",
+          requestedBy: input.requestedBy,
+          startedAt: new Date(),
+          heartbeatAt: new Date(),
+          total,
+        },
+      });
   let lastWrite = Date.now();
   const report = await verifyAuditLog(client, {
     keys: input.eventKeys,
-    onProgress: (rows) => {
+    onProgress: async (rows) => {
       input.onProgress?.(rows, total);
-      if (Date.now() - lastWrite < 1000) return;
-      lastWrite = Date.now();
-      void client.auditVerification
-        .update({ where: { id: run.id }, data: { checked: BigInt(rows) } })
-        .catch(() => {});
+      if (Date.now() - lastWrite >= 1000) {
+        lastWrite = Date.now();
+        await client.auditVerification
+          .update({
+            where: { id: run.id },
+            data: { checked: BigInt(rows), heartbeatAt: new Date() },
+          })
+          .catch(() => {});
+      }
+      await input.pace?.();
     },
   });
   const { ledger, ...rest } = report;
@@ -60,6 +80,7 @@ export async function runFullVerification(
     where: { id: run.id },
     data: {
       finishedAt: new Date(),
+      heartbeatAt: new Date(),
       checked: BigInt(rest.rows),
       ok,
       size: BigInt(rest.size),

@@ -17,6 +17,7 @@ import {
 } from "./audit-log-signer";
 import { cosignatureVerifies } from "./audit-proofs";
 import { rootAt } from "./audit-tiles";
+import { fullRunStatus } from "./start-full-verification";
 
 export type AuditIntegrity = Awaited<ReturnType<typeof getAuditIntegrity>>;
 
@@ -42,12 +43,8 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     latestSignedEvent("audit.verified", keys, attestedByTheLog),
     latestSignedEvent("audit.integrity_alert", keys),
   ]);
-  // Progress a running full verification reports (a claim, not a result: results are events).
-  const running = await db.auditVerification.findFirst({
-    where: { kind: "full", finishedAt: null, startedAt: { gte: new Date(Date.now() - 3600_000) } },
-    orderBy: { startedAt: "desc" },
-    select: { checked: true, total: true, startedAt: true },
-  });
+  // The newest full run, queued or running or done (a claim, not a result: results are events).
+  const fullRun = await fullRunStatus();
   return {
     ...publicKeys(),
     size,
@@ -60,13 +57,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean }) {
     witnesses,
     lastFull,
     lastAlert,
-    running: running
-      ? {
-          checked: Number(running.checked),
-          total: Number(running.total),
-          since: running.startedAt!,
-        }
-      : null,
+    fullRun,
     check: input.checkNow ? await checkSinceCheckpoint() : null,
   };
 }

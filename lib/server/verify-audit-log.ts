@@ -42,7 +42,11 @@ type Client = Pick<PrismaClient, "auditEvent" | "$queryRaw">;
 
 export async function verifyAuditLog(
   client: Client,
-  input: { keys: ReadonlyMap<string, KeyObject>; onProgress?: (rows: number) => void },
+  input: {
+    keys: ReadonlyMap<string, KeyObject>;
+    /** Awaited between batches, so a caller can pace the walk. */
+    onProgress?: (rows: number) => void | Promise<void>;
+  },
 ): Promise<LogReport> {
   // One snapshot: the log as it stood when the walk began (rows after it belong to the next run).
   const [head] = await client.$queryRaw<
@@ -100,7 +104,7 @@ export async function verifyAuditLog(
         if (stated) seals.push({ seal: stated, row });
       }
     }
-    input.onProgress?.(rows);
+    await input.onProgress?.(rows);
   }
   for (const position of ledger.missing()) {
     problemCount++;

@@ -136,3 +136,22 @@ test("supervisors and reviewers see recovery reports over a chosen period", asyn
     "page",
   );
 });
+
+test("a reviewer starts a full verification from the page and sees its result without the request waiting for it", async ({
+  page,
+}) => {
+  await signInAs(page, "SECURITY");
+  await page.goto("/audit");
+  const panel = page.getByRole("region", { name: "Log integrity" });
+  await panel.getByRole("button", { name: "Run a full verification" }).click();
+  // The request only queues it; the verification worker (started beside the console) runs it.
+  await expect(
+    panel.getByText(/Full verification queued|Queued|Verifying|intact, /).first(),
+  ).toBeVisible();
+  await expect(panel.getByText(/^intact, /)).toBeVisible({ timeout: 60_000 });
+  await expect(panel.getByRole("button", { name: "Run a full verification" })).toBeVisible();
+  // Asking for it is on the trail, with the reviewer as the actor.
+  await page.goto("/audit?action=audit.verification_requested");
+  const rows = page.getByRole("table", { name: "Audit events, newest first" }).getByRole("row");
+  await expect(rows.filter({ hasText: "Mei Lin" }).first()).toBeVisible();
+});

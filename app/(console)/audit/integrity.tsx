@@ -1,13 +1,14 @@
 import { formatDateTime } from "@/components/status-badge";
 import type { AuditIntegrity } from "@/lib/server/get-audit-integrity";
+import { FullVerification } from "./full-verification";
 
 /**
  * How far the audit log is signed and witnessed, and what the verifications found
- * (docs/decisions/017). The full verification runs outside the web process; its last result
- * shows here.
+ * (docs/decisions/017). The full verification runs outside the web process (the verification
+ * worker, docs/decisions/020); it is started and followed here, and its last result shows here.
  */
 export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
-  const { size, checkpoint, witnesses, lastFull, lastAlert, running, check } = integrity;
+  const { size, checkpoint, witnesses, lastFull, lastAlert, fullRun, check } = integrity;
   const full = lastFull?.data as FullResult | undefined;
   const unsigned = size - (checkpoint?.size ?? 0);
   const failing =
@@ -70,12 +71,7 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
         <dt className="text-slate-600">Last full verification</dt>
         <dd>
           {full && lastFull ? fullLine(full, lastFull.at) : "never"}
-          {running
-            ? ` · one is running: ${running.checked.toLocaleString("en-GB")} of about ${running.total.toLocaleString("en-GB")} rows`
-            : ""}{" "}
-          <span className="text-slate-600">
-            (runs outside the console: <code>npm run audit:verify</code>)
-          </span>
+          <FullVerification key={`${fullRun.state}-${fullRun.requestedAt}`} initial={fullRun} />
         </dd>
         <dt className="text-slate-600">Keys for auditors</dt>
         <dd className="break-all">
