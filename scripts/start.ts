@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../prisma/seed.ts";
@@ -24,6 +24,7 @@ import { createDb } from "../lib/create-db.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres.ts";
 import { applyMigrations } from "./lib/migrations.ts";
 import { asAppRole, ensureAppRole, grantAppRole } from "./lib/app-role.ts";
+import { buildIsStale } from "./lib/build.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -152,7 +153,7 @@ if (env.DEMO_SIGN_IN === "on" && !embedded) {
   );
 }
 
-if (!dev && buildIsStale()) {
+if (!dev && buildIsStale(root)) {
   log("building the console (next build)…");
   const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", env });
   if (build.status !== 0) await shutdown(build.status ?? 1);
@@ -225,30 +226,6 @@ function localSecret(file: string): string {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
-}
-
-/** True when there is no production build, or a source file changed after it. */
-function buildIsStale(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const newer = (entry: string): boolean => {
-    if (!existsSync(entry)) return false;
-    const stat = statSync(entry);
-    if (!stat.isDirectory()) return stat.mtimeMs > built;
-    return readdirSync(entry).some((child) => newer(path.join(entry, child)));
-  };
-  return [
-    "app",
-    "components",
-    "lib",
-    "generated",
-    "proxy.ts",
-    "instrumentation.ts",
-    "next.config.ts",
-    "package-lock.json",
-    "postcss.config.mjs",
-  ].some((entry) => newer(path.join(root, entry)));
 }
 
 /**

@@ -1,0 +1,13 @@
+/**
+ * GET /healthz: the process is up and serving (liveness). No authentication and nothing about
+ * the deployment in the answer; it touches no database, so a slow database never makes a
+ * supervisor restart a healthy process. The benchmark uses it as its floor: the cheapest request
+ * the console answers.
+ */
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return new Response("ok\n", {
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * What `npm run benchmark` needs before it measures, made if missing: a database with the scale
+ * data (100,000 workforce users and 1,000,000 audit events by default, BENCH_USERS and
+ * BENCH_EVENTS), and, for the sections over HTTP, the production build served by the console's
+ * own server over that database, with a security reviewer's session.
+ *
+ * With DATABASE_URL set (the owner's connection: the benchmark creates scratch databases), that
+ * server is used; otherwise an embedded PostgreSQL keeps the benchmark's data in
+ * .data/bench-postgres (kept between runs: loading the scale data takes minutes) with its own
+ * audit keys in .data/bench/.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { createDb } from "../../lib/create-db.ts";
+import { seedDemo } from "../../prisma/seed.ts";
+import { asAppRole, ensureAppRole } from "../lib/app-role.ts";
+import { buildIsStale } from "../lib/build.ts";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/embedded-postgres.ts";
+import { applyMigrations } from "../lib/migrations.ts";
+import type { BenchContext } from "./common.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const say = (line: string) => console.log(`[benchmark] ${line}`);
+
+export async function prepare(options: { http: boolean }): Promise<{
+  ctx: BenchContext;
+  stop: () => Promise<void>;
+}> {
+  let embedded: EmbeddedServer | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = path.join(root, ".data/bench-postgres");
+    say(`starting the benchmark's embedded PostgreSQL in ${path.relative(root, dataDir)}`);
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: Number(process.env.BENCH_PG_PORT ?? 54339),
+      persistent: true,
+      // The write benchmark opens up to 64 connections per path, beside the console's pool.
+      settings: { max_connections: "300" },
+    });
+    const admin = new pg.Client({ connectionString: embedded.url("postgres") });
+    await admin.connect();
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'console'");
+    if (!rowCount) await admin.query(`CREATE DATABASE console`);
+    await admin.end();
+    databaseUrl = embedded.url("console");
+    takeBenchKeys();
+  }
+  await applyMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
+  if ((await db.staff.count()) === 0) {
+    const seeded = await seedDemo(db);
+    say(`loaded the demo organisation (staff to sign in as): ${seeded.users} users`);
+  }
+  await loadScaleData(db, databaseUrl);
+
+  let server: ChildProcess | null = null;
+  let baseUrl: string | null = null;
+  let cookie: string | null = null;
+  if (options.http) {
+    if (buildIsStale(root)) {
+      say("building the console (next build)…");
+      const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: root });
+      if (build.status !== 0) throw new Error("the build failed");
+    }
+    const port = Number(process.env.BENCH_PORT ?? 3391);
+    baseUrl = `http://localhost:${port}`;
+    let appUrl = databaseUrl;
+    if (embedded) {
+      // As in production: the console connects as the application role, not the owner.
+      const password = randomBytes(18).toString("base64url");
+      await ensureAppRole(databaseUrl, password);
+      appUrl = asAppRole(databaseUrl, password);
+    }
+    server = spawn(
+      process.execPath,
+      ["--import", "tsx/esm", path.join(root, "scripts/server.ts")],
+      {
+        cwd: root,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          DATABASE_URL: appUrl,
+          PORT: String(port),
+          NEXTAUTH_URL: baseUrl,
+          NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+          DEMO_SIGN_IN: "off",
+          NEXT_TELEMETRY_DISABLED: "1",
+        },
+      },
+    );
+    await waitFor(`${baseUrl}/healthz`, 120_000);
+    const reviewer = await db.staff.findFirstOrThrow({ where: { role: "SECURITY", active: true } });
+    const token = randomBytes(32).toString("base64url");
+    await db.staffSession.create({
+      data: {
+        staffId: reviewer.id,
+        tokenHash: createHash("sha256").update(token).digest("hex"),
+        expires: new Date(Date.now() + 2 * 3600_000),
+      },
+    });
+    cookie = `console.session=${token}`;
+    say(`the console serves the production build on ${baseUrl}`);
+  }
+  return {
+    ctx: { databaseUrl, db, baseUrl, cookie },
+    stop: async () => {
+      if (server) {
+        server.kill("SIGTERM");
+        await new Promise((resolve) => server!.once("exit", resolve));
+      }
+      await db.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The benchmark's own audit keys, made once (the seed signs its events with them). */
+function takeBenchKeys() {
+  const dir = path.join(root, ".data/bench");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const [name, publicName] of [
+    ["event-key.pem", null],
+    ["signing-key.pem", "public-key.pem"],
+  ] as const) {
+    const file = path.join(dir, name);
+    if (existsSync(file)) continue;
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    writeFileSync(file, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    if (publicName)
+      writeFileSync(path.join(dir, publicName), publicKey.export({ type: "spki", format: "pem" }));
+  }
+  process.env.AUDIT_EVENT_KEY_FILE = path.join(dir, "event-key.pem");
+  process.env.AUDIT_SIGNING_KEY_FILE = path.join(dir, "signing-key.pem");
+  process.env.AUDIT_PUBLIC_KEY_FILE = path.join(dir, "public-key.pem");
+  process.env.AUDIT_CHECKPOINT_DIR = path.join(dir, "checkpoints");
+  process.env.AUDIT_LOG_ORIGIN = "benchmark.localhost/audit";
+}
+
+/** Tops the data up to BENCH_USERS users and BENCH_EVENTS events (npm run db:seed-scale). */
+async function loadScaleData(db: BenchContext["db"], databaseUrl: string) {
+  const wantUsers = Number(process.env.BENCH_USERS ?? 100_000);
+  const wantEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  const users = await db.workforceUser.count();
+  const events = await db.auditEvent.count();
+  const addUsers = Math.max(0, wantUsers - users);
+  const addEvents = Math.max(0, wantEvents - events);
+  if (addUsers === 0 && addEvents === 0) return;
+  say(
+    `loading scale data: ${addUsers.toLocaleString("en")} users and ${addEvents.toLocaleString("en")} events (takes minutes; kept for the next run)`,
+  );
+  const seed = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx/esm",
+      path.join(root, "scripts/seed-scale.ts"),
+      String(addUsers),
+      String(addEvents),
+    ],
+    { stdio: "inherit", cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } },
+  );
+  if (seed.status !== 0) throw new Error("loading the scale data failed");
+}
+
+async function waitFor(url: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${ms / 1000} s`);
+}
