@@ -4,7 +4,7 @@
  * console; run one per deployment (more are harmless: a queued run is claimed by one of them).
  * It runs the full verifications asked for on the audit page and by the schedule
  * (AUDIT_FULL_VERIFY_HOURS, default 24; 0 for none), paced to AUDIT_VERIFY_DUTY of the time
- * (default 0.5) at the lowest CPU priority, and prints its progress. Needs the database and the
+ * (default 0.5) at a low CPU priority (nice 10), and prints its progress. Needs the database and the
  * keys the verify command needs (npm run audit:verify); without the event key it cannot record
  * results, so it refuses to start.
  */
@@ -19,6 +19,8 @@ import { workOnce, type WorkerConfig } from "../lib/server/verification-worker.t
 import { auditConfig } from "./lib/audit-config.ts";
 
 const POLL_MS = 15_000;
+/** nice 10: about a tenth of a core's share against busy normal-priority processes. */
+const PRIORITY = 10;
 const say = (line: string) => console.log(`[audit worker] ${line}`);
 
 const { databaseUrl, checkpointDir } = auditConfig();
@@ -44,8 +46,9 @@ try {
   process.exit(2);
 }
 try {
-  // The lowest priority: the web server always comes first for the CPU.
-  setPriority(19);
+  // A low priority: the web server comes first for the CPU, but not the lowest (19), which on a
+  // machine that is always busy would starve the verification so it never finishes.
+  setPriority(PRIORITY);
 } catch {
   say("could not lower this process's priority; relying on pacing alone");
 }

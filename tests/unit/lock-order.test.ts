@@ -20,6 +20,11 @@ const OUTBOX_WORKER = "lib/server/deliver-outbox.ts";
  * `FOR UPDATE SKIP LOCKED`: rows of its own two tables, nothing a recovery path locks.
  */
 const SIEM_DELIVERER = "lib/server/siem/deliver.ts";
+/**
+ * And the verification worker claims a queued full verification the same way: a row of its own
+ * table, in one statement, nothing a recovery path locks.
+ */
+const VERIFICATION_RUNS = "lib/server/verification-runs.ts";
 
 /** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
 function sourceFiles(folder: string): string[] {
@@ -53,7 +58,9 @@ describe("row locks are taken only by the case unit of work", () => {
 
   it("FOR UPDATE appears nowhere but the unit of work (so no path can lock out of order)", () => {
     const offenders = files
-      .filter((file) => file !== UNIT_OF_WORK && file !== OUTBOX_WORKER && file !== SIEM_DELIVERER)
+      .filter(
+        (file) => ![UNIT_OF_WORK, OUTBOX_WORKER, SIEM_DELIVERER, VERIFICATION_RUNS].includes(file),
+      )
       .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
     expect(offenders).toEqual([]);
     // The unit of work does take them: the lock order is implemented there, and the test above is not vacuous.
@@ -84,6 +91,20 @@ describe("row locks are taken only by the case unit of work", () => {
     expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
       'FROM "SiemCursor"',
       'FROM "SiemDeadLetter"',
+    ]);
+  });
+
+  it("the verification worker only claims queued runs, with FOR UPDATE SKIP LOCKED", () => {
+    const clauses = lockClauses(VERIFICATION_RUNS);
+    expect(clauses.length).toBe(1);
+    expect(clauses.every((c) => c.skipLocked)).toBe(true);
+    const text = readFileSync(path.join(ROOT, VERIFICATION_RUNS), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    expect(locking).toHaveLength(1);
+    expect(locking[0]!.match(/FROM\s+"(\w+)"/g)).toEqual([
+      'FROM "AuditEvent"',
+      'FROM "AuditVerification"',
     ]);
   });
 });

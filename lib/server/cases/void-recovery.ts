@@ -6,6 +6,7 @@ import "server-only";
  * becoming a leaver or suspended, revoke-all), always under the user's lock taken by the unit
  * of work, so nothing can be redeemed or registered between the decision and the voiding.
  */
+import { Prisma } from "@/generated/prisma/client";
 import { recoveryStoppedNotice } from "@/lib/domain/notifications";
 import type { Tx } from "../audit";
 import { enqueueMessage } from "../enqueue-message";
@@ -33,73 +34,68 @@ export const NOTHING_VOIDED: Voided = {
 /**
  * Voids, for one case or for every case of a user: unused passes; the sessions that redeemed
  * passes opened (they could still enrol a passkey); enrolment links; step links; pending
- * approvals; open WebAuthn ceremonies of any of these.
+ * approvals; open WebAuthn ceremonies of any of these. One statement (data-modifying CTEs on one
+ * snapshot, under the user's lock the caller holds): every stop path makes one round trip for
+ * it rather than eleven, so the user's row is locked for less time.
  */
 export async function voidRecovery(
   tx: Tx,
   scope: VoidScope,
   input: { reason: string; now: Date },
 ): Promise<Voided> {
-  const { reason, now } = input;
   const byCase = "caseId" in scope;
-  const where = byCase ? { caseId: scope.caseId } : { userId: scope.userId };
-  const caseWhere = byCase ? { caseId: scope.caseId } : { case: { userId: scope.userId } };
-
-  const passes = await tx.temporaryAccessPass.updateMany({
-    where: { ...where, usedAt: null, voidedAt: null },
-    data: { voidedAt: now, voidReason: reason },
-  });
-  // A pass already redeemed left a short session that may still enrol: end it too.
-  const passIds = (await tx.temporaryAccessPass.findMany({ where, select: { id: true } })).map(
-    (pass) => pass.id,
-  );
-  const sessions = await tx.workforceSession.findMany({
-    where: { method: "tap", tapId: { in: passIds } },
-    select: { id: true },
-  });
-  const sessionIds = sessions.map((session) => session.id);
-  const passSessions = await tx.workforceSession.deleteMany({ where: { id: { in: sessionIds } } });
-
-  const openLinks = await tx.enrolmentLink.findMany({
-    where: { ...where, usedAt: null, voidedAt: null },
-    select: { id: true },
-  });
-  const enrolmentLinks = await tx.enrolmentLink.updateMany({
-    where: { id: { in: openLinks.map((link) => link.id) } },
-    data: { voidedAt: now, voidReason: reason },
-  });
-  const openStepLinks = await tx.stepLink.findMany({
-    where: { ...caseWhere, usedAt: null, voidedAt: null },
-    select: { id: true },
-  });
-  const stepLinks = await tx.stepLink.updateMany({
-    where: { id: { in: openStepLinks.map((link) => link.id) } },
-    data: { voidedAt: now, voidReason: reason },
-  });
-  const approvals = await tx.approval.updateMany({
-    where: { ...caseWhere, status: "PENDING" },
-    data: { status: "VOIDED", reason: `voided: ${reason}`.slice(0, 500) },
-  });
-
-  const challenges = await tx.webAuthnChallenge.updateMany({
-    where: {
-      usedAt: null,
-      OR: [
-        { sessionId: { in: sessionIds } },
-        { enrolmentLinkId: { in: openLinks.map((link) => link.id) } },
-        { stepLinkId: { in: openStepLinks.map((link) => link.id) } },
-        ...(byCase ? [] : [{ userId: scope.userId, purpose: { in: ["register", "proof"] } }]),
-      ],
-    },
-    data: { usedAt: now },
-  });
+  const scoped = byCase
+    ? Prisma.sql`"caseId" = ${scope.caseId}::uuid`
+    : Prisma.sql`"userId" = ${scope.userId}::uuid`;
+  const ofCases = byCase
+    ? Prisma.sql`"caseId" = ${scope.caseId}::uuid`
+    : Prisma.sql`"caseId" IN (SELECT id FROM "RecoveryCase" WHERE "userId" = ${scope.userId}::uuid)`;
+  // A user's own ceremonies (registration, proof) end with a revocation of everything.
+  const usersOwn = byCase
+    ? Prisma.sql`false`
+    : Prisma.sql`("userId" = ${scope.userId}::uuid AND purpose IN ('register', 'proof'))`;
+  // Prisma's DateTime columns are timestamps without a zone holding UTC.
+  const now = Prisma.sql`${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+  const reason = input.reason;
+  const [counts] = await tx.$queryRaw<Record<keyof Voided, bigint>[]>`
+    WITH passes AS (
+      UPDATE "TemporaryAccessPass" SET "voidedAt" = ${now}, "voidReason" = ${reason}
+      WHERE ${scoped} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
+    ), pass_sessions AS (
+      -- A pass already redeemed left a short session that may still enrol: end it too.
+      DELETE FROM "WorkforceSession" WHERE method = 'tap'
+        AND "tapId" IN (SELECT id FROM "TemporaryAccessPass" WHERE ${scoped}) RETURNING id
+    ), links AS (
+      UPDATE "EnrolmentLink" SET "voidedAt" = ${now}, "voidReason" = ${reason}
+      WHERE ${scoped} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
+    ), step_links AS (
+      UPDATE "StepLink" SET "voidedAt" = ${now}, "voidReason" = ${reason}
+      WHERE ${ofCases} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
+    ), approvals AS (
+      UPDATE "Approval" SET status = 'VOIDED', reason = ${`voided: ${reason}`.slice(0, 500)}
+      WHERE ${ofCases} AND status = 'PENDING' RETURNING id
+    ), challenges AS (
+      UPDATE "WebAuthnChallenge" SET "usedAt" = ${now}
+      WHERE "usedAt" IS NULL AND (
+        "sessionId" IN (SELECT id FROM pass_sessions)
+        OR "enrolmentLinkId" IN (SELECT id FROM links)
+        OR "stepLinkId" IN (SELECT id FROM step_links)
+        OR ${usersOwn})
+      RETURNING id
+    )
+    SELECT (SELECT count(*) FROM passes) AS passes,
+      (SELECT count(*) FROM pass_sessions) AS "passSessions",
+      (SELECT count(*) FROM links) AS "enrolmentLinks",
+      (SELECT count(*) FROM step_links) AS "stepLinks",
+      (SELECT count(*) FROM approvals) AS approvals,
+      (SELECT count(*) FROM challenges) AS challenges`;
   return {
-    passes: passes.count,
-    passSessions: passSessions.count,
-    enrolmentLinks: enrolmentLinks.count,
-    stepLinks: stepLinks.count,
-    approvals: approvals.count,
-    challenges: challenges.count,
+    passes: Number(counts!.passes),
+    passSessions: Number(counts!.passSessions),
+    enrolmentLinks: Number(counts!.enrolmentLinks),
+    stepLinks: Number(counts!.stepLinks),
+    approvals: Number(counts!.approvals),
+    challenges: Number(counts!.challenges),
   };
 }
 
