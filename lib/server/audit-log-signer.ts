@@ -35,6 +35,12 @@ import { checkpointStore } from "./checkpoint-store";
 
 export const SIGNER_LOCK = 7_355_610;
 const BATCH = 5000;
+/**
+ * At most this many new events per round: a backlog (after an outage, or a bulk load) is signed
+ * over several rounds, each well inside the round's transaction timeout, rather than one round
+ * that never finishes. The result says how many are left (`behind`), and the worker goes on.
+ */
+export const MAX_ROUND_EVENTS = 50_000;
 
 export type SignerConfig = {
   /** The log's name: the checkpoint origin line and the signing key's name. */
@@ -56,7 +62,8 @@ export type RoundResult =
       size: number;
       previousSize: number;
       note: string;
-      /** A row that stopped the tree short of the newest event, if any. */
+      /** Events beyond this checkpoint left for the next round (MAX_ROUND_EVENTS). */
+      behind: number;
       /** A position with no row, where the tree had to stop short of the newest event. */
       stoppedAt: StoppedAt | null;
       /** Rows in the new part of the tree that are not part of the log, named. */
@@ -125,7 +132,12 @@ function checkOwnNote(
 export async function signRound(
   client: Client,
   config: SignerConfig,
-  input: { force?: boolean; due?: (latest: LatestCheckpoint | null, size: number) => boolean } = {},
+  input: {
+    force?: boolean;
+    due?: (latest: LatestCheckpoint | null, size: number) => boolean;
+    /** At most this many new events this round (default MAX_ROUND_EVENTS). */
+    maxEvents?: number;
+  } = {},
 ): Promise<RoundResult> {
   const result = await auditedTransaction(
     client,
@@ -173,11 +185,12 @@ export async function signRound(
           );
       }
 
+      const target = Math.min(headSize, oldSize + (input.maxEvents ?? MAX_ROUND_EVENTS));
       const { leaves, flagged, stoppedAt } = await readNewLeaves(
         tx,
         config.eventKeys,
         oldSize,
-        headSize,
+        target,
       );
       const newSize = oldSize + leaves.length;
       const strayRows = await countStrayRows(tx, newSize);
@@ -228,6 +241,7 @@ export async function signRound(
         kind: "signed",
         size: newSize,
         previousSize: oldSize,
+        behind: stoppedAt ? 0 : headSize - newSize,
         note,
         stoppedAt,
         flagged,

@@ -66,6 +66,11 @@ export function startOutboxWorker(): void {
             }),
         });
         if (result.kind === "refused") console.error(`audit checkpoint refused: ${result.problem}`);
+        // A backlog is signed over several rounds, one after another.
+        if (result.kind === "signed" && result.behind > 0) {
+          worker.requested = true;
+          setTimeout(worker.kick, 0).unref();
+        }
         if (result.kind === "signed" && result.stoppedAt)
           console.error(
             `audit log: position ${result.stoppedAt.position}: ${result.stoppedAt.problem}; checkpoints stop before it`,

@@ -115,6 +115,43 @@ describe("the signer", () => {
     expect(await signRound(db, config())).toEqual({ kind: "unchanged", size });
   });
 
+  it("signs a backlog over several rounds, each at most its cap, saying how many are left", async () => {
+    const before = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
+    for (let i = 0; i < 7; i++) await decide(900 + i);
+    const [head] = await db.$queryRaw<{ size: bigint }[]>`
+      SELECT max("position") + 1 AS size FROM "AuditEvent"`;
+    const headSize = Number(head!.size);
+    const sizes: number[] = [];
+    for (;;) {
+      const round = await signRound(db, config(), { maxEvents: 3 });
+      if (round.kind !== "signed") throw new Error(`not signed: ${JSON.stringify(round)}`);
+      expect(round.size - round.previousSize).toBeLessThanOrEqual(3);
+      expect(round.behind).toBe(headSize - round.size);
+      sizes.push(round.size);
+      if (round.behind === 0) break;
+    }
+    expect(sizes[0]).toBe(Number(before.size) + 3);
+    expect(sizes.at(-1)).toBe(headSize);
+    // Each intermediate checkpoint is consistent with the next: one tree, grown in steps.
+    for (const [m, n] of sizes.slice(0, -1).map((size, i) => [size, sizes[i + 1]!])) {
+      const [older, newer] = await Promise.all(
+        [m, n].map((size) =>
+          db.auditCheckpoint.findUniqueOrThrow({ where: { size: BigInt(size!) } }),
+        ),
+      );
+      const proof = await consistencyProofAt(db, m!, n!);
+      expect(
+        verifyConsistency(
+          m!,
+          n!,
+          proof,
+          Buffer.from(older!.rootHash),
+          Buffer.from(newer!.rootHash),
+        ),
+      ).toBe(true);
+    }
+  });
+
   it("grows consistently, and proves any event's inclusion from the stored tiles", async () => {
     const first = await db.auditCheckpoint.findFirstOrThrow({ orderBy: { size: "desc" } });
     for (let i = 0; i < 300; i++) await decide(100 + i);
