@@ -49,6 +49,20 @@ export async function prepare(options: { http: boolean }): Promise<{
     databaseUrl = embedded.url("console");
     takeBenchKeys();
   }
+  try {
+    return await prepareOn(databaseUrl, embedded, options);
+  } catch (error) {
+    // Never leave the embedded server running behind a failed preparation.
+    await embedded?.stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function prepareOn(
+  databaseUrl: string,
+  embedded: EmbeddedServer | null,
+  options: { http: boolean },
+): Promise<{ ctx: BenchContext; stop: () => Promise<void> }> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   if ((await db.staff.count()) === 0) {
@@ -93,7 +107,12 @@ export async function prepare(options: { http: boolean }): Promise<{
         },
       },
     );
-    await waitFor(`${baseUrl}/healthz`, 120_000);
+    try {
+      await waitFor(`${baseUrl}/healthz`, 120_000);
+    } catch (error) {
+      server.kill("SIGTERM");
+      throw error;
+    }
     const reviewer = await db.staff.findFirstOrThrow({ where: { role: "SECURITY", active: true } });
     const token = randomBytes(32).toString("base64url");
     await db.staffSession.create({
