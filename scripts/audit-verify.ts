@@ -3,7 +3,9 @@
  * the web process: every row, whatever its id, then the tree recomputed from the rows against the
  * newest checkpoint (the database's or the checkpoint directory's, whichever is newer), with the
  * log's public key only. Prints progress as it goes and every row that is not part of the log.
- * Exit code 0 when intact, 1 when anything is wrong, 2 when it cannot run.
+ * Exit code 0 when intact, 1 when anything is wrong, 2 when it cannot run. Unpaced unless
+ * AUDIT_VERIFY_DUTY says otherwise (on the console's own machine, set it, or leave the work to the
+ * verification worker: npm run audit:worker, and the audit page's button).
  */
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -12,6 +14,8 @@ import { trustedEventKeys } from "../lib/server/audit-keys.ts";
 import { logVerifier } from "../lib/server/audit-log-signer.ts";
 import { logOrigin } from "../lib/server/audit-log-config.ts";
 import { runFullVerification } from "../lib/server/full-verification.ts";
+import { pacer } from "../lib/server/verification-worker.ts";
+import { parseDuty } from "../lib/domain/verification-runs.ts";
 import { auditConfig } from "./lib/audit-config.ts";
 
 const config = auditConfig();
@@ -39,6 +43,7 @@ const report = await runFullVerification(client, {
     publicKey: createPublicKey(readFileSync(publicKeyFile, "utf8")),
   }),
   dir: process.env.AUDIT_CHECKPOINT_DIR,
+  pace: pacer(parseDuty(process.env.AUDIT_VERIFY_DUTY ?? "1")),
   onProgress: (rows, total) => {
     if (Date.now() - shown < 2000) return;
     shown = Date.now();
