@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { isDomainError } from "@/lib/domain/errors";
 
 /**
  * What every server action returns (docs/decisions/003-error-model.md): expected errors
- * are values, not exceptions.
+ * are values, not exceptions. Shared by the actions and the forms that show their answers (client
+ * modules), so no zod here: `invalid`, which reads a ZodError, is in ./action-state-invalid.ts.
  */
 export type ActionState =
   | { status: "idle" }
@@ -20,12 +20,6 @@ export const idle: ActionState = { status: "idle" };
 /** FormData as a plain object, without the framework's `$ACTION_*` bookkeeping fields. */
 export function formFields(formData: FormData): Record<string, FormDataEntryValue> {
   return Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$ACTION")));
-}
-
-/** Invalid input: messages per field, and for the form as a whole (e.g. fields it should not have). */
-export function invalid(error: z.ZodError): ActionState {
-  const { fieldErrors, formErrors } = z.flattenError(error);
-  return { status: "invalid", fieldErrors, formErrors };
 }
 
 /** All of an invalid state's messages, for a form that shows them in one place. */

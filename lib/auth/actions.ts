@@ -25,7 +25,8 @@ import { rateLimitedMessage } from "@/lib/domain/rate-limits";
 import { clientKey, spend } from "@/lib/server/rate-limit";
 import { countRefusal } from "@/lib/server/refusal-tally";
 import { type z } from "zod";
-import { formFields, invalid, NOT_A_FORM, type ActionState } from "@/lib/action-state";
+import { formFields, NOT_A_FORM, type ActionState } from "@/lib/action-state";
+import { invalid } from "@/lib/action-state-invalid";
 import { isDomainError } from "@/lib/domain/errors";
 import { type Permission } from "@/lib/domain/roles";
 import {

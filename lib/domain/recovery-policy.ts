@@ -6,29 +6,21 @@
  * runs under, and every decision on the case reads that version (`policyFor`), not the newest.
  */
 import { z } from "zod";
+import { CASE_REASONS, RED_FLAG_KINDS, type CaseReason } from "./case-vocabulary";
 import { minutesToExhaust } from "./rate-limits";
 import { STEP_ASSURANCE, STEP_KINDS } from "./step-kinds";
 import { RISK_TIERS, type RiskTier } from "./workforce";
 
-export const CASE_REASONS = [
-  "LOST_DEVICE",
-  "REPLACED_DEVICE",
-  "STOLEN_DEVICE",
-  "SUSPECTED_COMPROMISE",
-  "LOCKED_OUT",
-] as const;
-export type CaseReason = (typeof CASE_REASONS)[number];
-export const CASE_REASON_LABELS: Record<CaseReason, string> = {
-  LOST_DEVICE: "Lost device",
-  REPLACED_DEVICE: "Replaced device",
-  STOLEN_DEVICE: "Stolen device",
-  SUSPECTED_COMPROMISE: "Suspected compromise",
-  LOCKED_OUT: "Locked out",
-};
-
-export const CASE_CHANNELS = ["PHONE", "VIDEO", "CHAT", "WALK_IN"] as const;
-export type CaseChannel = (typeof CASE_CHANNELS)[number];
-
+// The case vocabulary lives in ./case-vocabulary.ts, without zod, so client forms import it there.
+export {
+  CASE_CHANNELS,
+  CASE_REASON_LABELS,
+  CASE_REASONS,
+  RED_FLAG_KINDS,
+  type CaseChannel,
+  type CaseReason,
+  type RedFlagKind,
+} from "./case-vocabulary";
 export {
   AGENT_RECORDED_STEPS,
   LINKED_STEPS,
@@ -64,15 +56,6 @@ const ScriptSchema = z
     "Every script requires at least one out-of-band confirmation.",
   );
 export type VerificationScript = z.infer<typeof ScriptSchema>;
-
-export const RED_FLAG_KINDS = [
-  "PRESSURE",
-  "REFUSED_CALLBACK",
-  "NEW_CONTACT_REQUEST",
-  "DETAILS_MISMATCH",
-  "OTHER",
-] as const;
-export type RedFlagKind = (typeof RED_FLAG_KINDS)[number];
 
 const MINUTES = { min: 10, max: 8 * 60, highTierMax: 60 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { invalid } from "@/lib/action-state";
+import { invalid } from "@/lib/action-state-invalid";
 import { DemoSignInSchema } from "./schema";
 
 const staffId = "5b0c4f5e-8a49-4b1e-9a61-3c2a1f0e9d7b";

@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
-import type { RedFlagKind } from "@/lib/domain/recovery-policy";
+import type { RedFlagKind } from "@/lib/domain/case-vocabulary";
 import {
   closeCaseAction,
   correctStepAction,

@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
-import { CASE_CHANNELS, CASE_REASON_LABELS, CASE_REASONS } from "@/lib/domain/recovery-policy";
+import { CASE_CHANNELS, CASE_REASON_LABELS, CASE_REASONS } from "@/lib/domain/case-vocabulary";
 import { openCaseAction } from "../actions";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
