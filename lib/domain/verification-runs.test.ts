@@ -39,6 +39,14 @@ describe("a full verification's state", () => {
     expect(runState(run({ startedAt: ago(5000) }), now)).toBe("running");
   });
 
+  it("is abandoned when its heartbeat claims to come from the future (only a planted row has one)", () => {
+    const planted = run({ startedAt: ago(60_000), heartbeatAt: new Date("2999-01-01T00:00:00Z") });
+    expect(runState(planted, now)).toBe("abandoned");
+    expect(blocksAnother(planted, now)).toBe(false);
+    // A little ahead (clocks differ by moments) is still alive.
+    expect(runState(run({ startedAt: ago(60_000), heartbeatAt: ago(-5000) }), now)).toBe("running");
+  });
+
   it("is finished once it has a finish time, whatever its result", () => {
     const finished = run({ startedAt: ago(5000), finishedAt: ago(1000), ok: false });
     expect(runState(finished, now)).toBe("finished");

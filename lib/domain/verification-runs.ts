@@ -7,6 +7,13 @@
 
 /** A run that has not reported progress for this long was abandoned (its worker stopped). */
 export const ABANDONED_AFTER_MS = 2 * 60_000;
+/**
+ * A heartbeat further than this in the future is no sign of life either: heartbeats are written
+ * with the database's clock, so only a planted row (or a broken clock) has one.
+ */
+export const FUTURE_SLACK_MS = 60_000;
+/** A paced worker rests in slices no longer than this, beating between them. */
+export const REST_SLICE_MS = 20_000;
 
 /** The default share of wall time a paced verification spends working (the rest it rests). */
 export const DEFAULT_VERIFY_DUTY = 0.5;
@@ -33,13 +40,15 @@ export type FullRunStatus = {
   requestedAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Why the newest run ended without a result (its worker stopped, or it could not run). */
+  unfinished: string | null;
 };
 
 export function runState(run: RunRow, now: Date): RunState {
   if (run.finishedAt) return "finished";
   if (!run.startedAt) return "queued";
-  const lastSign = run.heartbeatAt ?? run.startedAt;
-  return now.getTime() - lastSign.getTime() > ABANDONED_AFTER_MS ? "abandoned" : "running";
+  const silentFor = now.getTime() - (run.heartbeatAt ?? run.startedAt).getTime();
+  return silentFor > ABANDONED_AFTER_MS || silentFor < -FUTURE_SLACK_MS ? "abandoned" : "running";
 }
 
 /** A run that blocks another request: one waiting for the worker, or one under way. */

@@ -16,6 +16,7 @@ import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
 import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 import { auditedTransaction, recordAudit } from "./audit";
 import { checkpointStore } from "./checkpoint-store";
+import { beat, RunClosedError } from "./verification-runs";
 import { verifyAuditLog, type LogProblem, type LogReport } from "./verify-audit-log";
 
 export type FullReport = Omit<LogReport, "ledger"> & {
@@ -33,25 +34,21 @@ export async function runFullVerification(
     /** A run the verification worker claimed (lib/server/verification-runs.ts); else a new one. */
     runId?: string;
     onProgress?: (rows: number, total: number) => void;
-    /** Called between batches: the worker rests here, so the walk takes only its share of the machine. */
-    pace?: () => Promise<void>;
+    /**
+     * Called between batches: the worker rests here, so the walk takes only its share of the
+     * machine, calling `beat` during a long rest so the run is not judged abandoned.
+     */
+    pace?: (beat: () => Promise<void>) => Promise<void>;
   },
 ): Promise<FullReport> {
   const total = await client.auditEvent.count();
   const run = input.runId
-    ? await client.auditVerification.update({
-        where: { id: input.runId },
-        data: { total, heartbeatAt: new Date() },
-      })
+    ? { id: input.runId }
     : await client.auditVerification.create({
-        data: {
-          kind: "full",
-          requestedBy: input.requestedBy,
-          startedAt: new Date(),
-          heartbeatAt: new Date(),
-          total,
-        },
+        data: { kind: "full", requestedBy: input.requestedBy, startedAt: new Date(), total },
+        select: { id: true },
       });
+  await beat(client, run.id, { total });
   let lastWrite = Date.now();
   const report = await verifyAuditLog(client, {
     keys: input.eventKeys,
@@ -59,14 +56,9 @@ export async function runFullVerification(
       input.onProgress?.(rows, total);
       if (Date.now() - lastWrite >= 1000) {
         lastWrite = Date.now();
-        await client.auditVerification
-          .update({
-            where: { id: run.id },
-            data: { checked: BigInt(rows), heartbeatAt: new Date() },
-          })
-          .catch(() => {});
+        await beat(client, run.id, { checked: rows });
       }
-      await input.pace?.();
+      await input.pace?.(() => beat(client, run.id));
     },
   });
   const { ledger, ...rest } = report;
@@ -76,17 +68,18 @@ export async function runFullVerification(
     ...(compared.problem ? [{ id: "?", position: null, problem: compared.problem }] : []),
   ];
   const ok = rest.ok && compared.problem === null;
-  await client.auditVerification.update({
-    where: { id: run.id },
+  // Only a run still open is finished: one closed under it (judged abandoned) records nothing.
+  const finished = await client.auditVerification.updateMany({
+    where: { id: run.id, finishedAt: null },
     data: {
       finishedAt: new Date(),
-      heartbeatAt: new Date(),
       checked: BigInt(rest.rows),
       ok,
       size: BigInt(rest.size),
       problems: problems.slice(0, 200),
     },
   });
+  if (finished.count === 0) throw new RunClosedError(run.id);
   void ledger;
   // The result is a signed event in the log, where the reviewer page reads it (decision 017);
   // without the event key (an auditor's machine) it is only printed.
@@ -102,16 +95,7 @@ export async function runFullVerification(
         `${p.position ? `position ${p.position}` : `row ${p.id}`}: ${p.problem}`.slice(0, 300),
       ),
   };
-  if (process.env.AUDIT_EVENT_KEY_FILE)
-    await auditedTransaction(client, (tx) =>
-      recordAudit(tx, {
-        action: "audit.verified",
-        outcome: ok ? "ALLOWED" : "REFUSED",
-        reason: ok ? undefined : "NOT_PART_OF_THE_LOG",
-        actor: { type: "SYSTEM", name: "npm run audit:verify" },
-        data: { ...result, attestation: attestation(result) },
-      }),
-    );
+  await recordResult(client, result);
   return {
     ...rest,
     ok,
@@ -120,6 +104,24 @@ export async function runFullVerification(
     checkpoint: compared.checkpoint,
     checkpointProblem: compared.problem,
   };
+}
+
+/**
+ * The result as a signed event in the log, where the reviewer page reads it (decision 017),
+ * attested by the checkpoint key where it is at hand; without the event key (an auditor's
+ * machine) it is only printed.
+ */
+export async function recordResult(client: PrismaClient, result: VerificationResult) {
+  if (!process.env.AUDIT_EVENT_KEY_FILE) return;
+  await auditedTransaction(client, (tx) =>
+    recordAudit(tx, {
+      action: "audit.verified",
+      outcome: result.ok ? "ALLOWED" : "REFUSED",
+      reason: result.ok ? undefined : "NOT_PART_OF_THE_LOG",
+      actor: { type: "SYSTEM", name: "npm run audit:verify" },
+      data: { ...result, attestation: attestation(result) },
+    }),
+  );
 }
 
 async function compareWithNewestCheckpoint(
@@ -137,13 +139,23 @@ async function compareWithNewestCheckpoint(
   ];
   let newest: { size: number; root: Buffer; source: "database" | "directory" } | null = null;
   for (const candidate of candidates) {
-    const opened = openNote(candidate.note, [input.log]);
+    let opened: ReturnType<typeof openNote>;
+    let checkpoint: ReturnType<typeof parseCheckpoint>;
+    try {
+      opened = openNote(candidate.note, [input.log]);
+      checkpoint = parseCheckpoint(opened.text);
+    } catch (error) {
+      // A planted row that is not even a note is a finding, not a reason to record nothing.
+      return {
+        checkpoint: null,
+        problem: `the newest checkpoint in the ${candidate.source} cannot be read: ${String(error).slice(0, 120)}`,
+      };
+    }
     if (!trustedBy(opened, input.log))
       return {
         checkpoint: null,
         problem: `the newest checkpoint in the ${candidate.source} is not signed by the log's key`,
       };
-    const checkpoint = parseCheckpoint(opened.text);
     if (checkpoint.origin !== input.log.name)
       return { checkpoint: null, problem: `a checkpoint for another log (${checkpoint.origin})` };
     if (!newest || checkpoint.size > newest.size)

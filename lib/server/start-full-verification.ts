@@ -36,6 +36,7 @@ export async function fullRunStatus(now = new Date()): Promise<FullRunStatus> {
       requestedAt: null,
       startedAt: null,
       finishedAt: null,
+      unfinished: null,
     };
   return {
     state: runState(run, now),
@@ -44,5 +45,17 @@ export async function fullRunStatus(now = new Date()): Promise<FullRunStatus> {
     requestedAt: run.requestedAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
+    unfinished: unfinishedBecause(run),
   };
+}
+
+/** Why a finished run has no result: its worker stopped, or it could not run (else null). */
+function unfinishedBecause(run: {
+  finishedAt: Date | null;
+  ok: boolean | null;
+  problems: unknown;
+}) {
+  if (!run.finishedAt || run.ok !== null) return null;
+  const first = Array.isArray(run.problems) ? (run.problems[0] as { problem?: unknown }) : null;
+  return typeof first?.problem === "string" ? first.problem.slice(0, 300) : "it did not finish";
 }

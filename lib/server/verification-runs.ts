@@ -10,6 +10,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import {
   ABANDONED_AFTER_MS,
   blocksAnother,
+  FUTURE_SLACK_MS,
   scheduledRunDue,
   type RunRow,
 } from "@/lib/domain/verification-runs";
@@ -112,8 +113,9 @@ export async function queueScheduledRun(client: Client, hours: number): Promise<
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${QUEUE_LOCK})`;
     const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
     const now = clock!.now;
+    // A run dated in the future (only a planted row has one) does not put the schedule off.
     const newest = await tx.auditVerification.findFirst({
-      where: { kind: "full" },
+      where: { kind: "full", requestedAt: { lte: new Date(now.getTime() + FUTURE_SLACK_MS) } },
       orderBy: { requestedAt: "desc" },
       select: { requestedAt: true },
     });
@@ -157,10 +159,12 @@ export async function closeAbandonedRuns(
   const problem = JSON.stringify([
     { id: "?", position: null, problem: "the verification worker stopped before it finished" },
   ]);
+  // Silent too long, or a "heartbeat" from the future (heartbeats use the database's clock).
   return client.$executeRaw`
     UPDATE "AuditVerification" SET "finishedAt" = now(), problems = ${problem}::jsonb
     WHERE "finishedAt" IS NULL AND "startedAt" IS NOT NULL
-      AND coalesce("heartbeatAt", "startedAt") < now() - ${ABANDONED_AFTER_MS} * interval '1 millisecond'`;
+      AND (coalesce("heartbeatAt", "startedAt") < now() - ${ABANDONED_AFTER_MS} * interval '1 millisecond'
+        OR coalesce("heartbeatAt", "startedAt") > now() + ${FUTURE_SLACK_MS} * interval '1 millisecond')`;
 }
 
 export type RunView = RunRow & {
@@ -171,14 +175,38 @@ export type RunView = RunRow & {
   problems: unknown;
 };
 
-/** The newest full run (queued, running or done), for the page. */
+/** The newest full run (queued, running or done), for the page; none dated in the future. */
 export async function newestFullRun(
   client: Pick<PrismaClient, "auditVerification">,
 ): Promise<RunView | null> {
   const run = await client.auditVerification.findFirst({
-    where: { kind: "full" },
+    where: { kind: "full", requestedAt: { lte: new Date(Date.now() + FUTURE_SLACK_MS) } },
     orderBy: { requestedAt: "desc" },
     select: { ...OPEN_SELECT, checked: true, total: true, requestedBy: true, problems: true },
   });
   return run ? { ...run, checked: Number(run.checked), total: Number(run.total) } : null;
+}
+
+/** Thrown when a run's row was closed under it (judged abandoned): the walk stops, recording nothing. */
+export class RunClosedError extends Error {
+  constructor(runId: string) {
+    super(`the full verification ${runId} was closed while it ran (judged abandoned); it stops`);
+  }
+}
+
+/**
+ * A running run's sign of life, with the database's clock, and its progress. Only while the run
+ * is open: a run closed under its worker throws RunClosedError, so two walks never share a row.
+ */
+export async function beat(
+  client: Pick<PrismaClient, "$executeRaw">,
+  runId: string,
+  progress: { checked?: number; total?: number } = {},
+): Promise<void> {
+  const updated = await client.$executeRaw`
+    UPDATE "AuditVerification" SET "heartbeatAt" = now(),
+      checked = coalesce(${progress.checked ?? null}::bigint, checked),
+      total = coalesce(${progress.total ?? null}::bigint, total)
+    WHERE id = ${runId}::uuid AND "finishedAt" IS NULL`;
+  if (updated === 0) throw new RunClosedError(runId);
 }

@@ -11,9 +11,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyObject } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { NoteVerifier } from "@/lib/domain/tlog/note";
-import { restAfter } from "@/lib/domain/verification-runs";
-import { runFullVerification, type FullReport } from "./full-verification";
-import { claimQueuedRun, closeAbandonedRuns, queueScheduledRun } from "./verification-runs";
+import { REST_SLICE_MS, restAfter } from "@/lib/domain/verification-runs";
+import { recordResult, runFullVerification, type FullReport } from "./full-verification";
+import {
+  claimQueuedRun,
+  closeAbandonedRuns,
+  queueScheduledRun,
+  RunClosedError,
+} from "./verification-runs";
 
 export type WorkerConfig = {
   eventKeys: ReadonlyMap<string, KeyObject>;
@@ -25,12 +30,21 @@ export type WorkerConfig = {
   scheduleHours: number;
 };
 
-/** A pace hook for runFullVerification: rests after each stretch of work in proportion to it. */
+/**
+ * A pace hook for runFullVerification: rests after each stretch of work in proportion to it, in
+ * slices of at most REST_SLICE_MS with a heartbeat between them, so a long rest (a low duty on a
+ * busy machine) never makes the run look abandoned.
+ */
 export function pacer(duty: number, rest: (ms: number) => Promise<unknown> = sleep) {
   let resumed = performance.now();
-  return async () => {
-    const ms = restAfter(performance.now() - resumed, duty);
-    if (ms > 0) await rest(ms);
+  return async (beat: () => Promise<void> = async () => {}) => {
+    let ms = restAfter(performance.now() - resumed, duty);
+    while (ms > 0) {
+      const slice = Math.min(ms, REST_SLICE_MS);
+      await rest(slice);
+      ms -= slice;
+      if (ms > 0) await beat();
+    }
     resumed = performance.now();
   };
 }
@@ -56,22 +70,26 @@ export async function workOnce(
     });
     return { runId: claimed.id, report };
   } catch (error) {
-    // The run ends here, with why, rather than waiting to be judged abandoned.
+    // Closed under it (judged abandoned while it was stopped): another run owns the result.
+    if (error instanceof RunClosedError) return null;
+    // The run ends here, with why, rather than waiting to be judged abandoned; and the log says
+    // that a full verification did not conclude (a failing result), so the page cannot go on
+    // showing an older clean one as if this one had never been asked for.
+    const problem = `the verification could not finish: ${String(error).slice(0, 200)}`;
     await client.auditVerification
-      .update({
-        where: { id: claimed.id },
-        data: {
-          finishedAt: new Date(),
-          problems: [
-            {
-              id: "?",
-              position: null,
-              problem: `the verification could not run: ${String(error).slice(0, 200)}`,
-            },
-          ],
-        },
+      .updateMany({
+        where: { id: claimed.id, finishedAt: null },
+        data: { finishedAt: new Date(), problems: [{ id: "?", position: null, problem }] },
       })
       .catch(() => {});
+    await recordResult(client, {
+      ok: false,
+      rows: 0,
+      size: 0,
+      checkpointSize: null,
+      problemCount: 1,
+      problems: [problem.slice(0, 300)],
+    }).catch(() => {});
     throw error;
   }
 }

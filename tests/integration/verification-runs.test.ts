@@ -204,7 +204,7 @@ describe("the verification worker", () => {
     await expect(workOnce(db, broken)).rejects.toThrow();
     const run = await db.auditVerification.findUniqueOrThrow({ where: { id: runId } });
     expect(run.finishedAt).not.toBeNull();
-    expect(JSON.stringify(run.problems)).toMatch(/could not run/);
+    expect(JSON.stringify(run.problems)).toMatch(/could not finish/);
   });
 });
 

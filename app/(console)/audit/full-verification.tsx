@@ -48,6 +48,9 @@ export function FullVerification({ initial }: { initial: FullRunStatus }) {
       {status.state === "abandoned" ? (
         <p>The last run stopped before it finished (its worker stopped); you can start another.</p>
       ) : null}
+      {status.state === "finished" && status.unfinished ? (
+        <p className="text-rose-800">The last run did not finish: {status.unfinished}</p>
+      ) : null}
       {lost ? <p className="text-amber-800">Progress could not be read; retrying…</p> : null}
       {active ? null : (
         <ActionForm action={startFullVerificationAction} label="Full verification">
