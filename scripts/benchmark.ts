@@ -39,7 +39,7 @@ import { trustedEventKeys } from "../lib/server/audit-keys.ts";
 import { latestCheckpoint, logVerifier, signRound } from "../lib/server/audit-log-signer.ts";
 import { signerConfig } from "../lib/server/audit-log-config.ts";
 import { inclusionProofAt } from "../lib/server/audit-tiles.ts";
-import { auditWhere } from "../lib/server/audit-where.ts";
+import { readAuditPage } from "../lib/server/audit-where.ts";
 import { runFullVerification } from "../lib/server/full-verification.ts";
 import { fmt, load, measure, median, percentile } from "./bench/common.ts";
 import { auditConfig } from "./lib/audit-config.ts";
@@ -76,11 +76,7 @@ const someCase = (
   })
 )?.caseId;
 const page = (search: Record<string, string>) => () =>
-  db.auditEvent.findMany({
-    where: auditWhere(AuditSearchSchema.parse(search)),
-    orderBy: { id: "desc" },
-    take: 51,
-  });
+  readAuditPage(db, AuditSearchSchema.parse(search), 51);
 
 if (sections.has("search")) {
   console.log("audit search (one page of 50, newest first)");
