@@ -166,6 +166,24 @@ describe("findWorkforceUsers", () => {
     const beyond = await search({ q: "capfoo", page: String(lastPage + 1) });
     expect(beyond).toMatchObject({ users: [], hasNext: false, capped: true });
 
+    // The same people by a part of their addresses: past the cap, the first page in name order.
+    const made = await db.workforceUser.findMany({
+      where: { employeeId: { startsWith: "X9" } },
+      select: { id: true, name: true },
+    });
+    await db.workforceEmail.createMany({
+      data: made.map((user, i) => ({
+        userId: user.id,
+        address: `capfoo.${i}@bulk.example`,
+        kind: "work",
+        isPrimary: true,
+      })),
+    });
+    const byAddress = await search({ q: "@bulk.example" });
+    expect(byAddress).toMatchObject({ capped: true, hasNext: true });
+    expect(byAddress.users.map((u) => u.name)).toEqual(capped.users.map((u) => u.name));
+    expect(byAddress.users.every((u) => u.email?.endsWith("@bulk.example"))).toBe(true);
+
     // A filter narrows under the cap again: exact counts come back.
     expect(await search({ q: "capfoo", tier: "STANDARD" })).toMatchObject({
       total: 0,

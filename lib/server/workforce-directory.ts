@@ -27,9 +27,11 @@ type Reader = Pick<PrismaClient, "$queryRaw" | "workforceUser" | "passkey">;
 
 /**
  * The search as a condition on "WorkforceUser" AS u: employee ID exactly, an email address or a
- * name by substring (ILIKE, served by the trigram indexes on both), tier and status.
+ * name by substring (ILIKE, served by the trigram indexes on both), tier and status. `perRow`
+ * writes the address test as a lookup of each user's addresses, for a walk that checks users one
+ * at a time (as EXISTS, the planner reads every address once to hash the matching users).
  */
-export function directoryCondition(search: DirectorySearch): Prisma.Sql {
+export function directoryCondition(search: DirectorySearch, perRow = false): Prisma.Sql {
   const mode = searchMode(search.q);
   const q = search.q ?? "";
   const parts: Prisma.Sql[] = [];
@@ -38,7 +40,9 @@ export function directoryCondition(search: DirectorySearch): Prisma.Sql {
   if (mode === "employeeId") parts.push(Prisma.sql`u."employeeId" = ${q.toUpperCase()}`);
   if (mode === "email")
     parts.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM "WorkforceEmail" e WHERE e."userId" = u.id AND e.address ILIKE ${likeContains(q)})`,
+      perRow
+        ? Prisma.sql`coalesce((SELECT true FROM "WorkforceEmail" e WHERE e."userId" = u.id AND e.address ILIKE ${likeContains(q)} LIMIT 1), false)`
+        : Prisma.sql`EXISTS (SELECT 1 FROM "WorkforceEmail" e WHERE e."userId" = u.id AND e.address ILIKE ${likeContains(q)})`,
     );
   if (mode === "name") parts.push(Prisma.sql`u.name ILIKE ${likeContains(q)}`);
   return parts.length > 0 ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
@@ -60,15 +64,7 @@ export async function searchDirectory(client: Reader, search: DirectorySearch) {
   const capped = count > DIRECTORY_COUNT_CAP;
   const offset = (search.page - 1) * DIRECTORY_PAGE_SIZE;
   const take = DIRECTORY_PAGE_SIZE + 1;
-  const ids =
-    count === 0
-      ? []
-      : await pageIds(client, where, {
-          capped,
-          offset,
-          take,
-          email: searchMode(search.q) === "email",
-        });
+  const ids = count === 0 ? [] : await pageIds(client, search, { capped, offset, take });
   const shown = ids.slice(0, DIRECTORY_PAGE_SIZE);
   const [rows, active] = await Promise.all([
     shown.length === 0
@@ -113,25 +109,26 @@ const WALK_BUDGET = 5000;
  * name); when they are not found there (they sit together, such as a first name late in the
  * alphabet, or the page is deep), the matches are sorted as above. The planner, left to itself,
  * walks the name order to the end in that case, assuming the matches spread evenly (95,000 names
- * read for one page of "uma" in 100,000). Email searches always sort: each name checked would
- * cost a lookup of the user's addresses.
+ * read for one page of "uma" in 100,000). For an email search each name checked costs a lookup of
+ * the user's addresses: still bounded, and cheaper than sorting a domain everyone shares.
  */
 async function pageIds(
   client: Pick<PrismaClient, "$queryRaw">,
-  where: Prisma.Sql,
-  page: { capped: boolean; offset: number; take: number; email: boolean },
+  search: DirectorySearch,
+  page: { capped: boolean; offset: number; take: number },
 ): Promise<string[]> {
-  if (page.capped && !page.email) {
+  if (page.capped) {
     const walked = await client.$queryRaw<{ id: string }[]>`
       SELECT id FROM (
-        SELECT u.id, u.name, (${where}) AS hit FROM "WorkforceUser" u
+        SELECT u.id, u.name, (${directoryCondition(search, true)}) AS hit FROM "WorkforceUser" u
         ORDER BY u.name, u.id LIMIT ${WALK_BUDGET}) AS walked
       WHERE hit ORDER BY name, id LIMIT ${page.take} OFFSET ${page.offset}`;
     // A full page within the budget is exact: any match past it comes later in the order.
     if (walked.length === page.take) return walked.map((row) => row.id);
   }
   const sorted = await client.$queryRaw<{ id: string }[]>`
-    WITH matching AS MATERIALIZED (SELECT u.id, u.name FROM "WorkforceUser" u WHERE ${where})
+    WITH matching AS MATERIALIZED (
+      SELECT u.id, u.name FROM "WorkforceUser" u WHERE ${directoryCondition(search)})
     SELECT id FROM matching ORDER BY name, id LIMIT ${page.take} OFFSET ${page.offset}`;
   return sorted.map((row) => row.id);
 }
