@@ -64,4 +64,14 @@ describe("the audit filters' dates", () => {
     );
     expect(AuditSearchSchema.parse({ actor: "  " }).actor).toBeUndefined();
   });
+
+  it("refuses an actor search under 3 characters (the trigram index needs 3), saying so", () => {
+    const tooShort = ["Lu", " Lu ", "é", "ab"];
+    for (const actor of tooShort)
+      expect(messages({ actor })).toEqual([
+        "Search for at least 3 characters of the actor's name.",
+      ]);
+    expect(messages({ actor: "Luc" })).toEqual([]);
+    expect(messages({ actor: "李小龙" })).toEqual([]);
+  });
 });

@@ -36,16 +36,25 @@ const day = z.string({ error: "Dates look like 2026-11-22." }).superRefine((valu
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** The shortest actor search: a trigram index needs three characters to look anything up. */
+export const ACTOR_SEARCH_MIN = 3;
+
 export const AuditSearchSchema = z.object({
   action: z.enum(ACTIONS, { message: "Unknown action." }).optional(),
   outcome: z.enum(AUDIT_OUTCOMES, { message: "Unknown outcome." }).optional(),
+  // A substring of the actor's name, matched on a trigram index: a shorter one has no trigram to
+  // look up and would read every event (docs/decisions/022).
   actor: plainText({
     label: "The actor name",
     max: 100,
     tooLong: "Search for at most 100 characters.",
   })
     .optional()
-    .transform((v) => v || undefined),
+    .transform((v) => v || undefined)
+    .refine(
+      (v) => v === undefined || [...v].length >= ACTOR_SEARCH_MIN,
+      `Search for at least ${ACTOR_SEARCH_MIN} characters of the actor's name.`,
+    ),
   userId: z.uuid({ message: "That is not a user ID." }).optional(),
   caseId: z.uuid({ message: "That is not a case ID." }).optional(),
   from: day.optional(),

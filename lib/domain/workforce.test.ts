@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DirectorySearchSchema, isLeaver, searchMode, WorkforceUserIdSchema } from "./workforce";
+import {
+  directorySummary,
+  DirectorySearchSchema,
+  isLeaver,
+  searchMode,
+  WorkforceUserIdSchema,
+} from "./workforce";
 
 describe("DirectorySearchSchema", () => {
   it("accepts an empty search as page 1 of everyone", () => {
@@ -66,5 +72,26 @@ describe("WorkforceUserIdSchema", () => {
     );
     expect(WorkforceUserIdSchema.safeParse("42").success).toBe(false);
     expect(WorkforceUserIdSchema.safeParse("../../etc/passwd").success).toBe(false);
+  });
+});
+
+describe("directorySummary", () => {
+  const line = (total: number, capped: boolean, pageCount: number | null, page = 1, shown = 25) =>
+    directorySummary({ total, capped, pageCount, page, shown });
+
+  it("gives an exact count and the pages under the cap", () => {
+    expect(line(0, false, 1, 1, 0)).toBe("No users match.");
+    expect(line(1, false, 1, 1, 1)).toBe("1 user");
+    expect(line(20, false, 1, 1, 20)).toBe("20 users");
+    expect(line(1000, false, 40, 2)).toBe("1,000 users · page 2 of 40");
+  });
+
+  it("says 1,000+ past the cap, with the page but no page count", () => {
+    expect(line(1000, true, null, 3)).toBe("1,000+ users · page 3");
+  });
+
+  it("says when a page is past the end", () => {
+    expect(line(30, false, 2, 5, 0)).toBe("30 users; none on page 5: the search has 2 pages.");
+    expect(line(1000, true, null, 900, 0)).toBe("1,000+ users; none on page 900: go back.");
   });
 });

@@ -41,6 +41,9 @@ function startOfUtcDay(date: Date): Date {
 
 export const EMPLOYEE_ID_PATTERN = /^E\d{5}$/i;
 
+/** The last page the directory offers: past it, narrow the search. */
+export const DIRECTORY_MAX_PAGE = 1000;
+
 /** The directory's query string, parsed at the boundary. Unknown keys are ignored (links may carry others). */
 export const DirectorySearchSchema = z.object({
   q: plainText({ label: "The search", max: 100, tooLong: "Search for at most 100 characters." })
@@ -56,7 +59,7 @@ export const DirectorySearchSchema = z.object({
     .number({ message: "Page must be a number." })
     .int("Page must be a whole number.")
     .min(1, "Pages start at 1.")
-    .max(1000, "Narrow the search instead of paging that far.")
+    .max(DIRECTORY_MAX_PAGE, "Narrow the search instead of paging that far.")
     .default(1),
 });
 export type DirectorySearch = z.output<typeof DirectorySearchSchema>;
@@ -68,6 +71,28 @@ export function searchMode(q: string | undefined): SearchMode {
   if (EMPLOYEE_ID_PATTERN.test(q)) return "employeeId";
   if (q.includes("@")) return "email";
   return "name";
+}
+
+/**
+ * The directory's summary line. Matches are counted up to a cap (lib/server/workforce-directory.ts):
+ * past it the line says "1,000+ users" and the page number without a page count.
+ */
+export function directorySummary(result: {
+  total: number;
+  capped: boolean;
+  pageCount: number | null;
+  page: number;
+  shown: number;
+}): string {
+  const count = `${result.total.toLocaleString("en")}${result.capped ? "+" : ""}`;
+  const users = `${count} user${result.total === 1 && !result.capped ? "" : "s"}`;
+  if (result.total === 0) return "No users match.";
+  if (result.shown === 0)
+    return result.pageCount === null
+      ? `${users}; none on page ${result.page}: go back.`
+      : `${users}; none on page ${result.page}: the search has ${result.pageCount} page${result.pageCount === 1 ? "" : "s"}.`;
+  if (result.pageCount === null) return `${users} · page ${result.page}`;
+  return result.pageCount > 1 ? `${users} · page ${result.page} of ${result.pageCount}` : users;
 }
 
 export const WorkforceUserIdSchema = z.uuid({ message: "That is not a user ID." });

@@ -17,7 +17,7 @@ import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import { checkpointNote } from "./audit-proofs";
 import { cachingTileFetcher } from "./audit-tiles";
-import { auditWhere } from "./audit-where";
+import { readAuditBatches } from "./audit-where";
 import { auditFilters, markRows } from "./find-audit-events";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -25,12 +25,12 @@ import type { CurrentStaff } from "./resume-staff-session";
 const BATCH = 2000;
 
 /**
- * Exports the filtered audit trail, oldest first, as a stream of text chunks: keyset batches, so
- * memory stays flat however many events match. The export is recorded before it starts. Every
- * row is read whatever its id; a row that is not part of the log (decision 017) is left out and
- * counted on the end line. In JSON Lines each v2 event carries its inclusion proof against the
- * latest checkpoint (with the witnesses' cosignatures), so it can be checked with public keys
- * only (npm run audit:verify-export, npm run audit:verify-proof).
+ * Exports the filtered audit trail, oldest first by id, as a stream of text chunks: keyset
+ * batches (audit-where.ts), so memory stays flat however many events match. The export is
+ * recorded before it starts. Every row is read whatever its id; a row that is not part of the
+ * log (decision 017) is left out and counted on the end line. In JSON Lines each v2 event carries
+ * its inclusion proof against the latest checkpoint (with the witnesses' cosignatures), so it can
+ * be checked with public keys only (npm run audit:verify-export, npm run audit:verify-proof).
  */
 export async function exportAuditEvents(input: {
   actor: CurrentStaff;
@@ -47,12 +47,11 @@ export async function exportAuditEvents(input: {
       request: input.request,
     }),
   );
-  const where = auditWhere(input.search);
+  const batches = readAuditBatches(db, input.search, BATCH);
   const filtered = Object.keys(auditFilters(input.search)).length > 0;
   const checkpoint = await checkpointNote();
   const read = checkpoint ? tileHashReader(checkpoint.size, cachingTileFetcher(db)) : null;
   const encoder = new TextEncoder();
-  let after: bigint | null = null;
   let started = false;
   let events = 0;
   let excluded = 0;
@@ -60,11 +59,8 @@ export async function exportAuditEvents(input: {
     async pull(controller) {
       if (!started && input.format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
       started = true;
-      const rows = await db.auditEvent.findMany({
-        where: after === null ? where : { ...where, id: { gt: after } },
-        orderBy: { id: "asc" },
-        take: BATCH,
-      });
+      const next = await batches.next();
+      const rows = next.done ? [] : next.value;
       if (rows.length === 0) {
         if (input.format === "jsonl")
           controller.enqueue(
@@ -80,7 +76,6 @@ export async function exportAuditEvents(input: {
           );
         return controller.close();
       }
-      after = rows.at(-1)!.id;
       const marks = await markRows(rows);
       const lines: string[] = [];
       for (const [i, row] of rows.entries()) {

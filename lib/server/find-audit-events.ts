@@ -1,6 +1,5 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
-import { auditWhere } from "./audit-where";
+import { AUDIT_PAGE_SIZE, readAuditPage } from "./audit-where";
 import type { KeyObject } from "node:crypto";
 import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
@@ -12,7 +11,7 @@ import type { RequestContext } from "./request-context";
 import { findSeal } from "./seal-v1-log";
 import type { CurrentStaff } from "./resume-staff-session";
 
-export const AUDIT_PAGE_SIZE = 50;
+export { AUDIT_PAGE_SIZE };
 
 /**
  * Why each row is not part of the log, or null: the same per-row check as the verifiers (a v2
@@ -113,13 +112,10 @@ export async function findAuditEvents(input: {
   request?: RequestContext;
 }) {
   const { search } = input;
-  const where: Prisma.AuditEventWhereInput = {
-    ...auditWhere(search),
-    ...(search.before ? { id: { lt: BigInt(search.before) } } : {}),
-  };
   const filters = auditFilters(search);
+  // Newest first: by id, or with a date range by (createdAt, id) (audit-where.ts).
   const [events] = await Promise.all([
-    db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
+    readAuditPage(db, search, AUDIT_PAGE_SIZE + 1),
     auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "audit.viewed",

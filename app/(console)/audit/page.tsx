@@ -129,7 +129,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <label htmlFor="actor" className="block text-xs font-medium text-slate-700">
             Actor name
           </label>
-          <input id="actor" name="actor" defaultValue={values.actor} className={field} />
+          <input
+            id="actor"
+            name="actor"
+            defaultValue={values.actor}
+            placeholder="3 characters or more"
+            className={field}
+          />
         </div>
         <div className="grid grid-cols-2 gap-2">
           <div>

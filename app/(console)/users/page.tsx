@@ -2,7 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EmploymentBadge, TierBadge } from "@/components/status-badge";
 import { requirePermission } from "@/lib/auth/session";
-import { DirectorySearchSchema } from "@/lib/domain/workforce";
+import {
+  DIRECTORY_MAX_PAGE,
+  directorySummary,
+  DirectorySearchSchema,
+} from "@/lib/domain/workforce";
 import { findWorkforceUsers } from "@/lib/server/find-workforce-users";
 import { SearchForm } from "./_components/search-form";
 
@@ -33,7 +37,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     );
   }
   const search = parsed.data;
-  const { users, total, pageCount } = await findWorkforceUsers(search);
+  const { users, total, capped, pageCount, hasNext: more } = await findWorkforceUsers(search);
+  const hasNext = more && search.page < DIRECTORY_MAX_PAGE;
   const pageHref = (page: number) => {
     const params = new URLSearchParams();
     if (search.q) params.set("q", search.q);
@@ -53,9 +58,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       </div>
       <SearchForm values={values} />
       <p className="text-sm text-slate-600" aria-live="polite">
-        {total === 0
-          ? "No users match."
-          : `${total} user${total === 1 ? "" : "s"}${pageCount > 1 ? ` · page ${search.page} of ${pageCount}` : ""}`}
+        {directorySummary({ total, capped, pageCount, page: search.page, shown: users.length })}
       </p>
       {users.length > 0 ? (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -113,7 +116,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           </table>
         </div>
       ) : null}
-      {pageCount > 1 ? (
+      {search.page > 1 || hasNext ? (
         <nav aria-label="Pages" className="flex justify-between text-sm">
           {search.page > 1 ? (
             <Link href={pageHref(search.page - 1)} className="text-indigo-700 hover:underline">
@@ -122,7 +125,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           ) : (
             <span />
           )}
-          {search.page < pageCount ? (
+          {hasNext ? (
             <Link href={pageHref(search.page + 1)} className="text-indigo-700 hover:underline">
               Next →
             </Link>
