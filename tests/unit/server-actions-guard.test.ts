@@ -480,6 +480,8 @@ describe("route handlers", () => {
   const PUBLIC_ROUTES: Record<string, string> = {
     "app/api/auth/[...nextauth]/route.ts":
       "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
+    "app/healthz/route.ts":
+      "liveness for a load balancer or supervisor: answers 'ok' and nothing else, reads nothing",
   };
 
   it("are all accounted for", () => {
