@@ -39,6 +39,7 @@ const report = await runFullVerification(client, {
     publicKey: createPublicKey(readFileSync(publicKeyFile, "utf8")),
   }),
   dir: process.env.AUDIT_CHECKPOINT_DIR,
+  databaseUrl: config.databaseUrl,
   onProgress: (rows, total) => {
     if (Date.now() - shown < 2000) return;
     shown = Date.now();

@@ -30,7 +30,9 @@ export async function runFullVerification(
     log: NoteVerifier;
     dir?: string;
     requestedBy?: string;
-    onProgress?: (rows: number, total: number) => void;
+    onProgress?: (rows: number, total: number) => void | Promise<void>;
+    /** The database `client` reaches, for the walk's own connection (default DATABASE_URL). */
+    databaseUrl?: string;
   },
 ): Promise<FullReport> {
   const total = await client.auditEvent.count();
@@ -40,8 +42,9 @@ export async function runFullVerification(
   let lastWrite = Date.now();
   const report = await verifyAuditLog(client, {
     keys: input.eventKeys,
-    onProgress: (rows) => {
-      input.onProgress?.(rows, total);
+    databaseUrl: input.databaseUrl,
+    onProgress: async (rows) => {
+      await input.onProgress?.(rows, total);
       if (Date.now() - lastWrite < 1000) return;
       lastWrite = Date.now();
       void client.auditVerification
