@@ -10,6 +10,7 @@
  * NOTE: not marked "server-only" because the verify command (plain Node) runs it with its own client.
  */
 import type { KeyObject } from "node:crypto";
+import type pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
 import { parseEntry } from "@/lib/domain/audit-entry";
@@ -71,7 +72,7 @@ export async function verifyAuditLog(
 }
 
 async function walk(
-  reader: import("pg").Client,
+  reader: pg.Client,
   input: {
     keys: ReadonlyMap<string, KeyObject>;
     onProgress?: (rows: number) => void | Promise<void>;
@@ -150,7 +151,7 @@ async function walk(
 }
 
 /** The walk's own connection must reach the database the caller's client does. */
-async function sameDatabase(client: Client, reader: import("pg").Client) {
+async function sameDatabase(client: Client, reader: pg.Client) {
   type Probe = { name: string; port: number | null; started: string };
   const [theirs] = await client.$queryRaw<Probe[]>`SELECT current_database()::text AS name,
     inet_server_port() AS port, pg_postmaster_start_time()::text AS started`;

@@ -16,7 +16,9 @@ async function storedTiles(hashes: Buffer[]) {
   const asked: TileCoord[][] = [];
   const fetch = async (coords: TileCoord[]) => {
     asked.push(coords);
-    return new Map(coords.flatMap((c) => (store.has(tileKey(c)) ? [[tileKey(c), store.get(tileKey(c))!]] : [])));
+    return new Map(
+      coords.flatMap((c) => (store.has(tileKey(c)) ? [[tileKey(c), store.get(tileKey(c))!]] : [])),
+    );
   };
   return { fetch, asked };
 }

@@ -13,7 +13,14 @@
  * 65,536 leaves, are all kept.
  */
 import { HASH_SIZE, nodeHash } from "./merkle";
-import { TILE_HEIGHT, TILE_WIDTH, tileKey, tilePath, type TileCoord, type TileFetcher } from "./tiles";
+import {
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tileKey,
+  tilePath,
+  type TileCoord,
+  type TileFetcher,
+} from "./tiles";
 
 type Range = { start: number; end: number };
 
@@ -125,7 +132,11 @@ export class TileProofs {
 /** nodes[0] is the tile's hashes; nodes[k][j] the root of hashes j·2^k … (j+1)·2^k − 1. */
 function innerNodes(hashes: Buffer, width: number): Buffer[] {
   const nodes = [hashes];
-  for (let count = Math.floor(width / 2), below = hashes; count >= 1; count = Math.floor(count / 2)) {
+  for (
+    let count = Math.floor(width / 2), below = hashes;
+    count >= 1;
+    count = Math.floor(count / 2)
+  ) {
     const level = Buffer.alloc(count * HASH_SIZE);
     for (let j = 0; j < count; j++)
       nodeHash(
