@@ -7,7 +7,8 @@
  * The audited-write comparison (v1 against v2) runs in scratch databases it creates from the
  * migrations and drops afterwards (it needs to create databases: run it as the owner or the
  * embedded demo's superuser), so the demo's log gets no rows that are not part of it.
- * BENCH_SECTIONS=search,export,http,writes,proofs,verify picks sections (default all).
+ * BENCH_SECTIONS=search,export,http,writes,proofs,verify,bulk picks sections (default all; bulk:
+ * scripts/bench/bulk-reads.ts, the export and verification walks beside COPY and their floors).
  */
 import {
   createHash,
@@ -52,7 +53,7 @@ if (!databaseUrl) {
 }
 const db = createDb(databaseUrl);
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? "search,export,http,writes,proofs,verify").split(","),
+  (process.env.BENCH_SECTIONS ?? "search,export,http,writes,proofs,verify,bulk").split(","),
 );
 
 const events = await db.auditEvent.count();
@@ -515,6 +516,7 @@ async function benchmarkVerification() {
         : config,
     ),
     dir: checkpointDir,
+    databaseUrl: databaseUrl!,
   });
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -583,4 +585,8 @@ async function benchmarkVerification() {
 if (sections.has("writes")) await benchmarkWrites();
 if (sections.has("proofs")) await benchmarkProofs();
 if (sections.has("verify")) await benchmarkVerification();
+if (sections.has("bulk"))
+  await (
+    await import("./bench/bulk-reads.ts")
+  ).run({ databaseUrl, db, baseUrl: process.env.BENCH_URL ?? null, cookie: null });
 await db.$disconnect();
