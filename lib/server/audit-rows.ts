@@ -101,9 +101,15 @@ export function auditWhereSql(search: AuditSearch): SqlWhere {
   return { sql: conditions.length > 0 ? conditions.join(" AND ") : "TRUE", params };
 }
 
+/** What the walks' connections are called in pg_stat_activity. */
+export const BULK_READ_APPLICATION = "audit-bulk-read";
+
 /** A connection of its own for one walk; end it when done (`client.end()`). */
 export async function connectForBulkRead(databaseUrl: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    application_name: BULK_READ_APPLICATION,
+  });
   await client.connect();
   return client;
 }

@@ -31,7 +31,12 @@ import { auditedTransaction, recordAudit, type Tx } from "@/lib/server/audit";
 import { trustedEventKeys } from "@/lib/server/audit-keys";
 import { signRound } from "@/lib/server/audit-log-signer";
 import { checkpointNote } from "@/lib/server/audit-proofs";
-import { auditRowBatches, auditWhereSql, connectForBulkRead } from "@/lib/server/audit-rows";
+import {
+  auditRowBatches,
+  auditWhereSql,
+  BULK_READ_APPLICATION,
+  connectForBulkRead,
+} from "@/lib/server/audit-rows";
 import { cachingTileFetcher } from "@/lib/server/audit-tiles";
 import { auditWhere } from "@/lib/server/audit-where";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
@@ -339,10 +344,12 @@ describe("the export over the cursor", () => {
     const connections = async () =>
       (
         await owner.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'console_app'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+          [BULK_READ_APPLICATION],
         )
       ).rows[0]!.n;
     const idle = await connections();
+    expect(idle).toBe(0);
     const stream = await exportAuditEvents({
       actor: await actor("SECURITY"),
       search: AuditSearchSchema.parse({}),
