@@ -44,6 +44,7 @@ const report = await runFullVerification(client, {
   }),
   dir: process.env.AUDIT_CHECKPOINT_DIR,
   pace: pacer(parseDuty(process.env.AUDIT_VERIFY_DUTY ?? "1")),
+  databaseUrl: config.databaseUrl,
   onProgress: (rows, total) => {
     if (Date.now() - shown < 2000) return;
     shown = Date.now();

@@ -38,6 +38,7 @@ try {
     eventKeys,
     log,
     dir: checkpointDir,
+    databaseUrl,
     duty: parseDuty(process.env.AUDIT_VERIFY_DUTY),
     scheduleHours: parseScheduleHours(process.env.AUDIT_FULL_VERIFY_HOURS),
   };

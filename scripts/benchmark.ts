@@ -23,6 +23,7 @@ const SECTIONS: Section[] = [
   { name: "bundles", http: true, run: () => import("./bench/bundles.ts") },
   { name: "search", http: true, run: () => import("./bench/search.ts") },
   { name: "writes", http: false, run: () => import("./bench/audited-writes.ts") },
+  { name: "bulk", http: false, run: () => import("./bench/bulk-reads.ts") },
   { name: "verify-load", http: true, run: () => import("./bench/verification-load.ts") },
   { name: "proofs", http: false, run: () => import("./bench/proofs.ts") },
 ];

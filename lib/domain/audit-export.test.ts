@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AUDIT_FORMAT_V1, chainHashV1, GENESIS, type ChainedContent } from "./audit-chain";
 import { parseAuditPayload } from "./audit-actions";
 import {
   CSV_HEADER,
+  EXPORT_COLUMNS,
   EXPORT_FORMATS,
   toCsvLine,
   toJsonLine,
@@ -186,5 +188,33 @@ describe("export formats", () => {
     });
     expect(Object.keys(ocsf)).not.toContain("hash");
     expect(Object.keys(ocsf.unmapped)).not.toContain("hash");
+  });
+});
+
+describe("toJsonLine", () => {
+  it("writes what JSON.stringify writes for the columns in order, absent ones as null", () => {
+    const value = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.integer());
+    fc.assert(
+      fc.property(
+        fc.record(
+          Object.fromEntries(
+            EXPORT_COLUMNS.map((column) => [column, column === "data" ? fc.jsonValue() : value]),
+          ),
+        ),
+        (event) => {
+          const line = toJsonLine(event as unknown as ExportedEvent);
+          expect(line).toBe(
+            JSON.stringify(
+              Object.fromEntries(
+                EXPORT_COLUMNS.map((column) => [
+                  column,
+                  (event as Record<string, unknown>)[column] ?? null,
+                ]),
+              ),
+            ) + "\n",
+          );
+        },
+      ),
+    );
   });
 });

@@ -122,12 +122,19 @@ export function toExportedEvent(row: StoredExportRow, proof: string | null = nul
   };
 }
 
+const JSON_PREFIXES = EXPORT_COLUMNS.map(
+  (column, i) => (i === 0 ? "{" : ",") + JSON.stringify(column) + ":",
+);
+
+/**
+ * One event as a JSON line, the columns in EXPORT_COLUMNS order, absent ones as null: the text
+ * of JSON.stringify over such an object, written field by field (the export writes a million).
+ */
 export function toJsonLine(event: ExportedEvent): string {
-  return (
-    JSON.stringify(
-      Object.fromEntries(EXPORT_COLUMNS.map((column) => [column, event[column] ?? null])),
-    ) + "\n"
-  );
+  let line = "";
+  for (let i = 0; i < EXPORT_COLUMNS.length; i++)
+    line += JSON_PREFIXES[i]! + JSON.stringify(event[EXPORT_COLUMNS[i]!] ?? null);
+  return line + "}\n";
 }
 
 /**

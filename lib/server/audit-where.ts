@@ -105,20 +105,11 @@ export async function readAuditPage(client: Reader, search: AuditSearch, take: n
  * lowest and highest (taken from the (createdAt, id) index; exact, whatever the order of times).
  */
 export async function* readAuditBatches(client: Reader, search: AuditSearch, size: number) {
-  const where = auditCondition(search);
-  let bounds: Prisma.Sql = Prisma.empty;
-  if (readsByTime(search)) {
-    // OFFSET 0 keeps the planner from turning min/max into a walk of the primary key.
-    const [range] = await client.$queryRaw<{ first: bigint | null; last: bigint | null }[]>`
-      SELECT min(id) AS first, max(id) AS last
-      FROM (SELECT id FROM "AuditEvent" WHERE ${where} OFFSET 0) AS matching`;
-    if (range?.first === null || range?.last === null || !range) return;
-    bounds = Prisma.sql`AND id BETWEEN ${BigInt(range.first)} AND ${BigInt(range.last)}`;
-  }
+  const where = await exportCondition(client, search);
   for (let after: bigint | null = null; ;) {
     const ids: bigint[] = (
       await client.$queryRaw<{ id: bigint }[]>`
-        SELECT id FROM "AuditEvent" WHERE ${where} ${bounds}
+        SELECT id FROM "AuditEvent" WHERE ${where}
         ${after === null ? Prisma.empty : Prisma.sql`AND id > ${after}`}
         ORDER BY id ASC LIMIT ${size}`
     ).map((row) => BigInt(row.id));
@@ -127,6 +118,25 @@ export async function* readAuditBatches(client: Reader, search: AuditSearch, siz
     if (ids.length < size) return;
     after = ids.at(-1)!;
   }
+}
+
+/**
+ * The filters as a condition for a walk in id order (the export's): with a date range, bounded to
+ * the ids between the range's lowest and highest (taken from the (createdAt, id) index; exact,
+ * whatever the order of times), so the walk reads only that stretch of the primary key.
+ */
+export async function exportCondition(
+  client: Pick<Reader, "$queryRaw">,
+  search: AuditSearch,
+): Promise<Prisma.Sql> {
+  const where = auditCondition(search);
+  if (!readsByTime(search)) return where;
+  // OFFSET 0 keeps the planner from turning min/max into a walk of the primary key.
+  const [range] = await client.$queryRaw<{ first: bigint | null; last: bigint | null }[]>`
+    SELECT min(id) AS first, max(id) AS last
+    FROM (SELECT id FROM "AuditEvent" WHERE ${where} OFFSET 0) AS matching`;
+  if (!range || range.first === null || range.last === null) return Prisma.sql`FALSE`;
+  return Prisma.sql`${where} AND id BETWEEN ${BigInt(range.first)} AND ${BigInt(range.last)}`;
 }
 
 async function rowsInOrder(client: Pick<PrismaClient, "auditEvent">, ids: bigint[]) {

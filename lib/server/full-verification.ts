@@ -33,12 +33,14 @@ export async function runFullVerification(
     requestedBy?: string;
     /** A run the verification worker claimed (lib/server/verification-runs.ts); else a new one. */
     runId?: string;
-    onProgress?: (rows: number, total: number) => void;
+    onProgress?: (rows: number, total: number) => void | Promise<void>;
     /**
      * Called between batches: the worker rests here, so the walk takes only its share of the
      * machine, calling `beat` during a long rest so the run is not judged abandoned.
      */
     pace?: (beat: () => Promise<void>) => Promise<void>;
+    /** The database `client` reaches, for the walk's own connection (default DATABASE_URL). */
+    databaseUrl?: string;
   },
 ): Promise<FullReport> {
   const total = await client.auditEvent.count();
@@ -52,8 +54,9 @@ export async function runFullVerification(
   let lastWrite = Date.now();
   const report = await verifyAuditLog(client, {
     keys: input.eventKeys,
+    databaseUrl: input.databaseUrl,
     onProgress: async (rows) => {
-      input.onProgress?.(rows, total);
+      await input.onProgress?.(rows, total);
       if (Date.now() - lastWrite >= 1000) {
         lastWrite = Date.now();
         await beat(client, run.id, { checked: rows });

@@ -28,6 +28,8 @@ export type WorkerConfig = {
   duty: number;
   /** Hours between scheduled runs; 0 for none. */
   scheduleHours: number;
+  /** The database `client` reaches, for the walk's own connection (default DATABASE_URL). */
+  databaseUrl?: string;
 };
 
 /**
@@ -65,6 +67,7 @@ export async function workOnce(
       log: config.log,
       dir: config.dir,
       runId: claimed.id,
+      databaseUrl: config.databaseUrl,
       onProgress: hooks.onProgress,
       pace: pacer(config.duty),
     });

@@ -10,15 +10,17 @@
  * NOTE: not marked "server-only" because the verify command (plain Node) runs it with its own client.
  */
 import type { KeyObject } from "node:crypto";
+import type pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
 import { parseEntry } from "@/lib/domain/audit-entry";
 import {
-  checkV2Row,
+  checkV2Rows,
   PositionLedger,
   rowLeafHash,
   type StoredRow,
 } from "@/lib/domain/audit-log-check";
+import { auditRowBatches, connectForBulkRead, type BulkAuditRow } from "./audit-rows";
 import { sealOf, V1Digest, type V1Seal } from "./seal-v1-log";
 
 const BATCH = 5000;
@@ -38,21 +40,51 @@ export type LogReport = {
   ledger: PositionLedger;
 };
 
-type Client = Pick<PrismaClient, "auditEvent" | "$queryRaw">;
+type Client = Pick<PrismaClient, "$queryRaw">;
 
+/**
+ * `client` is the caller's Prisma client; the rows are read through a connection of the walk's
+ * own to the same database (`databaseUrl`, by default DATABASE_URL: it must be the database
+ * `client` reaches, which is checked), in one read-only snapshot. `onProgress` is awaited after
+ * each batch of rows, so a caller can pace the walk.
+ */
 export async function verifyAuditLog(
   client: Client,
   input: {
     keys: ReadonlyMap<string, KeyObject>;
     /** Awaited between batches, so a caller can pace the walk. */
     onProgress?: (rows: number) => void | Promise<void>;
+    databaseUrl?: string;
   },
 ): Promise<LogReport> {
-  // One snapshot: the log as it stood when the walk began (rows after it belong to the next run).
-  const [head] = await client.$queryRaw<
-    { max: bigint | null; placed: bigint; lastId: bigint | null }[]
-  >`SELECT max("position") AS max, count("position") AS placed, max(id) AS "lastId"
-    FROM "AuditEvent"`;
+  const databaseUrl = input.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("verifyAuditLog: no database URL to read the rows with");
+  const reader = await connectForBulkRead(databaseUrl);
+  try {
+    await sameDatabase(client, reader);
+    // One snapshot: the log as it stood when the walk began (rows after it belong to the next run).
+    await reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const report = await walk(reader, input);
+    await reader.query("COMMIT");
+    return report;
+  } finally {
+    await reader.end().catch(() => {});
+  }
+}
+
+async function walk(
+  reader: pg.Client,
+  input: {
+    keys: ReadonlyMap<string, KeyObject>;
+    onProgress?: (rows: number) => void | Promise<void>;
+  },
+): Promise<LogReport> {
+  const {
+    rows: [head],
+  } = await reader.query<{ max: string | null; placed: string; lastId: string | null }>(
+    `SELECT max("position") AS max, count("position") AS placed, max(id) AS "lastId"
+     FROM "AuditEvent"`,
+  );
   // n rows with a position can fill at most positions 0 … n − 1: a row placed beyond (only the
   // owner, with the triggers off, can) is named as outside the log, not allocated for.
   const size =
@@ -60,7 +92,7 @@ export async function verifyAuditLog(
       ? 0
       : Math.min(Number(head.max) + 1, Number(head.placed));
   const ledger = new PositionLedger(size);
-  const lastIdAtStart = head?.lastId ?? -(2n ** 62n);
+  const lastIdAtStart = head?.lastId ? BigInt(head.lastId) : -(2n ** 62n);
   const problems: LogProblem[] = [];
   let problemCount = 0;
   const name = (row: { id: bigint; position: bigint | null }, problem: string) => {
@@ -72,24 +104,20 @@ export async function verifyAuditLog(
   const v1Rows: (ChainedEvent & { position: bigint | null })[] = [];
   const seals: { seal: V1Seal; row: StoredRow }[] = [];
   let rows = 0;
-  let after: bigint | null = null;
+  const batches = auditRowBatches(reader, { batch: BATCH });
+  // The next batch is read while this one is checked.
+  let next = batches.next();
   for (;;) {
-    const batch: (StoredRow & { prevHash: string | null; hash: string | null })[] =
-      await client.auditEvent.findMany({
-        where: after === null ? {} : { id: { gt: after } },
-        orderBy: { id: "asc" },
-        take: BATCH,
-      });
-    if (batch.length === 0) break;
-    after = batch.at(-1)!.id;
+    const current = await next;
+    if (current.done) break;
+    next = batches.next();
+    const batch = current.value;
     rows += batch.length;
-    for (const row of batch) {
-      if (row.formatVersion === 1) {
-        v1Rows.push(asV1(row));
-        continue;
-      }
-      if (row.id > lastIdAtStart) continue;
-      const check = checkV2Row(row, input.keys);
+    const v2 = batch.filter((row) => row.formatVersion !== 1 && row.id <= lastIdAtStart);
+    const checks = await checkV2Rows(v2, input.keys);
+    for (const row of batch) if (row.formatVersion === 1) v1Rows.push(asV1(row));
+    for (const [i, row] of v2.entries()) {
+      const check = checks[i]!;
       if (!check.ok) {
         name(row, check.problem);
         // Still in the tree as it stands: the checkpoints committed to it (rowLeafHash).
@@ -123,7 +151,28 @@ export async function verifyAuditLog(
   return { ok: problemCount === 0, rows, size, v1, problems, problemCount, ledger };
 }
 
-function asV1(row: StoredRow & { prevHash?: string | null; hash?: string | null }) {
+/** The walk's own connection must reach the database the caller's client does. */
+async function sameDatabase(client: Client, reader: pg.Client) {
+  type Probe = { name: string; port: number | null; started: string };
+  const [theirs] = await client.$queryRaw<Probe[]>`SELECT current_database()::text AS name,
+    inet_server_port() AS port, pg_postmaster_start_time()::text AS started`;
+  const {
+    rows: [ours],
+  } = await reader.query<Probe>(`SELECT current_database()::text AS name,
+    inet_server_port() AS port, pg_postmaster_start_time()::text AS started`);
+  if (
+    !theirs ||
+    !ours ||
+    theirs.name !== ours.name ||
+    Number(theirs.port) !== Number(ours.port) ||
+    theirs.started !== ours.started
+  )
+    throw new Error(
+      `verifyAuditLog: the database URL reaches ${ours?.name ?? "?"}, not the client's ${theirs?.name ?? "?"}`,
+    );
+}
+
+function asV1(row: BulkAuditRow) {
   return {
     ...row,
     createdAt: row.createdAt.toISOString(),
