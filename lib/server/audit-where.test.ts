@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { db } from "@/tests/db";
 import { asOwner } from "@/tests/audit-tampering";
-import { auditPageIds, readAuditBatches, readAuditPage } from "./audit-where";
+import { auditRowBatches, auditWhereSql, connectForBulkRead } from "./audit-rows";
+import { auditPageIds, exportCondition, readAuditPage } from "./audit-where";
 
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 
@@ -156,23 +157,26 @@ describe("a date range", () => {
   });
 
   it("exports exactly the range's rows, oldest first by id, in batches", async () => {
+    const exported = async (filters: Record<string, string>, size: number) => {
+      const reader = await connectForBulkRead(process.env.DATABASE_URL!);
+      try {
+        const where = auditWhereSql(await exportCondition(db, search(filters)));
+        const batches = [];
+        for await (const batch of auditRowBatches(reader, { where, batch: size }))
+          batches.push(batch);
+        return batches;
+      } finally {
+        await reader.end();
+      }
+    };
     for (const size of [1, 2, 50]) {
-      const batches = [];
-      for await (const batch of readAuditBatches(
-        db,
-        search({ from: "2026-03-10", to: "2026-03-10" }),
-        size,
-      ))
-        batches.push(batch);
+      const batches = await exported({ from: "2026-03-10", to: "2026-03-10" }, size);
       expect(batches.every((batch) => batch.length <= size)).toBe(true);
       expect(batches.flat().map((row) => row.id)).toEqual(
         expected((row) => row.at.startsWith("2026-03-10"), "id").reverse(),
       );
     }
-    const empty = [];
-    for await (const batch of readAuditBatches(db, search({ from: "2026-03-13" }), 2))
-      empty.push(batch);
-    expect(empty).toEqual([]);
+    expect(await exported({ from: "2026-03-13" }, 2)).toEqual([]);
   });
 });
 

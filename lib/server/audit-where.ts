@@ -18,8 +18,9 @@
  *   order is exact whatever the rows say. For the log's own rows, appended one transaction at a
  *   time under the append lock with the database's clock (decision 017), it is the id order.
  * - the export reads every match by id, oldest first (the export's verifier wants positions to
- *   rise), in keyset batches; with a date range it first takes the range's lowest and highest id
- *   from the (createdAt, id) index, so the batches walk only that stretch of the primary key.
+ *   rise), through a cursor of its own (audit-rows.ts, decision 021); with a date range its
+ *   condition (exportCondition) is bounded to the range's lowest and highest id, taken from the
+ *   (createdAt, id) index, so the cursor walks only that stretch of the primary key.
  */
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import type { AuditSearch } from "@/lib/domain/audit-search";
@@ -97,27 +98,6 @@ export async function auditPageIds(
 /** One page of rows, newest first (up to `take`; ask for one more than shown to know of a next page). */
 export async function readAuditPage(client: Reader, search: AuditSearch, take: number) {
   return rowsInOrder(client, await auditPageIds(client, search, take));
-}
-
-/**
- * Every matching row, oldest first by id, in batches of `size` (keyset on id: memory stays flat
- * however many match). With a date range the batches walk only the ids between the range's
- * lowest and highest (taken from the (createdAt, id) index; exact, whatever the order of times).
- */
-export async function* readAuditBatches(client: Reader, search: AuditSearch, size: number) {
-  const where = await exportCondition(client, search);
-  for (let after: bigint | null = null; ;) {
-    const ids: bigint[] = (
-      await client.$queryRaw<{ id: bigint }[]>`
-        SELECT id FROM "AuditEvent" WHERE ${where}
-        ${after === null ? Prisma.empty : Prisma.sql`AND id > ${after}`}
-        ORDER BY id ASC LIMIT ${size}`
-    ).map((row) => BigInt(row.id));
-    if (ids.length === 0) return;
-    yield await rowsInOrder(client, ids);
-    if (ids.length < size) return;
-    after = ids.at(-1)!;
-  }
 }
 
 /**

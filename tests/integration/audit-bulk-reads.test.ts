@@ -39,7 +39,7 @@ import {
 } from "@/lib/server/audit-rows";
 import { auditExportStream } from "@/lib/server/audit-export-stream";
 import { cachingTileFetcher } from "@/lib/server/audit-tiles";
-import { auditCondition, exportCondition, readAuditBatches } from "@/lib/server/audit-where";
+import { auditCondition, exportCondition } from "@/lib/server/audit-where";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { auditFilters, markRows } from "@/lib/server/find-audit-events";
 import { sealV1Log } from "@/lib/server/seal-v1-log";
@@ -251,10 +251,13 @@ describe("the cursor's rows", () => {
   );
 });
 
-/** Every row the filters match, oldest first, read in keyset batches through Prisma. */
+/** Every row the filters match, oldest first, through Prisma (the plain condition, no id bounds). */
 async function allRows(search: AuditSearch) {
-  const rows = [];
-  for await (const batch of readAuditBatches(db, search, 500)) rows.push(...batch);
+  const ids = (
+    await db.$queryRaw<{ id: bigint }[]>`
+      SELECT id FROM "AuditEvent" WHERE ${auditCondition(search)} ORDER BY id`
+  ).map((row) => row.id);
+  const rows = await db.auditEvent.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
   return rows;
 }
 
