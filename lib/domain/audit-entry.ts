@@ -141,9 +141,15 @@ export function columnsDisagreeing(content: EntryContent, row: StoredV2Row): str
   return differing;
 }
 
-function isoOrNull(value: Date | string | null): string | null {
+/**
+ * A stored time as the entry writes it. A time no Date can hold (PostgreSQL's 'infinity', which
+ * only someone editing the table can put there) becomes a text no entry has, so the row is
+ * named as differing rather than stopping the verifier.
+ */
+export function isoOrNull(value: Date | string | null): string | null {
   if (value === null) return null;
-  return typeof value === "string" ? value : value.toISOString();
+  if (typeof value === "string") return value;
+  return Number.isNaN(value.getTime()) ? "(not a time)" : value.toISOString();
 }
 
 /** The public key of a private one, for a verifier that runs where the event key is. */

@@ -12,6 +12,7 @@ import {
   entryBytes,
   entrySignatureValid,
   entrySignatureValidAsync,
+  isoOrNull,
   parseEntry,
   type EntryContent,
   type StoredV2Row,
@@ -137,7 +138,7 @@ function checkEntry(row: StoredRow, entry: Buffer, signature: Buffer): RowCheck 
   if (!(skew <= CLOCK_TOLERANCE_MS))
     return {
       ok: false,
-      problem: `written at ${row.createdAt.toISOString()} by the database but signed at ${content.appTime}`,
+      problem: `written at ${isoOrNull(row.createdAt)} by the database but signed at ${content.appTime}`,
     };
   return { ok: true, leafHash: eventLeafHash(signature, entry) };
 }
@@ -146,10 +147,7 @@ function checkEntry(row: StoredRow, entry: Buffer, signature: Buffer): RowCheck 
 function contentOfColumns(row: StoredRow): EntryContent {
   return {
     eventId: row.eventId as string,
-    appTime:
-      row.appTime === null || typeof row.appTime === "string"
-        ? (row.appTime as string)
-        : row.appTime.toISOString(),
+    appTime: isoOrNull(row.appTime) as string,
     keyId: row.keyId as string,
     action: row.action,
     outcome: row.outcome,

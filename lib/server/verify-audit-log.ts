@@ -13,7 +13,7 @@ import type { KeyObject } from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
-import { parseEntry } from "@/lib/domain/audit-entry";
+import { isoOrNull, parseEntry } from "@/lib/domain/audit-entry";
 import {
   checkV2Rows,
   PositionLedger,
@@ -175,7 +175,7 @@ async function sameDatabase(client: Client, reader: pg.Client) {
 function asV1(row: BulkAuditRow) {
   return {
     ...row,
-    createdAt: row.createdAt.toISOString(),
+    createdAt: isoOrNull(row.createdAt)!,
     prevHash: row.prevHash ?? null,
     hash: row.hash ?? null,
   } as ChainedEvent & { position: bigint | null };

@@ -35,6 +35,10 @@ import { hashToken, newToken } from "@/lib/server/secrets";
 import { fullRunStatus, startFullVerification } from "@/lib/server/start-full-verification";
 import { claimQueuedRun, queueScheduledRun, RunClosedError } from "@/lib/server/verification-runs";
 import { pacer, workOnce, type WorkerConfig } from "@/lib/server/verification-worker";
+import { verifyAuditLog } from "@/lib/server/verify-audit-log";
+import { readAuditPage } from "@/lib/server/audit-where";
+import { markRows } from "@/lib/server/find-audit-events";
+import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { asOwner } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
 import { createStaff, createWorkforceUser } from "@/tests/factories";
@@ -577,5 +581,48 @@ describe("the signer's per-round cap", () => {
         ),
       ).toBe(true);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Times no Date can hold (last: it plants rows, so nothing after it verifies clean)
+// ---------------------------------------------------------------------------------------------
+
+describe("a row whose time is PostgreSQL's 'infinity'", () => {
+  /**
+   * Found in review of the bulk walk, fixed: PostgreSQL stores 'infinity' in a timestamp column,
+   * which no JavaScript Date can hold. A v1 row planted by the application role with that time,
+   * or a v2 row whose appTime the owner set to it, made the verifier throw (toISOString on an
+   * invalid Date) instead of naming the row.
+   */
+  it("is named by the full walk, which does not stop", async () => {
+    const { rows } = await app.query<{ id: string }>(
+      `INSERT INTO "AuditEvent" ("formatVersion", "createdAt", action, outcome, "actorType", "actorName", data)
+       VALUES (1, 'infinity', 'access.denied', 'REFUSED', 'SYSTEM', 'planted', '{}') RETURNING id::text`,
+    );
+    const planted = rows[0]!.id;
+    const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
+    await owner.connect();
+    let altered: string;
+    try {
+      const { rows: newest } = await owner.query<{ id: string }>(
+        `SELECT id::text FROM "AuditEvent" WHERE "formatVersion" = 2 ORDER BY position DESC LIMIT 1`,
+      );
+      altered = newest[0]!.id;
+      await asOwner(owner, [
+        [`UPDATE "AuditEvent" SET "appTime" = 'infinity' WHERE id = $1`, [altered]],
+      ]);
+    } finally {
+      await owner.end();
+    }
+    const report = await verifyAuditLog(db, { keys: trustedEventKeys() });
+    expect(report.ok).toBe(false);
+    const named = report.problems.map((problem) => problem.id);
+    expect(named).toContain(planted);
+    expect(named).toContain(altered);
+    // And the reviewer's page still reads the newest events, marking the planted one.
+    const page = await readAuditPage(db, AuditSearchSchema.parse({}), 51);
+    const marks = await markRows(page);
+    expect(marks[page.findIndex((row) => String(row.id) === planted)]).not.toBeNull();
   });
 });
