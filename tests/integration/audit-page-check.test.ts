@@ -22,22 +22,10 @@ process.env.AUDIT_SIGNING_KEY_FILE = keyFile;
 process.env.AUDIT_LOG_ORIGIN = ORIGIN;
 
 const { db } = await import("@/tests/db");
-const { auditedTransaction, recordAudit } = await import("@/lib/server/audit");
 const { trustedEventKeys } = await import("@/lib/server/audit-keys");
 const { signRound } = await import("@/lib/server/audit-log-signer");
 const { getAuditIntegrity } = await import("@/lib/server/get-audit-integrity");
-
-async function decide(n: number) {
-  await auditedTransaction(db, (tx) =>
-    recordAudit(tx, {
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actor: { type: "SYSTEM", name: `caller ${n}` },
-      data: { permission: "audit:read", path: `/audit/${n}` },
-    }),
-  );
-}
+const { decide } = await import("@/tests/audit-fixtures");
 
 beforeAll(async () => {
   for (let i = 0; i < 3; i++) await decide(i);

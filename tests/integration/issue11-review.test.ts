@@ -22,9 +22,9 @@ import {
   REST_SLICE_MS,
   restAfter,
 } from "@/lib/domain/verification-runs";
-import { auditedTransaction, recordAudit, type Tx } from "@/lib/server/audit";
+import type { Tx } from "@/lib/server/audit";
 import { trustedEventKeys } from "@/lib/server/audit-keys";
-import { logVerifier, signRound, type SignerConfig } from "@/lib/server/audit-log-signer";
+import { logVerifier, signRound } from "@/lib/server/audit-log-signer";
 import { consistencyProofAt } from "@/lib/server/audit-tiles";
 import { voidRecovery, type Voided } from "@/lib/server/cases/void-recovery";
 import { closeCase } from "@/lib/server/close-case";
@@ -34,12 +34,13 @@ import { redeemTap } from "@/lib/server/redeem-tap";
 import { hashToken, newToken } from "@/lib/server/secrets";
 import { fullRunStatus, startFullVerification } from "@/lib/server/start-full-verification";
 import { claimQueuedRun, queueScheduledRun, RunClosedError } from "@/lib/server/verification-runs";
-import { pacer, workOnce, type WorkerConfig } from "@/lib/server/verification-worker";
+import { pacer, workOnce } from "@/lib/server/verification-worker";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { readAuditPage } from "@/lib/server/audit-where";
 import { markRows } from "@/lib/server/find-audit-events";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { asOwner } from "@/tests/audit-tampering";
+import { decide, testLog } from "@/tests/audit-fixtures";
 import { db } from "@/tests/db";
 import { createStaff, createWorkforceUser } from "@/tests/factories";
 import { passIn, verifiedStandardCase } from "@/tests/recovery";
@@ -50,32 +51,7 @@ const checkpointKey = generateKeyPairSync("ed25519").privateKey;
 const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 let dir: string;
 
-const signer = (): SignerConfig => ({
-  origin: ORIGIN,
-  privateKey: checkpointKey,
-  eventKeys: trustedEventKeys(),
-  dir,
-  witnesses: [],
-});
-const worker = (): WorkerConfig => ({
-  eventKeys: trustedEventKeys(),
-  log: logVerifier(signer()),
-  dir,
-  duty: 1,
-  scheduleHours: 0,
-});
-
-async function decide(n: number) {
-  await auditedTransaction(db, (tx) =>
-    recordAudit(tx, {
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actor: { type: "SYSTEM", name: `caller ${n}` },
-      data: { permission: "audit:read", path: `/audit/${n}` },
-    }),
-  );
-}
+const { signer, worker } = testLog(ORIGIN, checkpointKey, () => dir);
 
 async function reviewer() {
   const staff = await createStaff(db, { role: "SECURITY", team: null });

@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditedTransaction, recordAudit, staffActor } from "@/lib/server/audit";
-import { trustedEventKeys } from "@/lib/server/audit-keys";
-import { logVerifier, signRound, type SignerConfig } from "@/lib/server/audit-log-signer";
+import { staffActor } from "@/lib/server/audit";
+import { signRound } from "@/lib/server/audit-log-signer";
 import { startFullVerification, fullRunStatus } from "@/lib/server/start-full-verification";
 import {
   claimQueuedRun,
@@ -20,7 +19,8 @@ import {
   queueScheduledRun,
   requestFullVerification,
 } from "@/lib/server/verification-runs";
-import { pacer, workOnce, type WorkerConfig } from "@/lib/server/verification-worker";
+import { pacer, workOnce } from "@/lib/server/verification-worker";
+import { decide, testLog } from "@/tests/audit-fixtures";
 import { db } from "@/tests/db";
 import { createStaff } from "@/tests/factories";
 
@@ -29,32 +29,7 @@ const checkpointKey = generateKeyPairSync("ed25519").privateKey;
 const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 let dir: string;
 
-const signer = (): SignerConfig => ({
-  origin: ORIGIN,
-  privateKey: checkpointKey,
-  eventKeys: trustedEventKeys(),
-  dir,
-  witnesses: [],
-});
-const worker = (): WorkerConfig => ({
-  eventKeys: trustedEventKeys(),
-  log: logVerifier(signer()),
-  dir,
-  duty: 1,
-  scheduleHours: 0,
-});
-
-async function decide(n: number) {
-  await auditedTransaction(db, (tx) =>
-    recordAudit(tx, {
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actor: { type: "SYSTEM", name: `caller ${n}` },
-      data: { permission: "audit:read", path: `/audit/${n}` },
-    }),
-  );
-}
+const { signer, worker } = testLog(ORIGIN, checkpointKey, () => dir);
 
 const requestEvents = (outcome: "ALLOWED" | "REFUSED") =>
   db.auditEvent.findMany({

@@ -12,7 +12,7 @@
  *   positions in rising order, so older ones are not asked for again); the higher tiles, one per
  * 65,536 leaves, are all kept.
  */
-import { HASH_SIZE, nodeHash } from "./merkle";
+import { HASH_SIZE, inclusionRanges, nodeHash, subtreesOf, type Range } from "./merkle";
 import {
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -21,8 +21,6 @@ import {
   type TileCoord,
   type TileFetcher,
 } from "./tiles";
-
-type Range = { start: number; end: number };
 
 /** A tile with its inner nodes: nodes[k] holds the roots of its aligned runs of 2^k hashes. */
 type TileTree = { coord: TileCoord; nodes: Buffer[] };
@@ -151,46 +149,4 @@ function innerNodes(hashes: Buffer, width: number): Buffer[] {
 
 function isPowerOfTwo(n: number): boolean {
   return n > 0 && Number.isInteger(Math.log2(n));
-}
-
-function largestPowerOfTwoBelow(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
-/** RFC 6962 §2.1.1 PATH(m, D[start:start+n]): the sibling ranges, leaf level first (as merkle.ts). */
-function inclusionRanges(m: number, start: number, n: number): Range[] {
-  const ranges: Range[] = [];
-  while (n > 1) {
-    const k = largestPowerOfTwoBelow(n);
-    if (m < k) {
-      ranges.push({ start: start + k, end: start + n });
-      n = k;
-    } else {
-      ranges.push({ start, end: start + k });
-      m -= k;
-      start += k;
-      n -= k;
-    }
-  }
-  return ranges.reverse();
-}
-
-/** The complete subtrees that make up [start, end), left to right (as merkle.ts splits). */
-function subtreesOf({ start, end }: Range): { level: number; index: number }[] {
-  const out: { level: number; index: number }[] = [];
-  let position = start;
-  let remaining = end - start;
-  let level = 0;
-  while (2 ** (level + 1) <= remaining) level++;
-  for (; remaining > 0; level--) {
-    const width = 2 ** level;
-    if (remaining >= width) {
-      out.push({ level, index: position / width });
-      position += width;
-      remaining -= width;
-    }
-  }
-  return out;
 }

@@ -27,7 +27,7 @@ export type SubtreeRequest = { level: number; index: number };
 /** Answers the hashes of complete subtrees, in the order asked. */
 export type HashReader = (requests: SubtreeRequest[]) => Promise<Buffer[]>;
 
-type Range = { start: number; end: number };
+export type Range = { start: number; end: number };
 
 function largestPowerOfTwoBelow(n: number): number {
   let k = 1;
@@ -40,7 +40,7 @@ function isSize(n: number): boolean {
 }
 
 /** The complete subtrees that make up [start, end), left to right (start aligned as RFC 6962 splits). */
-function subtreesOf({ start, end }: Range): SubtreeRequest[] {
+export function subtreesOf({ start, end }: Range): SubtreeRequest[] {
   const out: SubtreeRequest[] = [];
   let position = start;
   let remaining = end - start;
@@ -79,7 +79,7 @@ export async function treeRoot(size: number, read: HashReader): Promise<Buffer> 
 }
 
 /** RFC 6962 §2.1.1 PATH(m, D[start:start+n]): the sibling ranges, leaf level first. */
-function inclusionRanges(m: number, start: number, n: number): Range[] {
+export function inclusionRanges(m: number, start: number, n: number): Range[] {
   if (n <= 1) return [];
   const k = largestPowerOfTwoBelow(n);
   return m < k
