@@ -26,6 +26,7 @@ export default defineConfig({
             "components/**/*.test.tsx",
           ],
           environment: "node",
+          globalSetup: ["tests/global-tmp.ts"],
         },
       },
       {
@@ -34,7 +35,7 @@ export default defineConfig({
           name: "integration",
           include: ["lib/server/**/*.test.ts", "tests/integration/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["tests/global-setup.ts"],
+          globalSetup: ["tests/global-tmp.ts", "tests/global-setup.ts"],
           setupFiles: ["tests/setup-db.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -10,6 +10,8 @@ import {
   MALFORMED_BODY,
   parseLikeFetch,
   pathProblem,
+  targetTooLong,
+  URL_LIMIT_BYTES,
   replyProblem,
   routeRefusal,
   serverActionKind,
@@ -301,5 +303,13 @@ describe("a Content-Type Next reads as multipart but is not multipart/form-data"
           parseFetchForm: async () => [],
         }),
       ).not.toBeNull();
+  });
+});
+
+describe("targetTooLong", () => {
+  it("is false up to the limit and true past it, counting UTF-8 bytes", () => {
+    expect(targetTooLong("/" + "a".repeat(URL_LIMIT_BYTES - 1))).toBe(false);
+    expect(targetTooLong("/" + "a".repeat(URL_LIMIT_BYTES))).toBe(true);
+    expect(targetTooLong("/" + "é".repeat(URL_LIMIT_BYTES / 2))).toBe(true);
   });
 });

@@ -99,6 +99,19 @@ export function jsonObjectProblem(text: string): string | null {
   }
 }
 
+/**
+ * The longest request target (path and query) the console accepts. Its own addresses are far
+ * shorter (the longest, a sign-in callback, is about 2 kB). A longer one is refused with a 414
+ * before Next sees it: Next echoes the target in headers (a redirect's Location), and a reply whose
+ * headers outgrow what HTTP clients accept (16 kB in Node) would reach no one.
+ */
+export const URL_LIMIT_BYTES = 8 * 1024;
+export const URL_TOO_LONG = "This address is longer than the console accepts, so nothing was done.";
+
+export function targetTooLong(target: string): boolean {
+  return Buffer.byteLength(target, "utf8") > URL_LIMIT_BYTES;
+}
+
 export const BAD_PATH = "This address is not valid.";
 
 /**

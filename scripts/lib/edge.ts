@@ -35,6 +35,8 @@ import {
   crossSiteRefusal,
   declaredLengthTooLarge,
   pathProblem,
+  targetTooLong,
+  URL_TOO_LONG,
   serverActionKind,
   TOO_LARGE,
   type EdgeHeaders,
@@ -111,6 +113,7 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
     const headers = flatHeaders(req.headers);
     const method = req.method ?? "GET";
 
+    if (targetTooLong(req.url ?? "/")) return refuse(req, res, 414, URL_TOO_LONG);
     const badPath = pathProblem(req.url ?? "/");
     if (badPath) return refuse(req, res, 400, badPath);
     if (declaredLengthTooLarge(headers["content-length"], limit))

@@ -6,6 +6,7 @@ import { request as httpRequest, createServer, type IncomingMessage, type Server
 import { connect, type AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { URL_LIMIT_BYTES } from "@/lib/domain/edge-rules";
 import { contentSecurityPolicy } from "@/lib/domain/security-headers";
 import { createEdge } from "../../scripts/lib/edge";
 import { busboyParser } from "../../scripts/lib/multipart";
@@ -330,6 +331,18 @@ describe("paths", () => {
     const answer = await send(plain.port, { path: "/users/%ff" });
     expect(answer.status).toBe(400);
     expectEdgeHeaders(answer);
+  });
+
+  it("longer than the console accepts are refused with a 414 before Next sees them", async () => {
+    seen.length = 0;
+    const long = `/api/auth/session/?q=${"%C3%A9".repeat(1500)}`;
+    const answer = await send(plain.port, { path: long });
+    expect(answer.status).toBe(414);
+    expectEdgeHeaders(answer);
+    expect(seen).toEqual([]);
+    // Just within the limit, it reaches Next.
+    const within = `/users?q=${"a".repeat(URL_LIMIT_BYTES - "/users?q=".length)}`;
+    expect((await send(plain.port, { path: within })).status).toBe(200);
   });
 
   it("and everything else reaches Next unchanged", async () => {
