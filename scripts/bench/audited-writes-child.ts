@@ -12,6 +12,10 @@ import { randomUUID } from "node:crypto";
 
 const writers = Number(process.env.BENCH_WRITERS);
 const seconds = Number(process.env.BENCH_SECONDS);
+// With several instances, each takes its own share of the users and all start at one moment.
+const instance = Number(process.env.BENCH_INSTANCE ?? 0);
+const instances = Number(process.env.BENCH_INSTANCES ?? 1);
+const startAt = Number(process.env.BENCH_START_AT ?? 0);
 const { db } = await import("../../lib/db.ts");
 const { revokePasskeys } = await import("../../lib/server/revoke-passkeys.ts");
 
@@ -20,8 +24,11 @@ const users = (
   await db.workforceUser.findMany({
     where: { passkeys: { some: { status: "ACTIVE" } } },
     select: { id: true },
+    orderBy: { id: "asc" },
   })
-).map((user) => user.id);
+)
+  .map((user) => user.id)
+  .filter((_, i) => i % instances === instance);
 const actor = { ...staff, sessionExpires: new Date(Date.now() + 3600_000) };
 let next = 0;
 const once = () =>
@@ -35,6 +42,7 @@ const once = () =>
 
 // Warm up: the pool, Prisma's engine and the key.
 await Promise.all(Array.from({ length: Math.min(writers, 10) }, once));
+if (startAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
 const latencies: number[] = [];
 const errors: string[] = [];
 let failed = 0;

@@ -277,14 +277,15 @@ export async function run(ctx: BenchContext) {
         );
         await pool.end();
       }
-      for (const writers of PRODUCT_WRITERS) {
-        await admin.query(`DROP DATABASE IF EXISTS bench_scratch_product WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE bench_scratch_product TEMPLATE ${TEMPLATE}`);
-        add(
-          `product/${writers}`,
-          await productRun(scratchUrl("bench_scratch_product"), writers, seconds),
-        );
-      }
+      for (const instances of [1, 2])
+        for (const writers of PRODUCT_WRITERS) {
+          await admin.query(`DROP DATABASE IF EXISTS bench_scratch_product WITH (FORCE)`);
+          await admin.query(`CREATE DATABASE bench_scratch_product TEMPLATE ${TEMPLATE}`);
+          add(
+            `product/${instances}/${writers}`,
+            await productRun(scratchUrl("bench_scratch_product"), writers, seconds, instances),
+          );
+        }
       console.log(`  round ${round + 1} of ${rounds} done (${load()})`);
     }
 
@@ -324,18 +325,20 @@ export async function run(ctx: BenchContext) {
       `\n  the product's path: revokePasskeys on distinct users (each: the user's row lock, the passkey` +
         `\n  revoked, the revocation row, every pass/link/approval voided, sessions ended, a notice queued,` +
         `\n  one signed passkey.revoked event appended last), in a process of its own over the app's pool` +
-        `\n  of ${poolSize} connections (DATABASE_POOL_SIZE; more writers queue for a connection)`,
+        `\n  of ${poolSize} connections (DATABASE_POOL_SIZE; more writers queue for a connection); with two` +
+        `\n  instances, two such processes share the writers and the users`,
     );
     console.log(
-      "  writers   revocations/s (p50 / p95 ms)   × the chained INSERT floor   failed   client CPU",
+      "  instances   writers   revocations/s (p50 / p95 ms)   × the chained INSERT floor   failed   client CPU",
     );
-    for (const writers of PRODUCT_WRITERS) {
-      const product = summary(`product/${writers}`);
-      console.log(
-        `  ${String(writers).padStart(7)}   ${`${fmt(product.perSecond).padStart(6)} (${product.p50.toFixed(1).padStart(6)} / ${product.p95.toFixed(1).padStart(6)})`.padEnd(30)} ${`${(product.perSecond / chain.perSecond).toFixed(2)}×`.padStart(8)}                     ${String(product.failed).padStart(6)}   ${Math.round(product.cpu * 100)}%`,
-      );
-      for (const error of product.errors) console.log(`            failure: ${error}`);
-    }
+    for (const instances of [1, 2])
+      for (const writers of PRODUCT_WRITERS) {
+        const product = summary(`product/${instances}/${writers}`);
+        console.log(
+          `  ${String(instances).padStart(9)}   ${String(writers).padStart(7)}   ${`${fmt(product.perSecond).padStart(6)} (${product.p50.toFixed(1).padStart(6)} / ${product.p95.toFixed(1).padStart(6)})`.padEnd(30)} ${`${(product.perSecond / chain.perSecond).toFixed(2)}×`.padStart(8)}                     ${String(product.failed).padStart(6)}   ${Math.round(product.cpu * 100)}%`,
+        );
+        for (const error of product.errors) console.log(`            failure: ${error}`);
+      }
   } finally {
     await dropAll().catch((error: unknown) =>
       console.error(`dropping the scratch databases: ${error}`),
@@ -346,8 +349,42 @@ export async function run(ctx: BenchContext) {
 
 const PRODUCT_USERS = 12_000;
 
-/** One run of the product path in a child process (audited-writes-child.ts). */
-async function productRun(databaseUrl: string, writers: number, seconds: number) {
+/**
+ * One run of the product path: `instances` child processes (console instances, each with its own
+ * pool; audited-writes-child.ts) sharing the writers and the users, started at one moment; their
+ * figures added up.
+ */
+async function productRun(
+  databaseUrl: string,
+  writers: number,
+  seconds: number,
+  instances = 1,
+): Promise<WriteRun> {
+  const startAt = Date.now() + 8000;
+  const results = await Promise.all(
+    Array.from({ length: instances }, (_, instance) =>
+      productChild(databaseUrl, {
+        writers: Math.round(writers / instances),
+        seconds,
+        instance,
+        instances,
+        startAt,
+      }),
+    ),
+  );
+  return {
+    perSecond: results.reduce((sum, r) => sum + r.perSecond, 0),
+    latencies: results.flatMap((r) => r.latencies),
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+    errors: results.flatMap((r) => r.errors),
+    cpu: results.reduce((sum, r) => sum + r.cpu, 0),
+  };
+}
+
+async function productChild(
+  databaseUrl: string,
+  run: { writers: number; seconds: number; instance: number; instances: number; startAt: number },
+) {
   const child = spawn(
     process.execPath,
     [
@@ -365,8 +402,11 @@ async function productRun(databaseUrl: string, writers: number, seconds: number)
         NODE_ENV: "production",
         DATABASE_URL: databaseUrl,
         NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-        BENCH_WRITERS: String(writers),
-        BENCH_SECONDS: String(seconds),
+        BENCH_WRITERS: String(run.writers),
+        BENCH_SECONDS: String(run.seconds),
+        BENCH_INSTANCE: String(run.instance),
+        BENCH_INSTANCES: String(run.instances),
+        BENCH_START_AT: String(run.startAt),
       },
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -379,6 +419,6 @@ async function productRun(databaseUrl: string, writers: number, seconds: number)
     throw new Error(`the product-path run failed (exit ${code}): ${output.slice(-500)}`);
   const result = JSON.parse(line) as WriteRun & { exhausted: boolean };
   if (result.exhausted)
-    console.log(`  (${writers} writers ran out of users to revoke: raise PRODUCT_USERS)`);
+    console.log(`  (${run.writers} writers ran out of users to revoke: raise PRODUCT_USERS)`);
   return result;
 }
