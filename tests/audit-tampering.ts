@@ -4,7 +4,7 @@
  * them back on, ENABLE ALWAYS, whatever triggers the migrations add; and a log from before v2.
  */
 import type pg from "pg";
-import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
+import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 
 export const AUDIT_TABLES = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
 
@@ -35,6 +35,27 @@ export async function asOwner(owner: pg.Client, statements: [string, unknown[]?]
  * rows without a hash (the trail before the chain existed) with an id between them that a
  * rolled-back transaction used up, then a chain of three. The id sequence is moved past them.
  */
+/** The content of the i-th v1 event the tests write (chained as the v1 console did). */
+export function v1Content(i: number): ChainedContent {
+  return {
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    action: "access.denied",
+    outcome: "REFUSED",
+    reason: "FORBIDDEN",
+    actorType: "SYSTEM",
+    actorId: null,
+    actorName: `v1 writer ${i}`,
+    actorRole: null,
+    targetType: null,
+    targetId: null,
+    subjectUserId: null,
+    caseId: null,
+    requestId: null,
+    ip: null,
+    data: { permission: "audit:read", path: `/${i}` },
+  };
+}
+
 export const V1_FIRST = 1_000_000;
 export async function buildV1Log(owner: pg.Client): Promise<{ head: string; headId: number }> {
   const insert = `INSERT INTO "AuditEvent" (id, "formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
@@ -64,23 +85,7 @@ export async function buildV1Log(owner: pg.Client): Promise<{ head: string; head
   ]);
   let prev = GENESIS;
   for (let i = 0; i < 3; i++) {
-    const content = {
-      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-      action: "access.denied",
-      outcome: "REFUSED",
-      reason: "FORBIDDEN",
-      actorType: "SYSTEM",
-      actorId: null,
-      actorName: `v1 writer ${i}`,
-      actorRole: null,
-      targetType: null,
-      targetId: null,
-      subjectUserId: null,
-      caseId: null,
-      requestId: null,
-      ip: null,
-      data: { permission: "audit:read", path: `/${i}` },
-    };
+    const content = v1Content(i);
     const hash = chainHashV1(prev, content);
     await owner.query(insert, [
       V1_FIRST + 3 + i,

@@ -151,7 +151,15 @@ test("supervisors and reviewers see recovery reports over a chosen period", asyn
 
 test("a reviewer starts a full verification from the page and sees its result without the request waiting for it", async ({
   page,
+  browser,
 }) => {
+  // Only reviewers may follow a verification: the status route checks it itself.
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await signInAs(agent, "AGENT");
+  expect((await agent.request.get("/audit/verification")).status()).toBe(403);
+  await agentContext.close();
+
   await signInAs(page, "SECURITY");
   await page.goto("/audit");
   const panel = page.getByRole("region", { name: "Log integrity" });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
+import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
 import { entryBytes, eventKeyId, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
 import {
   CSV_HEADER,
@@ -44,7 +44,7 @@ import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { auditFilters, markRows } from "@/lib/server/find-audit-events";
 import { sealV1Log } from "@/lib/server/seal-v1-log";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
-import { asOwner } from "@/tests/audit-tampering";
+import { asOwner, v1Content } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
 import { actor } from "@/tests/recovery";
 
@@ -75,26 +75,6 @@ async function record(tx: Tx, i: number) {
         ? { permission: "audit:read", path: `/audit/${i}?q=é"\\\n${"x".repeat(i % 7)}` }
         : { filters: { actor: `a${i}`, outcome: "REFUSED" }, verified: i % 2 === 0 },
   });
-}
-
-function v1Content(i: number): ChainedContent {
-  return {
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-    action: "access.denied",
-    outcome: "REFUSED",
-    reason: "FORBIDDEN",
-    actorType: "SYSTEM",
-    actorId: null,
-    actorName: `v1 writer ${i}`,
-    actorRole: null,
-    targetType: null,
-    targetId: null,
-    subjectUserId: null,
-    caseId: null,
-    requestId: null,
-    ip: null,
-    data: { permission: "audit:read", path: `/${i}` },
-  };
 }
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
+import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { verifyExportLines } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
@@ -17,30 +17,11 @@ import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { sealV1Log } from "@/lib/server/seal-v1-log";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { db } from "@/tests/db";
+import { v1Content } from "@/tests/audit-tampering";
 import { actor } from "@/tests/recovery";
 
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
 const verify = () => verifyAuditLog(db, { keys: trustedEventKeys() });
-
-function v1Content(i: number): ChainedContent {
-  return {
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-    action: "access.denied",
-    outcome: "REFUSED",
-    reason: "FORBIDDEN",
-    actorType: "SYSTEM",
-    actorId: null,
-    actorName: `v1 writer ${i}`,
-    actorRole: null,
-    targetType: null,
-    targetId: null,
-    subjectUserId: null,
-    caseId: null,
-    requestId: null,
-    ip: null,
-    data: { permission: "audit:read", path: `/${i}` },
-  };
-}
 
 /** Appends a v1 row chained to `prev` the way the v1 console did (as the owner, like a restore). */
 async function appendV1(i: number, prev: string): Promise<string> {
