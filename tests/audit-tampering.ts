@@ -56,6 +56,26 @@ export function v1Content(i: number): ChainedContent {
   };
 }
 
+/** Appends the i-th v1 row chained to `prev` the way the v1 console did (as the owner, like a restore). */
+export async function appendV1(owner: pg.Client, i: number, prev: string): Promise<string> {
+  const content = v1Content(i);
+  const hash = chainHashV1(prev, content);
+  await owner.query(
+    `INSERT INTO "AuditEvent" ("formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
+     VALUES (1, $1, $2, 'REFUSED', $3, 'SYSTEM', $4, $5, $6, $7)`,
+    [
+      content.createdAt,
+      content.action,
+      content.reason,
+      content.actorName,
+      JSON.stringify(content.data),
+      prev,
+      hash,
+    ],
+  );
+  return hash;
+}
+
 export const V1_FIRST = 1_000_000;
 export async function buildV1Log(owner: pg.Client): Promise<{ head: string; headId: number }> {
   const insert = `INSERT INTO "AuditEvent" (id, "formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)

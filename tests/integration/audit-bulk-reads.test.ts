@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
+import { GENESIS } from "@/lib/domain/audit-chain";
 import { entryBytes, eventKeyId, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
 import {
   CSV_HEADER,
@@ -44,7 +44,7 @@ import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { auditFilters, markRows } from "@/lib/server/find-audit-events";
 import { sealV1Log } from "@/lib/server/seal-v1-log";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
-import { asOwner, v1Content } from "@/tests/audit-tampering";
+import { appendV1, asOwner } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
 import { actor } from "@/tests/recovery";
 
@@ -82,22 +82,7 @@ beforeAll(async () => {
   // A sealed v1 log first (its rows go through the same paths), then v2 events over a few tiles.
   let prev = GENESIS;
   for (let i = 0; i < 3; i++) {
-    const content = v1Content(i);
-    const hash = chainHashV1(prev, content);
-    await owner.query(
-      `INSERT INTO "AuditEvent" ("formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
-       VALUES (1, $1, $2, 'REFUSED', $3, 'SYSTEM', $4, $5, $6, $7)`,
-      [
-        content.createdAt,
-        content.action,
-        content.reason,
-        content.actorName,
-        JSON.stringify(content.data),
-        prev,
-        hash,
-      ],
-    );
-    prev = hash;
+    prev = await appendV1(owner, i, prev);
   }
   expect(await sealV1Log(db)).toBe("sealed");
   for (let i = 0; i < 620; i += 20)

@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
+import { GENESIS } from "@/lib/domain/audit-chain";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { verifyExportLines } from "@/lib/domain/audit-export";
 import { AuditSearchSchema } from "@/lib/domain/audit-search";
@@ -17,31 +17,12 @@ import { exportAuditEvents } from "@/lib/server/export-audit-events";
 import { sealV1Log } from "@/lib/server/seal-v1-log";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { db } from "@/tests/db";
-import { v1Content } from "@/tests/audit-tampering";
+import { appendV1 as appendV1As } from "@/tests/audit-tampering";
 import { actor } from "@/tests/recovery";
 
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
+const appendV1 = (i: number, prev: string) => appendV1As(owner, i, prev);
 const verify = () => verifyAuditLog(db, { keys: trustedEventKeys() });
-
-/** Appends a v1 row chained to `prev` the way the v1 console did (as the owner, like a restore). */
-async function appendV1(i: number, prev: string): Promise<string> {
-  const content = v1Content(i);
-  const hash = chainHashV1(prev, content);
-  await owner.query(
-    `INSERT INTO "AuditEvent" ("formatVersion", "createdAt", action, outcome, reason, "actorType", "actorName", data, "prevHash", hash)
-     VALUES (1, $1, $2, 'REFUSED', $3, 'SYSTEM', $4, $5, $6, $7)`,
-    [
-      content.createdAt,
-      content.action,
-      content.reason,
-      content.actorName,
-      JSON.stringify(content.data),
-      prev,
-      hash,
-    ],
-  );
-  return hash;
-}
 
 let v1Head = GENESIS;
 
