@@ -13,3 +13,5 @@ REVOKE ALL ON "_prisma_migrations" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditTile" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCheckpoint" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCosignature" FROM console_app;
+-- Call notes are append-only: a note is never edited or removed.
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "CaseNote" FROM console_app;

@@ -85,6 +85,7 @@ export async function openCase(input: {
         data: {
           userId: user.id,
           agentId: input.actor.id,
+          ownerId: input.actor.id,
           team: input.actor.team,
           reason: input.reason,
           channel: input.channel,
