@@ -59,6 +59,18 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "step.link_refused": { detail: "expired" },
   "case.red_flag_raised": { flag: "PRESSURE", effect: "escalate", note: "Caller insisted", voided },
   "case.transferred": { from: "Tier 1 EU", to: "Tier 1 US", note: "Caller in New York" },
+  "case.assigned": {
+    from: "4f6c1a2e-8d3b-4c5a-9e7f-1a2b3c4d5e6f",
+    to: "5a7d2b3f-9e4c-4d6b-8f8a-2b3c4d5e6f70",
+    toName: "Sam Agent",
+    note: "Taking over after lunch",
+  },
+  "case.note_added": {
+    noteId: "6b8e3c4a-0f5d-4e7c-9a9b-3c4d5e6f7081",
+    sha256: "a".repeat(64),
+    length: 42,
+  },
+  "case.ticket_set": { from: null, to: "INC0012345" },
   "case.hold_cleared": {
     holdReason: "Supervisor denied a re-enrolment",
     note: "Verified in person",

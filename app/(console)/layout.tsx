@@ -5,6 +5,8 @@ import { can, ROLE_LABELS, type Permission } from "@/lib/domain/roles";
 import { signOut } from "./actions";
 import { NavLinks } from "./_components/nav-links";
 import { StepUpProvider } from "./_components/step-up";
+import { LiveProvider, LiveTopics } from "./_components/live";
+import { liveStamp } from "@/lib/server/live-stream";
 import Link from "next/link";
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -57,7 +59,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-6 py-8">
-        <StepUpProvider>{children}</StepUpProvider>
+        <LiveProvider>
+          {can(staff.role, "approvals:decide") ? (
+            <LiveTopics topics={["approvals"]} stamp={await liveStamp()} />
+          ) : null}
+          <StepUpProvider>{children}</StepUpProvider>
+        </LiveProvider>
       </main>
     </div>
   );

@@ -123,6 +123,30 @@ export const AUDIT_ACTIONS = {
       note: z.string().max(500),
     })
     .strict(),
+  /** Someone took a case, or handed it to a colleague of its team (null: nobody has it). */
+  "case.assigned": z
+    .object({
+      from: z.string().uuid().nullable(),
+      to: z.string().uuid().nullable(),
+      toName: z.string().max(200).nullable(),
+      note: z.string().max(500),
+    })
+    .strict(),
+  /**
+   * A call note was added. The note itself is in the case (append-only); the trail holds its
+   * SHA-256 and length, so a changed note shows, without copying call notes into every SIEM.
+   */
+  "case.note_added": z
+    .object({
+      noteId: z.string().uuid(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      length: z.number().int().min(1).max(2000),
+    })
+    .strict(),
+  /** The desk's ticket reference of the call was set or changed (normalised). */
+  "case.ticket_set": z
+    .object({ from: z.string().max(40).nullable(), to: z.string().max(40) })
+    .strict(),
   /** A supervisor cleared a recovery hold that a denial had put on the user. */
   "case.hold_cleared": z
     .object({ holdReason: z.string().max(300), note: z.string().max(500) })

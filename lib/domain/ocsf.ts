@@ -334,6 +334,9 @@ export const OCSF_RULES = {
     severity: 3,
   }),
   "case.transferred": entity({ activity: 5, entity: "Case", message: "Case transferred" }),
+  "case.assigned": entity({ activity: 3, entity: "Case", message: "Case assigned" }),
+  "case.note_added": entity({ activity: 3, entity: "Case", message: "Call note added" }),
+  "case.ticket_set": entity({ activity: 3, entity: "Case", message: "Ticket reference set" }),
   "case.repudiation_refused": entity({
     activity: 3,
     entity: "Case",

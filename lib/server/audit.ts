@@ -21,6 +21,7 @@ import {
 } from "@/lib/domain/audit-actions";
 import { entryBytes, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
 import { PROMPT_CHECKPOINT_ACTIONS } from "@/lib/domain/checkpoint-cadence";
+import { LIVE_CHANNEL, liveChangeOf, livePayload } from "@/lib/domain/live-changes";
 import type { StaffRole } from "@/lib/domain/roles";
 import { eventSigner } from "./audit-keys";
 import type { RequestContext } from "./request-context";
@@ -148,7 +149,12 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   }));
   // A high-risk decision asks the signer for a checkpoint; PostgreSQL delivers it at commit.
   const notify = events.some((event) => PROMPT_CHECKPOINT_ACTIONS.has(event.content.action));
-  await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+  // The pages showing what changed refresh themselves (docs/decisions/023): one notification in
+  // the same statement, delivered at commit, so a rolled-back change announces nothing.
+  const live = liveChangeOf(events.map((event) => event.content));
+  if (live)
+    await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
+  else await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
 }
 
 export function staffActor(staff: { id: string; name: string; role: StaffRole }): AuditActor {

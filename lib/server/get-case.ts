@@ -10,6 +10,7 @@ import {
 } from "@/lib/domain/recovery-decisions";
 import { can } from "@/lib/domain/roles";
 import { findTeams } from "./cases/transfer-case";
+import { findCaseColleagues } from "./cases/case-desk";
 import { onlyPartOfTheLog } from "./find-audit-events";
 import { loadCase } from "./cases/unit-of-work";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -90,6 +91,7 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     correctable,
     canWork: can(viewer.role, "cases:work"),
     teams: (await findTeams(db)).filter((team) => team !== kase.team),
+    colleagues: (await findCaseColleagues(kase.team)).filter((c) => c.id !== kase.ownerId),
     /** Whether closing told the user that a pass or link they held stopped working (from the close's audit row). */
     closeToldUser: kase.events.some(
       (event) =>
@@ -121,6 +123,13 @@ export async function getCase(caseId: string) {
       closedAt: true,
       closeReason: true,
       agent: { select: { name: true } },
+      ownerId: true,
+      owner: { select: { id: true, name: true } },
+      ticketRef: true,
+      notes: {
+        select: { id: true, body: true, createdAt: true, author: { select: { name: true } } },
+        orderBy: { createdAt: "asc" },
+      },
       user: {
         select: {
           id: true,

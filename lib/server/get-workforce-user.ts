@@ -46,11 +46,19 @@ export async function getWorkforceUser(userId: string) {
   if (!user) return null;
   const now = new Date();
   // What could still let this person in, or still lead to a new passkey: shown to whoever handles a leaver.
-  const [sessions, openCases, passes, links, holds] = await Promise.all([
+  const [sessions, openCases, passes, links, holds, recentCases] = await Promise.all([
     db.workforceSession.count({ where: { userId, expiresAt: { gt: now } } }),
     db.recoveryCase.findMany({
       where: { userId, status: { notIn: ["CLOSED", "REVOKED"] } },
-      select: { id: true, status: true, team: true, createdAt: true },
+      select: {
+        id: true,
+        status: true,
+        team: true,
+        reason: true,
+        createdAt: true,
+        ticketRef: true,
+        owner: { select: { name: true } },
+      },
       orderBy: { createdAt: "desc" },
     }),
     db.temporaryAccessPass.count({
@@ -67,6 +75,22 @@ export async function getWorkforceUser(userId: string) {
         createdAt: true,
         case: { select: { id: true, team: true } },
       },
+    }),
+    // The person's latest closed cases, for the agent who picks up their next call.
+    db.recoveryCase.findMany({
+      where: { userId, status: { in: ["CLOSED", "REVOKED"] } },
+      select: {
+        id: true,
+        status: true,
+        team: true,
+        reason: true,
+        createdAt: true,
+        closedAt: true,
+        closeReason: true,
+        ticketRef: true,
+      },
+      orderBy: { createdAt: "desc" },
+      take: 5,
     }),
   ]);
   // Only events that are part of the log (decision 017): a planted row is not the user's history.
@@ -91,6 +115,7 @@ export async function getWorkforceUser(userId: string) {
   return {
     ...user,
     stillActive: { sessions, openCases, passes, links },
+    recentCases,
     holds,
     recentEvents: events.map(({ data, ...event }) => ({
       ...event,

@@ -29,6 +29,13 @@ export async function openCase(input: {
   reason: CaseReason;
   channel: CaseChannel;
   callerClaim: string;
+  /**
+   * The person's open cases the agent was shown and chose to open another case beside (the
+   * user page's warning). Given, the case opens only if those are exactly the open cases now:
+   * a case another agent opened meanwhile is refused with its name, so no agent opens a second
+   * case without being told. Left out by tools and tests that do not show a page.
+   */
+  acknowledgedOpenCases?: readonly string[];
   request?: RequestContext;
   now?: Date;
 }): Promise<{ caseId: string }> {
@@ -79,6 +86,23 @@ export async function openCase(input: {
             await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });
         }
         return refuse(decision);
+      }
+      if (input.acknowledgedOpenCases) {
+        const open = await tx.recoveryCase.findMany({
+          where: { userId: user.id, status: { notIn: ["CLOSED", "REVOKED"] } },
+          select: { id: true, team: true, owner: { select: { name: true } } },
+        });
+        const unseen = open.filter((kase) => !input.acknowledgedOpenCases!.includes(kase.id));
+        if (unseen.length > 0)
+          return refuse({
+            ok: false,
+            code: "CONFLICT",
+            message: `${user.name} already has an open case (${unseen
+              .map((kase) => `${kase.team ?? "no team"}, ${kase.owner?.name ?? "nobody"} has it`)
+              .join(
+                "; ",
+              )}). Read it first: continue that case, or confirm that this call needs a case of its own.`,
+          });
       }
       const script = scriptFor(policy, user.riskTier, input.reason);
       const kase = await tx.recoveryCase.create({

@@ -49,7 +49,11 @@ export async function transferCase(input: {
       const teams = await findTeams(tx);
       if (!teams.includes(input.team))
         return refuse({ ok: false, code: "INVALID_INPUT", message: "There is no such team." });
-      await tx.recoveryCase.update({ where: { id: kase.id }, data: { team: input.team } });
+      // Nobody of the new team has it yet: it waits in their queue under "Nobody's yet".
+      await tx.recoveryCase.update({
+        where: { id: kase.id },
+        data: { team: input.team, ownerId: null },
+      });
       await recordAudit(tx, {
         action: "case.transferred",
         outcome: "ALLOWED",

@@ -11,7 +11,11 @@ import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { sendStepLink } from "@/lib/server/send-step-link";
 import { correctStep } from "@/lib/server/cases/correct-step";
 import { transferCase } from "@/lib/server/cases/transfer-case";
+import { addCaseNote, assignCase, setTicketReference } from "@/lib/server/cases/case-desk";
 import {
+  AddNoteSchema,
+  AssignCaseSchema,
+  SetTicketSchema,
   CloseCaseSchema,
   CorrectStepSchema,
   IssueTapSchema,
@@ -142,4 +146,40 @@ export const transferCaseAction = staffAction(
     revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"],
     stepUp: "hand a case over",
   },
+);
+
+/** Both the case and the queue show who has a case. */
+const deskOptions = {
+  path: casePath,
+  revalidate: (input: { caseId: string }) => [`/cases/${input.caseId}`, "/cases"],
+};
+
+export const assignCaseAction = staffAction(
+  "cases:work",
+  AssignCaseSchema,
+  async ({ actor, input, request }) => {
+    const { ownerName } = await assignCase({ actor, ...input, request });
+    return input.to === actor.id ? "The case is yours." : `Handed to ${ownerName}.`;
+  },
+  deskOptions,
+);
+
+export const addNoteAction = staffAction(
+  "cases:work",
+  AddNoteSchema,
+  async ({ actor, input, request }) => {
+    await addCaseNote({ actor, ...input, request });
+    return "Note added.";
+  },
+  caseOptions,
+);
+
+export const setTicketAction = staffAction(
+  "cases:work",
+  SetTicketSchema,
+  async ({ actor, input, request }) => {
+    const { ticket } = await setTicketReference({ actor, ...input, request });
+    return `Ticket ${ticket} recorded.`;
+  },
+  deskOptions,
 );

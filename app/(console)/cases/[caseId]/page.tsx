@@ -28,6 +28,16 @@ import {
   StepLinkForm,
   TransferCaseForm,
 } from "./_components/case-forms";
+import {
+  AssignToMeForm,
+  HandToColleagueForm,
+  NoteForm,
+  TicketForm,
+} from "./_components/desk-forms";
+import { DEADLINE_LABELS, deadlinesOf } from "@/lib/domain/case-queue";
+import { TimeLeft } from "@/components/time-left";
+import { liveStamp } from "@/lib/server/live-stream";
+import { LiveTopics } from "../../_components/live";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -79,9 +89,12 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   const work = kase.canWork;
   const limits = tapLimitsFor(policy, kase.riskTier);
   const now = new Date();
+  const deadlines = deadlinesOf(kase, now);
+  const stamp = await liveStamp();
 
   return (
     <div className="space-y-8">
+      <LiveTopics topics={[`case:${kase.id}`]} stamp={stamp} />
       <div>
         <Link href="/cases" className="text-sm text-indigo-700 hover:underline">
           ← Cases
@@ -120,6 +133,70 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           </p>
         ) : null}
       </div>
+
+      <section
+        aria-labelledby="desk"
+        className="flex flex-wrap items-start gap-x-8 gap-y-4 rounded-lg border border-slate-200 bg-white p-4"
+      >
+        <h2 id="desk" className="sr-only">
+          Owner, ticket and clocks
+        </h2>
+        <div className="space-y-2">
+          <p className="text-sm">
+            <span className="font-medium">Owner:</span>{" "}
+            {kase.owner
+              ? kase.owner.id === staff.id
+                ? `you (${kase.owner.name})`
+                : kase.owner.name
+              : `nobody yet${kase.team ? ` (waiting in ${kase.team}’s queue)` : ""}`}
+          </p>
+          {work && open && kase.owner?.id !== staff.id ? (
+            <AssignToMeForm caseId={kase.id} me={staff.id} />
+          ) : null}
+        </div>
+        <div className="space-y-2">
+          {work ? (
+            <TicketForm caseId={kase.id} current={kase.ticketRef} />
+          ) : (
+            <p className="text-sm">
+              <span className="font-medium">Ticket:</span> {kase.ticketRef ?? "none"}
+            </p>
+          )}
+        </div>
+        {open ? (
+          <div className="text-sm">
+            <p className="font-medium">Time left</p>
+            {deadlines.length === 0 ? (
+              <p className="text-slate-600">No clock running.</p>
+            ) : (
+              <ul>
+                {deadlines.map((deadline) => {
+                  return (
+                    <li
+                      key={`${deadline.kind}-${deadline.at.toISOString()}`}
+                      className="text-slate-700"
+                    >
+                      {DEADLINE_LABELS[deadline.kind]}:{" "}
+                      <TimeLeft at={deadline.at.toISOString()} serverNow={now.toISOString()} />{" "}
+                      (until {formatDateTime(deadline.at)})
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </div>
+        ) : null}
+        {work && open && kase.colleagues.length > 0 ? (
+          <details className="min-w-64 text-sm">
+            <summary className="cursor-pointer font-medium text-indigo-700">
+              Hand to a colleague
+            </summary>
+            <div className="mt-2">
+              <HandToColleagueForm caseId={kase.id} colleagues={kase.colleagues} />
+            </div>
+          </details>
+        ) : null}
+      </section>
 
       {actions.stopped && open ? (
         <div
@@ -381,6 +458,27 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           )}
         </section>
       </div>
+
+      <section aria-labelledby="notes" className="space-y-3">
+        <h2 id="notes" className="text-lg font-semibold">
+          Call notes
+        </h2>
+        {kase.notes.length === 0 ? (
+          <p className="text-sm text-slate-600">No notes yet.</p>
+        ) : (
+          <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+            {kase.notes.map((note) => (
+              <li key={note.id} className="px-4 py-2 text-sm">
+                <p className="break-words whitespace-pre-wrap">{note.body}</p>
+                <p className="mt-1 text-xs text-slate-500">
+                  {note.author.name} · {formatDateTime(note.createdAt)}
+                </p>
+              </li>
+            ))}
+          </ol>
+        )}
+        {work ? <NoteForm caseId={kase.id} /> : null}
+      </section>
 
       <section aria-labelledby="timeline" className="space-y-3">
         <h2 id="timeline" className="text-lg font-semibold">

@@ -100,3 +100,38 @@ export const TransferCaseSchema = z.strictObject(
   },
   UNEXPECTED_FIELDS,
 );
+
+/** "Assign to me", or hand to a colleague of the case's team (with an optional word for them). */
+export const AssignCaseSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    to: z.uuid({ message: "Choose who takes the case." }),
+    note: Note,
+  },
+  UNEXPECTED_FIELDS,
+);
+
+/** A call note: what the caller said and what the agent did, in the agent's words. */
+export const AddNoteSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    body: plainText({
+      label: "The note",
+      min: 1,
+      max: 2000,
+      multiline: true,
+      tooShort: "Write the note first.",
+      tooLong: "Keep a note under 2,000 characters; add another for more.",
+    }),
+  },
+  UNEXPECTED_FIELDS,
+);
+
+/** The desk's ticket reference (checked and normalised by lib/domain/ticket-reference.ts). */
+export const SetTicketSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    ticket: plainText({ label: "The ticket reference", min: 1, max: 40, tooShort: "Enter it." }),
+  },
+  UNEXPECTED_FIELDS,
+);

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { pathFor } from "@/lib/action-state";
+import { formFields, pathFor } from "@/lib/action-state";
 import { staffAction } from "@/lib/auth/actions";
 import { openCase } from "@/lib/server/open-case";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
@@ -20,7 +20,14 @@ export const openCaseAction = staffAction(
     const { caseId } = await openCase({ actor, ...input, request });
     redirect(`/cases/${caseId}`);
   },
-  { path: userPath },
+  {
+    path: userPath,
+    // Checkboxes: every confirmed open case (none when the person has none).
+    fields: (formData) => ({
+      ...formFields(formData),
+      acknowledgedOpenCases: formData.getAll("acknowledgedOpenCases"),
+    }),
+  },
 );
 
 /**

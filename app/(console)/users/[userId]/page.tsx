@@ -10,6 +10,9 @@ import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
+import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
+import { liveStamp } from "@/lib/server/live-stream";
+import { LiveTopics } from "../../_components/live";
 import {
   ChangeAccessForm,
   ClearHoldForm,
@@ -42,9 +45,15 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const gated =
     mayRevoke || mayChangeAccess || (user.holds.length > 0 && can(staff.role, "approvals:decide"));
   const stepUp = gated ? await getStepUpView(staff.id, await getCurrentStaffSession()) : null;
+  const stamp = await liveStamp();
+  const caseRows = [
+    ...user.stillActive.openCases.map((kase) => ({ ...kase, open: true, closeReason: null })),
+    ...user.recentCases.map((kase) => ({ ...kase, open: false, owner: null })),
+  ];
 
   return (
     <div className="space-y-8">
+      <LiveTopics topics={[`user:${user.id}`]} stamp={stamp} />
       <div>
         <Link href="/users" className="text-sm text-indigo-700 hover:underline">
           ← Users
@@ -274,6 +283,42 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         )}
       </section>
 
+      <section aria-labelledby="cases" className="space-y-2">
+        <h2 id="cases" className="text-lg font-semibold">
+          Cases
+        </h2>
+        {caseRows.length === 0 ? (
+          <p className="text-sm text-slate-600">No recovery cases.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+            {caseRows.map((kase) => (
+              <li key={kase.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2">
+                <Link
+                  href={`/cases/${kase.id}`}
+                  className="font-medium text-indigo-700 hover:underline"
+                >
+                  {CASE_REASON_LABELS[kase.reason]}
+                </Link>
+                <Badge tone={kase.open ? "warn" : "neutral"}>
+                  {kase.open ? "open" : "closed"}: {kase.status.toLowerCase().replace(/_/g, " ")}
+                </Badge>
+                <span className="text-xs text-slate-600">
+                  {[
+                    kase.team ?? "no team",
+                    `opened ${formatDateTime(kase.createdAt)}`,
+                    kase.open ? (kase.owner ? `${kase.owner.name} has it` : "nobody has it") : null,
+                    kase.ticketRef,
+                    kase.closeReason,
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       {can(staff.role, "cases:work") ? (
         <section
           aria-labelledby="recovery"
@@ -301,22 +346,13 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                 Opening a case picks the verification script for this person’s tier; the case
                 belongs to {staff.team}. They are told at every address of record.
               </p>
-              {user.stillActive.openCases.length > 0 ? (
-                <p className="mt-1 text-sm text-amber-800">
-                  Already open:{" "}
-                  {user.stillActive.openCases.map((kase, i) => (
-                    <span key={kase.id}>
-                      {i > 0 ? ", " : ""}
-                      <Link href={`/cases/${kase.id}`} className="text-indigo-700 hover:underline">
-                        a case of {kase.team ?? "no team"} (
-                        {kase.status.toLowerCase().replace(/_/g, " ")})
-                      </Link>
-                    </span>
-                  ))}
-                  . Another case counts as a repeat call.
-                </p>
-              ) : null}
-              <OpenCaseForm userId={user.id} />
+              <OpenCaseForm
+                userId={user.id}
+                openCases={user.stillActive.openCases.map((kase) => ({
+                  id: kase.id,
+                  label: `the ${CASE_REASON_LABELS[kase.reason].toLowerCase()} case of ${kase.team ?? "no team"} opened ${formatDateTime(kase.createdAt)} (${kase.owner ? `${kase.owner.name} has it` : "nobody has it"})`,
+                }))}
+              />
             </>
           )}
         </section>

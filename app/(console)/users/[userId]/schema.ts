@@ -15,6 +15,8 @@ export const OpenCaseSchema = z.strictObject(
       multiline: true,
       tooLong: "Keep it under 1,000 characters.",
     }).default(""),
+    /** The open cases the page showed, confirmed by the agent (checkbox values). */
+    acknowledgedOpenCases: z.array(z.uuid({ message: "That is not a case." })).max(20),
   },
   UNEXPECTED_FIELDS,
 );

@@ -7,7 +7,17 @@ import { openCaseAction } from "../actions";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
-export function OpenCaseForm({ userId }: { userId: string }) {
+/**
+ * Opening a case. When the person already has open cases, the agent confirms each one they were
+ * shown (the server refuses a case opened meanwhile that nobody confirmed).
+ */
+export function OpenCaseForm({
+  userId,
+  openCases = [],
+}: {
+  userId: string;
+  openCases?: { id: string; label: string }[];
+}) {
   return (
     <ActionForm
       action={openCaseAction}
@@ -53,9 +63,30 @@ export function OpenCaseForm({ userId }: { userId: string }) {
               className={field}
             />
           </div>
+          {openCases.length > 0 ? (
+            <fieldset className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 sm:col-span-2">
+              <legend className="px-1 font-medium">This person already has an open case</legend>
+              <p>
+                Continue the open case if the call is about the same thing. Open another only if
+                this call needs a case of its own: it counts as a repeat call.
+              </p>
+              {openCases.map((kase) => (
+                <label key={kase.id} className="mt-2 flex items-start gap-2">
+                  <input
+                    type="checkbox"
+                    name="acknowledgedOpenCases"
+                    value={kase.id}
+                    required
+                    className="mt-1"
+                  />
+                  <span>I have read {kase.label} and this call needs its own case.</span>
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
           <div>
             <Button type="submit" disabled={pending}>
-              Open case
+              {openCases.length > 0 ? "Open another case" : "Open case"}
             </Button>
           </div>
         </>
