@@ -87,6 +87,8 @@ describe("migrations", () => {
       "Approval_decider_not_requester",
       "AuditEvent_position_from_zero",
       "AuditEvent_v2_complete",
+      "CaseNote_body_length",
+      "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
       "StaffSession_expires_after_start",
       "TemporaryAccessPass_failures_bounded",

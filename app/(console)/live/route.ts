@@ -7,7 +7,7 @@
  * announces is an audited decision.
  */
 import { z } from "zod";
-import { getCurrentStaff } from "@/lib/auth/session";
+import { requireStaff } from "@/lib/auth/session";
 import { parseTopics } from "@/lib/domain/live-changes";
 import { openLiveStream, topicRefusal } from "@/lib/server/live-stream";
 import { routeRequestRefusal } from "@/lib/server/request-context";
@@ -29,8 +29,8 @@ function refuse(status: number, message: string) {
 export async function GET(request: Request) {
   const refusal = await routeRequestRefusal(request);
   if (refusal) return refusal;
-  const staff = await getCurrentStaff();
-  if (!staff) return refuse(401, "Sign in to follow live changes.");
+  // Signed out: the redirect to sign-in ends the browser's stream (it does not retry HTML).
+  const staff = await requireStaff("/cases");
   const url = new URL(request.url);
   const topics = parseTopics(url.searchParams.get("topics"));
   if (!topics.ok) return refuse(400, topics.message);
