@@ -112,7 +112,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <IntegrityPanel integrity={integrity} />
       <SiemSinksSection />
 
+      {/* Keyed by what it shows: a link to other filters (or none) renders the fields afresh,
+          where their default values would otherwise stay as they were. */}
       <form
+        key={JSON.stringify({ ...values, before: undefined, after: undefined })}
         method="get"
         action="/audit"
         className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4"
