@@ -8,7 +8,7 @@
  * 1,000,000 audit events, loaded once into .data/bench-postgres, or DATABASE_URL as its owner),
  * the production build, and the console serving it. Then each section runs (scripts/bench/*.ts).
  * BENCH_SECTIONS picks sections (default all, in this order):
- *   bundles, search, writes, bulk, verify-load, proofs
+ *   bundles, search, audit-page, writes, bulk, verify-load, proofs
  */
 import { load, type BenchContext } from "./bench/common.ts";
 import { prepare } from "./bench/setup.ts";
@@ -22,6 +22,7 @@ type Section = {
 const SECTIONS: Section[] = [
   { name: "bundles", http: true, run: () => import("./bench/bundles.ts") },
   { name: "search", http: true, run: () => import("./bench/search.ts") },
+  { name: "audit-page", http: false, run: () => import("./bench/audit-page.ts") },
   { name: "writes", http: false, run: () => import("./bench/audited-writes.ts") },
   { name: "bulk", http: false, run: () => import("./bench/bulk-reads.ts") },
   { name: "verify-load", http: true, run: () => import("./bench/verification-load.ts") },

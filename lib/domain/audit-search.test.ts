@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AuditSearchSchema, calendarDayProblem } from "./audit-search";
+import { AuditSearchSchema, calendarDayProblem, hidesReads } from "./audit-search";
 
 const messages = (input: Record<string, string>) => {
   const result = AuditSearchSchema.safeParse(input);
@@ -73,5 +73,23 @@ describe("the audit filters' dates", () => {
       ]);
     expect(messages({ actor: "Luc" })).toEqual([]);
     expect(messages({ actor: "李小龙" })).toEqual([]);
+  });
+
+  it("explains a malformed cursor instead of failing on it, and takes one cursor at a time", () => {
+    for (const value of ["x", "-1", "1.5", "", "１２"]) {
+      expect(messages({ before: value }), value).toEqual(["Bad page cursor."]);
+      expect(messages({ after: value }), value).toEqual(["Bad page cursor."]);
+    }
+    expect(messages({ after: "9223372036854775807" })).toEqual([]);
+    expect(messages({ before: "10", after: "20" })).toEqual(["Bad page cursor."]);
+    expect(messages({ reads: "everything" })).toEqual(["Unknown view of reads."]);
+  });
+
+  it("hides the reads of the trail unless they are shown or an action is picked", () => {
+    expect(hidesReads(AuditSearchSchema.parse({}))).toBe(true);
+    expect(hidesReads(AuditSearchSchema.parse({ outcome: "REFUSED", before: "9" }))).toBe(true);
+    expect(hidesReads(AuditSearchSchema.parse({ reads: "shown" }))).toBe(false);
+    expect(hidesReads(AuditSearchSchema.parse({ action: "audit.viewed" }))).toBe(false);
+    expect(hidesReads(AuditSearchSchema.parse({ action: "passkey.revoked" }))).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The reviewer console's query string, parsed at the boundary. Keyset pagination: `before` is
- * the id of the last event on the previous page (newest first).
+ * The reviewer console's query string, parsed at the boundary. Keyset pagination in both
+ * directions: `before` is the id of the oldest event on the page the reviewer came from (the next
+ * page is older), `after` the id of its newest (the next page is newer). `reads=shown` shows the
+ * reads of the trail, which the page hides by default (docs/decisions/026).
  */
 import { z } from "zod";
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from "./audit-actions";
@@ -31,6 +33,14 @@ export function calendarDayProblem(value: string): string | null {
   return exists ? null : `There is no such date as ${value}.`;
 }
 
+/** An event id: a PostgreSQL bigint, so at most 2^63 - 1 (a larger one is refused, not queried). */
+const cursor = z
+  .string()
+  .refine(
+    (v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
+    "Bad page cursor.",
+  );
+
 const day = z.string({ error: "Dates look like 2026-11-22." }).superRefine((value, ctx) => {
   const problem = calendarDayProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -39,34 +49,45 @@ const day = z.string({ error: "Dates look like 2026-11-22." }).superRefine((valu
 /** The shortest actor search: a trigram index needs three characters to look anything up. */
 export const ACTOR_SEARCH_MIN = 3;
 
-export const AuditSearchSchema = z.object({
-  action: z.enum(ACTIONS, { message: "Unknown action." }).optional(),
-  outcome: z.enum(AUDIT_OUTCOMES, { message: "Unknown outcome." }).optional(),
-  // A substring of the actor's name, matched on a trigram index: a shorter one has no trigram to
-  // look up and would read every event (docs/decisions/022).
-  actor: plainText({
-    label: "The actor name",
-    max: 100,
-    tooLong: "Search for at most 100 characters.",
+export const AuditSearchSchema = z
+  .object({
+    action: z.enum(ACTIONS, { message: "Unknown action." }).optional(),
+    outcome: z.enum(AUDIT_OUTCOMES, { message: "Unknown outcome." }).optional(),
+    // A substring of the actor's name, matched on a trigram index: a shorter one has no trigram to
+    // look up and would read every event (docs/decisions/022).
+    actor: plainText({
+      label: "The actor name",
+      max: 100,
+      tooLong: "Search for at most 100 characters.",
+    })
+      .optional()
+      .transform((v) => v || undefined)
+      .refine(
+        (v) => v === undefined || [...v].length >= ACTOR_SEARCH_MIN,
+        `Search for at least ${ACTOR_SEARCH_MIN} characters of the actor's name.`,
+      ),
+    userId: z.uuid({ message: "That is not a user ID." }).optional(),
+    caseId: z.uuid({ message: "That is not a case ID." }).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    before: cursor.optional(),
+    after: cursor.optional(),
+    /** Show the reads of the trail (audit.viewed and the like), hidden by default. */
+    reads: z.literal("shown", { message: "Unknown view of reads." }).optional(),
+    verify: z.literal("1").optional(),
   })
-    .optional()
-    .transform((v) => v || undefined)
-    .refine(
-      (v) => v === undefined || [...v].length >= ACTOR_SEARCH_MIN,
-      `Search for at least ${ACTOR_SEARCH_MIN} characters of the actor's name.`,
-    ),
-  userId: z.uuid({ message: "That is not a user ID." }).optional(),
-  caseId: z.uuid({ message: "That is not a case ID." }).optional(),
-  from: day.optional(),
-  to: day.optional(),
-  // An event id: a PostgreSQL bigint, so at most 2^63 - 1 (a larger one is refused, not queried).
-  before: z
-    .string()
-    .regex(/^\d{1,19}$/, "Bad page cursor.")
-    .refine((v) => BigInt(v) <= 9_223_372_036_854_775_807n, "Bad page cursor.")
-    .optional(),
-  verify: z.literal("1").optional(),
-});
+  .refine((search) => !(search.before && search.after), {
+    message: "Bad page cursor.",
+    path: ["after"],
+  });
 export type AuditSearch = z.output<typeof AuditSearchSchema>;
+
+/**
+ * Whether the page leaves out the reads of the trail: by default, unless the reviewer shows them
+ * or picks an action (a read action picked is shown; any other action has no reads to hide).
+ */
+export function hidesReads(search: Pick<AuditSearch, "reads" | "action">): boolean {
+  return search.reads !== "shown" && search.action === undefined;
+}
 
 export const AUDIT_ACTION_NAMES = ACTIONS;

@@ -23,16 +23,50 @@ export function countBy<T>(
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
-/** Minutes from each stolen-device case to the first revocation for that user at or after it. */
+/**
+ * How long before a stolen-device case opened a revocation by the same agent for the same person
+ * still belongs to that call. The desk's advice is to revoke first, then open the case: the
+ * revocation is then minutes older than the case. Thirty minutes covers a long call (the caller
+ * identified, the passkeys revoked, questions answered, then the case written up) without
+ * reaching back to an unrelated revocation of the morning. docs/decisions/026.
+ */
+export const REVOKED_BEFORE_CASE_MINUTES = 30;
+
+/**
+ * Minutes from the start of each stolen-device call to the revocation of the caller's passkeys,
+ * for the calls that led to one (the reports' "calls to revocation"). The call starts when the
+ * case opens, or earlier when the case's agent revoked that person's passkeys in the
+ * REVOKED_BEFORE_CASE_MINUTES before it (and after any earlier stolen-device case of theirs, which
+ * that revocation belongs to): such a revocation was the call's first act and counts as 0
+ * minutes. Otherwise the first revocation for that person at or after the case opened counts,
+ * whoever made it.
+ */
 export function minutesToRevocation(
-  cases: readonly { userId: string; openedAt: Date }[],
-  revocations: readonly { userId: string; at: Date }[],
+  cases: readonly { userId: string; agentId: string; openedAt: Date }[],
+  revocations: readonly { userId: string; actorId: string; at: Date }[],
+  windowMinutes: number = REVOKED_BEFORE_CASE_MINUTES,
 ): number[] {
   return cases.flatMap((kase) => {
+    const opened = kase.openedAt.getTime();
+    const previous = cases
+      .filter((other) => other.userId === kase.userId && other.openedAt.getTime() < opened)
+      .reduce((latest, other) => Math.max(latest, other.openedAt.getTime()), -Infinity);
+    const from = Math.max(opened - windowMinutes * 60_000, previous);
+    const revokedFirst = revocations.some(
+      (r) =>
+        r.userId === kase.userId &&
+        r.actorId === kase.agentId &&
+        r.at.getTime() >= from &&
+        r.at.getTime() < opened,
+    );
+    if (revokedFirst) return [0];
     const first = revocations
-      .filter((r) => r.userId === kase.userId && r.at.getTime() >= kase.openedAt.getTime())
-      .reduce<Date | null>((best, r) => (best === null || r.at < best ? r.at : best), null);
-    return first ? [(first.getTime() - kase.openedAt.getTime()) / 60_000] : [];
+      .filter((r) => r.userId === kase.userId && r.at.getTime() >= opened)
+      .reduce<number | null>(
+        (best, r) => (best === null || r.at.getTime() < best ? r.at.getTime() : best),
+        null,
+      );
+    return first === null ? [] : [(first - opened) / 60_000];
   });
 }
 

@@ -23,7 +23,8 @@
  *   (createdAt, id) index, so the cursor walks only that stretch of the primary key.
  */
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
-import type { AuditSearch } from "@/lib/domain/audit-search";
+import { AUDIT_READ_ACTIONS } from "@/lib/domain/audit-labels";
+import { hidesReads, type AuditSearch } from "@/lib/domain/audit-search";
 import { likeContains } from "./like-pattern";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -63,29 +64,56 @@ export function readsByTime(search: AuditSearch): boolean {
 }
 
 /**
- * The query for the ids of one page, newest first, after the cursor `search.before` (the last id
- * of the previous page). With a date range the cursor row's (createdAt, id) is the key; a cursor
- * that names no row gives an empty page. (The benchmark EXPLAINs this same query.)
+ * What the page shows: the filters, less the reads of the trail unless the reviewer shows them
+ * (hidesReads, docs/decisions/026). The export reads auditCondition alone: it is the whole
+ * trail a filter selects, reads included.
  */
-export function auditPageQuery(search: AuditSearch, take: number): Prisma.Sql {
+export function auditPageCondition(search: AuditSearch): Prisma.Sql {
   const where = auditCondition(search);
-  const before = search.before === undefined ? null : BigInt(search.before);
-  return readsByTime(search)
-    ? Prisma.sql`
-        SELECT id FROM "AuditEvent" WHERE ${where}
-        ${
-          before === null
-            ? Prisma.empty
-            : Prisma.sql`AND ("createdAt", id) < (SELECT "createdAt", id FROM "AuditEvent" WHERE id = ${before})`
-        }
-        ORDER BY "createdAt" DESC, id DESC LIMIT ${take}`
-    : Prisma.sql`
-        SELECT id FROM "AuditEvent" WHERE ${where}
-        ${before === null ? Prisma.empty : Prisma.sql`AND id < ${before}`}
-        ORDER BY id DESC LIMIT ${take}`;
+  return hidesReads(search)
+    ? Prisma.sql`${where} AND "action" <> ALL(${[...AUDIT_READ_ACTIONS]}::text[])`
+    : where;
 }
 
-/** The ids of one page (auditPageQuery). */
+/** The row `id`'s key in the page's order, compared in the database (microseconds). */
+function keyOf(search: AuditSearch, id: bigint): Prisma.Sql {
+  return readsByTime(search)
+    ? Prisma.sql`(SELECT "createdAt", id FROM "AuditEvent" WHERE id = ${id})`
+    : Prisma.sql`${id}`;
+}
+
+function keyColumns(search: AuditSearch): Prisma.Sql {
+  return readsByTime(search) ? Prisma.sql`("createdAt", id)` : Prisma.sql`id`;
+}
+
+function keyOrder(search: AuditSearch, direction: "newest" | "oldest"): Prisma.Sql {
+  const dir = direction === "newest" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  return readsByTime(search)
+    ? Prisma.sql`ORDER BY "createdAt" ${dir}, id ${dir}`
+    : Prisma.sql`ORDER BY id ${dir}`;
+}
+
+/**
+ * The query for the ids of one page. After the cursor `search.before` (the oldest id of the page
+ * before), newest first; after `search.after` (the newest id of the page before), oldest first,
+ * that is nearest the cursor first. With a date range the cursor row's (createdAt, id) is the
+ * key; a cursor that names no row gives an empty page. (The benchmark EXPLAINs this same query.)
+ */
+export function auditPageQuery(search: AuditSearch, take: number): Prisma.Sql {
+  const where = auditPageCondition(search);
+  const key = keyColumns(search);
+  const cursor =
+    search.before !== undefined
+      ? Prisma.sql`AND ${key} < ${keyOf(search, BigInt(search.before))}`
+      : search.after !== undefined
+        ? Prisma.sql`AND ${key} > ${keyOf(search, BigInt(search.after))}`
+        : Prisma.empty;
+  return Prisma.sql`
+    SELECT id FROM "AuditEvent" WHERE ${where} ${cursor}
+    ${keyOrder(search, search.after !== undefined ? "oldest" : "newest")} LIMIT ${take}`;
+}
+
+/** The ids of one page (auditPageQuery), in the query's order: nearest the cursor first. */
 export async function auditPageIds(
   client: Pick<PrismaClient, "$queryRaw">,
   search: AuditSearch,
@@ -95,9 +123,113 @@ export async function auditPageIds(
   return rows.map((row) => BigInt(row.id));
 }
 
-/** One page of rows, newest first (up to `take`; ask for one more than shown to know of a next page). */
+/**
+ * One page of rows in the query's order: newest first after `before` or from the top (up to
+ * `take`; ask for one more than shown to know of a next page).
+ */
 export async function readAuditPage(client: Reader, search: AuditSearch, take: number) {
   return rowsInOrder(client, await auditPageIds(client, search, take));
+}
+
+/** One page of the reviewer's page and where it can go from there. */
+export type AuditPageWindow = {
+  /** At most `size` ids, newest first. */
+  ids: bigint[];
+  /** The cursor of the page before (newer) and after (older), or null at either end. */
+  newer: string | null;
+  older: string | null;
+};
+
+/**
+ * One page in either direction, newest first, and whether newer and older pages exist (each
+ * known from one more row than the page: read in the page's direction, or a one-row probe the
+ * other way). Paging newer onto the newest events gives the newest page itself, full, with no
+ * cursor: the first page a reviewer sees when they come back to the top.
+ */
+export async function auditPageWindow(
+  client: Pick<PrismaClient, "$queryRaw">,
+  search: AuditSearch,
+  size: number = AUDIT_PAGE_SIZE,
+): Promise<AuditPageWindow> {
+  const probe = async (cursor: Pick<AuditSearch, "before" | "after">) =>
+    (await auditPageIds(client, { ...search, before: undefined, after: undefined, ...cursor }, 1))
+      .length > 0;
+  if (search.after !== undefined) {
+    const nearest = await auditPageIds(client, search, size + 1);
+    if (nearest.length <= size)
+      return auditPageWindow(client, { ...search, after: undefined }, size);
+    const ids = nearest.slice(0, size).reverse();
+    const oldest = ids.at(-1)!;
+    return {
+      ids,
+      newer: ids[0]!.toString(),
+      older: (await probe({ before: oldest.toString() })) ? oldest.toString() : null,
+    };
+  }
+  const found = await auditPageIds(client, search, size + 1);
+  const ids = found.slice(0, size);
+  const newest = ids[0];
+  const newer =
+    search.before === undefined
+      ? null
+      : newest !== undefined
+        ? (await probe({ after: newest.toString() }))
+          ? newest.toString()
+          : null
+        : // An empty page after a cursor (the rows past it are gone from this view): back to
+          // the newest page, if there is anything at all.
+          (await probe({ after: search.before }))
+          ? search.before
+          : null;
+  return { ids, newer, older: found.length > size ? ids.at(-1)!.toString() : null };
+}
+
+/** How many reads of the trail the page left out around its rows, walking at most this many rows. */
+export const HIDDEN_READS_WALK = 2_000;
+
+/**
+ * The reads of the trail the page hides, counted so that the pages of one walk share them out
+ * with none counted twice or missed, in either direction. The first page counts the reads newer
+ * than its newest row too: the reviewer's own views, typically. Counted on a walk of at most
+ * HIDDEN_READS_WALK rows in the page's own order, so it costs at most that much whatever the
+ * table holds; `atLeast` when the walk stopped short. Null when the page hides nothing.
+ */
+export async function countHiddenReads(
+  client: Pick<PrismaClient, "$queryRaw">,
+  search: AuditSearch,
+  window: AuditPageWindow,
+): Promise<{ count: number; atLeast: boolean } | null> {
+  if (!hidesReads(search)) return null;
+  const key = keyColumns(search);
+  const newest = window.ids[0];
+  const oldest = window.ids.at(-1);
+  // Paging older, a page counts from the cursor it came from (or the top) down to its oldest row
+  // (or the end); paging newer, from its newest row (or the top) down to the cursor it came from.
+  // The newest page reached by paging newer counts down to that cursor, or to its own oldest row
+  // if the cursor lies below it (a cursor that names no row).
+  const upper =
+    search.before !== undefined
+      ? Prisma.sql`AND ${key} < ${keyOf(search, BigInt(search.before))}`
+      : search.after !== undefined && window.newer !== null && newest !== undefined
+        ? Prisma.sql`AND ${key} <= ${keyOf(search, newest)}`
+        : Prisma.empty;
+  const after = search.after !== undefined ? keyOf(search, BigInt(search.after)) : null;
+  const lower =
+    after !== null && window.newer !== null
+      ? Prisma.sql`AND ${key} > ${after}`
+      : after !== null && oldest !== undefined
+        ? Prisma.sql`AND (${key} > ${after} OR ${key} >= ${keyOf(search, oldest)})`
+        : window.older !== null && oldest !== undefined
+          ? Prisma.sql`AND ${key} >= ${keyOf(search, oldest)}`
+          : Prisma.empty;
+  const [row] = await client.$queryRaw<{ hidden: number; walked: number }[]>`
+    SELECT (count(*) FILTER (WHERE "action" = ANY(${[...AUDIT_READ_ACTIONS]}::text[])))::int AS hidden,
+      count(*)::int AS walked
+    FROM (
+      SELECT "action" FROM "AuditEvent" WHERE ${auditCondition(search)} ${upper} ${lower}
+      ${keyOrder(search, "newest")} LIMIT ${HIDDEN_READS_WALK}
+    ) AS span`;
+  return { count: row?.hidden ?? 0, atLeast: (row?.walked ?? 0) >= HIDDEN_READS_WALK };
 }
 
 /**
@@ -119,7 +251,8 @@ export async function exportCondition(
   return Prisma.sql`${where} AND id BETWEEN ${BigInt(range.first)} AND ${BigInt(range.last)}`;
 }
 
-async function rowsInOrder(client: Pick<PrismaClient, "auditEvent">, ids: bigint[]) {
+/** The rows of these ids, in this order (the page's reads select ids first, decision 022). */
+export async function rowsInOrder(client: Pick<PrismaClient, "auditEvent">, ids: bigint[]) {
   if (ids.length === 0) return [];
   const rows = await client.auditEvent.findMany({ where: { id: { in: ids } } });
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -1,5 +1,5 @@
 import "server-only";
-import { AUDIT_PAGE_SIZE, readAuditPage } from "./audit-where";
+import { AUDIT_PAGE_SIZE, auditPageWindow, countHiddenReads, rowsInOrder } from "./audit-where";
 import type { KeyObject } from "node:crypto";
 import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
@@ -97,15 +97,24 @@ async function markV1Rows(
   );
 }
 
-/** The filters as recorded in the audit trail of a read or an export. */
+/**
+ * The filters as recorded in the audit trail of a read or an export: what selects rows, not how
+ * the page is viewed (its cursors, the integrity check, whether reads are shown).
+ */
 export function auditFilters(search: AuditSearch): Record<string, string> {
+  const view = new Set(["before", "after", "verify", "reads"]);
   return Object.fromEntries(
     Object.entries(search)
-      .filter(([key, value]) => value !== undefined && key !== "before" && key !== "verify")
+      .filter(([key, value]) => value !== undefined && !view.has(key))
       .map(([k, v]) => [k, String(v)]),
   );
 }
 
+/**
+ * One page of the reviewer's audit page (docs/decisions/022, 026): the events newest first, the
+ * cursors to the newer and older pages, how many reads of the trail it hides, and the names of
+ * the users the rows are about. The read is itself audited (audit.viewed).
+ */
 export async function findAuditEvents(input: {
   actor: CurrentStaff;
   search: AuditSearch;
@@ -114,8 +123,8 @@ export async function findAuditEvents(input: {
   const { search } = input;
   const filters = auditFilters(search);
   // Newest first: by id, or with a date range by (createdAt, id) (audit-where.ts).
-  const [events] = await Promise.all([
-    readAuditPage(db, search, AUDIT_PAGE_SIZE + 1),
+  const [window] = await Promise.all([
+    auditPageWindow(db, search, AUDIT_PAGE_SIZE),
     auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "audit.viewed",
@@ -126,8 +135,24 @@ export async function findAuditEvents(input: {
       }),
     ),
   ]);
-  const page = events.slice(0, AUDIT_PAGE_SIZE);
-  const marks = await markRows(page);
+  const page = await rowsInOrder(db, window.ids);
+  // The users the rows are about, and the one the page is filtered by, by name.
+  const userIds = [
+    ...new Set([
+      ...page.flatMap((event) => event.subjectUserId ?? []),
+      ...(search.userId ? [search.userId] : []),
+    ]),
+  ];
+  const [marks, hiddenReads, users] = await Promise.all([
+    markRows(page),
+    countHiddenReads(db, search, window),
+    userIds.length > 0
+      ? db.workforceUser.findMany({
+          where: { id: { in: userIds } },
+          select: { id: true, name: true },
+        })
+      : [],
+  ]);
   return {
     events: page.map((event, i) => ({
       ...event,
@@ -138,6 +163,10 @@ export async function findAuditEvents(input: {
       /** Null when the row is part of the log; otherwise why it is not (decision 017). */
       notInLog: marks[i]!,
     })),
-    nextBefore: events.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id.toString() : null,
+    newer: window.newer,
+    older: window.older,
+    /** The reads of the trail this page leaves out (null when it shows them). */
+    hiddenReads,
+    userNames: new Map(users.map((user) => [user.id, user.name])),
   };
 }

@@ -5,6 +5,7 @@ import {
   median,
   minutesToRevocation,
   repeatCallers,
+  REVOKED_BEFORE_CASE_MINUTES,
   type ReportPeriod,
 } from "@/lib/domain/reports";
 
@@ -19,6 +20,7 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
         riskTier: true,
         status: true,
         userId: true,
+        agentId: true,
         createdAt: true,
         user: { select: { name: true } },
       },
@@ -40,10 +42,15 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
     }),
   ]);
   const stolen = cases.filter((c) => c.reason === "STOLEN_DEVICE");
+  // From the window before the period's first case on: a case opened just after `since` may
+  // follow a revocation made just before it (revoke first, then open the case).
   const revocations = stolen.length
     ? await db.revocation.findMany({
-        where: { userId: { in: stolen.map((c) => c.userId) }, createdAt: { gte: since } },
-        select: { userId: true, createdAt: true },
+        where: {
+          userId: { in: stolen.map((c) => c.userId) },
+          createdAt: { gte: new Date(since.getTime() - REVOKED_BEFORE_CASE_MINUTES * 60_000) },
+        },
+        select: { userId: true, actorId: true, createdAt: true },
       })
     : [];
   const staff = await db.staff.findMany({
@@ -51,8 +58,8 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
     select: { id: true, name: true },
   });
   const toRevocation = minutesToRevocation(
-    stolen.map((c) => ({ userId: c.userId, openedAt: c.createdAt })),
-    revocations.map((r) => ({ userId: r.userId, at: r.createdAt })),
+    stolen.map((c) => ({ userId: c.userId, agentId: c.agentId, openedAt: c.createdAt })),
+    revocations.map((r) => ({ userId: r.userId, actorId: r.actorId, at: r.createdAt })),
   );
   return {
     days,

@@ -227,6 +227,8 @@ async function auditProbes(db: Db): Promise<Filter[]> {
     ["30 days, one user", { from: month, to: plusDays(month, 29), userId: "{rangeUser}" }],
     ["second page of an old day (cursor)", { from: oldDay, to: oldDay, before: "{dayCursor}" }],
     ["page in the middle (cursor)", { before: "{middle}" }],
+    ["newer page from the middle (cursor)", { after: "{middle}" }],
+    ["reads of the trail shown", { reads: "shown" }],
   ];
 }
 

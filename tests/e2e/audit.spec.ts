@@ -12,6 +12,7 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   await agent.goto("/users?tier=CONTRACTOR&status=ACTIVE");
   await agent.getByRole("row").nth(1).getByRole("link").click();
   await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  const userName = (await agent.getByRole("heading", { level: 1 }).textContent())!.trim();
   await agent.getByRole("button", { name: "Open case" }).click();
   await expect(agent).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
   const caseId = agent.url().split("/").pop()!;
@@ -28,10 +29,26 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   const rows = page.getByRole("table", { name: "Audit events, newest first" }).getByRole("row");
   await expect(rows.filter({ hasText: "Priya Shah" }).first()).toBeVisible();
 
-  // 3. The case timeline shows every event of that case, in order.
+  // 3. The case timeline shows every event of that case, in words: what happened, the details
+  // of its payload, and whom it is about, by name, with links to the person and the case.
   await page.goto(`/audit?caseId=${caseId}`);
   await expect(page.getByText(`Timeline of case ${caseId}`)).toBeVisible();
-  await expect(rows.filter({ hasText: "case.opened" })).toHaveCount(1);
+  const opened = rows.filter({ hasText: "Recovery case opened" });
+  await expect(opened).toHaveCount(1);
+  await expect(opened).toContainText("Reason: Lost device");
+  await expect(opened).toContainText("Channel: Phone");
+  await expect(opened.getByRole("link", { name: userName })).toHaveAttribute(
+    "href",
+    /^\/users\/[0-9a-f-]{36}$/,
+  );
+  await expect(opened.getByRole("link", { name: caseId.slice(0, 8) })).toHaveAttribute(
+    "href",
+    `/cases/${caseId}`,
+  );
+  // The stored codes and payload stay one click away, for reviewers.
+  await expect(opened.getByText('"case.opened"')).toBeHidden();
+  await opened.getByText("Raw event").click();
+  await expect(opened.getByText(/"action": "case.opened"/)).toBeVisible();
 
   // 4. The check reports an intact log; the reviewer's own reads are on the trail.
   await page.getByRole("link", { name: "Check integrity now" }).click();
@@ -56,8 +73,74 @@ test("a security reviewer filters the trail, opens a case timeline and verifies 
   ).toContainText("Search for at least 3 characters of the actor's name.");
   const today = new Date().toISOString().slice(0, 10);
   await page.goto(`/audit?actor=priya&from=${today}&to=${today}`);
-  await expect(rows.filter({ hasText: "case.opened" }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: "Recovery case opened" }).first()).toBeVisible();
   await expect(rows.filter({ hasNotText: "Priya Shah" })).toHaveCount(1); // the header row
+});
+
+test("the reviewer's own reads are hidden until shown, and the trail pages newer and older keeping its filters", async ({
+  page,
+  browser,
+}) => {
+  // 1. More refusals than one page holds: an agent tries the audit trail 55 times.
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await signInAs(agent, "AGENT");
+  for (let i = 0; i < 55; i++)
+    expect((await agent.request.get(`/audit?try=${i}`)).status()).toBe(403);
+  await agentContext.close();
+
+  // 2. Every visit of the reviewer's is a read on the trail; the page hides them, and says so.
+  await signInAs(page, "SECURITY");
+  for (let i = 0; i < 3; i++) await page.goto("/audit");
+  const rows = page.getByRole("table", { name: "Audit events, newest first" }).getByRole("row");
+  const note = page.getByRole("note", { name: "Reads of the trail" });
+  await expect(note).toContainText(/are hidden: \d+ on this page/);
+  expect(Number((await note.textContent())!.match(/hidden: (\d+)/)![1])).toBeGreaterThanOrEqual(2);
+  await expect(rows.filter({ hasText: "Audit trail viewed" })).toHaveCount(0);
+  await expect(rows.filter({ hasText: "Access denied" }).first()).toBeVisible();
+  await note.getByRole("link", { name: "Show reads" }).click();
+  await expect(page).toHaveURL(/reads=shown/);
+  await expect(rows.filter({ hasText: "Audit trail viewed" }).first()).toContainText("Mei Lin");
+  await expect(page.getByRole("checkbox", { name: /Show reads of the trail/ })).toBeChecked();
+  await note.getByRole("link", { name: "Hide reads" }).click();
+  await expect(page).not.toHaveURL(/reads=/);
+  await expect(rows.filter({ hasText: "Audit trail viewed" })).toHaveCount(0);
+
+  // 3. One action, refused: 50 on the first page, older ones on the next, the filters kept.
+  await page.getByLabel("Action").selectOption("access.denied");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/action=access.denied/);
+  await expect(rows).toHaveCount(51); // the header and 50 events
+  const newest = await rows.nth(1).getByRole("cell").first().textContent();
+  const pages = page.getByRole("navigation", { name: "Pages" });
+  await expect(pages.getByRole("link", { name: "Newer" })).toHaveCount(0);
+  await pages.getByRole("link", { name: "Older" }).click();
+  await expect(page).toHaveURL(/action=access.denied.*before=\d+|before=\d+.*action=access.denied/);
+  await expect(page.getByLabel("Action")).toHaveValue("access.denied");
+  expect(await rows.count()).toBeGreaterThan(5);
+  for (const row of await rows.all())
+    if (await row.getByRole("cell").count()) await expect(row).toContainText("Access denied");
+  await expect(rows.filter({ hasText: newest! })).toHaveCount(0);
+
+  // 4. Newer goes back: the first page again, with nothing newer than it.
+  await pages.getByRole("link", { name: "Newer" }).click();
+  await expect(page).toHaveURL(/action=access.denied/);
+  await expect(rows.nth(1).getByRole("cell").first()).toHaveText(newest!);
+  await expect(pages.getByRole("link", { name: "Newer" })).toHaveCount(0);
+
+  // 5. Changing a filter starts again from the newest page; "Clear filters" clears them all.
+  await pages.getByRole("link", { name: "Older" }).click();
+  await expect(page).toHaveURL(/before=/);
+  await page.getByLabel("Outcome").selectOption("REFUSED");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/outcome=REFUSED/);
+  await expect(page).not.toHaveURL(/before=|after=/);
+  await expect(page).toHaveURL(/action=access.denied/);
+  await expect(rows.nth(1).getByRole("cell").first()).toHaveText(newest!);
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByLabel("Action")).toHaveValue("");
+  await expect(page.getByLabel("Outcome")).toHaveValue("");
 });
 
 test("an export downloads, streams every event with its signed entry and proof, and verifies outside the console with public keys", async ({
