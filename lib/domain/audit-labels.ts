@@ -256,6 +256,18 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Case handed over to another team",
     lines: (d) => [line("From", d.from ?? "no team"), line("To", d.to), textLine("Note", d.note)],
   },
+  "case.assigned": {
+    label: "Case assigned",
+    lines: (d) => [line("To", d.toName ?? (d.to ? d.to : "nobody")), textLine("Note", d.note)],
+  },
+  "case.note_added": {
+    label: "Call note added",
+    lines: (d) => [line("Length", `${d.length} characters`), line("SHA-256", d.sha256)],
+  },
+  "case.ticket_set": {
+    label: "Ticket reference set",
+    lines: (d) => [line("From", d.from ?? "none"), line("To", d.to)],
+  },
   "case.hold_cleared": {
     label: "Recovery hold cleared",
     lines: (d) => [line("Hold was for", d.holdReason), textLine("Note", d.note)],

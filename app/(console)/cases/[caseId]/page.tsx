@@ -38,6 +38,7 @@ import { DEADLINE_LABELS, deadlinesOf } from "@/lib/domain/case-queue";
 import { TimeLeft } from "@/components/time-left";
 import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
+import { auditActionLabel, refusalLabel } from "@/lib/domain/audit-labels";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -491,11 +492,9 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
               className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm"
             >
               <span>
-                <span className="font-mono text-xs">{event.action}</span>{" "}
+                <span className="font-medium">{auditActionLabel(event.action)}</span>{" "}
                 <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>
-                  {event.outcome === "ALLOWED"
-                    ? "allowed"
-                    : `refused${event.reason ? `: ${event.reason}` : ""}`}
+                  {event.outcome === "ALLOWED" ? "allowed" : refusalLabel(event.reason)}
                 </Badge>
                 {event.outcome === "REFUSED" &&
                 typeof (event.data as { detail?: unknown })?.detail === "string" ? (

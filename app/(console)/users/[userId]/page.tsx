@@ -13,6 +13,7 @@ import { OpenCaseForm } from "./_components/open-case-form";
 import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
 import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
+import { auditActionLabel, refusalLabel } from "@/lib/domain/audit-labels";
 import {
   ChangeAccessForm,
   ClearHoldForm,
@@ -404,11 +405,9 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                 className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm"
               >
                 <span>
-                  <span className="font-mono text-xs">{event.action}</span>{" "}
+                  <span className="font-medium">{auditActionLabel(event.action)}</span>{" "}
                   <Badge tone={event.outcome === "ALLOWED" ? "good" : "bad"}>
-                    {event.outcome === "ALLOWED"
-                      ? "allowed"
-                      : `refused${event.reason ? `: ${event.reason}` : ""}`}
+                    {event.outcome === "ALLOWED" ? "allowed" : refusalLabel(event.reason)}
                   </Badge>
                   {event.detail ? (
                     <span className="ml-2 text-xs text-slate-600">{event.detail}</span>
