@@ -44,7 +44,7 @@ test("the case page follows the manager's answer live, keeping the agent's unsen
   await expect(page.getByText(/Sent to .•••@northwind\.example/)).toBeVisible();
 
   // The agent starts a note while waiting.
-  const note = page.getByLabel(/^Call note/);
+  const note = page.getByLabel("Call note (kept as written: notes cannot be edited or removed)");
   await note.fill("Caller is waiting on the line; manager is in a meeting");
 
   // The manager answers from their own mail, in their own browser.
@@ -79,7 +79,7 @@ test("the case page follows the manager's answer live, keeping the agent's unsen
   await expect(note).toHaveValue("");
 
   // A ticket in the desk's own format, normalised.
-  await page.getByLabel(/^Ticket/).fill("inc0071234");
+  await page.getByRole("textbox", { name: /^Ticket \(/ }).fill("inc0071234");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(
     page.getByRole("status").filter({ hasText: "Ticket INC0071234 recorded." }),
@@ -92,7 +92,7 @@ test("the queue: mine, a ticket search, filters that keep and clear, and who has
   const agent = await signInAs(page, "AGENT");
   const { userName } = await openCaseForUser(page, 22);
   await expect(page.getByText(`Owner: you (${agent.name})`)).toBeVisible();
-  await page.getByLabel(/^Ticket/).fill("HD-4242");
+  await page.getByRole("textbox", { name: /^Ticket \(/ }).fill("HD-4242");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Ticket HD-4242" })).toBeVisible();
 

@@ -359,7 +359,8 @@ test("a manager's denial stops the case", async ({ page, browser }) => {
   // 6. The agent sees the hold gone from the user's page; the denied case stays stopped.
   await page.reload();
   await expect(page.getByRole("heading", { name: "Recovery on hold" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Open case" })).toBeVisible();
+  // The denied case is still open (stopped), so a new one needs it confirmed first.
+  await expect(page.getByRole("button", { name: "Open another case" })).toBeVisible();
   await page.goto(caseUrl);
   await expect(page.getByText("stopped", { exact: true })).toBeVisible();
 });

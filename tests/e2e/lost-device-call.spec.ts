@@ -157,13 +157,13 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
     .or(page.locator("section[aria-labelledby=timeline]"));
   await expect(page.getByText("reenrolled", { exact: true })).toBeVisible();
   for (const action of [
-    "case.opened",
-    "step.recorded",
-    "step.link_sent",
-    "step.answered",
-    "tap.issued",
-    "tap.redeemed",
-    "passkey.enrolled",
+    "Recovery case opened",
+    "Checklist step recorded",
+    "Step link sent",
+    "Step link answered",
+    "Temporary access pass issued",
+    "Temporary access pass redeemed",
+    "Passkey enrolled",
   ]) {
     await expect(timeline.getByText(action, { exact: true }).first()).toBeVisible();
   }
@@ -172,7 +172,9 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
   //     with the passkey they still have (the one just enrolled), from a link in their mail.
   await page.getByRole("link", { name: userName }).click();
   await page.getByLabel("Why are they calling?").selectOption("REPLACED_DEVICE");
-  await page.getByRole("button", { name: "Open case" }).click();
+  // The first case was never closed: the agent confirms this call needs a case of its own.
+  await page.getByRole("checkbox", { name: /the lost device case .* needs its own case/ }).check();
+  await page.getByRole("button", { name: "Open another case" }).click();
   await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
   await expect(page.getByText("Call 2 in 24 h", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Send a passkey sign-in request to the user" }).click();

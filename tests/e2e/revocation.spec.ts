@@ -50,8 +50,8 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
   // 5. The user page's audit shows the revocation and the refused sign-in.
   await page.reload();
   const events = page.locator("section[aria-labelledby=events]");
-  await expect(events.getByText("passkey.revoked", { exact: true })).toBeVisible();
-  await expect(events.getByText("workforce.sign_in_refused", { exact: true })).toBeVisible();
+  await expect(events.getByText("Passkeys revoked", { exact: true }).first()).toBeVisible();
+  await expect(events.getByText("User's passkey sign-in refused", { exact: true })).toBeVisible();
 });
 
 test("a cloned passkey whose counter went backwards is refused", async ({ page, browser }) => {
