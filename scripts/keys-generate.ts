@@ -19,7 +19,7 @@ try {
   for (const line of written.envLines) console.log(line);
   for (const warning of written.warnings) console.error(`WARNING: ${warning}`);
   console.error(
-    `Wrote ${written.files.length} files in ${written.folder} (private keys readable by this user only). Set the lines above in the console's environment.`,
+    `Wrote ${written.files.length} files in ${written.folder} (private keys readable by this user only); the variables that name them went to standard output: set them in the console's environment.`,
   );
 } catch (error) {
   if (!(error instanceof KeysRefused)) throw error;

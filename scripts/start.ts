@@ -118,9 +118,11 @@ async function run() {
       persistent: !ephemeral,
       log: process.env.EMBEDDED_PG_LOG === "1" ? console.log : undefined,
     }).catch((error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error ?? "no reason given");
+      const reason = (error instanceof Error ? error.message : String(error ?? ""))
+        .replace(/\s+/g, " ")
+        .trim();
       throw new StartupError(
-        `Embedded PostgreSQL did not start on port ${pgPort} (${reason.replace(/\s+/g, " ").trim()}): is the console already running? Set EMBEDDED_PG_PORT to use another port, or EMBEDDED_PG_LOG=1 to see the server's log.`,
+        `Embedded PostgreSQL did not start on port ${pgPort}${reason ? ` (${reason})` : ""}: is the console already running? Set EMBEDDED_PG_PORT to use another port, or EMBEDDED_PG_LOG=1 to see the server's log.`,
       );
     });
     await ensureDatabase(embedded.url("postgres"), "console");
