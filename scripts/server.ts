@@ -13,8 +13,14 @@
  */
 import { createServer } from "node:http";
 import next from "next";
-import { env, publicUrl } from "../lib/env.ts";
 import { createEdge } from "./lib/edge.ts";
+
+// A bad configuration is told one line per variable by lib/env.ts (scripts/start.ts checks the
+// same before it starts this server); the exception after those lines says nothing more.
+const { env, publicUrl } = await import("../lib/env.ts").catch((error: Error) => {
+  if (error.message?.startsWith("Invalid environment variables")) process.exit(2);
+  throw error;
+});
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -32,9 +38,13 @@ const edge = createEdge(app.getRequestHandler(), {
 const server = createServer(edge.onRequest);
 server.on("checkContinue", edge.onCheckContinue);
 server.on("clientError", edge.onClientError);
-server.on("error", (error) => {
-  console.error(`The console could not listen on port ${port}.`, error);
-  process.exit(1);
+server.on("error", (error: NodeJS.ErrnoException) => {
+  console.error(
+    error.code === "EADDRINUSE"
+      ? `PORT ${port} is already in use (another console, or another program): stop it, or set PORT to a free port.`
+      : `The console could not listen on PORT ${port} (${error.code ?? error.message}): set PORT to another port.`,
+  );
+  process.exit(2);
 });
 server.listen(port, () => {
   console.log(

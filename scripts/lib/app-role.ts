@@ -40,7 +40,7 @@ export async function grantAppRole(ownerDatabaseUrl: string): Promise<void> {
     ]);
     if (!rowCount)
       throw new Error(
-        `Role ${APP_ROLE} does not exist: create it once (README.md, "On an external PostgreSQL").`,
+        `Role ${APP_ROLE} does not exist on this server, so it cannot be granted its rights: create it once as an administrator, CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '…' (README.md, "On an external PostgreSQL"), then run this again.`,
       );
     await client.query(await readFile(GRANTS, "utf8"));
   } finally {

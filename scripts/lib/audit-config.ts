@@ -4,11 +4,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { loadEnvironmentFile } from "./env-file.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
 export function auditConfig() {
-  if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+  loadEnvironmentFile();
   const passwordFile = path.join(root, ".data/postgres.password");
   const databaseUrl =
     process.env.DATABASE_URL ||
