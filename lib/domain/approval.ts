@@ -71,13 +71,45 @@ export function decideApproval(input: {
       code: "FORBIDDEN",
       message: "You verified this caller: another supervisor must decide it.",
     };
+  // A request that lapsed (marked so by the sweep, or not yet) says so, with when: never "already decided".
+  const lapsed =
+    input.status === "EXPIRED" ||
+    (input.status === "PENDING" && timeLeft(input.expiresAt, input.now).lapsed);
+  if (lapsed) return { ok: false, code: "SEQUENCE", message: lapsedMessage(input.expiresAt) };
   if (input.status !== "PENDING")
     return { ok: false, code: "SEQUENCE", message: "This request was already decided." };
-  if (input.expiresAt && input.expiresAt.getTime() <= input.now.getTime())
-    return {
-      ok: false,
-      code: "SEQUENCE",
-      message: "This request expired; the agent can ask again.",
-    };
   return { ok: true };
+}
+
+/** What a supervisor is told when the request they meant to decide lapsed first. */
+export function lapsedMessage(expiresAt: Date | null): string {
+  return (
+    `This request lapsed unanswered${expiresAt ? ` at ${utcMinute(expiresAt)} UTC` : ""}: ` +
+    "nothing was approved or denied. The agent can ask again from the case."
+  );
+}
+
+/**
+ * How long a waiting request has left, in words for the queue and the case ("12 min left").
+ * It lapses at `expiresAt` exactly (the same instant decideApproval refuses from).
+ */
+export function timeLeft(
+  expiresAt: Date | null,
+  now: Date,
+): { lapsed: boolean; minutes: number | null; label: string } {
+  if (!expiresAt) return { lapsed: false, minutes: null, label: "no time limit" };
+  const ms = expiresAt.getTime() - now.getTime();
+  if (ms <= 0) return { lapsed: true, minutes: 0, label: "lapsed" };
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return { lapsed: false, minutes, label: "less than a minute left" };
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const label =
+    hours === 0 ? `${minutes} min left` : `${hours} h${rest > 0 ? ` ${rest} min` : ""} left`;
+  return { lapsed: false, minutes, label };
+}
+
+/** 2026-11-24 10:15: a time in a message, in UTC (the message says so). */
+function utcMinute(date: Date): string {
+  return date.toISOString().slice(0, 16).replace("T", " ");
 }
