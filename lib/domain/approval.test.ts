@@ -5,9 +5,9 @@ import {
   canonicalJson,
   decideApproval,
   decideReenrolmentRequest,
+  approvalLapsed,
   lapsedMessage,
   reenrolmentSnapshot,
-  timeLeft,
 } from "./approval";
 import type { CaseFacts } from "./recovery-decisions";
 import { DEFAULT_POLICY } from "./recovery-policy";
@@ -217,20 +217,16 @@ describe("decideApproval", () => {
   });
 });
 
-describe("timeLeft", () => {
+describe("approvalLapsed", () => {
   const now = new Date("2026-11-22T12:00:00Z");
   const at = (ms: number) => new Date(now.getTime() + ms);
   it.each([
-    ["no expiry", null, { lapsed: false, minutes: null, label: "no time limit" }],
-    ["30 minutes", at(30 * 60_000), { lapsed: false, minutes: 30, label: "30 min left" }],
-    ["just under 2 minutes", at(119_000), { lapsed: false, minutes: 1, label: "1 min left" }],
-    ["a few seconds", at(5_000), { lapsed: false, minutes: 0, label: "less than a minute left" }],
-    ["two hours", at(120 * 60_000), { lapsed: false, minutes: 120, label: "2 h left" }],
-    ["95 minutes", at(95 * 60_000), { lapsed: false, minutes: 95, label: "1 h 35 min left" }],
-    ["the very instant", at(0), { lapsed: true, minutes: 0, label: "lapsed" }],
-    ["past", at(-1), { lapsed: true, minutes: 0, label: "lapsed" }],
+    ["no expiry", null, false],
+    ["a second left", at(1000), false],
+    ["the very instant", at(0), true],
+    ["a millisecond past", at(-1), true],
   ] as const)("%s", (_label, expiresAt, expected) => {
-    expect(timeLeft(expiresAt, now)).toEqual(expected);
+    expect(approvalLapsed(expiresAt, now)).toBe(expected);
   });
 
   it("lapses exactly when decideApproval starts refusing", () => {
@@ -245,7 +241,7 @@ describe("timeLeft", () => {
           expiresAt,
           now,
         }).ok;
-        expect(timeLeft(expiresAt, now).lapsed).toBe(refused);
+        expect(approvalLapsed(expiresAt, now)).toBe(refused);
       }),
     );
   });

@@ -74,7 +74,7 @@ export function decideApproval(input: {
   // A request that lapsed (marked so by the sweep, or not yet) says so, with when: never "already decided".
   const lapsed =
     input.status === "EXPIRED" ||
-    (input.status === "PENDING" && timeLeft(input.expiresAt, input.now).lapsed);
+    (input.status === "PENDING" && approvalLapsed(input.expiresAt, input.now));
   if (lapsed) return { ok: false, code: "SEQUENCE", message: lapsedMessage(input.expiresAt) };
   if (input.status !== "PENDING")
     return { ok: false, code: "SEQUENCE", message: "This request was already decided." };
@@ -90,23 +90,11 @@ export function lapsedMessage(expiresAt: Date | null): string {
 }
 
 /**
- * How long a waiting request has left, in words for the queue and the case ("12 min left").
- * It lapses at `expiresAt` exactly (the same instant decideApproval refuses from).
+ * Whether a request nobody decided has lapsed: at `expiresAt` exactly, the instant decideApproval
+ * starts refusing it (pages show it lapsed from then; lib/domain/time-left.ts says how long is left before).
  */
-export function timeLeft(
-  expiresAt: Date | null,
-  now: Date,
-): { lapsed: boolean; minutes: number | null; label: string } {
-  if (!expiresAt) return { lapsed: false, minutes: null, label: "no time limit" };
-  const ms = expiresAt.getTime() - now.getTime();
-  if (ms <= 0) return { lapsed: true, minutes: 0, label: "lapsed" };
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return { lapsed: false, minutes, label: "less than a minute left" };
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  const label =
-    hours === 0 ? `${minutes} min left` : `${hours} h${rest > 0 ? ` ${rest} min` : ""} left`;
-  return { lapsed: false, minutes, label };
+export function approvalLapsed(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
 
 /** 2026-11-24 10:15: a time in a message, in UTC (the message says so). */

@@ -1,5 +1,5 @@
 import "server-only";
-import { decideApproval as decide, timeLeft } from "@/lib/domain/approval";
+import { approvalLapsed, decideApproval as decide } from "@/lib/domain/approval";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
@@ -69,7 +69,7 @@ export async function decideReenrolment(input: {
       if (!check.ok) {
         // Expired while it waited (before the sweep reached it): it lapses now, and the lapse is
         // the audited refusal; the supervisor is told when it lapsed (lapsedMessage).
-        if (approval.status === "PENDING" && timeLeft(approval.expiresAt, now).lapsed) {
+        if (approval.status === "PENDING" && approvalLapsed(approval.expiresAt, now)) {
           await lapseApproval(unit, approval.id);
           return check;
         }

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDateTime, TierBadge } from "@/components/status-badge";
+import { TimeLeft } from "@/components/time-left";
 import { Badge } from "@/components/ui/badge";
 import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
-import { timeLeft } from "@/lib/domain/approval";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
 import { findPendingApprovals, findRecentDecisions } from "@/lib/server/find-pending-approvals";
 import { getStepUpView } from "@/lib/server/staff-step-up";
@@ -98,7 +98,6 @@ type Approval = Awaited<ReturnType<typeof findPendingApprovals>>[number];
 function approvalCard(approval: Approval, viewerId: string, now: Date) {
   const kase = approval.case;
   const own = approval.requestedById === viewerId;
-  const left = timeLeft(approval.expiresAt, now);
   return (
     <article
       key={approval.id}
@@ -115,8 +114,10 @@ function approvalCard(approval: Approval, viewerId: string, now: Date) {
         <Badge tone="warn">{approval.needReason}</Badge>
         {approval.lapsed ? (
           <Badge tone="bad">lapsed</Badge>
-        ) : left.minutes !== null ? (
-          <Badge tone={left.minutes < 5 ? "bad" : "info"}>{left.label}</Badge>
+        ) : approval.expiresAt ? (
+          <span className="text-sm">
+            <TimeLeft at={approval.expiresAt.toISOString()} serverNow={now.toISOString()} />
+          </span>
         ) : null}
         <span className="text-xs text-slate-500">
           {kase.user.title}, {kase.user.department} · {kase.user.employeeId} ·{" "}

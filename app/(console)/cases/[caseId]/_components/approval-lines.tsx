@@ -1,5 +1,6 @@
 import { formatDateTime } from "@/components/status-badge";
-import { timeLeft } from "@/lib/domain/approval";
+import { TimeLeft } from "@/components/time-left";
+import { approvalLapsed } from "@/lib/domain/approval";
 
 type ApprovalLine = {
   id: string;
@@ -25,8 +26,9 @@ export function ApprovalLines({
   askAgain: boolean;
 }) {
   return approvals.map((approval, index) => {
-    const left = timeLeft(approval.expiresAt, now);
-    const lapsed = approval.status === "EXPIRED" || (approval.status === "PENDING" && left.lapsed);
+    const lapsed =
+      approval.status === "EXPIRED" ||
+      (approval.status === "PENDING" && approvalLapsed(approval.expiresAt, now));
     if (lapsed)
       return (
         <li key={approval.id} className={index === 0 ? "font-medium text-amber-900" : undefined}>
@@ -41,9 +43,13 @@ export function ApprovalLines({
         Approval {approval.status.toLowerCase()} ({approval.needReason})
         {approval.reason ? `: ${approval.reason}` : ""} · requested{" "}
         {formatDateTime(approval.createdAt)}
-        {approval.status === "PENDING" && approval.expiresAt
-          ? ` · lapses ${formatDateTime(approval.expiresAt)} (${left.label})`
-          : ""}
+        {approval.status === "PENDING" && approval.expiresAt ? (
+          <>
+            {" "}
+            · lapses {formatDateTime(approval.expiresAt)} (
+            <TimeLeft at={approval.expiresAt.toISOString()} serverNow={now.toISOString()} />)
+          </>
+        ) : null}
       </li>
     );
   });
