@@ -2,6 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { getCurrentStaff } from "@/lib/auth/session";
 import { can, ROLE_LABELS, type Permission } from "@/lib/domain/roles";
+import { countWaitingApprovals } from "@/lib/server/find-pending-approvals";
 import { signOut } from "./actions";
 import { NavLinks } from "./_components/nav-links";
 import { StepUpProvider } from "./_components/step-up";
@@ -26,7 +27,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const staff = await getCurrentStaff();
   // Signed out: each page redirects to sign-in itself, keeping its own address to come back to.
   if (!staff) return children;
-  const links = SECTIONS.filter((section) => can(staff.role, section.permission));
+  // The approvals badge: requests this supervisor may decide now (one query, on every page).
+  const waiting = can(staff.role, "approvals:decide") ? await countWaitingApprovals(staff) : 0;
+  const links = SECTIONS.filter((section) => can(staff.role, section.permission)).map((section) =>
+    section.href === "/approvals" ? { ...section, waiting } : section,
+  );
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">

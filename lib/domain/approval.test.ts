@@ -5,6 +5,8 @@ import {
   canonicalJson,
   decideApproval,
   decideReenrolmentRequest,
+  approvalLapsed,
+  lapsedMessage,
   reenrolmentSnapshot,
 } from "./approval";
 import type { CaseFacts } from "./recovery-decisions";
@@ -172,12 +174,75 @@ describe("decideApproval", () => {
     ["a supervisor who verified", { ...base, verifiedByIds: ["agent", "sup"] }, "FORBIDDEN"],
     ["a decided request", { ...base, status: "APPROVED" }, "SEQUENCE"],
     ["an expired request", { ...base, expiresAt: new Date("2026-11-22T11:59:59Z") }, "SEQUENCE"],
+    ["a request that expires this very instant", { ...base, expiresAt: now }, "SEQUENCE"],
+    ["a request the sweep marked lapsed", { ...base, status: "EXPIRED" }, "SEQUENCE"],
   ] as const)("%s", (_label, input, expected) => {
     const result = decideApproval(input);
     expect(result).toEqual(
       typeof expected === "string"
         ? expect.objectContaining({ ok: false, code: expected })
         : expected,
+    );
+  });
+
+  it("tells a late supervisor the request lapsed, and when, rather than that it was decided", () => {
+    const lapsedAt = new Date("2026-11-22T11:45:00Z");
+    for (const input of [
+      { ...base, expiresAt: lapsedAt },
+      { ...base, expiresAt: lapsedAt, status: "EXPIRED" },
+    ]) {
+      expect(decideApproval(input)).toEqual({
+        ok: false,
+        code: "SEQUENCE",
+        message:
+          "This request lapsed unanswered at 2026-11-22 11:45 UTC: nothing was approved or denied. The agent can ask again from the case.",
+      });
+    }
+    expect(decideApproval({ ...base, status: "USED" })).toMatchObject({
+      message: "This request was already decided.",
+    });
+    expect(lapsedMessage(null)).toBe(
+      "This request lapsed unanswered: nothing was approved or denied. The agent can ask again from the case.",
+    );
+  });
+
+  it("still refuses the requester first, lapsed or not (who they are matters more than when)", () => {
+    expect(
+      decideApproval({
+        ...base,
+        status: "EXPIRED",
+        approver: { id: "agent", role: "SUPERVISOR" },
+      }),
+    ).toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("approvalLapsed", () => {
+  const now = new Date("2026-11-22T12:00:00Z");
+  const at = (ms: number) => new Date(now.getTime() + ms);
+  it.each([
+    ["no expiry", null, false],
+    ["a second left", at(1000), false],
+    ["the very instant", at(0), true],
+    ["a millisecond past", at(-1), true],
+  ] as const)("%s", (_label, expiresAt, expected) => {
+    expect(approvalLapsed(expiresAt, now)).toBe(expected);
+  });
+
+  it("lapses exactly when decideApproval starts refusing", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -10_000_000, max: 10_000_000 }), (offset) => {
+        const expiresAt = at(offset);
+        const refused = !decideApproval({
+          approver: { id: "sup", role: "SUPERVISOR" },
+          requestedById: "agent",
+          verifiedByIds: [],
+          status: "PENDING",
+          expiresAt,
+          now,
+        }).ok;
+        expect(approvalLapsed(expiresAt, now)).toBe(refused);
+      }),
     );
   });
 });

@@ -71,13 +71,33 @@ export function decideApproval(input: {
       code: "FORBIDDEN",
       message: "You verified this caller: another supervisor must decide it.",
     };
+  // A request that lapsed (marked so by the sweep, or not yet) says so, with when: never "already decided".
+  const lapsed =
+    input.status === "EXPIRED" ||
+    (input.status === "PENDING" && approvalLapsed(input.expiresAt, input.now));
+  if (lapsed) return { ok: false, code: "SEQUENCE", message: lapsedMessage(input.expiresAt) };
   if (input.status !== "PENDING")
     return { ok: false, code: "SEQUENCE", message: "This request was already decided." };
-  if (input.expiresAt && input.expiresAt.getTime() <= input.now.getTime())
-    return {
-      ok: false,
-      code: "SEQUENCE",
-      message: "This request expired; the agent can ask again.",
-    };
   return { ok: true };
+}
+
+/** What a supervisor is told when the request they meant to decide lapsed first. */
+export function lapsedMessage(expiresAt: Date | null): string {
+  return (
+    `This request lapsed unanswered${expiresAt ? ` at ${utcMinute(expiresAt)} UTC` : ""}: ` +
+    "nothing was approved or denied. The agent can ask again from the case."
+  );
+}
+
+/**
+ * Whether a request nobody decided has lapsed: at `expiresAt` exactly, the instant decideApproval
+ * starts refusing it (pages show it lapsed from then; lib/domain/time-left.ts says how long is left before).
+ */
+export function approvalLapsed(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
+}
+
+/** 2026-11-24 10:15: a time in a message, in UTC (the message says so). */
+function utcMinute(date: Date): string {
+  return date.toISOString().slice(0, 16).replace("T", " ");
 }

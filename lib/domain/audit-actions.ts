@@ -252,6 +252,8 @@ export const AUDIT_ACTIONS = {
       needReason: z.string().max(100),
       revokePasskeys: z.number().int(),
       snapshotHash: z.string().max(64),
+      /** Waiting: the staff IDs of the team's supervisors who were mailed (those who may decide it). */
+      supervisorsTold: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A supervisor approved a re-enrolment; the enrolment link went out in the same transaction. */
@@ -262,7 +264,12 @@ export const AUDIT_ACTIONS = {
   "approval.denied": z.object({ reason: z.string().max(500), voided: Voided.optional() }).strict(),
   /** An approval could not be used: it expired, or what it approved changed (stale). */
   "approval.lapsed": z
-    .object({ why: z.enum(["expired", "stale"]), snapshotHash: z.string().max(64) })
+    .object({
+      why: z.enum(["expired", "stale"]),
+      snapshotHash: z.string().max(64),
+      /** Expired: whether the agent who asked was mailed (not when they are the one acting). */
+      requesterTold: z.boolean().optional(),
+    })
     .strict(),
   /** An enrolment link was sent (it opens a passkey registration, once, for a short time). */
   "reenrolment.link_sent": z

@@ -392,6 +392,7 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       line("Needs a supervisor's approval", yesNo(d.needsApproval)),
       textLine("Because", d.needReason),
       line("Passkeys to revoke", d.revokePasskeys),
+      d.supervisorsTold && line("Mailed to", plural(d.supervisorsTold.length, "supervisor")),
     ],
   },
   "approval.approved": {
@@ -409,6 +410,7 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
         "Why",
         d.why === "expired" ? "it expired" : "what it approved changed after the approval",
       ),
+      d.requesterTold !== undefined && line("Agent who asked mailed", yesNo(d.requesterTold)),
     ],
   },
   "reenrolment.link_sent": {

@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   "enrolment.link",
   "recovery.stopped",
   "approval.waiting",
+  "approval.lapsed",
   "security.alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -213,20 +214,55 @@ export function recoveryStoppedNotice(input: { name: string; voided: string[] })
   };
 }
 
-/** A supervisor of the case's team is told that a re-enrolment waits for their decision. */
+/**
+ * A supervisor of the case's team who may decide it (not its requester, nobody who worked the
+ * case) is told that a re-enrolment waits: what is asked, why a second person, until when, and
+ * where to decide. Names and counts only: the link is the console's queue, never a token.
+ */
 export function approvalWaitingNotice(input: {
   supervisorName: string;
   userName: string;
+  employeeId: string;
+  requestedBy: string;
   needReason: string;
-  link: string;
+  revokePasskeys: number;
+  expiresAt: Date;
   expiresMinutes: number;
+  link: string;
 }): Message {
+  const revoking =
+    input.revokePasskeys === 0
+      ? "revoking none of their passkeys"
+      : `revoking ${input.revokePasskeys} lost passkey${input.revokePasskeys > 1 ? "s" : ""} in the same step`;
   return {
     kind: "approval.waiting",
-    subject: "A re-enrolment waits for your approval",
+    subject: `A re-enrolment for ${input.userName} waits for your approval`,
     body:
-      `Hello ${input.supervisorName},\n\nA re-enrolment for ${input.userName} needs a second person (${input.needReason}). Review the evidence and decide:\n\n${input.link}\n\n` +
-      `It lapses in ${input.expiresMinutes} minutes.${signature}`,
+      `Hello ${input.supervisorName},\n\n${input.requestedBy} asks a second person to approve a passkey re-enrolment for ${input.userName} (${input.employeeId}).\n\n` +
+      `What is asked: a one-time link, sent to ${input.userName}'s verified address, to set up a new passkey, ${revoking}.\n` +
+      `Why a second person: ${input.needReason}.\n` +
+      `It lapses at ${utc(input.expiresAt)} UTC (${input.expiresMinutes} minutes after the request); after that the agent has to ask again.\n\n` +
+      `Review the evidence and decide in the approvals queue:\n${input.link}${signature}`,
+  };
+}
+
+/**
+ * The agent who asked for a re-enrolment is told that no supervisor decided it in time: nothing
+ * was approved, no link went out, and they may ask again from the case.
+ */
+export function approvalLapsedNotice(input: {
+  agentName: string;
+  userName: string;
+  employeeId: string;
+  lapsedAt: Date;
+  link: string;
+}): Message {
+  return {
+    kind: "approval.lapsed",
+    subject: `The re-enrolment request for ${input.userName} lapsed`,
+    body:
+      `Hello ${input.agentName},\n\nNo supervisor decided the re-enrolment you requested for ${input.userName} (${input.employeeId}) before it lapsed at ${utc(input.lapsedAt)} UTC. ` +
+      `Nothing was approved and no link was sent.\n\nIf the caller still needs it, request it again from the case:\n${input.link}${signature}`,
   };
 }
 

@@ -1,10 +1,11 @@
 import "server-only";
-import { decideApproval as decide } from "@/lib/domain/approval";
+import { approvalLapsed, decideApproval as decide } from "@/lib/domain/approval";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { db } from "@/lib/db";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
+import { lapseApproval } from "./cases/lapse-approval";
 import { runCaseWork } from "./cases/unit-of-work";
 import { stopRecovery } from "./cases/void-recovery";
 import { currentSnapshot, sendEnrolmentLink } from "./reenrolment";
@@ -54,7 +55,8 @@ export async function decideReenrolment(input: {
       request: input.request,
       now: input.now,
     },
-    async ({ tx, kase, policy, now, actor, workedByIds, refuse }) => {
+    async (unit) => {
+      const { tx, kase, policy, now, actor, workedByIds, refuse } = unit;
       const approval = await tx.approval.findUniqueOrThrow({ where: { id: input.approvalId } });
       const check = decide({
         approver: input.actor,
@@ -65,21 +67,10 @@ export async function decideReenrolment(input: {
         now,
       });
       if (!check.ok) {
-        if (approval.status === "PENDING" && approval.expiresAt && approval.expiresAt <= now) {
-          await tx.approval.update({ where: { id: approval.id }, data: { status: "EXPIRED" } });
-          const back = nextStatus(kase.status, "EXPIRE_APPROVAL");
-          if (back.ok)
-            await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
-          await recordAudit(tx, {
-            action: "approval.lapsed",
-            outcome: "REFUSED",
-            reason: "SEQUENCE",
-            actor,
-            caseId: kase.id,
-            subjectUserId: kase.userId,
-            data: { why: "expired", snapshotHash: approval.snapshotHash },
-            request: input.request,
-          });
+        // Expired while it waited (before the sweep reached it): it lapses now, and the lapse is
+        // the audited refusal; the supervisor is told when it lapsed (lapsedMessage).
+        if (approval.status === "PENDING" && approvalLapsed(approval.expiresAt, now)) {
+          await lapseApproval(unit, approval.id);
           return check;
         }
         return refuse(check);

@@ -35,7 +35,8 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     where: { userId: kase.user.id, clearedAt: null },
     select: { reason: true, createdAt: true },
   });
-  // A request that expired unanswered lapses on the next action (requestReenrolment, decideReenrolment): show the case as it will be.
+  // A request that expired unanswered lapses at the sweep's next pass, or on the next action
+  // (requestReenrolment, decideReenrolment): show the case as it will be.
   const lapsed = kase.approvals.some(
     (approval) =>
       approval.status === "PENDING" && approval.expiresAt !== null && approval.expiresAt <= now,
@@ -73,7 +74,10 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     ...kase.enrolmentLinks.filter(live).map(() => "an enrolment link"),
     ...kase.stepLinks.filter(live).map(() => "a confirmation link"),
     ...kase.approvals
-      .filter((approval) => approval.status === "PENDING")
+      .filter(
+        (approval) =>
+          approval.status === "PENDING" && (!approval.expiresAt || approval.expiresAt > now),
+      )
       .map(() => "a request waiting for a supervisor"),
   ];
   return {

@@ -7,6 +7,7 @@ import { CHECKPOINT_CHANNEL } from "./audit";
 import { signRound, type SignerConfig } from "./audit-log-signer";
 import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
+import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { deliverSiem } from "./siem/deliver";
 
 const INTERVAL_MS = 2000;
@@ -24,8 +25,10 @@ const SIEM_BATCHES_PER_TICK = 10;
 const state = globalThis as unknown as { consoleWorker?: Worker };
 
 /**
- * The server's background work, one pass at a time per process: sending the outbox (SKIP LOCKED
- * keeps processes apart) and, when a checkpoint key is configured, a signer round of the audit
+ * The server's background work, one pass at a time per process: lapsing re-enrolment requests
+ * nobody decided in time (lib/server/lapse-expired-approvals.ts: claimed under the case unit of
+ * work's locks, so instances never lapse one twice), sending the outbox (SKIP LOCKED keeps
+ * processes apart) and, when a checkpoint key is configured, a signer round of the audit
  * log (docs/decisions/017): at least every AUDIT_CHECKPOINT_INTERVAL_SECONDS while events arrive,
  * and at once when a high-risk decision asks (NOTIFY on commit, heard by every instance; the one
  * that holds the signer lock signs). Only the rows since the latest checkpoint are verified here:
@@ -47,6 +50,14 @@ export function startOutboxWorker(): void {
   const tick = async () => {
     if (worker.running) return;
     worker.running = true;
+    // Requests nobody decided in time lapse first, so the agents' mail goes out in this tick.
+    try {
+      const swept = await lapseExpiredApprovals();
+      for (const { approvalId, error } of swept.failed)
+        console.error(`approval sweep: request ${approvalId} could not lapse`, error);
+    } catch (error) {
+      console.error("approval sweep failed", error);
+    }
     try {
       await deliverOutbox();
       config ??= signerConfig();

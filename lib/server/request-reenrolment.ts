@@ -1,10 +1,12 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
+import { decideApproval } from "@/lib/domain/approval";
 import { nextStatus } from "@/lib/domain/case-state";
 import { approvalWaitingNotice } from "@/lib/domain/notifications";
 import { approvalNeed, decideReenrolmentRequest } from "@/lib/domain/recovery-decisions";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
+import { lapseApproval } from "./cases/lapse-approval";
 import { runCaseWork } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
 import { currentSnapshot, sendEnrolmentLink } from "./reenrolment";
@@ -18,8 +20,10 @@ type ReenrolmentRequested =
  * From a verified case, the agent asks to re-enrol the user: which lost passkeys to revoke,
  * and a one-time enrolment link. Where the case's policy needs a second person (its tiers and
  * reasons, any red flag, a repeat call) the request waits, bound to a hash of a snapshot of all
- * the approver judges, and the team's other supervisors are told; otherwise the link goes out at
- * once. Under the unit of work's locks (user → case).
+ * the approver judges, and each active supervisor of the case's team who may decide it (not the
+ * requester, nobody who worked the case: decideApproval's rule) is mailed what is asked, why and
+ * until when; the audit event names them. Otherwise the link goes out at once. Under the unit
+ * of work's locks (user → case).
  */
 export async function requestReenrolment(input: {
   actor: CurrentStaff;
@@ -34,30 +38,17 @@ export async function requestReenrolment(input: {
       attempted: "request re-enrolment",
       request: input.request,
     },
-    async ({ tx, kase, facts: loaded, policy, now, actor, refuse }) => {
+    async (unit) => {
+      const { tx, kase, facts: loaded, policy, now, actor, workedByIds, refuse } = unit;
       // An approval that expired unanswered lapses here too, so the agent can simply ask again.
       let facts = loaded;
       const expired = await tx.approval.findMany({
         where: { caseId: kase.id, status: "PENDING", expiresAt: { lte: now } },
-        select: { id: true, snapshotHash: true },
+        select: { id: true },
       });
       for (const approval of expired) {
-        await tx.approval.update({ where: { id: approval.id }, data: { status: "EXPIRED" } });
-        await recordAudit(tx, {
-          action: "approval.lapsed",
-          outcome: "REFUSED",
-          reason: "SEQUENCE",
-          actor,
-          caseId: kase.id,
-          subjectUserId: kase.userId,
-          data: { why: "expired", snapshotHash: approval.snapshotHash },
-          request: input.request,
-        });
-      }
-      const back = expired.length > 0 ? nextStatus(facts.status, "EXPIRE_APPROVAL") : null;
-      if (back?.ok) {
-        await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: back.status } });
-        facts = { ...facts, status: back.status };
+        const lapse = await lapseApproval(unit, approval.id);
+        if (lapse.lapsed) facts = { ...facts, status: lapse.status };
       }
       const active = await tx.passkey.findMany({
         where: { userId: kase.userId, status: "ACTIVE" },
@@ -79,6 +70,35 @@ export async function requestReenrolment(input: {
         revokePasskeyIds: input.revokePasskeyIds,
       });
       const needReason = approvalNeed(policy, facts);
+      const move = needReason ? nextStatus(facts.status, "REQUEST_APPROVAL") : null;
+      if (move && !move.ok)
+        return refuse({
+          ok: false,
+          code: "SEQUENCE",
+          message: `A re-enrolment cannot be requested: ${move.reason}.`,
+        });
+      const expiresAt = new Date(now.getTime() + policy.approvalMinutes * 60_000);
+      // Told: the team's active supervisors who may decide it, by the rule deciding applies.
+      const supervisors =
+        needReason && kase.team
+          ? (
+              await tx.staff.findMany({
+                where: { role: "SUPERVISOR", active: true, team: kase.team },
+                select: { id: true, name: true, email: true, role: true },
+                orderBy: { name: "asc" },
+              })
+            ).filter(
+              (supervisor) =>
+                decideApproval({
+                  approver: supervisor,
+                  requestedById: input.actor.id,
+                  verifiedByIds: workedByIds,
+                  status: "PENDING",
+                  expiresAt,
+                  now,
+                }).ok,
+            )
+          : [];
       await recordAudit(tx, {
         action: "reenrolment.requested",
         outcome: "ALLOWED",
@@ -91,17 +111,11 @@ export async function requestReenrolment(input: {
           needReason: needReason ?? "",
           revokePasskeys: input.revokePasskeyIds.length,
           snapshotHash: hash,
+          ...(needReason ? { supervisorsTold: supervisors.map((s) => s.id).slice(0, 100) } : {}),
         },
         request: input.request,
       });
-      if (needReason) {
-        const move = nextStatus(facts.status, "REQUEST_APPROVAL");
-        if (!move.ok)
-          return refuse({
-            ok: false,
-            code: "SEQUENCE",
-            message: `A re-enrolment cannot be requested: ${move.reason}.`,
-          });
+      if (needReason && move?.ok) {
         await tx.approval.create({
           data: {
             caseId: kase.id,
@@ -109,26 +123,21 @@ export async function requestReenrolment(input: {
             snapshot: snapshot as Prisma.InputJsonValue,
             snapshotHash: hash,
             needReason,
-            expiresAt: new Date(now.getTime() + policy.approvalMinutes * 60_000),
+            expiresAt,
           },
         });
         await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
-        const supervisors = await tx.staff.findMany({
-          where: {
-            role: "SUPERVISOR",
-            active: true,
-            team: kase.team,
-            id: { notIn: [input.actor.id, kase.agentId] },
-          },
-          select: { name: true, email: true },
-        });
         for (const supervisor of supervisors) {
           const message = approvalWaitingNotice({
             supervisorName: supervisor.name,
             userName: kase.user.name,
+            employeeId: kase.user.employeeId,
+            requestedBy: input.actor.name,
             needReason,
-            link: `${publicUrl}/approvals`,
+            revokePasskeys: input.revokePasskeyIds.length,
+            expiresAt,
             expiresMinutes: policy.approvalMinutes,
+            link: `${publicUrl}/approvals`,
           });
           await enqueueMessage(tx, {
             to: supervisor.email,

@@ -26,4 +26,21 @@ describe("NavLinks", () => {
     render(<NavLinks links={links} />);
     expect(screen.getByRole("link", { name: "Users" })).not.toHaveAttribute("aria-current");
   });
+
+  it("shows the approvals waiting as a count, named for screen readers as well", () => {
+    pathname.current = "/cases";
+    render(<NavLinks links={[...links, { href: "/approvals", label: "Approvals", waiting: 3 }]} />);
+    const approvals = screen.getByRole("link", { name: "Approvals, 3 waiting" });
+    expect(approvals).toHaveAttribute("href", "/approvals");
+    expect(approvals).toHaveTextContent(/^Approvals\s*3$/);
+    // The other links carry no count.
+    expect(screen.getByRole("link", { name: "Cases" })).toHaveAttribute("aria-current", "page");
+  });
+
+  it("shows no count when nothing waits", () => {
+    pathname.current = "/approvals";
+    render(<NavLinks links={[{ href: "/approvals", label: "Approvals", waiting: 0 }]} />);
+    expect(screen.getByRole("link", { name: "Approvals" })).toHaveAttribute("aria-current", "page");
+    expect(screen.queryByText(/waiting/)).toBeNull();
+  });
 });

@@ -33,10 +33,14 @@ export type LockedRow = {
   id: string;
 };
 
-/** Who acts: a staff member (checked for permission and team), or the holder of a one-time link or pass. */
+/**
+ * Who acts: a staff member (checked for permission and team), the holder of a one-time link or
+ * pass, or the console itself (a periodic sweep: no permission or team, its own name in the trail).
+ */
 export type CaseActor =
   | { kind: "staff"; staff: CurrentStaff; permission: Permission }
-  | { kind: "public"; audit: AuditActor };
+  | { kind: "public"; audit: AuditActor }
+  | { kind: "system"; audit: Extract<AuditActor, { type: "SYSTEM" }> };
 
 /** Where a refusal is recorded: staff paths in one action, each public path in its own. */
 export type RefusalAction =

@@ -4,45 +4,65 @@ import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import { decideAction } from "../actions";
 
-export function DecideForm({ approvalId, userName }: { approvalId: string; userName: string }) {
+/**
+ * Approve or deny one request. Once it has lapsed (`lapsedAt`, when), the same form stays in
+ * place without its buttons and says so: a supervisor whose click came too late keeps the
+ * server's answer on screen, and nobody is offered a decision the server would refuse.
+ */
+export function DecideForm({
+  approvalId,
+  userName,
+  lapsedAt,
+}: {
+  approvalId: string;
+  userName: string;
+  lapsedAt: string | null;
+}) {
   return (
     <ActionForm
       action={decideAction}
       label={`Decide re-enrolment for ${userName}`}
       className="space-y-2"
     >
-      {(pending) => (
-        <>
-          <input type="hidden" name="approvalId" value={approvalId} />
-          <label
-            htmlFor={`reason-${approvalId}`}
-            className="block text-xs font-medium text-slate-700"
-          >
-            Reason for your decision
-          </label>
-          <textarea
-            id={`reason-${approvalId}`}
-            name="reason"
-            rows={2}
-            maxLength={500}
-            className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-          />
-          <div className="flex gap-2">
-            <Button type="submit" name="decision" value="approve" disabled={pending}>
-              Approve
-            </Button>
-            <Button
-              type="submit"
-              name="decision"
-              value="deny"
-              variant="secondary"
-              disabled={pending}
+      {(pending) =>
+        lapsedAt ? (
+          <p className="text-sm text-slate-700">
+            <span className="font-medium">Lapsed unanswered at {lapsedAt}.</span> It can no longer
+            be approved or denied; the agent can ask again from the case.
+          </p>
+        ) : (
+          <>
+            <input type="hidden" name="approvalId" value={approvalId} />
+            <label
+              htmlFor={`reason-${approvalId}`}
+              className="block text-xs font-medium text-slate-700"
             >
-              Deny
-            </Button>
-          </div>
-        </>
-      )}
+              Reason for your decision
+            </label>
+            <textarea
+              id={`reason-${approvalId}`}
+              name="reason"
+              rows={2}
+              maxLength={500}
+              className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+            />
+            <div className="flex gap-2">
+              <Button type="submit" name="decision" value="approve" disabled={pending}>
+                Approve
+              </Button>
+              <Button
+                type="submit"
+                name="decision"
+                value="deny"
+                variant="secondary"
+                disabled={pending}
+              >
+                Deny
+              </Button>
+            </div>
+          </>
+        )
+      }
     </ActionForm>
   );
 }

@@ -39,6 +39,7 @@ import { TimeLeft } from "@/components/time-left";
 import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
 import { auditActionLabel, refusalLabel } from "@/lib/domain/audit-labels";
+import { ApprovalLines } from "./_components/approval-lines";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -315,19 +316,11 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             : ""}
         </p>
         <ul className="mt-2 space-y-1 text-xs text-slate-600">
-          {kase.approvals.map((approval) => {
-            const expired =
-              approval.status === "PENDING" &&
-              approval.expiresAt !== null &&
-              approval.expiresAt <= now;
-            return (
-              <li key={approval.id}>
-                Approval {expired ? "expired: ask again" : approval.status.toLowerCase()} (
-                {approval.needReason}){approval.reason ? `: ${approval.reason}` : ""} · requested{" "}
-                {formatDateTime(approval.createdAt)}
-              </li>
-            );
-          })}
+          <ApprovalLines
+            approvals={kase.approvals}
+            now={now}
+            askAgain={work && actions.requestReenrolment.ok}
+          />
           {kase.enrolmentLinks.map((link) => (
             <li key={link.id}>
               Link sent to {link.sentTo} {formatDateTime(link.createdAt)} ·{" "}
