@@ -87,8 +87,11 @@ describe("migrations", () => {
       "Approval_decider_not_requester",
       "AuditEvent_position_from_zero",
       "AuditEvent_v2_complete",
+      "CaseNote_body_length",
+      "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
       "StaffSession_expires_after_start",
+      "StepLink_answer_check",
       "TemporaryAccessPass_failures_bounded",
     ]);
     expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([
