@@ -15,8 +15,8 @@ import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /**
- * Revokes one passkey or all of a user's passkeys, at once, by any agent or supervisor: never
- * waiting for an approval. In one transaction, under the user's row lock (the lock issuance,
+ * Revokes one passkey or all of a user's passkeys, at once, by any agent, supervisor or security
+ * reviewer (`passkeys:revoke`, decision 025): never waiting for an approval. In one transaction, under the user's row lock (the lock issuance,
  * redemption-time enrolment and approvals also take, so whatever was in flight is either
  * finished and then undone here, or sees the revocation and is refused):
  * the passkeys are revoked, the user's account sessions end, and with scope ALL every usable
@@ -34,7 +34,7 @@ export async function revokePasskeys(input: {
   return runUserWork(
     {
       userId: input.userId,
-      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      actor: { kind: "staff", staff: input.actor, permission: "passkeys:revoke" },
       attempted: `revoke ${input.request.scope === "ALL" ? "all passkeys" : "a passkey"}`,
       request: input.requestContext,
     },

@@ -24,12 +24,12 @@ export const openCaseAction = staffAction(
 );
 
 /**
- * Revocation never waits for anyone else: any agent or supervisor, at once, after confirming it's
- * them (decision 015: a stolen session must not lock people out). One passkey is gated as well as
- * all of them, or revoking them one by one would be the way round.
+ * Revocation never waits for anyone else: any agent, supervisor or security reviewer, at once,
+ * after confirming it's them (decision 015: a stolen session must not lock people out). One
+ * passkey is gated as well as all of them, or revoking them one by one would be the way round.
  */
 export const revokePasskeysAction = staffAction(
-  "cases:work",
+  "passkeys:revoke",
   RevokeSchema,
   async ({ actor, input, request }) => {
     const { revoked } = await revokePasskeys({

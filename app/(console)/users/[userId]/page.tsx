@@ -35,7 +35,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   if (!user) notFound();
   const leaver = isLeaver(user, new Date());
   const active = user.passkeys.filter((passkey) => passkey.status === "ACTIVE").length;
-  const mayRevoke = can(staff.role, "cases:work");
+  const mayRevoke = can(staff.role, "passkeys:revoke");
   const defaultReason = leaver ? "LEAVER" : "LOST";
   const mayChangeAccess = can(staff.role, "access:suspend");
   // Revoking, clearing a hold and changing access need a fresh step-up (decision 015).
