@@ -46,7 +46,7 @@ export async function getWorkforceUser(userId: string) {
   if (!user) return null;
   const now = new Date();
   // What could still let this person in, or still lead to a new passkey: shown to whoever handles a leaver.
-  const [sessions, openCases, passes, links, holds] = await Promise.all([
+  const [sessions, openCases, passes, links, holds, stepLinks, approvals] = await Promise.all([
     db.workforceSession.count({ where: { userId, expiresAt: { gt: now } } }),
     db.recoveryCase.findMany({
       where: { userId, status: { notIn: ["CLOSED", "REVOKED"] } },
@@ -68,6 +68,12 @@ export async function getWorkforceUser(userId: string) {
         case: { select: { id: true, team: true } },
       },
     }),
+    // What else revoke-all stops (its confirmation names them): open requests to a manager or to
+    // the person, and re-enrolments waiting for a supervisor.
+    db.stepLink.count({
+      where: { case: { userId }, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+    }),
+    db.approval.count({ where: { case: { userId }, status: "PENDING" } }),
   ]);
   // Only events that are part of the log (decision 017): a planted row is not the user's history.
   const events = (
@@ -90,7 +96,7 @@ export async function getWorkforceUser(userId: string) {
   }));
   return {
     ...user,
-    stillActive: { sessions, openCases, passes, links },
+    stillActive: { sessions, openCases, passes, links, stepLinks, approvals },
     holds,
     recentEvents: events.map(({ data, ...event }) => ({
       ...event,

@@ -21,7 +21,9 @@ import type { CurrentStaff } from "./resume-staff-session";
  * finished and then undone here, or sees the revocation and is refused):
  * the passkeys are revoked, the user's account sessions end, and with scope ALL every usable
  * pass, enrolment link, step link, pending approval and unused challenge is voided. The user is
- * told at every verified address. A case given moves to REVOKED.
+ * told at every verified address. A case given moves to REVOKED. Revoke-all that names the
+ * passkeys its confirmation showed is refused (audited, nothing changes) if they are not exactly
+ * the active ones under the lock; the audit row keeps what was confirmed.
  */
 export async function revokePasskeys(input: {
   actor: CurrentStaff;
@@ -122,6 +124,9 @@ export async function revokePasskeys(input: {
           voidedLinks: voided.enrolmentLinks + voided.stepLinks,
           voidedApprovals: voided.approvals,
           endedSessions: sessions.count,
+          ...(input.request.scope === "ALL" && input.request.confirmedPasskeyIds
+            ? { confirmedPasskeyIds: [...input.request.confirmedPasskeyIds].sort() }
+            : {}),
         },
         request: input.requestContext,
       });

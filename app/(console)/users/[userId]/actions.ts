@@ -27,6 +27,7 @@ export const openCaseAction = staffAction(
  * Revocation never waits for anyone else: any agent, supervisor or security reviewer, at once,
  * after confirming it's them (decision 015: a stolen session must not lock people out). One
  * passkey is gated as well as all of them, or revoking them one by one would be the way round.
+ * Revoke-all carries the passkeys its confirmation named (decision 025).
  */
 export const revokePasskeysAction = staffAction(
   "passkeys:revoke",
@@ -36,7 +37,9 @@ export const revokePasskeysAction = staffAction(
       actor,
       userId: input.userId,
       request:
-        input.scope === "ALL" ? { scope: "ALL" } : { scope: "ONE", passkeyId: input.passkeyId },
+        input.scope === "ALL"
+          ? { scope: "ALL", confirmedPasskeyIds: input.confirmedPasskeyIds }
+          : { scope: "ONE", passkeyId: input.passkeyId },
       reason: input.reason,
       requestContext: request,
     });

@@ -5,6 +5,7 @@ import { EmploymentBadge, formatDate, formatDateTime, TierBadge } from "@/compon
 import { Badge } from "@/components/ui/badge";
 import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
+import { revokeAllStops } from "@/lib/domain/revocation";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
@@ -187,7 +188,23 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               Stolen device or suspected attack? Revoke everything at once: no approval needed.
               Passes, links and approvals are voided and the user is signed out.
             </p>
-            <RevokeAllForm userId={user.id} defaultReason={leaver ? "LEAVER" : "STOLEN"} />
+            <RevokeAllForm
+              userId={user.id}
+              userName={user.name}
+              defaultReason={leaver ? "LEAVER" : "STOLEN"}
+              preview={{
+                passkeys: user.passkeys
+                  .filter((passkey) => passkey.status === "ACTIVE")
+                  .map((passkey) => ({
+                    id: passkey.id,
+                    label: `${passkey.modelName ?? "Unknown authenticator"} (${passkey.backedUp ? "synced" : "device-bound"}, last used ${passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "never"})`,
+                  })),
+                alsoStops: revokeAllStops({
+                  ...user.stillActive,
+                  enrolmentLinks: user.stillActive.links,
+                }),
+              }}
+            />
           </div>
         ) : null}
         {user.passkeys.length === 0 ? (
