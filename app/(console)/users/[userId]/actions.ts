@@ -20,7 +20,8 @@ export const openCaseAction = staffAction(
     const { caseId } = await openCase({ actor, ...input, request });
     redirect(`/cases/${caseId}`);
   },
-  { path: userPath },
+  // A refusal (a leaver, a hold, a repeat call blocked) re-renders the page with its guidance.
+  { path: userPath, revalidate: (input) => `/users/${input.userId}` },
 );
 
 /**

@@ -6,6 +6,10 @@ import { Badge } from "@/components/ui/badge";
 import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
 import { revokeAllStops } from "@/lib/domain/revocation";
+import { refusalGuidance } from "@/lib/domain/caller-guidance";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { getCaseOpening } from "@/lib/server/get-case-opening";
+import { CallerGuidance } from "../../_components/caller-guidance";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
@@ -43,6 +47,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const gated =
     mayRevoke || mayChangeAccess || (user.holds.length > 0 && can(staff.role, "approvals:decide"));
   const stepUp = gated ? await getStepUpView(staff.id, await getCurrentStaffSession()) : null;
+  // Opening a case is blocked (a leaver, a hold, a repeat call refused): what to tell the caller.
+  const opening = can(staff.role, "cases:work") ? await getCaseOpening(user.id) : null;
 
   return (
     <div className="space-y-8">
@@ -299,6 +305,26 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <h2 id="recovery" className="text-lg font-semibold">
             Recovery
           </h2>
+          {opening ? (
+            <div className="mt-2">
+              <CallerGuidance
+                guidance={refusalGuidance({
+                  refusal: opening.refusal,
+                  refusedAt: opening.refusedAt,
+                  policy: ACTIVE_POLICY,
+                  team: staff.team,
+                  viewer: {
+                    role: staff.role,
+                    worksCase: true,
+                    workedCase: false,
+                    canHandOver: false,
+                  },
+                })}
+                userId={user.id}
+                onUserPage
+              />
+            </div>
+          ) : null}
           {leaver ? (
             <p className="mt-1 text-sm text-slate-600">
               No recovery for someone who left or is suspended. Revoke their passkeys above.
