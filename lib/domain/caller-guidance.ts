@@ -220,30 +220,20 @@ function secondLook(offers: Offers, team: string | null, what: string): NextStep
 type Build = { offers: Offers; team: string | null; policy: RecoveryPolicy | null };
 
 /**
- * The guidance for a refusal a page shows (opening a case was blocked, a case action was refused):
- * one for every refusal code, so no refusal leaves the agent without words. `facts` are the case's,
- * when the refusal is about one (its actions are then offered where the page shows them).
+ * The guidance for a refusal a page shows outside a case (opening a case was blocked: a leaver,
+ * a hold, a repeat call): one for every refusal code, so no refusal leaves the agent without
+ * words. Case actions are offered only by `caseGuidance`, which knows the case.
  */
 export function refusalGuidance(input: {
   refusal: Pick<Refusal, "code" | "message">;
   viewer: GuidanceViewer;
   policy: RecoveryPolicy;
   team?: string | null;
-  facts?: CaseFacts | null;
   /** When the refusal happened, if it was earlier than this page (a blocked opening). */
   refusedAt?: Date | null;
 }): Guidance {
-  const facts = input.facts ?? null;
-  const actions = facts
-    ? availableActions({
-        policy: input.policy,
-        facts,
-        hasVerifiedAddress: true,
-        activePasskeyIds: [],
-      })
-    : null;
   const build: Build = {
-    offers: offersFor(input.viewer, actions, facts),
+    offers: offersFor(input.viewer, null, null),
     team: input.team ?? null,
     policy: input.policy,
   };
