@@ -235,6 +235,8 @@ export const AUDIT_ACTIONS = {
       voidedLinks: z.number().int(),
       voidedApprovals: z.number().int(),
       endedSessions: z.number().int(),
+      /** Revoke-all: the passkeys the staff member confirmed (exactly those revoked; decision 025). */
+      confirmedPasskeyIds: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A workforce user signed in to their account with a passkey. */

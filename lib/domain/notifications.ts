@@ -266,11 +266,43 @@ export function approvalLapsedNotice(input: {
   };
 }
 
-export function securityAlert(input: { summary: string; detail: string }): Message {
+/**
+ * A page of the console, as an absolute address from its configured base URL (NEXTAUTH_URL):
+ * mail is read outside the console, so a link must work from there.
+ */
+export function consoleUrl(baseUrl: string, page: { caseId: string } | { userId: string }): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  return "caseId" in page
+    ? `${base}/cases/${encodeURIComponent(page.caseId)}`
+    : `${base}/users/${encodeURIComponent(page.userId)}`;
+}
+
+/**
+ * An alert to the security reviewers. It links to what they act on (decision 025): the case, read
+ * in the console (any team's), and the person's page, where they can revoke; never a bare id to
+ * look up.
+ */
+export function securityAlert(input: {
+  summary: string;
+  detail: string;
+  baseUrl: string;
+  caseId?: string;
+  /** What the case link says ("Open the case" unless told). */
+  caseLabel?: string;
+  userId?: string;
+}): Message {
+  const links = [
+    input.caseId
+      ? `${input.caseLabel ?? "Open the case"}: ${consoleUrl(input.baseUrl, { caseId: input.caseId })}`
+      : null,
+    input.userId
+      ? `The person's page (their cases and passkeys; revoke there): ${consoleUrl(input.baseUrl, { userId: input.userId })}`
+      : null,
+  ].filter((line): line is string => line !== null);
   return {
     kind: "security.alert",
     subject: `Recovery alert: ${input.summary}`,
-    body: `${input.detail}${signature}`,
+    body: `${input.detail}${links.length ? `\n\n${links.join("\n")}` : ""}${signature}`,
   };
 }
 

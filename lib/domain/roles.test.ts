@@ -13,6 +13,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "users:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "cases:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "cases:work": { AGENT: true, SUPERVISOR: true, SECURITY: false },
+  "passkeys:revoke": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
   "access:suspend": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },

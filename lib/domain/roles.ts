@@ -18,8 +18,14 @@ export const PERMISSIONS = {
   "users:read": ["AGENT", "SUPERVISOR", "SECURITY"],
   /** Read recovery cases: agents and supervisors their own team's, security reviewers every team's. */
   "cases:read": ["AGENT", "SUPERVISOR", "SECURITY"],
-  /** Open and work recovery cases, issue factors, revoke. */
+  /** Open and work recovery cases, issue factors. */
   "cases:work": ["AGENT", "SUPERVISOR"],
+  /**
+   * Revoke a person's passkeys, one or all, at once (after a step-up, decision 015). Security
+   * reviewers too: a reviewer who finds an attack in the trail stops it without waiting for the
+   * desk (decision 025). Revoking only ever stops things; it works no case.
+   */
+  "passkeys:revoke": ["AGENT", "SUPERVISOR", "SECURITY"],
   /** Decide on high-risk re-enrolments (never one's own), reopen a failed step, clear a hold after a denial. */
   "approvals:decide": ["SUPERVISOR"],
   /** Suspend a person's access at once (suspected compromise, an investigation), and lift it. */

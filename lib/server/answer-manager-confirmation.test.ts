@@ -62,8 +62,11 @@ describe("manager confirmation", () => {
       data: { step: "MANAGER_CONFIRMATION", outcome: "PASSED", complete: true },
     });
 
-    // The link is used up.
-    expect(await getManagerConfirmation(token)).toBeNull();
+    // The link is used up: its page shows the answer recorded, never the question again.
+    expect(await getManagerConfirmation(token)).toMatchObject({
+      state: "answered",
+      answer: "confirmed",
+    });
     const again = await answerManagerConfirmation({ token, answer: "deny" }).catch(
       (e: unknown) => e,
     );

@@ -1,17 +1,46 @@
 import "server-only";
+import { db } from "@/lib/db";
 import { isLeaver } from "@/lib/domain/workforce";
+import { hashToken } from "./secrets";
 import type { RequestContext } from "./request-context";
 import { answerStepLink, completeLinkedStep, findUsableStepLink } from "./step-links";
 
-/** What the manager sees before answering (reading never uses the link up). */
+/**
+ * What the manager sees at their link (reading never uses it up): the request while it waits
+ * for an answer; once answered, the answer recorded and when, on every later visit of the same
+ * link (decision 025), never the buttons again. null for a link that is not ours, or that expired
+ * or was voided unanswered.
+ */
 export async function getManagerConfirmation(token: string) {
   const link = await findUsableStepLink(token, "MANAGER_CONFIRMATION");
-  if (!link) return null;
+  if (link)
+    return {
+      state: "waiting" as const,
+      userName: link.case.user.name,
+      employeeId: link.case.user.employeeId,
+      reason: link.case.reason,
+      managerName: link.case.user.manager?.name ?? "",
+    };
+  const answered = await db.stepLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      kind: true,
+      usedAt: true,
+      answer: true,
+      case: { select: { user: { select: { name: true } } } },
+    },
+  });
+  if (!answered || answered.kind !== "MANAGER_CONFIRMATION" || !answered.usedAt) return null;
   return {
-    userName: link.case.user.name,
-    employeeId: link.case.user.employeeId,
-    reason: link.case.reason,
-    managerName: link.case.user.manager?.name ?? "",
+    state: "answered" as const,
+    userName: answered.case.user.name,
+    answer:
+      answered.answer === "PASSED"
+        ? ("confirmed" as const)
+        : answered.answer === "FAILED"
+          ? ("denied" as const)
+          : null,
+    answeredAt: answered.usedAt,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   decideCorrectStep,
   type CaseFacts,
 } from "@/lib/domain/recovery-decisions";
+import { caseGuidance } from "@/lib/domain/caller-guidance";
 import { can } from "@/lib/domain/roles";
 import { findTeams } from "./cases/transfer-case";
 import { findCaseColleagues } from "./cases/case-desk";
@@ -80,6 +81,26 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
       )
       .map(() => "a request waiting for a supervisor"),
   ];
+  const teams = (await findTeams(db)).filter((team) => team !== kase.team);
+  // A dead end, guided: what to tell the caller and what can happen next (decision 025).
+  const guidance = caseGuidance({
+    policy,
+    facts,
+    hasVerifiedAddress: verifiedAddresses > 0,
+    team: kase.team,
+    approvals: kase.approvals,
+    stepLinks: kase.stepLinks,
+    enrolmentLinks: kase.enrolmentLinks,
+    passes: kase.accessPasses,
+    reportedNotThem: kase.events.some((event) => event.action === "case.repudiated"),
+    viewer: {
+      role: viewer.role,
+      worksCase: can(viewer.role, "cases:work"),
+      workedCase: workedByIds.includes(viewer.id),
+      canHandOver: teams.length > 0,
+    },
+    now,
+  });
   return {
     ...kase,
     // A pass resting after wrong guesses (lib/domain/rate-limits.ts) says until when.
@@ -94,7 +115,8 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     outstanding,
     correctable,
     canWork: can(viewer.role, "cases:work"),
-    teams: (await findTeams(db)).filter((team) => team !== kase.team),
+    teams,
+    guidance,
     colleagues: (await findCaseColleagues(kase.team)).filter((c) => c.id !== kase.ownerId),
     /** Whether closing told the user that a pass or link they held stopped working (from the close's audit row). */
     closeToldUser: kase.events.some(

@@ -46,53 +46,60 @@ export async function getWorkforceUser(userId: string) {
   if (!user) return null;
   const now = new Date();
   // What could still let this person in, or still lead to a new passkey: shown to whoever handles a leaver.
-  const [sessions, openCases, passes, links, holds, recentCases] = await Promise.all([
-    db.workforceSession.count({ where: { userId, expiresAt: { gt: now } } }),
-    db.recoveryCase.findMany({
-      where: { userId, status: { notIn: ["CLOSED", "REVOKED"] } },
-      select: {
-        id: true,
-        status: true,
-        team: true,
-        reason: true,
-        createdAt: true,
-        ticketRef: true,
-        owner: { select: { name: true } },
-      },
-      orderBy: { createdAt: "desc" },
-    }),
-    db.temporaryAccessPass.count({
-      where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
-    }),
-    db.enrolmentLink.count({
-      where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
-    }),
-    db.recoveryHold.findMany({
-      where: { userId, clearedAt: null },
-      select: {
-        id: true,
-        reason: true,
-        createdAt: true,
-        case: { select: { id: true, team: true } },
-      },
-    }),
-    // The person's latest closed cases, for the agent who picks up their next call.
-    db.recoveryCase.findMany({
-      where: { userId, status: { in: ["CLOSED", "REVOKED"] } },
-      select: {
-        id: true,
-        status: true,
-        team: true,
-        reason: true,
-        createdAt: true,
-        closedAt: true,
-        closeReason: true,
-        ticketRef: true,
-      },
-      orderBy: { createdAt: "desc" },
-      take: 5,
-    }),
-  ]);
+  const [sessions, openCases, passes, links, holds, stepLinks, approvals, recentCases] =
+    await Promise.all([
+      db.workforceSession.count({ where: { userId, expiresAt: { gt: now } } }),
+      db.recoveryCase.findMany({
+        where: { userId, status: { notIn: ["CLOSED", "REVOKED"] } },
+        select: {
+          id: true,
+          status: true,
+          team: true,
+          reason: true,
+          createdAt: true,
+          ticketRef: true,
+          owner: { select: { name: true } },
+        },
+        orderBy: { createdAt: "desc" },
+      }),
+      db.temporaryAccessPass.count({
+        where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+      }),
+      db.enrolmentLink.count({
+        where: { userId, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+      }),
+      db.recoveryHold.findMany({
+        where: { userId, clearedAt: null },
+        select: {
+          id: true,
+          reason: true,
+          createdAt: true,
+          case: { select: { id: true, team: true } },
+        },
+      }),
+      // What else revoke-all stops (its confirmation names them): open requests to a manager or to
+      // the person, and re-enrolments waiting for a supervisor.
+      db.stepLink.count({
+        where: { case: { userId }, usedAt: null, voidedAt: null, expiresAt: { gt: now } },
+      }),
+      db.approval.count({ where: { case: { userId }, status: "PENDING" } }),
+      // The person's latest closed cases, for the agent who picks up their next call.
+      db.recoveryCase.findMany({
+        where: { userId, status: { in: ["CLOSED", "REVOKED"] } },
+        select: {
+          id: true,
+          status: true,
+          team: true,
+          reason: true,
+          createdAt: true,
+          closedAt: true,
+          closeReason: true,
+          ticketRef: true,
+        },
+        orderBy: { createdAt: "desc" },
+        take: 5,
+      }),
+    ]);
   // Only events that are part of the log (decision 017): a planted row is not the user's history.
   const events = (
     await onlyPartOfTheLog(
@@ -114,7 +121,7 @@ export async function getWorkforceUser(userId: string) {
   }));
   return {
     ...user,
-    stillActive: { sessions, openCases, passes, links },
+    stillActive: { sessions, openCases, passes, links, stepLinks, approvals },
     recentCases,
     holds,
     recentEvents: events.map(({ data, ...event }) => ({

@@ -9,6 +9,7 @@ import {
   type CaseReason,
 } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
+import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
@@ -78,9 +79,18 @@ export async function openCase(input: {
             where: { role: "SECURITY", active: true },
             select: { email: true },
           });
+          const latest = await tx.recoveryCase.findFirst({
+            where: { userId: user.id, createdAt: { gt: since } },
+            orderBy: { createdAt: "desc" },
+            select: { id: true },
+          });
           const alert = securityAlert({
             summary: `repeat recovery calls for ${user.name}`,
-            detail: `${input.actor.name} tried to open recovery case ${casesInWindow + 1} in ${policy.repeatCalls.windowHours} hours for ${user.name}. It was blocked.`,
+            detail: `${input.actor.name} tried to open recovery call ${casesInWindow + 1} in ${policy.repeatCalls.windowHours} hours for ${user.name}. It was blocked.`,
+            baseUrl: publicUrl,
+            caseId: latest?.id,
+            caseLabel: `The latest case of the last ${policy.repeatCalls.windowHours} hours`,
+            userId: user.id,
           });
           for (const { email } of security)
             await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });

@@ -113,7 +113,9 @@ export async function repudiatePasskey(input: {
         detail:
           `${user.name} (${user.employeeId}) reported the passkey ${model}, added on ${passkey.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC from a session signed in with one of their passkeys, as not them. ` +
           `${revoked.count} passkey(s) revoked, ${sessions.count + voided.passSessions} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
-          `The passkey that signed that session in may be compromised: review the person's passkeys. ${publicUrl}/users/${user.id}`,
+          "The passkey that signed that session in may be compromised: review the person's passkeys.",
+        baseUrl: publicUrl,
+        userId: user.id,
       });
       for (const { email } of security)
         await enqueueMessage(tx, { to: email, message: alert, subjectUserId: user.id });

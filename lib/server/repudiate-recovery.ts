@@ -187,7 +187,10 @@ export async function repudiateRecovery(input: {
       });
       const alert = securityAlert({
         summary: `${user.name} says a recovery was not them`,
-        detail: `${user.name} (${user.employeeId}) reported recovery case ${kase.id} as not them. ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided, ${passkeys.count} new passkey(s) revoked, ${sessions.count} session(s) ended. Review the case: ${publicUrl}/cases/${kase.id}`,
+        detail: `${user.name} (${user.employeeId}) reported a recovery of theirs as not them. ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided, ${passkeys.count} new passkey(s) revoked, ${sessions.count} session(s) ended; their recovery is on hold.`,
+        baseUrl: publicUrl,
+        caseId: kase.id,
+        userId: user.id,
       });
       for (const { email } of security)
         await enqueueMessage(tx, {

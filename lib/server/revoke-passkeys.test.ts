@@ -113,23 +113,29 @@ describe("revokePasskeys", () => {
     });
   });
 
-  it("needs no supervisor, but refuses a security reviewer (audited, nothing changed)", async () => {
+  it("needs no supervisor, and a security reviewer may revoke too (decision 025), audited with their role", async () => {
     const reviewer = await actor("SECURITY");
     const user = await createWorkforceUser(db, { passkeys: 1 });
-    const error = await revokePasskeys({
-      actor: reviewer,
-      userId: user.id,
-      request: { scope: "ALL" },
-      reason: "STOLEN",
-    }).catch((e: unknown) => e);
-    expect((error as DomainError).code).toBe("FORBIDDEN");
-    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(1);
+    expect(
+      await revokePasskeys({
+        actor: reviewer,
+        userId: user.id,
+        request: { scope: "ALL" },
+        reason: "STOLEN",
+      }),
+    ).toEqual({ revoked: 1 });
+    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(0);
     expect(
       await db.auditEvent.findFirstOrThrow({
         where: { subjectUserId: user.id },
         orderBy: { id: "desc" },
       }),
-    ).toMatchObject({ action: "case.action_refused", reason: "FORBIDDEN" });
+    ).toMatchObject({
+      action: "passkey.revoked",
+      outcome: "ALLOWED",
+      actorId: reviewer.id,
+      actorRole: "SECURITY",
+    });
   });
 
   it("refuses to revoke a passkey that is not this user's active one", async () => {

@@ -15,13 +15,15 @@ import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /**
- * Revokes one passkey or all of a user's passkeys, at once, by any agent or supervisor: never
- * waiting for an approval. In one transaction, under the user's row lock (the lock issuance,
+ * Revokes one passkey or all of a user's passkeys, at once, by any agent, supervisor or security
+ * reviewer (`passkeys:revoke`, decision 025): never waiting for an approval. In one transaction, under the user's row lock (the lock issuance,
  * redemption-time enrolment and approvals also take, so whatever was in flight is either
  * finished and then undone here, or sees the revocation and is refused):
  * the passkeys are revoked, the user's account sessions end, and with scope ALL every usable
  * pass, enrolment link, step link, pending approval and unused challenge is voided. The user is
- * told at every verified address. A case given moves to REVOKED.
+ * told at every verified address. A case given moves to REVOKED. Revoke-all that names the
+ * passkeys its confirmation showed is refused (audited, nothing changes) if they are not exactly
+ * the active ones under the lock; the audit row keeps what was confirmed.
  */
 export async function revokePasskeys(input: {
   actor: CurrentStaff;
@@ -34,7 +36,7 @@ export async function revokePasskeys(input: {
   return runUserWork(
     {
       userId: input.userId,
-      actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
+      actor: { kind: "staff", staff: input.actor, permission: "passkeys:revoke" },
       attempted: `revoke ${input.request.scope === "ALL" ? "all passkeys" : "a passkey"}`,
       request: input.requestContext,
     },
@@ -122,6 +124,9 @@ export async function revokePasskeys(input: {
           voidedLinks: voided.enrolmentLinks + voided.stepLinks,
           voidedApprovals: voided.approvals,
           endedSessions: sessions.count,
+          ...(input.request.scope === "ALL" && input.request.confirmedPasskeyIds
+            ? { confirmedPasskeyIds: [...input.request.confirmedPasskeyIds].sort() }
+            : {}),
         },
         request: input.requestContext,
       });

@@ -177,7 +177,10 @@ export async function completeLinkedStep(
     by: "responder",
   });
   if (!decision.ok) return refuse(decision);
-  await tx.stepLink.update({ where: { id: input.linkId }, data: { usedAt: now } });
+  await tx.stepLink.update({
+    where: { id: input.linkId },
+    data: { usedAt: now, answer: input.outcome },
+  });
   const step = kase.checklist!.steps.find((s) => s.kind === input.kind)!;
   await tx.checklistStep.update({
     where: { id: step.id },

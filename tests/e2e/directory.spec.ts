@@ -76,7 +76,9 @@ test("a leaver's page says they cannot be recovered", async ({ page }) => {
   await signInAs(page, "AGENT");
   await page.goto("/users?status=LEFT");
   await page.getByRole("row").nth(1).getByRole("link").click();
-  const banner = page.getByRole("status").filter({ hasText: "This person has left" });
+  const banner = page
+    .getByRole("status")
+    .filter({ hasText: "This person has left the organisation" });
   await expect(banner).toContainText("They cannot be recovered and cannot sign in with a passkey");
   // What could still be used is spelled out, so nothing of a leaver's access goes unnoticed.
   await expect(banner).toContainText("Still active:");

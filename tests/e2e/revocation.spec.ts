@@ -26,12 +26,16 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
   await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
 
   // 3. The phone is stolen: the agent (no supervisor) confirms it's them and revokes every
-  //    passkey at once.
+  //    passkey at once, once the dialog has named what that revokes (decision 025).
   await page.goto(userUrl);
   await confirmItsYou(page);
   await page
     .getByRole("form", { name: "Revoke all passkeys" })
-    .getByRole("button", { name: "Revoke all passkeys now" })
+    .getByRole("button", { name: "Revoke all passkeys…" })
+    .click();
+  await page
+    .getByRole("dialog", { name: `Revoke all of ${userName}’s passkeys?` })
+    .getByRole("button", { name: /^Revoke (this passkey|these \d+ passkeys) now$/ })
     .click();
   await expect(page.getByRole("status").filter({ hasText: "Revoked" })).toContainText(
     "signed out everywhere",

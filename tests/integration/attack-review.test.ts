@@ -274,7 +274,16 @@ describe("step-up holds on every path to a gated effect", () => {
         );
       revoked = await revokePasskeysAction(
         idle,
-        form({ userId: user.id, scope: "ALL", reason: "STOLEN" }),
+        form({
+          userId: user.id,
+          scope: "ALL",
+          reason: "STOLEN",
+          confirmedPasskeyIds: (
+            await db.passkey.findMany({ where: { userId: user.id, status: "ACTIVE" } })
+          )
+            .map((passkey) => passkey.id)
+            .join(","),
+        }),
       );
     }
     const facts = {
@@ -296,8 +305,16 @@ describe("step-up holds on every path to a gated effect", () => {
     const others = await staffSignIn(other.id);
     const agent = await createStaff(db, { role: "AGENT" });
     await staffSignIn(agent.id, { method: "oidc" });
+    const confirmedPasskeyIds = (
+      await db.passkey.findMany({ where: { userId: user.id, status: "ACTIVE" } })
+    )
+      .map((passkey) => passkey.id)
+      .join(",");
     const revoke = () =>
-      revokePasskeysAction(idle, form({ userId: user.id, scope: "ALL", reason: "STOLEN" }));
+      revokePasskeysAction(
+        idle,
+        form({ userId: user.id, scope: "ALL", reason: "STOLEN", confirmedPasskeyIds }),
+      );
     expect(await revoke()).toMatchObject({ status: "refused", stepUp: "confirm" });
     // The other staff member's authenticator answering this session's challenge:
     const start = await staffPasskeyActions.startStepUpAction();

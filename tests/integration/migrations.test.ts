@@ -91,6 +91,7 @@ describe("migrations", () => {
       "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
       "StaffSession_expires_after_start",
+      "StepLink_answer_check",
       "TemporaryAccessPass_failures_bounded",
     ]);
     expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([

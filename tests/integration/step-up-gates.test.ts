@@ -140,10 +140,19 @@ const GATES: Record<string, Gate> = {
       const { user } = await verifiedStandardCase();
       const agent = await createStaff(db, { role: "AGENT" });
       const { stepUp } = await signIn(agent.id);
+      // The passkeys its confirmation names (decision 025).
+      const confirmedPasskeyIds = (
+        await db.passkey.findMany({ where: { userId: user.id, status: "ACTIVE" } })
+      )
+        .map((passkey) => passkey.id)
+        .join(",");
       return {
         stepUp,
         act: () =>
-          revokePasskeysAction(idle, form({ userId: user.id, scope: "ALL", reason: "STOLEN" })),
+          revokePasskeysAction(
+            idle,
+            form({ userId: user.id, scope: "ALL", reason: "STOLEN", confirmedPasskeyIds }),
+          ),
         state: () => db.passkey.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } }),
       };
     },

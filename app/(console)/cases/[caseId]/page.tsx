@@ -15,6 +15,7 @@ import {
 } from "@/lib/domain/recovery-policy";
 import { isAgentRecorded, isLinked, linkCompletion } from "@/lib/domain/step-kinds";
 import { getCaseView } from "@/lib/server/get-case";
+import { CallerGuidance } from "../../_components/caller-guidance";
 import { recordAccessDenied } from "@/lib/server/record-access-denied";
 import { getRequestContext } from "@/lib/server/request-context";
 import { z } from "zod";
@@ -200,24 +201,12 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         ) : null}
       </section>
 
-      {actions.stopped && open ? (
-        <div
-          role="status"
-          className="rounded-md border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
-        >
-          <p className="font-medium">{actions.stopped.message}</p>
-          <p className="mt-1">
-            Nothing more can be issued on this case; whatever it had issued was voided. Tell the
-            caller you cannot continue today and that they will hear from the service desk. Do not
-            say which check failed. Close the case, and revoke if you suspect an attack.
-          </p>
-          {kase.holds.length > 0 ? (
-            <p className="mt-1">
-              Hold: {kase.holds.map((hold) => hold.reason).join("; ")}. A supervisor clears it from
-              the person’s page.
-            </p>
-          ) : null}
-        </div>
+      <CallerGuidance guidance={kase.guidance} userId={kase.user.id} />
+      {!work ? (
+        <p role="note" className="text-sm text-slate-600">
+          You are reading this case: security reviewers work no case. Revoking a person’s passkeys
+          is on their page.
+        </p>
       ) : null}
 
       <section aria-labelledby="script" className="space-y-3">
@@ -242,7 +231,11 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             const recordable = isAgentRecorded(step.kind) ? actions.recordStep[step.kind] : null;
             const sendable = isLinked(step.kind) ? actions.sendStepLink[step.kind] : null;
             return (
-              <li key={step.kind} className="rounded-lg border border-slate-200 bg-white p-4">
+              <li
+                key={step.kind}
+                id={`step-${step.kind.toLowerCase()}`}
+                className="rounded-lg border border-slate-200 bg-white p-4"
+              >
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <h3 className="font-medium">
                     {index + 1}. {step.title}{" "}

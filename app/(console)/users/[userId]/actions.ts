@@ -22,6 +22,8 @@ export const openCaseAction = staffAction(
   },
   {
     path: userPath,
+    // A refusal (a leaver, a hold, a repeat call blocked) re-renders the page with its guidance.
+    revalidate: (input) => `/users/${input.userId}`,
     // Checkboxes: every confirmed open case (none when the person has none).
     fields: (formData) => ({
       ...formFields(formData),
@@ -31,19 +33,22 @@ export const openCaseAction = staffAction(
 );
 
 /**
- * Revocation never waits for anyone else: any agent or supervisor, at once, after confirming it's
- * them (decision 015: a stolen session must not lock people out). One passkey is gated as well as
- * all of them, or revoking them one by one would be the way round.
+ * Revocation never waits for anyone else: any agent, supervisor or security reviewer, at once,
+ * after confirming it's them (decision 015: a stolen session must not lock people out). One
+ * passkey is gated as well as all of them, or revoking them one by one would be the way round.
+ * Revoke-all carries the passkeys its confirmation named (decision 025).
  */
 export const revokePasskeysAction = staffAction(
-  "cases:work",
+  "passkeys:revoke",
   RevokeSchema,
   async ({ actor, input, request }) => {
     const { revoked } = await revokePasskeys({
       actor,
       userId: input.userId,
       request:
-        input.scope === "ALL" ? { scope: "ALL" } : { scope: "ONE", passkeyId: input.passkeyId },
+        input.scope === "ALL"
+          ? { scope: "ALL", confirmedPasskeyIds: input.confirmedPasskeyIds }
+          : { scope: "ONE", passkeyId: input.passkeyId },
       reason: input.reason,
       requestContext: request,
     });

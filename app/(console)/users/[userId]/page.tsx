@@ -5,6 +5,11 @@ import { EmploymentBadge, formatDate, formatDateTime, TierBadge } from "@/compon
 import { Badge } from "@/components/ui/badge";
 import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
+import { revokeAllStops } from "@/lib/domain/revocation";
+import { refusalGuidance } from "@/lib/domain/caller-guidance";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { getCaseOpening } from "@/lib/server/get-case-opening";
+import { CallerGuidance } from "../../_components/caller-guidance";
 import { isLeaver, WorkforceUserIdSchema } from "@/lib/domain/workforce";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
@@ -39,7 +44,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   if (!user) notFound();
   const leaver = isLeaver(user, new Date());
   const active = user.passkeys.filter((passkey) => passkey.status === "ACTIVE").length;
-  const mayRevoke = can(staff.role, "cases:work");
+  const mayRevoke = can(staff.role, "passkeys:revoke");
   const defaultReason = leaver ? "LEAVER" : "LOST";
   const mayChangeAccess = can(staff.role, "access:suspend");
   // Revoking, clearing a hold and changing access need a fresh step-up (decision 015).
@@ -51,6 +56,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
     ...user.stillActive.openCases.map((kase) => ({ ...kase, open: true, closeReason: null })),
     ...user.recentCases.map((kase) => ({ ...kase, open: false, owner: null })),
   ];
+  // Opening a case is blocked (a leaver, a hold, a repeat call refused): what to tell the caller.
+  const opening = can(staff.role, "cases:work") ? await getCaseOpening(user.id) : null;
 
   return (
     <div className="space-y-8">
@@ -197,7 +204,23 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               Stolen device or suspected attack? Revoke everything at once: no approval needed.
               Passes, links and approvals are voided and the user is signed out.
             </p>
-            <RevokeAllForm userId={user.id} defaultReason={leaver ? "LEAVER" : "STOLEN"} />
+            <RevokeAllForm
+              userId={user.id}
+              userName={user.name}
+              defaultReason={leaver ? "LEAVER" : "STOLEN"}
+              preview={{
+                passkeys: user.passkeys
+                  .filter((passkey) => passkey.status === "ACTIVE")
+                  .map((passkey) => ({
+                    id: passkey.id,
+                    label: `${passkey.modelName ?? "Unknown authenticator"} (${passkey.backedUp ? "synced" : "device-bound"}, last used ${passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "never"})`,
+                  })),
+                alsoStops: revokeAllStops({
+                  ...user.stillActive,
+                  enrolmentLinks: user.stillActive.links,
+                }),
+              }}
+            />
           </div>
         ) : null}
         {user.passkeys.length === 0 ? (
@@ -328,6 +351,26 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <h2 id="recovery" className="text-lg font-semibold">
             Recovery
           </h2>
+          {opening ? (
+            <div className="mt-2">
+              <CallerGuidance
+                guidance={refusalGuidance({
+                  refusal: opening.refusal,
+                  refusedAt: opening.refusedAt,
+                  policy: ACTIVE_POLICY,
+                  team: staff.team,
+                  viewer: {
+                    role: staff.role,
+                    worksCase: true,
+                    workedCase: false,
+                    canHandOver: false,
+                  },
+                })}
+                userId={user.id}
+                onUserPage
+              />
+            </div>
+          ) : null}
           {leaver ? (
             <p className="mt-1 text-sm text-slate-600">
               No recovery for someone who left or is suspended. Revoke their passkeys above.

@@ -21,6 +21,19 @@ export const OpenCaseSchema = z.strictObject(
   UNEXPECTED_FIELDS,
 );
 
+const CONFIRM_FIRST =
+  "Revoke all asks you to confirm which passkeys it revokes: press “Revoke all passkeys…” and check the list.";
+
+/**
+ * The passkeys the revoke-all confirmation named, comma separated (empty when the person has
+ * none): required, so a direct call that skipped the confirmation changes nothing (decision 025).
+ */
+const ConfirmedPasskeyIds = z
+  .string({ message: CONFIRM_FIRST })
+  .max(100 * 37, { message: CONFIRM_FIRST })
+  .transform((value) => value.split(",").filter((id) => id.length > 0))
+  .pipe(z.array(z.uuid({ message: CONFIRM_FIRST })).max(100, { message: CONFIRM_FIRST }));
+
 export const RevokeSchema = z.discriminatedUnion("scope", [
   z.strictObject(
     {
@@ -36,6 +49,7 @@ export const RevokeSchema = z.discriminatedUnion("scope", [
       userId: z.uuid({ message: "That is not a user." }),
       scope: z.literal("ALL"),
       reason: z.enum(REVOCATION_REASONS, { message: "Choose why." }),
+      confirmedPasskeyIds: ConfirmedPasskeyIds,
     },
     UNEXPECTED_FIELDS,
   ),

@@ -17,9 +17,14 @@ const AnswerSchema = z.strictObject(
  * PUBLIC: the manager has no console account; the one-time link's token is the credential,
  * checked (unused, unexpired, not voided, for this step) inside answerManagerConfirmation.
  */
-export const answerConfirmationAction = publicAction(AnswerSchema, async ({ input, request }) => {
-  await answerManagerConfirmation({ ...input, request });
-  return input.answer === "confirm"
-    ? "Thank you. You confirmed the request; the service desk will continue."
-    : "Thank you. You denied the request; the service desk will not continue it.";
-});
+export const answerConfirmationAction = publicAction(
+  AnswerSchema,
+  async ({ input, request }) => {
+    await answerManagerConfirmation({ ...input, request });
+    return input.answer === "confirm"
+      ? "Thank you. You confirmed the request; the service desk will continue."
+      : "Thank you. You denied the request; the service desk will not continue it.";
+  },
+  // The page then shows the answer as recorded, without the buttons (decision 025).
+  { revalidate: (input) => `/confirm/${input.token}` },
+);

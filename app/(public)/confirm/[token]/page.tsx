@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { formatDateTime } from "@/components/status-badge";
 import { TooManyTries } from "@/components/too-many-tries";
 import { linkPageWait } from "@/lib/server/rate-limit";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
@@ -20,6 +21,25 @@ export default async function ConfirmPage({ params }: { params: Promise<{ token:
         <p className="mt-2 text-sm text-slate-600">
           It may have been answered, replaced by a newer request, or expired. Nothing more is needed
           from you.
+        </p>
+      </section>
+    );
+  }
+  if (request.state === "answered") {
+    const when = formatDateTime(request.answeredAt);
+    return (
+      <section>
+        <h1 className="text-xl font-semibold">You answered this request</h1>
+        <p role="status" className="mt-2 text-sm text-slate-700">
+          {request.answer === "confirmed"
+            ? `You confirmed the request from ${request.userName} on ${when}; the service desk will continue.`
+            : request.answer === "denied"
+              ? `You denied the request from ${request.userName} on ${when}; the service desk will not continue it.`
+              : `The request from ${request.userName} was answered on ${when}.`}
+        </p>
+        <p className="mt-2 text-sm text-slate-600">
+          Nothing more is needed from you. If this answer is not what you meant, call the service
+          desk.
         </p>
       </section>
     );
