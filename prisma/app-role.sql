@@ -15,3 +15,5 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCheckpoint" FROM c
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCosignature" FROM console_app;
 -- Call notes are append-only: a note is never edited or removed.
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "CaseNote" FROM console_app;
+-- Cases are closed, never deleted: a deleted case would take its history (and its notes) with it.
+REVOKE DELETE, TRUNCATE ON "RecoveryCase" FROM console_app;

@@ -162,7 +162,11 @@ console.log(
 console.log(
   `audit rows written meanwhile: ${(await db.auditEvent.count()) - auditBefore} (the agent's page reads and any wrong guesses at a real pass); refusals counted: ${(tallyAfter._sum.count ?? 0) - (tallyBefore._sum.count ?? 0)}`,
 );
-await db.recoveryCase.delete({ where: { id: kase.id } });
+// Cases are closed, never deleted (the application role may not delete one).
+await db.recoveryCase.update({
+  where: { id: kase.id },
+  data: { status: "CLOSED", closedAt: new Date(), closeReason: "benchmark" },
+});
 await db.staffSession.deleteMany({
   where: { tokenHash: createHash("sha256").update(token).digest("hex") },
 });

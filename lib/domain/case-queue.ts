@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { CASE_REASONS } from "./case-vocabulary";
+import { hasForbiddenCharacter } from "./plain-text";
 import { RISK_TIERS } from "./workforce";
 
 /** Which cases: the views a desk works from. */
@@ -25,9 +26,12 @@ export const QueueFiltersSchema = z.object({
   view: z.enum(viewKeys).catch("team"),
   reason: z.enum(CASE_REASONS).optional().catch(undefined),
   tier: z.enum(RISK_TIERS).optional().catch(undefined),
+  // Cut by characters, not UTF-16 units (half an emoji cannot be sent to PostgreSQL), and
+  // without NUL or hidden characters, which the database refuses or a reader cannot see.
   q: z
     .string()
-    .transform((value) => value.trim().slice(0, 100))
+    .transform((value) => Array.from(value.trim()).slice(0, 100).join(""))
+    .refine((value) => !hasForbiddenCharacter(value))
     .optional()
     .catch(undefined),
 });

@@ -20,7 +20,16 @@ describe("live changes", () => {
         { action: "step.recorded", caseId: caseA, subjectUserId: userA },
         { action: "approval.approved", caseId: caseA, subjectUserId: userA },
       ]),
-    ).toEqual({ cases: [caseA], users: [userA], approvals: true });
+    ).toEqual({ cases: [caseA], users: [userA], approvals: true, queue: true });
+  });
+
+  it("tells the queue when a decision about a person stops or frees all their cases", () => {
+    expect(
+      liveChangeOf([{ action: "workforce.status_changed", caseId: null, subjectUserId: userA }]),
+    ).toEqual({ cases: [], users: [userA], approvals: false, queue: true });
+    expect(
+      liveChangeOf([{ action: "passkey.revoked", caseId: null, subjectUserId: userA }]),
+    ).toEqual({ cases: [], users: [userA], approvals: false, queue: false });
   });
 
   it("stays quiet for reads and sign-ins, which change nothing a page shows", () => {
@@ -46,12 +55,12 @@ describe("live changes", () => {
   });
 
   it("reads back only its own payloads", () => {
-    const change = { cases: [caseA], users: [], approvals: false };
+    const change = { cases: [caseA], users: [], approvals: false, queue: true };
     expect(parseLiveChange(livePayload(change))).toEqual(change);
     expect(parseLiveChange("not json")).toBe(null);
-    expect(parseLiveChange(JSON.stringify({ cases: ["x"], users: [], approvals: false }))).toBe(
-      null,
-    );
+    expect(
+      parseLiveChange(JSON.stringify({ cases: ["x"], users: [], approvals: false, queue: true })),
+    ).toBe(null);
     expect(parseLiveChange(undefined)).toBe(null);
   });
 
@@ -62,6 +71,9 @@ describe("live changes", () => {
     });
     expect(parseTopics("").ok).toBe(false);
     expect(parseTopics("case:nope").ok).toBe(false);
+    // Shaped like a UUID is not enough: PostgreSQL would refuse it (a 500, not a 400).
+    expect(parseTopics(`case:${"-".repeat(36)}`).ok).toBe(false);
+    expect(parseTopics(`user:${"a".repeat(36)}`).ok).toBe(false);
     expect(parseTopics("everything").ok).toBe(false);
     expect(
       parseTopics(
@@ -73,15 +85,23 @@ describe("live changes", () => {
   });
 
   it("tells each page whether a change touches it", () => {
-    const change = { cases: [caseA], users: [userA], approvals: false };
+    const change = { cases: [caseA], users: [userA], approvals: false, queue: true };
     expect(touchedTopics([`case:${caseA}`, `case:${caseB}`, "queue", "approvals"], change)).toEqual(
       [`case:${caseA}`, "queue"],
     );
     expect(touchedTopics([`user:${userA}`], change)).toEqual([`user:${userA}`]);
     expect(touchedTopics(["approvals"], { ...change, approvals: true })).toEqual(["approvals"]);
     expect(
-      touchedTopics([`case:${caseB}`], { cases: [], users: [], approvals: true, all: true }),
+      touchedTopics([`case:${caseB}`], {
+        cases: [],
+        users: [],
+        approvals: true,
+        queue: true,
+        all: true,
+      }),
     ).toEqual([`case:${caseB}`]);
-    expect(touchedTopics(["queue"], { cases: [], users: [userA], approvals: false })).toEqual([]);
+    expect(
+      touchedTopics(["queue"], { cases: [], users: [userA], approvals: false, queue: false }),
+    ).toEqual([]);
   });
 });

@@ -36,9 +36,22 @@ export type LiveChange = {
   users: string[];
   /** An approval was asked for, decided or lapsed: supervisors' queues and badges change. */
   approvals: boolean;
+  /**
+   * The queue changes: an event about a case, or one about a person that stops or frees all of
+   * their cases at once (a suspension, "this wasn't me", a hold cleared) without naming them.
+   */
+  queue: boolean;
   /** Too many ids to name: every page refreshes. */
   all?: boolean;
 };
+
+/** Decisions about a person that change every one of their cases (the stop rule reads them). */
+export const PERSON_WIDE_ACTIONS: ReadonlySet<string> = new Set([
+  "workforce.status_changed",
+  "passkey.repudiated",
+  "case.repudiated",
+  "case.hold_cleared",
+]);
 
 type AuditedEvent = { action: string; caseId: string | null; subjectUserId: string | null };
 
@@ -47,17 +60,19 @@ export function liveChangeOf(events: readonly AuditedEvent[]): LiveChange | null
   const cases = new Set<string>();
   const users = new Set<string>();
   let approvals = false;
+  let queue = false;
   for (const event of events) {
     if (QUIET_ACTIONS.has(event.action)) continue;
     if (event.caseId) cases.add(event.caseId);
     if (event.subjectUserId) users.add(event.subjectUserId);
     if (event.action.startsWith("approval.") || event.action === "reenrolment.requested")
       approvals = true;
+    if (event.caseId || PERSON_WIDE_ACTIONS.has(event.action)) queue = true;
   }
   if (cases.size === 0 && users.size === 0 && !approvals) return null;
   if (cases.size + users.size > MAX_IDS)
-    return { cases: [], users: [], approvals: true, all: true };
-  return { cases: [...cases], users: [...users], approvals };
+    return { cases: [], users: [], approvals: true, queue: true, all: true };
+  return { cases: [...cases], users: [...users], approvals, queue };
 }
 
 /** The notification's payload (compact; parsed back with parseLiveChange). */
@@ -70,6 +85,7 @@ const changeSchema = z.object({
   cases: z.array(uuid).max(MAX_IDS),
   users: z.array(uuid).max(MAX_IDS),
   approvals: z.boolean(),
+  queue: z.boolean(),
   all: z.boolean().optional(),
 });
 
@@ -93,8 +109,8 @@ export type LiveTopic = `case:${string}` | `user:${string}` | "queue" | "approva
 const topicSchema = z.union([
   z.literal("queue"),
   z.literal("approvals"),
-  z.string().regex(/^case:[0-9a-f-]{36}$/),
-  z.string().regex(/^user:[0-9a-f-]{36}$/),
+  z.string().regex(/^case:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  z.string().regex(/^user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
 ]);
 
 /** The most topics one page may listen to. */
@@ -120,7 +136,7 @@ export function parseTopics(
 export function touchedTopics(topics: readonly LiveTopic[], change: LiveChange): LiveTopic[] {
   if (change.all) return [...topics];
   return topics.filter((topic) => {
-    if (topic === "queue") return change.cases.length > 0;
+    if (topic === "queue") return change.queue;
     if (topic === "approvals") return change.approvals;
     const [kind, id] = topic.split(":") as ["case" | "user", string];
     return kind === "case" ? change.cases.includes(id) : change.users.includes(id);

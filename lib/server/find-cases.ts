@@ -22,8 +22,10 @@ function maybeStopped(now: Date): Prisma.RecoveryCaseWhereInput {
       { checklist: { steps: { some: { outcome: "FAILED" } } } },
       { user: { holds: { some: { clearedAt: null } } } },
       { user: { status: { in: ["LEFT", "SUSPENDED"] } } },
-      { user: { status: "LEAVING", leavingOn: { lt: now } } },
+      // A leaving date that passed makes a leaver whatever the status says (isLeaver).
+      { user: { leavingOn: { lt: now } } },
       { user: { cases: { some: { checklist: { steps: { some: { outcome: "FAILED" } } } } } } },
+      { user: { cases: { some: { redFlags: { some: { kind: { in: [...RED_FLAG_KINDS] } } } } } } },
     ],
   };
 }
@@ -132,37 +134,51 @@ export async function findCases(options: {
   });
   // What the person's other cases say (a hold, a failed check elsewhere) counts for each case.
   const userIds = [...new Set(rows.map((row) => row.userId))];
-  const [holds, failed] = await Promise.all([
+  const [holds, elsewhere] = await Promise.all([
     db.recoveryHold.findMany({
       where: { userId: { in: userIds }, clearedAt: null },
       select: { userId: true },
       distinct: ["userId"],
     }),
+    // The person's other cases with a failed check or a red flag: they count for every case.
     db.recoveryCase.findMany({
-      where: { userId: { in: userIds }, checklist: { steps: { some: { outcome: "FAILED" } } } },
-      select: { id: true, userId: true, createdAt: true, status: true, policyVersion: true },
+      where: {
+        userId: { in: userIds },
+        OR: [{ checklist: { steps: { some: { outcome: "FAILED" } } } }, { redFlags: { some: {} } }],
+      },
+      select: {
+        id: true,
+        userId: true,
+        createdAt: true,
+        status: true,
+        redFlags: { select: { kind: true } },
+        checklist: { select: { steps: { where: { outcome: "FAILED" }, select: { id: true } } } },
+      },
     }),
   ]);
   const onHold = new Set(holds.map((hold) => hold.userId));
   const cases = rows.map((row) => {
     const policy = policyFor(row.policyVersion);
     const since = now.getTime() - policy.repeatCalls.windowHours * 3600_000;
+    // The same rule as loadCase: the person's other recent or open cases.
+    const related = elsewhere.filter(
+      (other) =>
+        other.userId === row.userId &&
+        other.id !== row.id &&
+        (other.createdAt.getTime() > since || !["CLOSED", "REVOKED"].includes(other.status)),
+    );
     const facts: CaseFacts = {
       status: row.status,
       riskTier: row.riskTier,
       reason: row.reason,
       leaver: isLeaver(row.user, now),
       steps: row.checklist?.steps ?? [],
-      redFlags: row.redFlags.map((flag) => ({ kind: flag.kind as RedFlagKind })),
+      redFlags: [...row.redFlags, ...related.flatMap((other) => other.redFlags)].map((flag) => ({
+        kind: flag.kind as RedFlagKind,
+      })),
       repeatCall: row.repeatCall,
       onHold: onHold.has(row.userId),
-      // The same rule as loadCase: a failed check on another recent or open case of the person.
-      failedElsewhere: failed.some(
-        (other) =>
-          other.userId === row.userId &&
-          other.id !== row.id &&
-          (other.createdAt.getTime() > since || !["CLOSED", "REVOKED"].includes(other.status)),
-      ),
+      failedElsewhere: related.some((other) => (other.checklist?.steps.length ?? 0) > 0),
     };
     const open = !["CLOSED", "REVOKED"].includes(row.status);
     return {

@@ -13,6 +13,7 @@ import {
   touchedTopics,
   type LiveChange,
   type LiveTopic,
+  PERSON_WIDE_ACTIONS,
   QUIET_ACTIONS,
 } from "@/lib/domain/live-changes";
 import { db } from "@/lib/db";
@@ -62,7 +63,10 @@ async function changedBetween(
   const cases = topics.filter((t) => t.startsWith("case:")).map((t) => t.slice(5));
   const users = topics.filter((t) => t.startsWith("user:")).map((t) => t.slice(5));
   const conditions: Prisma.Sql[] = [];
-  if (topics.includes("queue")) conditions.push(Prisma.sql`"caseId" IS NOT NULL`);
+  if (topics.includes("queue"))
+    conditions.push(
+      Prisma.sql`("caseId" IS NOT NULL OR action = ANY(${[...PERSON_WIDE_ACTIONS]}::text[]))`,
+    );
   if (cases.length) conditions.push(Prisma.sql`"caseId" = ANY(${cases}::uuid[])`);
   if (users.length) conditions.push(Prisma.sql`"subjectUserId" = ANY(${users}::uuid[])`);
   if (topics.includes("approvals"))
@@ -139,14 +143,23 @@ export async function openLiveStream(input: {
     async start(streamController) {
       controller = streamController;
       input.signal.addEventListener("abort", close, { once: true });
+      // A client gone before the stream started never fires "abort": nothing to serve.
+      if (input.signal.aborted) return close();
+      // The lifetime runs from the start, whatever happens next.
+      timers.push(setTimeout(close, STREAM_LIFETIME_MS));
       // Listen first, then read the stamp: nothing committed in between is missed.
       unsubscribe = await subscribeToLiveChanges(onSignal);
       if (closed) return unsubscribe();
-      const until = BigInt(await liveStamp());
-      if (await changedBetween(input.topics, input.since, until)) queue(input.topics);
-      send(`retry: 2000\nid: ${until}\nevent: ready\ndata: {}\n\n`);
+      try {
+        const until = BigInt(await liveStamp());
+        if (await changedBetween(input.topics, input.since, until)) queue(input.topics);
+        send(`retry: 2000\nid: ${until}\nevent: ready\ndata: {}\n\n`);
+      } catch (error) {
+        // Never leave a subscriber behind a stream that failed to start.
+        close();
+        throw error;
+      }
       timers.push(setInterval(() => send(`: keep-alive\n\n`), HEARTBEAT_MS));
-      timers.push(setTimeout(close, STREAM_LIFETIME_MS));
     },
     cancel() {
       close();

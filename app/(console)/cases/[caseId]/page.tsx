@@ -97,7 +97,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
 
   return (
     <div className="space-y-8">
-      <LiveTopics topics={[`case:${kase.id}`]} stamp={stamp} />
+      {/* The person too: a suspension, a hold or a red flag on another of their cases stops this one. */}
+      <LiveTopics topics={[`case:${kase.id}`, `user:${kase.user.id}`]} stamp={stamp} />
       <div>
         <Link href="/cases" className="text-sm text-indigo-700 hover:underline">
           ← Cases
