@@ -5,6 +5,7 @@
  */
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
+import { parsePhoneRegions } from "@/lib/domain/directory-query";
 import { rateLimits } from "@/lib/domain/rate-limits";
 import { configList, STEP_UP_WINDOW, type PhishingResistantPolicy } from "@/lib/domain/step-up";
 import { MAX_TRUSTED_PROXY_HOPS } from "./domain/client-address";
@@ -119,6 +120,21 @@ export const env = createEnv({
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
       }),
+    /**
+     * Where the directory reads a phone number typed without its country code (comma-separated
+     * ISO regions, in order; lib/domain/directory-query.ts). "020 7946 0958" is a London number
+     * in GB; "(415) 555-0100" a San Francisco one in US.
+     */
+    DIRECTORY_PHONE_REGIONS: z
+      .string()
+      .default("GB,US")
+      .superRefine((value, ctx) => {
+        try {
+          parsePhoneRegions(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
     /** The From: of every notification. */
     MAIL_FROM: z
       .string()
@@ -167,6 +183,9 @@ export const phishingResistantPolicy: PhishingResistantPolicy = {
   acr: configList(env.OIDC_PHISHING_RESISTANT_ACR ?? "phr phrh"),
   amr: configList(env.OIDC_PHISHING_RESISTANT_AMR),
 };
+
+/** The regions a national phone number is read in (default GB, then US). */
+export const directoryPhoneRegions = parsePhoneRegions(env.DIRECTORY_PHONE_REGIONS);
 
 let sinks: SiemSink[] | undefined;
 /**

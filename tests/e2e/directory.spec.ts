@@ -17,7 +17,7 @@ test("an agent signs in, finds a caller and reads their passkeys", async ({ page
   expect(session!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
   // 3. Search by employee ID finds exactly one person.
-  await page.getByRole("searchbox", { name: "Name, email or employee ID" }).fill("E10042");
+  await page.getByRole("searchbox", { name: "Name, email, phone or employee ID" }).fill("E10042");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByText("1 user", { exact: true })).toBeVisible();
   const row = page.getByRole("row").nth(1);
@@ -59,7 +59,7 @@ test("bad input gets a clear message or page and changes nothing", async ({ page
   // A malformed search is explained next to the field, and nothing is searched.
   await page.goto("/users?q=%3Cscript%3E&tier=VIP");
   const alert = page.getByRole("main").getByRole("alert");
-  await expect(alert).toContainText("Search by name, email or employee ID");
+  await expect(alert).toContainText("Search by name, email, phone or employee ID");
   await expect(alert).toContainText("Unknown risk tier.");
   await expect(page.getByRole("searchbox")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByRole("table")).toHaveCount(0);
