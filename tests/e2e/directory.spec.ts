@@ -37,6 +37,54 @@ test("an agent signs in, finds a caller and reads their passkeys", async ({ page
   await expect(page.getByRole("heading", { name: "Recent audit events" })).toBeVisible();
 });
 
+test("an agent finds a caller by the phone number they give and by first.last", async ({
+  page,
+}) => {
+  await signInAs(page, "AGENT");
+  // The person of record: their work address from the list, their phone from their page.
+  await page.goto("/users?q=E10042");
+  const row = page.getByRole("row").nth(1);
+  const name = (await row.getByRole("link").textContent())!.trim();
+  const workAddress = (await row.getByText(/@northwind\.example$/).textContent())!.trim();
+  await row.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const phone = (await page.getByText(/^\+44 20 7946 0\d{3}$/).textContent())!.trim();
+
+  // The caller reads the number out nationally ("020 7946 0123"); the agent types it as heard.
+  const national = `0${phone.slice(4)}`;
+  await page.goto("/users");
+  const search = page.getByRole("searchbox", { name: "Name, email, phone or employee ID" });
+  await search.fill(national);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/users\?q=020/);
+  // (Demo phones repeat, so others may share it: each found says the phone is why.)
+  const byPhone = page.getByRole("row").filter({ has: page.getByRole("link", { name }) });
+  await expect(byPhone).toContainText("Phone of record matches");
+  const found = page.getByRole("row").filter({ has: page.getByRole("link") });
+  for (const other of await found.all())
+    await expect(other).toContainText("Phone of record matches");
+
+  // Written internationally, without spaces, it is the same number.
+  await search.fill(phone.replace(/ /g, ""));
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(byPhone).toContainText("Phone of record matches");
+
+  // first.last, without the domain: the work address's local part, ranked first.
+  const firstLast = workAddress.split("@")[0]!;
+  await search.fill(firstLast);
+  await page.getByRole("button", { name: "Search" }).click();
+  const first = page.getByRole("row").nth(1);
+  await expect(first.getByRole("link")).toHaveText(name);
+  await expect(first).toContainText("Work address matches");
+  await expect(first).toContainText(workAddress);
+
+  // Surname first, with a comma, finds them too.
+  const [given, ...surname] = name.split(" ");
+  await search.fill(`${surname.join(" ")}, ${given}`);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("row").nth(1).getByRole("link")).toHaveText(name);
+});
+
 test("the directory filters by tier and pages through results", async ({ page }) => {
   await signInAs(page, "AGENT");
   await page.goto("/users");
