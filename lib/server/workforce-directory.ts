@@ -344,11 +344,12 @@ const WALK_BUDGET = 5000;
  * cheapest way for what the tier usually holds:
  *
  * - few: the tier's matches found on its own indexes, up to the cap, and sorted. The better tiers
- *   are usually few (an identifier, an exact name, the names starting with a full name);
+ *   are usually few (an identifier, an exact name, the names starting with a full name), and are
+ *   looked for this way first;
  * - walk: the first WALK_BUDGET names in (name, id) order are checked, which finds a page at once
  *   when the matches are spread over the alphabet (a last name, a word every name has: the tiers
- *   of names whose words start with or contain the search, and a search's only tier). A full page
- *   found there is exact, since any later match sorts after it;
+ *   of names whose words start with or contain the search, and a search's only tier), which are
+ *   walked first. A full page found there is exact, since any later match sorts after it;
  * - sorted: neither (more than the cap, sitting together: a first name late in the alphabet, or a
  *   deep page), the tier's matches are sorted. The planner, left to itself, walks the name order
  *   to the end in that case, assuming the matches spread evenly (95,000 names read for one page
@@ -377,8 +378,9 @@ async function tierIds(
       WHERE hit ORDER BY name, id LIMIT ${want}`;
     return walked.length === want ? walked.map((row) => row.id) : null;
   };
-  const found =
-    likely === "few" ? ((await few()) ?? (await walk())) : ((await walk()) ?? (await few()));
+  // A tier that may be small is looked for on its indexes first; one that is likely many is
+  // walked first, and sorted when the walk falls short (sorting what "few" would have read).
+  const found = likely === "few" ? ((await few()) ?? (await walk())) : await walk();
   if (found) return found;
   const sorted = await client.$queryRaw<{ id: string }[]>`
     WITH matching AS MATERIALIZED (
