@@ -125,10 +125,14 @@ function ways(query: DirectoryQuery | null): Way[] {
           " OR ",
         )})`,
     );
-    add(MATCH.wordsStart, () =>
+    // Row by row the regular expression alone decides; to find candidates, the trigram index
+    // serves the substring test beside it.
+    add(MATCH.wordsStart, (form) =>
       Prisma.join(
-        name.words.map(
-          (word) => Prisma.sql`u.name ILIKE ${likeContains(word)} AND u.name ~* ${wordStart(word)}`,
+        name.words.map((word) =>
+          form === "perRow"
+            ? Prisma.sql`u.name ~* ${wordStart(word)}`
+            : Prisma.sql`u.name ILIKE ${likeContains(word)} AND u.name ~* ${wordStart(word)}`,
         ),
         " AND ",
       ),
@@ -174,8 +178,15 @@ export type DirectoryPlan = {
   where: Prisma.Sql;
   /** The MATCH code of a matching row (the best way it matches), checked row by row. */
   code: Prisma.Sql;
-  /** The tiers the search can rank a match in, best first, with each tier's own condition. */
-  tiers: { tier: number; where: (form: AddressForm) => Prisma.Sql }[];
+  /**
+   * The tiers the search can rank a match in, best first, with each tier's own condition
+   * (`where`) and that of every match ranked in it or after it (`rest`).
+   */
+  tiers: {
+    tier: number;
+    where: (form: AddressForm) => Prisma.Sql;
+    rest: () => Prisma.Sql;
+  }[];
   /** Nothing can match (a number that is not a phone number in any region the desk reads). */
   empty: boolean;
 };
@@ -191,7 +202,9 @@ export function directoryPlan(
     return {
       where: all(filtered),
       code: Prisma.raw(String(MATCH.everyone)),
-      tiers: [{ tier: matchTier(MATCH.everyone), where: () => all(filtered) }],
+      tiers: [
+        { tier: matchTier(MATCH.everyone), where: () => all(filtered), rest: () => all(filtered) },
+      ],
       empty: false,
     };
   const broadest = found.filter((way) => way.broadest);
@@ -209,18 +222,20 @@ export function directoryPlan(
   return {
     where: all([...filtered, any(broadest.map((way) => way.test("semi")))]),
     code,
-    tiers: tierNumbers.map((tier) => ({
-      tier,
-      where: (form) => {
-        const mine = found.filter((way) => matchTier(way.code) === tier);
-        const better = found.filter((way) => matchTier(way.code) < tier);
-        const parts = [...filtered, any(mine.map((way) => way.test(form)))];
-        // A user is ranked by their best way: those matching a better tier are shown there.
-        if (better.length > 0)
-          parts.push(Prisma.sql`NOT ${any(better.map((way) => way.test("perRow")))}`);
-        return all(parts);
-      },
-    })),
+    tiers: tierNumbers.map((tier) => {
+      // A user is ranked by their best way: those matching a better tier are shown there.
+      const better = found.filter((way) => matchTier(way.code) < tier);
+      const notBetter =
+        better.length > 0 ? [Prisma.sql`NOT ${any(better.map((way) => way.test("perRow")))}`] : [];
+      return {
+        tier,
+        where: (form: AddressForm) => {
+          const mine = found.filter((way) => matchTier(way.code) === tier);
+          return all([...filtered, any(mine.map((way) => way.test(form))), ...notBetter]);
+        },
+        rest: () => all([...filtered, any(broadest.map((way) => way.test("semi"))), ...notBetter]),
+      };
+    }),
     empty: found.length === 0,
   };
 }
@@ -319,19 +334,17 @@ async function rankedUnderTheCap(client: Raw, plan: DirectoryPlan, page: PageWin
 async function rankedPastTheCap(client: Raw, plan: DirectoryPlan, page: PageWindow) {
   let skip = page.offset;
   const ids: string[] = [];
-  for (const { tier, where } of plan.tiers) {
+  for (const { tier, where, rest } of plan.tiers) {
     const want = skip + (page.take - ids.length);
     // One tier alone is the whole search: past the cap, it has more than the cap.
     const likely = tier >= matchTier(MATCH.wordsStart) || plan.tiers.length === 1 ? "many" : "few";
-    const list = await tierIds(client, where, want, likely);
-    // Fewer than wanted: the tier is complete, and holds all of them.
-    if (list.length <= skip) {
-      skip -= list.length;
-      continue;
-    }
-    ids.push(...list.slice(skip));
-    skip = 0;
-    if (ids.length >= page.take) break;
+    const found = await tierIds(client, where, want, likely);
+    // Neither way found this tier's part of the page: the rest of the search, sorted by rank.
+    const list = found ?? (await sortedRest(client, rest(), plan.code, want));
+    if (list.length > skip) ids.push(...list.slice(skip));
+    if (!found || ids.length >= page.take) break;
+    // Fewer than wanted: the tier is complete, and the page goes on in the next.
+    skip = Math.max(0, skip - list.length);
   }
   return ids.slice(0, page.take);
 }
@@ -341,7 +354,7 @@ const WALK_BUDGET = 5000;
 
 /**
  * The first `want` ids of one tier in (name, id) order (all of them when it has fewer), found the
- * cheapest way for what the tier usually holds:
+ * cheapest way for what the tier usually holds, or null when neither way finds them:
  *
  * - few: the tier's matches found on its own indexes, up to the cap, and sorted. The better tiers
  *   are usually few (an identifier, an exact name, the names starting with a full name), and are
@@ -350,18 +363,18 @@ const WALK_BUDGET = 5000;
  *   when the matches are spread over the alphabet (a last name, a word every name has: the tiers
  *   of names whose words start with or contain the search, and a search's only tier), which are
  *   walked first. A full page found there is exact, since any later match sorts after it;
- * - sorted: neither (more than the cap, sitting together: a first name late in the alphabet, or a
- *   deep page), the tier's matches are sorted. The planner, left to itself, walks the name order
- *   to the end in that case, assuming the matches spread evenly (95,000 names read for one page
- *   of "uma" in 100,000). For an address each name checked costs a lookup of the user's
- *   addresses: still bounded, and cheaper than sorting a domain everyone shares.
+ * - neither (more than the cap, sitting together: a first name late in the alphabet, or a deep
+ *   page): the caller sorts (sortedRest). The planner, left to itself, walks the name order to
+ *   the end in that case, assuming the matches spread evenly (95,000 names read for one page of
+ *   "uma" in 100,000). For an address each name checked costs a lookup of the user's addresses:
+ *   still bounded, and cheaper than sorting a domain everyone shares.
  */
 async function tierIds(
   client: Raw,
   where: (form: AddressForm) => Prisma.Sql,
   want: number,
   likely: "few" | "many",
-): Promise<string[]> {
+): Promise<string[] | null> {
   const few = async () => {
     const found = await client.$queryRaw<{ id: string }[]>`
       SELECT id FROM (
@@ -379,13 +392,22 @@ async function tierIds(
     return walked.length === want ? walked.map((row) => row.id) : null;
   };
   // A tier that may be small is looked for on its indexes first; one that is likely many is
-  // walked first, and sorted when the walk falls short (sorting what "few" would have read).
-  const found = likely === "few" ? ((await few()) ?? (await walk())) : await walk();
-  if (found) return found;
+  // walked first. A walk cannot find more than it reads.
+  if (likely === "few") return (await few()) ?? (want <= WALK_BUDGET ? await walk() : null);
+  return want <= WALK_BUDGET ? await walk() : null;
+}
+
+/**
+ * The first `want` ids of every match from one tier on (`rest`), sorted by (tier, name, id): when
+ * neither way found a tier's part of the page, its matches and those of the tiers after it are
+ * sorted together (often one set: the names containing "holm" are those whose words start with
+ * it), instead of tier by tier.
+ */
+async function sortedRest(client: Raw, rest: Prisma.Sql, code: Prisma.Sql, want: number) {
   const sorted = await client.$queryRaw<{ id: string }[]>`
     WITH matching AS MATERIALIZED (
-      SELECT u.id, u.name FROM "WorkforceUser" u WHERE ${where("semi")})
-    SELECT id FROM matching ORDER BY name, id LIMIT ${want}`;
+      SELECT u.id, u.name, ${code} AS code FROM "WorkforceUser" u WHERE ${rest})
+    SELECT id FROM matching ORDER BY code / 10, name, id LIMIT ${want}`;
   return sorted.map((row) => row.id);
 }
 
