@@ -185,7 +185,7 @@ export type DirectoryPlan = {
   tiers: {
     tier: number;
     where: (form: AddressForm) => Prisma.Sql;
-    rest: () => Prisma.Sql;
+    rest: () => { where: Prisma.Sql; code: Prisma.Sql };
   }[];
   /** Nothing can match (a number that is not a phone number in any region the desk reads). */
   empty: boolean;
@@ -203,21 +203,26 @@ export function directoryPlan(
       where: all(filtered),
       code: Prisma.raw(String(MATCH.everyone)),
       tiers: [
-        { tier: matchTier(MATCH.everyone), where: () => all(filtered), rest: () => all(filtered) },
+        {
+          tier: matchTier(MATCH.everyone),
+          where: () => all(filtered),
+          rest: () => ({ where: all(filtered), code: Prisma.raw(String(MATCH.everyone)) }),
+        },
       ],
       empty: false,
     };
   const broadest = found.filter((way) => way.broadest);
   // The codes are the module's own constants, written into the SQL (a parameter would be text).
-  const code =
-    found.length === 0
+  const codeOf = (ways: Way[]) =>
+    ways.length === 0
       ? Prisma.sql`NULL`
       : Prisma.sql`CASE ${Prisma.join(
-          found.map(
+          ways.map(
             (way) => Prisma.sql`WHEN ${way.test("perRow")} THEN ${Prisma.raw(String(way.code))}`,
           ),
           " ",
         )} ELSE 99 END`;
+  const code = codeOf(found);
   const tierNumbers = [...new Set(found.map((way) => matchTier(way.code)))];
   return {
     where: all([...filtered, any(broadest.map((way) => way.test("semi")))]),
@@ -233,7 +238,11 @@ export function directoryPlan(
           const mine = found.filter((way) => matchTier(way.code) === tier);
           return all([...filtered, any(mine.map((way) => way.test(form))), ...notBetter]);
         },
-        rest: () => all([...filtered, any(broadest.map((way) => way.test("semi"))), ...notBetter]),
+        rest: () => ({
+          where: all([...filtered, any(broadest.map((way) => way.test("semi"))), ...notBetter]),
+          // The better tiers' ways are excluded already: only this tier's and later ones decide.
+          code: codeOf(found.filter((way) => matchTier(way.code) >= tier)),
+        }),
       };
     }),
     empty: found.length === 0,
@@ -340,7 +349,7 @@ async function rankedPastTheCap(client: Raw, plan: DirectoryPlan, page: PageWind
     const likely = tier >= matchTier(MATCH.wordsStart) || plan.tiers.length === 1 ? "many" : "few";
     const found = await tierIds(client, where, want, likely);
     // Neither way found this tier's part of the page: the rest of the search, sorted by rank.
-    const list = found ?? (await sortedRest(client, rest(), plan.code, want));
+    const list = found ?? (await sortedRest(client, rest(), want));
     if (list.length > skip) ids.push(...list.slice(skip));
     if (!found || ids.length >= page.take) break;
     // Fewer than wanted: the tier is complete, and the page goes on in the next.
@@ -403,10 +412,14 @@ async function tierIds(
  * sorted together (often one set: the names containing "holm" are those whose words start with
  * it), instead of tier by tier.
  */
-async function sortedRest(client: Raw, rest: Prisma.Sql, code: Prisma.Sql, want: number) {
+async function sortedRest(
+  client: Raw,
+  rest: { where: Prisma.Sql; code: Prisma.Sql },
+  want: number,
+) {
   const sorted = await client.$queryRaw<{ id: string }[]>`
     WITH matching AS MATERIALIZED (
-      SELECT u.id, u.name, ${code} AS code FROM "WorkforceUser" u WHERE ${rest})
+      SELECT u.id, u.name, ${rest.code} AS code FROM "WorkforceUser" u WHERE ${rest.where})
     SELECT id FROM matching ORDER BY code / 10, name, id LIMIT ${want}`;
   return sorted.map((row) => row.id);
 }
