@@ -16,8 +16,9 @@
  * - then the page's ids, 25 and one more (to know whether there is a next page): under the cap,
  *   the matches found on their own indexes (at most the cap) sorted by (rank, name, id); past it,
  *   rank by rank, each rank's matches found on its own indexes when they are few, or read in
- *   (name, id) order from the index of that name when they are many, never sorted from every
- *   match; then the page's rows by id;
+ *   (name, id) order from the index of that name when they are many and spread out; only when
+ *   neither finds the page (matches sitting together, a deep page) are the rank's matches and
+ *   those of later ranks sorted; then the page's rows by id;
  * - active passkeys are counted for the page's users only, in a second query on
  *   Passkey(userId, status); Prisma's `_count` of a relation aggregates the whole Passkey table.
  */
