@@ -15,6 +15,7 @@ import { MAX_TRUSTED_PROXY_HOPS } from "./domain/client-address";
 import { isKeyName } from "./domain/tlog/note";
 import { parseWitnesses } from "./domain/witness-config";
 import { parseSiemSinks } from "./domain/siem-sinks";
+import { parsePhoneRegions } from "./domain/directory-query";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -117,6 +118,21 @@ export const serverShape = {
     .superRefine((value, ctx) => {
       try {
         parseSiemSinks(value, process.env);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /**
+   * Where the directory reads a phone number typed without its country code (comma-separated
+   * ISO regions, in order; lib/domain/directory-query.ts). "020 7946 0958" is a London number
+   * in GB; "(415) 555-0100" a San Francisco one in US.
+   */
+  DIRECTORY_PHONE_REGIONS: z
+    .string()
+    .default("GB,US")
+    .superRefine((value, ctx) => {
+      try {
+        parsePhoneRegions(value);
       } catch (error) {
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }

@@ -8,6 +8,7 @@ import { configList, STEP_UP_WINDOW, type PhishingResistantPolicy } from "@/lib/
 import { describeIssues, finalSchema, serverShape } from "./env-schema";
 
 import { parseSiemSinks, type SiemSink } from "./domain/siem-sinks";
+import { parsePhoneRegions } from "@/lib/domain/directory-query";
 
 export const env = createEnv({
   server: serverShape,
@@ -50,6 +51,9 @@ export const phishingResistantPolicy: PhishingResistantPolicy = {
   acr: configList(env.OIDC_PHISHING_RESISTANT_ACR ?? "phr phrh"),
   amr: configList(env.OIDC_PHISHING_RESISTANT_AMR),
 };
+
+/** The regions a national phone number is read in (default GB, then US). */
+export const directoryPhoneRegions = parsePhoneRegions(env.DIRECTORY_PHONE_REGIONS);
 
 let sinks: SiemSink[] | undefined;
 /**

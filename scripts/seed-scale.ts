@@ -1,6 +1,7 @@
 /**
  * `npm run db:seed-scale -- [users] [events]`: loads a large organisation for benchmarks:
- * 100,000 workforce users (with an address and a passkey each) and 1,000,000 audit events in
+ * 100,000 workforce users (with an address, a phone of record (scripts/lib/scale-phones.ts) and a
+ * passkey each) and 1,000,000 audit events in
  * format v2, written as the product writes them (docs/decisions/010, "Format v2"): each entry
  * built with entryBytes and signed with the event key (AUDIT_EVENT_KEY_FILE), at the next gapless
  * positions under the append lock, then put in the Merkle tree and checkpointed by the signer
@@ -20,6 +21,7 @@ import { signRound } from "../lib/server/audit-log-signer.ts";
 import { signerConfig } from "../lib/server/audit-log-config.ts";
 import { seededRandom } from "../tests/factories.ts";
 import { auditConfig } from "./lib/audit-config.ts";
+import { scalePhoneSql } from "./lib/scale-phones.ts";
 
 const users = Number(process.argv[2] ?? 100_000);
 const events = Number(process.argv[3] ?? 1_000_000);
@@ -125,7 +127,7 @@ for (let offset = 0; offset < users; offset += BATCH) {
   const numbers = ids.map((_, i) => base + offset + i);
   await client.query(
     `INSERT INTO "WorkforceUser" (id, "employeeId", name, department, title, "phoneOfRecord", "riskTier", "webauthnUserId", "updatedAt")
-     SELECT id, 'S' || num, name, dept, 'Staff', '+44 20 7946 0000', tier::"RiskTier", decode(handle, 'hex'), now()
+     SELECT id, 'S' || num, name, dept, 'Staff', ${scalePhoneSql("num")}, tier::"RiskTier", decode(handle, 'hex'), now()
      FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(id, num, name, dept, tier, handle)`,
     [
       ids,

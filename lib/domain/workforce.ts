@@ -39,17 +39,19 @@ function startOfUtcDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
-export const EMPLOYEE_ID_PATTERN = /^E\d{5}$/i;
-
 /** The last page the directory offers: past it, narrow the search. */
 export const DIRECTORY_MAX_PAGE = 1000;
 
-/** The directory's query string, parsed at the boundary. Unknown keys are ignored (links may carry others). */
+/**
+ * The directory's query string, parsed at the boundary. Unknown keys are ignored (links may carry
+ * others). What `q` means (a name, a phone number, part of an employee ID…) is read by
+ * parseDirectoryQuery (directory-query.ts).
+ */
 export const DirectorySearchSchema = z.object({
   q: plainText({ label: "The search", max: 100, tooLong: "Search for at most 100 characters." })
     .regex(
-      /^[\p{L}\p{N} .@'_+-]*$/u,
-      "Search by name, email or employee ID (letters, digits, . @ ' _ + -).",
+      /^[\p{L}\p{N} .@'_+(),/-]*$/u,
+      "Search by name, email, phone or employee ID (letters, digits, spaces and . @ ' _ + - ( ) , /).",
     )
     .optional()
     .transform((v) => (v ? v : undefined)),
@@ -63,15 +65,6 @@ export const DirectorySearchSchema = z.object({
     .default(1),
 });
 export type DirectorySearch = z.output<typeof DirectorySearchSchema>;
-
-/** How a query is matched: an employee ID exactly, an email by substring, otherwise a name. */
-export type SearchMode = "all" | "employeeId" | "email" | "name";
-export function searchMode(q: string | undefined): SearchMode {
-  if (!q) return "all";
-  if (EMPLOYEE_ID_PATTERN.test(q)) return "employeeId";
-  if (q.includes("@")) return "email";
-  return "name";
-}
 
 /**
  * The directory's summary line. Matches are counted up to a cap (lib/server/workforce-directory.ts):

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MATCH } from "@/lib/domain/directory-query";
 import { DirectorySearchSchema } from "@/lib/domain/workforce";
 import { seedDemo } from "@/prisma/seed";
 import { db } from "@/tests/db";
@@ -230,5 +231,220 @@ describe("findWorkforceUsers", () => {
         .sort()
         .slice(0, DIRECTORY_PAGE_SIZE),
     );
+  });
+});
+
+describe("findWorkforceUsers: the desk's searches (issue 12)", () => {
+  const names = (result: { users: { name: string }[] }) => result.users.map((u) => u.name);
+  const ids = (result: { users: { id: string }[] }) => result.users.map((u) => u.id);
+
+  it("finds the caller by phone however the number is written, and says the phone matched", async () => {
+    const london = await createWorkforceUser(db, {
+      name: "Phoebe Callsworth",
+      phoneOfRecord: "+44 20 3555 0101",
+    });
+    const sanFrancisco = await createWorkforceUser(db, {
+      name: "Sam Callsworth",
+      phoneOfRecord: "+1 415 555 0100",
+    });
+    // HR wrote this one with the trunk zero in brackets.
+    const manchester = await createWorkforceUser(db, {
+      name: "Manon Callsworth",
+      phoneOfRecord: "+44 (0)161 496 0555",
+    });
+    for (const q of [
+      "+44 20 3555 0101",
+      "+442035550101",
+      "+44 (0)20 3555 0101",
+      "020 3555 0101",
+      "(020) 3555-0101",
+      "02035550101",
+      "0044 20 3555 0101",
+    ]) {
+      const result = await search({ q });
+      expect(ids(result), q).toEqual([london.id]);
+      expect(result.users[0]!.match, q).toBe(MATCH.phone);
+    }
+    for (const q of ["(415) 555-0100", "415.555.0100", "415 555 0100", "+1 415 555 0100"])
+      expect(ids(await search({ q })), q).toEqual([sanFrancisco.id]);
+    for (const q of ["0161 496 0555", "+44 161 496 0555"])
+      expect(ids(await search({ q })), q).toEqual([manchester.id]);
+    // Part of a number is not a phone search; nor is a number with a digit wrong.
+    expect(ids(await search({ q: "020 3555" }))).toEqual([]);
+    expect(ids(await search({ q: "020 3555 0102" }))).toEqual([]);
+    // A filter still narrows a phone search.
+    expect(ids(await search({ q: "020 3555 0101", tier: "PRIVILEGED" }))).toEqual([]);
+  });
+
+  it("finds everyone sharing a phone of record, in name order", async () => {
+    const desk = await db.workforceUser.findMany({
+      where: { phoneOfRecord: { startsWith: "+44 20 7946 0" } },
+      select: { phoneOfRecord: true },
+    });
+    // A number of the demo's that more than one person shares (a team's desk phone).
+    const counts = new Map<string, number>();
+    for (const { phoneOfRecord } of desk)
+      counts.set(phoneOfRecord, (counts.get(phoneOfRecord) ?? 0) + 1);
+    const [shared, sharing] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(sharing).toBeGreaterThan(1);
+    const national = `0${shared.slice(4)}`; // "+44 20 7946 0123" as "020 7946 0123"
+    const result = await search({ q: national });
+    // (The people of the tests above share a number too, past the cap.)
+    expect(result.total).toBe(Math.min(sharing, DIRECTORY_COUNT_CAP));
+    expect(result.users.every((u) => u.match === MATCH.phone)).toBe(true);
+    const expected = await db.workforceUser.findMany({
+      where: { phoneOfRecord: shared },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      select: { id: true },
+      take: DIRECTORY_PAGE_SIZE,
+    });
+    expect(ids(result)).toEqual(expected.map((u) => u.id));
+  });
+
+  it("finds by part of an employee ID: the ID itself first, then IDs starting with it, then containing it", async () => {
+    // Named so that name order alone would put them the other way round.
+    const contains = await createWorkforceUser(db, { employeeId: "XQ97531", name: "Abe Idsworth" });
+    const starts = await createWorkforceUser(db, { employeeId: "Q975312", name: "Mo Idsworth" });
+    const exact = await createWorkforceUser(db, { employeeId: "Q97531", name: "Zed Idsworth" });
+    const result = await search({ q: "q97531" });
+    expect(ids(result)).toEqual([exact.id, starts.id, contains.id]);
+    expect(result.users.map((u) => u.match)).toEqual([
+      MATCH.employeeId,
+      MATCH.employeeIdStarts,
+      MATCH.employeeIdContains,
+    ]);
+    // A prefix and a substring of the digits.
+    expect(ids(await search({ q: "Q9753" }))).toEqual([starts.id, exact.id, contains.id]);
+    expect(new Set(ids(await search({ q: "97531" })))).toEqual(
+      new Set([exact.id, starts.id, contains.id]),
+    );
+    // The demo's IDs: a prefix finds its ten.
+    const tens = await search({ q: "E1004" });
+    expect(result.capped).toBe(false);
+    expect(tens.users.map((u) => u.employeeId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `E1004${i}`),
+    );
+  });
+
+  it("finds first.last by the work address's local part, before people merely so named", async () => {
+    const ines = await createWorkforceUser(db, {
+      name: "Ines Quarshie",
+      email: "ines.quarshie@northwind.example",
+    });
+    // Another Ines Quarshie, whose address is not first.last: found by her name, after.
+    const namesake = await createWorkforceUser(db, {
+      name: "Ines Quarshie",
+      email: "iquarshie2@northwind.example",
+    });
+    // first.last as someone's personal address is not a work address: not found by it.
+    const other = await createWorkforceUser(db, { name: "Otto Personal" });
+    await db.workforceEmail.create({
+      data: {
+        userId: other.id,
+        address: "ines.quarshie@personal.example",
+        kind: "personal",
+        verified: true,
+      },
+    });
+    const result = await search({ q: "Ines.Quarshie" });
+    expect(ids(result)).toEqual([ines.id, namesake.id]);
+    expect(result.users.map((u) => u.match)).toEqual([MATCH.workAddress, MATCH.fullName]);
+    // The whole address finds her exactly; the domain alone is no first.last.
+    const whole = await search({ q: "ines.quarshie@northwind.example" });
+    expect(ids(whole)).toEqual([ines.id]);
+    expect(whole.users[0]!.match).toBe(MATCH.email);
+  });
+
+  it("finds 'Surname, First' and 'surname first', ranking names by how well they match", async () => {
+    // In name order these come the other way round; the ranking puts them right.
+    const anywhere = await createWorkforceUser(db, { name: "Aquarshy Lines" });
+    const wordStarts = await createWorkforceUser(db, { name: "Dr Inesita Quarshyma" });
+    const starts = await createWorkforceUser(db, { name: "Ines Quarshy-Bello" });
+    const exact = await createWorkforceUser(db, { name: "Ines Quarshy" });
+    const ranked = [exact.id, starts.id, wordStarts.id, anywhere.id];
+    for (const q of ["Quarshy, Ines", "quarshy ines", "Ines Quarshy", "ines.quarshy"])
+      expect(ids(await search({ q })), q).toEqual(ranked);
+    expect((await search({ q: "Quarshy, Ines" })).users.map((u) => u.match)).toEqual([
+      MATCH.fullName,
+      MATCH.nameStarts,
+      MATCH.wordsStart,
+      MATCH.nameContains,
+    ]);
+    // Every word must be there: a surname alone with another first name is not a match.
+    const mixed = await createWorkforceUser(db, { name: "Ada Quarshy" });
+    expect(ids(await search({ q: "Quarshy, Ines" }))).not.toContain(mixed.id);
+    expect(ids(await search({ q: "quarshy" }))).toContain(mixed.id);
+  });
+
+  it("ranks an exact address before addresses containing it", async () => {
+    const containing = await createWorkforceUser(db, {
+      name: "Aaa Mailrank",
+      email: "bxq@mailrank.example",
+    });
+    const exact = await createWorkforceUser(db, {
+      name: "Zzz Mailrank",
+      email: "xq@mailrank.example",
+    });
+    const result = await search({ q: "XQ@mailrank.example" });
+    expect(ids(result)).toEqual([exact.id, containing.id]);
+    expect(result.users.map((u) => u.match)).toEqual([MATCH.email, MATCH.emailContains]);
+    // Part of an address: everyone containing it, by name.
+    expect(ids(await search({ q: "@mailrank.example" }))).toEqual([containing.id, exact.id]);
+  });
+
+  it("takes the search's underscores and apostrophes literally", async () => {
+    const literal = await createWorkforceUser(db, { name: "Una O'Under_Score" });
+    const wildcard = await createWorkforceUser(db, { name: "Una O'UnderXScore" });
+    expect(ids(await search({ q: "under_score" }))).toEqual([literal.id]);
+    // Both, by name ("X" sorts before "_").
+    expect(ids(await search({ q: "o'under" }))).toEqual([wildcard.id, literal.id]);
+  });
+
+  it("says a number that is no phone number anywhere matches nobody, rather than failing", async () => {
+    expect(await search({ q: "+999 1234 5678" })).toMatchObject({ total: 0, users: [] });
+  });
+
+  it("ranks past the cap too: tier by tier, each in name order, across pages", async () => {
+    // "rankcap": one exact name, CAP + 1 names starting with it, one where a word starts with it,
+    // one containing it. 1,004 matches, counted to the cap; in name order the last two come
+    // first. (Thousands of names sort before these, from the tests above: the tiers are read
+    // from their own indexes, not from the start of the name order.)
+    const person = (i: number) => `Rankcap Person ${String(i).padStart(4, "0")}`;
+    const user = (employeeId: string, name: string) => ({
+      employeeId,
+      name,
+      department: "Warehouse",
+      title: "Picker",
+      phoneOfRecord: "+44 20 7946 0000",
+      riskTier: "FRONTLINE" as const,
+      webauthnUserId: randomBytes(32),
+    });
+    await db.workforceUser.createMany({
+      data: [
+        ...Array.from({ length: DIRECTORY_COUNT_CAP + 1 }, (_, i) =>
+          user(`R${600000 + i}`, person(i)),
+        ),
+        user("R700001", "Rankcap"),
+        user("R700002", "Ann Rankcap"),
+        user("R700003", "Aarankcap Zed"),
+      ],
+    });
+    const first = await search({ q: "rankcap" });
+    expect(first).toMatchObject({ capped: true, pageCount: null, hasNext: true });
+    expect(names(first)).toEqual([
+      "Rankcap",
+      ...Array.from({ length: DIRECTORY_PAGE_SIZE - 1 }, (_, i) => person(i)),
+    ]);
+    expect(first.users.map((u) => u.match)).toEqual([
+      MATCH.fullName,
+      ...Array.from({ length: DIRECTORY_PAGE_SIZE - 1 }, () => MATCH.nameStarts),
+    ]);
+    // Page 2 goes on where page 1 stopped.
+    expect(names(await search({ q: "rankcap", page: "2" }))[0]).toBe(person(24));
+    // The last page: the end of the names starting with it, then the other two tiers.
+    const last = await search({ q: "rankcap", page: "41" });
+    expect(names(last)).toEqual([person(999), person(1000), "Ann Rankcap", "Aarankcap Zed"]);
+    expect(last.hasNext).toBe(false);
+    expect(await search({ q: "rankcap", page: "42" })).toMatchObject({ users: [], hasNext: false });
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { directoryPhoneRegions } from "@/lib/env";
 import type { DirectorySearch } from "@/lib/domain/workforce";
 import { searchDirectory } from "./workforce-directory";
 
@@ -11,10 +12,11 @@ export {
 } from "./workforce-directory";
 
 /**
- * The workforce directory: by employee ID (exact), email or name (substring, served by
- * trigram indexes), optionally filtered by tier and status. Selects only what the list shows;
- * counts matches up to a cap and active passkeys for the page's users only (workforce-directory.ts).
+ * The workforce directory: by name (any order, "Surname, First"), email or `first.last`, phone
+ * in any written form, employee ID or part of one (lib/domain/directory-query.ts), optionally
+ * filtered by tier and status, exact identifiers first. Selects only what the list shows; counts
+ * matches up to a cap and active passkeys for the page's users only (workforce-directory.ts).
  */
 export function findWorkforceUsers(search: DirectorySearch) {
-  return searchDirectory(db, search);
+  return searchDirectory(db, search, { phoneRegions: directoryPhoneRegions });
 }

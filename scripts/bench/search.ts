@@ -3,7 +3,9 @@
  * run through the same query functions as the pages (lib/server/workforce-directory.ts and
  * lib/server/audit-where.ts, neither server-only), each beside a floor measured in the same run.
  *
- * a. Directory: one page of each kind of search against the reads of one user page (the floor).
+ * a. Directory: one page of each kind of search against the reads of one user page (the floor),
+ *    the desk's too (issue 12): a phone as recorded and as read out, a shared phone, part of an
+ *    employee ID, first.last, a name surname first.
  * b. Audit filters: p50/p95 of one page (51 rows, as the page asks) on the benchmark database and
  *    on a scratch database holding a 10,000-event sample of it (every k-th row, so the same days,
  *    actors and actions at 1/k of the density), made from the migrations and dropped afterwards;
@@ -20,6 +22,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { AUDIT_PAGE_SIZE, auditPageQuery, readAuditPage } from "../../lib/server/audit-where.ts";
 import { searchDirectory } from "../../lib/server/workforce-directory.ts";
 import { applyMigrations } from "../lib/migrations.ts";
+import { SCALE_SWITCHBOARD } from "../lib/scale-phones.ts";
 import { fmt, load, percentile, ratio, sample, type BenchContext } from "./common.ts";
 
 const SAMPLE_EVENTS = 10_000;
@@ -76,6 +79,32 @@ async function directoryProbes(db: Db) {
     where: { employeeId: { startsWith: "E" } },
     select: { employeeId: true },
   });
+  // The desk's searches (issue 12): a phone that is one person's, written as HR keeps it and as
+  // a caller reads it out; an American one; one a tenth of the scale data shares (a switchboard,
+  // scripts/lib/scale-phones.ts); part of an employee ID; first.last; a name surname first.
+  const phoneOf = async (startsWith: string) =>
+    (
+      await db.workforceUser.findFirst({
+        where: { phoneOfRecord: { startsWith } },
+        orderBy: { id: "asc" },
+        skip: 100,
+        select: { phoneOfRecord: true },
+      })
+    )?.phoneOfRecord ?? null;
+  const london = await phoneOf("+44 20 3");
+  const american = await phoneOf("+1 212 555 ");
+  const middleId = (
+    await db.workforceUser.findUnique({
+      where: { id: middle?.id ?? "00000000-0000-0000-0000-000000000000" },
+      select: { employeeId: true },
+    })
+  )?.employeeId;
+  const demoAddress = await db.workforceEmail.findFirst({
+    where: { kind: "work", address: { endsWith: "@northwind.example" } },
+    orderBy: { address: "asc" },
+    select: { address: true },
+  });
+  const nameWords = middle?.name.split(/\s+/) ?? [];
   return {
     users,
     userId: middle?.id ?? null,
@@ -84,6 +113,24 @@ async function directoryProbes(db: Db) {
     fullName: middle?.name ?? null,
     emailPart: address ? address.split("@")[0]!.slice(0, -1) + "@" : null,
     employeeId: employee && /^E\d{5}$/.test(employee.employeeId) ? employee.employeeId : null,
+    phone: london,
+    // "+44 20 3020 0242" as a caller says it: "020 3020 0242".
+    phoneNational: london ? `0${london.slice(4)}` : null,
+    // "+1 212 555 0024" as "(212) 555-0024".
+    phoneAmerican: american
+      ? `(${american.slice(3, 6)}) ${american.slice(7, 10)}-${american.slice(11)}`
+      : null,
+    switchboard: (await db.workforceUser.count({ where: { phoneOfRecord: SCALE_SWITCHBOARD } }))
+      ? `0${SCALE_SWITCHBOARD.slice(4)}`
+      : null,
+    idPrefix: middleId && middleId.length > 4 ? middleId.slice(0, -2) : null,
+    idPart: middleId && middleId.length > 5 ? middleId.slice(2, 6) : null,
+    firstLast: demoAddress ? demoAddress.address.split("@")[0]! : null,
+    // Names alone, as first.last: "uma.funk" (no address is; the scale data's are s123@…).
+    namesAsFirstLast:
+      nameWords.length >= 2 ? `${nameWords[0]}.${nameWords[1]}`.toLowerCase() : null,
+    surnameFirst: nameWords.length >= 2 ? `${nameWords[1]} ${nameWords[0]}` : null,
+    surnameComma: nameWords.length >= 2 ? `${nameWords[1]}, ${nameWords[0]}` : null,
   };
 }
 
@@ -114,7 +161,7 @@ function userPageReads(db: Db, userId: string) {
 async function directory(ctx: BenchContext) {
   const probe = await directoryProbes(ctx.db);
   console.log(
-    `\ndirectory search, one page of 25 (searchDirectory: capped count, page in (name, id) order, active passkeys for the page's users; ${fmt(probe.users)} users, ${load()})`,
+    `\ndirectory search, one page of 25 (searchDirectory: capped count, page ranked then in (name, id) order, active passkeys for the page's users; ${fmt(probe.users)} users, ${load()})`,
   );
   if (!probe.userId) return console.log("  no users: skipped");
   const floor = await sample(userPageReads(ctx.db, probe.userId), RUNS);
@@ -148,6 +195,7 @@ async function directory(ctx: BenchContext) {
           Record<string, string>,
         ][])
       : []),
+    ...desk(probe),
     ["tier privileged, status active", { tier: "PRIVILEGED", status: "ACTIVE" }],
     ["no match 'zzqxv'", { q: "zzqxv" }],
   ];
@@ -162,6 +210,27 @@ async function directory(ctx: BenchContext) {
       `   ${ratio(percentile(samples, 50), floorP50).padStart(6)} the floor   (${fmt(result.total)}${result.capped ? "+" : ""} match)`,
     );
   }
+}
+
+/** The desk's searches (issue 12), for the probes this database has. */
+function desk(
+  probe: Awaited<ReturnType<typeof directoryProbes>>,
+): [string, Record<string, string>][] {
+  const searches: [string, string | null][] = [
+    [`phone as recorded '${probe.phone}'`, probe.phone],
+    [`phone read out '${probe.phoneNational}'`, probe.phoneNational],
+    [`American phone '${probe.phoneAmerican}'`, probe.phoneAmerican],
+    [`a shared phone '${probe.switchboard}'`, probe.switchboard],
+    [`employee ID starts '${probe.idPrefix}'`, probe.idPrefix],
+    [`employee ID contains '${probe.idPart}'`, probe.idPart],
+    [`first.last '${probe.firstLast}'`, probe.firstLast],
+    [`first.last, names only '${probe.namesAsFirstLast}'`, probe.namesAsFirstLast],
+    [`surname first '${probe.surnameFirst}'`, probe.surnameFirst],
+    [`'${probe.surnameComma}'`, probe.surnameComma],
+  ];
+  return searches.flatMap(([label, q]) =>
+    q ? [[label, { q }] as [string, Record<string, string>]] : [],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,6 +578,18 @@ async function overHttp(ctx: BenchContext, baseUrl: string, cookie: string) {
           string,
         ][])
       : []),
+    // The desk's searches (issue 12).
+    ...(
+      [
+        ["/users?q=<phone read out>", probe.phoneNational],
+        ["/users?q=<a shared phone>", probe.switchboard],
+        ["/users?q=<employee ID starts>", probe.idPrefix],
+        ["/users?q=<first.last>", probe.firstLast],
+        ["/users?q=<surname, first>", probe.surnameComma],
+      ] as [string, string | null][]
+    ).flatMap(([label, q]) =>
+      q ? [[label, `/users?q=${encodeURIComponent(q)}`] as [string, string]] : [],
+    ),
   ];
   for (const [label, path] of paths) report(label, await get(path), floor.perSecond);
 }

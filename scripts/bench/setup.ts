@@ -19,6 +19,7 @@ import { seedDemo } from "../../prisma/seed.ts";
 import { asAppRole, ensureAppRole } from "../lib/app-role.ts";
 import { buildIsStale } from "../lib/build.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/embedded-postgres.ts";
+import { SCALE_SWITCHBOARD, scalePhoneSql } from "../lib/scale-phones.ts";
 import { applyMigrations } from "../lib/migrations.ts";
 import type { BenchContext } from "./common.ts";
 
@@ -168,6 +169,7 @@ async function loadScaleData(db: BenchContext["db"], databaseUrl: string) {
   const events = await db.auditEvent.count();
   const addUsers = Math.max(0, wantUsers - users);
   const addEvents = Math.max(0, wantEvents - events);
+  await varyScalePhones(db);
   if (addUsers === 0 && addEvents === 0) return;
   say(
     `loading scale data: ${addUsers.toLocaleString("en")} users and ${addEvents.toLocaleString("en")} events (takes minutes; kept for the next run)`,
@@ -184,6 +186,24 @@ async function loadScaleData(db: BenchContext["db"], databaseUrl: string) {
     { stdio: "inherit", cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } },
   );
   if (seed.status !== 0) throw new Error("loading the scale data failed");
+}
+
+/**
+ * Scale data loaded before its users had phones of their own (all "+44 20 7946 0000") gets the
+ * numbers scripts/seed-scale.ts now writes (scripts/lib/scale-phones.ts), once, so the phone
+ * searches measure a number that finds one person. Nothing to do on a database loaded since.
+ */
+async function varyScalePhones(db: BenchContext["db"]) {
+  const number = `substr("employeeId", 2)::int`;
+  const changed = await db.$executeRawUnsafe(
+    `UPDATE "WorkforceUser" SET "phoneOfRecord" = ${scalePhoneSql(number)}
+     WHERE "employeeId" ~ '^S[0-9]+$' AND "phoneOfRecord" = '${SCALE_SWITCHBOARD}'
+       AND "phoneOfRecord" <> ${scalePhoneSql(number)}`,
+  );
+  if (changed > 0) {
+    await db.$executeRawUnsafe(`ANALYZE "WorkforceUser"`);
+    say(`gave ${changed.toLocaleString("en")} scale users the phones seed-scale now writes`);
+  }
 }
 
 async function waitFor(url: string, ms: number) {

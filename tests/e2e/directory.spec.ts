@@ -17,7 +17,7 @@ test("an agent signs in, finds a caller and reads their passkeys", async ({ page
   expect(session!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
   // 3. Search by employee ID finds exactly one person.
-  await page.getByRole("searchbox", { name: "Name, email or employee ID" }).fill("E10042");
+  await page.getByRole("searchbox", { name: "Name, email, phone or employee ID" }).fill("E10042");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByText("1 user", { exact: true })).toBeVisible();
   const row = page.getByRole("row").nth(1);
@@ -35,6 +35,54 @@ test("an agent signs in, finds a caller and reads their passkeys", async ({ page
   await expect(page.getByText(/^\+44 20 7946 0\d{3}$/)).toBeVisible();
   await expect(page.getByRole("heading", { name: "Passkeys" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Recent audit events" })).toBeVisible();
+});
+
+test("an agent finds a caller by the phone number they give and by first.last", async ({
+  page,
+}) => {
+  await signInAs(page, "AGENT");
+  // The person of record: their work address from the list, their phone from their page.
+  await page.goto("/users?q=E10042");
+  const row = page.getByRole("row").nth(1);
+  const name = (await row.getByRole("link").textContent())!.trim();
+  const workAddress = (await row.getByText(/@northwind\.example$/).textContent())!.trim();
+  await row.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const phone = (await page.getByText(/^\+44 20 7946 0\d{3}$/).textContent())!.trim();
+
+  // The caller reads the number out nationally ("020 7946 0123"); the agent types it as heard.
+  const national = `0${phone.slice(4)}`;
+  await page.goto("/users");
+  const search = page.getByRole("searchbox", { name: "Name, email, phone or employee ID" });
+  await search.fill(national);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/users\?q=020/);
+  // (Demo phones repeat, so others may share it: each found says the phone is why.)
+  const byPhone = page.getByRole("row").filter({ has: page.getByRole("link", { name }) });
+  await expect(byPhone).toContainText("Phone of record matches");
+  const found = page.getByRole("row").filter({ has: page.getByRole("link") });
+  for (const other of await found.all())
+    await expect(other).toContainText("Phone of record matches");
+
+  // Written internationally, without spaces, it is the same number.
+  await search.fill(phone.replace(/ /g, ""));
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(byPhone).toContainText("Phone of record matches");
+
+  // first.last, without the domain: the work address's local part, ranked first.
+  const firstLast = workAddress.split("@")[0]!;
+  await search.fill(firstLast);
+  await page.getByRole("button", { name: "Search" }).click();
+  const first = page.getByRole("row").nth(1);
+  await expect(first.getByRole("link")).toHaveText(name);
+  await expect(first).toContainText("Work address matches");
+  await expect(first).toContainText(workAddress);
+
+  // Surname first, with a comma, finds them too.
+  const [given, ...surname] = name.split(" ");
+  await search.fill(`${surname.join(" ")}, ${given}`);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("row").nth(1).getByRole("link")).toHaveText(name);
 });
 
 test("the directory filters by tier and pages through results", async ({ page }) => {
@@ -59,7 +107,7 @@ test("bad input gets a clear message or page and changes nothing", async ({ page
   // A malformed search is explained next to the field, and nothing is searched.
   await page.goto("/users?q=%3Cscript%3E&tier=VIP");
   const alert = page.getByRole("main").getByRole("alert");
-  await expect(alert).toContainText("Search by name, email or employee ID");
+  await expect(alert).toContainText("Search by name, email, phone or employee ID");
   await expect(alert).toContainText("Unknown risk tier.");
   await expect(page.getByRole("searchbox")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByRole("table")).toHaveCount(0);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EmploymentBadge, TierBadge } from "@/components/status-badge";
 import { requirePermission } from "@/lib/auth/session";
+import { matchNote } from "@/lib/domain/directory-query";
 import {
   DIRECTORY_MAX_PAGE,
   directorySummary,
@@ -53,7 +54,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       <div>
         <h1 className="text-2xl font-semibold">Users</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Find the caller from HR records. Never trust details the caller offers over these.
+          Find the caller from HR records: by name (also surname first), email or first.last, phone
+          number as they say it, or employee ID or part of it. Exact matches come first. Never trust
+          details the caller offers over these.
         </p>
       </div>
       <SearchForm values={values} />
@@ -97,6 +100,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                       {user.name}
                     </Link>
                     <p className="text-xs text-slate-500">{user.email}</p>
+                    {matchNote(user.match) ? (
+                      <p className="text-xs font-medium text-emerald-700">
+                        {matchNote(user.match)}
+                      </p>
+                    ) : null}
                   </td>
                   <td className="px-4 py-2 font-mono text-xs">{user.employeeId}</td>
                   <td className="px-4 py-2">

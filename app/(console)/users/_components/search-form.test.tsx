@@ -9,9 +9,9 @@ afterEach(cleanup);
 describe("SearchForm", () => {
   it("keeps what was searched and offers every tier", () => {
     render(<SearchForm values={{ q: "chen", tier: "HIGH_RISK" }} />);
-    expect(screen.getByRole("searchbox", { name: "Name, email or employee ID" })).toHaveValue(
-      "chen",
-    );
+    expect(
+      screen.getByRole("searchbox", { name: "Name, email, phone or employee ID" }),
+    ).toHaveValue("chen");
     expect(screen.getByRole("combobox", { name: "Risk tier" })).toHaveValue("HIGH_RISK");
     expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(
       expect.arrayContaining([

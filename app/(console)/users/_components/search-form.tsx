@@ -9,7 +9,7 @@ export function SearchForm({ values, error }: { values: Values; error?: string }
     <form role="search" method="get" action="/users" className="flex flex-wrap items-end gap-3">
       <div className="min-w-64 flex-1">
         <label htmlFor="q" className="block text-sm font-medium text-slate-800">
-          Name, email or employee ID
+          Name, email, phone or employee ID
         </label>
         <input
           id="q"
@@ -17,7 +17,7 @@ export function SearchForm({ values, error }: { values: Values; error?: string }
           type="search"
           defaultValue={values.q}
           autoFocus
-          placeholder="e.g. Chen, maya.silva@northwind.example, E10042"
+          placeholder="e.g. Okafor, Ada · maya.silva · 020 7946 0958 · E102"
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "search-error" : undefined}
           className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
