@@ -339,7 +339,7 @@ describe("live updates: who may follow what", () => {
   // accept only a canonical UUID in both case: and user: topics, e.g.
   //   z.string().regex(/^case:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   // (and the same for user:), so parseTopics refuses it with a 400.
-  it("HOLE: a case topic shaped like a UUID but not one is refused (400/403), not a 500", async () => {
+  it("(fixed) a case topic shaped like a UUID but not one is refused (400/403), not a 500", async () => {
     await signIn(await member("AGENT"));
     for (const id of ["-".repeat(36), "0123456789abcdef0123456789abcdef0123", "a".repeat(36)]) {
       const response = await callLive(liveRequest(`topics=case:${id}&since=0`));
@@ -356,7 +356,7 @@ describe("live updates: who may follow what", () => {
   // (1) the strict UUID topics above; (2) lib/server/live-stream.ts, openLiveStream's start():
   // wrap everything after `subscribeToLiveChanges` in try/catch and call close() (which
   // unsubscribes) before rethrowing, so no failure in the catch-up can strand a subscriber.
-  it("HOLE: a user topic that is not a UUID neither errors the stream nor strands a subscriber", async () => {
+  it("(fixed) a user topic that is not a UUID neither errors the stream nor strands a subscriber", async () => {
     const agent = await member("AGENT");
     await openFor(agent);
     await signIn(agent);
@@ -436,7 +436,7 @@ describe("live updates: what a stream carries, and when it ends", () => {
   // `input.signal.addEventListener("abort", close, { once: true });` add
   // `if (input.signal.aborted) close();` (the existing `if (closed) return unsubscribe();` then
   // lets go of the subscription as soon as it resolves).
-  it("HOLE: a client gone before the stream starts leaves no subscriber for the stream's lifetime", async () => {
+  it("(fixed) a client gone before the stream starts leaves no subscriber for the stream's lifetime", async () => {
     const agent = await member("AGENT");
     await signIn(agent);
     const before = subscribers();
@@ -551,8 +551,8 @@ describe("live updates: what the audit append announces", () => {
     expect(Buffer.byteLength(livePayload(namedChange))).toBeLessThan(2000);
     // The two larger ones arrive as "everyone refresh", and carry no ids at all.
     expect(changes.filter((c) => c.all)).toEqual([
-      { cases: [], users: [], approvals: true, all: true },
-      { cases: [], users: [], approvals: true, all: true },
+      { cases: [], users: [], approvals: true, queue: true, all: true },
+      { cases: [], users: [], approvals: true, queue: true, all: true },
     ]);
   });
 
@@ -608,7 +608,7 @@ describe("live updates: what the audit append announces", () => {
   // updateMany, record one audit event per closed case (e.g. "case.closed" with caseId,
   // subjectUserId and the reason, as closeCase does), which also gives each case its own trail
   // entry for the close; the notification then names the cases.
-  it("HOLE: suspending a person closes their open case, and the case page and the queue following it are told", async () => {
+  it("(fixed) suspending a person closes their open case, and the case page and the queue following it are told", async () => {
     const signals = await listen();
     const agent = await member("AGENT");
     const { caseId, userId } = await openFor(agent);
@@ -632,8 +632,9 @@ describe("live updates: what the audit append announces", () => {
       .slice(before)
       .filter((s): s is LiveChange => s !== "resync" && s.users.includes(userId));
     expect(heard).toHaveLength(1);
-    const casePage: LiveTopic[] = [`case:${caseId}`];
-    expect(touchedTopics(casePage, heard[0]!)).toEqual(casePage);
+    // The case page follows its person as well as its case (app/(console)/cases/[caseId]/page.tsx).
+    const casePage: LiveTopic[] = [`case:${caseId}`, `user:${userId}`];
+    expect(touchedTopics(casePage, heard[0]!)).toEqual([`user:${userId}`]);
     expect(touchedTopics(["queue"], heard[0]!)).toEqual(["queue"]);
   });
 });
@@ -776,7 +777,7 @@ describe("the desk: forged forms and who may touch a case", () => {
   // ON DELETE RESTRICT ON UPDATE RESTRICT, with `onDelete: Restrict, onUpdate: Restrict` on both
   // relations of model CaseNote in prisma/schema.prisma; and, since the console never deletes a
   // case, `REVOKE DELETE, TRUNCATE ON "RecoveryCase" FROM console_app;` in prisma/app-role.sql.
-  it("HOLE: the application role cannot remove or move call notes by deleting or renumbering their case", async () => {
+  it("(fixed) the application role cannot remove or move call notes by deleting or renumbering their case", async () => {
     const agent = await member("AGENT");
     const { caseId } = await openFor(agent);
     await addCaseNote({ actor: agent, caseId, body: "The caller gave a different manager name." });
@@ -889,7 +890,7 @@ describe("the queue: filters from the address", () => {
   //     .catch(undefined),
   // (cut by code points, and drop a term with a character no field accepts; hasForbiddenCharacter
   // from ./plain-text).
-  it("HOLE: a NUL in the queue's search (/cases?q=%00), or a search cut inside an emoji, is no error page", async () => {
+  it("(fixed) a NUL in the queue's search (/cases?q=%00), or a search cut inside an emoji, is no error page", async () => {
     const agent = await member("AGENT", newTeam());
     await openFor(agent);
     for (const q of ["\u0000", "INC\u00000012345", "name\u0000", `${"a".repeat(99)}😀`]) {
@@ -1001,7 +1002,7 @@ describe("the queue: 'Stopped' says what the case page says", () => {
   //     select: { kind: true, case: { select: { id: true, userId: true, createdAt: true, status: true } } } })
   // and add to facts.redFlags those on another case of the same user that is recent
   // (createdAt > since) or open, exactly as loadCase's `related` does.
-  it("HOLE: a stop red flag on the person's other case stops this one in the queue as on the case page", async () => {
+  it("(fixed) a stop red flag on the person's other case stops this one in the queue as on the case page", async () => {
     const agent = await member("AGENT", newTeam());
     const first = await openFor(agent);
     await raiseRedFlag({ actor: agent, caseId: first.caseId, kind: "REFUSED_CALLBACK", note: "" });
@@ -1022,7 +1023,7 @@ describe("the queue: 'Stopped' says what the case page says", () => {
   // status LEAVING, so the case is missing from "Stopped". Fix: lib/server/find-cases.ts,
   // maybeStopped: replace `{ user: { status: "LEAVING", leavingOn: { lt: now } } }` with
   // `{ user: { leavingOn: { lt: now } } }`.
-  it("HOLE: a leaving date that passed after a lifted suspension lists the case under 'Stopped', as the case page says", async () => {
+  it("(fixed) a leaving date that passed after a lifted suspension lists the case under 'Stopped', as the case page says", async () => {
     const team = newTeam();
     const agent = await member("AGENT", team);
     const supervisor = await member("SUPERVISOR", team);
