@@ -36,6 +36,10 @@ function sideScroll(page: Page) {
  */
 async function expectAccessible(page: Page, what: string) {
   await page.waitForLoadState("networkidle");
+  // Every page has its own title (after a client-side navigation Next sets it a moment later).
+  await expect(page, `${what}: the page's title`).toHaveTitle(
+    /\S.* · Recovery Console$|^Recovery Console$/,
+  );
   const first = await page.evaluate(() => {
     const tabbable = document.querySelector<HTMLElement>(
       'a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])',
@@ -56,6 +60,8 @@ async function expectAccessible(page: Page, what: string) {
   ] as const) {
     await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme });
+    // Buttons fade between colours (transition-colors): read them once they have arrived.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     const { violations } = await new AxeBuilder({ page }).analyze();
     expect(
       describeViolations(violations),
