@@ -1,5 +1,7 @@
 "use client";
 
+import { MAIN_ID } from "@/components/skip-link";
+
 export default function ErrorPage({
   error,
   reset,
@@ -8,7 +10,7 @@ export default function ErrorPage({
   reset: () => void;
 }) {
   return (
-    <main className="mx-auto max-w-xl p-10" role="alert">
+    <main id={MAIN_ID} tabIndex={-1} className="mx-auto max-w-xl p-10" role="alert">
       <h1 className="text-xl font-semibold">Something went wrong</h1>
       <p className="mt-2 text-slate-600">
         The console could not complete this request. Nothing was changed by the failed step.

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { OutcomeProvider } from "@/components/outcome";
+import { SkipLink } from "@/components/skip-link";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,12 +13,17 @@ export const metadata: Metadata = {
 /**
  * Every page renders per request: its scripts carry that request's CSP nonce (proxy.ts). A page
  * prerendered at build time would have none, and the browser would refuse its scripts.
+ * The skip link is the first thing a keyboard reaches on every page; every page's main landmark
+ * has the id it points to (docs/accessibility.md).
  */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   await connection();
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <SkipLink />
+        <OutcomeProvider>{children}</OutcomeProvider>
+      </body>
     </html>
   );
 }

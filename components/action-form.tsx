@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useSyncExternalStore } from "react";
-import { idle, invalidMessages, type ActionState } from "@/lib/action-state";
+import { useActionState, useCallback, useMemo, useRef, useSyncExternalStore } from "react";
+import { idle, type ActionState } from "@/lib/action-state";
+import { OutcomeMessage, outcomeOf, useOutcomeFocus, type Outcome } from "./outcome";
 import { useStepUpPrompt } from "./step-up-context";
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
@@ -22,10 +23,12 @@ export function useHydrated(): boolean {
 
 /**
  * A form bound to a server action, showing its outcome: a success in a polite status region,
- * a refusal or invalid input as an alert. Children get `pending` to disable their buttons: true
- * while the action runs, and before the form is hydrated (so a fast click cannot send a form
- * that does not yet carry its action). A refusal for want of a fresh step-up also shows how to
- * confirm it's you (components/step-up-context.tsx).
+ * a refusal or invalid input as an alert, focused as it appears (components/outcome.tsx: where
+ * the form is gone once the page re-renders, the outcome is shown and focused where it stood).
+ * Children get `pending` to disable their buttons: true while the action runs, and before the
+ * form is hydrated (so a fast click cannot send a form that does not yet carry its action). A
+ * refusal for want of a fresh step-up also shows how to confirm it's you
+ * (components/step-up-context.tsx).
  */
 export function ActionForm({
   action,
@@ -38,27 +41,33 @@ export function ActionForm({
   className?: string;
   label?: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, idle);
   const hydrated = useHydrated();
+  // The answer as it arrives, before React renders it: the same re-render may take this form out
+  // of the page, and then the page shows the answer in its place.
+  const unshownRef = useRef<Outcome | null>(null);
+  const tracked = useCallback<Action>(
+    async (previous, formData) => {
+      const next = await action(previous, formData);
+      unshownRef.current = outcomeOf(next);
+      return next;
+    },
+    [action],
+  );
+  // The server's HTML carries the server action itself, so the form still posts without scripts.
+  const [state, formAction, pending] = useActionState(hydrated ? tracked : action, idle);
+  const outcome = useMemo(() => outcomeOf(state), [state]);
+  const { root, message } = useOutcomeFocus<HTMLFormElement>(outcome, unshownRef);
   const stepUpPrompt = useStepUpPrompt();
   return (
     <form
+      ref={root}
       action={formAction}
       className={className}
       aria-label={label}
       aria-busy={!hydrated || pending}
     >
       {children(pending || !hydrated)}
-      {state.status === "ok" ? (
-        <p role="status" className="mt-2 text-sm text-emerald-800">
-          {state.message}
-        </p>
-      ) : null}
-      {state.status === "refused" || state.status === "invalid" ? (
-        <p role="alert" className="mt-2 text-sm text-rose-700">
-          {state.status === "refused" ? state.message : invalidMessages(state)}
-        </p>
-      ) : null}
+      {outcome ? <OutcomeMessage outcome={outcome} ref={message} /> : null}
       {state.status === "refused" && state.stepUp && stepUpPrompt
         ? stepUpPrompt(state.stepUp)
         : null}

@@ -1,9 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { OutcomeMessage, useOutcomeFocus, type Outcome } from "@/components/outcome";
 import { Button } from "@/components/ui/button";
 
-export type CeremonyOutcome = { ok: boolean; text: string };
+export type CeremonyOutcome = Outcome;
 
 /** The browser's name for a failed WebAuthn call, in words (the user cancelled, no passkey, ...). */
 export function deviceRefusal(error: unknown, what: string): CeremonyOutcome {
@@ -15,7 +16,8 @@ export function deviceRefusal(error: unknown, what: string): CeremonyOutcome {
 
 /**
  * One button for a passkey ceremony (register, prove, sign in): runs it, shows its outcome as a
- * status or an alert, and stays disabled while running and after a success.
+ * status or an alert and moves focus there (components/outcome.tsx), and stays disabled while
+ * running and after a success.
  */
 export function PasskeyCeremonyButton({
   label,
@@ -26,8 +28,9 @@ export function PasskeyCeremonyButton({
 }) {
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<CeremonyOutcome | null>(null);
+  const { root, message } = useOutcomeFocus<HTMLDivElement>(outcome);
   return (
-    <div className="mt-4">
+    <div ref={root} className="mt-4">
       <Button
         type="button"
         disabled={pending || outcome?.ok === true}
@@ -43,14 +46,7 @@ export function PasskeyCeremonyButton({
       >
         {label}
       </Button>
-      {outcome ? (
-        <p
-          role={outcome.ok ? "status" : "alert"}
-          className={`mt-2 text-sm ${outcome.ok ? "text-emerald-800" : "text-rose-700"}`}
-        >
-          {outcome.text}
-        </p>
-      ) : null}
+      {outcome ? <OutcomeMessage outcome={outcome} ref={message} /> : null}
     </div>
   );
 }

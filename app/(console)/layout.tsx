@@ -9,6 +9,7 @@ import { StepUpProvider } from "./_components/step-up";
 import { LiveProvider, LiveTopics } from "./_components/live";
 import { liveStamp } from "@/lib/server/live-stream";
 import Link from "next/link";
+import { MAIN_ID } from "@/components/skip-link";
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/users", label: "Users", permission: "users:read" },
@@ -35,8 +36,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-3">
-          <div className="flex items-center gap-6">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
             <span className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">
               Recovery Console
             </span>
@@ -44,7 +45,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <NavLinks links={links} />
             </nav>
           </div>
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-3">
             <div className="text-right">
               <p className="text-sm font-medium">{staff.name}</p>
               <p className="text-xs text-slate-500">
@@ -63,7 +64,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-6 py-8">
+      <main id={MAIN_ID} tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
         <LiveProvider>
           {can(staff.role, "approvals:decide") ? (
             <LiveTopics topics={["approvals"]} stamp={await liveStamp()} />

@@ -6,6 +6,7 @@ import { demoSignInEnabled, env, oidcConfigured } from "@/lib/env";
 import { findDemoStaff } from "@/lib/server/find-demo-staff";
 import { DemoSignIn } from "./_components/demo-sign-in";
 import { SsoButton } from "./_components/sso-button";
+import { MAIN_ID } from "@/components/skip-link";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -32,7 +33,11 @@ export default async function SignInPage({
       : null;
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-6 p-6">
+    <main
+      id={MAIN_ID}
+      tabIndex={-1}
+      className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-6 p-6"
+    >
       <div>
         <p className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">
           Recovery Console

@@ -4,6 +4,7 @@ import { startAuthentication } from "@simplewebauthn/browser";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
+import { OutcomeMessage, useOutcomeFocus } from "@/components/outcome";
 import { deviceRefusal, type CeremonyOutcome } from "@/components/passkey-ceremony-button";
 import { StepUpContext } from "@/components/step-up-context";
 import { Button } from "@/components/ui/button";
@@ -46,8 +47,9 @@ export function ConfirmItsYouButton({
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<CeremonyOutcome | null>(null);
+  const { root, message } = useOutcomeFocus<HTMLDivElement>(outcome);
   return (
-    <div>
+    <div ref={root}>
       <Button
         type="button"
         variant={variant}
@@ -66,14 +68,7 @@ export function ConfirmItsYouButton({
       >
         Confirm it&apos;s you
       </Button>
-      {outcome ? (
-        <p
-          role={outcome.ok ? "status" : "alert"}
-          className={`mt-2 text-sm ${outcome.ok ? "text-emerald-800" : "text-rose-700"}`}
-        >
-          {outcome.text}
-        </p>
-      ) : null}
+      {outcome ? <OutcomeMessage outcome={outcome} ref={message} /> : null}
     </div>
   );
 }

@@ -97,13 +97,15 @@ export function IntegrityPanel({ integrity }: { integrity: AuditIntegrity }) {
         {check ? (
           <>
             <dt className="text-slate-600">Checked just now</dt>
-            <dd role="status">
-              {check.ok
-                ? `intact: the checkpoint's signature and tree, ${check.checked} newer event(s)` +
-                  (check.unchecked
-                    ? ` (${check.unchecked.toLocaleString("en-GB")} more not checked here: the signer checks them as it catches up)`
-                    : "")
-                : check.problems.join("; ")}
+            <dd>
+              <span role="status">
+                {check.ok
+                  ? `intact: the checkpoint's signature and tree, ${check.checked} newer event(s)` +
+                    (check.unchecked
+                      ? ` (${check.unchecked.toLocaleString("en-GB")} more not checked here: the signer checks them as it catches up)`
+                      : "")
+                  : check.problems.join("; ")}
+              </span>
             </dd>
           </>
         ) : null}

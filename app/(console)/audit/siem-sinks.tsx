@@ -1,4 +1,5 @@
 import { formatDateTime } from "@/components/status-badge";
+import { ScrollRegion } from "@/components/scroll-region";
 import { Badge } from "@/components/ui/badge";
 import { requirePermission } from "@/lib/auth/session";
 import { getSiemSinkStatus } from "@/lib/server/siem/status";
@@ -21,7 +22,7 @@ export async function SiemSinksSection() {
           No SIEM sink is configured (SIEM_SINKS): the audit trail is not streamed.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <ScrollRegion label="SIEM sinks" className="rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">SIEM sinks and how far each has got</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
@@ -107,7 +108,7 @@ export async function SiemSinksSection() {
             Delivery is at least once, in position order. Replay a dead letter with{" "}
             <code>npm run siem:replay -- &lt;id&gt;</code> (without an id it lists them).
           </p>
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import { REPORT_PERIODS, type ReportPeriod } from "@/lib/domain/reports";
 import { getRecoveryReport } from "@/lib/server/get-recovery-report";
 import { formatDateTime } from "@/components/status-badge";
 import { findRefusalTallies } from "@/lib/server/refusal-tally";
+import { ScrollRegion } from "@/components/scroll-region";
 import { CountChart } from "./bar-chart";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -104,28 +105,30 @@ export default async function ReportsPage({
         {counted.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">None in this period.</p>
         ) : (
-          <table className="mt-2 text-sm">
-            <thead>
-              <tr className="text-left text-xs text-slate-600">
-                <th className="pr-6 font-medium">What</th>
-                <th className="pr-6 font-medium">Why</th>
-                <th className="pr-6 text-right font-medium">Refused</th>
-                <th className="font-medium">Busiest ten minutes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {counted.map((row) => (
-                <tr key={`${row.action} ${row.reason}`}>
-                  <td className="pr-6 font-mono text-xs">{row.action}</td>
-                  <td className="pr-6 font-mono text-xs">{row.reason}</td>
-                  <td className="pr-6 text-right">{row.count}</td>
-                  <td>
-                    {row.peak} from {formatDateTime(row.peakAt)}
-                  </td>
+          <ScrollRegion label="Refused without a name" className="mt-2">
+            <table className="text-sm">
+              <thead>
+                <tr className="text-left text-xs text-slate-600">
+                  <th className="pr-6 font-medium">What</th>
+                  <th className="pr-6 font-medium">Why</th>
+                  <th className="pr-6 text-right font-medium">Refused</th>
+                  <th className="font-medium">Busiest ten minutes</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {counted.map((row) => (
+                  <tr key={`${row.action} ${row.reason}`}>
+                    <td className="pr-6 font-mono text-xs">{row.action}</td>
+                    <td className="pr-6 font-mono text-xs">{row.reason}</td>
+                    <td className="pr-6 text-right">{row.count}</td>
+                    <td>
+                      {row.peak} from {formatDateTime(row.peakAt)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         )}
       </section>
     </div>

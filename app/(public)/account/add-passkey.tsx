@@ -1,7 +1,8 @@
 "use client";
 
 import { startAuthentication } from "@simplewebauthn/browser";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { OutcomeMessage, useOutcomeFocus } from "@/components/outcome";
 import { deviceRefusal, PasskeyCeremonyButton } from "@/components/passkey-ceremony-button";
 import { finishReverifyAction, startReverifyAction } from "./actions";
 import { EnrolPasskey } from "./enrol-passkey";
@@ -18,8 +19,19 @@ export function AddPasskey({ fresh, minutes }: { fresh: boolean; minutes: number
   const [refusal, setRefusal] = useState<string | null>(null);
   // Each round remounts the buttons, so a finished ceremony never leaves a stale button behind.
   const [round, setRound] = useState(0);
+  // Each step's outcome takes focus as it appears (the button that led to it is gone).
+  const outcome = useMemo(
+    () =>
+      refusal !== null
+        ? { ok: false, text: refusal }
+        : status !== null
+          ? { ok: true, text: status }
+          : null,
+    [refusal, status],
+  );
+  const { root, message } = useOutcomeFocus<HTMLElement>(outcome);
   return (
-    <section aria-labelledby="add-passkey" className="space-y-2">
+    <section ref={root} aria-labelledby="add-passkey" className="space-y-2">
       <h2 id="add-passkey" className="font-semibold">
         Add a passkey
       </h2>
@@ -27,16 +39,7 @@ export function AddPasskey({ fresh, minutes }: { fresh: boolean; minutes: number
         Set up a passkey on another device, so you can still sign in if you lose this one. Every
         address we hold for you is told, with a link to undo it if it was not you.
       </p>
-      {status ? (
-        <p role="status" className="text-sm text-emerald-800">
-          {status}
-        </p>
-      ) : null}
-      {refusal ? (
-        <p role="alert" className="text-sm text-rose-700">
-          {refusal}
-        </p>
-      ) : null}
+      {outcome ? <OutcomeMessage outcome={outcome} ref={message} className="" /> : null}
       {confirmed ? (
         <>
           <p className="text-sm text-slate-700">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EmploymentBadge, formatDate, formatDateTime, TierBadge } from "@/components/status-badge";
+import { ScrollRegion } from "@/components/scroll-region";
 import { Badge } from "@/components/ui/badge";
 import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
@@ -228,7 +229,10 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
             No passkeys enrolled.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <ScrollRegion
+            label="Passkeys table"
+            className="rounded-lg border border-slate-200 bg-white"
+          >
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Passkeys of {user.name}</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
@@ -303,7 +307,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
