@@ -1,6 +1,14 @@
 "use client";
 
-import { useActionState, useCallback, useMemo, useRef, useSyncExternalStore } from "react";
+import {
+  startTransition,
+  useActionState,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from "react";
 import { idle, type ActionState } from "@/lib/action-state";
 import { OutcomeMessage, outcomeOf, useOutcomeFocus, type Outcome } from "./outcome";
 import { useStepUpPrompt } from "./step-up-context";
@@ -58,10 +66,23 @@ export function ActionForm({
   const outcome = useMemo(() => outcomeOf(state), [state]);
   const { root, message } = useOutcomeFocus<HTMLFormElement>(outcome, unshownRef);
   const stepUpPrompt = useStepUpPrompt();
+  // React empties a form whose action it runs, refusals included: an agent whose note was refused
+  // for its length would lose it. Once hydrated, the form sends itself (the same action, in a
+  // transition) so nothing is emptied, and is emptied here only after a success.
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const formData = new FormData(event.currentTarget, submitter);
+    startTransition(() => formAction(formData));
+  };
+  useEffect(() => {
+    if (state.status === "ok") root.current?.reset();
+  }, [state, root]);
   return (
     <form
       ref={root}
       action={formAction}
+      onSubmit={hydrated ? submit : undefined}
       className={className}
       aria-label={label}
       aria-busy={!hydrated || pending}
