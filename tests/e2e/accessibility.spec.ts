@@ -61,7 +61,13 @@ async function expectAccessible(page: Page, what: string) {
     await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme });
     // Buttons fade between colours (transition-colors): read them once they have arrived.
-    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    // At most a second: a transition the browser stops ticking (a subtree it skips) never ends.
+    await page.evaluate(() =>
+      Promise.race([
+        Promise.allSettled(document.getAnimations().map((a) => a.finished)),
+        new Promise((resolve) => setTimeout(resolve, 1000)),
+      ]),
+    );
     const { violations } = await new AxeBuilder({ page }).analyze();
     expect(
       describeViolations(violations),
@@ -410,7 +416,7 @@ test("a lost-phone call by keyboard alone: focus lands on every result", async (
   await tabTo(page, page.getByRole("button", { name: "Sign in as Priya Shah, Agent" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/users$/);
-  const search = page.getByLabel("Name, email or employee ID");
+  const search = page.getByLabel("Name, email, phone or employee ID");
   await expect(search).toBeFocused();
 
   // Find a standard-tier, active caller with the search form's own fields.

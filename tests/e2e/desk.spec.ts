@@ -90,7 +90,7 @@ test("the queue: mine, a ticket search, filters that keep and clear, and who has
   page,
 }) => {
   const agent = await signInAs(page, "AGENT");
-  const { userName } = await openCaseForUser(page, 22);
+  const { userName } = await openCaseForUser(page, 12);
   await expect(page.getByText(`Owner: you (${agent.name})`)).toBeVisible();
   await page.getByRole("textbox", { name: /^Ticket \(/ }).fill("HD-4242");
   await page.getByRole("button", { name: "Save" }).click();
@@ -133,7 +133,7 @@ test("a second case for the same caller: the user page lists the open case and a
   browser,
 }) => {
   await signInAs(page, "AGENT");
-  const { userUrl, caseUrl } = await openCaseForUser(page, 24);
+  const { userUrl, caseUrl } = await openCaseForUser(page, 14);
 
   // Another agent takes the same caller's call.
   const other = await browser.newContext();

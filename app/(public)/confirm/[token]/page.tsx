@@ -30,7 +30,8 @@ export default async function ConfirmPage({ params }: { params: Promise<{ token:
     return (
       <section>
         <h1 className="text-xl font-semibold">You answered this request</h1>
-        <p role="status" className="mt-2 text-sm text-slate-700">
+        {/* Page text, not a status: right after answering, the answer's own status is announced. */}
+        <p id="recorded-answer" className="mt-2 text-sm text-slate-700">
           {request.answer === "confirmed"
             ? `You confirmed the request from ${request.userName} on ${when}; the service desk will continue.`
             : request.answer === "denied"
