@@ -34,8 +34,9 @@ test("a stranger spraying passes from one client is told to wait; the legitimate
       ),
       stranger.getByRole("button", { name: "Continue" }).click(),
     ]);
-    // React resets the form once the answer is shown: fill the next try only after that.
-    await expect(stranger.getByLabel("Your work email", { exact: true })).toHaveValue("");
+    // A refused try keeps what was typed (the next fill replaces it) and the form is ready again.
+    await expect(stranger.getByLabel("Your work email", { exact: true })).toHaveValue(email);
+    await expect(stranger.getByRole("button", { name: "Continue" })).toBeEnabled();
   };
   // Two wrong passes at the user's account (within the pass's free tries), then a spray over
   // other addresses until the client's budget (20 per 15 minutes) is spent.
