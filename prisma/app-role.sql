@@ -17,3 +17,13 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCosignature" FROM 
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "CaseNote" FROM console_app;
 -- Cases are closed, never deleted: a deleted case would take its history (and its notes) with it.
 REVOKE DELETE, TRUNCATE ON "RecoveryCase" FROM console_app;
+-- A ready desk: a practice call's moves, the scenario versions, the numbers heard on calls and a
+-- record's change history are append-only; a certification is never deleted (it expires).
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "PracticeMove" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "PracticeScenarioVersion" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "CaseContact" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WorkforceRecordChange" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "StaffCertification" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "PracticeRun" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "FraudSignal" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;

@@ -59,6 +59,85 @@ export type VerificationScript = z.infer<typeof ScriptSchema>;
 
 const MINUTES = { min: 10, max: 8 * 60, highTierMax: 60 };
 
+/** What a fraud signal does to the cases it names (docs/decisions/031). */
+export const SIGNAL_EFFECTS = ["alert", "escalate", "stop"] as const;
+export type SignalEffect = (typeof SIGNAL_EFFECTS)[number];
+const Effect = z.enum(SIGNAL_EFFECTS);
+
+/**
+ * Rules for the desk rather than for one case: who may work which tiers (certification by
+ * practice calls, docs/decisions/032) and the thresholds of the fraud signals across calls
+ * (docs/decisions/031). They are read from the active policy only (`deskRules`), at the moment of
+ * the decision: a case records its policy for how it is verified, not for who may work it or for
+ * what other calls reveal about it. The reasoning behind each default is in docs/decisions/007.
+ */
+const DeskRulesSchema = z.strictObject({
+  certification: z.strictObject({
+    /** Tiers whose cases only a currently certified agent or supervisor may work. */
+    requiredForTiers: z.array(z.enum(RISK_TIERS)),
+    /** Distinct scenarios to pass, since the last impostor the player was taken in by. */
+    scenariosToPass: z.number().int().min(3).max(40),
+    /** …of which at least this many impostors, each handled safely. */
+    impostorsToPass: z.number().int().min(1).max(40),
+    /** The debrief's score (0-100) a safe run needs to count as passed. */
+    passScore: z.number().int().min(50).max(100),
+    /** NIST SP 800-63A-4: recertified at least yearly. */
+    validMonths: z.number().int().min(1).max(12),
+    /** The staff member is reminded this many days before it expires. */
+    remindDaysBefore: z.number().int().min(1).max(90),
+  }),
+  signals: z.strictObject({
+    /** The same caller ID, offered number or offered address on calls about different people. */
+    sharedContact: z.strictObject({
+      windowDays: z.number().int().min(1).max(365),
+      minPeople: z.number().int().min(2).max(10),
+      effect: Effect,
+    }),
+    /** Several calls about high-risk or privileged people within a short window, whoever takes them. */
+    privilegedBurst: z.strictObject({
+      tiers: z.array(z.enum(RISK_TIERS)).min(1),
+      windowMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60),
+      minCalls: z.number().int().min(2).max(50),
+      effect: Effect,
+    }),
+    /** A call within days of a change to the person's phone, manager or email of record. */
+    recentRecordChange: z.strictObject({
+      withinDays: z.number().int().min(1).max(90),
+      effect: Effect,
+    }),
+    /** An agent issuing passes far above their peers. */
+    passOutlier: z.strictObject({
+      windowDays: z.number().int().min(1).max(90),
+      /** Never raised below this many passes (a quiet week is not an outlier). */
+      minPasses: z.number().int().min(2).max(1000),
+      /** …and only at this multiple of the peers' median or more. */
+      peerMultiple: z.number().min(1.5).max(20),
+      effect: Effect,
+    }),
+    /** Calls at hours the desk rarely takes them. */
+    unusualHour: z.strictObject({
+      /** The desk's time zone (IANA), for its hours. */
+      timeZone: z.string().min(1).max(64),
+      /** Until the desk has history: its opening hours, [start, end) in its time zone. */
+      openFromHour: z.number().int().min(0).max(23),
+      openUntilHour: z.number().int().min(1).max(24),
+      historyDays: z.number().int().min(7).max(365),
+      /** The history needed before the desk's own pattern replaces its opening hours. */
+      minHistory: z.number().int().min(20).max(100_000),
+      /** An hour with at most this share of the desk's calls is unusual. */
+      rareShare: z.number().min(0).max(0.2),
+      effect: Effect,
+    }),
+    /** A caller fails a check after offering details that don't match the record. */
+    failedAfterMismatch: z.strictObject({ effect: Effect }),
+  }),
+});
+export type DeskRules = z.infer<typeof DeskRulesSchema>;
+
 export const RecoveryPolicySchema = z
   .strictObject({
     version: z.number().int().positive(),
@@ -141,6 +220,8 @@ export const RecoveryPolicySchema = z
       z.enum(CASE_REASONS),
       z.partialRecord(z.enum(RISK_TIERS), ScriptSchema),
     ),
+    /** Desk rules, from version 2 (read from the active policy only: `deskRules`). */
+    desk: DeskRulesSchema.optional(),
   })
   .refine(
     (p) =>
@@ -159,7 +240,19 @@ export const RecoveryPolicySchema = z
   .refine((p) => p.repeatCalls.approvalFrom < p.repeatCalls.blockFrom, {
     message: "Repeat calls must need approval before they are blocked.",
     path: ["repeatCalls"],
-  });
+  })
+  .refine(
+    (p) => !p.desk || p.desk.certification.impostorsToPass <= p.desk.certification.scenariosToPass,
+    {
+      message: "The impostors to pass are part of the scenarios to pass.",
+      path: ["desk", "certification"],
+    },
+  )
+  .refine(
+    (p) =>
+      !p.desk || p.desk.signals.unusualHour.openFromHour < p.desk.signals.unusualHour.openUntilHour,
+    { message: "The desk opens before it closes.", path: ["desk", "signals", "unusualHour"] },
+  );
 export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
 
 const CALLBACK: Omit<ScriptStep, "requirement"> = {
@@ -331,13 +424,61 @@ export function tapLimitsFor(policy: RecoveryPolicy, tier: RiskTier): TapLimits 
   };
 }
 
+/**
+ * Policy version 2: version 1's case rules unchanged, plus the desk's rules (a ready desk, issue
+ * 13): certification for high-risk and privileged cases, and the fraud signals' thresholds. The
+ * reasoning for each default is in docs/decisions/007.
+ */
+export const POLICY_V2: RecoveryPolicy = RecoveryPolicySchema.parse({
+  ...DEFAULT_POLICY,
+  version: 2,
+  desk: {
+    certification: {
+      requiredForTiers: ["HIGH_RISK", "PRIVILEGED"],
+      scenariosToPass: 8,
+      impostorsToPass: 4,
+      passScore: 80,
+      validMonths: 12,
+      remindDaysBefore: 30,
+    },
+    signals: {
+      sharedContact: { windowDays: 30, minPeople: 2, effect: "escalate" },
+      privilegedBurst: {
+        tiers: ["HIGH_RISK", "PRIVILEGED"],
+        windowMinutes: 60,
+        minCalls: 3,
+        effect: "escalate",
+      },
+      recentRecordChange: { withinDays: 7, effect: "escalate" },
+      passOutlier: { windowDays: 7, minPasses: 6, peerMultiple: 3, effect: "alert" },
+      unusualHour: {
+        timeZone: "Europe/London",
+        openFromHour: 7,
+        openUntilHour: 20,
+        historyDays: 28,
+        minHistory: 200,
+        rareShare: 0.01,
+        effect: "alert",
+      },
+      failedAfterMismatch: { effect: "alert" },
+    },
+  },
+});
+
 /** Every policy version ever used, by version: a case is judged by the version it opened under. */
 const POLICIES: ReadonlyMap<number, RecoveryPolicy> = new Map([
   [DEFAULT_POLICY.version, DEFAULT_POLICY],
+  [POLICY_V2.version, POLICY_V2],
 ]);
 
 /** The policy new cases open under. Versions are code-reviewed data, validated above. */
-export const ACTIVE_POLICY = DEFAULT_POLICY;
+export const ACTIVE_POLICY = POLICY_V2;
+
+/** The desk's rules: always the active policy's (see DeskRulesSchema). */
+export function deskRules(policy: RecoveryPolicy = ACTIVE_POLICY): DeskRules {
+  if (!policy.desk) throw new Error(`Policy version ${policy.version} has no desk rules`);
+  return policy.desk;
+}
 
 /** The policy a case recorded. An unknown version is a bug (or tampering): fail closed. */
 export function policyFor(version: number): RecoveryPolicy {

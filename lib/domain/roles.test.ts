@@ -18,6 +18,10 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "access:suspend": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "reports:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
+  "practice:play": { AGENT: true, SUPERVISOR: true, SECURITY: true },
+  "practice:readiness": { AGENT: false, SUPERVISOR: true, SECURITY: true },
+  "scenarios:write": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "signals:review": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
 };
 

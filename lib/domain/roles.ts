@@ -36,6 +36,17 @@ export const PERMISSIONS = {
   "policy:read": ["SUPERVISOR", "SECURITY"],
   /** Recovery reports and per-agent metrics. */
   "reports:read": ["SUPERVISOR", "SECURITY"],
+  /**
+   * Play practice calls (docs/decisions/030): everyone who works cases, and security reviewers,
+   * who try the scenarios they write. A practice call touches no real person.
+   */
+  "practice:play": ["AGENT", "SUPERVISOR", "SECURITY"],
+  /** The team's readiness: who is certified until when, and which red flags people miss. */
+  "practice:readiness": ["SUPERVISOR", "SECURITY"],
+  /** Add and edit practice scenarios (each edit a new version, audited). */
+  "scenarios:write": ["SECURITY"],
+  /** The security queue of fraud signals across calls: read them and record a review. */
+  "signals:review": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

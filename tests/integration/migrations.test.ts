@@ -87,12 +87,18 @@ describe("migrations", () => {
       "Approval_decider_not_requester",
       "AuditEvent_position_from_zero",
       "AuditEvent_v2_complete",
+      "CaseContact_kind_check",
       "CaseNote_body_length",
+      "FraudSignalCase_effect_check",
+      "FraudSignal_effect_check",
+      "PracticeRun_score_range",
       "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
+      "StaffCertification_expires_after_start",
       "StaffSession_expires_after_start",
       "StepLink_answer_check",
       "TemporaryAccessPass_failures_bounded",
+      "WorkforceRecordChange_field_check",
     ]);
     expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([
       "Approval_one_pending_per_case",
