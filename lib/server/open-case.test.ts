@@ -33,7 +33,7 @@ describe("openCase", () => {
     expect(kase).toMatchObject({
       status: "OPEN",
       riskTier: "HIGH_RISK",
-      policyVersion: 1,
+      policyVersion: 2,
       repeatCall: 1,
       needsApproval: false,
       agentId: agent.id,

@@ -6,8 +6,10 @@ import { requirePermission } from "@/lib/auth/session";
 import {
   ACTIVE_POLICY,
   CASE_REASON_LABELS,
+  deskRules,
   RED_FLAG_KINDS,
   tapLimitsFor,
+  type SignalEffect,
 } from "@/lib/domain/recovery-policy";
 import { RISK_TIER_LABELS, RISK_TIERS } from "@/lib/domain/workforce";
 
@@ -17,6 +19,42 @@ export const metadata: Metadata = { title: "Recovery policy" };
 export default async function PolicyPage() {
   await requirePermission("policy:read", "/policy");
   const policy = ACTIVE_POLICY;
+  const desk = deskRules(policy);
+  const { certification, signals } = desk;
+  const tiers = (list: readonly (keyof typeof RISK_TIER_LABELS)[]) =>
+    list.map((tier) => RISK_TIER_LABELS[tier].toLowerCase()).join(" and ") || "no";
+  const signalRows: { label: string; rule: string; effect: SignalEffect }[] = [
+    {
+      label: "One number or address for several people",
+      rule: `the same caller ID, offered number or offered address on calls about ${signals.sharedContact.minPeople} or more people within ${signals.sharedContact.windowDays} days`,
+      effect: signals.sharedContact.effect,
+    },
+    {
+      label: "A burst of calls for high-tier people",
+      rule: `${signals.privilegedBurst.minCalls} or more calls about ${tiers(signals.privilegedBurst.tiers)} people within ${signals.privilegedBurst.windowMinutes} minutes`,
+      effect: signals.privilegedBurst.effect,
+    },
+    {
+      label: "A call soon after the record changed",
+      rule: `a call within ${signals.recentRecordChange.withinDays} days of a change to the person’s phone, manager or email of record`,
+      effect: signals.recentRecordChange.effect,
+    },
+    {
+      label: "An agent issuing far more passes than peers",
+      rule: `at least ${signals.passOutlier.minPasses} passes in ${signals.passOutlier.windowDays} days and ${signals.passOutlier.peerMultiple}× the peers’ median`,
+      effect: signals.passOutlier.effect,
+    },
+    {
+      label: "A call at an unusual hour",
+      rule: `an hour with at most ${Math.round(signals.unusualHour.rareShare * 1000) / 10}% of the desk’s calls over ${signals.unusualHour.historyDays} days (until there are ${signals.unusualHour.minHistory} calls: outside ${signals.unusualHour.openFromHour}:00–${signals.unusualHour.openUntilHour}:00, ${signals.unusualHour.timeZone})`,
+      effect: signals.unusualHour.effect,
+    },
+    {
+      label: "A failed check after mismatching details",
+      rule: "a caller fails verification after offering details that don’t match the record",
+      effect: signals.failedAfterMismatch.effect,
+    },
+  ];
   return (
     <div className="space-y-8">
       <div>
@@ -135,6 +173,41 @@ export default async function PolicyPage() {
                 </Badge>{" "}
                 {policy.redFlags[kind].guidance}
               </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="desk" className="space-y-2">
+        <h2 id="desk" className="text-lg font-semibold">
+          The desk: certification and fraud signals
+        </h2>
+        <p className="text-sm">
+          <span className="font-medium">Certification.</span> Working a{" "}
+          {tiers(certification.requiredForTiers)} case needs a current practice certification:{" "}
+          {certification.scenariosToPass} different scenarios passed (a score of at least{" "}
+          {certification.passScore} and handled safely), {certification.impostorsToPass} of them
+          impostors; being taken in by an impostor starts the count again. It lasts{" "}
+          {certification.validMonths} months; a reminder goes out {certification.remindDaysBefore}{" "}
+          days before it ends.
+        </p>
+        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+          {signalRows.map((row) => (
+            <li
+              key={row.label}
+              className="flex flex-wrap items-center justify-between gap-2 px-4 py-2"
+            >
+              <span>
+                <span className="font-medium">{row.label}</span>
+                <span className="block text-xs text-slate-600">{row.rule}</span>
+              </span>
+              <Badge
+                tone={
+                  row.effect === "stop" ? "bad" : row.effect === "escalate" ? "warn" : "neutral"
+                }
+              >
+                {row.effect === "alert" ? "security is alerted" : `${row.effect}s the case`}
+              </Badge>
             </li>
           ))}
         </ul>
