@@ -21,7 +21,7 @@ import {
   STEP_KINDS,
   type RecoveryPolicy,
 } from "../recovery-policy";
-import { EMPLOYMENT_STATUSES, RISK_TIERS } from "../workforce";
+import { EMPLOYMENT_STATUSES, isLeaver, RISK_TIERS } from "../workforce";
 
 /** The pretexts impostors use on help desks, from public accounts of attacks. */
 export const PRETEXTS = [
@@ -205,6 +205,15 @@ export function scenarioProblems(scenario: Scenario, policy: RecoveryPolicy): Sc
       path: "cues",
       message:
         "An impostor must be detectable: plant a red flag, or let a step of the script fail.",
+    });
+  // A scenario has no leaving date: its status alone says whether the person has left.
+  if (
+    scenario.safe.outcome === "recover" &&
+    isLeaver({ status: scenario.person.status, leavingOn: null }, new Date(0))
+  )
+    problems.push({
+      path: "safe.outcome",
+      message: `A ${scenario.person.status === "LEFT" ? "leaver" : "suspended person"} is never recovered (only revoked): the safe outcome is “stop”.`,
     });
   if (!impostor && scenario.safe.outcome === "recover") {
     for (const step of script.steps.filter((s) => s.requirement === "required")) {
