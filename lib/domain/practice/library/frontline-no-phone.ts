@@ -65,6 +65,6 @@ export const frontlineNoPhone: ScenarioInput = {
   safe: {
     outcome: "recover",
     explanation:
-      "The frontline script is complete with the shift lead's confirmation, photo ID (checked in person) and her record details; the callback that nobody answers is not needed. No red flag, and frontline is not an approval tier, so the agent may issue a short pass. Revoke the broken key.",
+      "The frontline script is complete with the shift lead's confirmation, photo ID (checked in person) and her record details; the callback that nobody answers is not needed. No red flag, and frontline is not an approval tier, so the agent may issue a pass without a second person. Revoke the broken key.",
   },
 };

@@ -87,6 +87,6 @@ export const hotelWifiVideo: ScenarioInput = {
   safe: {
     outcome: "stop",
     explanation:
-      "Refusing the callback stops a recovery, however good the video looks, and the manager's denial and the failed ID stop it too. What the desk can safely do for a suspected compromise is protect the account: revocation needs no verification of the caller. Tell security: an attacker is after an identity administrator.",
+      "Refusing the callback stops a recovery, however good the video looks, and the manager's denial and the failed ID stop it too. Do not revoke on this caller's word either: tell security that someone is impersonating an identity administrator, so they can reach Amir through his records and protect his account.",
   },
 };

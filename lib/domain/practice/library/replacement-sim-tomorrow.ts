@@ -76,6 +76,6 @@ export const replacementSimTomorrow: ScenarioInput = {
   safe: {
     outcome: "stop",
     explanation:
-      "Not today. The callback is required and cannot be done, so nothing is issued, however convincing the rest. Raise the flag (it stops the case), close it kindly and ask Isabel to call back once the replacement SIM is in: then the callback, her manager or ID and her record details complete the script. Offer to revoke the lost phone's passkey now: revocation needs no verification.",
+      "Not today. The callback is required and cannot be done, so nothing is issued, however convincing the rest. Raise the flag (it stops the case), close it kindly and ask Isabel to call back once the replacement SIM is in: then the callback, her manager or ID and her record details complete the script. Offer to revoke the lost phone's passkey now: revocation never waits for an approval.",
   },
 };
