@@ -236,6 +236,32 @@ describe("scenario checks the library relies on", () => {
     },
   );
 
+  it("refuses a genuine caller to be recovered who passes the required steps but none of a one-of group", () => {
+    const managerAway = BUILT_IN_SCENARIOS.find((s) => s.key === "new-phone-manager-away")!;
+    const noSecondFactor = {
+      ...managerAway,
+      answers: {
+        ...managerAway.answers,
+        ID_DOCUMENT: { ...managerAway.answers.ID_DOCUMENT, outcome: "UNABLE" },
+      },
+    };
+    const parsed = parseScenario(noSecondFactor, ACTIVE_POLICY);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([
+      {
+        path: "answers",
+        message:
+          "A genuine caller to be recovered must complete the script: one of “Sign in with a remaining passkey”, “Manager confirms”, “Photo ID on video” must pass.",
+      },
+    ]);
+    // The same call is fine when the safe outcome is to stop for now.
+    expect(
+      parseScenario(
+        { ...noSecondFactor, safe: { ...noSecondFactor.safe, outcome: "stop" } },
+        ACTIVE_POLICY,
+      ).ok,
+    ).toBe(true);
+  });
+
   it("accepts the same scenario for an active person", () => {
     const active = {
       ...leaver,

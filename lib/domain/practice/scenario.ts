@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "../canonical-json";
+import { describeMissing, evaluateChecklist } from "../checklist";
 import {
   CASE_CHANNELS,
   CASE_REASONS,
@@ -221,6 +222,21 @@ export function scenarioProblems(scenario: Scenario, policy: RecoveryPolicy): Sc
         problems.push({
           path: `answers.${step.kind}.outcome`,
           message: `The script requires “${step.title}”: a genuine caller to be recovered must pass it.`,
+        });
+    }
+    // Beyond the required steps: a group of which one must pass, and NIST's combination.
+    const passedSteps = script.steps.map((step) => ({
+      kind: step.kind,
+      outcome:
+        scenario.answers[step.kind].outcome === "PASSED"
+          ? ("PASSED" as const)
+          : ("PENDING" as const),
+    }));
+    for (const item of evaluateChecklist(script, passedSteps).missing) {
+      if (item.kind !== "step")
+        problems.push({
+          path: "answers",
+          message: `A genuine caller to be recovered must complete the script: ${describeMissing(item)} must pass.`,
         });
     }
     const stopCue = scenario.cues.find((cue) => policy.redFlags[cue.flag].effect === "stop");
