@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "../canonical-json";
+import { describeMissing, evaluateChecklist } from "../checklist";
 import {
   CASE_CHANNELS,
   CASE_REASONS,
@@ -21,7 +22,7 @@ import {
   STEP_KINDS,
   type RecoveryPolicy,
 } from "../recovery-policy";
-import { EMPLOYMENT_STATUSES, RISK_TIERS } from "../workforce";
+import { EMPLOYMENT_STATUSES, isLeaver, RISK_TIERS } from "../workforce";
 
 /** The pretexts impostors use on help desks, from public accounts of attacks. */
 export const PRETEXTS = [
@@ -206,12 +207,36 @@ export function scenarioProblems(scenario: Scenario, policy: RecoveryPolicy): Sc
       message:
         "An impostor must be detectable: plant a red flag, or let a step of the script fail.",
     });
+  // A scenario has no leaving date: its status alone says whether the person has left.
+  if (
+    scenario.safe.outcome === "recover" &&
+    isLeaver({ status: scenario.person.status, leavingOn: null }, new Date(0))
+  )
+    problems.push({
+      path: "safe.outcome",
+      message: `A ${scenario.person.status === "LEFT" ? "leaver" : "suspended person"} is never recovered (only revoked): the safe outcome is “stop”.`,
+    });
   if (!impostor && scenario.safe.outcome === "recover") {
     for (const step of script.steps.filter((s) => s.requirement === "required")) {
       if (scenario.answers[step.kind].outcome !== "PASSED")
         problems.push({
           path: `answers.${step.kind}.outcome`,
           message: `The script requires “${step.title}”: a genuine caller to be recovered must pass it.`,
+        });
+    }
+    // Beyond the required steps: a group of which one must pass, and NIST's combination.
+    const passedSteps = script.steps.map((step) => ({
+      kind: step.kind,
+      outcome:
+        scenario.answers[step.kind].outcome === "PASSED"
+          ? ("PASSED" as const)
+          : ("PENDING" as const),
+    }));
+    for (const item of evaluateChecklist(script, passedSteps).missing) {
+      if (item.kind !== "step")
+        problems.push({
+          path: "answers",
+          message: `A genuine caller to be recovered must complete the script: ${describeMissing(item)} must pass.`,
         });
     }
     const stopCue = scenario.cues.find((cue) => policy.redFlags[cue.flag].effect === "stop");
