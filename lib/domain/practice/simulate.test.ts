@@ -222,7 +222,7 @@ const moveArb: fc.Arbitrary<PracticeMove> = fc.oneof(
 const scenarios = [...BUILT_IN_SCENARIOS, GENUINE_STANDARD, GENUINE_PRIVILEGED];
 
 describe("practice follows the real decisions (properties)", () => {
-  it("a move is allowed exactly when the case page would offer it, and a refusal changes nothing", () => {
+  it("a move is allowed only where the case page offers it (exactly, for steps, links, flags and closing), and a refusal changes nothing", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...scenarios),
@@ -239,6 +239,10 @@ describe("practice follows the real decisions (properties)", () => {
             });
             const next = applyMove({ scenario, policy, state, move });
             if (move.type === "close") expect(next.result.ok).toBe(offered.close.ok);
+            if (move.type === "record")
+              expect(next.result.ok).toBe(offered.recordStep[move.step].ok);
+            if (move.type === "request_reenrolment" && next.result.ok)
+              expect(offered.requestReenrolment.ok).toBe(true);
             if (move.type === "raise_flag") expect(next.result.ok).toBe(offered.raiseRedFlag.ok);
             if (move.type === "send_link")
               expect(next.result.ok).toBe(offered.sendStepLink[move.step].ok);
