@@ -185,4 +185,20 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     gap: null,
     strayRows: 0,
   },
+  "practice.started": {
+    scenarioKey: "urgent-admin-new-number",
+    scenarioVersion: 1,
+    scenarioHash: "a".repeat(64),
+    policyVersion: 2,
+  },
+  "practice.finished": {
+    scenario: "urgent-admin-new-number@1",
+    impostor: true,
+    score: 55,
+    safe: false,
+    passed: false,
+    moves: 4,
+    missedFlags: ["PRESSURE"],
+  },
+  "practice.refused": { attempted: "practice move", detail: "This practice run is not yours." },
 };

@@ -393,6 +393,31 @@ export const AUDIT_ACTIONS = {
       strayRows: z.number().int().min(0),
     })
     .strict(),
+  /**
+   * Practice calls (docs/decisions/030): a staff member started a practice run, finished it (its
+   * debrief's results), or was refused an act on one. Practice rows never reach the SIEM
+   * (reachesExternalStreams, lib/domain/external-streams.ts).
+   */
+  "practice.started": z
+    .object({
+      scenarioKey: z.string().max(60),
+      scenarioVersion: z.number().int().min(1),
+      scenarioHash: z.string().regex(/^[0-9a-f]{64}$/),
+      policyVersion: z.number().int(),
+    })
+    .strict(),
+  "practice.finished": z
+    .object({
+      scenario: z.string().max(80),
+      impostor: z.boolean(),
+      score: z.number().int().min(0).max(100),
+      safe: z.boolean(),
+      passed: z.boolean(),
+      moves: z.number().int().min(0),
+      missedFlags: z.array(z.enum(RED_FLAG_KINDS)).max(10),
+    })
+    .strict(),
+  "practice.refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

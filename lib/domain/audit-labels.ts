@@ -518,6 +518,29 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       line("Run", `${d.runId.slice(0, 8)}…`),
     ],
   },
+  "practice.started": {
+    label: "Practice call started",
+    lines: (d) => [
+      line("Scenario", `${d.scenarioKey}, version ${d.scenarioVersion}`),
+      line("Policy version", d.policyVersion),
+    ],
+  },
+  "practice.finished": {
+    label: "Practice call finished",
+    lines: (d) => [
+      line("Scenario", d.scenario),
+      line("The caller was", d.impostor ? "an impostor" : "the employee"),
+      line("Score", `${d.score} of 100`),
+      line("Handled safely", yesNo(d.safe)),
+      line("Passed", yesNo(d.passed)),
+      line("Moves", d.moves),
+      d.missedFlags.length > 0 && line("Red flags missed", d.missedFlags.length),
+    ],
+  },
+  "practice.refused": {
+    label: "Practice act refused",
+    lines: (d) => [line("Tried to", d.attempted), textLine("Why", d.detail)],
+  },
   "audit.integrity_alert": {
     label: "Integrity alert: rows not part of the log",
     lines: (d) => [

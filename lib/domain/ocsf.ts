@@ -380,6 +380,22 @@ export const OCSF_RULES = {
     entity: "Audit Verification",
     message: "Full audit verification requested",
   }),
+  "practice.started": entity({
+    activity: 1,
+    entity: "Practice Run",
+    message: "Practice call started",
+  }),
+  "practice.finished": entity({
+    activity: 3,
+    entity: "Practice Run",
+    message: "Practice call finished",
+  }),
+  "practice.refused": entity({
+    activity: 3,
+    entity: "Practice Run",
+    message: "Practice act refused",
+    severity: 2,
+  }),
   "audit.integrity_alert": entity({
     activity: 3,
     entity: "Audit Trail",

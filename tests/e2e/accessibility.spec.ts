@@ -1,6 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { confirmItsYou, mailFor, signInAs, signInWithStaffPasskey, userWithPass } from "./fixtures";
+import {
+  confirmItsYou,
+  mailFor,
+  signInAs,
+  signInAsStaff,
+  signInWithStaffPasskey,
+  userWithPass,
+} from "./fixtures";
 
 /**
  * The console for everyone (docs/accessibility.md): every page, as each role sees it, passes
@@ -374,6 +381,24 @@ test.describe("every page passes axe in both colour schemes", () => {
     await supervisor.goto("/cases");
     await expectAccessible(supervisor, "cases (supervisor)");
     await context.close();
+  });
+
+  test("practice calls: the library, a call being played, its debrief", async ({ page }) => {
+    await signInAsStaff(page, "Tom Becker");
+    await page.goto("/practice");
+    await expectAccessible(page, "practice library");
+    await page
+      .getByRole("button", { name: /^Start “/ })
+      .first()
+      .click();
+    await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+    await expectAccessible(page, "a practice call");
+    await page.getByRole("button", { name: "Try this step with the caller" }).first().click();
+    await expect(page.getByText("What happens:").first()).toBeVisible();
+    await expectAccessible(page, "a practice call after trying a step");
+    await page.getByRole("button", { name: "Finish and see the debrief" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^Practice debrief/ })).toBeVisible();
+    await expectAccessible(page, "a practice debrief");
   });
 
   test("a security reviewer's pages: audit, reports, policy, users, cases", async ({ page }) => {

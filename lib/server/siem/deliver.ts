@@ -18,6 +18,7 @@ import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { backoffMs, type SiemSink } from "@/lib/domain/siem-sinks";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
 import { trustedEventKeys } from "../audit-keys";
+import { reachesExternalStreams } from "@/lib/domain/external-streams";
 import { formatterFor } from "./formats";
 import { sendSyslog } from "./syslog";
 import { errorText, type FormattedBatch, type SendResult } from "./types";
@@ -174,7 +175,10 @@ export async function deliverBatch(
 async function formatBatch(sink: SiemSink, rows: AuditEvent[]): Promise<FormattedBatch> {
   const format = await formatterFor(sink.format);
   const keys = trustedEventKeys();
-  const events = rows.filter((row) => checkV2Row(row, keys).ok);
+  // Practice rows (docs/decisions/030) never leave the console; the cursor still moves past them.
+  const events = rows.filter(
+    (row) => reachesExternalStreams(row.action) && checkV2Row(row, keys).ok,
+  );
   return {
     sink: sink.name,
     events,

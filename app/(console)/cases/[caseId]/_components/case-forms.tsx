@@ -2,6 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
+import type { ActionState } from "@/lib/action-state";
 import type { RedFlagKind } from "@/lib/domain/case-vocabulary";
 import {
   closeCaseAction,
@@ -14,20 +15,29 @@ import {
   transferCaseAction,
 } from "../actions";
 
+/**
+ * A form's server action. Each form below posts to the real case action unless given another
+ * with the same fields (the practice page binds them to practice actions: docs/decisions/030).
+ */
+export type CaseFormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+
 const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
 export function RecordStepForm({
   caseId,
   kind,
   title,
+  action,
 }: {
   caseId: string;
   kind: string;
   title: string;
+  /** Another action with the same fields (practice). */
+  action?: CaseFormAction;
 }) {
   const noteId = `note-${kind}`;
   return (
-    <ActionForm action={recordStepAction} label={`Record: ${title}`} className="mt-3">
+    <ActionForm action={action ?? recordStepAction} label={`Record: ${title}`} className="mt-3">
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -79,14 +89,21 @@ export function StepLinkForm({
   kind,
   recipient,
   resend,
+  action,
 }: {
   caseId: string;
   kind: string;
   recipient: keyof typeof LINK_LABELS;
   resend: boolean;
+  /** Another action with the same fields (practice). */
+  action?: CaseFormAction;
 }) {
   return (
-    <ActionForm action={sendStepLinkAction} label={LINK_LABELS[recipient].form} className="mt-3">
+    <ActionForm
+      action={action ?? sendStepLinkAction}
+      label={LINK_LABELS[recipient].form}
+      className="mt-3"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -103,12 +120,19 @@ export function StepLinkForm({
 export function RedFlagForm({
   caseId,
   flags,
+  action,
 }: {
   caseId: string;
   flags: { kind: RedFlagKind; label: string; effect: string }[];
+  /** Another action with the same fields (practice). */
+  action?: CaseFormAction;
 }) {
   return (
-    <ActionForm action={raiseRedFlagAction} label="Raise a red flag" className="space-y-2">
+    <ActionForm
+      action={action ?? raiseRedFlagAction}
+      label="Raise a red flag"
+      className="space-y-2"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -149,15 +173,22 @@ export function IssueTapForm({
   max,
   defaultMinutes,
   multiUseAllowed,
+  action,
 }: {
   caseId: string;
   min: number;
   max: number;
   defaultMinutes: number;
   multiUseAllowed: boolean;
+  /** Another action with the same fields (practice). */
+  action?: CaseFormAction;
 }) {
   return (
-    <ActionForm action={issueTapAction} label="Issue a temporary access pass" className="space-y-2">
+    <ActionForm
+      action={action ?? issueTapAction}
+      label="Issue a temporary access pass"
+      className="space-y-2"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -190,9 +221,17 @@ export function IssueTapForm({
   );
 }
 
-export function CloseCaseForm({ caseId, outstanding }: { caseId: string; outstanding: string[] }) {
+export function CloseCaseForm({
+  caseId,
+  outstanding,
+  action,
+}: {
+  caseId: string;
+  outstanding: string[];
+  action?: CaseFormAction;
+}) {
   return (
-    <ActionForm action={closeCaseAction} label="Close the case" className="space-y-2">
+    <ActionForm action={action ?? closeCaseAction} label="Close the case" className="space-y-2">
       {(pending) => (
         <>
           <input type="hidden" name="caseId" value={caseId} />
@@ -227,13 +266,16 @@ export function CloseCaseForm({ caseId, outstanding }: { caseId: string; outstan
 export function ReenrolmentForm({
   caseId,
   passkeys,
+  action,
 }: {
   caseId: string;
   passkeys: { id: string; label: string }[];
+  /** Another action with the same fields (practice). */
+  action?: CaseFormAction;
 }) {
   return (
     <ActionForm
-      action={requestReenrolmentAction}
+      action={action ?? requestReenrolmentAction}
       label="Request re-enrolment"
       className="space-y-2"
     >
