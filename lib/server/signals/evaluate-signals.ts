@@ -16,7 +16,7 @@ import "server-only";
  * - security reviewers are mailed when the signal is raised or its effect rises; the trail has
  *   counts, never numbers.
  */
-import { Prisma } from "@/generated/prisma/client";
+import { type Prisma } from "@/generated/prisma/client";
 import {
   evidenceCaseIds,
   failedAfterMismatchFindings,
