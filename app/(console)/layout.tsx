@@ -18,6 +18,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/audit", label: "Audit", permission: "audit:read" },
   { href: "/reports", label: "Reports", permission: "reports:read" },
   { href: "/policy", label: "Policy", permission: "policy:read" },
+  { href: "/signals", label: "Signals", permission: "signals:review" },
 ];
 
 /**

@@ -91,14 +91,12 @@ describe("the seeded campaign: five calls for different admins from one number w
       now: minutesAfter(start, 10),
     });
     const rest = await Promise.all(
-      admins
-        .slice(2)
-        .map((admin, i) =>
-          open(agents[i % 3]!, admin.id, {
-            callerId: "+442079460123",
-            now: minutesAfter(start, 30),
-          }),
-        ),
+      admins.slice(2).map((admin, i) =>
+        open(agents[i % 3]!, admin.id, {
+          callerId: "+442079460123",
+          now: minutesAfter(start, 30),
+        }),
+      ),
     );
     const caseIds = [first, second, ...rest].map((c) => c.caseId);
 

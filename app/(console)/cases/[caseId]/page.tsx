@@ -41,6 +41,7 @@ import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
 import { auditActionLabel, refusalLabel } from "@/lib/domain/audit-labels";
 import { ApprovalLines } from "./_components/approval-lines";
+import { CaseSignals } from "./_components/case-signals";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -422,6 +423,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             </div>
           ) : null}
         </section>
+
+        <CaseSignals caseId={kase.id} canRecord={Boolean(work) && open} />
 
         <section
           aria-labelledby="close"
