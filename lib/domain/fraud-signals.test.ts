@@ -13,6 +13,7 @@ import {
   privilegedBurstFindings,
   recentRecordChangeFindings,
   sharedContactFindings,
+  signalsOverTime,
   unusualHourFindings,
   type Call,
   type Finding,
@@ -418,5 +419,41 @@ describe("one campaign, one signal", () => {
     expect(order).toEqual([...new Set(keys.map(advisoryKey))].sort((a, b) => a - b));
     expect(order).toHaveLength(3);
     expect(lockOrder([...keys].reverse())).toEqual(order);
+  });
+});
+
+describe("signals over time", () => {
+  const at = (iso: string, rules: string[]) => ({ raisedAt: new Date(iso), rules });
+
+  it("counts per day over a week, every day present, each rule and the total", () => {
+    const { unit, buckets } = signalsOverTime(
+      [
+        at("2026-11-25T09:00:00Z", ["shared-contact", "privileged-burst"]),
+        at("2026-11-25T23:59:00Z", ["unusual-hour"]),
+        at("2026-11-19T00:00:00Z", ["pass-outlier"]),
+        at("2026-11-18T23:59:00Z", ["pass-outlier"]), // before the period
+      ],
+      { now: NOW, days: 7 },
+    );
+    expect(unit).toBe("day");
+    expect(buckets).toHaveLength(7);
+    expect(buckets[0]!.start.toISOString()).toBe("2026-11-19T00:00:00.000Z");
+    expect(buckets[0]!.counts["pass-outlier"]).toBe(1);
+    const today = buckets.at(-1)!;
+    expect(today.total).toBe(1); // 23:59 is after NOW (12:00)
+    expect(today.counts["shared-contact"]).toBe(1);
+    expect(today.counts["privileged-burst"]).toBe(1);
+    expect(buckets.reduce((n, b) => n + b.total, 0)).toBe(2);
+  });
+
+  it("counts per week (from Monday) over 90 days", () => {
+    const { unit, buckets } = signalsOverTime([at("2026-11-23T10:00:00Z", ["shared-contact"])], {
+      now: NOW,
+      days: 90,
+    });
+    expect(unit).toBe("week");
+    expect(buckets.at(-1)!.start.toISOString()).toBe("2026-11-23T00:00:00.000Z");
+    expect(buckets.at(-1)!.total).toBe(1);
+    expect(buckets.every((b) => b.start.getUTCDay() === 1)).toBe(true);
   });
 });

@@ -469,3 +469,41 @@ export function advisoryKey(key: string): number {
 export function lockOrder(keys: readonly string[]): number[] {
   return uniq(keys.map(advisoryKey)).sort((a, b) => a - b);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+// ---------------------------------------------------------------------------------------------
+
+export type SignalBucket = { start: Date; counts: Record<SignalRule, number>; total: number };
+
+/**
+ * Signals raised over the last `days`, by rule, per day (up to 31 days) or per week (Monday,
+ * UTC) beyond, in whole days or weeks: every bucket of the period is present, empty ones too,
+ * oldest first. A signal
+ * with several rules counts once for each rule and once in the total.
+ */
+export function signalsOverTime(
+  signals: readonly { raisedAt: Date; rules: readonly string[] }[],
+  input: { now: Date; days: number },
+): { unit: "day" | "week"; buckets: SignalBucket[] } {
+  const unit = input.days <= 31 ? "day" : "week";
+  const startOf = (at: Date) => {
+    const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+    if (unit === "week") day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+    return day.getTime();
+  };
+  const from = new Date(input.now.getTime() - (input.days - 1) * DAY);
+  const empty = () =>
+    Object.fromEntries(SIGNAL_RULES.map((rule) => [rule, 0])) as Record<SignalRule, number>;
+  const buckets = new Map<number, SignalBucket>();
+  for (let at = startOf(from); at <= startOf(input.now); at += (unit === "day" ? 1 : 7) * DAY)
+    buckets.set(at, { start: new Date(at), counts: empty(), total: 0 });
+  for (const signal of signals) {
+    const bucket = buckets.get(startOf(signal.raisedAt));
+    if (!bucket || signal.raisedAt > input.now) continue;
+    bucket.total++;
+    for (const rule of signal.rules)
+      if ((SIGNAL_RULES as readonly string[]).includes(rule)) bucket.counts[rule as SignalRule]++;
+  }
+  return { unit, buckets: [...buckets.values()] };
+}

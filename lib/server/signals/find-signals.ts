@@ -114,3 +114,11 @@ export async function findRecentRecordChanges(userId: string, now: Date) {
     select: { id: true, field: true, source: true, changedAt: true },
   });
 }
+
+/** Signals raised in the last `days` (with a week's margin for whole weeks), for the reports. */
+export async function findSignalsRaised(days: number, now: Date) {
+  return db.fraudSignal.findMany({
+    where: { raisedAt: { gt: new Date(now.getTime() - (days + 7) * 24 * 60 * 60 * 1000) } },
+    select: { raisedAt: true, rules: true },
+  });
+}
