@@ -192,6 +192,8 @@ export type Organisation = {
   users: Prisma.WorkforceUserCreateManyInput[];
   emails: Prisma.WorkforceEmailCreateManyInput[];
   passkeys: Prisma.PasskeyCreateManyInput[];
+  /** Recent changes to a few people's phone, manager or email of record (fraud signals, decision 031). */
+  recordChanges?: Prisma.WorkforceRecordChangeCreateManyInput[];
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -354,7 +356,34 @@ export function buildOrganisation(options: {
       ...leaver,
     });
   }
+  org.recordChanges = recentRecordChanges(org, now);
   return org;
+}
+
+/**
+ * A few recent changes of record, so the "call soon after a record change" signal can be tried in
+ * the demo: the phone of two people changed two and five days ago, the manager of one yesterday,
+ * the email of one three days ago. Its own random sequence, so the rest of the organisation is
+ * the same with or without them.
+ */
+function recentRecordChanges(org: Organisation, now: number) {
+  const r = seededRandom(20261125);
+  const active = org.users.filter((user) => !user.status || user.status === "ACTIVE");
+  const pick = () => active[r.int(10, active.length - 1)]!.id!;
+  return (
+    [
+      ["PHONE", 2],
+      ["PHONE", 5],
+      ["MANAGER", 1],
+      ["EMAIL", 3],
+    ] as const
+  ).map(([field, daysAgo]) => ({
+    id: r.uuid(),
+    userId: pick(),
+    field,
+    source: "demo",
+    changedAt: new Date(now - daysAgo * DAY - r.int(1, 8) * 60 * 60 * 1000),
+  }));
 }
 
 /** Writes an organisation inside the caller's transaction. */
@@ -367,6 +396,8 @@ export async function insertOrganisation(
   await tx.workforceUser.createMany({ data: org.users });
   await tx.workforceEmail.createMany({ data: org.emails });
   await tx.passkey.createMany({ data: org.passkeys });
+  if (org.recordChanges?.length)
+    await tx.workforceRecordChange.createMany({ data: org.recordChanges });
 }
 
 // ---------------------------------------------------------------------------

@@ -201,4 +201,30 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     missedFlags: ["PRESSURE"],
   },
   "practice.refused": { attempted: "practice move", detail: "This practice run is not yours." },
+  "case.contact_recorded": { kind: "CALLER_ID", contact: "+44•••••••958", when: "opening" },
+  "signal.raised": {
+    rules: ["shared-contact"],
+    effect: "escalate",
+    cases: 2,
+    people: 2,
+  },
+  "signal.updated": {
+    rules: ["shared-contact", "privileged-burst"],
+    effect: "escalate",
+    effectRaised: false,
+    cases: 5,
+    people: 5,
+  },
+  "signal.effect_applied": {
+    signalId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    effect: "escalate",
+    voided,
+  },
+  "signal.reviewed": {
+    decision: "dismissed",
+    note: "A shared reception line",
+    effect: "escalate",
+    cases: 2,
+  },
+  "signal.review_refused": { detail: "This signal was already reviewed." },
 };

@@ -19,6 +19,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/reports", label: "Reports", permission: "reports:read" },
   { href: "/policy", label: "Policy", permission: "policy:read" },
   { href: "/practice", label: "Practice", permission: "practice:play" },
+  { href: "/signals", label: "Signals", permission: "signals:review" },
 ];
 
 /**

@@ -5,7 +5,14 @@
  */
 import { z } from "zod";
 import { replaceForbiddenCharacters } from "./plain-text";
-import { CASE_CHANNELS, CASE_REASONS, RED_FLAG_KINDS, STEP_KINDS } from "./recovery-policy";
+import {
+  CASE_CHANNELS,
+  CASE_REASONS,
+  RED_FLAG_KINDS,
+  SIGNAL_EFFECTS,
+  STEP_KINDS,
+} from "./recovery-policy";
+import { CONTACT_KINDS, SIGNAL_RULES } from "./fraud-signals";
 import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 
@@ -418,6 +425,54 @@ export const AUDIT_ACTIONS = {
     })
     .strict(),
   "practice.refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
+  /**
+   * A number or address heard on a call was recorded (the caller ID, or one the caller offered),
+   * at opening or during the call. Masked: the trail needs to show that one was, not what it was.
+   */
+  "case.contact_recorded": z
+    .object({
+      kind: z.enum(CONTACT_KINDS),
+      contact: Masked,
+      when: z.enum(["opening", "call"]),
+    })
+    .strict(),
+  /**
+   * A fraud signal across calls was raised (docs/decisions/031): its rules, its effect, how many
+   * calls and people its evidence names. Counts only: the evidence stays with the signal.
+   */
+  "signal.raised": z
+    .object({
+      rules: z.array(z.enum(SIGNAL_RULES)).min(1).max(SIGNAL_RULES.length),
+      effect: z.enum(SIGNAL_EFFECTS),
+      cases: z.number().int().min(0),
+      people: z.number().int().min(0),
+    })
+    .strict(),
+  /** New evidence joined an open signal; `effectRaised` when it made the effect stronger. */
+  "signal.updated": z
+    .object({
+      rules: z.array(z.enum(SIGNAL_RULES)).min(1).max(SIGNAL_RULES.length),
+      effect: z.enum(SIGNAL_EFFECTS),
+      effectRaised: z.boolean(),
+      cases: z.number().int().min(0),
+      people: z.number().int().min(0),
+    })
+    .strict(),
+  /** A signal's escalation or stop was applied to a case: what the case had issued was voided. */
+  "signal.effect_applied": z
+    .object({ signalId: z.uuid(), effect: z.enum(["escalate", "stop"]), voided: Voided })
+    .strict(),
+  /** A security reviewer confirmed a signal (its effect stays) or dismissed it (its effect lifts). */
+  "signal.reviewed": z
+    .object({
+      decision: z.enum(["confirmed", "dismissed"]),
+      note: z.string().max(500),
+      effect: z.enum(SIGNAL_EFFECTS),
+      cases: z.number().int().min(0),
+    })
+    .strict(),
+  /** A review of a signal was refused (no permission, already reviewed, unknown signal). */
+  "signal.review_refused": z.object({ detail: Detail }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

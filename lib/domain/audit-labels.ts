@@ -17,6 +17,12 @@ import { AUDIT_ACTIONS, type AuditAction } from "./audit-actions";
 import { CASE_REASON_LABELS, type CaseChannel, type RedFlagKind } from "./case-vocabulary";
 import type { DomainErrorCode } from "./errors";
 import { replaceForbiddenCharacters } from "./plain-text";
+import {
+  CONTACT_KIND_LABELS,
+  SIGNAL_EFFECT_LABELS,
+  SIGNAL_RULE_LABELS,
+  type SignalRule,
+} from "./fraud-signals";
 import { REVOCATION_REASON_LABELS } from "./revocation";
 import { ROLE_LABELS } from "./roles";
 import type { StepKind } from "./step-kinds";
@@ -551,7 +557,62 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       d.strayRows > 0 && line("Rows outside the log", d.strayRows),
     ],
   },
+  "case.contact_recorded": {
+    label: "Number or address heard on the call recorded",
+    lines: (d) => [
+      line("What", CONTACT_KIND_LABELS[d.kind]),
+      line("Value (masked)", d.contact),
+      line("When", d.when === "opening" ? "at opening" : "during the call"),
+    ],
+  },
+  "signal.raised": {
+    label: "Fraud signal raised",
+    lines: (d) => [
+      line("Rules", signalRules(d.rules)),
+      line("Effect", SIGNAL_EFFECT_LABELS[d.effect]),
+      line("Calls", d.cases),
+      line("People", d.people),
+    ],
+  },
+  "signal.updated": {
+    label: "Fraud signal given new evidence",
+    lines: (d) => [
+      line("Rules", signalRules(d.rules)),
+      line("Effect", SIGNAL_EFFECT_LABELS[d.effect]),
+      line("Effect raised", yesNo(d.effectRaised)),
+      line("Calls", d.cases),
+      line("People", d.people),
+    ],
+  },
+  "signal.effect_applied": {
+    label: "Fraud signal applied to the case",
+    lines: (d) => [
+      line("Effect", SIGNAL_EFFECT_LABELS[d.effect]),
+      { label: "Signal", value: `${d.signalId.slice(0, 8)}…`, href: `/signals/${d.signalId}` },
+      voidedLine(d.voided),
+    ],
+  },
+  "signal.reviewed": {
+    label: "Fraud signal reviewed",
+    lines: (d) => [
+      line(
+        "Decision",
+        d.decision === "confirmed" ? "confirmed: its effect stays" : "dismissed: its effect lifts",
+      ),
+      line("Effect", SIGNAL_EFFECT_LABELS[d.effect]),
+      line("Calls", d.cases),
+      textLine("Note", d.note),
+    ],
+  },
+  "signal.review_refused": {
+    label: "Fraud signal review refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
 };
+
+function signalRules(rules: readonly SignalRule[]): string {
+  return rules.map((rule) => SIGNAL_RULE_LABELS[rule]).join("; ");
+}
 
 /**
  * Reads of the audit trail: a reviewer looking (each audit page view is a row), exporting, or

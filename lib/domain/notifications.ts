@@ -20,6 +20,7 @@ export const NOTIFICATION_KINDS = [
   "approval.waiting",
   "approval.lapsed",
   "security.alert",
+  "security.signal",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -303,6 +304,31 @@ export function securityAlert(input: {
     kind: "security.alert",
     subject: `Recovery alert: ${input.summary}`,
     body: `${input.detail}${links.length ? `\n\n${links.join("\n")}` : ""}${signature}`,
+  };
+}
+
+/**
+ * A fraud signal across calls, to the security reviewers (docs/decisions/031): raised, or made
+ * stronger by new evidence. Links to the signal (its evidence, where they review it) and to the
+ * first case it names; counts and the masked rule lines only, never a full number or a secret.
+ */
+export function fraudSignalAlert(input: {
+  signalId: string;
+  summary: string;
+  rules: readonly string[];
+  effect: string;
+  cases: number;
+  people: number;
+  raised: boolean;
+  baseUrl: string;
+  firstCaseId: string;
+}): Message {
+  const base = input.baseUrl.replace(/\/+$/, "");
+  const what = input.raised ? "raised" : "stronger after new evidence";
+  return {
+    kind: "security.signal",
+    subject: `Fraud signal ${what}: ${input.rules.join(", ")}`.slice(0, 200),
+    body: `A fraud signal across help desk calls was ${what}.\n\n${input.summary}\n\nRules: ${input.rules.join(", ")}\nEffect: ${input.effect}\nCalls: ${input.cases}, about ${input.people} ${input.people === 1 ? "person" : "people"}\n\nRead the evidence and review it: ${base}/signals/${encodeURIComponent(input.signalId)}\nThe first case: ${consoleUrl(base, { caseId: input.firstCaseId })}${signature}`,
   };
 }
 

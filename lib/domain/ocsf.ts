@@ -407,6 +407,42 @@ export const OCSF_RULES = {
     entity: "Audit Trail",
     message: "Audit log format changed",
   }),
+  // Fraud signals across calls (docs/decisions/031). OCSF's Detection Finding (2004) is not in
+  // the bundled schema (ocsf-schema.json), so a signal is an entity the console manages.
+  "case.contact_recorded": entity({
+    activity: 3,
+    entity: "Case",
+    message: "Number or address heard on a call recorded",
+  }),
+  "signal.raised": entity({
+    activity: 1,
+    entity: "Fraud Signal",
+    message: "Fraud signal raised",
+    severity: (data) => (data.effect === "alert" ? 3 : 4),
+  }),
+  "signal.updated": entity({
+    activity: 3,
+    entity: "Fraud Signal",
+    message: "Fraud signal given new evidence",
+    severity: (data) => (data.effectRaised === true ? 4 : 3),
+  }),
+  "signal.effect_applied": entity({
+    activity: 3,
+    entity: "Case",
+    message: "Fraud signal applied to a case",
+    severity: 3,
+  }),
+  "signal.reviewed": entity({
+    activity: 3,
+    entity: "Fraud Signal",
+    message: "Fraud signal reviewed",
+    severity: 2,
+  }),
+  "signal.review_refused": entity({
+    activity: 3,
+    entity: "Fraud Signal",
+    message: "Fraud signal review refused",
+  }),
   "system.demo_seeded": entity({
     activity: 1,
     entity: "Demo Organisation",

@@ -456,6 +456,58 @@ describe("stopReason", () => {
   });
 });
 
+describe("fraud signals across calls in the facts (docs/decisions/031)", () => {
+  const signal = (effect: "alert" | "escalate" | "stop") => ({
+    effect,
+    label: "One number or address for different people",
+  });
+
+  it.each([
+    ["no signals", undefined, null, null],
+    ["an alert", [signal("alert")], null, null],
+    [
+      "an escalation",
+      [signal("escalate")],
+      null,
+      "a fraud signal: one number or address for different people",
+    ],
+    [
+      "a stop",
+      [signal("stop")],
+      "STOPPED",
+      "a fraud signal: one number or address for different people",
+    ],
+  ] as const)("%s: stops %s, needs %s", (_label, signals, stop, need) => {
+    const state = { ...verifiedStandard, signals };
+    expect(stopReason(policy, state)?.code ?? null).toBe(stop);
+    expect(approvalNeed(policy, state)).toBe(need);
+  });
+
+  it("an escalation refuses a pass on a verified standard case; a stop refuses every path", () => {
+    const escalated = { ...verifiedStandard, signals: [signal("escalate")] };
+    expect(
+      decideTapIssuance({ policy, facts: escalated, request: tap(), hasVerifiedAddress: true }).ok,
+    ).toBe(false);
+    const stopped = { ...verifiedStandard, signals: [signal("stop")] };
+    const actions = availableActions({
+      policy,
+      facts: stopped,
+      hasVerifiedAddress: true,
+      activePasskeyIds: [],
+    });
+    expect(actions.stopped?.code).toBe("STOPPED");
+    expect(
+      decideTapIssuance({ policy, facts: stopped, request: tap(), hasVerifiedAddress: true }).ok,
+    ).toBe(false);
+  });
+
+  it("names the signal first, before the tier, for the supervisor", () => {
+    expect(
+      approvalNeed(policy, facts({ riskTier: "PRIVILEGED", signals: [signal("escalate")] })),
+    ).toMatch(/^a fraud signal/);
+  });
+});
+
 describe("decideRegistration (the last re-check before a new passkey is written)", () => {
   const approvedHigh = {
     ...verifiedStandard,

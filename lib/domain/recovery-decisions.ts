@@ -20,6 +20,7 @@ import {
   type CaseReason,
   type RecoveryPolicy,
   type RedFlagKind,
+  type SignalEffect,
 } from "./recovery-policy";
 import {
   AGENT_RECORDED_STEPS,
@@ -50,6 +51,11 @@ export type CaseFacts = {
   onHold: boolean;
   /** A check failed on another of the person's recent or open cases. */
   failedElsewhere?: boolean;
+  /**
+   * Fraud signals across calls not dismissed, naming this case or another recent or open case of
+   * the person (docs/decisions/031): a "stop" stops, an "escalate" needs a second person.
+   */
+  signals?: readonly { effect: SignalEffect; label: string }[];
 };
 
 /** Whether a new case may be opened for this user, given the cases already opened in the window. */
@@ -99,6 +105,12 @@ export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | 
       "RED_FLAG",
       `The case was stopped by a red flag (${policy.redFlags[flag.kind].label}).`,
     );
+  const stopping = facts.signals?.find((signal) => signal.effect === "stop");
+  if (stopping)
+    return refuse(
+      "STOPPED",
+      `A fraud signal stopped recovery for this person (${stopping.label}). A security reviewer reads it first.`,
+    );
   const failed = facts.steps.find((step) => step.outcome === "FAILED");
   if (failed) {
     const title =
@@ -127,6 +139,9 @@ export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | 
  * policy names the tiers and reasons; any red flag and any repeat call always do.
  */
 export function approvalNeed(policy: RecoveryPolicy, facts: CaseFacts): string | null {
+  // Named first: it is what the supervisor most needs to know.
+  const signal = facts.signals?.find((s) => s.effect === "escalate" || s.effect === "stop");
+  if (signal) return `a fraud signal: ${signal.label.toLowerCase()}`.slice(0, 100);
   if (policy.approval.tiers.includes(facts.riskTier))
     return `${RISK_TIER_LABELS[facts.riskTier].toLowerCase()} tier`;
   if (policy.approval.reasons.includes(facts.reason))

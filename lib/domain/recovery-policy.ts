@@ -447,7 +447,8 @@ export const POLICY_V2: RecoveryPolicy = RecoveryPolicySchema.parse({
         tiers: ["HIGH_RISK", "PRIVILEGED"],
         windowMinutes: 60,
         minCalls: 3,
-        effect: "escalate",
+        // Alert, not escalate: these tiers always need a supervisor already (decision 007).
+        effect: "alert",
       },
       recentRecordChange: { withinDays: 7, effect: "escalate" },
       passOutlier: { windowDays: 7, minPasses: 6, peerMultiple: 3, effect: "alert" },

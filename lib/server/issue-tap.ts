@@ -9,6 +9,8 @@ import { decideTapIssuance } from "@/lib/domain/recovery-decisions";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
+import { applySignalEffectsAfterCommit } from "./signals/apply-signal-effects";
+import { evaluateSignals } from "./signals/evaluate-signals";
 import { enqueueMessage } from "./enqueue-message";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
@@ -30,7 +32,8 @@ export async function issueTap(input: {
   multiUse: boolean;
   request?: RequestContext;
 }): Promise<{ expiresAt: Date; sentTo: string }> {
-  return runCaseWork(
+  let otherCases: string[] = [];
+  const issued = await runCaseWork(
     {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
@@ -114,7 +117,17 @@ export async function issueTap(input: {
           caseId: kase.id,
         });
       }
+      // An agent issuing far more passes than their peers (docs/decisions/031).
+      ({ otherCases } = await evaluateSignals(tx, {
+        caseId: kase.id,
+        trigger: { kind: "pass", agentId: input.actor.id },
+        now,
+        actor,
+        request: input.request,
+      }));
       return { ok: true, value: { expiresAt, sentTo: maskAddress(sendTo!) } };
     },
   );
+  await applySignalEffectsAfterCommit(otherCases);
+  return issued;
 }

@@ -8,10 +8,13 @@ import {
   type CaseChannel,
   type CaseReason,
 } from "@/lib/domain/recovery-policy";
+import { maskContact, normaliseContact, type ContactKind } from "@/lib/domain/fraud-signals";
 import { isLeaver } from "@/lib/domain/workforce";
-import { publicUrl } from "@/lib/env";
+import { directoryPhoneRegions, publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
+import { applySignalEffectsAfterCommit } from "./signals/apply-signal-effects";
+import { evaluateSignals } from "./signals/evaluate-signals";
 import { enqueueMessage } from "./enqueue-message";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
@@ -37,11 +40,19 @@ export async function openCase(input: {
    * case without being told. Left out by tools and tests that do not show a page.
    */
   acknowledgedOpenCases?: readonly string[];
+  /**
+   * The number the call came from, and a number or address the caller offered, as the agent
+   * heard them: never used to reach anyone, kept so one number calling for several people is
+   * seen (fraud signals across calls, docs/decisions/031).
+   */
+  callerId?: string;
+  offeredContact?: string;
   request?: RequestContext;
   now?: Date;
 }): Promise<{ caseId: string }> {
   const policy = ACTIVE_POLICY;
-  return runUserWork(
+  let otherCases: string[] = [];
+  const opened = await runUserWork(
     {
       userId: input.userId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
@@ -50,6 +61,8 @@ export async function openCase(input: {
       now: input.now,
     },
     async ({ tx, now, actor, refuse }) => {
+      const heard = contactsHeard(input);
+      if (!heard.ok) return refuse(heard);
       const user = await tx.workforceUser.findUniqueOrThrow({
         where: { id: input.userId },
         select: {
@@ -128,6 +141,8 @@ export async function openCase(input: {
           policyVersion: policy.version,
           repeatCall: decision.repeatCall,
           needsApproval: decision.needsApproval,
+          // The decision's time: the windows the desk's rules count calls in read this.
+          createdAt: now,
           checklist: {
             create: {
               scriptKey: script.key,
@@ -166,7 +181,75 @@ export async function openCase(input: {
         });
         await enqueueMessage(tx, { to: address, message, subjectUserId: user.id, caseId: kase.id });
       }
+      for (const contact of heard.contacts) {
+        await tx.caseContact.create({
+          data: { caseId: kase.id, ...contact, recordedById: input.actor.id, createdAt: now },
+        });
+        await recordAudit(tx, {
+          action: "case.contact_recorded",
+          outcome: "ALLOWED",
+          actor,
+          caseId: kase.id,
+          subjectUserId: user.id,
+          target: { type: "case", id: kase.id },
+          data: { kind: contact.kind, contact: maskContact(contact.normalized), when: "opening" },
+          request: input.request,
+        });
+      }
+      const signals = await evaluateSignals(tx, {
+        caseId: kase.id,
+        trigger: { kind: "opened" },
+        now,
+        actor,
+        request: input.request,
+      });
+      otherCases = signals.otherCases;
       return { ok: true, value: { caseId: kase.id } };
     },
   );
+  // Other people's cases a signal named: each under its own person's lock, after this commit.
+  await applySignalEffectsAfterCommit(otherCases);
+  return opened;
+}
+
+type Heard = { kind: ContactKind; value: string; normalized: string };
+
+/** The caller ID (a phone number) and the offered number or address, normalised, or why not. */
+function contactsHeard(input: {
+  callerId?: string;
+  offeredContact?: string;
+}): { ok: true; contacts: Heard[] } | { ok: false; code: "INVALID_INPUT"; message: string } {
+  const contacts: Heard[] = [];
+  const callerId = input.callerId?.trim();
+  if (callerId) {
+    const read = normaliseContact(callerId, directoryPhoneRegions);
+    if (!read || read.kind !== "phone")
+      return {
+        ok: false,
+        code: "INVALID_INPUT",
+        message: "The caller ID is not a phone number. Type it as shown, e.g. +44 20 7946 0958.",
+      };
+    contacts.push({
+      kind: "CALLER_ID",
+      value: callerId.slice(0, 100),
+      normalized: read.normalized,
+    });
+  }
+  const offered = input.offeredContact?.trim();
+  if (offered) {
+    const read = normaliseContact(offered, directoryPhoneRegions);
+    if (!read)
+      return {
+        ok: false,
+        code: "INVALID_INPUT",
+        message:
+          "The number or address the caller offered is neither a phone number nor an email address.",
+      };
+    contacts.push({
+      kind: read.kind === "phone" ? "OFFERED_PHONE" : "OFFERED_EMAIL",
+      value: offered.slice(0, 320),
+      normalized: read.normalized,
+    });
+  }
+  return { ok: true, contacts };
 }

@@ -8,6 +8,7 @@ import { signRound, type SignerConfig } from "./audit-log-signer";
 import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
 import { lapseExpiredApprovals } from "./lapse-expired-approvals";
+import { applySignalEffects } from "./signals/apply-signal-effects";
 import { deliverSiem } from "./siem/deliver";
 
 const INTERVAL_MS = 2000;
@@ -57,6 +58,14 @@ export function startOutboxWorker(): void {
         console.error(`approval sweep: request ${approvalId} could not lapse`, error);
     } catch (error) {
       console.error("approval sweep failed", error);
+    }
+    // Fraud signals' escalations and stops a crash left unapplied (docs/decisions/031).
+    try {
+      const swept = await applySignalEffects();
+      for (const { caseId, error } of swept.failed)
+        console.error(`fraud signal sweep: case ${caseId} could not be updated`, error);
+    } catch (error) {
+      console.error("fraud signal sweep failed", error);
     }
     try {
       await deliverOutbox();

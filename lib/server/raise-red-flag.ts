@@ -3,6 +3,8 @@ import { decideRaiseRedFlag } from "@/lib/domain/recovery-decisions";
 import type { RedFlagKind } from "@/lib/domain/recovery-policy";
 import { recordAudit } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
+import { applySignalEffectsAfterCommit } from "./signals/apply-signal-effects";
+import { evaluateSignals } from "./signals/evaluate-signals";
 import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -19,7 +21,8 @@ export async function raiseRedFlag(input: {
   note: string;
   request?: RequestContext;
 }): Promise<{ effect: "stop" | "escalate" }> {
-  return runCaseWork(
+  let otherCases: string[] = [];
+  const raised = await runCaseWork(
     {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
@@ -56,7 +59,18 @@ export async function raiseRedFlag(input: {
         data: { flag: input.kind, effect: decision.effect, note: input.note, voided },
         request: input.request,
       });
+      // Details that don't match, on a case where a check failed (docs/decisions/031).
+      if (input.kind === "DETAILS_MISMATCH")
+        ({ otherCases } = await evaluateSignals(tx, {
+          caseId: kase.id,
+          trigger: { kind: "check" },
+          now,
+          actor,
+          request: input.request,
+        }));
       return { ok: true, value: { effect: decision.effect } };
     },
   );
+  await applySignalEffectsAfterCommit(otherCases);
+  return raised;
 }

@@ -3,6 +3,8 @@ import { decideRecordStep } from "@/lib/domain/recovery-decisions";
 import type { AgentRecordedStep } from "@/lib/domain/step-kinds";
 import { recordAudit } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
+import { applySignalEffectsAfterCommit } from "./signals/apply-signal-effects";
+import { evaluateSignals } from "./signals/evaluate-signals";
 import { stopRecovery } from "./cases/void-recovery";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -21,7 +23,8 @@ export async function recordStep(input: {
   note: string;
   request?: RequestContext;
 }): Promise<{ complete: boolean; stopped: boolean }> {
-  return runCaseWork(
+  let otherCases: string[] = [];
+  const recorded = await runCaseWork(
     {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
@@ -86,7 +89,18 @@ export async function recordStep(input: {
         },
         request: input.request,
       });
+      // A failed check after details that don't match (docs/decisions/031).
+      if (decision.stops)
+        ({ otherCases } = await evaluateSignals(tx, {
+          caseId: kase.id,
+          trigger: { kind: "check" },
+          now,
+          actor,
+          request: input.request,
+        }));
       return { ok: true, value: { complete: decision.complete, stopped: decision.stops } };
     },
   );
+  await applySignalEffectsAfterCommit(otherCases);
+  return recorded;
 }

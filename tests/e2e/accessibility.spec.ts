@@ -410,6 +410,8 @@ test.describe("every page passes axe in both colour schemes", () => {
     await expectAccessible(page, "audit, integrity checked");
     await page.goto("/reports?days=90");
     await expectAccessible(page, "reports (security reviewer)");
+    await page.goto("/signals");
+    await expectAccessible(page, "signals (security reviewer)");
     await page.goto("/policy");
     await expectAccessible(page, "policy (security reviewer)");
     await page.goto("/users");

@@ -7,6 +7,7 @@ import { formatDateTime } from "@/components/status-badge";
 import { findRefusalTallies } from "@/lib/server/refusal-tally";
 import { ScrollRegion } from "@/components/scroll-region";
 import { CountChart } from "./bar-chart";
+import { SignalsChart } from "./signals-chart";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -91,6 +92,7 @@ export default async function ReportsPage({
           </ul>
         </section>
       </div>
+      <SignalsChart days={days} />
       <section
         aria-labelledby="counted"
         className="rounded-lg border border-slate-200 bg-white p-4"

@@ -19,7 +19,14 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { DomainError } from "@/lib/domain/errors";
 import type { CaseFacts, Refusal } from "@/lib/domain/recovery-decisions";
-import { policyFor, type RecoveryPolicy, type RedFlagKind } from "@/lib/domain/recovery-policy";
+import { SIGNAL_RULE_LABELS, type SignalRule } from "@/lib/domain/fraud-signals";
+import {
+  policyFor,
+  SIGNAL_EFFECTS,
+  type RecoveryPolicy,
+  type RedFlagKind,
+  type SignalEffect,
+} from "@/lib/domain/recovery-policy";
 import { can, type Permission } from "@/lib/domain/roles";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
@@ -181,6 +188,7 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
         OR: [{ createdAt: { gt: since } }, { status: { notIn: ["CLOSED", "REVOKED"] } }],
       },
       select: {
+        id: true,
         createdAt: true,
         redFlags: { select: { kind: true } },
         checklist: { select: { steps: { where: { outcome: "FAILED" }, select: { id: true } } } },
@@ -193,6 +201,15 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
       distinct: ["actorId"],
     }),
   ]);
+  // Fraud signals across calls (docs/decisions/031) count like red flags: this case's and those of
+  // the person's related cases, unless a security reviewer dismissed them.
+  const signals = await tx.fraudSignalCase.findMany({
+    where: {
+      caseId: { in: [kase.id, ...related.map((other) => other.id)] },
+      signal: { status: { not: "DISMISSED" } },
+    },
+    select: { effect: true, signal: { select: { rules: true } } },
+  });
   const casesInWindow = related.filter((other) => other.createdAt > since).length + 1;
   const facts: CaseFacts = {
     status: kase.status,
@@ -206,6 +223,7 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
     repeatCall: Math.max(kase.repeatCall, casesInWindow),
     onHold: holds > 0,
     failedElsewhere: related.some((other) => (other.checklist?.steps.length ?? 0) > 0),
+    signals: signals.map(signalFact),
   };
   // Everyone who worked the case: none of them may be its second person.
   const workedByIds = [
@@ -216,6 +234,16 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
     ...staffEvents.map((event) => event.actorId),
   ].filter((id): id is string => Boolean(id));
   return { kase, facts, policy, workedByIds: [...new Set(workedByIds)] };
+}
+
+function signalFact(row: { effect: string; signal: { rules: string[] } }) {
+  const rule = row.signal.rules[0] as SignalRule | undefined;
+  return {
+    effect: (SIGNAL_EFFECTS as readonly string[]).includes(row.effect)
+      ? (row.effect as SignalEffect)
+      : ("stop" as const), // an effect this code does not know fails closed
+    label: (rule && SIGNAL_RULE_LABELS[rule]) ?? "a fraud signal",
+  };
 }
 
 /** A staff member's scope: the permission, a team, and the case's team. Security reviewers read every team. */

@@ -6,6 +6,7 @@ import { formatDateTime } from "@/components/status-badge";
 import { closeCase } from "@/lib/server/close-case";
 import { issueTap } from "@/lib/server/issue-tap";
 import { raiseRedFlag } from "@/lib/server/raise-red-flag";
+import { recordContact } from "@/lib/server/record-contact";
 import { recordStep } from "@/lib/server/record-step";
 import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { sendStepLink } from "@/lib/server/send-step-link";
@@ -20,6 +21,7 @@ import {
   CorrectStepSchema,
   IssueTapSchema,
   RaiseRedFlagSchema,
+  RecordContactSchema,
   RecordStepSchema,
   RequestReenrolmentSchema,
   SendStepLinkSchema,
@@ -69,6 +71,16 @@ export const raiseRedFlagAction = staffAction(
     return effect === "stop"
       ? "Red flag raised: the case is stopped."
       : "Red flag raised: a supervisor decides how to continue.";
+  },
+  caseOptions,
+);
+
+export const recordContactAction = staffAction(
+  "cases:work",
+  RecordContactSchema,
+  async ({ actor, input, request }) => {
+    await recordContact({ actor, ...input, request });
+    return "Recorded. It is never used to contact anyone.";
   },
   caseOptions,
 );

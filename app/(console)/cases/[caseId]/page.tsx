@@ -25,6 +25,7 @@ import { LiveTopics } from "../../_components/live";
 import { auditActionLabel, refusalLabel } from "@/lib/domain/audit-labels";
 import { ApprovalLines } from "./_components/approval-lines";
 import { CaseScreen, type ScreenStep } from "./_components/case-screen";
+import { CaseSignals } from "./_components/case-signals";
 
 export const metadata: Metadata = { title: "Case" };
 
@@ -226,6 +227,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         id: p.id,
         label: `${p.modelName ?? "Unknown authenticator"} (${p.backedUp ? "synced" : "device-bound"}, last used ${p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"})`,
       }))}
+      beside={<CaseSignals caseId={kase.id} canRecord={Boolean(work) && open} />}
       passLines={
         <>
           {kase.accessPasses.map((pass) => (

@@ -29,6 +29,20 @@ export const SendStepLinkSchema = z.strictObject(
   UNEXPECTED_FIELDS,
 );
 
+/** A number or address the caller offered during the call (never used to contact anyone). */
+export const RecordContactSchema = z.strictObject(
+  {
+    caseId: CaseId,
+    value: plainText({
+      label: "The number or address",
+      min: 3,
+      max: 320,
+      tooShort: "Type the number or address the caller offered.",
+    }),
+  },
+  UNEXPECTED_FIELDS,
+);
+
 export const RaiseRedFlagSchema = z.strictObject(
   {
     caseId: CaseId,

@@ -16,6 +16,7 @@ import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
+import { RecordChanges } from "./_components/record-changes";
 import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
 import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
@@ -189,6 +190,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           </ul>
         </div>
       </section>
+
+      <RecordChanges userId={user.id} now={new Date()} />
 
       <section aria-labelledby="passkeys" className="space-y-3">
         <div className="flex items-baseline justify-between">

@@ -15,6 +15,20 @@ export const OpenCaseSchema = z.strictObject(
       multiline: true,
       tooLong: "Keep it under 1,000 characters.",
     }).default(""),
+    /**
+     * The number the call came from and a number or address the caller offered: optional, never
+     * used to contact anyone, kept to see one number calling for several people (decision 031).
+     */
+    callerId: plainText({
+      label: "The caller ID",
+      max: 40,
+      tooLong: "A phone number is at most 40 characters.",
+    }).default(""),
+    offeredContact: plainText({
+      label: "The number or address the caller offered",
+      max: 320,
+      tooLong: "Keep it under 320 characters.",
+    }).default(""),
     /** The open cases the page showed, confirmed by the agent (checkbox values). */
     acknowledgedOpenCases: z.array(z.uuid({ message: "That is not a case." })).max(20),
   },

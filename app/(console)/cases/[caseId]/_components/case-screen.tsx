@@ -102,6 +102,8 @@ export function CaseScreen(props: {
   limits: TapLimits;
   redFlags: readonly { kind: string; note: string }[];
   outstanding: string[];
+  /** Between the red flags and closing (the real case: the fraud signals that name it). */
+  beside?: React.ReactNode;
   /** Under the close form while open (the real case: hand over to another team). */
   closeExtra?: React.ReactNode;
   /** When closed or not workable: what the close section says. */
@@ -307,6 +309,8 @@ export function CaseScreen(props: {
             </div>
           ) : null}
         </section>
+
+        {props.beside}
 
         <section
           aria-labelledby="close"

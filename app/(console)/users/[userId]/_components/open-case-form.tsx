@@ -63,6 +63,37 @@ export function OpenCaseForm({
               className={field}
             />
           </div>
+          <div>
+            <label htmlFor="callerId" className="block text-sm font-medium">
+              Caller ID (the number the call came from)
+            </label>
+            <input
+              id="callerId"
+              name="callerId"
+              type="tel"
+              autoComplete="off"
+              maxLength={40}
+              aria-describedby="contacts-note"
+              className={field}
+            />
+          </div>
+          <div>
+            <label htmlFor="offeredContact" className="block text-sm font-medium">
+              Number or address the caller offered
+            </label>
+            <input
+              id="offeredContact"
+              name="offeredContact"
+              autoComplete="off"
+              maxLength={320}
+              aria-describedby="contacts-note"
+              className={field}
+            />
+          </div>
+          <p id="contacts-note" className="text-xs text-slate-600 sm:col-span-2">
+            Optional. Never used to contact anyone: we only ever call or write to what is on record.
+            Kept so that one number calling for several people is noticed.
+          </p>
           {openCases.length > 0 ? (
             <fieldset className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 sm:col-span-2">
               <legend className="px-1 font-medium">This person already has an open case</legend>
