@@ -71,6 +71,7 @@ const REFUSAL_LABELS: Record<DomainErrorCode, string> = {
   ON_HOLD: "recovery on hold",
   RATE_LIMITED: "too many tries",
   STEP_UP_REQUIRED: "needs a fresh confirmation (step-up)",
+  NOT_CERTIFIED: "needs a current practice certification",
 };
 /** The search fields of the audit page, as recorded in audit.viewed and audit.exported. */
 const FILTER_LABELS: Record<string, string> = {
