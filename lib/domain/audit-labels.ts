@@ -486,6 +486,34 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Staff passkey removed",
     lines: (d) => [line("Allowed by", STAFF_PASSKEY_VIA[d.via])],
   },
+  "certification.granted": {
+    label: "Practice certification granted",
+    lines: (d) => [
+      line("Valid until", d.expiresAt.slice(0, 10)),
+      line(
+        "Earned by",
+        d.basis === "demo"
+          ? "the demo organisation"
+          : plural(d.runIds.length, "passed practice call"),
+      ),
+    ],
+  },
+  "certification.reminder_sent": {
+    label: "Certification expiry reminder sent",
+    lines: (d) => [line("Expires", d.expiresAt.slice(0, 10)), line("Days left", d.daysLeft)],
+  },
+  "certification.expired": {
+    label: "Practice certification expired",
+    lines: (d) => [line("Expired", d.expiresAt.slice(0, 10))],
+  },
+  "scenario.created": {
+    label: "Practice scenario added",
+    lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
+  },
+  "scenario.revised": {
+    label: "Practice scenario revised",
+    lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
+  },
   "system.demo_seeded": {
     label: "Demo organisation loaded",
     lines: (d) => [line("Workforce users", d.workforceUsers), line("Staff", d.staff)],
