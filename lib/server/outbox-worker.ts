@@ -8,6 +8,7 @@ import { signRound, type SignerConfig } from "./audit-log-signer";
 import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
 import { lapseExpiredApprovals } from "./lapse-expired-approvals";
+import { sweepCertifications } from "./practice/certification-sweep";
 import { deliverSiem } from "./siem/deliver";
 
 const INTERVAL_MS = 2000;
@@ -57,6 +58,12 @@ export function startOutboxWorker(): void {
         console.error(`approval sweep: request ${approvalId} could not lapse`, error);
     } catch (error) {
       console.error("approval sweep failed", error);
+    }
+    // Certification reminders and expiries (decision 032): each claimed once by a guarded update.
+    try {
+      await sweepCertifications();
+    } catch (error) {
+      console.error("certification sweep failed", error);
     }
     try {
       await deliverOutbox();
