@@ -350,3 +350,40 @@ describe("properties", () => {
     );
   });
 });
+
+describe("withholdGatedActions", () => {
+  it("replaces every action that advances the recovery by the refusal, and keeps the safe ones", async () => {
+    const { availableActions } = await import("../recovery-decisions");
+    const { withholdGatedActions } = await import("./certification");
+    const actions = availableActions({
+      policy: ACTIVE_POLICY,
+      facts: {
+        status: "OPEN",
+        riskTier: "PRIVILEGED",
+        reason: "LOST_DEVICE",
+        leaver: false,
+        steps: [],
+        redFlags: [],
+        repeatCall: 1,
+        onHold: false,
+        failedElsewhere: false,
+      },
+      hasVerifiedAddress: true,
+      activePasskeyIds: [],
+    });
+    const refusal = certificationGate({ rules, tier: "PRIVILEGED", status: { kind: "none" } });
+    if (refusal.ok) throw new Error("expected a refusal");
+    const page = withholdGatedActions(actions, refusal);
+    expect(Object.values(page.recordStep).every((a) => !a.ok && a.code === "NOT_CERTIFIED")).toBe(
+      true,
+    );
+    expect(Object.values(page.sendStepLink).every((a) => !a.ok && a.code === "NOT_CERTIFIED")).toBe(
+      true,
+    );
+    expect(page.issueTap).toBe(refusal);
+    expect(page.requestReenrolment).toBe(refusal);
+    expect(page.raiseRedFlag).toEqual(actions.raiseRedFlag);
+    expect(page.close).toEqual(actions.close);
+    expect(withholdGatedActions(actions, null)).toBe(actions);
+  });
+});

@@ -14,7 +14,7 @@
  * - **The gate**: a staff member working a case of a tier in `requiredForTiers` needs a current
  *   (or expiring, not yet expired) certification.
  */
-import type { Refusal } from "../recovery-decisions";
+import type { Allowed, AvailableActions, Refusal } from "../recovery-decisions";
 import type { DeskRules } from "../recovery-policy";
 import type { RiskTier } from "../workforce";
 
@@ -224,5 +224,26 @@ export function certificationGate(input: {
     ok: false,
     code: "NOT_CERTIFIED",
     message: `${lead}; ${why}. Practise at /practice, or hand the case to a certified colleague.`,
+  };
+}
+
+/**
+ * What the case page offers a staff member the gate refuses: every action that advances the
+ * recovery carries the gate's refusal instead (so the page says why and offers no form), and the
+ * safe ones (a red flag, closing) stay as they were.
+ */
+export function withholdGatedActions(
+  actions: AvailableActions,
+  refusal: Refusal | null,
+): AvailableActions {
+  if (!refusal) return actions;
+  const refuseAll = <K extends string>(entries: Record<K, Allowed>) =>
+    Object.fromEntries(Object.keys(entries).map((key) => [key, refusal])) as Record<K, Allowed>;
+  return {
+    ...actions,
+    recordStep: refuseAll(actions.recordStep),
+    sendStepLink: refuseAll(actions.sendStepLink),
+    issueTap: refusal,
+    requestReenrolment: refusal,
   };
 }

@@ -18,7 +18,7 @@ import {
 import type { Refusal } from "@/lib/domain/recovery-decisions";
 import { ACTIVE_POLICY, deskRules } from "@/lib/domain/recovery-policy";
 import type { RiskTier } from "@/lib/domain/workforce";
-import { type db } from "@/lib/db";
+import { db } from "@/lib/db";
 import { recordAudit, type AuditActor, type Tx } from "../audit";
 import type { RequestContext } from "../request-context";
 
@@ -132,7 +132,7 @@ export async function awardCertificationIfEarned(
  * `colleague` names someone else (a case handed to them) for the message.
  */
 export async function certificationRefusal(
-  tx: Tx,
+  tx: Client,
   input: { staffId: string; tier: RiskTier; now: Date; colleague?: { name: string } },
 ): Promise<Refusal | null> {
   const rules = deskRules().certification;
@@ -140,4 +140,14 @@ export async function certificationRefusal(
   const status = await certificationStatusOf(tx, input.staffId, input.now);
   const gate = certificationGate({ rules, tier: input.tier, status, who: input.colleague });
   return gate.ok ? null : gate;
+}
+
+/** For pages: the gate's refusal for this staff member on a person of `tier` now, or null. */
+export async function certificationRefusalFor(staffId: string, tier: RiskTier) {
+  return certificationRefusal(db, { staffId, tier, now: new Date() });
+}
+
+/** For pages: the staff member's certification status now. */
+export async function currentCertificationStatus(staffId: string) {
+  return certificationStatusOf(db, staffId, new Date());
 }
