@@ -176,6 +176,11 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     hash: "a".repeat(64),
     note: "First draft",
   },
+  "scenario.save_refused": {
+    key: "urgent-admin-new-number",
+    baseVersion: 1,
+    detail: "The scenario changed meanwhile",
+  },
   "scenario.revised": {
     key: "urgent-admin-new-number",
     version: 2,

@@ -419,6 +419,10 @@ export const AUDIT_ACTIONS = {
       note: Detail,
     })
     .strict(),
+  /** A scenario save was refused (it changed meanwhile): nothing was written. */
+  "scenario.save_refused": z
+    .object({ key: z.string().max(80), baseVersion: z.number().int().min(0), detail: Detail })
+    .strict(),
   /** A security reviewer wrote the next version of a scenario (runs keep the version they played). */
   "scenario.revised": z
     .object({

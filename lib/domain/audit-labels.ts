@@ -510,6 +510,14 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Practice scenario added",
     lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
   },
+  "scenario.save_refused": {
+    label: "Practice scenario not saved",
+    lines: (d) => [
+      line("Scenario", d.key),
+      line("Edited from version", d.baseVersion),
+      textLine("Why", d.detail),
+    ],
+  },
   "scenario.revised": {
     label: "Practice scenario revised",
     lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],

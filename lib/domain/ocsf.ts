@@ -413,6 +413,11 @@ export const OCSF_RULES = {
     entity: "Practice Scenario",
     message: "Practice scenario added",
   }),
+  "scenario.save_refused": entity({
+    activity: 3,
+    entity: "Practice Scenario",
+    message: "Practice scenario save refused",
+  }),
   "scenario.revised": entity({
     activity: 3,
     entity: "Practice Scenario",
