@@ -11,6 +11,7 @@ import { percent } from "@/lib/domain/practice/readiness";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { ROLE_LABELS } from "@/lib/domain/roles";
 import { getTeamReadiness } from "@/lib/server/practice/readiness";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Team readiness" };
 
@@ -87,7 +88,7 @@ export default async function TeamReadinessPage({
         <h2 id="people" className="text-lg font-semibold">
           People
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <ScrollRegion label="People" className="rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">
               Each agent and supervisor: certification, progress and practice
@@ -159,7 +160,7 @@ export default async function TeamReadinessPage({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
       <section aria-labelledby="missed" className="space-y-2">
         <h2 id="missed" className="text-lg font-semibold">
@@ -170,7 +171,10 @@ export default async function TeamReadinessPage({
             No finished practice calls in the last {rules.validMonths} months.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <ScrollRegion
+            label="Red flags missed most"
+            className="rounded-lg border border-slate-200 bg-white"
+          >
             <table className="w-full text-left text-sm">
               <caption className="sr-only">
                 Red flags planted in practice calls, most missed first
@@ -204,7 +208,7 @@ export default async function TeamReadinessPage({
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
       <p className="text-sm">
