@@ -31,6 +31,21 @@ export async function seedDemo(client: Db, options: { now?: Date; size?: number 
         actor: { type: "SYSTEM", name: "seed" },
         data: { workforceUsers: org.users.length, staff: org.staff.length },
       });
+      // The demo's certifications are staff events like any other (docs/decisions/032).
+      for (const certification of org.certifications)
+        await recordAudit(tx, {
+          action: "certification.granted",
+          outcome: "ALLOWED",
+          actor: { type: "SYSTEM", name: "seed" },
+          target: { type: "staff", id: certification.staffId },
+          data: {
+            staffId: certification.staffId,
+            expiresAt: new Date(certification.expiresAt).toISOString(),
+            policyVersion: certification.policyVersion,
+            basis: "demo",
+            runIds: [],
+          },
+        });
       return { seeded: true as const, users: org.users.length, staff: org.staff.length };
     },
     { timeout: 60_000 },

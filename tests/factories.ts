@@ -6,6 +6,8 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { AUTHENTICATOR_MODELS } from "@/lib/domain/authenticator-models";
+import { addMonths } from "@/lib/domain/practice/certification";
+import { ACTIVE_POLICY, deskRules } from "@/lib/domain/recovery-policy";
 import type { StaffRole } from "@/lib/domain/roles";
 import type { EmploymentStatus, RiskTier } from "@/lib/domain/workforce";
 import type { Db } from "@/lib/create-db";
@@ -65,7 +67,20 @@ export const DEMO_STAFF: readonly { name: string; role: StaffRole; team: string 
   { name: "Grace Okafor", role: "SUPERVISOR", team: "Service Desk North" },
   { name: "Daniel Kim", role: "SUPERVISOR", team: "Service Desk South" },
   { name: "Mei Lin", role: "SECURITY", team: null },
+  /** Not certified yet (docs/decisions/032): he works standard cases only until he practises. */
+  { name: "Noah Adams", role: "AGENT", team: "Service Desk North" },
 ];
+
+/**
+ * Staff who joined the demo after its people were first drawn: their ids are drawn after the
+ * workforce's, so the workforce stays as it was (the README and the browser tests name people).
+ */
+const JOINED_LATER = new Set(["Noah Adams"]);
+
+/** Demo staff with no practice certification. */
+export const DEMO_UNCERTIFIED = new Set(["Noah Adams"]);
+/** The demo staff member whose certification expires within the reminder window. */
+export const DEMO_EXPIRING = "Tom Becker";
 
 const FIRST_NAMES = [
   "Aisha",
@@ -194,6 +209,8 @@ export type Organisation = {
   passkeys: Prisma.PasskeyCreateManyInput[];
   /** Recent changes to a few people's phone, manager or email of record (fraud signals, decision 031). */
   recordChanges?: Prisma.WorkforceRecordChangeCreateManyInput[];
+  /** The demo's agents' and supervisors' certifications (basis "demo"). */
+  certifications: Prisma.StaffCertificationCreateManyInput[];
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -217,9 +234,8 @@ export function buildOrganisation(options: {
   const r = seededRandom(options.seed ?? 20261122);
   const size = options.size ?? 240;
   const now = options.now.getTime();
-  const org: Organisation = { staff: [], users: [], emails: [], passkeys: [] };
-
-  for (const member of DEMO_STAFF) {
+  const org: Organisation = { staff: [], users: [], emails: [], passkeys: [], certifications: [] };
+  const addStaff = (member: (typeof DEMO_STAFF)[number]) =>
     org.staff.push({
       id: r.uuid(),
       name: member.name,
@@ -227,7 +243,8 @@ export function buildOrganisation(options: {
       role: member.role,
       team: member.team,
     });
-  }
+
+  for (const member of DEMO_STAFF) if (!JOINED_LATER.has(member.name)) addStaff(member);
 
   const usedNames = new Set<string>();
   const uniqueName = () => {
@@ -357,6 +374,25 @@ export function buildOrganisation(options: {
     });
   }
   org.recordChanges = recentRecordChanges(org, now);
+  for (const member of DEMO_STAFF) if (JOINED_LATER.has(member.name)) addStaff(member);
+  // Certified by the demo (no practice runs): agents and supervisors, but for the one who has not
+  // practised yet; one of them within the reminder window, so the console's reminder shows.
+  const rules = deskRules().certification;
+  for (const member of org.staff) {
+    if (member.role === "SECURITY" || DEMO_UNCERTIFIED.has(member.name)) continue;
+    const certifiedAt =
+      member.name === DEMO_EXPIRING
+        ? new Date(addMonths(new Date(now), -rules.validMonths).getTime() + 12 * DAY)
+        : new Date(now - 40 * DAY);
+    org.certifications.push({
+      staffId: member.id!,
+      certifiedAt,
+      expiresAt: addMonths(certifiedAt, rules.validMonths),
+      policyVersion: ACTIVE_POLICY.version,
+      runIds: [],
+      basis: "demo",
+    });
+  }
   return org;
 }
 
@@ -398,6 +434,7 @@ export async function insertOrganisation(
   await tx.passkey.createMany({ data: org.passkeys });
   if (org.recordChanges?.length)
     await tx.workforceRecordChange.createMany({ data: org.recordChanges });
+  await tx.staffCertification.createMany({ data: org.certifications });
 }
 
 // ---------------------------------------------------------------------------
@@ -407,18 +444,44 @@ export async function insertOrganisation(
 const unique = () => randomBytes(4).toString("hex");
 let nextEmployeeNumber = randomInt(50000, 80000);
 
+/**
+ * A staff member. Agents and supervisors are certified by default (a current certification,
+ * basis "test"), so tests of the desk can work any tier; `certified: false` opts out.
+ */
 export async function createStaff(
   client: Db,
-  overrides: Partial<Prisma.StaffCreateInput> & { role?: StaffRole } = {},
+  options: Partial<Prisma.StaffCreateInput> & { role?: StaffRole; certified?: boolean } = {},
 ) {
+  const { certified, ...overrides } = options;
   const tag = unique();
-  return client.staff.create({
+  const staff = await client.staff.create({
     data: {
       name: `Test Staff ${tag}`,
       email: `staff-${tag}@${DEMO_DOMAIN}`,
       role: "AGENT",
       team: "Service Desk North",
       ...overrides,
+    },
+  });
+  if (certified ?? staff.role !== "SECURITY") await certifyStaff(client, staff.id);
+  return staff;
+}
+
+/** A current certification for tests (basis "test"): granted a day ago, for the policy's months. */
+export async function certifyStaff(
+  client: Db,
+  staffId: string,
+  options: { certifiedAt?: Date; expiresAt?: Date } = {},
+) {
+  const certifiedAt = options.certifiedAt ?? new Date(Date.now() - DAY);
+  return client.staffCertification.create({
+    data: {
+      staffId,
+      certifiedAt,
+      expiresAt: options.expiresAt ?? addMonths(certifiedAt, deskRules().certification.validMonths),
+      policyVersion: ACTIVE_POLICY.version,
+      runIds: [],
+      basis: "test",
     },
   });
 }

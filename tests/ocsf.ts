@@ -154,6 +154,40 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "staff.passkey_add_refused": { detail: "duplicate credential" },
   "staff.passkey_removed": { via: "fresh sign-in" },
   "system.demo_seeded": { workforceUsers: 40, staff: 6 },
+  "certification.granted": {
+    staffId: "6f1c1d0e-8a1b-4c2d-9e3f-0a1b2c3d4e5f",
+    expiresAt: "2027-11-25T12:00:00.000Z",
+    policyVersion: 2,
+    basis: "practice",
+    runIds: ["7a1c1d0e-8a1b-4c2d-9e3f-0a1b2c3d4e5f"],
+  },
+  "certification.reminder_sent": {
+    staffId: "6f1c1d0e-8a1b-4c2d-9e3f-0a1b2c3d4e5f",
+    expiresAt: "2027-11-25T12:00:00.000Z",
+    daysLeft: 30,
+  },
+  "certification.expired": {
+    staffId: "6f1c1d0e-8a1b-4c2d-9e3f-0a1b2c3d4e5f",
+    expiresAt: "2027-11-25T12:00:00.000Z",
+  },
+  "scenario.created": {
+    key: "new-scenario",
+    version: 1,
+    hash: "a".repeat(64),
+    note: "First draft",
+  },
+  "scenario.save_refused": {
+    key: "urgent-admin-new-number",
+    baseVersion: 1,
+    detail: "The scenario changed meanwhile",
+  },
+  "scenario.revised": {
+    key: "urgent-admin-new-number",
+    version: 2,
+    hash: "b".repeat(64),
+    note: "The caller now names the CFO",
+    previousHash: "a".repeat(64),
+  },
   "audit.format_changed": {
     from: 1,
     to: 2,

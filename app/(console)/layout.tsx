@@ -10,6 +10,7 @@ import { LiveProvider, LiveTopics } from "./_components/live";
 import { liveStamp } from "@/lib/server/live-stream";
 import Link from "next/link";
 import { MAIN_ID } from "@/components/skip-link";
+import { CertificationBanner } from "./_components/certification-banner";
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/users", label: "Users", permission: "users:read" },
@@ -71,6 +72,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           {can(staff.role, "approvals:decide") ? (
             <LiveTopics topics={["approvals"]} stamp={await liveStamp()} />
           ) : null}
+          <CertificationBanner staff={staff} />
           <StepUpProvider>{children}</StepUpProvider>
         </LiveProvider>
       </main>

@@ -473,6 +473,46 @@ export const AUDIT_ACTIONS = {
     .strict(),
   /** A review of a signal was refused (no permission, already reviewed, unknown signal). */
   "signal.review_refused": z.object({ detail: Detail }).strict(),
+  // Certification and scenario authoring (docs/decisions/032): real staff events, not practice.
+  /** A staff member was certified by their passed practice runs (or the demo seed). */
+  "certification.granted": z
+    .object({
+      staffId: z.uuid(),
+      expiresAt: z.iso.datetime(),
+      policyVersion: z.number().int(),
+      basis: z.enum(["practice", "demo"]),
+      runIds: z.array(z.uuid()).max(40),
+    })
+    .strict(),
+  /** The staff member was mailed, once, that their certification expires soon. */
+  "certification.reminder_sent": z
+    .object({ staffId: z.uuid(), expiresAt: z.iso.datetime(), daysLeft: z.number().int() })
+    .strict(),
+  /** A certification reached its expiry (recorded once by the sweep). */
+  "certification.expired": z.object({ staffId: z.uuid(), expiresAt: z.iso.datetime() }).strict(),
+  /** A security reviewer added a practice scenario (version 1 of a new key). */
+  "scenario.created": z
+    .object({
+      key: z.string().max(80),
+      version: z.number().int().min(1),
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+      note: Detail,
+    })
+    .strict(),
+  /** A scenario save was refused (it changed meanwhile): nothing was written. */
+  "scenario.save_refused": z
+    .object({ key: z.string().max(80), baseVersion: z.number().int().min(0), detail: Detail })
+    .strict(),
+  /** A security reviewer wrote the next version of a scenario (runs keep the version they played). */
+  "scenario.revised": z
+    .object({
+      key: z.string().max(80),
+      version: z.number().int().min(2),
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+      note: Detail,
+      previousHash: z.string().regex(/^[0-9a-f]{64}$/),
+    })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -77,6 +77,7 @@ const REFUSAL_LABELS: Record<DomainErrorCode, string> = {
   ON_HOLD: "recovery on hold",
   RATE_LIMITED: "too many tries",
   STEP_UP_REQUIRED: "needs a fresh confirmation (step-up)",
+  NOT_CERTIFIED: "needs a current practice certification",
 };
 /** The search fields of the audit page, as recorded in audit.viewed and audit.exported. */
 const FILTER_LABELS: Record<string, string> = {
@@ -490,6 +491,42 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
   "staff.passkey_removed": {
     label: "Staff passkey removed",
     lines: (d) => [line("Allowed by", STAFF_PASSKEY_VIA[d.via])],
+  },
+  "certification.granted": {
+    label: "Practice certification granted",
+    lines: (d) => [
+      line("Valid until", d.expiresAt.slice(0, 10)),
+      line(
+        "Earned by",
+        d.basis === "demo"
+          ? "the demo organisation"
+          : plural(d.runIds.length, "passed practice call"),
+      ),
+    ],
+  },
+  "certification.reminder_sent": {
+    label: "Certification expiry reminder sent",
+    lines: (d) => [line("Expires", d.expiresAt.slice(0, 10)), line("Days left", d.daysLeft)],
+  },
+  "certification.expired": {
+    label: "Practice certification expired",
+    lines: (d) => [line("Expired", d.expiresAt.slice(0, 10))],
+  },
+  "scenario.created": {
+    label: "Practice scenario added",
+    lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
+  },
+  "scenario.save_refused": {
+    label: "Practice scenario not saved",
+    lines: (d) => [
+      line("Scenario", d.key),
+      line("Edited from version", d.baseVersion),
+      textLine("Why", d.detail),
+    ],
+  },
+  "scenario.revised": {
+    label: "Practice scenario revised",
+    lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
   },
   "system.demo_seeded": {
     label: "Demo organisation loaded",

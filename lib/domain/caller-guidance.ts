@@ -540,6 +540,7 @@ const BY_CODE: Record<DomainErrorCode, (message: string, build: Build) => Guidan
   SIGN_IN_REFUSED: agentSide,
   RATE_LIMITED: agentSide,
   STEP_UP_REQUIRED: agentSide,
+  NOT_CERTIFIED: forbidden,
 };
 
 type FlagFacts = { label: string; guidance: string; effect: "stop" | "escalate" };

@@ -30,6 +30,8 @@ export const DOMAIN_ERROR_CODES = [
   "RATE_LIMITED",
   /** A high-risk act needs the staff member to confirm it's them (a fresh step-up) first. */
   "STEP_UP_REQUIRED",
+  /** The case's tier needs a current practice certification the staff member lacks (decision 032). */
+  "NOT_CERTIFIED",
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

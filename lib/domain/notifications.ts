@@ -21,6 +21,7 @@ export const NOTIFICATION_KINDS = [
   "approval.lapsed",
   "security.alert",
   "security.signal",
+  "certification.expiring",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -264,6 +265,27 @@ export function approvalLapsedNotice(input: {
     body:
       `Hello ${input.agentName},\n\nNo supervisor decided the re-enrolment you requested for ${input.userName} (${input.employeeId}) before it lapsed at ${utc(input.lapsedAt)} UTC. ` +
       `Nothing was approved and no link was sent.\n\nIf the caller still needs it, request it again from the case:\n${input.link}${signature}`,
+  };
+}
+
+/**
+ * A staff member's practice certification expires soon (docs/decisions/032): sent once, within
+ * the policy's reminder window. Without it they cannot work the tiers the policy reserves.
+ */
+export function certificationExpiringNotice(input: {
+  staffName: string;
+  expiresAt: Date;
+  daysLeft: number;
+  tiers: string;
+  practiceUrl: string;
+}): Message {
+  return {
+    kind: "certification.expiring",
+    subject: `Your practice certification expires in ${input.daysLeft} day${input.daysLeft === 1 ? "" : "s"}`,
+    body:
+      `Hello ${input.staffName},\n\nYour practice certification expires at ${utc(input.expiresAt)} UTC. ` +
+      `After that you cannot work ${input.tiers} people's recoveries until you are certified again.\n\n` +
+      `Recertify by passing practice calls in the console:\n${input.practiceUrl}${signature}`,
   };
 }
 

@@ -443,6 +443,38 @@ export const OCSF_RULES = {
     entity: "Fraud Signal",
     message: "Fraud signal review refused",
   }),
+  "certification.granted": entity({
+    activity: 1,
+    entity: "Staff Certification",
+    message: "Staff practice certification granted",
+  }),
+  "certification.reminder_sent": entity({
+    activity: 99,
+    other: "Remind",
+    entity: "Staff Certification",
+    message: "Certification expiry reminder sent",
+  }),
+  "certification.expired": entity({
+    activity: 99,
+    other: "Expire",
+    entity: "Staff Certification",
+    message: "Staff practice certification expired",
+  }),
+  "scenario.created": entity({
+    activity: 1,
+    entity: "Practice Scenario",
+    message: "Practice scenario added",
+  }),
+  "scenario.save_refused": entity({
+    activity: 3,
+    entity: "Practice Scenario",
+    message: "Practice scenario save refused",
+  }),
+  "scenario.revised": entity({
+    activity: 3,
+    entity: "Practice Scenario",
+    message: "Practice scenario revised",
+  }),
   "system.demo_seeded": entity({
     activity: 1,
     entity: "Demo Organisation",

@@ -22,6 +22,7 @@ export async function closeCase(input: {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "close",
+      safeAction: "close",
       request: input.request,
     },
     async ({ tx, kase, facts, now, actor, refuse }) => {

@@ -51,6 +51,7 @@ export async function decideReenrolment(input: {
       caseId: found.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "approvals:decide" },
       attempted: `${input.decision} re-enrolment`,
+      safeAction: "second person",
       rows: [{ table: "Approval", id: input.approvalId }],
       request: input.request,
       now: input.now,

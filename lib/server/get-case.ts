@@ -15,6 +15,16 @@ import { findCaseColleagues } from "./cases/case-desk";
 import { onlyPartOfTheLog } from "./find-audit-events";
 import { loadCase } from "./cases/unit-of-work";
 import type { CurrentStaff } from "./resume-staff-session";
+import { certificationRefusal } from "./practice/certification";
+import { withholdGatedActions } from "@/lib/domain/practice/certification";
+import type { RiskTier } from "@/lib/domain/workforce";
+
+async function certifiedFor<T extends { id: string }>(people: T[], tier: RiskTier, now: Date) {
+  const refused = await Promise.all(
+    people.map((person) => certificationRefusal(db, { staffId: person.id, tier, now })),
+  );
+  return people.filter((_, index) => !refused[index]);
+}
 
 /**
  * One case as the case page shows it, with what the viewer may do next: the same domain
@@ -50,14 +60,22 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
   const verifiedAddresses = await db.workforceEmail.count({
     where: { userId: kase.user.id, verified: true },
   });
-  const actions = availableActions({
-    policy,
-    facts,
-    hasVerifiedAddress: verifiedAddresses > 0,
-    activePasskeyIds: kase.user.passkeys.map((p) => p.id),
-  });
+  // The certification gate (decision 032): an uncertified viewer is offered no action that advances the recovery.
+  const notCertified = can(viewer.role, "cases:work")
+    ? await certificationRefusal(db, { staffId: viewer.id, tier: kase.riskTier, now })
+    : null;
+  const actions = withholdGatedActions(
+    availableActions({
+      policy,
+      facts,
+      hasVerifiedAddress: verifiedAddresses > 0,
+      activePasskeyIds: kase.user.passkeys.map((p) => p.id),
+    }),
+    notCertified,
+  );
   const correctable = new Set(
     (kase.checklist?.steps ?? [])
+      .filter(() => !notCertified)
       .filter(
         (step) => decideCorrectStep({ facts, kind: step.kind, corrector: viewer, workedByIds }).ok,
       )
@@ -117,7 +135,13 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     canWork: can(viewer.role, "cases:work"),
     teams,
     guidance,
-    colleagues: (await findCaseColleagues(kase.team)).filter((c) => c.id !== kase.ownerId),
+    notCertified,
+    // Only colleagues who could work the case's tier can be handed it.
+    colleagues: await certifiedFor(
+      (await findCaseColleagues(kase.team)).filter((c) => c.id !== kase.ownerId),
+      kase.riskTier,
+      now,
+    ),
     /** Whether closing told the user that a pass or link they held stopped working (from the close's audit row). */
     closeToldUser: kase.events.some(
       (event) =>

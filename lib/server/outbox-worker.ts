@@ -9,6 +9,7 @@ import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
 import { deliverOutbox } from "./deliver-outbox";
 import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
+import { sweepCertifications } from "./practice/certification-sweep";
 import { deliverSiem } from "./siem/deliver";
 
 const INTERVAL_MS = 2000;
@@ -66,6 +67,12 @@ export function startOutboxWorker(): void {
         console.error(`fraud signal sweep: case ${caseId} could not be updated`, error);
     } catch (error) {
       console.error("fraud signal sweep failed", error);
+    }
+    // Certification reminders and expiries (decision 032): each claimed once by a guarded update.
+    try {
+      await sweepCertifications();
+    } catch (error) {
+      console.error("certification sweep failed", error);
     }
     try {
       await deliverOutbox();

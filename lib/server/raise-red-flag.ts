@@ -27,6 +27,7 @@ export async function raiseRedFlag(input: {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "raise red flag",
+      safeAction: "raise a red flag",
       request: input.request,
     },
     async ({ tx, kase, facts, policy, now, actor, refuse }) => {

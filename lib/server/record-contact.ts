@@ -27,6 +27,7 @@ export async function recordContact(input: {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "record a number or address",
+      safeAction: "record a contact",
       request: input.request,
     },
     async ({ tx, kase, facts, now, actor, refuse }) => {

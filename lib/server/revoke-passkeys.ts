@@ -38,6 +38,7 @@ export async function revokePasskeys(input: {
       userId: input.userId,
       actor: { kind: "staff", staff: input.actor, permission: "passkeys:revoke" },
       attempted: `revoke ${input.request.scope === "ALL" ? "all passkeys" : "a passkey"}`,
+      safeAction: "revoke",
       request: input.requestContext,
     },
     async ({ tx, now, actor, refuse, lockCase }) => {

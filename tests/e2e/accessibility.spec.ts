@@ -376,6 +376,8 @@ test.describe("every page passes axe in both colour schemes", () => {
     }
     await supervisor.goto("/policy");
     await expectAccessible(supervisor, "policy (supervisor)");
+    await supervisor.goto("/practice/team");
+    await expectAccessible(supervisor, "team readiness (supervisor)");
     await supervisor.goto(userUrl);
     await expectAccessible(supervisor, "a user's page (supervisor, confirmed it's you)");
     await supervisor.goto("/cases");
@@ -414,6 +416,14 @@ test.describe("every page passes axe in both colour schemes", () => {
     await expectAccessible(page, "signals (security reviewer)");
     await page.goto("/policy");
     await expectAccessible(page, "policy (security reviewer)");
+    await page.goto("/practice/team");
+    await expectAccessible(page, "team readiness (security reviewer)");
+    await page.goto("/practice/scenarios");
+    await expectAccessible(page, "practice scenarios");
+    await page.goto("/practice/scenarios/urgent-admin-new-number");
+    await expectAccessible(page, "a practice scenario's editor");
+    await page.goto("/practice/scenarios/new");
+    await expectAccessible(page, "a new practice scenario");
     await page.goto("/users");
     await expectAccessible(page, "users (security reviewer)");
     await page.goto("/users?status=LEFT");

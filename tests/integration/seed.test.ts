@@ -12,15 +12,31 @@ describe("demo organisation", () => {
   });
 
   it("loads a believable organisation once, with its audit event", async () => {
-    expect(await seedDemo(db, { now })).toEqual({ seeded: true, users: 240, staff: 6 });
+    expect(await seedDemo(db, { now })).toEqual({ seeded: true, users: 240, staff: 7 });
 
     const staff = await db.staff.groupBy({ by: ["role"], _count: true });
     expect(Object.fromEntries(staff.map((s) => [s.role, s._count]))).toEqual({
-      AGENT: 3,
+      AGENT: 4,
       SUPERVISOR: 2,
       SECURITY: 1,
     });
-    expect(DEMO_STAFF).toHaveLength(6);
+    expect(DEMO_STAFF).toHaveLength(7);
+
+    // Agents and supervisors are certified (one within the reminder window), but Noah Adams.
+    const certified = await db.staffCertification.findMany({
+      select: { basis: true, expiresAt: true, staff: { select: { name: true } } },
+    });
+    expect(certified.map((c) => c.staff.name).sort()).toEqual([
+      "Daniel Kim",
+      "Grace Okafor",
+      "Lucia Romero",
+      "Priya Shah",
+      "Tom Becker",
+    ]);
+    expect(certified.every((c) => c.basis === "demo" && c.expiresAt > now)).toBe(true);
+    const tom = certified.find((c) => c.staff.name === "Tom Becker")!;
+    expect(tom.expiresAt.getTime() - now.getTime()).toBeLessThan(30 * 24 * 60 * 60 * 1000);
+    expect(await db.auditEvent.count({ where: { action: "certification.granted" } })).toBe(5);
 
     const users = await db.workforceUser.findMany({ include: { emails: true, passkeys: true } });
     expect(users.length).toBeGreaterThanOrEqual(200);
@@ -38,7 +54,7 @@ describe("demo organisation", () => {
     expect(
       await db.auditEvent.findFirstOrThrow({ where: { action: "system.demo_seeded" } }),
     ).toMatchObject({
-      data: { workforceUsers: 240, staff: 6 },
+      data: { workforceUsers: 240, staff: 7 },
     });
 
     expect(await seedDemo(db, { now })).toEqual({ seeded: false });

@@ -8,6 +8,7 @@ import { findRefusalTallies } from "@/lib/server/refusal-tally";
 import { ScrollRegion } from "@/components/scroll-region";
 import { CountChart } from "./bar-chart";
 import { SignalsChart } from "./signals-chart";
+import { PracticeCharts } from "./practice-charts";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -70,6 +71,7 @@ export default async function ReportsPage({
         <CountChart title="Cases by outcome" data={report.byStatus} />
         <CountChart title="Red flags by agent" data={report.redFlagsByAgent} />
         <CountChart title="Refusals by staff member" data={report.refusalsByActor} />
+        <PracticeCharts days={days} />
         <section
           aria-labelledby="repeat"
           className="rounded-lg border border-slate-200 bg-white p-4"

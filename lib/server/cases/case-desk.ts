@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { parseTicketReference } from "@/lib/domain/ticket-reference";
 import { recordAudit } from "../audit";
+import { certificationRefusal } from "../practice/certification";
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
 import { runCaseWork } from "./unit-of-work";
@@ -29,8 +30,10 @@ export async function assignCase(input: {
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: input.to === input.actor.id ? "take the case" : "hand over to a colleague",
       request: input.request,
+      // Taking the case is working it (gated); handing it on is not, but the colleague is checked below.
+      safeAction: input.to === input.actor.id ? undefined : "hand over",
     },
-    async ({ tx, kase, actor, refuse }) => {
+    async ({ tx, kase, actor, now, refuse }) => {
       const current = await tx.recoveryCase.findUniqueOrThrow({
         where: { id: kase.id },
         select: { ownerId: true, closedAt: true },
@@ -63,6 +66,16 @@ export async function assignCase(input: {
           code: "INVALID_INPUT",
           message: `Only an active agent or supervisor of ${kase.team ?? "the case’s team"} can have this case. To give it to another team, hand it over to that team.`,
         });
+      // A colleague who could not work the case's tier cannot be given it (decision 032).
+      if (owner.id !== input.actor.id) {
+        const uncertified = await certificationRefusal(tx, {
+          staffId: owner.id,
+          tier: kase.riskTier,
+          now,
+          colleague: { name: owner.name },
+        });
+        if (uncertified) return refuse(uncertified);
+      }
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { ownerId: owner.id } });
       await recordAudit(tx, {
         action: "case.assigned",
@@ -106,6 +119,7 @@ export async function addCaseNote(input: {
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "add a note",
       request: input.request,
+      safeAction: "note",
     },
     async ({ tx, kase, actor }) => {
       const note = await tx.caseNote.create({
@@ -144,6 +158,7 @@ export async function setTicketReference(input: {
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "set the ticket reference",
       request: input.request,
+      safeAction: "ticket",
     },
     async ({ tx, kase, actor, refuse }) => {
       const parsed = parseTicketReference(input.ticket);

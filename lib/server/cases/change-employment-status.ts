@@ -27,6 +27,7 @@ export async function changeEmploymentStatus(input: {
       userId: input.userId,
       actor: { kind: "public", audit: input.actor },
       attempted: "change employment status",
+      safeAction: "employment status",
       request: input.request,
     },
     async ({ tx, now, actor, refuse }) => {

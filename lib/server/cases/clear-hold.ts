@@ -19,6 +19,7 @@ export async function clearHold(input: {
       userId: input.userId,
       actor: { kind: "staff", staff: input.actor, permission: "approvals:decide" },
       attempted: "clear hold",
+      safeAction: "clear a hold",
       request: input.request,
     },
     async ({ tx, now, actor, refuse, lockCase }) => {

@@ -32,6 +32,7 @@ export async function transferCase(input: {
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
       attempted: "hand over",
       request: input.request,
+      safeAction: "hand over",
     },
     async ({ tx, kase, actor, refuse }) => {
       if (!isOpenCase(kase.status))

@@ -15,6 +15,10 @@ import "server-only";
  *   case's team; an agent or supervisor without a team is refused with a clear message.
  * - **Refusals.** A refusal is audited in the same transaction (which then commits nothing else)
  *   and turned into a DomainError after commit.
+ * - **Certification.** A staff actor advancing the recovery of a person whose tier the policy
+ *   reserves for certified staff needs a current practice certification (docs/decisions/032).
+ *   Every path is gated unless it declares one of the `SafeAction`s: a new path is gated by
+ *   default, and a path that does not advance a recovery says so, by name, where it is reviewed.
  */
 import { Prisma } from "@/generated/prisma/client";
 import { DomainError } from "@/lib/domain/errors";
@@ -33,6 +37,27 @@ import { db } from "@/lib/db";
 import { recordAudit, staffActor, type AuditActor, type Tx, auditedTransaction } from "../audit";
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
+import { certificationRefusal } from "../practice/certification";
+
+/**
+ * Staff paths that do not work (advance) a case, so the certification gate does not apply: they
+ * stop, record or pass on a case, or are a second person's review of someone else's work.
+ */
+export type SafeAction =
+  | "raise a red flag"
+  | "close"
+  | "note"
+  | "ticket"
+  /** A number or address heard on the call: evidence for the fraud signals, never a step. */
+  | "record a contact"
+  /** To a team, or to a named colleague (who is checked for the tier themselves). */
+  | "hand over"
+  /** Approving or denying as the second person is reviewing the work, not working the case. */
+  | "second person"
+  /** A supervisor clearing a hold after a denial: a review, like approving. */
+  | "clear a hold"
+  | "revoke"
+  | "employment status";
 
 /** Rows a path may lock after the user and the case, in this order. */
 export type LockedRow = {
@@ -299,6 +324,8 @@ export async function runCaseWork<T>(
     refusalAction?: RefusalAction;
     request?: RequestContext;
     now?: Date;
+    /** Set only by paths that do not advance the recovery; every other staff path is gated. */
+    safeAction?: SafeAction;
   },
   work: (unit: CaseUnit) => Promise<Outcome<T>>,
 ): Promise<T> {
@@ -336,6 +363,14 @@ export async function runCaseWork<T>(
     if (input.actor.kind === "staff") {
       const scope = scopeRefusal(input.actor.staff, input.actor.permission, kase.team);
       if (scope) return refuse(scope);
+      if (!input.safeAction) {
+        const uncertified = await certificationRefusal(tx, {
+          staffId: input.actor.staff.id,
+          tier: kase.riskTier,
+          now,
+        });
+        if (uncertified) return refuse(uncertified);
+      }
     }
     return work({
       tx,
@@ -390,6 +425,8 @@ export async function runUserWork<T>(
     now?: Date;
     /** Refuse unknown users with this (public paths hide whether a user exists). */
     unknownUser?: Refusal;
+    /** Set only by paths that do not advance the recovery; every other staff path is gated. */
+    safeAction?: SafeAction;
   },
   work: (unit: UserUnit) => Promise<Outcome<T>>,
 ): Promise<T> {
@@ -422,6 +459,18 @@ export async function runUserWork<T>(
         undefined,
         undefined,
       );
+    if (input.actor.kind === "staff" && !input.safeAction) {
+      const { riskTier } = await tx.workforceUser.findUniqueOrThrow({
+        where: { id: input.userId },
+        select: { riskTier: true },
+      });
+      const uncertified = await certificationRefusal(tx, {
+        staffId: input.actor.staff.id,
+        tier: riskTier,
+        now,
+      });
+      if (uncertified) return refuse(uncertified);
+    }
     const lockCase: UserUnit["lockCase"] = async (caseId, rows) => {
       await lockAfterUser(tx, caseId, rows, input.userId);
       const loaded = await loadCase(tx, caseId, now);

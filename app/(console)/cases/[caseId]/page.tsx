@@ -135,7 +135,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                     : kase.owner.name
                   : `nobody yet${kase.team ? ` (waiting in ${kase.team}’s queue)` : ""}`}
               </p>
-              {work && open && kase.owner?.id !== staff.id ? (
+              {work && open && !kase.notCertified && kase.owner?.id !== staff.id ? (
                 <AssignToMeForm caseId={kase.id} me={staff.id} />
               ) : null}
             </div>
@@ -184,6 +184,11 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           </section>
 
           <CallerGuidance guidance={kase.guidance} userId={kase.user.id} />
+          {kase.notCertified ? (
+            <p role="note" data-testid="not-certified" className="text-sm text-amber-900">
+              {kase.notCertified.message}
+            </p>
+          ) : null}
           {!work ? (
             <p role="note" className="text-sm text-slate-600">
               You are reading this case: security reviewers work no case. Revoking a person’s

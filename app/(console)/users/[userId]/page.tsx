@@ -17,6 +17,7 @@ import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
 import { RecordChanges } from "./_components/record-changes";
+import { certificationRefusalFor } from "@/lib/server/practice/certification";
 import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
 import { liveStamp } from "@/lib/server/live-stream";
 import { LiveTopics } from "../../_components/live";
@@ -60,6 +61,10 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   ];
   // Opening a case is blocked (a leaver, a hold, a repeat call refused): what to tell the caller.
   const opening = can(staff.role, "cases:work") ? await getCaseOpening(user.id) : null;
+  // The certification gate (decision 032): an uncertified agent is told why, and offered no form.
+  const notCertified = can(staff.role, "cases:work")
+    ? await certificationRefusalFor(staff.id, user.riskTier)
+    : null;
 
   return (
     <div className="space-y-8">
@@ -390,6 +395,10 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
             <p className="mt-1 text-sm text-slate-600">
               Your account has no team, so you cannot open cases. Ask your identity team to set your
               team.
+            </p>
+          ) : notCertified ? (
+            <p role="note" data-testid="not-certified" className="mt-1 text-sm text-amber-900">
+              {notCertified.message}
             </p>
           ) : (
             <>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "StaffCertification" ADD COLUMN     "expiryRecordedAt" TIMESTAMPTZ(6);
+
