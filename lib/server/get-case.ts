@@ -61,8 +61,10 @@ export async function getCaseView(caseId: string, viewer: CurrentStaff, now: Dat
     where: { userId: kase.user.id, verified: true },
   });
   // The certification gate (decision 032): an uncertified viewer is offered no action that advances the recovery.
+  // The case's tier, and the person's tier now if it was raised mid-case: as the unit of work checks.
   const notCertified = can(viewer.role, "cases:work")
-    ? await certificationRefusal(db, { staffId: viewer.id, tier: kase.riskTier, now })
+    ? ((await certificationRefusal(db, { staffId: viewer.id, tier: kase.riskTier, now })) ??
+      (await certificationRefusal(db, { staffId: viewer.id, tier: kase.user.riskTier, now })))
     : null;
   const actions = withholdGatedActions(
     availableActions({
@@ -188,6 +190,7 @@ export async function getCase(caseId: string) {
           title: true,
           department: true,
           phoneOfRecord: true,
+          riskTier: true,
           status: true,
           leavingOn: true,
           manager: { select: { name: true } },

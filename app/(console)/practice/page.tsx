@@ -6,6 +6,11 @@ import { requirePermission } from "@/lib/auth/session";
 import type { Scenario } from "@/lib/domain/practice/scenario";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
 import { listMyPracticeRuns } from "@/lib/server/practice/runs";
+import { currentCertification } from "@/lib/server/practice/certification";
+import { certificationDate, progressSummary } from "@/lib/domain/practice/certification";
+import { can } from "@/lib/domain/roles";
+import { deskRules } from "@/lib/domain/recovery-policy";
+import { RISK_TIER_LABELS } from "@/lib/domain/workforce";
 import { listScenarios } from "@/lib/server/practice/scenarios";
 import { StartPracticeForm } from "./[runId]/_components/practice-forms";
 
@@ -17,7 +22,15 @@ export const metadata: Metadata = { title: "Practice calls" };
  */
 export default async function PracticePage() {
   const staff = await requirePermission("practice:play", "/practice");
-  const [library, runs] = await Promise.all([listScenarios(), listMyPracticeRuns(staff.id)]);
+  const [library, runs, { status, progress }] = await Promise.all([
+    listScenarios(),
+    listMyPracticeRuns(staff.id),
+    currentCertification(staff.id),
+  ]);
+  const rules = deskRules().certification;
+  const gatedTiers = rules.requiredForTiers
+    .map((tier) => RISK_TIER_LABELS[tier].toLowerCase())
+    .join(" and ");
   const inProgress = runs.filter((run) => run.finishedAt === null);
   const finished = runs.filter((run) => run.finishedAt !== null);
   const titleOf = (run: (typeof runs)[number]) => (run.scenario as Scenario).title;
@@ -35,6 +48,46 @@ export default async function PracticePage() {
           of your decisions with the safe one.
         </p>
       </div>
+
+      {can(staff.role, "cases:work") ? (
+        <section
+          aria-labelledby="certification"
+          className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+        >
+          <h2 id="certification" className="text-lg font-semibold">
+            Your certification
+          </h2>
+          <p data-testid="certification-status">
+            {status.kind === "none"
+              ? "You are not certified yet."
+              : status.kind === "expired"
+                ? `Your certification expired on ${certificationDate(status.expiresAt)}.`
+                : `You are certified until ${certificationDate(status.expiresAt)}.`}
+            {gatedTiers ? ` Working ${gatedTiers} cases needs a current certification.` : ""}
+          </p>
+          <p>
+            To {status.kind === "none" ? "be certified" : "recertify"}: pass {rules.scenariosToPass}{" "}
+            different scenarios with a score of at least {rules.passScore}, {rules.impostorsToPass}{" "}
+            of them impostors. Only your first attempt at a scenario counts (a debrief gives its
+            answers away), and being taken in by an impostor starts the count again.{" "}
+            {progressSummary(progress)}
+          </p>
+          <p className="flex flex-wrap gap-4">
+            {can(staff.role, "practice:readiness") ? (
+              <Link href="/practice/team" className="text-indigo-700 hover:underline">
+                Team readiness
+              </Link>
+            ) : null}
+          </p>
+        </section>
+      ) : null}
+      {can(staff.role, "scenarios:write") ? (
+        <p className="text-sm">
+          <Link href="/practice/scenarios" className="text-indigo-700 hover:underline">
+            Write and edit scenarios
+          </Link>
+        </p>
+      ) : null}
 
       <section aria-labelledby="library" className="space-y-3">
         <h2 id="library" className="text-lg font-semibold">

@@ -22,6 +22,7 @@ const run = (fields: Partial<CertificationRun> & { key: string; daysAgo: number 
   ({
     id: `run-${++counter}`,
     scenarioKey: fields.key,
+    scenarioVersion: fields.scenarioVersion ?? 1,
     impostor: fields.impostor ?? false,
     finishedAt: daysAgo(fields.daysAgo),
     safe: fields.safe ?? true,
@@ -29,8 +30,10 @@ const run = (fields: Partial<CertificationRun> & { key: string; daysAgo: number 
   }) satisfies CertificationRun;
 
 /** Eight distinct scenarios passed, four of them impostors, `days` ago. */
-const fullSet = (days: number) =>
-  Array.from({ length: 8 }, (_, i) => run({ key: `s${i}`, impostor: i < 4, daysAgo: days }));
+const fullSet = (days: number, scenarioVersion = 1) =>
+  Array.from({ length: 8 }, (_, i) =>
+    run({ key: `s${i}`, impostor: i < 4, daysAgo: days, scenarioVersion }),
+  );
 
 describe("the policy's defaults", () => {
   it("are eight scenarios with four impostors, a pass mark of 80, twelve months, a 30-day reminder", () => {
@@ -85,11 +88,11 @@ describe("certificationProgress", () => {
       impostors: 0,
     },
     {
-      name: "after the reset, new passes count again",
+      name: "after the reset, new passes (of scenarios not yet attempted) count again",
       runs: [
         ...fullSet(10),
         run({ key: "x", impostor: true, safe: false, daysAgo: 8 }),
-        ...fullSet(5),
+        ...fullSet(5, 2),
       ],
       earned: true,
       scenarios: 8,
@@ -131,8 +134,8 @@ describe("certificationProgress", () => {
       impostors: 0,
     },
     {
-      name: "new practice after the previous certification does",
-      runs: [...fullSet(40), ...fullSet(3)],
+      name: "new practice (new scenario versions) after the previous certification does",
+      runs: [...fullSet(40), ...fullSet(3, 2)],
       previous: { certifiedAt: daysAgo(30), expiresAt: addMonths(daysAgo(30), 12) },
       earned: true,
       scenarios: 8,
@@ -162,16 +165,29 @@ describe("certificationProgress", () => {
     );
   });
 
-  it("earns with each scenario's latest passed run", () => {
-    const later = run({ key: "s0", impostor: true, daysAgo: 1 });
+  it("counts only a scenario version's first attempt: a replay after its debrief is practice", () => {
+    const firstTry = run({ key: "s0", impostor: true, daysAgo: 6, safe: true, passed: false });
+    const replay = run({ key: "s0", impostor: true, daysAgo: 1 });
+    const rest = fullSet(5).slice(1);
     const progress = certificationProgress({
-      runs: [...fullSet(5), later],
+      runs: [firstTry, replay, ...rest],
       rules,
       now: NOW,
       previous: null,
     });
-    expect(progress.runIds).toContain(later.id);
-    expect(progressSummary(progress)).toBe("All scenarios needed are passed.");
+    expect(progress.earned).toBe(false);
+    expect(progress.runIds).not.toContain(replay.id);
+    expect(progress.scenarios).not.toContain("s0");
+    // A new version of the scenario (a security reviewer's edit) is a first attempt again.
+    const newVersion = run({ key: "s0", scenarioVersion: 2, impostor: true, daysAgo: 1 });
+    const again = certificationProgress({
+      runs: [firstTry, replay, newVersion, ...rest],
+      rules,
+      now: NOW,
+      previous: null,
+    });
+    expect(again.earned).toBe(true);
+    expect(again.runIds).toContain(newVersion.id);
   });
 });
 
@@ -268,6 +284,7 @@ describe("properties", () => {
   const arbRun = fc.record({
     id: fc.uuid(),
     scenarioKey: fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
+    scenarioVersion: fc.constantFrom(1, 2),
     impostor: fc.boolean(),
     finishedAt: fc.integer({ min: 0, max: 500 }).map((d) => daysAgo(d)),
     safe: fc.option(fc.boolean(), { nil: null }),
@@ -289,6 +306,18 @@ describe("properties", () => {
           expect(counted.finishedAt.getTime()).toBeGreaterThan(progress.countsFrom.getTime());
         }
         for (const key of progress.impostors) expect(progress.scenarios).toContain(key);
+        // Only first attempts count: no earlier finished run of the same scenario version.
+        for (const id of progress.runIds) {
+          const counted = list.find((r) => r.id === id)!;
+          expect(
+            list.some(
+              (r) =>
+                r.scenarioKey === counted.scenarioKey &&
+                r.scenarioVersion === counted.scenarioVersion &&
+                r.finishedAt < counted.finishedAt,
+            ),
+          ).toBe(false);
+        }
       }),
     );
   });
@@ -314,10 +343,10 @@ describe("properties", () => {
     );
   });
 
-  it("adding a passed run never lowers progress (unless it is an unsafe impostor, which cannot pass)", () => {
+  it("passing a new run after all the others never lowers progress", () => {
     fc.assert(
       fc.property(runs, arbRun, (list, extra) => {
-        const passed = { ...extra, passed: true, safe: true };
+        const passed = { ...extra, passed: true, safe: true, finishedAt: NOW };
         const before = certificationProgress({ runs: list, rules, now: NOW, previous: null });
         const after = certificationProgress({
           runs: [...list, passed],

@@ -5,8 +5,11 @@
  *   finished after (1) their most recent unsafe impostor run (being taken in by an impostor resets
  *   the count: "every impostor handled safely"), (2) the moment their previous certification was
  *   granted (recertifying needs new practice), and (3) the start of the window of `validMonths`
- *   before now (old practice does not certify). A run counts when `passed === true`. Scenarios
- *   are counted by distinct key; impostors are the distinct keys among them played as impostors.
+ *   before now (old practice does not certify). A run counts when `passed === true` and it was
+ *   the player's FIRST finished attempt at that scenario version among the runs given (the server
+ *   gives those of the validity window): a debrief tells the truth and the planted red flags, so a
+ *   replay after it is practice, not proof. Scenarios are counted by distinct key; impostors are
+ *   the distinct keys among them played as impostors.
  * - **Earned** when the distinct scenarios reach `scenariosToPass` and the impostors among them
  *   reach `impostorsToPass`.
  * - **Status** of the newest certification at a time: none, current, expiring (within
@@ -24,6 +27,7 @@ export type CertificationRules = DeskRules["certification"];
 export type CertificationRun = {
   id: string;
   scenarioKey: string;
+  scenarioVersion: number;
   impostor: boolean;
   finishedAt: Date;
   safe: boolean | null;
@@ -60,7 +64,7 @@ export type CertificationProgress = {
   scenariosNeeded: number;
   impostorsNeeded: number;
   earned: boolean;
-  /** For each scenario counted, its latest passed run: what earns the certification. */
+  /** For each scenario counted, its passed first attempt: what earns the certification. */
   runIds: string[];
 };
 
@@ -84,10 +88,18 @@ export function certificationProgress(input: {
   if (input.previous) starts.push(input.previous.certifiedAt.getTime());
   if (reset) starts.push(reset.finishedAt.getTime());
   const countsFrom = new Date(Math.max(...starts));
+  // The first finished attempt at each scenario version: only it can count.
+  const firstAttempt = new Map<string, CertificationRun>();
+  for (const run of finished) {
+    const version = `${run.scenarioKey}@${run.scenarioVersion}`;
+    const seen = firstAttempt.get(version);
+    if (!seen || run.finishedAt < seen.finishedAt) firstAttempt.set(version, run);
+  }
   const latestByKey = new Map<string, CertificationRun>();
   const impostorKeys = new Set<string>();
   for (const run of finished) {
     if (run.passed !== true || run.finishedAt.getTime() <= countsFrom.getTime()) continue;
+    if (firstAttempt.get(`${run.scenarioKey}@${run.scenarioVersion}`) !== run) continue;
     const seen = latestByKey.get(run.scenarioKey);
     if (!seen || run.finishedAt > seen.finishedAt) latestByKey.set(run.scenarioKey, run);
     if (run.impostor) impostorKeys.add(run.scenarioKey);

@@ -102,8 +102,8 @@ describe("the debrief of concrete runs", () => {
         { type: "raise_flag", flag: "OTHER", note: "" },
         ...perfectPlay(GENUINE_STANDARD, policy),
       ],
-      // a flag makes approval needed: the re-enrolment request still recovers; flags 30 - 10
-      expected: { safe: true, passed: true, score: 90, caught: [], missed: [], outcomeRight: true },
+      // a flag makes approval needed: the re-enrolment request still recovers; flags 30 - 15
+      expected: { safe: true, passed: true, score: 85, caught: [], missed: [], outcomeRight: true },
     },
     {
       name: "the genuine privileged caller: re-enrolment waits for a supervisor",
@@ -172,6 +172,20 @@ describe("the debrief of concrete runs", () => {
     expect(result).toMatchObject({ takenIn: true, safe: false, passed: false });
     expect(result.unsafeBecause).toContain("You issued a pass to an impostor.");
   });
+
+  it.each(BUILT_IN_SCENARIOS.map((scenario) => [scenario.key, scenario] as const))(
+    "raising every red flag blind, asking nothing, never passes %s (guessing is not catching)",
+    (_key, scenario) => {
+      const blanket: PracticeMove[] = RED_FLAG_KINDS.map((flag) => ({
+        type: "raise_flag",
+        flag,
+        note: "",
+      }));
+      const result = judge(scenario, blanket);
+      expect(result.passed).toBe(false);
+      expect(result.needlessFlags.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 /** A scenario varied from a base: how each step goes, which cues, genuine or impostor. */

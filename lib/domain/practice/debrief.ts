@@ -11,7 +11,8 @@
  *   - steps 30: the share of agent-recorded steps recorded as they really went (all 30 when none
  *     was recorded: stopping early on a red flag is not a fault);
  *   - red flags 30: the share of the planted red-flag kinds the player raised (all 30 when none
- *     was planted), less 10 for each kind raised without cause on a genuine caller (never below 0).
+ *     was planted), less 15 for each kind raised that the call did not show (never below 0), on
+ *     an impostor too: raising every flag blind is guessing, not catching (it never passes).
  * Passed: safe, and the score at least the policy's pass mark (desk.certification.passScore).
  */
 import type { StepOutcome } from "../checklist";
@@ -20,7 +21,7 @@ import { isAgentRecorded, type StepKind } from "../step-kinds";
 import type { PracticeState } from "./simulate";
 import type { AnswerOutcome, Pretext, Scenario } from "./scenario";
 
-export const SCORE_WEIGHTS = { outcome: 40, steps: 30, flags: 30, needlessFlag: 10 } as const;
+export const SCORE_WEIGHTS = { outcome: 40, steps: 30, flags: 30, needlessFlag: 15 } as const;
 
 export type YourOutcome =
   /** A pass was issued or a re-enrolment requested (sent, or waiting for a supervisor). */
@@ -108,7 +109,8 @@ export function debrief(input: {
   const raised = unique(state.redFlags.map((flag) => flag.kind));
   const caughtFlags = planted.filter((flag) => raised.includes(flag));
   const missedFlags = planted.filter((flag) => !raised.includes(flag));
-  const needlessFlags = impostor ? [] : raised.filter((flag) => !planted.includes(flag));
+  // A flag the call did not show is needless, whoever was calling: blanket flags are a guess.
+  const needlessFlags = raised.filter((flag) => !planted.includes(flag));
 
   const unsafeBecause: string[] = [];
   if (impostor && state.passes.length > 0) unsafeBecause.push("You issued a pass to an impostor.");

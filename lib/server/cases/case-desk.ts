@@ -24,14 +24,18 @@ export async function assignCase(input: {
   note?: string;
   request?: RequestContext;
 }): Promise<{ ownerName: string }> {
+  // Ids compare as the database stores them (lower case): an upper-case copy of one's own id is
+  // still taking the case, not a hand-over.
+  const to = input.to.toLowerCase();
+  const taking = to === input.actor.id.toLowerCase();
   return runCaseWork(
     {
       caseId: input.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "cases:work" },
-      attempted: input.to === input.actor.id ? "take the case" : "hand over to a colleague",
+      attempted: taking ? "take the case" : "hand over to a colleague",
       request: input.request,
       // Taking the case is working it (gated); handing it on is not, but the colleague is checked below.
-      safeAction: input.to === input.actor.id ? undefined : "hand over",
+      safeAction: taking ? undefined : "hand over",
     },
     async ({ tx, kase, actor, now, refuse }) => {
       const current = await tx.recoveryCase.findUniqueOrThrow({
@@ -44,16 +48,15 @@ export async function assignCase(input: {
           code: "SEQUENCE",
           message: "The case is closed: nobody works it any more.",
         });
-      if (current.ownerId === input.to)
+      if (current.ownerId === to)
         return refuse({
           ok: false,
           code: "INVALID_INPUT",
-          message:
-            input.to === input.actor.id ? "The case is already yours." : "They already have it.",
+          message: taking ? "The case is already yours." : "They already have it.",
         });
       const owner = await tx.staff.findFirst({
         where: {
-          id: input.to,
+          id: to,
           active: true,
           team: kase.team ?? "",
           role: { in: ["AGENT", "SUPERVISOR"] },
@@ -66,16 +69,15 @@ export async function assignCase(input: {
           code: "INVALID_INPUT",
           message: `Only an active agent or supervisor of ${kase.team ?? "the case’s team"} can have this case. To give it to another team, hand it over to that team.`,
         });
-      // A colleague who could not work the case's tier cannot be given it (decision 032).
-      if (owner.id !== input.actor.id) {
-        const uncertified = await certificationRefusal(tx, {
-          staffId: owner.id,
-          tier: kase.riskTier,
-          now,
-          colleague: { name: owner.name },
-        });
-        if (uncertified) return refuse(uncertified);
-      }
+      // Whoever gets the case must be able to work its tier (decision 032): a colleague is checked
+      // here, and so is the actor, whatever the id looked like (the unit of work checked them too).
+      const uncertified = await certificationRefusal(tx, {
+        staffId: owner.id,
+        tier: kase.riskTier,
+        now,
+        ...(owner.id === input.actor.id ? {} : { colleague: { name: owner.name } }),
+      });
+      if (uncertified) return refuse(uncertified);
       await tx.recoveryCase.update({ where: { id: kase.id }, data: { ownerId: owner.id } });
       await recordAudit(tx, {
         action: "case.assigned",

@@ -174,6 +174,7 @@ const CASE_SELECT = {
       leavingOn: true,
       managerId: true,
       phoneOfRecord: true,
+      riskTier: true,
     },
   },
   checklist: {
@@ -364,12 +365,15 @@ export async function runCaseWork<T>(
       const scope = scopeRefusal(input.actor.staff, input.actor.permission, kase.team);
       if (scope) return refuse(scope);
       if (!input.safeAction) {
-        const uncertified = await certificationRefusal(tx, {
-          staffId: input.actor.staff.id,
-          tier: kase.riskTier,
-          now,
-        });
-        if (uncertified) return refuse(uncertified);
+        // The tier the case opened under, and the person's tier now (raised mid-case): either gates.
+        for (const tier of new Set([kase.riskTier, kase.user.riskTier])) {
+          const uncertified = await certificationRefusal(tx, {
+            staffId: input.actor.staff.id,
+            tier,
+            now,
+          });
+          if (uncertified) return refuse(uncertified);
+        }
       }
     }
     return work({

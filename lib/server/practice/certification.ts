@@ -55,6 +55,7 @@ async function finishedRuns(client: Client, staffId: string, now: Date) {
     select: {
       id: true,
       scenarioKey: true,
+      scenarioVersion: true,
       impostor: true,
       finishedAt: true,
       safe: true,
@@ -150,4 +151,14 @@ export async function certificationRefusalFor(staffId: string, tier: RiskTier) {
 /** For pages: the staff member's certification status now. */
 export async function currentCertificationStatus(staffId: string) {
   return certificationStatusOf(db, staffId, new Date());
+}
+
+/** For pages: the staff member's certification status and progress towards (re)certifying now. */
+export async function currentCertification(staffId: string) {
+  const now = new Date();
+  const [status, progress] = await Promise.all([
+    certificationStatusOf(db, staffId, now),
+    progressOf(db, staffId, now),
+  ]);
+  return { status, progress };
 }

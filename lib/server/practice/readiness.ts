@@ -52,6 +52,7 @@ export async function getTeamReadiness(viewer: CurrentStaff, filter?: string, no
         staffId: true,
         team: true,
         scenarioKey: true,
+        scenarioVersion: true,
         impostor: true,
         startedAt: true,
         finishedAt: true,

@@ -171,7 +171,9 @@ export const assignCaseAction = staffAction(
   AssignCaseSchema,
   async ({ actor, input, request }) => {
     const { ownerName } = await assignCase({ actor, ...input, request });
-    return input.to === actor.id ? "The case is yours." : `Handed to ${ownerName}.`;
+    return input.to.toLowerCase() === actor.id.toLowerCase()
+      ? "The case is yours."
+      : `Handed to ${ownerName}.`;
   },
   deskOptions,
 );
