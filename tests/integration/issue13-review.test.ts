@@ -1,8 +1,11 @@
 /**
  * Issue 13 review (an attacker's pass over practice calls, certification, scenario authoring and
  * fraud signals), on a real PostgreSQL through the server functions. Each test names an attack
- * and asserts the console holds. A test that fails on the code it was written against marks a
- * hole; the review's report says which, and the fix.
+ * and asserts the console holds. Two failed on the code they were written against, and are fixed:
+ * taking a case with one's own id in capitals skipped the certification gate (case-desk.ts now
+ * compares ids as stored and checks whoever gets the case), and raising every red flag blind passed
+ * every impostor scenario (the debrief now penalises flags the call did not show, for impostors
+ * too). The review also led to counting only a scenario version's first attempt (decision 032).
  */
 import { describe, expect, it } from "vitest";
 import { RED_FLAG_KINDS } from "@/lib/domain/case-vocabulary";
