@@ -11,7 +11,8 @@ import { saveScenario, scenarioHistory, runsOf } from "@/lib/server/practice/sce
 import { db } from "@/tests/db";
 import { actor } from "@/tests/recovery";
 
-const builtIn = BUILT_IN_SCENARIOS[0]!;
+// An impostor: making its safe outcome "recover" is a problem the checks must name.
+const builtIn = BUILT_IN_SCENARIOS.find((scenario) => scenario.key === "urgent-admin-new-number")!;
 const text = (changes: Record<string, unknown> = {}) => JSON.stringify({ ...builtIn, ...changes });
 
 const versionsOf = (key: string) => db.practiceScenarioVersion.count({ where: { key } });
