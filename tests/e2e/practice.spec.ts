@@ -6,11 +6,13 @@ import { signInAsStaff } from "./fixtures";
  * "urgent-admin-new-number" is fallen for (the callback recorded as passed although the real
  * Marcus answered and said he had not called; the photo ID recorded as passed although the
  * caller skipped it), the simulated manager denies, and the debrief says it was an impostor,
- * unsafe, which red flags were missed, and the score.
+ * unsafe, which red flags were missed, and the score. Then the same agent, not certified (the
+ * demo's new starter, Noah Adams), is refused a privileged person's case while the policy requires
+ * certification (decision 032).
  */
 
-/** The agent who plays: one no other spec relies on for certification. */
-const PLAYER = process.env.E2E_PRACTICE_AGENT ?? "Tom Becker";
+/** The agent who plays: the demo's uncertified new starter. */
+const PLAYER = process.env.E2E_PRACTICE_AGENT ?? "Noah Adams";
 const SCENARIO = "The administrator on a new phone";
 
 async function recordPassed(page: Page, title: string) {
@@ -19,7 +21,7 @@ async function recordPassed(page: Page, title: string) {
   await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
 }
 
-test("an agent falls for the impostor on a practice call and sees the debrief", async ({
+test("an agent falls for the impostor on a practice call, sees the debrief, and uncertified is refused a privileged case", async ({
   page,
 }) => {
   await signInAsStaff(page, PLAYER);
@@ -30,7 +32,7 @@ test("an agent falls for the impostor on a practice call and sees the debrief", 
   await expect(page.getByRole("heading", { level: 1, name: "Practice calls" })).toBeVisible();
   await page.waitForLoadState("networkidle");
   // The library never gives the truth away.
-  await expect(page.getByRole("main")).not.toContainText("impostor");
+  await expect(page.getByRole("region", { name: "Scenarios" })).not.toContainText("impostor");
   await page.getByRole("button", { name: `Start “${SCENARIO}”` }).click();
   await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
 
@@ -94,4 +96,17 @@ test("an agent falls for the impostor on a practice call and sees the debrief", 
   await expect(
     page.getByRole("region", { name: "Your finished calls" }).getByRole("listitem").first(),
   ).toContainText("score 50 of 100");
+  // Taken in, and still not certified: the practice page says so…
+  await expect(page.getByTestId("certification-status")).toContainText(
+    "You are not certified yet. Working high-risk and privileged cases needs a current certification.",
+  );
+
+  // …and a privileged person's case is refused: the page says why and offers no "Open case".
+  await page.goto("/users?tier=PRIVILEGED&status=ACTIVE");
+  await page.getByRole("row").nth(1).getByRole("link").click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("not-certified")).toContainText(
+    "needs a current practice certification; you have none yet",
+  );
+  await expect(page.getByRole("button", { name: "Open case" })).toHaveCount(0);
 });
