@@ -7,6 +7,11 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { AUTHENTICATOR_MODELS } from "@/lib/domain/authenticator-models";
 import { addMonths } from "@/lib/domain/practice/certification";
+import { debrief } from "@/lib/domain/practice/debrief";
+import { BUILT_IN_SCENARIOS } from "@/lib/domain/practice/library";
+import { scenarioHash } from "@/lib/domain/practice/scenario";
+import { applyMove, initialState, type PracticeMove } from "@/lib/domain/practice/simulate";
+import { naivePlay, perfectPlay } from "./practice-play";
 import { ACTIVE_POLICY, deskRules } from "@/lib/domain/recovery-policy";
 import type { StaffRole } from "@/lib/domain/roles";
 import type { EmploymentStatus, RiskTier } from "@/lib/domain/workforce";
@@ -211,6 +216,9 @@ export type Organisation = {
   recordChanges?: Prisma.WorkforceRecordChangeCreateManyInput[];
   /** The demo's agents' and supervisors' certifications (basis "demo"). */
   certifications: Prisma.StaffCertificationCreateManyInput[];
+  /** Practice calls the demo's desk played before it was certified, so readiness and reports show some. */
+  practiceRuns?: Prisma.PracticeRunCreateManyInput[];
+  practiceMoves?: Prisma.PracticeMoveCreateManyInput[];
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -393,7 +401,72 @@ export function buildOrganisation(options: {
       basis: "demo",
     });
   }
+  demoPracticeRuns(org, now, r);
   return org;
+}
+
+/**
+ * Practice calls for the demo's agents and supervisors (not the new starter), played through the
+ * real simulator and debrief before they were certified: mostly careful plays, some with the red
+ * flags left unraised, and now and then an agent taken in, so the readiness page and the reports
+ * have something to show.
+ */
+function demoPracticeRuns(org: Organisation, now: number, r: Random) {
+  org.practiceRuns = [];
+  org.practiceMoves = [];
+  const policy = ACTIVE_POLICY;
+  const passScore = deskRules(policy).certification.passScore;
+  const players = org.staff.filter(
+    (member) => member.role !== "SECURITY" && !DEMO_UNCERTIFIED.has(member.name),
+  );
+  players.forEach((player, p) => {
+    const count = r.int(4, 7);
+    for (let i = 0; i < count; i++) {
+      const scenario = BUILT_IN_SCENARIOS[(p * 5 + i) % BUILT_IN_SCENARIOS.length]!;
+      const style = r.chance(0.15) ? "naive" : r.chance(0.35) ? "no-flags" : "careful";
+      const moves: PracticeMove[] =
+        style === "naive"
+          ? naivePlay(scenario, policy)
+          : perfectPlay(scenario, policy).filter(
+              (move) => style === "careful" || move.type !== "raise_flag",
+            );
+      const runId = r.uuid();
+      const startedAt = now - (90 - p * 6 - i) * DAY;
+      let state = initialState(scenario);
+      moves.forEach((move, seq) => {
+        const next = applyMove({ scenario, policy, state, move });
+        state = next.state;
+        org.practiceMoves!.push({
+          runId,
+          seq: seq + 1,
+          move,
+          result: next.result,
+          at: new Date(startedAt + (seq + 1) * 40_000),
+        });
+      });
+      const result = debrief({ scenario, policy, state, passScore });
+      org.practiceRuns!.push({
+        id: runId,
+        staffId: player.id!,
+        team: player.team,
+        scenarioKey: scenario.key,
+        scenarioVersion: 1,
+        scenario,
+        scenarioHash: scenarioHash(scenario),
+        impostor: scenario.truth.caller === "impostor",
+        policyVersion: policy.version,
+        moveCount: moves.length,
+        startedAt: new Date(startedAt),
+        finishedAt: new Date(startedAt + (moves.length + 1) * 40_000),
+        score: result.score,
+        safe: result.safe,
+        passed: result.passed,
+        caughtFlags: result.caughtFlags,
+        missedFlags: result.missedFlags,
+        debrief: result,
+      });
+    }
+  });
 }
 
 /**
@@ -435,6 +508,8 @@ export async function insertOrganisation(
   if (org.recordChanges?.length)
     await tx.workforceRecordChange.createMany({ data: org.recordChanges });
   await tx.staffCertification.createMany({ data: org.certifications });
+  if (org.practiceRuns?.length) await tx.practiceRun.createMany({ data: org.practiceRuns });
+  if (org.practiceMoves?.length) await tx.practiceMove.createMany({ data: org.practiceMoves });
 }
 
 // ---------------------------------------------------------------------------
