@@ -8,27 +8,16 @@ import Link from "next/link";
 import { percent } from "@/lib/domain/practice/readiness";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { getPracticeReport } from "@/lib/server/practice/practice-report";
-
-function Bar({ share, tone }: { share: number; tone: "good" | "bad" }) {
-  return (
-    // On a phone the numbers alone (the chart stays within 390 px without a scroll of its own).
-    <svg className="hidden h-3 min-w-12 flex-1 sm:block" aria-hidden="true" focusable="false">
-      <rect width="100%" height="100%" rx="3" className="fill-slate-100" />
-      <rect
-        width={`${(Math.max(0, Math.min(1, share)) * 100).toFixed(2)}%`}
-        height="100%"
-        rx="3"
-        className={tone === "good" ? "fill-emerald-600" : "fill-rose-600"}
-      />
-    </svg>
-  );
-}
+import { Bar } from "./bar-chart";
 
 function Cell({ share, tone }: { share: number | null; tone: "good" | "bad" }) {
   return (
     <td className="py-1 pr-2">
       <div className="flex items-center gap-2">
-        {share === null ? null : <Bar share={share} tone={tone} />}
+        {share === null ? null : (
+          // On a phone the numbers alone (the chart stays within 390 px without a scroll of its own).
+          <Bar share={share} tone={tone} className="hidden h-3 min-w-12 flex-1 sm:block" />
+        )}
         <span className="w-10 text-right font-medium text-slate-800 tabular-nums">
           {percent(share)}
         </span>

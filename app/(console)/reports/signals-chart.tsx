@@ -2,6 +2,7 @@ import { formatDate } from "@/components/status-badge";
 import { SIGNAL_RULE_LABELS, SIGNAL_RULES, signalsOverTime } from "@/lib/domain/fraud-signals";
 import { findSignalsRaised } from "@/lib/server/signals/find-signals";
 import { ScrollRegion } from "@/components/scroll-region";
+import { Bar } from "./bar-chart";
 
 /**
  * Fraud signals raised over the period (docs/decisions/031), per day or per week, by rule: a bar
@@ -48,15 +49,11 @@ export async function SignalsChart({ days }: { days: number }) {
                   </th>
                   <td className="py-1 pr-2">
                     <div className="flex items-center gap-2">
-                      <svg className="h-3 min-w-0 flex-1" aria-hidden="true" focusable="false">
-                        <rect width="100%" height="100%" rx="3" className="fill-slate-100" />
-                        <rect
-                          width={`${((bucket.total / largest) * 100).toFixed(2)}%`}
-                          height="100%"
-                          rx="3"
-                          className="fill-rose-600"
-                        />
-                      </svg>
+                      <Bar
+                        share={bucket.total / largest}
+                        tone="bad"
+                        className="h-3 min-w-0 flex-1"
+                      />
                       <span className="w-6 text-right font-medium tabular-nums">
                         {bucket.total}
                       </span>
