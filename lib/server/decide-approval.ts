@@ -51,7 +51,9 @@ export async function decideReenrolment(input: {
       caseId: found.caseId,
       actor: { kind: "staff", staff: input.actor, permission: "approvals:decide" },
       attempted: `${input.decision} re-enrolment`,
-      safeAction: "second person",
+      // Approving leads to a new passkey: the approver needs a current certification for the
+      // tier, like anyone working it (decision 032). Denying only stops.
+      safeAction: input.decision === "deny" ? "deny as second person" : undefined,
       rows: [{ table: "Approval", id: input.approvalId }],
       request: input.request,
       now: input.now,

@@ -252,7 +252,7 @@ describe("safe actions stay open to an uncertified agent", () => {
     );
   });
 
-  it("approving as the second person is not working the case", async () => {
+  it("the second person needs a certification to approve, not to deny", async () => {
     const { agent, caseId } = await verifiedHighRiskCase();
     const passkeys = await db.passkey.findMany({
       where: { user: { cases: { some: { id: caseId } } } },
@@ -261,9 +261,25 @@ describe("safe actions stay open to an uncertified agent", () => {
     await requestReenrolment({ actor: agent, caseId, revokePasskeyIds: passkeys.map((p) => p.id) });
     const { id: approvalId } = await db.approval.findFirstOrThrow({ where: { caseId } });
     const supervisor = await staff("SUPERVISOR");
+    const refusal = await decideReenrolment({
+      actor: supervisor,
+      approvalId,
+      decision: "approve",
+      reason: "Checked",
+    }).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: "NOT_CERTIFIED" });
+    expect((await db.approval.findUniqueOrThrow({ where: { id: approvalId } })).status).toBe(
+      "PENDING",
+    );
+    expect(
+      await db.auditEvent.count({
+        where: { caseId, action: "case.action_refused", reason: "NOT_CERTIFIED" },
+      }),
+    ).toBe(1);
+    // Denying only stops a recovery: no certification needed.
     await expect(
-      decideReenrolment({ actor: supervisor, approvalId, decision: "approve", reason: "Checked" }),
-    ).resolves.toMatchObject({ outcome: "approved" });
+      decideReenrolment({ actor: supervisor, approvalId, decision: "deny", reason: "Not sure" }),
+    ).resolves.toMatchObject({ outcome: "denied" });
   });
 });
 

@@ -9,6 +9,8 @@ import { findPendingApprovals, findRecentDecisions } from "@/lib/server/find-pen
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../_components/step-up";
 import { DecideForm } from "./_components/decide-form";
+import { certificationRefusalFor } from "@/lib/server/practice/certification";
+import type { RiskTier } from "@/lib/domain/workforce";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -21,11 +23,19 @@ export default async function ApprovalsPage() {
     getCurrentStaffSession().then((session) => getStepUpView(staff.id, session)),
   ]);
   const waiting = approvals.filter((approval) => !approval.lapsed);
+  // Approving needs a current certification for the case's tier (decision 032); denying does not.
+  const tiers = [...new Set(waiting.map((approval) => approval.case.riskTier))];
+  const refusals = await Promise.all(tiers.map((tier) => certificationRefusalFor(staff.id, tier)));
+  const cannotApprove = new Map<RiskTier, string>(
+    tiers.flatMap((tier, i) => (refusals[i] ? [[tier, refusals[i].message] as const] : [])),
+  );
   const lapsed = approvals.filter((approval) => approval.lapsed);
   // One keyed list for both groups: a request that lapses while its form is open moves to the
   // lapsed group with its form (and the answer to a late click) still on screen.
   const cards = [
-    ...waiting.map((approval) => approvalCard(approval, staff.id, now)),
+    ...waiting.map((approval) =>
+      approvalCard(approval, staff.id, now, cannotApprove.get(approval.case.riskTier)),
+    ),
     lapsed.length > 0 ? (
       <div key="lapsed-heading" className="pt-2">
         <h2 className="text-lg font-semibold">Lapsed unanswered</h2>
@@ -95,7 +105,7 @@ type Approval = Awaited<ReturnType<typeof findPendingApprovals>>[number];
  * is the article's own, and the decide form keeps its place whether the request waits or has
  * lapsed: a supervisor whose click came too late keeps the form's answer in view.
  */
-function approvalCard(approval: Approval, viewerId: string, now: Date) {
+function approvalCard(approval: Approval, viewerId: string, now: Date, cannotApprove?: string) {
   const kase = approval.case;
   const own = approval.requestedById === viewerId;
   return (
@@ -215,7 +225,12 @@ function approvalCard(approval: Approval, viewerId: string, now: Date) {
               You worked this case: another supervisor must decide it.
             </p>
           ) : (
-            <DecideForm approvalId={approval.id} userName={kase.user.name} lapsedAt={null} />
+            <DecideForm
+              approvalId={approval.id}
+              userName={kase.user.name}
+              lapsedAt={null}
+              cannotApprove={cannotApprove}
+            />
           )}
         </div>
       </div>

@@ -52,8 +52,11 @@ export type SafeAction =
   | "record a contact"
   /** To a team, or to a named colleague (who is checked for the tier themselves). */
   | "hand over"
-  /** Approving or denying as the second person is reviewing the work, not working the case. */
-  | "second person"
+  /**
+   * Denying as the second person only stops a recovery. (Approving is gated: the second person is
+   * the last check before a high-tier passkey, and must be trained on social engineering too.)
+   */
+  | "deny as second person"
   /** A supervisor clearing a hold after a denial: a review, like approving. */
   | "clear a hold"
   | "revoke"

@@ -13,10 +13,13 @@ export function DecideForm({
   approvalId,
   userName,
   lapsedAt,
+  cannotApprove,
 }: {
   approvalId: string;
   userName: string;
   lapsedAt: string | null;
+  /** Why this supervisor may deny but not approve (the certification gate, decision 032). */
+  cannotApprove?: string;
 }) {
   return (
     <ActionForm
@@ -46,10 +49,17 @@ export function DecideForm({
               maxLength={500}
               className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
             />
+            {cannotApprove ? (
+              <p role="note" className="text-sm text-amber-900">
+                {cannotApprove} You can still deny it.
+              </p>
+            ) : null}
             <div className="flex gap-2">
-              <Button type="submit" name="decision" value="approve" disabled={pending}>
-                Approve
-              </Button>
+              {cannotApprove ? null : (
+                <Button type="submit" name="decision" value="approve" disabled={pending}>
+                  Approve
+                </Button>
+              )}
               <Button
                 type="submit"
                 name="decision"
