@@ -72,10 +72,9 @@ export async function progressOf(
   now: Date,
 ): Promise<CertificationProgress> {
   const rules = deskRules().certification;
-  const [runs, previous] = await Promise.all([
-    finishedRuns(client, staffId, now),
-    latestCertification(client, staffId, now),
-  ]);
+  // One after the other: `client` may be a transaction, whose one connection runs one query at a time.
+  const runs = await finishedRuns(client, staffId, now);
+  const previous = await latestCertification(client, staffId, now);
   return certificationProgress({ runs, rules, now, previous });
 }
 
