@@ -270,4 +270,5 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
     name: "Service desk",
   },
+  "webhook.endpoint_refused": { detail: "That endpoint is already disabled." },
 };

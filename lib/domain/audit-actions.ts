@@ -521,6 +521,8 @@ export const AUDIT_ACTIONS = {
   "webhook.endpoint_disabled": z
     .object({ endpointId: z.uuid(), name: z.string().max(80) })
     .strict(),
+  /** Disabling an endpoint was refused (unknown, or already disabled): nothing changed. */
+  "webhook.endpoint_refused": z.object({ detail: Detail }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -536,6 +536,10 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Ticket webhook endpoint disabled",
     lines: (d) => [textLine("Name", d.name)],
   },
+  "webhook.endpoint_refused": {
+    label: "Ticket webhook change refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
   "system.demo_seeded": {
     label: "Demo organisation loaded",
     lines: (d) => [line("Workforce users", d.workforceUsers), line("Staff", d.staff)],

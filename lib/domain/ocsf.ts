@@ -485,6 +485,11 @@ export const OCSF_RULES = {
     entity: "Webhook Endpoint",
     message: "Ticket webhook endpoint disabled",
   }),
+  "webhook.endpoint_refused": entity({
+    activity: 3,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook change refused",
+  }),
   "system.demo_seeded": entity({
     activity: 1,
     entity: "Demo Organisation",

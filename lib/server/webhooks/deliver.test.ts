@@ -222,6 +222,15 @@ describe("case events to an ITSM", () => {
         where: { action: "webhook.endpoint_disabled", targetId: endpointId },
       }),
     ).toBe(1);
+    // Twice: refused, audited, nothing changed.
+    await expect(disableWebhookEndpoint({ actor: security, endpointId })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    expect(
+      await db.auditEvent.count({
+        where: { action: "webhook.endpoint_refused", targetId: endpointId, outcome: "REFUSED" },
+      }),
+    ).toBe(1);
     for (const type of events.map((e) => e.type)) expect(CASE_WEBHOOK_EVENTS).toContain(type);
   });
 

@@ -60,8 +60,20 @@ export async function disableWebhookEndpoint(input: {
       where: { id: input.endpointId },
       select: { name: true, enabled: true },
     });
-    if (!endpoint) return "That endpoint does not exist.";
-    if (!endpoint.enabled) return "That endpoint is already disabled.";
+    const refuse = async (code: "NOT_FOUND" | "CONFLICT", message: string) => {
+      await recordAudit(tx, {
+        action: "webhook.endpoint_refused",
+        outcome: "REFUSED",
+        reason: code,
+        actor: staffActor(input.actor),
+        target: { type: "webhook", id: input.endpointId },
+        data: { detail: message },
+        request: input.request,
+      });
+      return { code, message };
+    };
+    if (!endpoint) return refuse("NOT_FOUND", "That endpoint does not exist.");
+    if (!endpoint.enabled) return refuse("CONFLICT", "That endpoint is already disabled.");
     await tx.webhookEndpoint.update({
       where: { id: input.endpointId },
       data: { enabled: false },
@@ -76,7 +88,7 @@ export async function disableWebhookEndpoint(input: {
     });
     return null;
   });
-  if (refusal) throw new DomainError("NOT_FOUND", refusal);
+  if (refusal) throw new DomainError(refusal.code, refusal.message);
 }
 
 /** The use case checks the role itself (the action's guard is not the only one), audited. */
