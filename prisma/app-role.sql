@@ -27,3 +27,7 @@ REVOKE DELETE, TRUNCATE ON "StaffCertification" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "PracticeRun" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "FraudSignal" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;
+-- ITSM webhooks (docs/decisions/035): an endpoint is disabled, never deleted, and its delivery log
+-- is append-only.
+REVOKE DELETE, TRUNCATE ON "WebhookEndpoint" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM console_app;

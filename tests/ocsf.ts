@@ -261,4 +261,14 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     cases: 2,
   },
   "signal.review_refused": { detail: "This signal was already reviewed." },
+  "webhook.endpoint_added": {
+    endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
+    name: "Service desk",
+    url: "https://itsm.example/hooks/console",
+  },
+  "webhook.endpoint_disabled": {
+    endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
+    name: "Service desk",
+  },
+  "webhook.endpoint_refused": { detail: "That endpoint is already disabled." },
 };

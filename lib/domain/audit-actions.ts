@@ -513,6 +513,16 @@ export const AUDIT_ACTIONS = {
       previousHash: z.string().regex(/^[0-9a-f]{64}$/),
     })
     .strict(),
+  /** A security reviewer added an ITSM webhook endpoint (docs/decisions/035); its secret is never recorded. */
+  "webhook.endpoint_added": z
+    .object({ endpointId: z.uuid(), name: z.string().max(80), url: z.string().max(500) })
+    .strict(),
+  /** A security reviewer disabled an ITSM webhook endpoint: nothing more is sent to it. */
+  "webhook.endpoint_disabled": z
+    .object({ endpointId: z.uuid(), name: z.string().max(80) })
+    .strict(),
+  /** Disabling an endpoint was refused (unknown, or already disabled): nothing changed. */
+  "webhook.endpoint_refused": z.object({ detail: Detail }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

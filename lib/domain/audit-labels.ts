@@ -528,6 +528,18 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Practice scenario revised",
     lines: (d) => [line("Scenario", d.key), line("Version", d.version), textLine("Note", d.note)],
   },
+  "webhook.endpoint_added": {
+    label: "Ticket webhook endpoint added",
+    lines: (d) => [textLine("Name", d.name), textLine("Address", d.url)],
+  },
+  "webhook.endpoint_disabled": {
+    label: "Ticket webhook endpoint disabled",
+    lines: (d) => [textLine("Name", d.name)],
+  },
+  "webhook.endpoint_refused": {
+    label: "Ticket webhook change refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
   "system.demo_seeded": {
     label: "Demo organisation loaded",
     lines: (d) => [line("Workforce users", d.workforceUsers), line("Staff", d.staff)],

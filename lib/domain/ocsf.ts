@@ -475,6 +475,21 @@ export const OCSF_RULES = {
     entity: "Practice Scenario",
     message: "Practice scenario revised",
   }),
+  "webhook.endpoint_added": entity({
+    activity: 1,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook endpoint added",
+  }),
+  "webhook.endpoint_disabled": entity({
+    activity: 3,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook endpoint disabled",
+  }),
+  "webhook.endpoint_refused": entity({
+    activity: 3,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook change refused",
+  }),
   "system.demo_seeded": entity({
     activity: 1,
     entity: "Demo Organisation",

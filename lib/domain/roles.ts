@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   "scenarios:write": ["SECURITY"],
   /** The security queue of fraud signals across calls: read them and record a review. */
   "signals:review": ["SECURITY"],
+  /** Add and disable the ITSM's webhook endpoints, and read their delivery log (decision 035). */
+  "webhooks:manage": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

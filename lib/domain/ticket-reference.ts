@@ -33,3 +33,14 @@ export function parseTicketReference(input: string): ParsedTicket {
 export function looksLikeTicket(term: string): boolean {
   return parseTicketReference(term).ok;
 }
+
+/**
+ * The ticket an ITSM's link brought (/cases/new?ticket=…, docs/decisions/035), normalised for the
+ * open-case form; empty when there is none or it is not a ticket reference.
+ */
+export function prefilledTicket(raw: unknown): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== "string" || value.length > 40) return "";
+  const parsed = parseTicketReference(value);
+  return parsed.ok ? parsed.value : "";
+}

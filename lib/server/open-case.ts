@@ -9,6 +9,7 @@ import {
   type CaseReason,
 } from "@/lib/domain/recovery-policy";
 import { maskContact, normaliseContact, type ContactKind } from "@/lib/domain/fraud-signals";
+import { parseTicketReference } from "@/lib/domain/ticket-reference";
 import { isLeaver } from "@/lib/domain/workforce";
 import { directoryPhoneRegions, publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
@@ -47,6 +48,11 @@ export async function openCase(input: {
    */
   callerId?: string;
   offeredContact?: string;
+  /**
+   * The desk's ticket for this call (an ITSM's link into the console, /cases/new?ticket=…, fills
+   * it in): normalised by lib/domain/ticket-reference.ts, audited as case.ticket_set. Empty: none.
+   */
+  ticketRef?: string;
   request?: RequestContext;
   now?: Date;
 }): Promise<{ caseId: string }> {
@@ -63,6 +69,9 @@ export async function openCase(input: {
     async ({ tx, now, actor, refuse }) => {
       const heard = contactsHeard(input);
       if (!heard.ok) return refuse(heard);
+      const ticket = input.ticketRef?.trim() ? parseTicketReference(input.ticketRef) : null;
+      if (ticket && !ticket.ok)
+        return refuse({ ok: false, code: "INVALID_INPUT", message: ticket.message });
       const user = await tx.workforceUser.findUniqueOrThrow({
         where: { id: input.userId },
         select: {
@@ -141,6 +150,7 @@ export async function openCase(input: {
           policyVersion: policy.version,
           repeatCall: decision.repeatCall,
           needsApproval: decision.needsApproval,
+          ticketRef: ticket?.ok ? ticket.value : null,
           // The decision's time: the windows the desk's rules count calls in read this.
           createdAt: now,
           checklist: {
@@ -172,6 +182,17 @@ export async function openCase(input: {
         },
         request: input.request,
       });
+      if (ticket?.ok)
+        await recordAudit(tx, {
+          action: "case.ticket_set",
+          outcome: "ALLOWED",
+          actor,
+          caseId: kase.id,
+          subjectUserId: user.id,
+          target: { type: "case", id: kase.id },
+          data: { from: null, to: ticket.value },
+          request: input.request,
+        });
       for (const { address } of user.emails) {
         const reportUrl = await newRepudiationUrl(tx, { caseId: kase.id, userId: user.id });
         const message = caseOpenedNotice({

@@ -11,6 +11,7 @@ import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
 import { sweepCertifications } from "./practice/certification-sweep";
 import { deliverSiem } from "./siem/deliver";
+import { deliverWebhooks } from "./webhooks/deliver";
 
 const INTERVAL_MS = 2000;
 
@@ -124,9 +125,14 @@ export function startOutboxWorker(): void {
       if (sinks.length > 0) await deliverSiem(db, sinks, { batches: SIEM_BATCHES_PER_TICK });
     } catch (error) {
       console.error("SIEM streaming failed", error);
-    } finally {
-      worker.streaming = false;
     }
+    // The ITSM's case-event webhooks (docs/decisions/035): claimed per endpoint, like the sinks.
+    try {
+      await deliverWebhooks();
+    } catch (error) {
+      console.error("ticket webhooks failed", error);
+    }
+    worker.streaming = false;
   };
   worker.kick = () => void tick();
   setInterval(() => {

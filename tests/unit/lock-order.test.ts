@@ -25,6 +25,8 @@ const SIEM_DELIVERER = "lib/server/siem/deliver.ts";
  * table, in one statement, nothing a recovery path locks.
  */
 const VERIFICATION_RUNS = "lib/server/verification-runs.ts";
+/** And the ITSM webhooks claim an endpoint's row (its cursor) the same way (decision 035). */
+const WEBHOOK_DELIVERER = "lib/server/webhooks/deliver.ts";
 
 /** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
 function sourceFiles(folder: string): string[] {
@@ -59,7 +61,14 @@ describe("row locks are taken only by the case unit of work", () => {
   it("FOR UPDATE appears nowhere but the unit of work (so no path can lock out of order)", () => {
     const offenders = files
       .filter(
-        (file) => ![UNIT_OF_WORK, OUTBOX_WORKER, SIEM_DELIVERER, VERIFICATION_RUNS].includes(file),
+        (file) =>
+          ![
+            UNIT_OF_WORK,
+            OUTBOX_WORKER,
+            SIEM_DELIVERER,
+            VERIFICATION_RUNS,
+            WEBHOOK_DELIVERER,
+          ].includes(file),
       )
       .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
     expect(offenders).toEqual([]);
@@ -92,6 +101,17 @@ describe("row locks are taken only by the case unit of work", () => {
       'FROM "SiemCursor"',
       'FROM "SiemDeadLetter"',
     ]);
+  });
+
+  it("the webhook deliverer only claims its endpoints, with FOR UPDATE SKIP LOCKED", () => {
+    const clauses = lockClauses(WEBHOOK_DELIVERER);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.filter((c) => !c.skipLocked).map((c) => c.clause)).toEqual([]);
+    const text = readFileSync(path.join(ROOT, WEBHOOK_DELIVERER), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    expect(locking).toHaveLength(1);
+    expect(locking[0]!.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "WebhookEndpoint"']);
   });
 
   it("the verification worker only claims queued runs, with FOR UPDATE SKIP LOCKED", () => {

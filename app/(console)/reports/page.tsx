@@ -9,6 +9,8 @@ import { ScrollRegion } from "@/components/scroll-region";
 import { CountChart } from "./bar-chart";
 import { SignalsChart } from "./signals-chart";
 import { PracticeCharts } from "./practice-charts";
+import { DormantAccess } from "./dormant-access";
+import { parseDormantDays } from "@/lib/domain/dormant-access";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -21,7 +23,7 @@ export default async function ReportsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePermission("reports:read", "/reports");
-  const { days: raw } = await searchParams;
+  const { days: raw, dormant } = await searchParams;
   const days = (REPORT_PERIODS as readonly number[]).includes(Number(raw))
     ? (Number(raw) as ReportPeriod)
     : 30;
@@ -48,7 +50,7 @@ export default async function ReportsPage({
           {REPORT_PERIODS.map((p) => (
             <Link
               key={p}
-              href={`/reports?days=${p}`}
+              href={`/reports?days=${p}${dormant ? `&dormant=${parseDormantDays(dormant)}` : ""}`}
               aria-current={p === days ? "page" : undefined}
               className={`rounded-md px-3 py-1.5 ${p === days ? "bg-indigo-50 font-medium text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
             >
@@ -95,6 +97,7 @@ export default async function ReportsPage({
         </section>
       </div>
       <SignalsChart days={days} />
+      <DormantAccess days={days} dormantDays={parseDormantDays(dormant)} />
       <section
         aria-labelledby="counted"
         className="rounded-lg border border-slate-200 bg-white p-4"

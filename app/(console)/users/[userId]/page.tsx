@@ -16,6 +16,7 @@ import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { getStepUpView } from "@/lib/server/staff-step-up";
 import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
+import { prefilledTicket } from "@/lib/domain/ticket-reference";
 import { RecordChanges } from "./_components/record-changes";
 import { certificationRefusalFor } from "@/lib/server/practice/certification";
 import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
@@ -38,8 +39,16 @@ const REVOCATION_LABELS = {
   SUSPECTED_COMPROMISE: "suspected compromise",
 } as const;
 
-export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ userId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { userId } = await params;
+  // An ITSM's link (/cases/new?ticket=…) lands here with its ticket for the open-case form.
+  const ticket = prefilledTicket((await searchParams).ticket);
   const staff = await requirePermission("users:read", `/users/${encodeURIComponent(userId)}`);
   const id = WorkforceUserIdSchema.safeParse(userId);
   if (!id.success) notFound();
@@ -408,6 +417,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               </p>
               <OpenCaseForm
                 userId={user.id}
+                ticket={ticket}
                 openCases={user.stillActive.openCases.map((kase) => ({
                   id: kase.id,
                   label: `the ${CASE_REASON_LABELS[kase.reason].toLowerCase()} case of ${kase.team ?? "no team"} opened ${formatDateTime(kase.createdAt)} (${kase.owner ? `${kase.owner.name} has it` : "nobody has it"})`,

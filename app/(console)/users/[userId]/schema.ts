@@ -29,6 +29,12 @@ export const OpenCaseSchema = z.strictObject(
       max: 320,
       tooLong: "Keep it under 320 characters.",
     }).default(""),
+    /** The desk's ticket (prefilled by an ITSM's link, /cases/new); openCase normalises it. */
+    ticketRef: z
+      .string()
+      .trim()
+      .max(40, "A ticket reference is at most 40 characters.")
+      .default(""),
     /** The open cases the page showed, confirmed by the agent (checkbox values). */
     acknowledgedOpenCases: z.array(z.uuid({ message: "That is not a case." })).max(20),
   },

@@ -14,9 +14,12 @@ const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2
 export function OpenCaseForm({
   userId,
   openCases = [],
+  ticket = "",
 }: {
   userId: string;
   openCases?: { id: string; label: string }[];
+  /** The desk's ticket, prefilled when an ITSM linked here (/cases/new?ticket=…). */
+  ticket?: string;
 }) {
   return (
     <ActionForm
@@ -50,6 +53,20 @@ export function OpenCaseForm({
                 </option>
               ))}
             </select>
+          </div>
+          <div>
+            <label htmlFor="ticketRef" className="block text-sm font-medium">
+              Ticket (optional)
+            </label>
+            <input
+              id="ticketRef"
+              name="ticketRef"
+              defaultValue={ticket}
+              autoComplete="off"
+              maxLength={40}
+              placeholder="INC0012345, HD-123 or #12345"
+              className={field}
+            />
           </div>
           <div className="sm:col-span-2">
             <label htmlFor="callerClaim" className="block text-sm font-medium">

@@ -1,0 +1,26 @@
+"use server";
+
+import { staffAction } from "@/lib/auth/actions";
+import { addWebhookEndpoint, disableWebhookEndpoint } from "@/lib/server/webhooks/manage";
+import { AddWebhookSchema, DisableWebhookSchema } from "./schema";
+
+export const addWebhookAction = staffAction(
+  "webhooks:manage",
+  AddWebhookSchema,
+  async ({ actor, input, request }) => {
+    const { secret } = await addWebhookEndpoint({ actor, ...input, request });
+    // Shown this once: the console keeps it sealed and never shows it again.
+    return `Added. Its signing secret, shown only now (copy it into the ITSM): ${secret}`;
+  },
+  { path: "/settings/webhooks", revalidate: ["/settings/webhooks"] },
+);
+
+export const disableWebhookAction = staffAction(
+  "webhooks:manage",
+  DisableWebhookSchema,
+  async ({ actor, input, request }) => {
+    await disableWebhookEndpoint({ actor, endpointId: input.endpointId, request });
+    return "Disabled. Nothing more is sent to it.";
+  },
+  { path: "/settings/webhooks", revalidate: ["/settings/webhooks"] },
+);

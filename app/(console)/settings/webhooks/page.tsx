@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePermission } from "@/lib/auth/session";
+import { formatDateTime } from "@/components/status-badge";
+import { CASE_WEBHOOK_EVENTS } from "@/lib/domain/case-webhooks";
+import { findWebhookEndpoints } from "@/lib/server/webhooks/manage";
+import { AddEndpointForm, DisableEndpointForm } from "./_components/endpoint-forms";
+
+export const metadata: Metadata = { title: "Ticket webhooks" };
+
+/**
+ * The ITSM's webhook endpoints and their delivery log (docs/decisions/035), for security
+ * reviewers: add one (its secret is shown once), disable one, and read each attempt.
+ */
+export default async function WebhooksPage() {
+  await requirePermission("webhooks:manage", "/settings/webhooks");
+  const endpoints = await findWebhookEndpoints();
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Ticket webhooks</h1>
+      <p className="max-w-prose text-sm text-slate-700">
+        The console posts case events ({CASE_WEBHOOK_EVENTS.join(", ")}) to the desk&apos;s ITSM,
+        with the case&apos;s ticket reference and the person&apos;s employee ID, signed with
+        HMAC-SHA256 over <code>timestamp.body</code> (headers <code>X-Console-Timestamp</code> and{" "}
+        <code>X-Console-Signature</code>). A failed delivery is retried with backoff; practice calls
+        are never sent.
+      </p>
+      <section
+        aria-labelledby="add"
+        className="max-w-md rounded-lg border border-slate-200 bg-white p-4"
+      >
+        <h2 id="add" className="mb-2 text-sm font-semibold">
+          Add an endpoint
+        </h2>
+        <AddEndpointForm />
+      </section>
+      {endpoints.length === 0 ? <p className="text-sm text-slate-600">No endpoints yet.</p> : null}
+      {endpoints.map((endpoint) => (
+        <section
+          key={endpoint.id}
+          aria-labelledby={`endpoint-${endpoint.id}`}
+          className="space-y-2 rounded-lg border border-slate-200 bg-white p-4"
+        >
+          <div className="flex flex-wrap items-baseline justify-between gap-3">
+            <h2 id={`endpoint-${endpoint.id}`} className="text-sm font-semibold">
+              {endpoint.name}{" "}
+              <span className="font-mono text-xs font-normal text-slate-600">{endpoint.url}</span>
+            </h2>
+            {endpoint.enabled ? (
+              <DisableEndpointForm endpointId={endpoint.id} name={endpoint.name} />
+            ) : (
+              <span className="text-xs text-slate-600">Disabled</span>
+            )}
+          </div>
+          <p className="text-xs text-slate-600">
+            Last success:{" "}
+            {endpoint.lastSuccessAt ? formatDateTime(endpoint.lastSuccessAt) : "never"}
+            {endpoint.lastError ? ` · Last error: ${endpoint.lastError}` : ""}
+            {endpoint.attempts > 0
+              ? ` · Retrying (attempt ${endpoint.attempts + 1} at ${formatDateTime(endpoint.nextAttemptAt)})`
+              : ""}
+          </p>
+          {endpoint.deliveries.length === 0 ? (
+            <p className="text-sm text-slate-600">Nothing sent yet.</p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="text-sm" aria-label={`Delivery log of ${endpoint.name}`}>
+                <thead>
+                  <tr className="text-left text-xs text-slate-600">
+                    <th className="pr-4 font-medium">When</th>
+                    <th className="pr-4 font-medium">Event</th>
+                    <th className="pr-4 font-medium">Case</th>
+                    <th className="pr-4 font-medium">Attempt</th>
+                    <th className="pr-4 font-medium">Status</th>
+                    <th className="font-medium">Error</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {endpoint.deliveries.map((d) => (
+                    <tr key={d.id}>
+                      <td className="pr-4 text-xs whitespace-nowrap">
+                        {formatDateTime(d.createdAt)}
+                      </td>
+                      <td className="pr-4 font-mono text-xs">{d.eventType}</td>
+                      <td className="pr-4 text-xs">
+                        {d.caseId ? (
+                          <Link
+                            href={`/cases/${d.caseId}`}
+                            className="text-indigo-700 hover:underline"
+                          >
+                            Case
+                          </Link>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                      <td className="pr-4 text-xs">{d.attempt}</td>
+                      <td className="pr-4 text-xs">
+                        {d.ok ? "delivered" : d.gaveUp ? "given up" : "failed"}
+                        {d.httpStatus !== null ? ` (HTTP ${d.httpStatus})` : ""}
+                      </td>
+                      <td className="text-xs">{d.error ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}

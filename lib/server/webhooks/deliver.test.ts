@@ -1,0 +1,251 @@
+/**
+ * ITSM webhooks (docs/decisions/035) against a real HTTP receiver on 127.0.0.1: case events made
+ * by the console's own use cases arrive signed with the endpoint's secret (HMAC-SHA256 over
+ * "timestamp.body"), in order, with the ticket reference and the employee ID; a 500 and a receiver
+ * that is down are retried after the backoff, every attempt in the delivery log; two deliverers at
+ * once send an event once; a refusal for good is given up on and logged; a disabled endpoint gets
+ * nothing.
+ */
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASE_WEBHOOK_EVENTS, type CaseWebhookPayload } from "@/lib/domain/case-webhooks";
+import { db } from "@/tests/db";
+import { createWorkforceUser } from "@/tests/factories";
+import { actor } from "@/tests/recovery";
+import { startHttpReceiver, type ReceivedRequest } from "@/tests/siem-receivers";
+import { setTicketReference } from "../cases/case-desk";
+import { closeCase } from "../close-case";
+import { openCase } from "../open-case";
+import { revokePasskeys } from "../revoke-passkeys";
+import { webhookSignature } from "../siem/webhook";
+import { deliverToEndpoint, deliverWebhooks } from "./deliver";
+import { addWebhookEndpoint, disableWebhookEndpoint, findWebhookEndpoints } from "./manage";
+
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+beforeAll(async () => {
+  receiver = await startHttpReceiver();
+});
+afterAll(async () => {
+  await receiver.stop();
+});
+
+const HOUR = 60 * 60 * 1000;
+const BASE = "https://console.example";
+
+/** What a receiver does: check the signature with the secret, then read the event. */
+function verified(request: ReceivedRequest, secret: string): CaseWebhookPayload {
+  const timestamp = String(request.headers["x-console-timestamp"]);
+  expect(timestamp).toMatch(/^\d{10}$/);
+  const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${request.body}`).digest("hex")}`;
+  expect(request.headers["x-console-signature"]).toBe(expected);
+  return JSON.parse(request.body) as CaseWebhookPayload;
+}
+
+describe("webhook signing", () => {
+  it("signs timestamp.body with HMAC-SHA256 (a known vector)", () => {
+    // printf '%s' '1700000000.{"id":"e1"}' | openssl dgst -sha256 -hmac 'whsec_test-key'
+    expect(webhookSignature("whsec_test-key", "1700000000", '{"id":"e1"}')).toBe(
+      "sha256=2d365cfd768e85b0d10818d91d72645cbfe4dd69df6ce5462cb86bbb9a548c26",
+    );
+  });
+});
+
+describe("case events to an ITSM", () => {
+  it("delivers signed case events in order, retrying a 500 and a receiver that is down", async () => {
+    const security = await actor("SECURITY");
+    const agent = await actor("AGENT");
+    const person = await createWorkforceUser(db, { passkeys: 2 });
+    // Before the endpoint exists: not sent (a new endpoint starts at the trail's end).
+    await openCase({
+      actor: agent,
+      userId: person.id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "An earlier call",
+    });
+    const { endpointId, secret } = await addWebhookEndpoint({
+      actor: security,
+      name: "Service desk",
+      url: receiver.url,
+    });
+    expect(secret).toMatch(/^whsec_/);
+    const stored = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    expect(stored.secretSealed).not.toContain(secret);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "webhook.endpoint_added", targetId: endpointId },
+      }),
+    ).toBe(1);
+
+    const { caseId } = await openCase({
+      actor: agent,
+      userId: person.id,
+      reason: "STOLEN_DEVICE",
+      channel: "PHONE",
+      callerClaim: "My phone was stolen",
+    });
+    await setTicketReference({ actor: agent, caseId, ticket: "inc0012345" });
+    await revokePasskeys({
+      actor: agent,
+      userId: person.id,
+      request: { scope: "ALL" },
+      reason: "STOLEN",
+      caseId,
+    });
+    await closeCase({
+      actor: agent,
+      caseId,
+      closeReason: "Passkeys revoked, caller will re-enrol",
+    });
+
+    // 1. The receiver fails: the first event is tried once, logged, and waits for the backoff.
+    const t0 = new Date();
+    receiver.answer = () => 500;
+    const [failed] = await deliverWebhooks({ now: t0, baseUrl: BASE, random: () => 0 });
+    expect(failed).toMatchObject({ endpointId, status: "failed", delivered: 0, error: "HTTP 500" });
+    expect(receiver.requests).toHaveLength(1);
+    expect(await deliverWebhooks({ now: t0, baseUrl: BASE })).toMatchObject([
+      { status: "waiting" },
+    ]);
+    expect(receiver.requests).toHaveLength(1);
+
+    // 2. The receiver is down: retried after the backoff, the refusal to connect logged.
+    await receiver.stop();
+    const [down] = await deliverWebhooks({
+      now: new Date(t0.getTime() + HOUR),
+      baseUrl: BASE,
+      random: () => 0,
+    });
+    expect(down).toMatchObject({ status: "failed", delivered: 0 });
+    await receiver.start();
+    receiver.answer = () => 200;
+
+    // 3. Back up: everything arrives, in order, signed, the first event on its third attempt.
+    const t2 = new Date(t0.getTime() + 2 * HOUR);
+    const [done] = await deliverWebhooks({ now: t2, baseUrl: BASE });
+    expect(done).toMatchObject({ status: "delivered", delivered: 3 });
+    const events = receiver.requests.map((r) => verified(r, secret));
+    expect(events.map((e) => e.type)).toEqual([
+      "case.opened",
+      "case.opened",
+      "passkeys.revoked",
+      "case.closed",
+    ]);
+    expect(events[0]!.id).toBe(events[1]!.id);
+    expect(receiver.requests.at(-1)!.headers["x-console-timestamp"]).toBe(
+      String(Math.floor(t2.getTime() / 1000)),
+    );
+    expect(receiver.requests.at(-1)!.headers["idempotency-key"]).toBe(events.at(-1)!.id);
+    for (const event of events)
+      expect(event).toMatchObject({
+        caseId,
+        ticketRef: "INC0012345",
+        employeeId: person.employeeId,
+        link: `${BASE}/cases/${caseId}`,
+      });
+    // No addresses nor secrets: the payload has exactly these fields.
+    expect(Object.keys(events[0]!).sort()).toEqual(
+      ["caseId", "employeeId", "id", "link", "occurredAt", "ticketRef", "type"].sort(),
+    );
+    for (const request of receiver.requests) expect(request.body).not.toContain("@");
+
+    // The delivery log: every attempt, with its status and error.
+    const [endpoint] = await findWebhookEndpoints();
+    expect(
+      endpoint!.deliveries
+        .slice()
+        .reverse()
+        .map((d) => [d.eventType, d.attempt, d.ok, d.httpStatus]),
+    ).toEqual([
+      ["case.opened", 1, false, 500],
+      ["case.opened", 2, false, null],
+      ["case.opened", 3, true, 200],
+      ["passkeys.revoked", 1, true, 200],
+      ["case.closed", 1, true, 200],
+    ]);
+    expect(endpoint!.deliveries.find((d) => d.attempt === 2)!.error).toBeTruthy();
+    expect(endpoint).toMatchObject({ attempts: 0, lastError: null });
+
+    // Nothing new: nothing sent again.
+    expect(await deliverWebhooks({ now: t2, baseUrl: BASE })).toMatchObject([{ status: "idle" }]);
+    expect(receiver.requests).toHaveLength(4);
+
+    // 4. Two deliverers at once (two instances' ticks): the next event is sent once.
+    receiver.requests.length = 0;
+    const second = await openCase({
+      actor: agent,
+      userId: (await createWorkforceUser(db)).id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "Lost my laptop",
+    });
+    const passes = await Promise.all([
+      deliverToEndpoint(db, endpointId, { now: t2, baseUrl: BASE }),
+      deliverToEndpoint(db, endpointId, { now: t2, baseUrl: BASE }),
+    ]);
+    expect(passes.map((p) => p.delivered).sort()).toEqual([0, 1]);
+    expect(receiver.requests.map((r) => verified(r, secret))).toMatchObject([
+      { type: "case.opened", caseId: second.caseId, ticketRef: null },
+    ]);
+
+    // 5. A refusal for good (400): given up on at once, logged, and the endpoint moves past it.
+    receiver.requests.length = 0;
+    receiver.answer = () => 400;
+    await closeCase({ actor: agent, caseId: second.caseId, closeReason: "Found the laptop" });
+    expect(await deliverWebhooks({ now: t2, baseUrl: BASE })).toMatchObject([
+      { status: "gave-up" },
+    ]);
+    const [after] = await findWebhookEndpoints();
+    expect(after!.deliveries[0]).toMatchObject({
+      eventType: "case.closed",
+      ok: false,
+      gaveUp: true,
+      httpStatus: 400,
+    });
+    expect(await deliverWebhooks({ now: t2, baseUrl: BASE })).toMatchObject([{ status: "idle" }]);
+    expect(receiver.requests).toHaveLength(1);
+
+    // 6. Disabled (audited): nothing more is sent to it.
+    receiver.answer = () => 200;
+    await disableWebhookEndpoint({ actor: security, endpointId });
+    await openCase({
+      actor: agent,
+      userId: (await createWorkforceUser(db)).id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "Lost it again",
+    });
+    expect(await deliverWebhooks({ now: t2, baseUrl: BASE })).toEqual([]);
+    expect(receiver.requests).toHaveLength(1);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "webhook.endpoint_disabled", targetId: endpointId },
+      }),
+    ).toBe(1);
+    // Twice: refused, audited, nothing changed.
+    await expect(disableWebhookEndpoint({ actor: security, endpointId })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    expect(
+      await db.auditEvent.count({
+        where: { action: "webhook.endpoint_refused", targetId: endpointId, outcome: "REFUSED" },
+      }),
+    ).toBe(1);
+    for (const type of events.map((e) => e.type)) expect(CASE_WEBHOOK_EVENTS).toContain(type);
+  });
+
+  it("refuses an agent or a supervisor, audited", async () => {
+    for (const role of ["AGENT", "SUPERVISOR"] as const) {
+      const staff = await actor(role);
+      await expect(
+        addWebhookEndpoint({ actor: staff, name: "Mine", url: receiver.url }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect(
+        await db.auditEvent.count({
+          where: { action: "access.denied", actorId: staff.id, outcome: "REFUSED" },
+        }),
+      ).toBe(1);
+    }
+    expect(await db.webhookEndpoint.count({ where: { name: "Mine" } })).toBe(0);
+  });
+});
