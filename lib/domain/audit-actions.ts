@@ -244,6 +244,8 @@ export const AUDIT_ACTIONS = {
       endedSessions: z.number().int(),
       /** Revoke-all: the passkeys the staff member confirmed (exactly those revoked; decision 025). */
       confirmedPasskeyIds: z.array(z.uuid()).max(100).optional(),
+      /** The passkeys this revocation revoked (Shared Signals describes each, decision 034). */
+      passkeyIds: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A workforce user signed in to their account with a passkey. */

@@ -11,6 +11,9 @@ import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
 import { sweepCertifications } from "./practice/certification-sweep";
 import { deliverSiem } from "./siem/deliver";
+import { deliverSsf } from "./ssf/deliver";
+import { ssfIssuer } from "./ssf/issuer";
+import { ssfConfigured } from "./ssf/keys";
 
 const INTERVAL_MS = 2000;
 
@@ -124,6 +127,15 @@ export function startOutboxWorker(): void {
       if (sinks.length > 0) await deliverSiem(db, sinks, { batches: SIEM_BATCHES_PER_TICK });
     } catch (error) {
       console.error("SIEM streaming failed", error);
+    }
+    // Shared Signals push streams (decision 034): each stream claimed by one worker at a time.
+    try {
+      if (ssfConfigured())
+        for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
+          if (pass.status === "failed")
+            console.error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
+    } catch (error) {
+      console.error("Shared Signals delivery failed", error);
     } finally {
       worker.streaming = false;
     }

@@ -25,6 +25,8 @@ const SIEM_DELIVERER = "lib/server/siem/deliver.ts";
  * table, in one statement, nothing a recovery path locks.
  */
 const VERIFICATION_RUNS = "lib/server/verification-runs.ts";
+/** And the Shared Signals deliverer claims a stream's row the same way (decision 034). */
+const SSF_DELIVERER = "lib/server/ssf/deliver.ts";
 
 /** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
 function sourceFiles(folder: string): string[] {
@@ -59,7 +61,10 @@ describe("row locks are taken only by the case unit of work", () => {
   it("FOR UPDATE appears nowhere but the unit of work (so no path can lock out of order)", () => {
     const offenders = files
       .filter(
-        (file) => ![UNIT_OF_WORK, OUTBOX_WORKER, SIEM_DELIVERER, VERIFICATION_RUNS].includes(file),
+        (file) =>
+          ![UNIT_OF_WORK, OUTBOX_WORKER, SIEM_DELIVERER, VERIFICATION_RUNS, SSF_DELIVERER].includes(
+            file,
+          ),
       )
       .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
     expect(offenders).toEqual([]);
@@ -91,6 +96,19 @@ describe("row locks are taken only by the case unit of work", () => {
     expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
       'FROM "SiemCursor"',
       'FROM "SiemDeadLetter"',
+    ]);
+  });
+
+  it("the Shared Signals deliverer only claims stream rows, with FOR UPDATE SKIP LOCKED", () => {
+    const clauses = lockClauses(SSF_DELIVERER);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.every((c) => c.skipLocked)).toBe(true);
+    const text = readFileSync(path.join(ROOT, SSF_DELIVERER), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
+      'FROM "SsfStream"',
+      'FROM "SsfStream"',
     ]);
   });
 
