@@ -261,4 +261,8 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     cases: 2,
   },
   "signal.review_refused": { detail: "This signal was already reviewed." },
+  "ssf.token_issued": { name: "Mail gateway" },
+  "ssf.token_revoked": { name: "Mail gateway", streams: 1 },
+  "ssf.stream_changed": { change: "created", deliveryMethod: "push", status: "enabled" },
+  "ssf.request_refused": { detail: "The bearer token is not valid." },
 };

@@ -17,7 +17,7 @@ let jwks: JSONWebKeySet;
 
 beforeAll(async () => {
   // The receiver trusts what the console publishes, fetched as a receiver would.
-  const response = await getJwks();
+  const response = await getJwks(new Request("http://localhost:3000/ssf/jwks"));
   expect(response.status).toBe(200);
   jwks = (await response.json()) as JSONWebKeySet;
 });
