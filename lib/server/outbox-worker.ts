@@ -22,6 +22,7 @@ type Worker = {
   started: boolean;
   running: boolean;
   streaming: boolean;
+  signalling: boolean;
   requested: boolean;
   kick: () => void;
 };
@@ -47,6 +48,7 @@ export function startOutboxWorker(): void {
     started: true,
     running: false,
     streaming: false,
+    signalling: false,
     requested: false,
     kick: () => {},
   };
@@ -127,23 +129,30 @@ export function startOutboxWorker(): void {
       if (sinks.length > 0) await deliverSiem(db, sinks, { batches: SIEM_BATCHES_PER_TICK });
     } catch (error) {
       console.error("SIEM streaming failed", error);
+    } finally {
+      worker.streaming = false;
     }
-    // Shared Signals push streams (decision 034): each stream claimed by one worker at a time.
+  };
+  // Shared Signals push streams (decision 034), beside the SIEM: a slow receiver delays neither.
+  // Each stream is claimed by one worker at a time, so a person's events stay in order.
+  const signal = async () => {
+    if (worker.signalling || !ssfConfigured()) return;
+    worker.signalling = true;
     try {
-      if (ssfConfigured())
-        for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
-          if (pass.status === "failed")
-            console.error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
+      for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
+        if (pass.status === "failed")
+          console.error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
     } catch (error) {
       console.error("Shared Signals delivery failed", error);
     } finally {
-      worker.streaming = false;
+      worker.signalling = false;
     }
   };
   worker.kick = () => void tick();
   setInterval(() => {
     void tick();
     void stream();
+    void signal();
   }, INTERVAL_MS).unref();
   if (env.AUDIT_SIGNING_KEY_FILE) void listenForCheckpointRequests(worker);
 }
