@@ -218,6 +218,8 @@ export const AUDIT_ACTIONS = {
       transports: z.array(z.string().max(20)).max(10),
       via: z.enum(["tap", "passkey", "link"]),
       revokedPasskeys: z.number().int().optional(),
+      /** The passkeys the enrolment link revoked (Shared Signals describes each, decision 034). */
+      revokedPasskeyIds: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A passkey registration ceremony failed or was refused (challenge, verification, duplicate). */

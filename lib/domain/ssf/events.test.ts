@@ -129,6 +129,31 @@ describe("eventsForAudit", () => {
     });
   });
 
+  it("describes the passkeys an enrolment link replaced as revoked, after the new one", () => {
+    const events = eventsForAudit(
+      row({
+        action: "passkey.enrolled",
+        actorType: "WORKFORCE_USER",
+        targetId: "cred",
+        data: {
+          model: "YubiKey 5",
+          aaguid: key.aaguid,
+          backedUp: false,
+          transports: ["usb"],
+          via: "link",
+          revokedPasskeys: 1,
+          revokedPasskeyIds: ["p1"],
+        },
+      }),
+      passkeys,
+    );
+    expect(events.map((e) => [e.type, e.claims.change_type, e.claims.fido2_aaguid])).toEqual([
+      [SSF_EVENT_TYPES.recoveryActivated, undefined, undefined],
+      [SSF_EVENT_TYPES.credentialChange, "create", key.aaguid],
+      [SSF_EVENT_TYPES.credentialChange, "revoke", phone.aaguid],
+    ]);
+  });
+
   it("sends a recovery for a redeemed pass and a disabled account for a leaver or a suspension, with RISC's fields only", () => {
     expect(
       eventsForAudit(row({ action: "tap.redeemed", data: { oneTime: true } }), passkeys),

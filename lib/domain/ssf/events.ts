@@ -156,6 +156,17 @@ export function eventsForAudit(
           ),
         }),
       );
+      // The passkeys the recovery replaced, revoked in the same transaction.
+      for (const id of asStrings(data.revokedPasskeyIds)) {
+        const old = passkeys.get(id);
+        if (old)
+          events.push(
+            event(SSF_EVENT_TYPES.credentialChange, {
+              ...credentialClaims(old, "revoke"),
+              reason_admin: admin("Passkey replaced through recovery"),
+            }),
+          );
+      }
       return events;
     }
     case "passkey.revoked": {
@@ -227,6 +238,7 @@ export function passkeyIdsFor(row: AuditFacts): string[] {
     return ids;
   }
   if (row.action === "passkey.repudiated" && row.targetId) return [row.targetId];
+  if (row.action === "passkey.enrolled") return asStrings(row.data.revokedPasskeyIds);
   return [];
 }
 

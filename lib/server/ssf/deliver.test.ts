@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SSF_EVENT_TYPES } from "@/lib/domain/ssf/events";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
-import { actor } from "@/tests/recovery";
+import { actor, userWithSoftwarePasskey } from "@/tests/recovery";
 import { startSsfReceiver, verifySet, type ReceivedSet } from "@/tests/ssf-receiver";
 import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { changeEmploymentStatus } from "../cases/change-employment-status";
@@ -176,6 +176,31 @@ describe("Shared Signals push delivery (RFC 8935)", () => {
     expect(got.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
     const final = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
     expect(final.position).toBe(await headPosition(db));
+  });
+
+  it("tells the receiver that a pass was redeemed and then that a passkey was registered with it", async () => {
+    const audience = "https://app.example.com/recovery";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    await newStream("push", receiver.url, audience);
+    const { user } = await userWithSoftwarePasskey();
+    for (let i = 0; i < 3; i++) await deliverSsf(db, { issuer: ssfIssuer() });
+    const address = user.emails.find((e) => e.isPrimary)!.address;
+    expect(perSubject(receiver.accepted).get(address)).toEqual([
+      "recovery-activated",
+      "credential-change:create",
+    ]);
+    const created = receiver.accepted.find((s) => s.claims.change_type === "create")!;
+    const stored = await db.passkey.findFirstOrThrow({ where: { userId: user.id } });
+    expect(created.claims).toMatchObject({
+      initiating_entity: "user",
+      fido2_aaguid: stored.aaguid,
+    });
   });
 
   it("never sends refusals, and a paused stream holds its events", async () => {
