@@ -21,7 +21,7 @@
  * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -282,6 +282,16 @@ function prepareDemoFiles(databaseDir: string) {
   process.env.AUDIT_EVENT_KEY_FILE ||= path.resolve(".data/audit-event-key.pem");
   process.env.AUDIT_SIGNING_KEY_FILE ||= path.resolve(".data/audit-signing-key.pem");
   process.env.AUDIT_PUBLIC_KEY_FILE ||= path.resolve(".data/audit-public-key.pem");
+  // The Shared Signals signing key (P-256 for ES256, decision 034), its own file.
+  if (!existsSync(".data/ssf-signing-key.pem")) {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    writeFileSync(
+      ".data/ssf-signing-key.pem",
+      privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      { mode: 0o600 },
+    );
+  }
+  process.env.SSF_SIGNING_KEY_FILE ||= path.resolve(".data/ssf-signing-key.pem");
   // An ephemeral database (the browser tests) gets checkpoints that go with it.
   const ephemeralCheckpoints = `${databaseDir}-checkpoints`;
   if (ephemeral && !setting("AUDIT_CHECKPOINT_DIR")) {

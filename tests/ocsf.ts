@@ -271,4 +271,8 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     name: "Service desk",
   },
   "webhook.endpoint_refused": { detail: "That endpoint is already disabled." },
+  "ssf.token_issued": { name: "Mail gateway" },
+  "ssf.token_revoked": { name: "Mail gateway", streams: 1 },
+  "ssf.stream_changed": { change: "created", deliveryMethod: "push", status: "enabled" },
+  "ssf.request_refused": { detail: "The bearer token is not valid." },
 };

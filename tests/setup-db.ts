@@ -30,6 +30,13 @@ if (!process.env.AUDIT_EVENT_KEY_FILE) {
   writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
   process.env.AUDIT_EVENT_KEY_FILE = keyFile;
 }
+// The Shared Signals signing key (P-256, ES256), as the start script makes one for the demo.
+if (!process.env.SSF_SIGNING_KEY_FILE) {
+  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "console-keys-")), "ssf-key.pem");
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  process.env.SSF_SIGNING_KEY_FILE = keyFile;
+}
 // The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.
 process.env.DEMO_SIGN_IN ??= "on";
 // Test files call use cases hundreds of times from one "client": budgets out of the way, except

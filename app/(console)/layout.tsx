@@ -22,6 +22,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/practice", label: "Practice", permission: "practice:play" },
   { href: "/signals", label: "Signals", permission: "signals:review" },
   { href: "/settings/webhooks", label: "Webhooks", permission: "webhooks:manage" },
+  { href: "/ssf-receivers", label: "Receivers", permission: "ssf:manage" },
 ];
 
 /**

@@ -34,6 +34,20 @@ const Voided = z
   .strict();
 
 export const AUDIT_ACTIONS = {
+  /** A security reviewer issued a Shared Signals receiver its bearer token (only its hash is kept). */
+  "ssf.token_issued": z.object({ name: z.string().max(100) }).strict(),
+  /** A security reviewer revoked a receiver's token; its streams stop. */
+  "ssf.token_revoked": z.object({ name: z.string().max(100), streams: z.number().int() }).strict(),
+  /** A receiver created, changed or deleted its stream, or changed its status (decision 034). */
+  "ssf.stream_changed": z
+    .object({
+      change: z.enum(["created", "updated", "replaced", "deleted", "status", "verification"]),
+      deliveryMethod: z.enum(["push", "poll"]).optional(),
+      status: z.enum(["enabled", "paused", "disabled"]).optional(),
+    })
+    .strict(),
+  /** A stream management request was refused (no or a wrong token, another receiver's stream, bad input). */
+  "ssf.request_refused": z.object({ detail: Detail }).strict(),
   /** A staff member signed in and a session began. */
   "staff.signed_in": z
     .object({
@@ -204,6 +218,8 @@ export const AUDIT_ACTIONS = {
       transports: z.array(z.string().max(20)).max(10),
       via: z.enum(["tap", "passkey", "link"]),
       revokedPasskeys: z.number().int().optional(),
+      /** The passkeys the enrolment link revoked (Shared Signals describes each, decision 034). */
+      revokedPasskeyIds: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A passkey registration ceremony failed or was refused (challenge, verification, duplicate). */
@@ -244,6 +260,8 @@ export const AUDIT_ACTIONS = {
       endedSessions: z.number().int(),
       /** Revoke-all: the passkeys the staff member confirmed (exactly those revoked; decision 025). */
       confirmedPasskeyIds: z.array(z.uuid()).max(100).optional(),
+      /** The passkeys this revocation revoked (Shared Signals describes each, decision 034). */
+      passkeyIds: z.array(z.uuid()).max(100).optional(),
     })
     .strict(),
   /** A workforce user signed in to their account with a passkey. */

@@ -657,6 +657,26 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Fraud signal review refused",
     lines: (d) => [textLine("Why", d.detail)],
   },
+  "ssf.token_issued": {
+    label: "Shared Signals receiver token issued",
+    lines: (d) => [line("Receiver", d.name)],
+  },
+  "ssf.token_revoked": {
+    label: "Shared Signals receiver token revoked",
+    lines: (d) => [line("Receiver", d.name), line("Streams stopped", d.streams)],
+  },
+  "ssf.stream_changed": {
+    label: "Shared Signals stream changed",
+    lines: (d) => [
+      line("Change", d.change),
+      d.deliveryMethod && line("Delivery", d.deliveryMethod),
+      d.status && line("Status", d.status),
+    ],
+  },
+  "ssf.request_refused": {
+    label: "Shared Signals request refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
 };
 
 function signalRules(rules: readonly SignalRule[]): string {

@@ -74,6 +74,25 @@ describe("crossSiteRefusal", () => {
   });
 });
 
+describe("routeRefusal for a bearer-token API (machineClient)", () => {
+  it("lets a program's request (no Origin) through to its token check, and still refuses browsers from elsewhere", () => {
+    const refusal = (origin: string | undefined, site: string | undefined) =>
+      routeRefusal({
+        method: "POST",
+        origin,
+        secFetchSite: site,
+        secFetchMode: undefined,
+        publicOrigin: ORIGIN,
+        machineClient: true,
+      });
+    expect(refusal(undefined, undefined)).toBeNull();
+    expect(refusal(ORIGIN, "same-origin")).toBeNull();
+    expect(refusal("https://evil.example", "cross-site")).toBe(FOREIGN_REQUEST);
+    expect(refusal("https://evil.example", undefined)).toBe(FOREIGN_REQUEST);
+    expect(refusal(undefined, "cross-site")).toBe(FOREIGN_REQUEST);
+  });
+});
+
 describe("routeRefusal", () => {
   const refusal = (
     method: string,

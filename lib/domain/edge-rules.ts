@@ -74,8 +74,15 @@ export function routeRefusal(input: {
   secFetchMode: string | undefined | null;
   publicOrigin: string;
   crossSiteNavigation?: boolean;
+  /**
+   * An API for other systems authenticated by a bearer token, never by cookies (Shared Signals,
+   * decision 034): a request from a program carries no Origin and is let through to its token
+   * check; a browser's cross-site or foreign-origin request is still refused.
+   */
+  machineClient?: boolean;
 }): string | null {
   const safe = input.method === "GET" || input.method === "HEAD" || input.method === "OPTIONS";
+  if (input.machineClient && input.secFetchSite !== "cross-site" && !input.origin) return null;
   if (input.secFetchSite === "cross-site") {
     const navigation = input.method === "GET" && input.secFetchMode === "navigate";
     return navigation && input.crossSiteNavigation ? null : FOREIGN_REQUEST;

@@ -495,6 +495,27 @@ export const OCSF_RULES = {
     entity: "Demo Organisation",
     message: "Demo organisation loaded",
   }),
+  "ssf.token_issued": entity({
+    activity: 1,
+    entity: "Shared Signals Receiver",
+    message: "Shared Signals receiver token issued",
+  }),
+  "ssf.token_revoked": entity({
+    activity: 99,
+    other: "Revoke",
+    entity: "Shared Signals Receiver",
+    message: "Shared Signals receiver token revoked",
+  }),
+  "ssf.stream_changed": entity({
+    activity: 3,
+    entity: "Shared Signals Stream",
+    message: "Shared Signals stream changed",
+  }),
+  "ssf.request_refused": entity({
+    activity: 3,
+    entity: "Shared Signals Stream",
+    message: "Shared Signals request refused",
+  }),
 } as const satisfies Record<AuditAction, Rule>;
 
 /** An action outside the closed list (a row from a newer console, say): still exported. */

@@ -17,6 +17,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "approvals:decide": { AGENT: false, SUPERVISOR: true, SECURITY: false },
   "access:suspend": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "audit:read": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "ssf:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "reports:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "practice:play": { AGENT: true, SUPERVISOR: true, SECURITY: true },
   "practice:readiness": { AGENT: false, SUPERVISOR: true, SECURITY: true },

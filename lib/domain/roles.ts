@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   "access:suspend": ["SUPERVISOR", "SECURITY"],
   /** Read, verify and export the audit trail; read and own the recovery policy. */
   "audit:read": ["SECURITY"],
+  /** Issue and revoke Shared Signals receivers' tokens (decision 034). */
+  "ssf:manage": ["SECURITY"],
   /** Read the active recovery policy (security reviewers own it; supervisors apply it). */
   "policy:read": ["SUPERVISOR", "SECURITY"],
   /** Recovery reports and per-agent metrics. */

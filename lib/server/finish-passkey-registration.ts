@@ -177,11 +177,21 @@ export async function finishPasskeyRegistration(input: {
         select: { id: true },
       });
       let revokedPasskeys = 0;
+      let revokedPasskeyIds: string[] = [];
       if (live.linkId) {
         await tx.enrolmentLink.update({ where: { id: live.linkId }, data: { usedAt: now } });
+        // Which ones, for the Shared Signals events (decision 034); under the user's lock.
+        revokedPasskeyIds = (
+          await tx.passkey.findMany({
+            where: { id: { in: live.revokePasskeyIds }, userId: user.id, status: "ACTIVE" },
+            select: { id: true },
+          })
+        )
+          .map((p) => p.id)
+          .sort();
         revokedPasskeys = (
           await tx.passkey.updateMany({
-            where: { id: { in: live.revokePasskeyIds }, userId: user.id, status: "ACTIVE" },
+            where: { id: { in: revokedPasskeyIds }, userId: user.id, status: "ACTIVE" },
             data: {
               status: "REVOKED",
               revokedAt: now,
@@ -224,6 +234,7 @@ export async function finishPasskeyRegistration(input: {
           transports: info.credential.transports ?? [],
           via: live.via,
           ...(live.linkId ? { revokedPasskeys } : {}),
+          ...(revokedPasskeyIds.length > 0 ? { revokedPasskeyIds } : {}),
         },
         request: input.request,
       });

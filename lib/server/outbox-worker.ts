@@ -12,6 +12,9 @@ import { applySignalEffects } from "./signals/apply-signal-effects";
 import { sweepCertifications } from "./practice/certification-sweep";
 import { deliverSiem } from "./siem/deliver";
 import { deliverWebhooks } from "./webhooks/deliver";
+import { deliverSsf } from "./ssf/deliver";
+import { ssfIssuer } from "./ssf/issuer";
+import { ssfConfigured } from "./ssf/keys";
 
 const INTERVAL_MS = 2000;
 
@@ -20,6 +23,7 @@ type Worker = {
   started: boolean;
   running: boolean;
   streaming: boolean;
+  signalling: boolean;
   requested: boolean;
   kick: () => void;
 };
@@ -45,6 +49,7 @@ export function startOutboxWorker(): void {
     started: true,
     running: false,
     streaming: false,
+    signalling: false,
     requested: false,
     kick: () => {},
   };
@@ -134,10 +139,26 @@ export function startOutboxWorker(): void {
     }
     worker.streaming = false;
   };
+  // Shared Signals push streams (decision 034), beside the SIEM: a slow receiver delays neither.
+  // Each stream is claimed by one worker at a time, so a person's events stay in order.
+  const signal = async () => {
+    if (worker.signalling || !ssfConfigured()) return;
+    worker.signalling = true;
+    try {
+      for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
+        if (pass.status === "failed")
+          console.error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
+    } catch (error) {
+      console.error("Shared Signals delivery failed", error);
+    } finally {
+      worker.signalling = false;
+    }
+  };
   worker.kick = () => void tick();
   setInterval(() => {
     void tick();
     void stream();
+    void signal();
   }, INTERVAL_MS).unref();
   if (env.AUDIT_SIGNING_KEY_FILE) void listenForCheckpointRequests(worker);
 }

@@ -52,7 +52,7 @@ export async function foreignOriginRefusal(): Promise<string | null> {
  */
 export async function routeRequestRefusal(
   request: Request,
-  options: { crossSiteNavigation?: boolean } = {},
+  options: { crossSiteNavigation?: boolean; machineClient?: boolean } = {},
 ): Promise<Response | null> {
   const refusal = routeRefusal({
     method: request.method,
@@ -61,6 +61,7 @@ export async function routeRequestRefusal(
     secFetchMode: request.headers.get("sec-fetch-mode"),
     publicOrigin: new URL(publicUrl).origin,
     crossSiteNavigation: options.crossSiteNavigation,
+    machineClient: options.machineClient,
   });
   if (refusal) return plainResponse(403, refusal);
   // next-auth parses any POST whose Content-Type mentions application/json; so is this check.

@@ -125,6 +125,7 @@ export async function revokePasskeys(input: {
           voidedLinks: voided.enrolmentLinks + voided.stepLinks,
           voidedApprovals: voided.approvals,
           endedSessions: sessions.count,
+          passkeyIds: [...decision.passkeyIds].sort(),
           ...(input.request.scope === "ALL" && input.request.confirmedPasskeyIds
             ? { confirmedPasskeyIds: [...input.request.confirmedPasskeyIds].sort() }
             : {}),

@@ -27,6 +27,8 @@ const SIEM_DELIVERER = "lib/server/siem/deliver.ts";
 const VERIFICATION_RUNS = "lib/server/verification-runs.ts";
 /** And the ITSM webhooks claim an endpoint's row (its cursor) the same way (decision 035). */
 const WEBHOOK_DELIVERER = "lib/server/webhooks/deliver.ts";
+/** And the Shared Signals deliverer claims a stream's row the same way (decision 034). */
+const SSF_DELIVERER = "lib/server/ssf/deliver.ts";
 
 /** Every .ts (and .tsx) file under a folder, as a path relative to the repository. */
 function sourceFiles(folder: string): string[] {
@@ -68,6 +70,7 @@ describe("row locks are taken only by the case unit of work", () => {
             SIEM_DELIVERER,
             VERIFICATION_RUNS,
             WEBHOOK_DELIVERER,
+            SSF_DELIVERER,
           ].includes(file),
       )
       .flatMap((file) => lockClauses(file).map(({ clause }) => `${file}: ${clause}`));
@@ -112,6 +115,19 @@ describe("row locks are taken only by the case unit of work", () => {
     const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
     expect(locking).toHaveLength(1);
     expect(locking[0]!.match(/FROM\s+"(\w+)"/g)).toEqual(['FROM "WebhookEndpoint"']);
+  });
+
+  it("the Shared Signals deliverer only claims stream rows, with FOR UPDATE SKIP LOCKED", () => {
+    const clauses = lockClauses(SSF_DELIVERER);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.every((c) => c.skipLocked)).toBe(true);
+    const text = readFileSync(path.join(ROOT, SSF_DELIVERER), "utf8");
+    const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
+    const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
+    expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
+      'FROM "SsfStream"',
+      'FROM "SsfStream"',
+    ]);
   });
 
   it("the verification worker only claims queued runs, with FOR UPDATE SKIP LOCKED", () => {

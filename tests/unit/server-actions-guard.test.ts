@@ -482,6 +482,18 @@ describe("route handlers", () => {
       "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
     "app/healthz/route.ts":
       "liveness for a load balancer or supervisor: answers 'ok' and nothing else, reads nothing",
+    "app/.well-known/ssf-configuration/route.ts":
+      "Shared Signals transmitter metadata: public by design (decision 034), names endpoints only",
+    "app/ssf/jwks/route.ts":
+      "the public key that signs Security Event Tokens: public by design, receivers verify with it",
+    "app/ssf/streams/route.ts":
+      "Shared Signals stream management for receivers: each handler authenticates the receiver's bearer token",
+    "app/ssf/status/route.ts":
+      "Shared Signals stream status for receivers: each handler authenticates the receiver's bearer token",
+    "app/ssf/verify/route.ts":
+      "Shared Signals verification for receivers: authenticates the receiver's bearer token",
+    "app/ssf/poll/[streamId]/route.ts":
+      "Shared Signals poll delivery (RFC 8936): authenticates the receiver's bearer token",
   };
 
   it("are all accounted for", () => {

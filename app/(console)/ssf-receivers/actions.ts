@@ -1,0 +1,25 @@
+"use server";
+
+import { staffAction } from "@/lib/auth/actions";
+import { issueReceiverToken, revokeReceiverToken } from "@/lib/server/ssf/tokens";
+import { IssueReceiverSchema, RevokeReceiverSchema } from "./schema";
+
+export const issueReceiverAction = staffAction(
+  "ssf:manage",
+  IssueReceiverSchema,
+  async ({ actor, input, request }) => {
+    const { token } = await issueReceiverToken({ actor, name: input.name, request });
+    return `Token for ${input.name}: ${token} — give it to the receiver now; it is not shown again.`;
+  },
+  { path: "/ssf-receivers", revalidate: () => ["/ssf-receivers"] },
+);
+
+export const revokeReceiverAction = staffAction(
+  "ssf:manage",
+  RevokeReceiverSchema,
+  async ({ actor, input, request }) => {
+    await revokeReceiverToken({ actor, id: input.receiverId, request });
+    return "Revoked. Its streams are disabled and its token no longer works.";
+  },
+  { path: "/ssf-receivers", revalidate: () => ["/ssf-receivers"] },
+);

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import {
+  credentialType,
+  eventsForAudit,
+  initiatingEntity,
+  SSF_EVENT_TYPES,
+  streamWants,
+  subjectId,
+  type AuditFacts,
+  type PasskeyFacts,
+} from "./events";
+
+const at = new Date("2026-11-24T10:00:00Z");
+const row = (overrides: Partial<AuditFacts>): AuditFacts => ({
+  action: "passkey.revoked",
+  outcome: "ALLOWED",
+  actorType: "STAFF",
+  subjectUserId: "u1",
+  targetType: "passkey",
+  targetId: "p1",
+  createdAt: at,
+  data: {},
+  ...overrides,
+});
+const phone: PasskeyFacts = {
+  id: "p1",
+  aaguid: "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",
+  modelName: "iCloud Keychain",
+  backedUp: true,
+  transports: ["internal", "hybrid"],
+};
+const key: PasskeyFacts = {
+  id: "p2",
+  aaguid: "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+  modelName: "YubiKey 5",
+  backedUp: false,
+  transports: ["usb", "nfc"],
+};
+const passkeys = new Map([
+  ["p1", phone],
+  ["p2", key],
+]);
+
+describe("credentialType", () => {
+  it("calls a synced or platform passkey fido2-platform and a security key fido2-roaming", () => {
+    expect(credentialType(phone)).toBe("fido2-platform");
+    expect(credentialType(key)).toBe("fido2-roaming");
+    expect(credentialType({ backedUp: false, transports: ["internal"] })).toBe("fido2-platform");
+    expect(credentialType({ backedUp: false, transports: [] })).toBe("fido2-roaming");
+  });
+});
+
+describe("initiatingEntity", () => {
+  it("maps staff to admin, the person to user and the console to system", () => {
+    expect(initiatingEntity("STAFF")).toBe("admin");
+    expect(initiatingEntity("WORKFORCE_USER")).toBe("user");
+    expect(initiatingEntity("SYSTEM")).toBe("system");
+  });
+});
+
+describe("eventsForAudit", () => {
+  it("describes a stolen device as a revoked credential, a compromise with reason_admin, and the ended sessions", () => {
+    const events = eventsForAudit(
+      row({ data: { reason: "STOLEN", endedSessions: 2, passkeyIds: ["p1"] } }),
+      passkeys,
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      SSF_EVENT_TYPES.credentialChange,
+      SSF_EVENT_TYPES.credentialCompromise,
+      SSF_EVENT_TYPES.sessionRevoked,
+    ]);
+    expect(events[0]!.claims).toEqual({
+      credential_type: "fido2-platform",
+      change_type: "revoke",
+      fido2_aaguid: phone.aaguid,
+      friendly_name: "iCloud Keychain",
+      reason_admin: { en: "Passkey revoked: device reported stolen" },
+      event_timestamp: at.getTime() / 1000,
+      initiating_entity: "admin",
+    });
+    expect(events[1]!.claims).toMatchObject({
+      credential_type: "fido2-platform",
+      reason_admin: { en: expect.stringMatching(/stolen/) },
+    });
+    expect(events.every((e) => e.userId === "u1")).toBe(true);
+  });
+
+  it("sends one credential-change per passkey revoked at once", () => {
+    const events = eventsForAudit(
+      row({
+        targetType: "user",
+        targetId: "u1",
+        data: { scope: "ALL", reason: "LOST", endedSessions: 0, passkeyIds: ["p1", "p2"] },
+      }),
+      passkeys,
+    );
+    expect(events.map((e) => e.claims.credential_type)).toEqual([
+      "fido2-platform",
+      "fido2-roaming",
+    ]);
+  });
+
+  it("describes a new passkey as a credential created by the user, and a used enrolment link as a recovery", () => {
+    const events = eventsForAudit(
+      row({
+        action: "passkey.enrolled",
+        actorType: "WORKFORCE_USER",
+        targetId: "cred",
+        data: {
+          model: "YubiKey 5",
+          aaguid: key.aaguid,
+          backedUp: false,
+          transports: ["usb"],
+          via: "link",
+        },
+      }),
+      passkeys,
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      SSF_EVENT_TYPES.recoveryActivated,
+      SSF_EVENT_TYPES.credentialChange,
+    ]);
+    expect(events[1]!.claims).toMatchObject({
+      change_type: "create",
+      credential_type: "fido2-roaming",
+      fido2_aaguid: key.aaguid,
+      friendly_name: "YubiKey 5",
+      initiating_entity: "user",
+    });
+  });
+
+  it("describes the passkeys an enrolment link replaced as revoked, after the new one", () => {
+    const events = eventsForAudit(
+      row({
+        action: "passkey.enrolled",
+        actorType: "WORKFORCE_USER",
+        targetId: "cred",
+        data: {
+          model: "YubiKey 5",
+          aaguid: key.aaguid,
+          backedUp: false,
+          transports: ["usb"],
+          via: "link",
+          revokedPasskeys: 1,
+          revokedPasskeyIds: ["p1"],
+        },
+      }),
+      passkeys,
+    );
+    expect(events.map((e) => [e.type, e.claims.change_type, e.claims.fido2_aaguid])).toEqual([
+      [SSF_EVENT_TYPES.recoveryActivated, undefined, undefined],
+      [SSF_EVENT_TYPES.credentialChange, "create", key.aaguid],
+      [SSF_EVENT_TYPES.credentialChange, "revoke", phone.aaguid],
+    ]);
+  });
+
+  it("sends a recovery for a redeemed pass and a disabled account for a leaver or a suspension, with RISC's fields only", () => {
+    expect(
+      eventsForAudit(row({ action: "tap.redeemed", data: { oneTime: true } }), passkeys),
+    ).toEqual([{ userId: "u1", type: SSF_EVENT_TYPES.recoveryActivated, claims: {} }]);
+    const left = eventsForAudit(
+      row({
+        action: "workforce.status_changed",
+        actorType: "SYSTEM",
+        data: { from: "ACTIVE", to: "LEFT", endedSessions: 1 },
+      }),
+      passkeys,
+    );
+    expect(left.map((e) => e.type)).toEqual([
+      SSF_EVENT_TYPES.accountDisabled,
+      SSF_EVENT_TYPES.sessionRevoked,
+    ]);
+    expect(left[1]!.claims.initiating_entity).toBe("system");
+    expect(
+      eventsForAudit(
+        row({ action: "workforce.status_changed", data: { from: "SUSPENDED", to: "ACTIVE" } }),
+        passkeys,
+      ),
+    ).toEqual([]);
+  });
+
+  it("never sends a refusal, a practice call or an event without a person", () => {
+    expect(
+      eventsForAudit(
+        row({ outcome: "REFUSED", data: { reason: "STOLEN", passkeyIds: ["p1"] } }),
+        passkeys,
+      ),
+    ).toEqual([]);
+    expect(eventsForAudit(row({ action: "practice.finished" }), passkeys)).toEqual([]);
+    expect(
+      eventsForAudit(row({ subjectUserId: null, data: { passkeyIds: ["p1"] } }), passkeys),
+    ).toEqual([]);
+    expect(eventsForAudit(row({ action: "audit.viewed" }), passkeys)).toEqual([]);
+  });
+});
+
+describe("streamWants and subjectId", () => {
+  it("delivers what a stream asked for (everything when it asked for nothing), verification always", () => {
+    expect(streamWants([], SSF_EVENT_TYPES.credentialChange)).toBe(true);
+    expect(streamWants([SSF_EVENT_TYPES.sessionRevoked], SSF_EVENT_TYPES.credentialChange)).toBe(
+      false,
+    );
+    expect(streamWants([SSF_EVENT_TYPES.sessionRevoked], SSF_EVENT_TYPES.verification)).toBe(true);
+  });
+
+  it("names the person by their address, else by issuer and id", () => {
+    expect(subjectId("https://c", "u1", "a@example.com")).toEqual({
+      format: "email",
+      email: "a@example.com",
+    });
+    expect(subjectId("https://c", "u1", null)).toEqual({
+      format: "iss_sub",
+      iss: "https://c",
+      sub: "u1",
+    });
+  });
+});

@@ -1,0 +1,286 @@
+import type { JSONWebKeySet } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SSF_EVENT_TYPES } from "@/lib/domain/ssf/events";
+import { db } from "@/tests/db";
+import { createWorkforceUser } from "@/tests/factories";
+import { actor, userWithSoftwarePasskey } from "@/tests/recovery";
+import { startSsfReceiver, verifySet, type ReceivedSet } from "@/tests/ssf-receiver";
+import { GET as getJwks } from "@/app/ssf/jwks/route";
+import { changeEmploymentStatus } from "../cases/change-employment-status";
+import { revokePasskeys } from "../revoke-passkeys";
+import { hashToken, newToken } from "../secrets";
+import { deliverSsf, headPosition, pollStream } from "./deliver";
+import { ssfIssuer } from "./issuer";
+
+const AUTHORIZATION = "Bearer receiver-secret";
+let jwks: JSONWebKeySet;
+
+beforeAll(async () => {
+  // The receiver trusts what the console publishes, fetched as a receiver would.
+  const response = await getJwks(new Request("http://localhost:3000/ssf/jwks"));
+  expect(response.status).toBe(200);
+  jwks = (await response.json()) as JSONWebKeySet;
+});
+
+async function newStream(method: "push" | "poll", endpointUrl: string | null, audience: string) {
+  const staff = await actor("SECURITY");
+  const token = await db.ssfReceiverToken.create({
+    data: { name: `receiver ${audience}`, tokenHash: hashToken(newToken()), createdById: staff.id },
+  });
+  return db.ssfStream.create({
+    data: {
+      tokenId: token.id,
+      audience,
+      deliveryMethod: method,
+      endpointUrl,
+      authorizationHeader: method === "push" ? AUTHORIZATION : null,
+      eventsRequested: [],
+      position: await headPosition(db),
+    },
+  });
+}
+
+/** Real decisions for two people, interleaved: what each receiver must see, per person, in order. */
+async function decisions() {
+  const agent = await actor("AGENT");
+  const hr = { type: "SYSTEM", name: "HR feed" } as const;
+  const alice = await createWorkforceUser(db, { passkeys: 2 });
+  const bob = await createWorkforceUser(db, { passkeys: 1 });
+  await revokePasskeys({
+    actor: agent,
+    userId: alice.id,
+    request: { scope: "ONE", passkeyId: alice.passkeys[0]!.id },
+    reason: "STOLEN",
+  });
+  await revokePasskeys({
+    actor: agent,
+    userId: bob.id,
+    request: { scope: "ONE", passkeyId: bob.passkeys[0]!.id },
+    reason: "LOST",
+  });
+  await revokePasskeys({
+    actor: agent,
+    userId: alice.id,
+    request: { scope: "ONE", passkeyId: alice.passkeys[1]!.id },
+    reason: "LOST",
+  });
+  await changeEmploymentStatus({ actor: hr, userId: bob.id, status: "SUSPENDED" });
+  return {
+    alice: alice.emails[0]!.address,
+    bob: bob.emails[0]!.address,
+    alicePasskeys: alice.passkeys,
+  };
+}
+
+/** Each person's events as [type, change_type] in arrival order, duplicates (same jti) dropped. */
+function perSubject(sets: readonly ReceivedSet[]) {
+  const seen = new Set<string>();
+  const out = new Map<string, string[]>();
+  for (const set of sets) {
+    if (seen.has(set.jti)) continue;
+    seen.add(set.jti);
+    const email = String(set.subject.email);
+    const name = set.type.split("/").at(-1)!;
+    const change = set.claims.change_type ? `:${String(set.claims.change_type)}` : "";
+    out.set(email, [...(out.get(email) ?? []), name + change]);
+  }
+  return out;
+}
+
+const ALICE = ["credential-change:revoke", "credential-compromise", "credential-change:revoke"];
+const BOB = ["credential-change:revoke", "account-disabled"];
+
+describe("Shared Signals push delivery (RFC 8935)", () => {
+  const receivers: Awaited<ReturnType<typeof startSsfReceiver>>[] = [];
+  afterAll(async () => {
+    for (const receiver of receivers) await receiver.stop();
+  });
+
+  it("sends signed events that verify against the published key set, each person's in order, none lost while the receiver was down", async () => {
+    const audience = "https://app.example.com/push";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    const stream = await newStream("push", receiver.url, audience);
+    // Down before anything is sent: every attempt fails and is kept for later.
+    await receiver.stop();
+    const people = await decisions();
+
+    const failed = await deliverSsf(db, { issuer: ssfIssuer() });
+    expect(failed.find((p) => p.streamId === stream.id)?.status).toBe("failed");
+    const waiting = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(waiting.attempts).toBe(1);
+    expect(waiting.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    expect(waiting.lastError).toBeTruthy();
+
+    // Back up: the retry (after its backoff) delivers everything, in order.
+    await receiver.start();
+    const later = new Date(Date.now() + 60 * 60_000);
+    for (let i = 0; i < 5; i++) await deliverSsf(db, { issuer: ssfIssuer(), now: later });
+
+    expect(receiver.refused).toEqual([]);
+    const got = perSubject(receiver.accepted);
+    expect(got.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+    expect(got.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
+
+    const compromise = receiver.accepted.find(
+      (s) => s.type === SSF_EVENT_TYPES.credentialCompromise,
+    )!;
+    expect(compromise.claims).toMatchObject({
+      credential_type: "fido2-platform",
+      reason_admin: { en: expect.stringMatching(/stolen/) },
+    });
+    const revoke = receiver.accepted.find((s) => s.type === SSF_EVENT_TYPES.credentialChange)!;
+    expect(revoke.claims).toMatchObject({
+      change_type: "revoke",
+      initiating_entity: "admin",
+      fido2_aaguid: people.alicePasskeys[0]!.aaguid,
+      friendly_name: people.alicePasskeys[0]!.modelName,
+    });
+    expect(revoke.payload.txn).toBeTruthy();
+    expect(revoke.subject).toEqual({ format: "email", email: people.alice });
+    expect((await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } })).attempts).toBe(0);
+  });
+
+  it("keeps each person's order when the receiver fails part-way and several workers deliver at once", async () => {
+    const audience = "https://app.example.com/flaky";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    const stream = await newStream("push", receiver.url, audience);
+    const people = await decisions();
+
+    // A receiver that falls over after every second token: what was accepted stays accepted.
+    let calls = 0;
+    const flaky: typeof fetch = (url, init) =>
+      ++calls % 3 === 0 ? Promise.reject(new Error("connection reset")) : fetch(url, init);
+    const later = (n: number) => new Date(Date.now() + n * 60 * 60_000);
+    for (let round = 1; round <= 12; round++)
+      // Three workers at once: one claims the stream, the others find it busy.
+      await Promise.all(
+        [0, 1, 2].map(() =>
+          deliverSsf(db, { issuer: ssfIssuer(), now: later(round), fetch: flaky }),
+        ),
+      );
+
+    const got = perSubject(receiver.accepted);
+    expect(got.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+    expect(got.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
+    const final = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(final.position).toBe(await headPosition(db));
+  });
+
+  it("tells the receiver that a pass was redeemed and then that a passkey was registered with it", async () => {
+    const audience = "https://app.example.com/recovery";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    await newStream("push", receiver.url, audience);
+    const { user } = await userWithSoftwarePasskey();
+    for (let i = 0; i < 3; i++) await deliverSsf(db, { issuer: ssfIssuer() });
+    const address = user.emails.find((e) => e.isPrimary)!.address;
+    expect(perSubject(receiver.accepted).get(address)).toEqual([
+      "recovery-activated",
+      "credential-change:create",
+    ]);
+    const created = receiver.accepted.find((s) => s.claims.change_type === "create")!;
+    const stored = await db.passkey.findFirstOrThrow({ where: { userId: user.id } });
+    expect(created.claims).toMatchObject({
+      initiating_entity: "user",
+      fido2_aaguid: stored.aaguid,
+    });
+  });
+
+  it("never sends refusals, and a paused stream holds its events", async () => {
+    const audience = "https://app.example.com/quiet";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    const stream = await newStream("push", receiver.url, audience);
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    // A refusal (another person's passkey) is audited, and never an event.
+    const other = await createWorkforceUser(db, { passkeys: 1 });
+    await expect(
+      revokePasskeys({
+        actor: agent,
+        userId: user.id,
+        request: { scope: "ONE", passkeyId: other.passkeys[0]!.id },
+        reason: "LOST",
+      }),
+    ).rejects.toThrow();
+    expect(
+      await db.auditEvent.count({ where: { subjectUserId: user.id, outcome: "REFUSED" } }),
+    ).toBeGreaterThan(0);
+    await deliverSsf(db, { issuer: ssfIssuer() });
+    expect(receiver.accepted).toEqual([]);
+
+    await db.ssfStream.update({ where: { id: stream.id }, data: { status: "paused" } });
+    await revokePasskeys({
+      actor: agent,
+      userId: user.id,
+      request: { scope: "ONE", passkeyId: user.passkeys[0]!.id },
+      reason: "LOST",
+    });
+    await deliverSsf(db, { issuer: ssfIssuer() });
+    expect(receiver.accepted).toEqual([]);
+    await db.ssfStream.update({ where: { id: stream.id }, data: { status: "enabled" } });
+    await deliverSsf(db, { issuer: ssfIssuer() });
+    // No session was open, so no session-revoked: just the passkey.
+    expect(perSubject(receiver.accepted).get(user.emails[0]!.address)).toEqual([
+      "credential-change:revoke",
+    ]);
+  });
+});
+
+describe("Shared Signals poll delivery (RFC 8936)", () => {
+  it("returns signed events in order until they are acknowledged, and none is lost", async () => {
+    const audience = "https://app.example.com/poll";
+    const stream = await newStream("poll", null, audience);
+    const people = await decisions();
+    const issuer = ssfIssuer();
+
+    // A receiver that loses a response (never acknowledges it) gets the same tokens again.
+    const lost = await pollStream(db, stream.id, { ack: [], maxEvents: 2 }, { issuer });
+    expect(Object.keys(lost.sets)).toHaveLength(2);
+    expect(lost.moreAvailable).toBe(true);
+
+    const received: ReceivedSet[] = [];
+    let ack: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const page = await pollStream(db, stream.id, { ack, maxEvents: 2 }, { issuer });
+      ack = [];
+      for (const [jti, jwt] of Object.entries(page.sets)) {
+        const set = await verifySet(jwt, jwks, { issuer, audience });
+        expect(set.jti).toBe(jti);
+        received.push(set);
+        ack.push(jti);
+      }
+      if (!page.moreAvailable && Object.keys(page.sets).length === 0) break;
+    }
+    expect(Object.keys(lost.sets)).toEqual(received.slice(0, 2).map((s) => s.jti));
+    const got = perSubject(received);
+    expect(got.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+    expect(got.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
+    expect(new Set(received.map((s) => s.jti)).size).toBe(received.length);
+    const final = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(final.position).toBe(await headPosition(db));
+    expect(final.ackedJtis).toEqual([]);
+  });
+});

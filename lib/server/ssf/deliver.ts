@@ -1,0 +1,362 @@
+/**
+ * The Shared Signals transmitter's delivery (docs/decisions/034-shared-signals.md). Events are
+ * derived from the audit trail by position, as the SIEM stream is: the audit row of a decision
+ * is written in the decision's own transaction, so an event exists exactly when the decision
+ * committed. Each stream keeps the last position it delivered.
+ *
+ * Push (RFC 8935): one claim of a stream at a time (`FOR UPDATE SKIP LOCKED` on its row; another
+ * worker skips it), events sent one by one in position order, the cursor moved past a row only
+ * once the receiver accepted (202) every token that row produced. A failure keeps what was
+ * acknowledged, backs off and sends the rest again later: at least once, never out of order, so
+ * a person's events arrive in the order they happened whatever number of workers run.
+ * Poll (RFC 8936): the same tokens, returned in order; the cursor moves past a row once every
+ * token of it (and of every row before it) was acknowledged.
+ *
+ * NOTE: its only row locks are on "SsfStream" rows, nothing a recovery path locks
+ * (tests/unit/lock-order.test.ts).
+ */
+import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/prisma/client";
+import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
+import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { backoffMs } from "@/lib/domain/siem-sinks";
+import {
+  eventsForAudit,
+  passkeyIdsFor,
+  streamWants,
+  subjectId,
+  type AuditFacts,
+  type PasskeyFacts,
+} from "@/lib/domain/ssf/events";
+import { trustedEventKeys } from "../audit-keys";
+import { signSet } from "./set";
+
+type Client = Pick<PrismaClient, "$transaction" | "ssfStream">;
+type Tx = Prisma.TransactionClient;
+
+/** Audit rows read per step (most rows produce no event). */
+const ROWS_PER_READ = 200;
+const PUSH_TIMEOUT_MS = 10_000;
+
+export type PendingSet = { jti: string; position: bigint; jwt: string };
+
+export type StreamPass = {
+  streamId: string;
+  status: "delivered" | "failed" | "busy" | "waiting" | "idle";
+  delivered: number;
+  error?: string;
+};
+
+export type SsfDeliveryOptions = {
+  issuer: string;
+  now?: Date;
+  random?: () => number;
+  /** Stop after this many tokens in one claim (the next pass goes on). Default 100. */
+  maxEvents?: number;
+  fetch?: typeof fetch;
+};
+
+/** The highest position of the trail (a new stream starts after it). */
+export async function headPosition(tx: Pick<PrismaClient, "auditEvent">): Promise<bigint> {
+  const last = await tx.auditEvent.findFirst({
+    where: { formatVersion: AUDIT_FORMAT_V2, position: { not: null } },
+    orderBy: { position: "desc" },
+    select: { position: true },
+  });
+  return last?.position ?? -1n;
+}
+
+/**
+ * The tokens the rows after `after` produce for the stream, in order, at most about `limit`
+ * (a row's tokens are never split), and the last position read (rows without tokens included).
+ */
+export async function pendingSets(
+  tx: Tx,
+  stream: Pick<SsfStream, "audience" | "eventsRequested">,
+  after: bigint,
+  limit: number,
+  issuer: string,
+): Promise<{ sets: PendingSet[]; readTo: bigint; more: boolean }> {
+  const keys = trustedEventKeys();
+  const sets: PendingSet[] = [];
+  let readTo = after;
+  for (;;) {
+    const rows = await tx.auditEvent.findMany({
+      where: { formatVersion: AUDIT_FORMAT_V2, position: { gt: readTo } },
+      orderBy: { position: "asc" },
+      take: ROWS_PER_READ,
+    });
+    if (rows.length === 0) return { sets, readTo, more: false };
+    const built = await setsForRows(tx, stream, rows, keys, issuer);
+    for (const row of rows) {
+      const forRow = built.get(row.position!) ?? [];
+      if (sets.length > 0 && sets.length + forRow.length > limit)
+        return { sets, readTo, more: true };
+      sets.push(...forRow);
+      readTo = row.position!;
+    }
+    if (sets.length >= limit) return { sets, readTo, more: true };
+  }
+}
+
+async function setsForRows(
+  tx: Tx,
+  stream: Pick<SsfStream, "audience" | "eventsRequested">,
+  rows: AuditEvent[],
+  keys: ReturnType<typeof trustedEventKeys>,
+  issuer: string,
+): Promise<Map<bigint, PendingSet[]>> {
+  // A row that is not part of the log (planted or altered) never becomes an event (decision 017).
+  const genuine = rows.filter((row) => checkV2Row(row, keys).ok);
+  const facts = genuine.map((row) => ({ row, facts: auditFacts(row) }));
+  const passkeyIds = [...new Set(facts.flatMap(({ facts }) => passkeyIdsFor(facts)))];
+  const passkeys = new Map<string, PasskeyFacts>();
+  if (passkeyIds.length > 0)
+    for (const p of await tx.passkey.findMany({
+      where: { id: { in: passkeyIds } },
+      select: { id: true, aaguid: true, modelName: true, backedUp: true, transports: true },
+    }))
+      passkeys.set(p.id, p);
+  const events = facts.map(({ row, facts }) => ({
+    row,
+    events: eventsForAudit(facts, passkeys).filter((e) =>
+      streamWants(stream.eventsRequested, e.type),
+    ),
+  }));
+  const userIds = [...new Set(events.flatMap((e) => e.events.map((x) => x.userId)))];
+  const emails = new Map<string, string>();
+  if (userIds.length > 0)
+    for (const e of await tx.workforceEmail.findMany({
+      where: { userId: { in: userIds }, isPrimary: true },
+      select: { userId: true, address: true },
+    }))
+      emails.set(e.userId, e.address);
+  const out = new Map<bigint, PendingSet[]>();
+  for (const { row, events: list } of events) {
+    const sets: PendingSet[] = [];
+    for (const [index, event] of list.entries())
+      sets.push({
+        jti: setJti(row.position!, index),
+        position: row.position!,
+        jwt: await signSet({
+          issuer,
+          audience: stream.audience,
+          jti: setJti(row.position!, index),
+          txn: row.eventId ?? undefined,
+          subId: subjectId(issuer, event.userId, emails.get(event.userId) ?? null),
+          type: event.type,
+          claims: event.claims,
+          issuedAt: row.createdAt,
+        }),
+      });
+    if (sets.length > 0) out.set(row.position!, sets);
+  }
+  return out;
+}
+
+/** The same token id every time a row's event is sent: receivers drop duplicates by it. */
+export function setJti(position: bigint, index: number): string {
+  return `audit-${position}-${index}`;
+}
+
+/** The audit position a token id names (null for any other id). */
+export function positionOfJti(jti: string): bigint | null {
+  const match = /^audit-(\d{1,19})-\d{1,4}$/.exec(jti);
+  return match ? BigInt(match[1]!) : null;
+}
+
+function auditFacts(row: AuditEvent): AuditFacts {
+  return {
+    action: row.action,
+    outcome: row.outcome,
+    actorType: row.actorType,
+    subjectUserId: row.subjectUserId,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    createdAt: row.createdAt,
+    data:
+      row.data && typeof row.data === "object" && !Array.isArray(row.data)
+        ? (row.data as Record<string, unknown>)
+        : {},
+  };
+}
+
+/** One pass over every enabled push stream that is due, side by side. */
+export async function deliverSsf(
+  client: Client,
+  options: SsfDeliveryOptions,
+): Promise<StreamPass[]> {
+  const now = options.now ?? new Date();
+  const streams = await client.ssfStream.findMany({
+    where: { deliveryMethod: "push", status: "enabled", nextAttemptAt: { lte: now } },
+    select: { id: true },
+  });
+  return Promise.all(streams.map(({ id }) => deliverStream(client, id, { ...options, now })));
+}
+
+/** One claim of one push stream: its next events sent in order, the cursor moved past those acknowledged. */
+export async function deliverStream(
+  client: Client,
+  streamId: string,
+  options: SsfDeliveryOptions,
+): Promise<StreamPass> {
+  const now = options.now ?? new Date();
+  const send = options.fetch ?? fetch;
+  return client.$transaction(
+    async (tx) => {
+      const pass = (status: StreamPass["status"], delivered = 0, error?: string): StreamPass => ({
+        streamId,
+        status,
+        delivered,
+        ...(error ? { error } : {}),
+      });
+      const [claimed] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "SsfStream" WHERE id = ${streamId}::uuid FOR UPDATE SKIP LOCKED`;
+      if (!claimed) return pass("busy");
+      const stream = await tx.ssfStream.findUniqueOrThrow({ where: { id: streamId } });
+      if (stream.deliveryMethod !== "push" || stream.status !== "enabled" || !stream.endpointUrl)
+        return pass("idle");
+      if (stream.nextAttemptAt > now) return pass("waiting");
+      const { sets, readTo } = await pendingSets(
+        tx,
+        stream,
+        stream.position,
+        options.maxEvents ?? 100,
+        options.issuer,
+      );
+      let delivered = 0;
+      // Acknowledged so far: the position before the first token not yet accepted.
+      let acknowledged = stream.position;
+      for (const [i, set] of sets.entries()) {
+        const result = await pushSet(send, stream.endpointUrl, stream.authorizationHeader, set.jwt);
+        if (!result.ok) {
+          const attempts = stream.attempts + 1;
+          await tx.ssfStream.update({
+            where: { id: streamId },
+            data: {
+              position: acknowledged,
+              attempts,
+              nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, options.random)),
+              lastError: result.error.slice(0, 500),
+            },
+          });
+          return pass("failed", delivered, result.error);
+        }
+        delivered++;
+        // Past a row once its last token is accepted.
+        if (sets[i + 1]?.position !== set.position) acknowledged = set.position;
+      }
+      await tx.ssfStream.update({
+        where: { id: streamId },
+        data: {
+          position: readTo,
+          attempts: 0,
+          nextAttemptAt: now,
+          lastError: null,
+          ...(delivered > 0 ? { lastSuccessAt: now } : {}),
+        },
+      });
+      return pass(delivered > 0 ? "delivered" : "idle", delivered);
+    },
+    // The stream's row is held while sending.
+    { maxWait: 30_000, timeout: PUSH_TIMEOUT_MS * 12 + 10_000 },
+  );
+}
+
+/** RFC 8935: POST the token; 202 Accepted is the receiver's acknowledgement. */
+export async function pushSet(
+  send: typeof fetch,
+  url: string,
+  authorization: string | null,
+  jwt: string,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    const response = await send(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/secevent+jwt",
+        Accept: "application/json",
+        ...(authorization ? { Authorization: authorization } : {}),
+      },
+      body: jwt,
+      redirect: "manual",
+      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+    });
+    const text = await response.text().catch(() => "");
+    if (response.status === 202) return { ok: true };
+    // Never the receiver's whole body: a short, printable excerpt.
+    const detail = text.replace(/[^\x20-\x7e]/g, " ").slice(0, 200);
+    return { ok: false, error: `HTTP ${response.status}${detail ? `: ${detail}` : ""}` };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * RFC 8936: one poll of a stream. Acknowledgements first (the cursor moves over every row whose
+ * tokens are all acknowledged, in order), then up to `maxEvents` tokens not yet acknowledged, in
+ * order. Two polls of one stream at once: the second gets nothing and `moreAvailable`.
+ */
+export async function pollStream(
+  client: Client,
+  streamId: string,
+  request: { ack: readonly string[]; maxEvents: number },
+  options: { issuer: string },
+): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
+  return client.$transaction(
+    async (tx) => {
+      const [claimed] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "SsfStream" WHERE id = ${streamId}::uuid FOR UPDATE SKIP LOCKED`;
+      if (!claimed) return { sets: {}, moreAvailable: true };
+      const stream = await tx.ssfStream.findUniqueOrThrow({ where: { id: streamId } });
+      const acked = new Set(
+        [...stream.ackedJtis, ...request.ack].filter((jti) => {
+          const position = positionOfJti(jti);
+          return position !== null && position > stream.position;
+        }),
+      );
+      // Move over what is acknowledged, in order, and stop at the first token that is not.
+      let position = stream.position;
+      for (;;) {
+        const { sets, readTo, more } = await pendingSets(tx, stream, position, 200, options.issuer);
+        const firstOpen = sets.find((set) => !acked.has(set.jti));
+        if (!firstOpen) {
+          position = readTo;
+          if (!more) break;
+          continue;
+        }
+        // Every row before the first open token is done.
+        position = firstOpen.position - 1n > position ? firstOpen.position - 1n : position;
+        break;
+      }
+      const remaining = [...acked].filter((jti) => positionOfJti(jti)! > position);
+      const sets: Record<string, string> = {};
+      let moreAvailable = false;
+      if (stream.status === "enabled" && request.maxEvents > 0) {
+        let after = position;
+        for (;;) {
+          const page = await pendingSets(tx, stream, after, request.maxEvents, options.issuer);
+          for (const set of page.sets) {
+            if (acked.has(set.jti)) continue;
+            if (Object.keys(sets).length >= request.maxEvents) {
+              moreAvailable = true;
+              break;
+            }
+            sets[set.jti] = set.jwt;
+          }
+          after = page.readTo;
+          if (moreAvailable || !page.more) break;
+          if (Object.keys(sets).length >= request.maxEvents) {
+            moreAvailable = true;
+            break;
+          }
+        }
+      }
+      await tx.ssfStream.update({
+        where: { id: streamId },
+        data: { position, ackedJtis: remaining },
+      });
+      return { sets, moreAvailable };
+    },
+    { maxWait: 30_000, timeout: 60_000 },
+  );
+}

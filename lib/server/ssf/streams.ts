@@ -1,0 +1,310 @@
+/**
+ * The Shared Signals stream management API (docs/decisions/034-shared-signals.md), for
+ * receivers authorised by a bearer token a security reviewer issued: create, read, update,
+ * replace and delete a stream's configuration, read and set its status, ask for a verification
+ * event, and poll (RFC 8936). Each function takes the request and returns the response, so the
+ * route handlers stay one line. Every change and every refusal is audited in its transaction.
+ *
+ * These are machine-to-machine calls with a bearer token (no cookies), so the console's
+ * same-origin checks for browser requests do not apply to them.
+ */
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { SsfReceiverToken, SsfStream } from "@/generated/prisma/client";
+import { db } from "@/lib/db";
+import { SSF_EVENT_TYPES } from "@/lib/domain/ssf/events";
+import {
+  PollRequest,
+  PUSH_METHOD,
+  StatusWrite,
+  StreamPatch,
+  StreamWrite,
+  streamConfiguration,
+  transmitterMetadata,
+  VerificationRequest,
+} from "@/lib/domain/ssf/streams";
+import { auditedTransaction, recordAudit, type AuditActor, type Tx } from "../audit";
+import { hashToken } from "../secrets";
+import { headPosition, pollStream, pushSet } from "./deliver";
+import { ssfIssuer } from "./issuer";
+import { ssfConfigured } from "./keys";
+import { signSet } from "./set";
+
+const json = (status: number, body: unknown) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+const problem = (status: number, description: string) =>
+  json(status, { error: status === 401 ? "invalid_token" : "invalid_request", description });
+
+function receiverActor(token: SsfReceiverToken): AuditActor {
+  return { type: "SYSTEM", name: `Shared Signals receiver: ${token.name}`.slice(0, 100) };
+}
+
+async function refuse(actor: AuditActor, status: number, detail: string, reason: string) {
+  await auditedTransaction(db, (tx) =>
+    recordAudit(tx, {
+      action: "ssf.request_refused",
+      outcome: "REFUSED",
+      reason,
+      actor,
+      data: { detail },
+    }),
+  );
+  return problem(status, detail);
+}
+
+/** The receiver the bearer token names, or the response refusing it (audited). */
+async function authenticate(request: Request): Promise<SsfReceiverToken | Response> {
+  if (!ssfConfigured()) return problem(404, "Shared Signals are not configured.");
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+  const token = match
+    ? await db.ssfReceiverToken.findUnique({ where: { tokenHash: hashToken(match[1]!) } })
+    : null;
+  if (!token || token.revokedAt)
+    return refuse({ type: "ANONYMOUS" }, 401, "The bearer token is not valid.", "UNAUTHENTICATED");
+  return token;
+}
+
+async function readBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+  token: SsfReceiverToken,
+): Promise<z.output<T> | Response> {
+  let raw: unknown;
+  try {
+    raw = await request.json();
+  } catch {
+    return refuse(receiverActor(token), 400, "The body must be a JSON object.", "INVALID_INPUT");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const detail = `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`;
+    return refuse(receiverActor(token), 400, detail.slice(0, 300), "INVALID_INPUT");
+  }
+  return parsed.data;
+}
+
+/** The receiver's own stream, or the 404 (another receiver's stream is not found, never shown). */
+async function ownStream(
+  token: SsfReceiverToken,
+  streamId: string | null | undefined,
+): Promise<SsfStream | Response> {
+  const stream =
+    streamId && /^[0-9a-f-]{36}$/i.test(streamId)
+      ? await db.ssfStream.findFirst({ where: { id: streamId, tokenId: token.id } })
+      : null;
+  if (!stream) return refuse(receiverActor(token), 404, "No such stream.", "NOT_FOUND");
+  return stream;
+}
+
+function deliveryFields(delivery: z.output<typeof StreamWrite>["delivery"]) {
+  return delivery.method === PUSH_METHOD
+    ? {
+        deliveryMethod: "push",
+        endpointUrl: delivery.endpoint_url,
+        authorizationHeader: delivery.authorization_header ?? null,
+      }
+    : { deliveryMethod: "poll", endpointUrl: null, authorizationHeader: null };
+}
+
+async function audited(
+  tx: Tx,
+  token: SsfReceiverToken,
+  stream: SsfStream,
+  change: "created" | "updated" | "replaced" | "deleted" | "status" | "verification",
+) {
+  await recordAudit(tx, {
+    action: "ssf.stream_changed",
+    outcome: "ALLOWED",
+    actor: receiverActor(token),
+    target: { type: "ssf_stream", id: stream.id },
+    data: {
+      change,
+      deliveryMethod: stream.deliveryMethod === "push" ? "push" : "poll",
+      status: stream.status as "enabled" | "paused" | "disabled",
+    },
+  });
+}
+
+export function metadata(): Response {
+  if (!ssfConfigured()) return problem(404, "Shared Signals are not configured.");
+  return json(200, transmitterMetadata(ssfIssuer()));
+}
+
+/** GET /ssf/streams[?stream_id=]: one stream, or all of the receiver's. */
+export async function readStreams(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const id = new URL(request.url).searchParams.get("stream_id");
+  if (id) {
+    const stream = await ownStream(token, id);
+    if (stream instanceof Response) return stream;
+    return json(200, streamConfiguration(stream, ssfIssuer()));
+  }
+  const streams = await db.ssfStream.findMany({
+    where: { tokenId: token.id },
+    orderBy: { createdAt: "asc" },
+  });
+  return json(
+    200,
+    streams.map((s) => streamConfiguration(s, ssfIssuer())),
+  );
+}
+
+/** POST /ssf/streams: a new stream; it receives what happens from now on. */
+export async function createStream(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const body = await readBody(request, StreamWrite, token);
+  if (body instanceof Response) return body;
+  const stream = await auditedTransaction(db, async (tx) => {
+    const created = await tx.ssfStream.create({
+      data: {
+        tokenId: token.id,
+        audience: `urn:uuid:${token.id}`,
+        ...deliveryFields(body.delivery),
+        eventsRequested: body.events_requested ?? [],
+        description: body.description ?? null,
+        position: await headPosition(tx),
+      },
+    });
+    await audited(tx, token, created, "created");
+    return created;
+  });
+  return json(201, streamConfiguration(stream, ssfIssuer()));
+}
+
+/** PATCH (what is given) and PUT (the whole configuration) of a stream. */
+export async function updateStream(request: Request, replace: boolean): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const body = await readBody(request, replace ? StreamWrite : StreamPatch, token);
+  if (body instanceof Response) return body;
+  const stream = await ownStream(token, body.stream_id);
+  if (stream instanceof Response) return stream;
+  const updated = await auditedTransaction(db, async (tx) => {
+    const next = await tx.ssfStream.update({
+      where: { id: stream.id },
+      data: {
+        ...(body.delivery ? deliveryFields(body.delivery) : {}),
+        ...(replace || body.events_requested
+          ? { eventsRequested: body.events_requested ?? [] }
+          : {}),
+        ...(replace || body.description !== undefined
+          ? { description: body.description ?? null }
+          : {}),
+      },
+    });
+    await audited(tx, token, next, replace ? "replaced" : "updated");
+    return next;
+  });
+  return json(200, streamConfiguration(updated, ssfIssuer()));
+}
+
+/** DELETE /ssf/streams?stream_id=: the stream and what it had not delivered. */
+export async function deleteStream(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const stream = await ownStream(token, new URL(request.url).searchParams.get("stream_id"));
+  if (stream instanceof Response) return stream;
+  await auditedTransaction(db, async (tx) => {
+    await tx.ssfStream.delete({ where: { id: stream.id } });
+    await audited(tx, token, stream, "deleted");
+  });
+  return new Response(null, { status: 204 });
+}
+
+/** GET /ssf/status?stream_id=. */
+export async function readStatus(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const stream = await ownStream(token, new URL(request.url).searchParams.get("stream_id"));
+  if (stream instanceof Response) return stream;
+  return json(200, {
+    stream_id: stream.id,
+    status: stream.status,
+    ...(stream.statusReason ? { reason: stream.statusReason } : {}),
+  });
+}
+
+/**
+ * POST /ssf/status: enabled, paused (events are kept and sent on enabling) or disabled (events
+ * are dropped: enabling again starts from what happens next).
+ */
+export async function writeStatus(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const body = await readBody(request, StatusWrite, token);
+  if (body instanceof Response) return body;
+  const stream = await ownStream(token, body.stream_id);
+  if (stream instanceof Response) return stream;
+  const updated = await auditedTransaction(db, async (tx) => {
+    const next = await tx.ssfStream.update({
+      where: { id: stream.id },
+      data: {
+        status: body.status,
+        statusReason: body.reason ?? null,
+        ...(stream.status === "disabled" && body.status !== "disabled"
+          ? { position: await headPosition(tx), ackedJtis: [] }
+          : {}),
+      },
+    });
+    await audited(tx, token, next, "status");
+    return next;
+  });
+  return json(200, {
+    stream_id: updated.id,
+    status: updated.status,
+    ...(updated.statusReason ? { reason: updated.statusReason } : {}),
+  });
+}
+
+/** POST /ssf/verify: a verification event, pushed at once to a push stream's endpoint. */
+export async function requestVerification(request: Request): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const body = await readBody(request, VerificationRequest, token);
+  if (body instanceof Response) return body;
+  const stream = await ownStream(token, body.stream_id);
+  if (stream instanceof Response) return stream;
+  if (stream.deliveryMethod !== "push" || !stream.endpointUrl)
+    return refuse(
+      receiverActor(token),
+      400,
+      "Verification is offered for push streams.",
+      "INVALID_INPUT",
+    );
+  await auditedTransaction(db, (tx) => audited(tx, token, stream, "verification"));
+  const jwt = await signSet({
+    issuer: ssfIssuer(),
+    audience: stream.audience,
+    jti: `verification-${randomUUID()}`,
+    subId: { format: "opaque", id: stream.id },
+    type: SSF_EVENT_TYPES.verification,
+    claims: body.state ? { state: body.state } : {},
+  });
+  const sent = await pushSet(fetch, stream.endpointUrl, stream.authorizationHeader, jwt);
+  if (!sent.ok)
+    return problem(502, `The receiver did not accept the verification event: ${sent.error}`);
+  return new Response(null, { status: 204 });
+}
+
+/** POST /ssf/poll/{stream_id} (RFC 8936). */
+export async function poll(request: Request, streamId: string): Promise<Response> {
+  const token = await authenticate(request);
+  if (token instanceof Response) return token;
+  const body = await readBody(request, PollRequest, token);
+  if (body instanceof Response) return body;
+  const stream = await ownStream(token, streamId);
+  if (stream instanceof Response) return stream;
+  if (stream.deliveryMethod !== "poll")
+    return refuse(receiverActor(token), 400, "This stream is delivered by push.", "INVALID_INPUT");
+  const result = await pollStream(
+    db,
+    stream.id,
+    { ack: body.ack ?? [], maxEvents: body.maxEvents ?? 20 },
+    { issuer: ssfIssuer() },
+  );
+  return json(200, result);
+}

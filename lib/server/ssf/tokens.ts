@@ -1,0 +1,98 @@
+/**
+ * Shared Signals receivers' bearer tokens (decision 034): issued and revoked by security
+ * reviewers (`ssf:manage`). The token is shown once; only its SHA-256 is kept. Both audited, and a
+ * refusal too.
+ */
+import { z } from "zod";
+import { DomainError } from "@/lib/domain/errors";
+import { can } from "@/lib/domain/roles";
+import { db } from "@/lib/db";
+import { auditedTransaction, recordAudit, staffActor } from "../audit";
+import { recordAccessDenied } from "../record-access-denied";
+import type { RequestContext } from "../request-context";
+import type { CurrentStaff } from "../resume-staff-session";
+import { hashToken, newToken } from "../secrets";
+
+const Name = z.string().trim().min(2, "Name the receiver (2 characters at least).").max(100);
+
+export async function issueReceiverToken(input: {
+  actor: CurrentStaff;
+  name: string;
+  request?: RequestContext;
+}): Promise<{ id: string; token: string }> {
+  if (!can(input.actor.role, "ssf:manage")) {
+    await recordAccessDenied({
+      staff: input.actor,
+      permission: "ssf:manage",
+      path: "/ssf-receivers",
+      request: input.request,
+    });
+    throw new DomainError("FORBIDDEN", "Only security reviewers issue receiver tokens.");
+  }
+  const parsed = Name.safeParse(input.name);
+  if (!parsed.success)
+    throw new DomainError("INVALID_INPUT", parsed.error.issues[0]?.message ?? "Name the receiver.");
+  const token = newToken();
+  const created = await auditedTransaction(db, async (tx) => {
+    const row = await tx.ssfReceiverToken.create({
+      data: { name: parsed.data, tokenHash: hashToken(token), createdById: input.actor.id },
+    });
+    await recordAudit(tx, {
+      action: "ssf.token_issued",
+      outcome: "ALLOWED",
+      actor: staffActor(input.actor),
+      target: { type: "ssf_receiver", id: row.id },
+      data: { name: row.name },
+      request: input.request,
+    });
+    return row;
+  });
+  return { id: created.id, token };
+}
+
+export async function revokeReceiverToken(input: {
+  actor: CurrentStaff;
+  id: string;
+  request?: RequestContext;
+}): Promise<void> {
+  if (!can(input.actor.role, "ssf:manage")) {
+    await recordAccessDenied({
+      staff: input.actor,
+      permission: "ssf:manage",
+      path: "/ssf-receivers",
+      request: input.request,
+    });
+    throw new DomainError("FORBIDDEN", "Only security reviewers revoke receiver tokens.");
+  }
+  await auditedTransaction(db, async (tx) => {
+    const row = await tx.ssfReceiverToken.findUnique({ where: { id: input.id } });
+    if (!row || row.revokedAt) throw new DomainError("NOT_FOUND", "No such receiver token.");
+    await tx.ssfReceiverToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    const streams = await tx.ssfStream.updateMany({
+      where: { tokenId: row.id },
+      data: { status: "disabled", statusReason: "receiver token revoked" },
+    });
+    await recordAudit(tx, {
+      action: "ssf.token_revoked",
+      outcome: "ALLOWED",
+      actor: staffActor(input.actor),
+      target: { type: "ssf_receiver", id: row.id },
+      data: { name: row.name, streams: streams.count },
+      request: input.request,
+    });
+  });
+}
+
+/** The receivers, newest first (never a token or its hash). */
+export async function listReceivers() {
+  return db.ssfReceiverToken.findMany({
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      name: true,
+      createdAt: true,
+      revokedAt: true,
+      streams: { select: { id: true, deliveryMethod: true, status: true, lastError: true } },
+    },
+  });
+}
