@@ -261,4 +261,14 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     cases: 2,
   },
   "signal.review_refused": { detail: "This signal was already reviewed." },
+  "scim.token_issued": {
+    name: "Entra ID",
+    prefix: "scim_1a2b3c4d",
+    scopes: ["users:read", "users:write"],
+    expiresAt: "2027-11-24T10:00:00.000Z",
+  },
+  "scim.token_revoked": { prefix: "scim_1a2b3c4d" },
+  "scim.request_refused": { status: 403, detail: "The token is not allowed users:write." },
+  "scim.user_created": { employeeId: "E1234", active: true },
+  "scim.user_changed": { fields: ["department", "manager"], lapsedApprovals: 1 },
 };

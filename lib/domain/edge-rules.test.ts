@@ -106,6 +106,23 @@ describe("routeRefusal", () => {
     expect(refusal("DELETE", { origin: "https://evil.example" })).toBe(FOREIGN_REQUEST);
     expect(refusal("HEAD", {})).toBeNull();
   });
+
+  it("lets a bearer API's server callers write without an Origin, never a foreign page", () => {
+    const bearer = (method: string, headers: { origin?: string; site?: string }) =>
+      routeRefusal({
+        method,
+        origin: headers.origin,
+        secFetchSite: headers.site,
+        secFetchMode: undefined,
+        publicOrigin: ORIGIN,
+        bearerApi: true,
+      });
+    expect(bearer("POST", {})).toBeNull();
+    expect(bearer("PATCH", { origin: ORIGIN })).toBeNull();
+    expect(bearer("DELETE", { origin: "https://evil.example" })).toBe(FOREIGN_REQUEST);
+    expect(bearer("PUT", { site: "cross-site" })).toBe(FOREIGN_REQUEST);
+    expect(bearer("GET", { site: "cross-site" })).toBe(FOREIGN_REQUEST);
+  });
 });
 
 describe("pathProblem", () => {

@@ -74,8 +74,19 @@ export function routeRefusal(input: {
   secFetchMode: string | undefined | null;
   publicOrigin: string;
   crossSiteNavigation?: boolean;
+  /**
+   * A bearer-token API (SCIM, docs/decisions/033): its callers are servers, which send no Origin,
+   * and a browser cannot attach the token by itself, so a request without Origin may write; one
+   * from a browser page (any Origin but the console's, or cross-site) is still refused.
+   */
+  bearerApi?: boolean;
 }): string | null {
   const safe = input.method === "GET" || input.method === "HEAD" || input.method === "OPTIONS";
+  if (input.bearerApi)
+    return input.secFetchSite === "cross-site" ||
+      (input.origin && input.origin !== input.publicOrigin)
+      ? FOREIGN_REQUEST
+      : null;
   if (input.secFetchSite === "cross-site") {
     const navigation = input.method === "GET" && input.secFetchMode === "navigate";
     return navigation && input.crossSiteNavigation ? null : FOREIGN_REQUEST;

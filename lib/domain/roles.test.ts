@@ -22,6 +22,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "practice:readiness": { AGENT: false, SUPERVISOR: true, SECURITY: true },
   "scenarios:write": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "signals:review": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "scim:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
 };
 

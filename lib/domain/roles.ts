@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   "scenarios:write": ["SECURITY"],
   /** The security queue of fraud signals across calls: read them and record a review. */
   "signals:review": ["SECURITY"],
+  /** Issue, rotate and revoke the bearer tokens identity providers provision over SCIM (decision 033). */
+  "scim:manage": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -52,9 +52,10 @@ export async function foreignOriginRefusal(): Promise<string | null> {
  */
 export async function routeRequestRefusal(
   request: Request,
-  options: { crossSiteNavigation?: boolean } = {},
+  options: { crossSiteNavigation?: boolean; bearerApi?: boolean } = {},
 ): Promise<Response | null> {
   const refusal = routeRefusal({
+    bearerApi: options.bearerApi,
     method: request.method,
     origin: request.headers.get("origin"),
     secFetchSite: request.headers.get("sec-fetch-site"),
@@ -64,7 +65,12 @@ export async function routeRequestRefusal(
   });
   if (refusal) return plainResponse(403, refusal);
   // next-auth parses any POST whose Content-Type mentions application/json; so is this check.
-  if (request.method === "POST" && /json/i.test(request.headers.get("content-type") ?? "")) {
+  // A bearer API parses its own bodies and answers in its own error format.
+  if (
+    !options.bearerApi &&
+    request.method === "POST" &&
+    /json/i.test(request.headers.get("content-type") ?? "")
+  ) {
     const problem = jsonObjectProblem(await request.clone().text());
     if (problem) return plainResponse(400, problem);
   }

@@ -482,6 +482,16 @@ describe("route handlers", () => {
       "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
     "app/healthz/route.ts":
       "liveness for a load balancer or supervisor: answers 'ok' and nothing else, reads nothing",
+    "app/scim/v2/Users/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Users/[id]/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/ServiceProviderConfig/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/ResourceTypes/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Schemas/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
   };
 
   it("are all accounted for", () => {
