@@ -10,6 +10,7 @@ import { GET as getConfig } from "@/app/scim/v2/ServiceProviderConfig/route";
 import { GET as getResourceTypes } from "@/app/scim/v2/ResourceTypes/route";
 import { GET as getSchemas } from "@/app/scim/v2/Schemas/route";
 import { DomainError } from "@/lib/domain/errors";
+import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { issueTap } from "@/lib/server/issue-tap";
 import { issueScimToken, revokeScimToken } from "@/lib/server/scim/tokens";
 import { sweepEndedEmployment } from "@/lib/server/scim/users";
@@ -423,7 +424,10 @@ describe("the leaver stop", () => {
     expect(await db.workforceUser.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
       status: "LEAVING",
     });
-    expect(await sweepEndedEmployment(new Date("2099-02-02T09:00:00Z"))).toBeGreaterThanOrEqual(1);
+    const later = new Date("2099-02-02T09:00:00Z");
+    expect((await sweepEndedEmployment(later)).swept).toBeGreaterThanOrEqual(1);
+    // Claimed once: a second pass finds nobody left to stop.
+    expect(await sweepEndedEmployment(later)).toEqual({ swept: 0, failed: [] });
     expect(await db.workforceUser.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
       status: "LEFT",
     });
@@ -456,6 +460,11 @@ describe("the mover", () => {
     expect(
       await db.auditEvent.findFirstOrThrow({ where: { caseId, action: "approval.lapsed" } }),
     ).toMatchObject({ data: { why: "stale" } });
+    // The user page's recent events say what changed and what lapsed.
+    const page = await getWorkforceUser(user.id);
+    expect(page?.recentEvents.find((e) => e.action === "scim.user_changed")?.detail).toBe(
+      "department, userName; 1 pending approval lapsed",
+    );
   });
 });
 

@@ -511,13 +511,22 @@ async function lapsePendingApprovals(
 }
 
 /**
- * The sweep for employment end dates: each person still ACTIVE or LEAVING whose end date has
- * passed becomes a leaver through the same path (the SCIM client that set the date is not known
- * here, so the actor is the console's sweep).
+ * The sweep for employment end dates (run by the server's worker, lib/server/outbox-worker.ts):
+ * each person the identity provider manages (a SCIM userName), still ACTIVE or LEAVING, whose
+ * end date has passed becomes a leaver through the same path. Claimed once: the stop runs only
+ * when the status read under the user's lock is not LEFT yet, so two instances never stop a
+ * person twice. The actor is the console's sweep (the SCIM client that set the date is not
+ * known here). Returns how many people it made leavers, and those that failed.
  */
-export async function sweepEndedEmployment(now = new Date()): Promise<number> {
+export async function sweepEndedEmployment(
+  now = new Date(),
+): Promise<{ swept: number; failed: { userId: string; error: unknown }[] }> {
   const due = await db.workforceUser.findMany({
-    where: { status: { in: ["ACTIVE", "LEAVING"] }, leavingOn: { lt: startOfUtcDay(now) } },
+    where: {
+      scimUserName: { not: null },
+      status: { in: ["ACTIVE", "LEAVING"] },
+      leavingOn: { lt: startOfUtcDay(now) },
+    },
     select: { id: true },
     take: 500,
   });
@@ -527,29 +536,34 @@ export async function sweepEndedEmployment(now = new Date()): Promise<number> {
     prefix: "sweep",
     actor: { type: "SYSTEM", name: "employment end date sweep" },
   };
-  let done = 0;
+  let swept = 0;
+  const failed: { userId: string; error: unknown }[] = [];
   for (const { id } of due) {
-    await writeScimUser(
-      sweep,
-      id,
-      (current) => ({
-        userName: current.scimUserName ?? current.employeeId,
-        externalId: current.scimExternalId,
-        name: current.name,
-        title: current.title,
-        active: false,
-        emails: current.emails,
-        phone: current.phoneOfRecord,
-        employeeNumber: current.employeeId,
-        department: current.department,
-        managerId: current.managerId,
-        riskTier: current.riskTier,
-        employmentEndDate: current.leavingOn,
-      }),
-      undefined,
-      now,
-    );
-    done += 1;
+    try {
+      await writeScimUser(
+        sweep,
+        id,
+        (current) => ({
+          userName: current.scimUserName ?? current.employeeId,
+          externalId: current.scimExternalId,
+          name: current.name,
+          title: current.title,
+          active: false,
+          emails: current.emails,
+          phone: current.phoneOfRecord,
+          employeeNumber: current.employeeId,
+          department: current.department,
+          managerId: current.managerId,
+          riskTier: current.riskTier,
+          employmentEndDate: current.leavingOn,
+        }),
+        undefined,
+        now,
+      );
+      swept += 1;
+    } catch (error) {
+      failed.push({ userId: id, error });
+    }
   }
-  return done;
+  return { swept, failed };
 }
