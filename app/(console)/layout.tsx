@@ -21,6 +21,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/policy", label: "Policy", permission: "policy:read" },
   { href: "/practice", label: "Practice", permission: "practice:play" },
   { href: "/signals", label: "Signals", permission: "signals:review" },
+  { href: "/settings/scim", label: "Provisioning", permission: "scim:manage" },
 ];
 
 /**

@@ -3,6 +3,7 @@
  * sequences Entra ID and Okta provisioning send, replayed against the route handlers; the leaver
  * stop; the mover's effects; and bad input, each a SCIM error with nothing written.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as UsersRoute from "@/app/scim/v2/Users/route";
 import * as UserRoute from "@/app/scim/v2/Users/[id]/route";
@@ -12,7 +13,7 @@ import { GET as getSchemas } from "@/app/scim/v2/Schemas/route";
 import { DomainError } from "@/lib/domain/errors";
 import { getWorkforceUser } from "@/lib/server/get-workforce-user";
 import { issueTap } from "@/lib/server/issue-tap";
-import { issueScimToken, revokeScimToken } from "@/lib/server/scim/tokens";
+import { issueScimToken, revokeScimToken, rotateScimToken } from "@/lib/server/scim/tokens";
 import { sweepEndedEmployment } from "@/lib/server/scim/users";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
@@ -655,5 +656,42 @@ describe("discovery", () => {
     ).toHaveLength(2);
     expect((await scim("GET", "/Schemas", { token })).json.totalResults).toBe(3);
     expect((await scim("GET", "/Schemas")).status).toBe(401);
+  });
+});
+
+describe("tokens", () => {
+  it("only security reviewers issue them; kept as a hash; rotation stops the old one at once; all audited", async () => {
+    const agent = await actor("AGENT");
+    await expect(
+      issueScimToken({ staff: agent, name: "Entra ID", scopes: ["users:read"] }),
+    ).rejects.toBeInstanceOf(DomainError);
+
+    const { token, id, reviewer } = await newToken(["users:read"]);
+    const row = await db.scimToken.findUniqueOrThrow({ where: { id } });
+    expect(Buffer.from(row.hash).toString("hex")).toBe(
+      createHash("sha256").update(token).digest("hex"),
+    );
+    expect(JSON.stringify(row)).not.toContain(token.slice(14));
+
+    const rotated = await rotateScimToken({ staff: reviewer, id });
+    expect((await scim("GET", "/Schemas", { token })).status).toBe(401);
+    expect((await scim("GET", "/Schemas", { token: rotated.token })).status).toBe(200);
+    expect(await db.scimToken.findUniqueOrThrow({ where: { id: rotated.id } })).toMatchObject({
+      name: "Test IdP",
+      scopes: ["users:read"],
+      revokedAt: null,
+    });
+    const actions = await db.auditEvent.findMany({
+      where: { targetId: { in: [id, rotated.id] } },
+      orderBy: { position: "asc" },
+      select: { action: true, actorId: true },
+    });
+    expect(actions.map((a) => a.action)).toEqual([
+      "scim.token_issued",
+      "scim.token_revoked",
+      "scim.token_issued",
+      "scim.request_refused",
+    ]);
+    expect(actions.slice(0, 3).every((a) => a.actorId === reviewer.id)).toBe(true);
   });
 });

@@ -419,6 +419,9 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   correctStepAction: "reopen a step",
   changeAccessAction: "change a person's access",
   transferCaseAction: "hand a case over",
+  // A SCIM token can deprovision the whole workforce (decision 033).
+  issueScimTokenAction: "issue a SCIM token",
+  rotateScimTokenAction: "rotate a SCIM token",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

@@ -104,6 +104,29 @@ export async function issueScimToken(input: {
   });
 }
 
+/** Rotation: a new token with the old one's name and scopes; the old one stops at once. */
+export async function rotateScimToken(input: {
+  staff: CurrentStaff;
+  id: string;
+  request?: RequestContext;
+}): Promise<{ id: string; token: string }> {
+  guard(input.staff);
+  const old = await db.scimToken.findUnique({
+    where: { id: input.id },
+    select: { name: true, scopes: true },
+  });
+  if (!old) throw new DomainError("NOT_FOUND", "That token does not exist.");
+  return issueScimToken({
+    staff: input.staff,
+    name: old.name,
+    scopes: old.scopes.filter((s): s is ScimScope =>
+      (SCIM_SCOPES as readonly string[]).includes(s),
+    ),
+    replaces: input.id,
+    request: input.request,
+  });
+}
+
 export async function revokeScimToken(input: {
   staff: CurrentStaff;
   id: string;
