@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as UsersRoute from "@/app/scim/v2/Users/route";
 import * as UserRoute from "@/app/scim/v2/Users/[id]/route";
+import * as GroupsRoute from "@/app/scim/v2/Groups/route";
+import * as GroupRoute from "@/app/scim/v2/Groups/[id]/route";
 import { GET as getConfig } from "@/app/scim/v2/ServiceProviderConfig/route";
 import { GET as getResourceTypes } from "@/app/scim/v2/ResourceTypes/route";
 import { GET as getSchemas } from "@/app/scim/v2/Schemas/route";
@@ -48,8 +50,14 @@ async function scim(method: string, path: string, call: Call = {}) {
   const [pathname] = path.split("?");
   const id = /^\/Users\/([^/]+)$/.exec(pathname!)?.[1];
   const req = request(method, path, call);
+  const groupId = /^\/Groups\/([^/]+)$/.exec(pathname!)?.[1];
   let response: Response;
-  if (id) {
+  if (groupId) {
+    const handler = GroupRoute[method as "GET" | "PATCH"];
+    response = await handler(req, { params: Promise.resolve({ id: groupId }) });
+  } else if (pathname === "/Groups") {
+    response = await GroupsRoute[method as "GET" | "POST"](req);
+  } else if (id) {
     const handler = UserRoute[method as "GET" | "PUT" | "PATCH" | "DELETE"];
     response = await handler(req, { params: Promise.resolve({ id: decodeURIComponent(id) }) });
   } else if (pathname === "/Users") {
@@ -178,6 +186,38 @@ describe("Entra ID's provisioning sequence", () => {
     expect(changes.map((c) => c.field).sort()).toEqual(["EMAIL", "MANAGER", "PHONE"]);
     expect(changes.every((c) => c.source === "scim")).toBe(true);
 
+    // Entra finds the tier's group by name, then adds and removes the member.
+    const group = await scim(
+      "GET",
+      `/Groups?filter=${encodeURIComponent('displayName eq "Privileged"')}&excludedAttributes=members`,
+      { token },
+    );
+    expect(group.json).toMatchObject({ totalResults: 1, Resources: [{ id: "PRIVILEGED" }] });
+    const added = await scim("PATCH", "/Groups/PRIVILEGED", {
+      token,
+      body: {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "Add", path: "members", value: [{ value: id }] }],
+      },
+    });
+    expect(added.status).toBe(204);
+    expect((await db.workforceUser.findUniqueOrThrow({ where: { id } })).riskTier).toBe(
+      "PRIVILEGED",
+    );
+    const members = await scim("GET", "/Groups/PRIVILEGED", { token });
+    expect(members.json.members).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: id })]),
+    );
+    const removed = await scim("PATCH", "/Groups/PRIVILEGED", {
+      token,
+      body: {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "Remove", path: "members", value: [{ value: id }] }],
+      },
+    });
+    expect(removed.status).toBe(204);
+    expect((await db.workforceUser.findUniqueOrThrow({ where: { id } })).riskTier).toBe("STANDARD");
+
     // Entra disables with a string boolean: "False" must not stay truthy.
     const disabled = await scim("PATCH", `/Users/${id}`, {
       token,
@@ -270,6 +310,34 @@ describe("Okta's provisioning sequence", () => {
     });
     expect(put.status).toBe(200);
     expect(put.json.displayName).toBe("Jane Smith");
+
+    // Okta's group push: add to a tier's group, then remove with a filtered path.
+    expect(
+      (
+        await scim("PATCH", "/Groups/HIGH_RISK", {
+          token,
+          body: {
+            schemas: [PATCH_OP],
+            Operations: [{ op: "add", path: "members", value: [{ value: id, display: userName }] }],
+          },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await db.workforceUser.findUniqueOrThrow({ where: { id } })).riskTier).toBe(
+      "HIGH_RISK",
+    );
+    expect(
+      (
+        await scim("PATCH", "/Groups/HIGH_RISK", {
+          token,
+          body: {
+            schemas: [PATCH_OP],
+            Operations: [{ op: "remove", path: `members[value eq "${id}"]` }],
+          },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await db.workforceUser.findUniqueOrThrow({ where: { id } })).riskTier).toBe("STANDARD");
 
     // Give the person a passkey, as an enrolment would, then Okta deactivates.
     await db.passkey.create({
@@ -642,8 +710,42 @@ describe("bad input is a SCIM error and writes nothing", () => {
   });
 });
 
+describe("groups are the risk tiers", () => {
+  it("refuses creating, renaming, unknown groups and unknown members, writing nothing", async () => {
+    const { token } = await newToken();
+    const before = await snapshot();
+    expect((await scim("POST", "/Groups", { token, body: { displayName: "Admins" } })).status).toBe(
+      403,
+    );
+    const rename = await scim("PATCH", "/Groups/PRIVILEGED", {
+      token,
+      body: {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "replace", path: "displayName", value: "Admins" }],
+      },
+    });
+    expect(rename.json).toMatchObject({ status: "400", scimType: "mutability" });
+    expect((await scim("GET", "/Groups/ADMINS", { token })).status).toBe(404);
+    const ghost = await scim("PATCH", "/Groups/PRIVILEGED", {
+      token,
+      body: {
+        schemas: [PATCH_OP],
+        Operations: [
+          {
+            op: "add",
+            path: "members",
+            value: [{ value: "00000000-0000-4000-8000-000000000000" }],
+          },
+        ],
+      },
+    });
+    expect(ghost.json).toMatchObject({ status: "400", scimType: "invalidValue" });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe("discovery", () => {
-  it("answers ServiceProviderConfig, ResourceTypes and Schemas behind the token", async () => {
+  it("answers ServiceProviderConfig, ResourceTypes (User, Group) and Schemas behind the token", async () => {
     const { token } = await newToken(["users:read"]);
     const config = await scim("GET", "/ServiceProviderConfig", { token });
     expect(config.json).toMatchObject({
@@ -654,7 +756,12 @@ describe("discovery", () => {
     expect(
       (await scim("GET", "/ResourceTypes", { token })).json.Resources[0].schemaExtensions,
     ).toHaveLength(2);
-    expect((await scim("GET", "/Schemas", { token })).json.totalResults).toBe(3);
+    expect(
+      (await scim("GET", "/ResourceTypes", { token })).json.Resources.map(
+        (r: { id: string }) => r.id,
+      ),
+    ).toEqual(["User", "Group"]);
+    expect((await scim("GET", "/Schemas", { token })).json.totalResults).toBe(4);
     expect((await scim("GET", "/Schemas")).status).toBe(401);
   });
 });

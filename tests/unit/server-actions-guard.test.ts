@@ -495,6 +495,10 @@ describe("route handlers", () => {
       "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
     "app/scim/v2/Schemas/route.ts":
       "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Groups/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Groups/[id]/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
   };
 
   it("are all accounted for", () => {

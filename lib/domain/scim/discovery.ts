@@ -48,12 +48,21 @@ export function resourceTypes(base: string) {
     ],
     meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/User` },
   };
+  const group = {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    id: "Group",
+    name: "Group",
+    endpoint: "/Groups",
+    description: "A risk tier: its members are the people of that tier",
+    schema: "urn:ietf:params:scim:schemas:core:2.0:Group",
+    meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
+  };
   return {
     schemas: [LIST_RESPONSE],
-    totalResults: 1,
+    totalResults: 2,
     startIndex: 1,
-    itemsPerPage: 1,
-    Resources: [user],
+    itemsPerPage: 2,
+    Resources: [user, group],
   };
 }
 
@@ -146,6 +155,23 @@ export function schemas(base: string) {
           type: "string",
           description:
             "The last day of employment (YYYY-MM-DD); the day after, the person is a leaver",
+        }),
+      ],
+    },
+    {
+      id: "urn:ietf:params:scim:schemas:core:2.0:Group",
+      name: "Group",
+      description: "A risk tier (fixed: one group per tier, not created or renamed over SCIM)",
+      attributes: [
+        attr({ name: "displayName", type: "string", required: true, uniqueness: "server" }),
+        attr({
+          name: "members",
+          type: "complex",
+          multiValued: true,
+          subAttributes: [
+            { name: "value", type: "string", description: "A user's SCIM id" },
+            { name: "display", type: "string" },
+          ],
         }),
       ],
     },

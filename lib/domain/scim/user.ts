@@ -273,3 +273,21 @@ export function toScimUser(user: StoredUser, baseUrl: string) {
 export function droppedAttributes(doc: ScimDocument): string[] {
   return Object.keys(doc.core).filter((k) => !KEPT_CORE.has(k) && !READ_ONLY_CORE.has(k));
 }
+
+/** A stored user as the input that would keep them as they are (for DELETE, the sweep, Groups). */
+export function storedAsInput(user: StoredUser): ScimUserInput {
+  return {
+    userName: user.scimUserName ?? user.employeeId,
+    externalId: user.scimExternalId,
+    name: user.name,
+    title: user.title,
+    active: scimActive(user.status),
+    emails: user.emails,
+    phone: user.phoneOfRecord,
+    employeeNumber: user.employeeId,
+    department: user.department,
+    managerId: user.managerId,
+    riskTier: user.riskTier,
+    employmentEndDate: user.leavingOn,
+  };
+}

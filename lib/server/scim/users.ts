@@ -18,7 +18,12 @@ import { Prisma } from "@/generated/prisma/client";
 import { isOpenCase, nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import { ScimError } from "@/lib/domain/scim/schemas";
-import { scimActive, type ScimUserInput, type StoredUser } from "@/lib/domain/scim/user";
+import {
+  scimActive,
+  storedAsInput,
+  type ScimUserInput,
+  type StoredUser,
+} from "@/lib/domain/scim/user";
 import { isLeaver, type EmploymentStatus } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
 import { auditedTransaction, recordAudit, type Tx } from "../audit";
@@ -233,22 +238,7 @@ export async function writeScimUser(
             select: STORED_USER_SELECT,
           });
           const replaced = next(before);
-          const input: ScimUserInput =
-            replaced ??
-            ({
-              userName: before.scimUserName ?? before.employeeId,
-              externalId: before.scimExternalId,
-              name: before.name,
-              title: before.title,
-              active: false,
-              emails: before.emails,
-              phone: before.phoneOfRecord,
-              employeeNumber: before.employeeId,
-              department: before.department,
-              managerId: before.managerId,
-              riskTier: before.riskTier,
-              employmentEndDate: before.leavingOn,
-            } satisfies ScimUserInput);
+          const input: ScimUserInput = replaced ?? { ...storedAsInput(before), active: false };
           await checkManager(tx, input.managerId, id);
           // A returner's old leaving date (echoed back by a PATCH of active) is not a new one.
           if (
@@ -543,20 +533,7 @@ export async function sweepEndedEmployment(
       await writeScimUser(
         sweep,
         id,
-        (current) => ({
-          userName: current.scimUserName ?? current.employeeId,
-          externalId: current.scimExternalId,
-          name: current.name,
-          title: current.title,
-          active: false,
-          emails: current.emails,
-          phone: current.phoneOfRecord,
-          employeeNumber: current.employeeId,
-          department: current.department,
-          managerId: current.managerId,
-          riskTier: current.riskTier,
-          employmentEndDate: current.leavingOn,
-        }),
+        (current) => ({ ...storedAsInput(current), active: false }),
         undefined,
         now,
       );
