@@ -697,7 +697,7 @@ describe("bad input is a SCIM error and writes nothing", () => {
     expect(again.status).toBe(412);
   });
 
-  it("an unknown id is 404 and a taken userName is 409", async () => {
+  it("an unknown id is 404; a taken userName or email is 409", async () => {
     const { token } = await newToken();
     expect(
       (await scim("GET", `/Users/00000000-0000-4000-8000-000000000000`, { token })).status,
@@ -707,6 +707,28 @@ describe("bad input is a SCIM error and writes nothing", () => {
     const dup = await scim("POST", "/Users", { token, body });
     expect(dup.status).toBe(409);
     expect(dup.json.scimType).toBe("uniqueness");
+    // Another person's email is a clash too, never moved to this person.
+    const owner = await createWorkforceUser(db);
+    const other = await createWorkforceUser(db);
+    const taken = await scim("PATCH", `/Users/${other.id}`, {
+      token,
+      body: {
+        schemas: [PATCH_OP],
+        Operations: [
+          {
+            op: "replace",
+            path: "emails",
+            value: [{ value: owner.emails[0]!.address, type: "work" }],
+          },
+        ],
+      },
+    });
+    expect(taken.status).toBe(409);
+    expect(
+      await db.workforceEmail.findUniqueOrThrow({ where: { address: owner.emails[0]!.address } }),
+    ).toMatchObject({
+      userId: owner.id,
+    });
   });
 });
 

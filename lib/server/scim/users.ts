@@ -279,6 +279,12 @@ export async function writeScimUser(
             },
           });
           if (changed.email) {
+            // Another person's address is a uniqueness clash, never a move of it.
+            const taken = await tx.workforceEmail.count({
+              where: { address: { in: input.emails.map((e) => e.address) }, userId: { not: id } },
+            });
+            if (taken > 0)
+              throw new ScimError(409, "uniqueness", "Another user already has this email.");
             await tx.workforceEmail.deleteMany({
               where: { userId: id, address: { notIn: input.emails.map((e) => e.address) } },
             });
@@ -292,15 +298,8 @@ export async function writeScimUser(
                   isPrimary: e.isPrimary,
                   verified: true,
                 },
-                // Another person's address is a uniqueness clash, not a move of it.
-                update: { kind: e.kind, isPrimary: e.isPrimary, user: { connect: { id } } },
+                update: { kind: e.kind, isPrimary: e.isPrimary },
               });
-            const owners = await tx.workforceEmail.findMany({
-              where: { address: { in: input.emails.map((e) => e.address) }, userId: { not: id } },
-              select: { id: true },
-            });
-            if (owners.length > 0)
-              throw new ScimError(409, "uniqueness", "Another user already has this email.");
           }
           const recordChanges = [
             ...(changed.phone ? ["PHONE"] : []),
