@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { formatDateTime } from "@/components/status-badge";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
 import { SCIM_BASE_PATH } from "@/lib/server/scim/http";
 import { listScimTokens } from "@/lib/server/scim/tokens";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../../_components/step-up";
 import { publicUrl } from "@/lib/env";
 import { IssueScimTokenForm, ScimTokenActions } from "./_components/token-forms";
 
@@ -14,8 +16,9 @@ export const metadata: Metadata = { title: "Provisioning" };
  * when issued or rotated; the console keeps only its hash.
  */
 export default async function ScimSettingsPage() {
-  await requirePermission("scim:manage", "/settings/scim");
+  const staff = await requirePermission("scim:manage", "/settings/scim");
   const tokens = await listScimTokens();
+  const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
   const now = new Date();
   return (
     <section className="space-y-6">
@@ -27,6 +30,7 @@ export default async function ScimSettingsPage() {
           pass and link stops, and open cases close.
         </p>
       </div>
+      <StepUpPanel {...stepUp} what="issue or rotate a token" />
       <section aria-labelledby="issue" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="issue" className="mb-2 text-lg font-semibold">
           Issue a token
