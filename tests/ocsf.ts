@@ -275,4 +275,14 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "ssf.token_revoked": { name: "Mail gateway", streams: 1 },
   "ssf.stream_changed": { change: "created", deliveryMethod: "push", status: "enabled" },
   "ssf.request_refused": { detail: "The bearer token is not valid." },
+  "scim.token_issued": {
+    name: "Entra ID",
+    prefix: "scim_1a2b3c4d",
+    scopes: ["users:read", "users:write"],
+    expiresAt: "2027-11-24T10:00:00.000Z",
+  },
+  "scim.token_revoked": { prefix: "scim_1a2b3c4d" },
+  "scim.request_refused": { status: 403, detail: "The token is not allowed users:write." },
+  "scim.user_created": { employeeId: "E1234", active: true },
+  "scim.user_changed": { fields: ["department", "manager"], lapsedApprovals: 1 },
 };

@@ -23,6 +23,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/signals", label: "Signals", permission: "signals:review" },
   { href: "/settings/webhooks", label: "Webhooks", permission: "webhooks:manage" },
   { href: "/ssf-receivers", label: "Receivers", permission: "ssf:manage" },
+  { href: "/settings/scim", label: "Provisioning", permission: "scim:manage" },
 ];
 
 /**

@@ -541,6 +541,36 @@ export const AUDIT_ACTIONS = {
     .strict(),
   /** Disabling an endpoint was refused (unknown, or already disabled): nothing changed. */
   "webhook.endpoint_refused": z.object({ detail: Detail }).strict(),
+  // SCIM provisioning (docs/decisions/033). The actor is the SCIM client (a SYSTEM actor named by its token).
+  /** A security reviewer issued a SCIM bearer token (shown once; only its hash is kept). */
+  "scim.token_issued": z
+    .object({
+      name: z.string().max(80),
+      prefix: z.string().max(20),
+      scopes: z
+        .array(z.enum(["users:read", "users:write"]))
+        .min(1)
+        .max(2),
+      expiresAt: z.iso.datetime(),
+      /** A rotation: the prefix of the token this one replaces (revoked in the same transaction). */
+      replaces: z.string().max(20).optional(),
+    })
+    .strict(),
+  /** A SCIM token was revoked (by a reviewer, or by its rotation). */
+  "scim.token_revoked": z.object({ prefix: z.string().max(20) }).strict(),
+  /** A SCIM request with a token we hold was refused (expired, revoked, wrong scope) or bad. */
+  "scim.request_refused": z
+    .object({ status: z.number().int(), scimType: z.string().max(20).optional(), detail: Detail })
+    .strict(),
+  /** A person joined through SCIM (a new enrolment: no passkey). */
+  "scim.user_created": z.object({ employeeId: z.string().max(64), active: z.boolean() }).strict(),
+  /** A person's record changed through SCIM: which fields, and how many pending approvals lapsed. */
+  "scim.user_changed": z
+    .object({
+      fields: z.array(z.string().max(40)).max(20),
+      lapsedApprovals: z.number().int().min(0),
+    })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -677,6 +677,35 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Shared Signals request refused",
     lines: (d) => [textLine("Why", d.detail)],
   },
+  "scim.token_issued": {
+    label: "Provisioning token issued",
+    lines: (d) => [
+      textLine("Name", d.name),
+      line("Token", `${d.prefix}…`),
+      line("Scopes", d.scopes.join(", ")),
+      line("Expires", d.expiresAt),
+      ...(d.replaces ? [line("Replaces", `${d.replaces}…`)] : []),
+    ],
+  },
+  "scim.token_revoked": {
+    label: "Provisioning token revoked",
+    lines: (d) => [line("Token", `${d.prefix}…`)],
+  },
+  "scim.request_refused": {
+    label: "Provisioning request refused",
+    lines: (d) => [line("Status", d.status), textLine("Why", d.detail)],
+  },
+  "scim.user_created": {
+    label: "Person joined (identity provider)",
+    lines: (d) => [line("Employee ID", d.employeeId), line("Active", yesNo(d.active))],
+  },
+  "scim.user_changed": {
+    label: "Record changed (identity provider)",
+    lines: (d) => [
+      line("Fields", d.fields.join(", ") || "none"),
+      line("Pending approvals lapsed", d.lapsedApprovals),
+    ],
+  },
 };
 
 function signalRules(rules: readonly SignalRule[]): string {

@@ -74,7 +74,7 @@ describe("crossSiteRefusal", () => {
   });
 });
 
-describe("routeRefusal for a bearer-token API (machineClient)", () => {
+describe("routeRefusal for a bearer-token API (Shared Signals receivers)", () => {
   it("lets a program's request (no Origin) through to its token check, and still refuses browsers from elsewhere", () => {
     const refusal = (origin: string | undefined, site: string | undefined) =>
       routeRefusal({
@@ -83,7 +83,7 @@ describe("routeRefusal for a bearer-token API (machineClient)", () => {
         secFetchSite: site,
         secFetchMode: undefined,
         publicOrigin: ORIGIN,
-        machineClient: true,
+        bearerApi: true,
       });
     expect(refusal(undefined, undefined)).toBeNull();
     expect(refusal(ORIGIN, "same-origin")).toBeNull();
@@ -124,6 +124,23 @@ describe("routeRefusal", () => {
     expect(refusal("POST", {})).toBe(FOREIGN_REQUEST);
     expect(refusal("DELETE", { origin: "https://evil.example" })).toBe(FOREIGN_REQUEST);
     expect(refusal("HEAD", {})).toBeNull();
+  });
+
+  it("lets a bearer API's server callers write without an Origin, never a foreign page", () => {
+    const bearer = (method: string, headers: { origin?: string; site?: string }) =>
+      routeRefusal({
+        method,
+        origin: headers.origin,
+        secFetchSite: headers.site,
+        secFetchMode: undefined,
+        publicOrigin: ORIGIN,
+        bearerApi: true,
+      });
+    expect(bearer("POST", {})).toBeNull();
+    expect(bearer("PATCH", { origin: ORIGIN })).toBeNull();
+    expect(bearer("DELETE", { origin: "https://evil.example" })).toBe(FOREIGN_REQUEST);
+    expect(bearer("PUT", { site: "cross-site" })).toBe(FOREIGN_REQUEST);
+    expect(bearer("GET", { site: "cross-site" })).toBe(FOREIGN_REQUEST);
   });
 });
 

@@ -75,14 +75,18 @@ export function routeRefusal(input: {
   publicOrigin: string;
   crossSiteNavigation?: boolean;
   /**
-   * An API for other systems authenticated by a bearer token, never by cookies (Shared Signals,
-   * decision 034): a request from a program carries no Origin and is let through to its token
-   * check; a browser's cross-site or foreign-origin request is still refused.
+   * A bearer-token API (SCIM, docs/decisions/033): its callers are servers, which send no Origin,
+   * and a browser cannot attach the token by itself, so a request without Origin may write; one
+   * from a browser page (any Origin but the console's, or cross-site) is still refused.
    */
-  machineClient?: boolean;
+  bearerApi?: boolean;
 }): string | null {
   const safe = input.method === "GET" || input.method === "HEAD" || input.method === "OPTIONS";
-  if (input.machineClient && input.secFetchSite !== "cross-site" && !input.origin) return null;
+  if (input.bearerApi)
+    return input.secFetchSite === "cross-site" ||
+      (input.origin && input.origin !== input.publicOrigin)
+      ? FOREIGN_REQUEST
+      : null;
   if (input.secFetchSite === "cross-site") {
     const navigation = input.method === "GET" && input.secFetchMode === "navigate";
     return navigation && input.crossSiteNavigation ? null : FOREIGN_REQUEST;

@@ -460,6 +460,33 @@ export const OCSF_RULES = {
     entity: "Staff Certification",
     message: "Staff practice certification expired",
   }),
+  "scim.token_issued": entity({
+    activity: 1,
+    entity: "SCIM Token",
+    message: "SCIM bearer token issued",
+  }),
+  "scim.token_revoked": entity({
+    activity: 99,
+    other: "Revoke",
+    entity: "SCIM Token",
+    message: "SCIM bearer token revoked",
+  }),
+  "scim.request_refused": entity({
+    activity: 99,
+    other: "Refuse",
+    entity: "SCIM Request",
+    message: "SCIM request refused",
+  }),
+  "scim.user_created": entity({
+    activity: 1,
+    entity: "Workforce User",
+    message: "Person provisioned through SCIM",
+  }),
+  "scim.user_changed": entity({
+    activity: 3,
+    entity: "Workforce User",
+    message: "Person's record changed through SCIM",
+  }),
   "scenario.created": entity({
     activity: 1,
     entity: "Practice Scenario",

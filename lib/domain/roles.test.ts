@@ -24,6 +24,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "scenarios:write": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "signals:review": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "webhooks:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "scim:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
 };
 

@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   "signals:review": ["SECURITY"],
   /** Add and disable the ITSM's webhook endpoints, and read their delivery log (decision 035). */
   "webhooks:manage": ["SECURITY"],
+  /** Issue, rotate and revoke the bearer tokens identity providers provision over SCIM (decision 033). */
+  "scim:manage": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -131,9 +131,25 @@ export async function getWorkforceUser(userId: string) {
       detail:
         event.outcome === "REFUSED" && typeof (data as { detail?: unknown })?.detail === "string"
           ? (data as { detail: string }).detail
-          : null,
+          : event.action === "scim.user_changed"
+            ? scimChangeDetail(data)
+            : null,
     })),
   };
 }
 
 export type WorkforceUserPage = NonNullable<Awaited<ReturnType<typeof getWorkforceUser>>>;
+
+/** A change from the identity provider (decision 033), on the user page: which fields, what lapsed. */
+function scimChangeDetail(data: unknown): string | null {
+  const { fields, lapsedApprovals } = (data ?? {}) as {
+    fields?: unknown;
+    lapsedApprovals?: unknown;
+  };
+  if (!Array.isArray(fields)) return null;
+  const lapsed =
+    typeof lapsedApprovals === "number" && lapsedApprovals > 0
+      ? `; ${lapsedApprovals} pending approval${lapsedApprovals === 1 ? "" : "s"} lapsed`
+      : "";
+  return `${fields.join(", ")}${lapsed}`;
+}

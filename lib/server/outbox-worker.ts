@@ -10,6 +10,7 @@ import { deliverOutbox } from "./deliver-outbox";
 import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
 import { sweepCertifications } from "./practice/certification-sweep";
+import { sweepEndedEmployment } from "./scim/users";
 import { deliverSiem } from "./siem/deliver";
 import { deliverWebhooks } from "./webhooks/deliver";
 import { deliverSsf } from "./ssf/deliver";
@@ -73,6 +74,14 @@ export function startOutboxWorker(): void {
         console.error(`fraud signal sweep: case ${caseId} could not be updated`, error);
     } catch (error) {
       console.error("fraud signal sweep failed", error);
+    }
+    // Employment end dates reached (decision 033): each person stopped once, under their lock.
+    try {
+      const ended = await sweepEndedEmployment();
+      for (const { userId, error } of ended.failed)
+        console.error(`employment end sweep: user ${userId} could not be stopped`, error);
+    } catch (error) {
+      console.error("employment end sweep failed", error);
     }
     // Certification reminders and expiries (decision 032): each claimed once by a guarded update.
     try {

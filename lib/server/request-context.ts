@@ -52,20 +52,25 @@ export async function foreignOriginRefusal(): Promise<string | null> {
  */
 export async function routeRequestRefusal(
   request: Request,
-  options: { crossSiteNavigation?: boolean; machineClient?: boolean } = {},
+  options: { crossSiteNavigation?: boolean; bearerApi?: boolean } = {},
 ): Promise<Response | null> {
   const refusal = routeRefusal({
+    bearerApi: options.bearerApi,
     method: request.method,
     origin: request.headers.get("origin"),
     secFetchSite: request.headers.get("sec-fetch-site"),
     secFetchMode: request.headers.get("sec-fetch-mode"),
     publicOrigin: new URL(publicUrl).origin,
     crossSiteNavigation: options.crossSiteNavigation,
-    machineClient: options.machineClient,
   });
   if (refusal) return plainResponse(403, refusal);
   // next-auth parses any POST whose Content-Type mentions application/json; so is this check.
-  if (request.method === "POST" && /json/i.test(request.headers.get("content-type") ?? "")) {
+  // A bearer API parses its own bodies and answers in its own error format.
+  if (
+    !options.bearerApi &&
+    request.method === "POST" &&
+    /json/i.test(request.headers.get("content-type") ?? "")
+  ) {
     const problem = jsonObjectProblem(await request.clone().text());
     if (problem) return plainResponse(400, problem);
   }

@@ -7,9 +7,9 @@ import {
   type RevocationReason,
   type RevocationRequest,
 } from "@/lib/domain/revocation";
-import { recordAudit } from "./audit";
+import { recordAudit, type AuditActor, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { NOTHING_VOIDED, voidRecovery } from "./cases/void-recovery";
+import { NOTHING_VOIDED, voidRecovery, type Voided } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -148,4 +148,79 @@ export async function revokePasskeys(input: {
       return { ok: true, value: { revoked: revoked.count } };
     },
   );
+}
+
+/**
+ * The revoke-all stop for a path that already holds the user's lock in its own unit of work (a
+ * leaver from SCIM, docs/decisions/033): every active passkey revoked, a Revocation of scope ALL,
+ * everything recovery issued voided, every session ended, `passkey.revoked` audited and the
+ * person told, exactly as revokePasskeys does with scope ALL. `actorId` is the staff member or
+ * the SCIM token that acted.
+ */
+export async function revokeAllWithinUnit(
+  tx: Tx,
+  input: {
+    userId: string;
+    now: Date;
+    actor: AuditActor;
+    actorId: string;
+    reason: RevocationReason;
+    request?: RequestContext;
+  },
+): Promise<{ revoked: number; voided: Voided; endedSessions: number }> {
+  const { now } = input;
+  const user = await tx.workforceUser.findUniqueOrThrow({
+    where: { id: input.userId },
+    select: {
+      id: true,
+      name: true,
+      emails: { where: { verified: true }, select: { address: true } },
+    },
+  });
+  const revoked = await tx.passkey.updateMany({
+    where: { userId: user.id, status: "ACTIVE" },
+    data: {
+      status: "REVOKED",
+      revokedAt: now,
+      revokedReason: input.reason,
+      revokedById: input.actorId,
+    },
+  });
+  await tx.revocation.create({
+    data: { userId: user.id, scope: "ALL", reason: input.reason, actorId: input.actorId },
+  });
+  const voided = await voidRecovery(
+    tx,
+    { userId: user.id },
+    { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
+  );
+  const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
+  await recordAudit(tx, {
+    action: "passkey.revoked",
+    outcome: "ALLOWED",
+    actor: input.actor,
+    subjectUserId: user.id,
+    target: { type: "user", id: user.id },
+    data: {
+      scope: "ALL",
+      reason: input.reason,
+      revokedPasskeys: revoked.count,
+      voidedPasses: voided.passes,
+      voidedLinks: voided.enrolmentLinks + voided.stepLinks,
+      voidedApprovals: voided.approvals,
+      endedSessions: sessions.count,
+    },
+    request: input.request,
+  });
+  if (revoked.count > 0) {
+    const notice = passkeysRevokedNotice({
+      name: user.name,
+      count: revoked.count,
+      all: true,
+      reason: REVOCATION_REASON_LABELS[input.reason],
+    });
+    for (const { address } of user.emails)
+      await enqueueMessage(tx, { to: address, message: notice, subjectUserId: user.id });
+  }
+  return { revoked: revoked.count, voided, endedSessions: sessions.count };
 }

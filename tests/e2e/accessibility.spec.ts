@@ -414,6 +414,8 @@ test.describe("every page passes axe in both colour schemes", () => {
     await expectAccessible(page, "reports (security reviewer)");
     await page.goto("/signals");
     await expectAccessible(page, "signals (security reviewer)");
+    await page.goto("/settings/scim");
+    await expectAccessible(page, "provisioning tokens");
     await page.goto("/policy");
     await expectAccessible(page, "policy (security reviewer)");
     await page.goto("/practice/team");

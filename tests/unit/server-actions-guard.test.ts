@@ -419,6 +419,9 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   correctStepAction: "reopen a step",
   changeAccessAction: "change a person's access",
   transferCaseAction: "hand a case over",
+  // A SCIM token can deprovision the whole workforce (decision 033).
+  issueScimTokenAction: "issue a SCIM token",
+  rotateScimTokenAction: "rotate a SCIM token",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 
@@ -494,6 +497,20 @@ describe("route handlers", () => {
       "Shared Signals verification for receivers: authenticates the receiver's bearer token",
     "app/ssf/poll/[streamId]/route.ts":
       "Shared Signals poll delivery (RFC 8936): authenticates the receiver's bearer token",
+    "app/scim/v2/Users/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Users/[id]/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/ServiceProviderConfig/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/ResourceTypes/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Schemas/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Groups/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
+    "app/scim/v2/Groups/[id]/route.ts":
+      "SCIM for identity providers (decision 033): a scoped bearer token, checked by scimHandler, not a staff session",
   };
 
   it("are all accounted for", () => {

@@ -5,7 +5,7 @@ import { metadata } from "@/lib/server/ssf/streams";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   if (refusal) return refusal;
   return metadata();
 }

@@ -8,7 +8,7 @@ import { ssfConfigured, ssfJwks } from "@/lib/server/ssf/keys";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   if (refusal) return refusal;
   if (!ssfConfigured()) return new Response("Shared Signals are not configured\n", { status: 404 });
   return Response.json(await ssfJwks(), {

@@ -5,11 +5,11 @@ import { readStatus, writeStatus } from "@/lib/server/ssf/streams";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   return refusal ?? readStatus(request);
 }
 
 export async function POST(request: Request) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   return refusal ?? writeStatus(request);
 }

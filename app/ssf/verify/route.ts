@@ -5,6 +5,6 @@ import { requestVerification } from "@/lib/server/ssf/streams";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   return refusal ?? requestVerification(request);
 }

@@ -5,6 +5,6 @@ import { poll } from "@/lib/server/ssf/streams";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, context: { params: Promise<{ streamId: string }> }) {
-  const refusal = await routeRequestRefusal(request, { machineClient: true });
+  const refusal = await routeRequestRefusal(request, { bearerApi: true });
   return refusal ?? poll(request, (await context.params).streamId);
 }
