@@ -177,8 +177,13 @@ export async function revokeAllWithinUnit(
       emails: { where: { verified: true }, select: { address: true } },
     },
   });
-  const revoked = await tx.passkey.updateMany({
+  // Named, so that the Shared Signals transmitter describes each revoked passkey (decision 034).
+  const active = await tx.passkey.findMany({
     where: { userId: user.id, status: "ACTIVE" },
+    select: { id: true },
+  });
+  const revoked = await tx.passkey.updateMany({
+    where: { id: { in: active.map((passkey) => passkey.id) } },
     data: {
       status: "REVOKED",
       revokedAt: now,
@@ -209,6 +214,7 @@ export async function revokeAllWithinUnit(
       voidedLinks: voided.enrolmentLinks + voided.stepLinks,
       voidedApprovals: voided.approvals,
       endedSessions: sessions.count,
+      passkeyIds: active.map((passkey) => passkey.id).slice(0, 100),
     },
     request: input.request,
   });
