@@ -401,6 +401,41 @@ describe("Okta's provisioning sequence", () => {
   });
 });
 
+describe("a PUT without phone numbers", () => {
+  it("keeps the phone of record and records no phone change (many IdPs map no phone)", async () => {
+    const { token } = await newToken();
+    const userName = `kept.${tag()}@northwind.example`;
+    const created = await scim("POST", "/Users", {
+      token,
+      body: {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName,
+        emails: [{ primary: true, value: userName, type: "work" }],
+        phoneNumbers: [{ type: "work", value: "+44 20 7946 0555" }],
+        active: true,
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    const before = await db.workforceUser.findUniqueOrThrow({ where: { id } });
+    const put = await scim("PUT", `/Users/${id}`, {
+      token,
+      body: {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName,
+        displayName: "Renamed",
+        emails: [{ primary: true, value: userName, type: "work" }],
+        active: true,
+      },
+    });
+    expect(put.status).toBe(200);
+    const after = await db.workforceUser.findUniqueOrThrow({ where: { id } });
+    expect(after.phoneOfRecord).toBe(before.phoneOfRecord);
+    expect(after.phoneOfRecord).not.toBe("");
+    expect(await db.workforceRecordChange.count({ where: { userId: id, field: "PHONE" } })).toBe(0);
+  });
+});
+
 describe("the leaver stop", () => {
   it("active=false revokes every passkey, ends sessions, voids the pass, links and approvals, and closes the case, in one transaction", async () => {
     const { token } = await newToken();

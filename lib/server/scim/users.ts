@@ -252,7 +252,9 @@ export async function writeScimUser(
             status === "LEFT" && !input.employmentEndDate
               ? (before.leavingOn ?? startOfUtcDay(now))
               : input.employmentEndDate;
-          const phone = input.phone ?? "";
+          // An identity provider that does not map phone numbers sends none: HR's phone of record
+          // stays (clearing it would leave the callback no number, and count as a record change).
+          const phone = input.phone ?? before.phoneOfRecord;
           const department = input.department ?? before.department;
           const riskTier = input.riskTier ?? before.riskTier;
           const changed = {
