@@ -68,7 +68,7 @@ export const serverShape = {
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   /** Ed25519 private key (PKCS#8 PEM file) that signs every audit event; the database never reads it. */
   AUDIT_EVENT_KEY_FILE: z.string().min(1),
-  /** P-256 private key (PKCS#8 PEM file) that signs Shared Signals events (ES256, decision 034). Unset: no transmitter. */
+  /** RSA (RS256) or P-256 (ES256) private key, PKCS#8 PEM file, that signs Shared Signals events (decision 034). Unset: no transmitter. */
   SSF_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Retired event keys' public halves (SPKI PEM files, comma-separated), still trusted when verifying. */
   AUDIT_EVENT_PUBLIC_KEY_FILES: z.string().optional(),

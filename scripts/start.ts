@@ -21,7 +21,7 @@
  * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -33,7 +33,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postg
 import { applyMigrations } from "./lib/migrations.ts";
 import { APP_ROLE, asAppRole, ensureAppRole, grantAppRole } from "./lib/app-role.ts";
 import { buildIsStale } from "./lib/build.ts";
-import { ed25519KeyPair } from "./lib/console-keys.ts";
+import { ed25519KeyPair, ssfSigningKey } from "./lib/console-keys.ts";
 import { loadEnvironmentFile } from "./lib/env-file.ts";
 import {
   auditKeyProblems,
@@ -282,15 +282,9 @@ function prepareDemoFiles(databaseDir: string) {
   process.env.AUDIT_EVENT_KEY_FILE ||= path.resolve(".data/audit-event-key.pem");
   process.env.AUDIT_SIGNING_KEY_FILE ||= path.resolve(".data/audit-signing-key.pem");
   process.env.AUDIT_PUBLIC_KEY_FILE ||= path.resolve(".data/audit-public-key.pem");
-  // The Shared Signals signing key (P-256 for ES256, decision 034), its own file.
-  if (!existsSync(".data/ssf-signing-key.pem")) {
-    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    writeFileSync(
-      ".data/ssf-signing-key.pem",
-      privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      { mode: 0o600 },
-    );
-  }
+  // The Shared Signals signing key (RSA for RS256, decision 034), its own file.
+  if (!existsSync(".data/ssf-signing-key.pem"))
+    writeFileSync(".data/ssf-signing-key.pem", ssfSigningKey(), { mode: 0o600 });
   process.env.SSF_SIGNING_KEY_FILE ||= path.resolve(".data/ssf-signing-key.pem");
   // An ephemeral database (the browser tests) gets checkpoints that go with it.
   const ephemeralCheckpoints = `${databaseDir}-checkpoints`;

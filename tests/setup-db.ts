@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { asAppRole } from "../scripts/lib/app-role.ts";
+import { ssfSigningKey } from "../scripts/lib/console-keys.ts";
 
 const adminUrl = inject("databaseAdminUrl");
 const name = `test_${randomBytes(6).toString("hex")}`;
@@ -30,11 +31,10 @@ if (!process.env.AUDIT_EVENT_KEY_FILE) {
   writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
   process.env.AUDIT_EVENT_KEY_FILE = keyFile;
 }
-// The Shared Signals signing key (P-256, ES256), as the start script makes one for the demo.
+// The Shared Signals signing key (RSA, RS256), as the start script makes one for the demo.
 if (!process.env.SSF_SIGNING_KEY_FILE) {
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "console-keys-")), "ssf-key.pem");
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeFileSync(keyFile, ssfSigningKey(), { mode: 0o600 });
   process.env.SSF_SIGNING_KEY_FILE = keyFile;
 }
 // The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.

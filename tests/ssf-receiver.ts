@@ -1,7 +1,7 @@
 /**
  * A Shared Signals receiver for the transmitter's tests: an HTTP endpoint on 127.0.0.1 (RFC 8935
  * push) that checks the bearer token it was given, verifies every Security Event Token against
- * the key set the console publishes (ES256, typ secevent+jwt, the issuer and its audience) and
+ * the key set the console publishes (RS256, typ secevent+jwt, the issuer and its audience) and
  * keeps what it accepted. It can be stopped and started again on the same port (a receiver down).
  * The same verification serves the poll tests.
  */
@@ -26,7 +26,7 @@ export async function verifySet(
   const { payload, protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
     issuer: expected.issuer,
     audience: expected.audience,
-    algorithms: ["ES256"],
+    algorithms: ["RS256"],
     typ: "secevent+jwt",
   });
   if (!protectedHeader.kid) throw new Error("no kid");

@@ -1,7 +1,8 @@
 /**
- * The console's Ed25519 key pairs (docs/decisions/017-verifiable-audit-log.md): the event key
- * signs every audit event, the checkpoint key signs the log's checkpoints. Both live with the
- * application, never in the database. `npm run keys:generate -- <folder>` writes a set for a
+ * The console's signing keys. Two Ed25519 key pairs (docs/decisions/017-verifiable-audit-log.md):
+ * the event key signs every audit event, the checkpoint key signs the log's checkpoints. And the
+ * Shared Signals key (RSA, RS256, docs/decisions/034-shared-signals.md), which signs the security
+ * events sent to other applications. All live with the application, never in the database. `npm run keys:generate -- <folder>` writes a set for a
  * deployment (scripts/keys-generate.ts); the start script writes the demo's into .data/.
  */
 import { generateKeyPairSync } from "node:crypto";
@@ -17,12 +18,22 @@ export function ed25519KeyPair(): { privatePem: string; publicPem: string } {
   };
 }
 
+/**
+ * A fresh Shared Signals signing key: RSA 2048 as PKCS#8 PEM, for RS256, the algorithm the CAEP
+ * interoperability profile asks every transmitter and receiver to support.
+ */
+export function ssfSigningKey(): string {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
 /** The files `keys:generate` writes, and the variable each is given to (if any). */
 export const KEY_SET = [
   { file: "audit-event-key.pem", variable: "AUDIT_EVENT_KEY_FILE", secret: true },
   { file: "audit-event-key.pub.pem", variable: null, secret: false },
   { file: "audit-checkpoint-key.pem", variable: "AUDIT_SIGNING_KEY_FILE", secret: true },
   { file: "audit-checkpoint-key.pub.pem", variable: "AUDIT_PUBLIC_KEY_FILE", secret: false },
+  { file: "ssf-signing-key.pem", variable: "SSF_SIGNING_KEY_FILE", secret: true },
 ] as const;
 
 export class KeysRefused extends Error {}
@@ -37,7 +48,7 @@ export type WrittenKeys = {
 };
 
 /**
- * Writes a new event key pair and a new checkpoint key pair into `folder` (created 0700 if
+ * Writes a new event key pair, a new checkpoint key pair and a Shared Signals key into `folder` (created 0700 if
  * missing): private keys 0600, public halves 0644. Never overwrites: if any of the files is
  * there, nothing is written, since a replaced event key no longer verifies what the old one
  * signed and a replaced checkpoint key no longer matches the log's earlier checkpoints.
@@ -66,7 +77,13 @@ export function writeConsoleKeys(folder: string): WrittenKeys {
   }
   const event = ed25519KeyPair();
   const checkpoint = ed25519KeyPair();
-  const contents = [event.privatePem, event.publicPem, checkpoint.privatePem, checkpoint.publicPem];
+  const contents = [
+    event.privatePem,
+    event.publicPem,
+    checkpoint.privatePem,
+    checkpoint.publicPem,
+    ssfSigningKey(),
+  ];
   const files: WrittenKeys["files"] = [];
   for (const [i, { file, secret }] of KEY_SET.entries()) {
     const target = path.join(dir, file);
@@ -77,7 +94,7 @@ export function writeConsoleKeys(folder: string): WrittenKeys {
       // Exactly these modes, whatever the umask: verifiers may read a public half.
       chmodSync(target, mode);
     } catch (error) {
-      // All four or none: a half-written set is taken back (only what this run wrote).
+      // All or none: a half-written set is taken back (only what this run wrote).
       for (const written of files) rmSync(written.path, { force: true });
       throw new KeysRefused(`Could not write ${target} (${(error as Error).message}).`);
     }
@@ -88,7 +105,7 @@ export function writeConsoleKeys(folder: string): WrittenKeys {
     return /^[\w./@%+,:-]+$/.test(full) ? full : `'${full}'`;
   };
   const envLines = [
-    `# Audit keys made by npm run keys:generate on ${new Date().toISOString().slice(0, 10)} (keep them off the database host)`,
+    `# Signing keys made by npm run keys:generate on ${new Date().toISOString().slice(0, 10)} (keep them off the database host)`,
     ...KEY_SET.filter((k) => k.variable).map((k) => `${k.variable}=${value(k.file)}`),
     `# The event key's public half, for verifiers (npm run audit:verify-export -- --event-key …): ${value(KEY_SET[1].file)}`,
   ];

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { ssfAlgorithm } from "../../lib/server/ssf/keys.ts";
 import { APP_ROLE } from "./app-role.ts";
 
 /** A refusal to start: its message is the one line to print. */
@@ -182,11 +183,25 @@ type Env = Record<string, string | undefined>;
 
 const KEY_REMEDY = "npm run keys:generate -- <folder> makes a set";
 
+/** The audit keys are Ed25519: what is wrong with a key that is not, or null. */
+function notEd25519(key: KeyObject): string | null {
+  return key.asymmetricKeyType === "ed25519"
+    ? null
+    : `holds a ${key.asymmetricKeyType ?? "non-Ed25519"} key; the console signs with Ed25519`;
+}
+
+/** The Shared Signals key is RSA (RS256) or P-256 (ES256), decision 034. */
+function notSsfKey(key: KeyObject): string | null {
+  const alg = ssfAlgorithm(key);
+  return typeof alg === "string" ? null : `cannot sign Shared Signals events: ${alg.refused}`;
+}
+
 /** Reads a key file; a problem line instead of an exception. */
 function readKey(
   variable: string,
   file: string,
   kind: "private" | "public",
+  check: (key: KeyObject) => string | null = notEd25519,
 ): { key: KeyObject } | { problem: string } {
   const named = `${variable} names ${file}`;
   let pem: string;
@@ -214,19 +229,25 @@ function readKey(
       problem: `${named}, which is not ${kind === "private" ? "a private key (PKCS#8 PEM)" : "a public key (SPKI PEM)"}: point it at the right file (${KEY_REMEDY}).`,
     };
   }
-  if (key.asymmetricKeyType !== "ed25519")
-    return {
-      problem: `${named}, which holds a ${key.asymmetricKeyType ?? "non-Ed25519"} key; the console signs with Ed25519 (${KEY_REMEDY}).`,
-    };
+  const wrong = check(key);
+  if (wrong) return { problem: `${named}, which ${wrong} (${KEY_REMEDY}).` };
   return { key };
 }
 
-/** Every configured audit key file must be there, readable, Ed25519, and the halves must match. */
+/**
+ * Every configured key file must be there and readable; the audit keys Ed25519 with matching
+ * halves, the Shared Signals key RSA or P-256.
+ */
 export function auditKeyProblems(env: Env): string[] {
   const problems: string[] = [];
-  const load = (variable: string, kind: "private" | "public", file = env[variable]) => {
+  const load = (
+    variable: string,
+    kind: "private" | "public",
+    file = env[variable],
+    check = notEd25519,
+  ) => {
     if (!file) return null;
-    const result = readKey(variable, path.resolve(file), kind);
+    const result = readKey(variable, path.resolve(file), kind, check);
     if ("problem" in result) {
       problems.push(result.problem);
       return null;
@@ -239,6 +260,7 @@ export function auditKeyProblems(env: Env): string[] {
   for (const file of (env.AUDIT_EVENT_PUBLIC_KEY_FILES ?? "").split(",")) {
     if (file.trim()) load("AUDIT_EVENT_PUBLIC_KEY_FILES", "public", file.trim());
   }
+  load("SSF_SIGNING_KEY_FILE", "private", env.SSF_SIGNING_KEY_FILE, notSsfKey);
   if (signing && published) {
     const der = (key: KeyObject) => key.export({ type: "spki", format: "der" });
     if (!der(createPublicKey(signing)).equals(der(published)))

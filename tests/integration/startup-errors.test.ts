@@ -219,6 +219,7 @@ describe("npm start refuses a misconfiguration before it touches the database, i
     mkdirSync(folder, { mode: 0o755 });
     const readable = parseEnv(writeConsoleKeys(folder).envLines.join("\n"));
     chmodSync(readable.AUDIT_SIGNING_KEY_FILE!, 0o644);
+    chmodSync(readable.SSF_SIGNING_KEY_FILE!, 0o644);
     const asRoot = process.getuid?.() === 0;
     chmodSync(readable.AUDIT_EVENT_KEY_FILE!, asRoot ? 0o600 : 0o000);
     const result = await start(
@@ -247,6 +248,13 @@ describe("npm start refuses a misconfiguration before it touches the database, i
     expectOneLine(wrongKind, 2, [
       `AUDIT_EVENT_KEY_FILE names ${x25519}, which holds a x25519 key`,
       "the console signs with Ed25519",
+    ]);
+
+    // The Shared Signals key signs RS256 (or ES256): an Ed25519 key there is refused too.
+    const ssf = await start(await external({ SSF_SIGNING_KEY_FILE: x25519 }));
+    expectOneLine(ssf, 2, [
+      `SSF_SIGNING_KEY_FILE names ${x25519}, which cannot sign Shared Signals events`,
+      "an RSA private key (RS256, 2048 bits or more)",
     ]);
   }, 90_000);
 

@@ -4,7 +4,7 @@
  * loads its keys (and pass the start script's checks), and it never overwrites a key.
  */
 import { execFile } from "node:child_process";
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { formatCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { openNote, signNote, trustedBy } from "@/lib/domain/tlog/note";
 import { eventSigner } from "@/lib/server/audit-keys";
 import { logNoteVerifier, signerConfig } from "@/lib/server/audit-log-config";
+import { ssfAlgorithm } from "@/lib/server/ssf/keys";
 import { auditKeyProblems } from "@/scripts/lib/startup-checks";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -25,6 +26,7 @@ const FILES = [
   "audit-event-key.pub.pem",
   "audit-checkpoint-key.pem",
   "audit-checkpoint-key.pub.pem",
+  "ssf-signing-key.pem",
 ];
 
 type Result = { code: number; stdout: string; stderr: string };
@@ -61,17 +63,19 @@ describe("npm run keys:generate", () => {
     expect(mode(path.join(folder, "audit-checkpoint-key.pem"))).toBe(0o600);
     expect(mode(path.join(folder, "audit-event-key.pub.pem"))).toBe(0o644);
     expect(mode(path.join(folder, "audit-checkpoint-key.pub.pem"))).toBe(0o644);
+    expect(mode(path.join(folder, "ssf-signing-key.pem"))).toBe(0o600);
 
-    // Standard output is nothing but an environment file: comments and the three variables.
+    // Standard output is nothing but an environment file: comments and the four variables.
     const lines = result.stdout.trim().split("\n");
-    expect(lines.every((line) => line.startsWith("#") || /^AUDIT_[A-Z_]+=\S+$/.test(line))).toBe(
-      true,
-    );
+    expect(
+      lines.every((line) => line.startsWith("#") || /^(AUDIT|SSF)_[A-Z_]+=\S+$/.test(line)),
+    ).toBe(true);
     const env = parseEnv(result.stdout);
     expect(env).toEqual({
       AUDIT_EVENT_KEY_FILE: path.join(folder, "audit-event-key.pem"),
       AUDIT_SIGNING_KEY_FILE: path.join(folder, "audit-checkpoint-key.pem"),
       AUDIT_PUBLIC_KEY_FILE: path.join(folder, "audit-checkpoint-key.pub.pem"),
+      SSF_SIGNING_KEY_FILE: path.join(folder, "ssf-signing-key.pem"),
     });
 
     // The start script accepts them.
@@ -99,7 +103,10 @@ describe("npm run keys:generate", () => {
     );
     const log = logNoteVerifier(configured)!;
     expect(trustedBy(openNote(note, [log]), log)).toBe(true);
-    expect(result.stderr).toContain(`Wrote 4 files in ${folder}`);
+    // The Shared Signals key signs RS256, as the CAEP interoperability profile asks.
+    const ssfKey = createPrivateKey(readFileSync(env.SSF_SIGNING_KEY_FILE!, "utf8"));
+    expect(ssfAlgorithm(ssfKey)).toBe("RS256");
+    expect(result.stderr).toContain(`Wrote 5 files in ${folder}`);
   }, 30_000);
 
   it("refuses to overwrite: a second run writes nothing and says so in one line", async () => {
@@ -124,7 +131,7 @@ describe("npm run keys:generate", () => {
     const result = await generate(folder);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("already holds audit-checkpoint-key.pem");
-    expect(contents(folder)).toEqual([null, null, "the old checkpoint key\n", null]);
+    expect(contents(folder)).toEqual([null, null, "the old checkpoint key\n", null, null]);
   }, 30_000);
 
   it("writes into a folder others can write to, with a warning to lock it down", async () => {

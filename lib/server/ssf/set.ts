@@ -1,6 +1,6 @@
 /**
- * Signs a Security Event Token (RFC 8417) with the transmitter's key: ES256, typ secevent+jwt,
- * one event per token (as the CAEP interoperability profile has it).
+ * Signs a Security Event Token (RFC 8417) with the transmitter's key (RS256, or ES256 for a P-256
+ * key), typ secevent+jwt, one event per token (as the CAEP interoperability profile has it).
  */
 import { SignJWT } from "jose";
 import { ssfSigner } from "./keys";
@@ -25,7 +25,7 @@ export async function signSet(set: SetClaims): Promise<string> {
     sub_id: set.subId,
     events: { [set.type]: set.claims },
   })
-    .setProtectedHeader({ alg: "ES256", typ: "secevent+jwt", kid: signer.kid })
+    .setProtectedHeader({ alg: signer.alg, typ: "secevent+jwt", kid: signer.kid })
     .setIssuer(set.issuer)
     .setAudience(set.audience)
     .setIssuedAt(set.issuedAt ? Math.floor(set.issuedAt.getTime() / 1000) : undefined)

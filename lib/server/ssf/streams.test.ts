@@ -56,7 +56,7 @@ describe("Shared Signals metadata and stream management", () => {
     });
     const jwks = (await (await getJwks(new Request(`${base}/ssf/jwks`))).json()) as JSONWebKeySet;
     expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
+    expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
     expect(jwks.keys[0]).not.toHaveProperty("d");
   });
 
