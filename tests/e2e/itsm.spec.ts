@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { startHttpReceiver } from "../siem-receivers";
-import { e2eSql, signInAs } from "./fixtures";
+import { confirmItsYou, e2eSql, signInAs, signInWithStaffPasskey } from "./fixtures";
 
 /**
  * The desk's ITSM (issue 14, docs/decisions/035): a security reviewer adds a webhook endpoint and
@@ -32,10 +32,11 @@ test("an ITSM's link opens a case with its ticket, and the case event reaches th
     // 1. The security reviewer adds the endpoint: the secret is shown once.
     const security = await browser.newContext();
     const reviewer = await security.newPage();
-    await signInAs(reviewer, "SECURITY");
+    // Adding an endpoint is gated by step-up (decision 015): a staff passkey, confirmed here.
+    await signInWithStaffPasskey(reviewer, "SECURITY");
     await reviewer.goto("/settings/webhooks");
     await expect(reviewer.getByRole("heading", { name: "Ticket webhooks" })).toBeVisible();
-    await reviewer.waitForLoadState("networkidle");
+    await confirmItsYou(reviewer);
     await reviewer.getByLabel("Name").fill("Service desk");
     await reviewer.getByLabel("Receiver address (https://)").fill(receiver.url);
     await reviewer.getByRole("button", { name: "Add endpoint" }).click();

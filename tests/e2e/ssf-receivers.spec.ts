@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { confirmItsYou, signInAs, signInWithStaffPasskey } from "./fixtures";
 
 /**
  * Shared Signals receivers (issue 14, docs/decisions/034): a security reviewer issues an
@@ -13,10 +13,11 @@ test("a security reviewer issues a receiver token that works on the stream API u
   browser,
 }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "SECURITY");
+  // Issuing a receiver token is gated by step-up (decision 015).
+  await signInWithStaffPasskey(page, "SECURITY");
   await page.getByRole("link", { name: "Receivers" }).click();
   await expect(page.getByRole("heading", { name: "Shared Signals receivers" })).toBeVisible();
-  await page.waitForLoadState("networkidle");
+  await confirmItsYou(page);
   const name = `Chat app ${Date.now()}`;
   await page.getByLabel("Receiver (the application that subscribes)").fill(name);
   await page.getByRole("button", { name: "Issue token" }).click();

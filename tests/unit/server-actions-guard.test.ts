@@ -422,6 +422,9 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   // A SCIM token can deprovision the whole workforce (decision 033).
   issueScimTokenAction: "issue a SCIM token",
   rotateScimTokenAction: "rotate a SCIM token",
+  // A receiver token reads everyone's revocations; an endpoint gets every case's events.
+  issueReceiverAction: "issue a Shared Signals receiver token",
+  addWebhookAction: "add a webhook endpoint",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

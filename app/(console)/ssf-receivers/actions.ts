@@ -11,7 +11,12 @@ export const issueReceiverAction = staffAction(
     const { token } = await issueReceiverToken({ actor, name: input.name, request });
     return `Token for ${input.name}: ${token} — give it to the receiver now; it is not shown again.`;
   },
-  { path: "/ssf-receivers", revalidate: () => ["/ssf-receivers"] },
+  // A receiver token reads every person's revocations and recoveries (decision 034): step-up.
+  {
+    path: "/ssf-receivers",
+    stepUp: "issue a Shared Signals receiver token",
+    revalidate: () => ["/ssf-receivers"],
+  },
 );
 
 export const revokeReceiverAction = staffAction(

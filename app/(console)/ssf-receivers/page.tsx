@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { formatDateTime } from "@/components/status-badge";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../_components/step-up";
 import { listReceivers } from "@/lib/server/ssf/tokens";
 import { IssueReceiverForm, RevokeReceiverForm } from "./_components/forms";
 
@@ -11,8 +13,9 @@ export const metadata: Metadata = { title: "Shared Signals receivers" };
  * console's Shared Signals (docs/decisions/034): each receiver, its streams and their state.
  */
 export default async function SsfReceiversPage() {
-  await requirePermission("ssf:manage", "/ssf-receivers");
+  const staff = await requirePermission("ssf:manage", "/ssf-receivers");
   const receivers = await listReceivers();
+  const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
   return (
     <section className="space-y-6">
       <div>
@@ -23,6 +26,7 @@ export default async function SsfReceiversPage() {
           once.
         </p>
       </div>
+      <StepUpPanel {...stepUp} what="issue a receiver token" />
       <IssueReceiverForm />
       {receivers.length === 0 ? (
         <p className="text-sm" role="status">

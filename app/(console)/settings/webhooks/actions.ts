@@ -12,7 +12,12 @@ export const addWebhookAction = staffAction(
     // Shown this once: the console keeps it sealed and never shows it again.
     return `Added. Its signing secret, shown only now (copy it into the ITSM): ${secret}`;
   },
-  { path: "/settings/webhooks", revalidate: ["/settings/webhooks"] },
+  // An endpoint receives every case's events from now on (decision 035): step-up.
+  {
+    path: "/settings/webhooks",
+    stepUp: "add a webhook endpoint",
+    revalidate: ["/settings/webhooks"],
+  },
 );
 
 export const disableWebhookAction = staffAction(

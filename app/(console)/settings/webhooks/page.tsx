@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requirePermission } from "@/lib/auth/session";
+import { getCurrentStaffSession, requirePermission } from "@/lib/auth/session";
+import { getStepUpView } from "@/lib/server/staff-step-up";
+import { StepUpPanel } from "../../_components/step-up";
 import { formatDateTime } from "@/components/status-badge";
 import { CASE_WEBHOOK_EVENTS } from "@/lib/domain/case-webhooks";
 import { findWebhookEndpoints } from "@/lib/server/webhooks/manage";
@@ -13,8 +15,9 @@ export const metadata: Metadata = { title: "Ticket webhooks" };
  * reviewers: add one (its secret is shown once), disable one, and read each attempt.
  */
 export default async function WebhooksPage() {
-  await requirePermission("webhooks:manage", "/settings/webhooks");
+  const staff = await requirePermission("webhooks:manage", "/settings/webhooks");
   const endpoints = await findWebhookEndpoints();
+  const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Ticket webhooks</h1>
@@ -25,6 +28,7 @@ export default async function WebhooksPage() {
         <code>X-Console-Signature</code>). A failed delivery is retried with backoff; practice calls
         are never sent.
       </p>
+      <StepUpPanel {...stepUp} what="add an endpoint" />
       <section
         aria-labelledby="add"
         className="max-w-md rounded-lg border border-slate-200 bg-white p-4"
