@@ -11,6 +11,7 @@ import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { isDomainError } from "@/lib/domain/errors";
 import { issueTap } from "@/lib/server/issue-tap";
 import { redeemTap } from "@/lib/server/redeem-tap";
+import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
 import { issueScimToken } from "@/lib/server/scim/tokens";
 import { hashToken, newToken } from "@/lib/server/secrets";
 import { deliverSsf, headPosition } from "@/lib/server/ssf/deliver";
@@ -56,11 +57,24 @@ describe("HR deactivation over SCIM", () => {
       },
     });
 
-    // A live account session (a redeemed pass) and a second pass, outstanding.
-    const { agent, user, caseId, address, token: session } = await redeemedPassSession();
-    expect(await db.workforceSession.count({ where: { tokenHash: hashToken(session) } })).toBe(1);
+    // A pass redeemed, then a second pass outstanding (issuing it ends the first pass's session),
+    // and a live account session signed in with one of the person's passkeys.
+    const { agent, user, caseId, address } = await redeemedPassSession();
     await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
     const outstanding = await passIn(address);
+    const passkeys = await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } });
+    expect(passkeys).toBeGreaterThan(0);
+    const session = newToken();
+    await db.workforceSession.create({
+      data: {
+        userId: user.id,
+        tokenHash: hashToken(session),
+        method: "passkey",
+        verifiedAt: new Date(),
+        expiresAt: new Date(Date.now() + 60 * 60_000),
+      },
+    });
+    expect((await resumeWorkforceSession(session))?.user.id).toBe(user.id);
 
     const { token } = await issueScimToken({
       staff: reviewer,
@@ -84,6 +98,7 @@ describe("HR deactivation over SCIM", () => {
     expect(response.status).toBe(200);
 
     // The session is gone and the pass no longer works.
+    expect(await resumeWorkforceSession(session)).toBeNull();
     expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
     const refused = await redeemTap({ email: address, code: outstanding }).catch(
       (error: unknown) => error,
