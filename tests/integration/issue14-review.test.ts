@@ -16,6 +16,10 @@
  * - "a tier raised mid-case": a pass is issued without four-eyes to a person the identity provider
  *   just made privileged, and a pass issued before the raise still opens a session (the case's
  *   facts use the tier the case opened under).
+ * - "acknowledging ids that were never sent": a receiver's poll keeps any future-looking jti it
+ *   acknowledges, 1,000 per poll, without bound.
+ * - "no window": /ssf/verify answers with the first 200 characters of what the push endpoint said,
+ *   and http is accepted to localhost, so a receiver reads services on the console's host.
  * - "step-up": issuing a Shared Signals receiver token and adding a webhook endpoint do not ask
  *   for a fresh confirmation (the lead is fixing these two).
  */
@@ -1049,6 +1053,59 @@ describe("Shared Signals: a receiver sees only its own stream", () => {
     expect(Object.keys(polledA.json.sets)).toEqual(expect.arrayContaining(jtis));
     for (const jwt of Object.values(polledA.json.sets))
       expect(decodeJwt(jwt).aud).toBe(`urn:uuid:${a.id}`);
+  });
+
+  it("HOLE: acknowledging ids that were never sent stores nothing (no unbounded growth of the stream's row)", async () => {
+    const a = await receiver("Ack flooder");
+    const streamId = (
+      (await (
+        await SsfStreams.POST(
+          ssfCall("/ssf/streams", a.token, "POST", { delivery: { method: POLL } }),
+        )
+      ).json()) as { stream_id: string }
+    ).stream_id;
+    for (let round = 0; round < 3; round++) {
+      const ack = Array.from(
+        { length: 1000 },
+        (_, i) => `audit-${9_000_000_000_000_000_000n - BigInt(round * 1000 + i)}-9999`,
+      );
+      const res = await postPoll(
+        ssfCall(`/ssf/poll/${streamId}`, a.token, "POST", { ack, maxEvents: 0 }),
+        { params: Promise.resolve({ streamId }) },
+      );
+      expect(res.status).toBe(200);
+    }
+    // Today: 3,000 made-up ids of future positions kept on the row, and every later poll reads and
+    // rewrites them; a receiver can grow it without bound.
+    expect((await db.ssfStream.findUniqueOrThrow({ where: { id: streamId } })).ackedJtis).toEqual(
+      [],
+    );
+  });
+
+  it("HOLE: a push endpoint on the console's own host is no window: /ssf/verify does not hand back what an internal service answered", async () => {
+    // An internal service on the console's host (an admin port, a witness, a sidecar): it
+    // answers anyone who POSTs, with content meant for the machine only.
+    const internal = await startHttpReceiver();
+    internal.answer = () => 200;
+    try {
+      const a = await receiver("Curious receiver");
+      const created = await SsfStreams.POST(
+        ssfCall("/ssf/streams", a.token, "POST", {
+          delivery: { method: PUSH, endpoint_url: internal.url },
+        }),
+      );
+      // http is allowed to localhost (for development), so this is accepted today.
+      expect(created.status).toBe(201);
+      const streamId = ((await created.json()) as { stream_id: string }).stream_id;
+      const verified = await postVerify(
+        ssfCall("/ssf/verify", a.token, "POST", { stream_id: streamId }),
+      );
+      expect(internal.requests.length).toBe(1);
+      // Today: 502 with "HTTP 200: answer 200", the internal service's own words.
+      expect(await verified.text()).not.toContain("answer 200");
+    } finally {
+      await internal.stop();
+    }
   });
 
   it("a revoked receiver token is refused at once, and cannot enable its disabled streams again", async () => {
