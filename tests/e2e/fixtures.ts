@@ -30,17 +30,19 @@ export async function signInAs(page: Page, role: DemoRole, path = "/sign-in") {
   return member;
 }
 
-/** The newest message with this subject in the demo mailbox (optionally containing a text), once it arrives. */
-export async function mailFor(page: Page, subject: string, containing?: string) {
-  const article = page
+/**
+ * The newest message with this subject in the demo mailbox (optionally containing a text), once it
+ * arrives; with `count`, once that many such messages have arrived (the second of a kind).
+ */
+export async function mailFor(page: Page, subject: string, containing?: string, count = 1) {
+  const articles = page
     .getByRole("article", { name: subject })
-    .filter({ hasText: containing ?? "" })
-    .first();
+    .filter({ hasText: containing ?? "" });
   await expect(async () => {
     await page.goto("/mailbox");
-    await expect(article).toBeVisible({ timeout: 1000 });
+    await expect(articles.nth(count - 1)).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  return article;
+  return articles.first();
 }
 
 /**
@@ -51,6 +53,14 @@ export async function userWithPass(agent: Page, browser: Browser, row = 5) {
   await agent.goto("/users?tier=STANDARD&status=ACTIVE");
   await agent.getByRole("row").nth(row).getByRole("link").click();
   await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  return passFromUserPage(agent, browser);
+}
+
+/**
+ * The same recovery for the person whose page the agent is on; `call` counts this person's
+ * recoveries so far (2: their second), so the mails read are this call's.
+ */
+export async function passFromUserPage(agent: Page, browser: Browser, call = 1) {
   const userUrl = agent.url();
   const userName = (await agent.getByRole("heading", { level: 1 }).textContent())!.trim();
   const workEmail = (await agent
@@ -79,7 +89,7 @@ export async function userWithPass(agent: Page, browser: Browser, row = 5) {
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
   await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
+    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`, "", call)
   )
     .getByRole("link")
     .click();
@@ -95,7 +105,7 @@ export async function userWithPass(agent: Page, browser: Browser, row = 5) {
   const mailbox = await browser.newContext();
   // The pass goes to a verified personal address when there is one, else the work address.
   const pass = (await (
-    await mailFor(await mailbox.newPage(), "Your temporary access pass", `Hello ${userName},`)
+    await mailFor(await mailbox.newPage(), "Your temporary access pass", `Hello ${userName},`, call)
   ).textContent())!.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
   await mailbox.close();
   return { pass, userName, workEmail, userUrl };
