@@ -76,6 +76,8 @@ export default defineConfig({
         DATABASE_URL: "",
         NEXTAUTH_URL: `http://localhost:${PORT}`,
         EMBEDDED_PG_DIR: ".data/e2e-postgres",
+        // The Shared Signals receivers of the browser tests listen on this machine.
+        SSF_PRIVATE_ENDPOINTS: "allow",
         EMBEDDED_PG_PORT: PG_PORT,
         EMBEDDED_PG_EPHEMERAL: "1",
         DEMO_SIGN_IN: "on",

@@ -70,6 +70,8 @@ export const serverShape = {
   AUDIT_EVENT_KEY_FILE: z.string().min(1),
   /** RSA (RS256) or P-256 (ES256) private key, PKCS#8 PEM file, that signs Shared Signals events (decision 034). Unset: no transmitter. */
   SSF_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** "allow": Shared Signals push endpoints may be on this machine or a private network (development, tests). */
+  SSF_PRIVATE_ENDPOINTS: z.enum(["allow", "refuse"]).default("refuse"),
   /** Retired event keys' public halves (SPKI PEM files, comma-separated), still trusted when verifying. */
   AUDIT_EVENT_PUBLIC_KEY_FILES: z.string().optional(),
   /** The audit log's name in its checkpoints (default: the console's host followed by /audit). */

@@ -37,6 +37,8 @@ if (!process.env.SSF_SIGNING_KEY_FILE) {
   writeFileSync(keyFile, ssfSigningKey(), { mode: 0o600 });
   process.env.SSF_SIGNING_KEY_FILE = keyFile;
 }
+// The tests' Shared Signals receivers listen on this machine (decision 034 refuses that otherwise).
+process.env.SSF_PRIVATE_ENDPOINTS ??= "allow";
 // The tests run the demo configuration (demo mailbox, demo sign-in) unless a test says otherwise.
 process.env.DEMO_SIGN_IN ??= "on";
 // Test files call use cases hundreds of times from one "client": budgets out of the way, except

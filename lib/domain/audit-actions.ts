@@ -569,6 +569,8 @@ export const AUDIT_ACTIONS = {
     .object({
       fields: z.array(z.string().max(40)).max(20),
       lapsedApprovals: z.number().int().min(0),
+      /** A raise to a tier that needs a second person voided what was issued without one. */
+      voided: Voided.optional(),
     })
     .strict(),
 } as const satisfies Record<string, z.ZodType>;

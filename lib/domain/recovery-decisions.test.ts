@@ -15,6 +15,8 @@ import {
   decideSendStepLink,
   decideTapIssuance,
   stopReason,
+  tierForCase,
+  tierRaiseNeedsSecondPerson,
   type CaseFacts,
 } from "./recovery-decisions";
 import { RISK_TIERS } from "./workforce";
@@ -724,5 +726,21 @@ describe("one recovery, one passkey", () => {
       ok: false,
       code: "SEQUENCE",
     });
+  });
+});
+
+describe("tierForCase", () => {
+  const policy = DEFAULT_POLICY;
+  it("judges a case under the person's tier now, unless that drops a second person", () => {
+    expect(tierForCase(policy, "STANDARD", "PRIVILEGED")).toBe("PRIVILEGED");
+    expect(tierForCase(policy, "STANDARD", "CONTRACTOR")).toBe("CONTRACTOR");
+    expect(tierForCase(policy, "PRIVILEGED", "STANDARD")).toBe("PRIVILEGED");
+    expect(tierForCase(policy, "HIGH_RISK", "PRIVILEGED")).toBe("PRIVILEGED");
+  });
+
+  it("says when a raise makes a second person necessary", () => {
+    expect(tierRaiseNeedsSecondPerson(policy, "STANDARD", "HIGH_RISK")).toBe(true);
+    expect(tierRaiseNeedsSecondPerson(policy, "HIGH_RISK", "PRIVILEGED")).toBe(false);
+    expect(tierRaiseNeedsSecondPerson(policy, "PRIVILEGED", "STANDARD")).toBe(false);
   });
 });

@@ -454,3 +454,23 @@ export function availableActions(input: {
     close: allowed(decideClose({ facts })),
   };
 }
+
+/**
+ * The tier a case is judged under when the person's tier changed after it opened (an identity
+ * provider moved them): the tier they have now, unless that would drop a second person the tier
+ * the case opened under needed. A raise mid-case is never a way round four-eyes, and a lowering
+ * does not loosen a case that already needed a supervisor.
+ */
+export function tierForCase(policy: RecoveryPolicy, opened: RiskTier, now: RiskTier): RiskTier {
+  const needsSecond = (tier: RiskTier) => policy.approval.tiers.includes(tier);
+  return needsSecond(opened) && !needsSecond(now) ? opened : now;
+}
+
+/** Whether a change of tier makes a second person necessary where none was (passes issued without one must go). */
+export function tierRaiseNeedsSecondPerson(
+  policy: RecoveryPolicy,
+  before: RiskTier,
+  after: RiskTier,
+): boolean {
+  return !policy.approval.tiers.includes(before) && policy.approval.tiers.includes(after);
+}

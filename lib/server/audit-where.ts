@@ -25,7 +25,7 @@
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { AUDIT_READ_ACTIONS } from "@/lib/domain/audit-labels";
 import { hidesReads, type AuditSearch } from "@/lib/domain/audit-search";
-import { likeContains } from "./like-pattern";
+import { likeContains } from "@/lib/domain/like-pattern";
 
 export const AUDIT_PAGE_SIZE = 50;
 

@@ -8,6 +8,7 @@ import { parseTicketReference } from "@/lib/domain/ticket-reference";
 import { isLeaver } from "@/lib/domain/workforce";
 import { teamScope } from "./cases/unit-of-work";
 import type { CurrentStaff } from "./resume-staff-session";
+import { escapeLike } from "@/lib/domain/like-pattern";
 
 const OPEN: Prisma.RecoveryCaseWhereInput = { status: { notIn: ["CLOSED", "REVOKED"] } };
 
@@ -64,12 +65,14 @@ function viewWhere(
 function searchWhere(q: string | undefined): Prisma.RecoveryCaseWhereInput {
   if (!q) return {};
   const ticket = parseTicketReference(q);
+  // Prisma's contains and startsWith are LIKE patterns: % and _ typed in the search are literal.
+  const literal = escapeLike(q);
   return {
     OR: [
       ...(ticket.ok ? [{ ticketRef: ticket.value }] : []),
-      { ticketRef: { contains: q.toUpperCase() } },
-      { user: { name: { contains: q, mode: "insensitive" as const } } },
-      { user: { employeeId: { startsWith: q.toUpperCase() } } },
+      { ticketRef: { contains: literal.toUpperCase() } },
+      { user: { name: { contains: literal, mode: "insensitive" as const } } },
+      { user: { employeeId: { startsWith: literal.toUpperCase() } } },
     ],
   };
 }

@@ -32,7 +32,7 @@ import {
 } from "@/lib/domain/directory-query";
 import type { DirectorySearch, EmploymentStatus, RiskTier } from "@/lib/domain/workforce";
 import type { CountryCode } from "libphonenumber-js";
-import { likeContains, likeExactly, likeStarts } from "./like-pattern";
+import { likeContains, likeExactly, likeStarts } from "@/lib/domain/like-pattern";
 
 export const DIRECTORY_PAGE_SIZE = 25;
 /** Matches are counted up to this many; past it the page says "1,000+" and pages on. */

@@ -249,6 +249,19 @@ describe("ticket references", () => {
     expect(byNumber.map((c) => c.id)).toEqual([zendesk.caseId]);
   });
 
+  it("takes % and _ in a search as the characters they are, not wildcards", async () => {
+    const agent = await actor("AGENT");
+    const tag = Math.random().toString(36).slice(2, 8);
+    const odd = await userWithManager({ name: `Ann 100%_${tag}` });
+    const plain = await userWithManager({ name: `Ann 1000x${tag}` });
+    const { caseId } = await openFor(agent, odd.user.id);
+    const other = await openFor(agent, plain.user.id);
+    const found = await findCases({ viewer: agent, filters: { view: "team", q: `100%_${tag}` } });
+    expect(found.map((c) => c.id)).toEqual([caseId]);
+    const underscore = await findCases({ viewer: agent, filters: { view: "team", q: `0_${tag}` } });
+    expect(underscore.map((c) => c.id)).not.toContain(other.caseId);
+  });
+
   it("refuses what is not a ticket with the formats it accepts, and changes nothing", async () => {
     const agent = await actor("AGENT");
     const { caseId } = await openFor(agent);

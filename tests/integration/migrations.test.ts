@@ -105,6 +105,7 @@ describe("migrations", () => {
       "TemporaryAccessPass_one_active_per_user",
       "WorkforceUser_name_lower_idx",
       "WorkforceUser_phone_digits_idx",
+      "WorkforceUser_scimUserName_lower_key",
     ]);
     expect(extra(b.constraints, a.constraints, "conname")).toEqual([]);
     expect(extra(b.indexes, a.indexes, "indexname")).toEqual([]);

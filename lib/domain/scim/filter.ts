@@ -5,8 +5,10 @@
  * invalidFilter rather than guessed at.
  */
 import { parse, type Filter } from "scim2-parse-filter";
+import { escapeLike } from "../like-pattern";
 import type { EmploymentStatus } from "../workforce";
 import { ENTERPRISE_USER, ScimError } from "./schemas";
+import { isUuid } from "../uuid";
 
 type TextFilter = {
   equals?: string;
@@ -56,10 +58,13 @@ const MAX_DEPTH = 8;
 
 function textCondition(op: TextOp, value: string): TextFilter {
   const mode = "insensitive" as const;
-  if (op === "eq") return { equals: value, mode };
-  if (op === "co") return { contains: value, mode };
-  if (op === "sw") return { startsWith: value, mode };
-  return { endsWith: value, mode };
+  // Case-insensitive matches are ILIKE in SQL, where % and _ are wildcards: the value is taken
+  // literally (userName eq "a_b@x" must not also find "axb@x", the lookup before every leaver).
+  const literal = escapeLike(value);
+  if (op === "eq") return { equals: literal, mode };
+  if (op === "co") return { contains: literal, mode };
+  if (op === "sw") return { startsWith: literal, mode };
+  return { endsWith: literal, mode };
 }
 
 function translate(f: Filter, depth: number): Where {
@@ -77,7 +82,7 @@ function translate(f: Filter, depth: number): Where {
     if (f.op !== "eq" || typeof compValue !== "string")
       throw new ScimError(400, "invalidFilter", "id is filtered with eq only.");
     // Not a uuid: matches nobody (rather than a database error).
-    return /^[0-9a-f-]{36}$/i.test(compValue) ? { id: compValue } : { id: { in: [] } };
+    return isUuid(compValue) ? { id: compValue } : { id: { in: [] } };
   }
   if (name === "active") {
     if (f.op !== "eq" || typeof compValue !== "boolean")
@@ -101,7 +106,9 @@ function translate(f: Filter, depth: number): Where {
     );
   if (typeof compValue !== "string")
     throw new ScimError(400, "invalidFilter", `"${attrPath.slice(0, 80)}" compares with a string.`);
-  return rule.where(textCondition(f.op as TextOp, compValue));
+  // A filter's string is JSON (RFC 7644 §3.4.2.2): "\\" is one backslash. The parser undoes
+  // escaped quotes but keeps escaped backslashes doubled.
+  return rule.where(textCondition(f.op as TextOp, compValue.replace(/\\\\/g, "\\")));
 }
 
 /** A SCIM filter as a Prisma where over WorkforceUser, or invalidFilter. */

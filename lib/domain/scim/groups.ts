@@ -8,6 +8,7 @@ import { parse as parseFilter, type Filter } from "scim2-parse-filter";
 import { RISK_TIER_LABELS, RISK_TIERS, type RiskTier } from "../workforce";
 import type { PatchOp } from "./patch";
 import { ScimError } from "./schemas";
+import { isUuid } from "../uuid";
 
 export const CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
@@ -82,7 +83,7 @@ function memberIds(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((m) => {
     const id = typeof m === "object" && m !== null ? (m as { value?: unknown }).value : m;
-    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id))
+    if (!isUuid(id))
       throw new ScimError(400, "invalidValue", "A member is the SCIM id of a user.");
     return id.toLowerCase();
   });

@@ -133,7 +133,8 @@ describe("a user body", () => {
       userName: "Jane@Example.com",
       name: "Jane Doe",
       employeeNumber: "E42",
-      active: true,
+      // Not sent: the person's state stays as it is (a new person starts active).
+      active: null,
     });
     expect(user.emails).toEqual([{ address: "jane@example.com", kind: "work", isPrimary: true }]);
     expect(scimError(() => normalizeDocument({ userName: "x", shoeSize: 9 })).scimType).toBe(

@@ -76,7 +76,11 @@ export type ScimUserInput = {
   externalId: string | null;
   name: string;
   title: string;
-  active: boolean;
+  /**
+   * null when the request does not say (a PATCH that removes it, a PUT that leaves it out): the
+   * person's state stays as it is. Only an explicit false makes a leaver, only true a returner.
+   */
+  active: boolean | null;
   emails: { address: string; kind: string; isPrimary: boolean }[];
   phone: string | null;
   employeeNumber: string | null;
@@ -190,7 +194,7 @@ export function parseUser(doc: ScimDocument): ScimUserInput {
     externalId: c.externalId || null,
     name,
     title: c.title ?? "",
-    active: c.active ?? true,
+    active: c.active ?? null,
     emails: emails
       .map((e, i) => ({
         address: e.value!.toLowerCase(),

@@ -22,7 +22,7 @@ import "server-only";
  */
 import { Prisma } from "@/generated/prisma/client";
 import { DomainError } from "@/lib/domain/errors";
-import type { CaseFacts, Refusal } from "@/lib/domain/recovery-decisions";
+import { tierForCase, type CaseFacts, type Refusal } from "@/lib/domain/recovery-decisions";
 import { SIGNAL_RULE_LABELS, type SignalRule } from "@/lib/domain/fraud-signals";
 import {
   policyFor,
@@ -242,7 +242,8 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
   const casesInWindow = related.filter((other) => other.createdAt > since).length + 1;
   const facts: CaseFacts = {
     status: kase.status,
-    riskTier: kase.riskTier,
+    // Raised mid-case (SCIM, decision 033): judged under the stricter of the two.
+    riskTier: tierForCase(policy, kase.riskTier, kase.user.riskTier),
     reason: kase.reason,
     leaver: isLeaver(kase.user, now),
     steps: kase.checklist.steps.map((step) => ({ kind: step.kind, outcome: step.outcome })),

@@ -30,7 +30,11 @@ import { auditedTransaction, recordAudit, type Tx } from "../audit";
 import { runUserWork } from "../cases/unit-of-work";
 import type { RequestContext } from "../request-context";
 import { revokeAllWithinUnit } from "../revoke-passkeys";
+import { stopRecovery, type Voided } from "../cases/void-recovery";
+import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
+import { tierRaiseNeedsSecondPerson } from "@/lib/domain/recovery-decisions";
 import type { ScimClient } from "./tokens";
+import { isUuid } from "@/lib/domain/uuid";
 
 export const STORED_USER_SELECT = {
   id: true,
@@ -54,7 +58,7 @@ export const STORED_USER_SELECT = {
 } satisfies Prisma.WorkforceUserSelect;
 
 export async function findScimUser(id: string): Promise<StoredUser | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return db.workforceUser.findUnique({ where: { id }, select: STORED_USER_SELECT });
 }
 
@@ -101,7 +105,9 @@ export async function auditScimRefusal(
 
 function uniqueTarget(error: unknown): string | null {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    const target = JSON.stringify(error.meta?.target ?? "");
+    // The whole meta: a clash on an expression index (userName ignoring case) names the index,
+    // not a field.
+    const target = JSON.stringify(error.meta ?? "");
     if (target.includes("scimUserName")) return "userName";
     if (target.includes("employeeId")) return "employeeNumber";
     if (target.includes("address")) return "emails";
@@ -142,13 +148,21 @@ export function statusFrom(
   input: Pick<ScimUserInput, "active" | "employmentEndDate">,
   now: Date,
 ): EmploymentStatus {
-  if (!input.active) return "LEFT";
+  // Only a change of `active` is a decision: a value left out, removed, or sent back as the
+  // console showed it (a suspended person reads as active=false, and an identity provider echoes
+  // that in its next PATCH) leaves the person as they are.
+  const active =
+    input.active === null || (before !== null && input.active === scimActive(before))
+      ? null
+      : input.active;
+  if (active === false) return "LEFT";
   const ended =
     input.employmentEndDate !== null &&
     input.employmentEndDate.getTime() < startOfUtcDay(now).getTime();
   if (ended) return "LEFT";
-  // A console suspension is the console's: SCIM's active=true does not lift it.
-  if (before === "SUSPENDED") return "SUSPENDED";
+  // A leaver comes back only when the identity provider says active=true; a console suspension
+  // is the console's, and SCIM does not lift it.
+  if (before === "SUSPENDED" || (before === "LEFT" && active !== true)) return before;
   return input.employmentEndDate ? "LEAVING" : "ACTIVE";
 }
 
@@ -220,7 +234,7 @@ export async function writeScimUser(
   request?: RequestContext,
   now = new Date(),
 ): Promise<StoredUser> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ScimError(404, null, "No user has that id.");
+  if (!isUuid(id)) throw new ScimError(404, null, "No user has that id.");
   try {
     return await uniquely(() =>
       runUserWork(
@@ -243,11 +257,12 @@ export async function writeScimUser(
           // A returner's old leaving date (echoed back by a PATCH of active) is not a new one.
           if (
             before.status === "LEFT" &&
-            input.active &&
+            input.active === true &&
             input.employmentEndDate?.getTime() === before.leavingOn?.getTime()
           )
             input.employmentEndDate = null;
-          const status = statusFrom(before.status, input, now);
+          // DELETE (no replacement) is a leaver whatever the person's state.
+          const status = replaced ? statusFrom(before.status, input, now) : "LEFT";
           const leavingOn =
             status === "LEFT" && !input.employmentEndDate
               ? (before.leavingOn ?? startOfUtcDay(now))
@@ -320,6 +335,7 @@ export async function writeScimUser(
 
           const nowLeaver = isLeaver({ status, leavingOn }, now);
           let lapsedApprovals = 0;
+          let voided: Voided | null = null;
           if (status === "LEFT" && before.status !== "LEFT") {
             await leaverStop(tx, {
               id,
@@ -367,6 +383,14 @@ export async function writeScimUser(
             (changed.department || changed.manager || changed.phone || changed.tier)
           ) {
             lapsedApprovals = await lapsePendingApprovals(tx, { id, actor, request, lockCase });
+            // A raise to a tier that needs a second person: a pass or link issued without one
+            // no longer stands (the case goes on, judged under the new tier).
+            if (tierRaiseNeedsSecondPerson(ACTIVE_POLICY, before.riskTier, riskTier))
+              voided = await stopRecovery(tx, { userId: id }, {
+                reason: "risk tier raised",
+                now,
+                userId: id,
+              });
           }
           const fields = [
             ...(input.name !== before.name ? ["name"] : []),
@@ -389,7 +413,7 @@ export async function writeScimUser(
               actor,
               subjectUserId: id,
               target: { type: "user", id },
-              data: { fields, lapsedApprovals },
+              data: { fields, lapsedApprovals, ...(voided ? { voided } : {}) },
               request,
             });
           const after = await tx.workforceUser.findUniqueOrThrow({

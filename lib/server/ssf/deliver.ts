@@ -28,6 +28,7 @@ import {
   type PasskeyFacts,
 } from "@/lib/domain/ssf/events";
 import { trustedEventKeys } from "../audit-keys";
+import { receiverFetch } from "./receiver-fetch";
 import { signSet } from "./set";
 
 type Client = Pick<PrismaClient, "$transaction" | "ssfStream">;
@@ -200,7 +201,7 @@ export async function deliverStream(
   options: SsfDeliveryOptions,
 ): Promise<StreamPass> {
   const now = options.now ?? new Date();
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? receiverFetch;
   return client.$transaction(
     async (tx) => {
       const pass = (status: StreamPass["status"], delivered = 0, error?: string): StreamPass => ({
@@ -268,7 +269,7 @@ export async function pushSet(
   url: string,
   authorization: string | null,
   jwt: string,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+): Promise<{ ok: true } | { ok: false; error: string; status: number | null }> {
   try {
     const response = await send(url, {
       method: "POST",
@@ -285,9 +286,17 @@ export async function pushSet(
     if (response.status === 202) return { ok: true };
     // Never the receiver's whole body: a short, printable excerpt.
     const detail = text.replace(/[^\x20-\x7e]/g, " ").slice(0, 200);
-    return { ok: false, error: `HTTP ${response.status}${detail ? `: ${detail}` : ""}` };
+    return {
+      ok: false,
+      error: `HTTP ${response.status}${detail ? `: ${detail}` : ""}`,
+      status: response.status,
+    };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+      status: null,
+    };
   }
 }
 
@@ -296,6 +305,9 @@ export async function pushSet(
  * tokens are all acknowledged, in order), then up to `maxEvents` tokens not yet acknowledged, in
  * order. Two polls of one stream at once: the second gets nothing and `moreAvailable`.
  */
+/** The acknowledgements beyond the cursor a poll stream keeps (a receiver acknowledging out of order). */
+const MAX_KEPT_ACKS = 1000;
+
 export async function pollStream(
   client: Client,
   streamId: string,
@@ -308,11 +320,16 @@ export async function pollStream(
         SELECT id FROM "SsfStream" WHERE id = ${streamId}::uuid FOR UPDATE SKIP LOCKED`;
       if (!claimed) return { sets: {}, moreAvailable: true };
       const stream = await tx.ssfStream.findUniqueOrThrow({ where: { id: streamId } });
+      // Only acknowledgements of tokens that exist (up to the trail's head) are kept, and never
+      // more than a page's worth: ids of tokens never sent cannot grow the stream's row.
+      const head = await headPosition(tx);
       const acked = new Set(
-        [...stream.ackedJtis, ...request.ack].filter((jti) => {
-          const position = positionOfJti(jti);
-          return position !== null && position > stream.position;
-        }),
+        [...stream.ackedJtis, ...request.ack]
+          .filter((jti) => {
+            const position = positionOfJti(jti);
+            return position !== null && position > stream.position && position <= head;
+          })
+          .slice(0, MAX_KEPT_ACKS),
       );
       // Move over what is acknowledged, in order, and stop at the first token that is not.
       let position = stream.position;

@@ -28,7 +28,9 @@ import { hashToken } from "../secrets";
 import { headPosition, pollStream, pushSet } from "./deliver";
 import { ssfIssuer } from "./issuer";
 import { ssfConfigured } from "./keys";
+import { receiverFetch } from "./receiver-fetch";
 import { signSet } from "./set";
+import { isUuid } from "@/lib/domain/uuid";
 
 const json = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
@@ -90,10 +92,9 @@ async function ownStream(
   token: SsfReceiverToken,
   streamId: string | null | undefined,
 ): Promise<SsfStream | Response> {
-  const stream =
-    streamId && /^[0-9a-f-]{36}$/i.test(streamId)
-      ? await db.ssfStream.findFirst({ where: { id: streamId, tokenId: token.id } })
-      : null;
+  const stream = isUuid(streamId)
+    ? await db.ssfStream.findFirst({ where: { id: streamId, tokenId: token.id } })
+    : null;
   if (!stream) return refuse(receiverActor(token), 404, "No such stream.", "NOT_FOUND");
   return stream;
 }
@@ -284,9 +285,14 @@ export async function requestVerification(request: Request): Promise<Response> {
     type: SSF_EVENT_TYPES.verification,
     claims: body.state ? { state: body.state } : {},
   });
-  const sent = await pushSet(fetch, stream.endpointUrl, stream.authorizationHeader, jwt);
+  const sent = await pushSet(receiverFetch, stream.endpointUrl, stream.authorizationHeader, jwt);
+  // Only the status goes back to the caller: what the endpoint answered (or why it could not be
+  // reached) stays here, or a receiver could read services the console can reach through it.
   if (!sent.ok)
-    return problem(502, `The receiver did not accept the verification event: ${sent.error}`);
+    return problem(
+      502,
+      `The receiver's endpoint did not accept the verification event (${sent.status ? `HTTP ${sent.status}` : "not reachable"}).`,
+    );
   return new Response(null, { status: 204 });
 }
 

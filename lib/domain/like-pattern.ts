@@ -4,7 +4,7 @@
  *
  * NOTE: not marked "server-only": the benchmark builds the same queries.
  */
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
