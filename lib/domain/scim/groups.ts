@@ -83,8 +83,7 @@ function memberIds(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((m) => {
     const id = typeof m === "object" && m !== null ? (m as { value?: unknown }).value : m;
-    if (!isUuid(id))
-      throw new ScimError(400, "invalidValue", "A member is the SCIM id of a user.");
+    if (!isUuid(id)) throw new ScimError(400, "invalidValue", "A member is the SCIM id of a user.");
     return id.toLowerCase();
   });
 }

@@ -386,11 +386,15 @@ export async function writeScimUser(
             // A raise to a tier that needs a second person: a pass or link issued without one
             // no longer stands (the case goes on, judged under the new tier).
             if (tierRaiseNeedsSecondPerson(ACTIVE_POLICY, before.riskTier, riskTier))
-              voided = await stopRecovery(tx, { userId: id }, {
-                reason: "risk tier raised",
-                now,
-                userId: id,
-              });
+              voided = await stopRecovery(
+                tx,
+                { userId: id },
+                {
+                  reason: "risk tier raised",
+                  now,
+                  userId: id,
+                },
+              );
           }
           const fields = [
             ...(input.name !== before.name ? ["name"] : []),
