@@ -425,6 +425,10 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   // A receiver token reads everyone's revocations; an endpoint gets every case's events.
   issueReceiverAction: "issue a Shared Signals receiver token",
   addWebhookAction: "add a webhook endpoint",
+  // Switching any of them off silently stops leavers or signals flowing: as weighty.
+  revokeScimTokenAction: "revoke a SCIM token",
+  revokeReceiverAction: "revoke a Shared Signals receiver",
+  disableWebhookAction: "disable a webhook endpoint",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

@@ -26,5 +26,10 @@ export const revokeReceiverAction = staffAction(
     await revokeReceiverToken({ actor, id: input.receiverId, request });
     return "Revoked. Its streams are disabled and its token no longer works.";
   },
-  { path: "/ssf-receivers", revalidate: () => ["/ssf-receivers"] },
+  // Revoking it silently stops an application hearing of revocations: step-up too.
+  {
+    path: "/ssf-receivers",
+    stepUp: "revoke a Shared Signals receiver",
+    revalidate: () => ["/ssf-receivers"],
+  },
 );

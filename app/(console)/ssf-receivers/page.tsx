@@ -26,7 +26,7 @@ export default async function SsfReceiversPage() {
           once.
         </p>
       </div>
-      <StepUpPanel {...stepUp} what="issue a receiver token" />
+      <StepUpPanel {...stepUp} what="issue or revoke a receiver token" />
       <IssueReceiverForm />
       {receivers.length === 0 ? (
         <p className="text-sm" role="status">

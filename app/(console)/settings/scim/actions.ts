@@ -53,5 +53,6 @@ export const revokeScimTokenAction = staffAction(
     await revokeScimToken({ staff: actor, id: input.tokenId, request });
     return "Revoked. The identity provider's requests with it are refused from now on.";
   },
-  { path: PATH, revalidate: PATH },
+  // Revoking it silently stops HR's leavers reaching the console: step-up too.
+  { path: PATH, stepUp: "revoke a SCIM token", revalidate: PATH },
 );

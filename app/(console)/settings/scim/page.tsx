@@ -30,7 +30,7 @@ export default async function ScimSettingsPage() {
           pass and link stops, and open cases close.
         </p>
       </div>
-      <StepUpPanel {...stepUp} what="issue or rotate a token" />
+      <StepUpPanel {...stepUp} what="issue, rotate or revoke a token" />
       <section aria-labelledby="issue" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="issue" className="mb-2 text-lg font-semibold">
           Issue a token

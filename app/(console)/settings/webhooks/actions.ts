@@ -27,5 +27,10 @@ export const disableWebhookAction = staffAction(
     await disableWebhookEndpoint({ actor, endpointId: input.endpointId, request });
     return "Disabled. Nothing more is sent to it.";
   },
-  { path: "/settings/webhooks", revalidate: ["/settings/webhooks"] },
+  // Disabling it silently stops the ITSM hearing of cases: step-up too.
+  {
+    path: "/settings/webhooks",
+    stepUp: "disable a webhook endpoint",
+    revalidate: ["/settings/webhooks"],
+  },
 );

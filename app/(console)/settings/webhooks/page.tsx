@@ -25,10 +25,12 @@ export default async function WebhooksPage() {
         The console posts case events ({CASE_WEBHOOK_EVENTS.join(", ")}) to the desk&apos;s ITSM,
         with the case&apos;s ticket reference and the person&apos;s employee ID, signed with
         HMAC-SHA256 over <code>timestamp.body</code> (headers <code>X-Console-Timestamp</code> and{" "}
-        <code>X-Console-Signature</code>). A failed delivery is retried with backoff; practice calls
-        are never sent.
+        <code>X-Console-Signature</code>). The receiver should refuse a timestamp more than 5
+        minutes from its clock (every attempt is signed when it is sent) and drop an{" "}
+        <code>Idempotency-Key</code> it has seen: a failed delivery is retried with backoff, at
+        least once. Practice calls are never sent.
       </p>
-      <StepUpPanel {...stepUp} what="add an endpoint" />
+      <StepUpPanel {...stepUp} what="add or disable an endpoint" />
       <section
         aria-labelledby="add"
         className="max-w-md rounded-lg border border-slate-200 bg-white p-4"
