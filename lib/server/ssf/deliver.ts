@@ -22,6 +22,7 @@ import { backoffMs } from "@/lib/domain/siem-sinks";
 import {
   eventsForAudit,
   passkeyIdsFor,
+  SSF_EVENT_TYPES,
   streamWants,
   subjectId,
   type AuditFacts,
@@ -348,6 +349,20 @@ export async function pollStream(
       const remaining = [...acked].filter((jti) => positionOfJti(jti)! > position);
       const sets: Record<string, string> = {};
       let moreAvailable = false;
+      // A verification the receiver asked for comes first, in every poll, until acknowledged.
+      const verification =
+        stream.verificationJti && !request.ack.includes(stream.verificationJti)
+          ? stream.verificationJti
+          : null;
+      if (stream.status === "enabled" && request.maxEvents > 0 && verification)
+        sets[verification] = await signSet({
+          issuer: options.issuer,
+          audience: stream.audience,
+          jti: verification,
+          subId: { format: "opaque", id: stream.id },
+          type: SSF_EVENT_TYPES.verification,
+          claims: stream.verificationState ? { state: stream.verificationState } : {},
+        });
       if (stream.status === "enabled" && request.maxEvents > 0) {
         let after = position;
         for (;;) {
@@ -370,7 +385,11 @@ export async function pollStream(
       }
       await tx.ssfStream.update({
         where: { id: streamId },
-        data: { position, ackedJtis: remaining },
+        data: {
+          position,
+          ackedJtis: remaining,
+          ...(verification ? {} : { verificationJti: null, verificationState: null }),
+        },
       });
       return { sets, moreAvailable };
     },

@@ -21,6 +21,7 @@ import { POST as postVerify } from "@/app/ssf/verify/route";
 import { revokePasskeys } from "../revoke-passkeys";
 import { deliverSsf } from "./deliver";
 import { ssfIssuer } from "./issuer";
+import { poll } from "./streams";
 import { issueReceiverToken, revokeReceiverToken } from "./tokens";
 
 const base = "http://localhost:3000";
@@ -240,5 +241,82 @@ describe("Shared Signals metadata and stream management", () => {
       (await postPoll(call(`/ssf/poll/${created.stream_id}`, "y".repeat(43), "POST", {}), params))
         .status,
     ).toBe(401);
+  });
+
+  it("holds a long poll until an event is there, and answers empty when its wait ends", async () => {
+    const reviewer = await actor("SECURITY");
+    const { token } = await issueReceiverToken({ actor: reviewer, name: "Long poller" });
+    const created = (await (
+      await postStream(
+        call("/ssf/streams", token, "POST", { delivery: { method: "urn:ietf:rfc:8936" } }),
+      )
+    ).json()) as { stream_id: string; aud: string };
+    const path = `/ssf/poll/${created.stream_id}`;
+    // Nothing yet: a short wait ends with an empty answer, not an error.
+    const quiet = (await (
+      await poll(call(path, token, "POST", {}), created.stream_id, { waitMs: 200 })
+    ).json()) as { sets: Record<string, string>; moreAvailable: boolean };
+    expect(quiet).toEqual({ sets: {}, moreAvailable: false });
+
+    // A long poll (RFC 8936's default) is still waiting when the revocation happens, and
+    // answers with it.
+    let settled = false;
+    const waiting = poll(call(path, token, "POST", {}), created.stream_id, {
+      waitMs: 60_000,
+    }).then((response) => {
+      settled = true;
+      return response;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    await revokePasskeys({
+      actor: await actor("AGENT"),
+      userId: user.id,
+      request: { scope: "ONE", passkeyId: user.passkeys[0]!.id },
+      reason: "LOST",
+    });
+    const answer = (await (await waiting).json()) as { sets: Record<string, string> };
+    const jwks = (await (await getJwks(new Request(`${base}/ssf/jwks`))).json()) as JSONWebKeySet;
+    const sets = await Promise.all(
+      Object.values(answer.sets).map((jwt) =>
+        verifySet(jwt, jwks, { issuer: ssfIssuer(), audience: created.aud }),
+      ),
+    );
+    expect(sets.map((set) => set.type)).toContain(SSF_EVENT_TYPES.credentialChange);
+  });
+
+  it("gives a poll stream its verification event in every poll until it is acknowledged", async () => {
+    const reviewer = await actor("SECURITY");
+    const { token } = await issueReceiverToken({ actor: reviewer, name: "Verifying poller" });
+    const created = (await (
+      await postStream(
+        call("/ssf/streams", token, "POST", { delivery: { method: "urn:ietf:rfc:8936" } }),
+      )
+    ).json()) as { stream_id: string; aud: string };
+    const asked = await postVerify(
+      call("/ssf/verify", token, "POST", { stream_id: created.stream_id, state: "check-42" }),
+    );
+    expect(asked.status).toBe(204);
+    const jwks = (await (await getJwks(new Request(`${base}/ssf/jwks`))).json()) as JSONWebKeySet;
+    const params = { params: Promise.resolve({ streamId: created.stream_id }) };
+    const pollOnce = async (ack: string[] = []) =>
+      (await (
+        await postPoll(
+          call(`/ssf/poll/${created.stream_id}`, token, "POST", { ack, returnImmediately: true }),
+          params,
+        )
+      ).json()) as { sets: Record<string, string> };
+    for (let i = 0; i < 2; i++) {
+      const { sets } = await pollOnce();
+      const [jwt] = Object.values(sets);
+      const set = await verifySet(jwt!, jwks, { issuer: ssfIssuer(), audience: created.aud });
+      expect(set.type).toBe(SSF_EVENT_TYPES.verification);
+      expect(set.claims).toEqual({ state: "check-42" });
+      expect(set.subject).toEqual({ format: "opaque", id: created.stream_id });
+    }
+    const jti = Object.keys((await pollOnce()).sets)[0]!;
+    expect((await pollOnce([jti])).sets).toEqual({});
+    expect((await pollOnce()).sets).toEqual({});
   });
 });

@@ -28,6 +28,7 @@ import { hashToken } from "../secrets";
 import { headPosition, pollStream, pushSet } from "./deliver";
 import { ssfIssuer } from "./issuer";
 import { ssfConfigured } from "./keys";
+import { subscribeToLiveChanges } from "../live-listener";
 import { receiverFetch } from "./receiver-fetch";
 import { signSet } from "./set";
 import { isUuid } from "@/lib/domain/uuid";
@@ -261,7 +262,10 @@ export async function writeStatus(request: Request): Promise<Response> {
   });
 }
 
-/** POST /ssf/verify: a verification event, pushed at once to a push stream's endpoint. */
+/**
+ * POST /ssf/verify: a verification event, pushed at once to a push stream's endpoint, or, for a
+ * poll stream, waiting at the head of its next polls until the receiver acknowledges it.
+ */
 export async function requestVerification(request: Request): Promise<Response> {
   const token = await authenticate(request);
   if (token instanceof Response) return token;
@@ -269,13 +273,19 @@ export async function requestVerification(request: Request): Promise<Response> {
   if (body instanceof Response) return body;
   const stream = await ownStream(token, body.stream_id);
   if (stream instanceof Response) return stream;
-  if (stream.deliveryMethod !== "push" || !stream.endpointUrl)
-    return refuse(
-      receiverActor(token),
-      400,
-      "Verification is offered for push streams.",
-      "INVALID_INPUT",
-    );
+  if (stream.deliveryMethod !== "push" || !stream.endpointUrl) {
+    await auditedTransaction(db, async (tx) => {
+      await tx.ssfStream.update({
+        where: { id: stream.id },
+        data: {
+          verificationJti: `verification-${randomUUID()}`,
+          verificationState: body.state ?? null,
+        },
+      });
+      await audited(tx, token, stream, "verification");
+    });
+    return new Response(null, { status: 204 });
+  }
   await auditedTransaction(db, (tx) => audited(tx, token, stream, "verification"));
   const jwt = await signSet({
     issuer: ssfIssuer(),
@@ -296,8 +306,20 @@ export async function requestVerification(request: Request): Promise<Response> {
   return new Response(null, { status: 204 });
 }
 
-/** POST /ssf/poll/{stream_id} (RFC 8936). */
-export async function poll(request: Request, streamId: string): Promise<Response> {
+/** How long a long poll (RFC 8936's default, returnImmediately false) waits for an event. */
+export const LONG_POLL_MS = 20_000;
+
+/**
+ * POST /ssf/poll/{stream_id} (RFC 8936). With nothing to return and `returnImmediately` not
+ * true, the request is held (a long poll) until an audited change commits anywhere (PostgreSQL's
+ * LISTEN, decision 023: every instance hears it) and yields an event, or `waitMs` passes, or the
+ * receiver goes away; then it answers with what there is.
+ */
+export async function poll(
+  request: Request,
+  streamId: string,
+  options: { waitMs?: number } = {},
+): Promise<Response> {
   const token = await authenticate(request);
   if (token instanceof Response) return token;
   const body = await readBody(request, PollRequest, token);
@@ -306,11 +328,43 @@ export async function poll(request: Request, streamId: string): Promise<Response
   if (stream instanceof Response) return stream;
   if (stream.deliveryMethod !== "poll")
     return refuse(receiverActor(token), 400, "This stream is delivered by push.", "INVALID_INPUT");
-  const result = await pollStream(
-    db,
-    stream.id,
-    { ack: body.ack ?? [], maxEvents: body.maxEvents ?? 20 },
-    { issuer: ssfIssuer() },
-  );
-  return json(200, result);
+  const maxEvents = body.maxEvents ?? 20;
+  const waitMs = body.returnImmediately || maxEvents === 0 ? 0 : (options.waitMs ?? LONG_POLL_MS);
+  const deadline = Date.now() + waitMs;
+  // Listen before the first read, so a change committed in between still wakes the wait.
+  let changed = false;
+  let wake: (() => void) | null = null;
+  const stopListening =
+    waitMs > 0
+      ? await subscribeToLiveChanges(() => {
+          changed = true;
+          wake?.();
+        })
+      : () => undefined;
+  try {
+    let ack = body.ack ?? [];
+    for (;;) {
+      changed = false;
+      const result = await pollStream(db, stream.id, { ack, maxEvents }, { issuer: ssfIssuer() });
+      ack = [];
+      const left = deadline - Date.now();
+      if (Object.keys(result.sets).length > 0 || result.moreAvailable || left <= 0)
+        return json(200, result);
+      if (request.signal.aborted) return json(200, result);
+      if (!changed)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, left);
+          request.signal.addEventListener("abort", done, { once: true });
+          wake = done;
+          function done() {
+            clearTimeout(timer);
+            request.signal.removeEventListener("abort", done);
+            wake = null;
+            resolve();
+          }
+        });
+    }
+  } finally {
+    stopListening();
+  }
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SsfStream" ADD COLUMN     "verificationJti" TEXT,
+ADD COLUMN     "verificationState" TEXT;
