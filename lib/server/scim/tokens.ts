@@ -111,11 +111,11 @@ export async function rotateScimToken(input: {
   request?: RequestContext;
 }): Promise<{ id: string; token: string }> {
   guard(input.staff);
-  const old = await db.scimToken.findUnique({
-    where: { id: input.id },
+  const old = await db.scimToken.findFirst({
+    where: { id: input.id, revokedAt: null },
     select: { name: true, scopes: true },
   });
-  if (!old) throw new DomainError("NOT_FOUND", "That token does not exist.");
+  if (!old) return refuseUnknownToken(input.staff, input.id, input.request);
   return issueScimToken({
     staff: input.staff,
     name: old.name,
@@ -133,6 +133,8 @@ export async function revokeScimToken(input: {
   request?: RequestContext;
 }): Promise<void> {
   guard(input.staff);
+  if (!(await db.scimToken.count({ where: { id: input.id, revokedAt: null } })))
+    return refuseUnknownToken(input.staff, input.id, input.request);
   await auditedTransaction(db, async (tx) => {
     const old = await tx.scimToken.updateManyAndReturn({
       where: { id: input.id, revokedAt: null },
@@ -215,4 +217,25 @@ export async function checkScimToken(
     data: { lastUsedAt: now },
   });
   return { ok: true, client };
+}
+
+/** A token that is not there or no longer active: refused, audited, nothing changed. */
+async function refuseUnknownToken(
+  staff: CurrentStaff,
+  id: string,
+  request?: RequestContext,
+): Promise<never> {
+  const detail = "That token is not active.";
+  await auditedTransaction(db, (tx) =>
+    recordAudit(tx, {
+      action: "scim.request_refused",
+      outcome: "REFUSED",
+      reason: "NOT_FOUND",
+      actor: staffActor(staff),
+      target: { type: "scim_token", id },
+      data: { status: 404, detail },
+      request,
+    }),
+  );
+  throw new DomainError("NOT_FOUND", detail);
 }

@@ -64,6 +64,21 @@ export async function revokeReceiverToken(input: {
     });
     throw new DomainError("FORBIDDEN", "Only security reviewers revoke receiver tokens.");
   }
+  if (!(await db.ssfReceiverToken.count({ where: { id: input.id, revokedAt: null } }))) {
+    // Not there, or revoked already: refused, audited, nothing changed.
+    await auditedTransaction(db, (tx) =>
+      recordAudit(tx, {
+        action: "ssf.request_refused",
+        outcome: "REFUSED",
+        reason: "NOT_FOUND",
+        actor: staffActor(input.actor),
+        target: { type: "ssf_receiver", id: input.id },
+        data: { detail: "No such receiver token." },
+        request: input.request,
+      }),
+    );
+    throw new DomainError("NOT_FOUND", "No such receiver token.");
+  }
   await auditedTransaction(db, async (tx) => {
     const row = await tx.ssfReceiverToken.findUnique({ where: { id: input.id } });
     if (!row || row.revokedAt) throw new DomainError("NOT_FOUND", "No such receiver token.");
