@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "@/lib/domain/errors";
+import { PATCH } from "@/app/scim/v2/Users/[id]/route";
 import { issueScimToken, revokeScimToken, rotateScimToken } from "@/lib/server/scim/tokens";
 import { issueReceiverToken, revokeReceiverToken } from "@/lib/server/ssf/tokens";
 import { db } from "@/tests/db";
@@ -43,5 +44,32 @@ describe("tokens of outside systems", () => {
       expect(isDomainError(error) && error.code).toBe("NOT_FOUND");
     }
     expect(await refusalsBy(reviewer.id, "ssf.request_refused")).toHaveLength(2);
+  });
+
+  it("a SCIM write to an id nobody has is one audited refusal, a 404", async () => {
+    const reviewer = await actor("SECURITY");
+    const { id: tokenId, token } = await issueScimToken({
+      staff: reviewer,
+      name: "Entra",
+      scopes: ["users:read", "users:write"],
+    });
+    const nobody = randomUUID();
+    const before = await db.auditEvent.count();
+    const response = await PATCH(
+      new Request(`http://localhost:3000/scim/v2/Users/${nobody}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "Replace", path: "active", value: "False" }],
+        }),
+      }),
+      { params: Promise.resolve({ id: nobody }) },
+    );
+    expect(response.status).toBe(404);
+    const rows = await db.auditEvent.findMany({ orderBy: { createdAt: "asc" }, skip: before });
+    expect(rows.map((row) => [row.action, row.outcome, row.targetId])).toEqual([
+      ["scim.request_refused", "REFUSED", tokenId],
+    ]);
   });
 });

@@ -234,7 +234,10 @@ export async function writeScimUser(
   request?: RequestContext,
   now = new Date(),
 ): Promise<StoredUser> {
-  if (!isUuid(id)) throw new ScimError(404, null, "No user has that id.");
+  // An unknown id is the route's one audited refusal (scim.request_refused), not also the unit
+  // of work's: people are never deleted from the table, so it cannot appear meanwhile.
+  if (!isUuid(id) || (await db.workforceUser.count({ where: { id } })) === 0)
+    throw new ScimError(404, null, "No user has that id.");
   try {
     return await uniquely(() =>
       runUserWork(
