@@ -27,6 +27,9 @@ import type { RiskTier } from "./workforce";
 
 export const ACCOUNT_CHANGES = ["renamed", "removed", "lost", "signed_out"] as const;
 export type AccountChange = (typeof ACCOUNT_CHANGES)[number];
+export function isAccountChange(value: string | null | undefined): value is AccountChange {
+  return (ACCOUNT_CHANGES as readonly string[]).includes(value ?? "");
+}
 export const ACCOUNT_CHANGE_LABELS: Record<AccountChange, string> = {
   renamed: "Named a passkey",
   removed: "Removed a passkey",
