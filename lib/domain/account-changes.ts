@@ -58,6 +58,9 @@ export const RemovePasskeySchema = z.object({
     .transform((value) => value !== undefined),
 });
 
+/** Signing out everywhere has no fields. */
+export const SignOutEverywhereSchema = z.object({});
+
 export type AccountChangeFacts = {
   change: AccountChange;
   /** How the session began: only "passkey" sessions change anything here. */
