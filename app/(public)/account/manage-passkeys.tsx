@@ -130,7 +130,7 @@ export function ConfirmBeforeChange({ minutes }: { minutes: number }) {
         passkey you still have, within the last {minutes} minutes.
       </p>
       <PasskeyCeremonyButton
-        label="Confirm it's you to remove or report"
+        label="Confirm with a passkey to remove or report"
         run={async () => {
           const options = await startReverifyAction();
           if (!options.ok) return { ok: false, text: options.message };

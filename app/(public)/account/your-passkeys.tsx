@@ -42,7 +42,7 @@ export function YourPasskeys({ session }: { session: Session }) {
               </span>
               <span className="text-xs text-slate-600">
                 added {formatDate(passkey.createdAt)} · last used{" "}
-                {passkey.lastUsedAt ? formatDate(passkey.lastUsedAt) : "never"}
+                {passkey.lastUsedAt ? formatDate(passkey.lastUsedAt) : "never"} · active
               </span>
             </div>
             {manage ? (
