@@ -18,6 +18,7 @@ import {
   reportPasskeyLost,
   signOutEverywhere,
 } from "./account-changes";
+import { findRecoveryEvents } from "./find-recovery-events";
 import { getRepudiation, repudiateRecovery } from "./repudiate-recovery";
 import { hashToken, newToken } from "./secrets";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "./workforce-sign-in";
@@ -119,6 +120,9 @@ describe("naming a passkey", () => {
       expect(mail.text).toMatch(/“Work laptop”/);
       expect(linkToken(mail.text, "report")).toHaveLength(43);
     }
+    expect((await findRecoveryEvents(user.id)).map((e) => e.label)).toEqual([
+      "A passkey was renamed",
+    ]);
     await renamePasskey({ token, passkeyId: passkey.id, nickname: "" });
     expect((await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } })).nickname).toBeNull();
   });
