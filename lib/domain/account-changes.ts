@@ -132,7 +132,7 @@ export function decideAccountChange(
 /** The words the page and the refusal use before a removal or a lost report. */
 export function confirmBeforeMessage(policy: RecoveryPolicy, change: AccountChange): string {
   const what = change === "lost" ? "report the device lost" : "remove the passkey";
-  return `Confirm it's you first: press “Confirm it's you” and use a passkey you still have. Then ${what} within ${policy.lifetimes.freshVerificationMinutes} minutes.`;
+  return `Confirm it's you first: press “Confirm with a passkey to remove or report” and use a passkey you still have. Then ${what} within ${policy.lifetimes.freshVerificationMinutes} minutes.`;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
