@@ -19,8 +19,10 @@ export async function newRepudiationUrl(
   input:
     | { caseId: string; userId: string }
     | { passkeyId: string; userId: string }
-    /** A change made on /account (docs/decisions/036), and the passkey it named, if any. */
-    /** `at`: the notice's instant, the same for every address, so one report uses them all up. */
+    /**
+     * A change made on /account (docs/decisions/036), and the passkey it named, if any. `at`: the
+     * notice's instant, the same for every address, so one report uses them all up.
+     */
     | { change: AccountChange; userId: string; passkeyId?: string; at: Date },
 ): Promise<string> {
   const token = newToken();
