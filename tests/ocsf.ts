@@ -285,4 +285,33 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "scim.request_refused": { status: 403, detail: "The token is not allowed users:write." },
   "scim.user_created": { employeeId: "E1234", active: true },
   "scim.user_changed": { fields: ["department", "manager"], lapsedApprovals: 1 },
+  // Self-service on /account (docs/decisions/036).
+  "account.passkey_renamed": { model: "YubiKey 5", named: true },
+  "account.passkey_removed": {
+    model: "YubiKey 5",
+    last: false,
+    passkeyIds: ["5b0f8a9e-2c1d-4e3f-9a8b-7c6d5e4f3a2b"],
+    endedSessions: 0,
+  },
+  "account.passkey_reported_lost": {
+    model: "iCloud Keychain",
+    last: false,
+    reason: "LOST",
+    passkeyIds: ["5b0f8a9e-2c1d-4e3f-9a8b-7c6d5e4f3a2b"],
+    endedSessions: 2,
+  },
+  "account.signed_out_everywhere": { endedSessions: 3 },
+  "account.change_refused": { detail: "That passkey is not one of yours." },
+  "account.change_repudiated": {
+    change: "removed",
+    endedSessions: 1,
+    voided: {
+      passes: 0,
+      passSessions: 0,
+      enrolmentLinks: 0,
+      stepLinks: 0,
+      approvals: 0,
+      challenges: 0,
+    },
+  },
 };

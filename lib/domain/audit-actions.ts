@@ -15,6 +15,7 @@ import {
 import { CONTACT_KINDS, SIGNAL_RULES } from "./fraud-signals";
 import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
+import { ACCOUNT_CHANGES } from "./account-changes";
 
 const Method = z.enum(["demo", "oidc"]);
 /** Free text the console writes, which may quote what a client sent: made safe to keep and read. */
@@ -571,6 +572,44 @@ export const AUDIT_ACTIONS = {
       lapsedApprovals: z.number().int().min(0),
       /** A raise to a tier that needs a second person voided what was issued without one. */
       voided: Voided.optional(),
+    })
+    .strict(),
+  // Self-service on /account (docs/decisions/036). The actor is the person, signed in with a passkey.
+  /** The person gave one of their passkeys a name (or cleared it). */
+  "account.passkey_renamed": z.object({ model: z.string().max(100), named: z.boolean() }).strict(),
+  /** The person removed one of their passkeys (after confirming it's them); `last`: it was their last. */
+  "account.passkey_removed": z
+    .object({
+      model: z.string().max(100),
+      last: z.boolean(),
+      /** The passkey removed (Shared Signals describes it, decision 034). */
+      passkeyIds: z.array(z.uuid()).max(100),
+      endedSessions: z.number().int(),
+    })
+    .strict(),
+  /** The person reported the device holding a passkey lost: revoked at once (LOST), every session ended. */
+  "account.passkey_reported_lost": z
+    .object({
+      model: z.string().max(100),
+      last: z.boolean(),
+      reason: z.enum(REVOCATION_REASONS),
+      passkeyIds: z.array(z.uuid()).max(100),
+      endedSessions: z.number().int(),
+    })
+    .strict(),
+  /** The person signed out everywhere: every session of theirs ended, this one included. */
+  "account.signed_out_everywhere": z.object({ endedSessions: z.number().int() }).strict(),
+  /** A change on /account was refused (not signed in, not their passkey, stale verification, unconfirmed last passkey). */
+  "account.change_refused": z.object({ detail: Detail }).strict(),
+  /**
+   * The person said a change made on /account was not them: every session ended, what recovery
+   * had issued was voided, their recovery put on hold and security alerted.
+   */
+  "account.change_repudiated": z
+    .object({
+      change: z.enum(ACCOUNT_CHANGES),
+      endedSessions: z.number().int(),
+      voided: Voided,
     })
     .strict(),
 } as const satisfies Record<string, z.ZodType>;

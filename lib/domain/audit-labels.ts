@@ -25,6 +25,7 @@ import {
 } from "./fraud-signals";
 import { REVOCATION_REASON_LABELS } from "./revocation";
 import { ROLE_LABELS } from "./roles";
+import { ACCOUNT_CHANGE_LABELS } from "./account-changes";
 import type { StepKind } from "./step-kinds";
 
 /** One readable line of an event: "Outcome: passed". `href` when the value names a page. */
@@ -704,6 +705,44 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     lines: (d) => [
       line("Fields", d.fields.join(", ") || "none"),
       line("Pending approvals lapsed", d.lapsedApprovals),
+    ],
+  },
+  // Self-service on /account (docs/decisions/036).
+  "account.passkey_renamed": {
+    label: "User named a passkey",
+    lines: (d) => [line("Model", d.model), line("Name", d.named ? "given" : "cleared")],
+  },
+  "account.passkey_removed": {
+    label: "User removed a passkey",
+    lines: (d) => [
+      line("Model", d.model),
+      line("Was their last passkey", yesNo(d.last)),
+      line("Sessions ended", d.endedSessions),
+    ],
+  },
+  "account.passkey_reported_lost": {
+    label: "User reported a device lost",
+    lines: (d) => [
+      line("Model", d.model),
+      line("Reason", REVOCATION_REASON_LABELS[d.reason]),
+      line("Was their last passkey", yesNo(d.last)),
+      line("Sessions ended", d.endedSessions),
+    ],
+  },
+  "account.signed_out_everywhere": {
+    label: "User signed out everywhere",
+    lines: (d) => [line("Sessions ended", d.endedSessions)],
+  },
+  "account.change_refused": {
+    label: "User's account change refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
+  "account.change_repudiated": {
+    label: "Account change reported as “not me”",
+    lines: (d) => [
+      line("Change", ACCOUNT_CHANGE_LABELS[d.change]),
+      line("Sessions ended", d.endedSessions),
+      line("Voided", voidedSummary(d.voided)),
     ],
   },
 };

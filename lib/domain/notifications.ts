@@ -22,6 +22,8 @@ export const NOTIFICATION_KINDS = [
   "security.alert",
   "security.signal",
   "certification.expiring",
+  // Self-service on /account (docs/decisions/036).
+  "account.changed",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -380,4 +382,50 @@ export function chooseTapAddress(
     verified[0]?.address ??
     null
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Self-service on /account (docs/decisions/036).
+
+/**
+ * The person changed their own ways in on /account: named, removed or reported lost a passkey,
+ * or signed out everywhere. Told to every verified address with its own "this wasn't me" link,
+ * which signs them out everywhere, holds their recovery and alerts security.
+ */
+export function accountChangedNotice(input: {
+  name: string;
+  change: "renamed" | "removed" | "lost" | "signed_out";
+  /** The passkey as the person knows it: their name for it, else its model and kind. */
+  passkey?: string;
+  /** A removal or lost report that took their last passkey. */
+  last?: boolean;
+  at: Date;
+  reportUrl: string;
+}): Message {
+  const what = {
+    renamed: [
+      "A passkey on your account was renamed",
+      `The passkey ${input.passkey} was given a new name`,
+    ],
+    removed: [
+      "A passkey was removed from your account",
+      `The passkey ${input.passkey} was removed from your account`,
+    ],
+    lost: [
+      "A device was reported lost on your account",
+      `The device holding the passkey ${input.passkey} was reported lost: that passkey no longer works, and every session on your account was signed out`,
+    ],
+    signed_out: ["You were signed out everywhere", "Every session on your account was signed out"],
+  }[input.change];
+  return {
+    kind: "account.changed",
+    subject: what[0]!,
+    body:
+      `Hello ${input.name},\n\n${what[1]} on ${utc(input.at)} UTC, by someone signed in to your account with one of your passkeys.` +
+      (input.last
+        ? " It was your last passkey: to sign in again you need the service desk to help you set up a new one."
+        : "") +
+      `\n\nIf this was you, there is nothing to do.\n\n` +
+      `If this wasn't you, open this link at once: it signs you out everywhere, pauses changes to your account until the service desk has reviewed it, and alerts security. Then call the service desk on the number in the staff directory.\n${input.reportUrl}${signature}`,
+  };
 }

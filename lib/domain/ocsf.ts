@@ -543,6 +543,40 @@ export const OCSF_RULES = {
     entity: "Shared Signals Stream",
     message: "Shared Signals request refused",
   }),
+  // Self-service on /account (docs/decisions/036).
+  "account.passkey_renamed": userManagement({
+    activity: 2,
+    message: "User named one of their passkeys",
+    factors: [WEBAUTHN],
+  }),
+  "account.passkey_removed": userManagement({
+    activity: 13,
+    message: "User removed one of their passkeys",
+    factors: [WEBAUTHN],
+    severity: 2,
+  }),
+  "account.passkey_reported_lost": userManagement({
+    activity: 13,
+    message: "User reported a device lost; its passkey was revoked",
+    factors: [WEBAUTHN],
+    severity: 3,
+  }),
+  "account.signed_out_everywhere": authentication({
+    activity: 2,
+    message: "User signed out everywhere",
+    factors: [WEBAUTHN],
+  }),
+  "account.change_refused": userManagement({
+    activity: 99,
+    other: "Change",
+    message: "User's account change refused",
+    factors: [WEBAUTHN],
+  }),
+  "account.change_repudiated": userManagement({
+    activity: 6,
+    message: "User said a change to their account was not them; it was put on hold",
+    severity: 4,
+  }),
 } as const satisfies Record<AuditAction, Rule>;
 
 /** An action outside the closed list (a row from a newer console, say): still exported. */

@@ -12,6 +12,12 @@ const LABELS: Record<string, string> = {
   "case.repudiated": "You reported a recovery as not you",
   "passkey.repudiated": "You reported an added passkey as not you",
   "case.closed": "A recovery case was closed",
+  // Self-service on /account (docs/decisions/036).
+  "account.passkey_renamed": "A passkey was renamed",
+  "account.passkey_removed": "A passkey was removed",
+  "account.passkey_reported_lost": "A device was reported lost",
+  "account.signed_out_everywhere": "You were signed out everywhere",
+  "account.change_repudiated": "You reported a change to your account as not you",
 };
 
 export async function findRecoveryEvents(userId: string, limit = 10) {

@@ -14,12 +14,16 @@ import { hashToken } from "./secrets";
 import { spendLinkTry } from "./rate-limit";
 import { countRefusal } from "./refusal-tally";
 import { repudiatePasskey } from "./repudiate-passkey";
+import { repudiateAccountChange } from "./repudiate-account-change";
+import { isAccountChange, type AccountChange } from "@/lib/domain/account-changes";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
 
 /** What a "this wasn't me" link is about: a recovery case, or a passkey added while signed in. */
 export type Repudiation =
   | { kind: "case"; name: string; reason: CaseReason; openedAt: Date }
-  | { kind: "passkey"; name: string; model: string; backedUp: boolean; addedAt: Date };
+  | { kind: "passkey"; name: string; model: string; backedUp: boolean; addedAt: Date }
+  /** A change made on /account (docs/decisions/036). */
+  | { kind: "change"; name: string; change: AccountChange; model: string | null; at: Date };
 
 /** What the "this wasn't me" page shows before the user acts (reading never uses the link). */
 export async function getRepudiation(token: string): Promise<Repudiation | null> {
@@ -28,6 +32,9 @@ export async function getRepudiation(token: string): Promise<Repudiation | null>
     select: {
       usedAt: true,
       expiresAt: true,
+      change: true,
+      createdAt: true,
+      userId: true,
       case: { select: { reason: true, createdAt: true, user: { select: { name: true } } } },
       passkey: {
         select: {
@@ -40,6 +47,19 @@ export async function getRepudiation(token: string): Promise<Repudiation | null>
     },
   });
   if (!link || link.usedAt || link.expiresAt <= new Date()) return null;
+  if (isAccountChange(link.change))
+    return {
+      kind: "change",
+      name: (
+        await db.workforceUser.findUniqueOrThrow({
+          where: { id: link.userId },
+          select: { name: true },
+        })
+      ).name,
+      change: link.change,
+      model: link.passkey ? (link.passkey.modelName ?? "Unknown authenticator") : null,
+      at: link.createdAt,
+    };
   if (link.case)
     return {
       kind: "case",
@@ -70,7 +90,7 @@ export async function getRepudiation(token: string): Promise<Repudiation | null>
 export async function repudiateRecovery(input: {
   token: string;
   request?: RequestContext;
-}): Promise<"case" | "passkey"> {
+}): Promise<"case" | "passkey" | "change"> {
   await spendLinkTry("case.repudiation_refused", input.request);
   const tokenHash = hashToken(input.token);
   const found = await db.repudiationLink.findUnique({
@@ -82,6 +102,7 @@ export async function repudiateRecovery(input: {
       userId: true,
       usedAt: true,
       expiresAt: true,
+      change: true,
     },
   });
   if (!found) {
@@ -103,6 +124,10 @@ export async function repudiateRecovery(input: {
       }),
     );
     throw new DomainError("SEQUENCE", INVALID_REPORT_LINK);
+  }
+  if (isAccountChange(found.change)) {
+    await repudiateAccountChange({ link: found, request: input.request });
+    return "change";
   }
   if (!found.caseId) {
     await repudiatePasskey({ link: found, request: input.request });

@@ -1,4 +1,5 @@
 import "server-only";
+import type { AccountChange } from "@/lib/domain/account-changes";
 import { ACTIVE_POLICY, policyFor } from "@/lib/domain/recovery-policy";
 import { publicUrl } from "@/lib/env";
 import type { Tx } from "./audit";
@@ -15,7 +16,14 @@ export const INVALID_REPORT_LINK =
  */
 export async function newRepudiationUrl(
   tx: Tx,
-  input: { caseId: string; userId: string } | { passkeyId: string; userId: string },
+  input:
+    | { caseId: string; userId: string }
+    | { passkeyId: string; userId: string }
+    /**
+     * A change made on /account (docs/decisions/036), and the passkey it named, if any. `at`: the
+     * notice's instant, the same for every address, so one report uses them all up.
+     */
+    | { change: AccountChange; userId: string; passkeyId?: string; at: Date },
 ): Promise<string> {
   const token = newToken();
   const policy =
@@ -33,6 +41,7 @@ export async function newRepudiationUrl(
   await tx.repudiationLink.create({
     data: {
       ...("caseId" in input ? { caseId: input.caseId } : { passkeyId: input.passkeyId }),
+      ...("change" in input ? { change: input.change, createdAt: input.at } : {}),
       userId: input.userId,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + days * 24 * 60 * 60 * 1000),

@@ -28,6 +28,7 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
           name: true,
           status: true,
           leavingOn: true,
+          riskTier: true,
           passkeys: {
             select: {
               id: true,
@@ -36,6 +37,9 @@ export async function resumeWorkforceSession(token: string, now: Date = new Date
               createdAt: true,
               lastUsedAt: true,
               status: true,
+              nickname: true,
+              revokedAt: true,
+              revokedReason: true,
             },
             orderBy: { createdAt: "desc" },
           },

@@ -293,6 +293,15 @@ const PUBLIC_ACTIONS: Record<string, string> = {
     "a user enrolling from the enrolment link: the token is the credential (startPasskeyRegistration)",
   finishLinkRegistrationAction:
     "as startLinkRegistrationAction; the challenge bound to the link is checked in finishPasskeyRegistration",
+  // Self-service on /account (docs/decisions/036).
+  renamePasskeyAction:
+    "a workforce user naming a passkey: the account session cookie is the credential (renamePasskey checks it, and that the passkey is theirs)",
+  removePasskeyAction:
+    "a workforce user removing a passkey: the account session cookie, a fresh confirmation and the passkey are checked in removePasskey",
+  reportLostAction:
+    "a workforce user reporting a device lost: the account session cookie, a fresh confirmation and the passkey are checked in reportPasskeyLost",
+  signOutEverywhereAction:
+    "a workforce user signing out everywhere: the account session cookie is the credential (signOutEverywhere)",
 };
 
 describe("server actions", () => {

@@ -2,7 +2,7 @@
 
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { cookies } from "next/headers";
-import { publicButtonAction, publicCall } from "@/lib/auth/actions";
+import { publicAction, publicButtonAction, publicCall } from "@/lib/auth/actions";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { DomainError } from "@/lib/domain/errors";
 import { secureCookies } from "@/lib/env";
@@ -18,6 +18,17 @@ import {
   startWorkforceReverification,
 } from "@/lib/server/reverify-workforce-session";
 import { endWorkforceSession } from "@/lib/server/end-workforce-session";
+import {
+  RemovePasskeySchema,
+  RenamePasskeySchema,
+  SignOutEverywhereSchema,
+} from "@/lib/domain/account-changes";
+import {
+  removePasskey,
+  renamePasskey,
+  reportPasskeyLost,
+  signOutEverywhere,
+} from "@/lib/server/account-changes";
 
 const UNEXPECTED_RESPONSE = "The browser sent an unexpected response. Try again.";
 
@@ -120,6 +131,66 @@ export const signOutAccountAction = publicButtonAction(
     const token = jar.get(cookie.name)?.value;
     if (token) await endWorkforceSession({ token });
     jar.delete({ name: cookie.name, path: "/" });
+  },
+  { revalidate: "/account" },
+);
+
+// Self-service changes on /account (docs/decisions/036). Each reads the account session cookie
+// before the form; the use case checks it under the person's lock, with the passkey named.
+
+/**
+ * PUBLIC: for workforce users, not staff. The account session cookie is the credential; renamePasskey
+ * checks it is a passkey session of a person still employed and that the passkey is theirs and active.
+ */
+export const renamePasskeyAction = publicAction(
+  RenamePasskeySchema,
+  async ({ input, request }) => {
+    const token = await sessionToken();
+    await renamePasskey({ token, ...input, request });
+    return input.nickname ? "Renamed." : "Name cleared.";
+  },
+  { revalidate: "/account" },
+);
+
+/**
+ * PUBLIC: the account session cookie is the credential; removePasskey checks it, the passkey, a
+ * fresh "Confirm it's you", and the last-passkey confirmation.
+ */
+export const removePasskeyAction = publicAction(
+  RemovePasskeySchema,
+  async ({ input, request }) => {
+    const token = await sessionToken();
+    const { last } = await removePasskey({ token, ...input, request });
+    return last
+      ? "Removed. That was your last passkey: call the service desk to set up a new one."
+      : "Removed. We emailed you about it.";
+  },
+  { revalidate: "/account" },
+);
+
+/**
+ * PUBLIC: the account session cookie is the credential; reportPasskeyLost checks it, the passkey
+ * and a fresh "Confirm it's you". Every session ends, this one included, so the cookie goes too.
+ */
+export const reportLostAction = publicAction(
+  RemovePasskeySchema,
+  async ({ input, request }) => {
+    const token = await sessionToken();
+    await reportPasskeyLost({ token, ...input, request });
+    (await cookies()).delete({ name: workforceSessionCookie(secureCookies).name, path: "/" });
+    return "Reported. That passkey no longer works and you were signed out everywhere, here too. Sign in again with a passkey you still have.";
+  },
+  { revalidate: "/account" },
+);
+
+/** PUBLIC: the account session cookie is the credential; signOutEverywhere checks it. */
+export const signOutEverywhereAction = publicAction(
+  SignOutEverywhereSchema,
+  async ({ request }) => {
+    const token = await sessionToken();
+    await signOutEverywhere({ token, request });
+    (await cookies()).delete({ name: workforceSessionCookie(secureCookies).name, path: "/" });
+    return "You were signed out everywhere, here too.";
   },
   { revalidate: "/account" },
 );

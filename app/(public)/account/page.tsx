@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
-import { formatDate, formatDateTime } from "@/components/status-badge";
+import { formatDateTime } from "@/components/status-badge";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isFreshlyVerified } from "@/lib/domain/self-service";
@@ -12,6 +12,7 @@ import { signOutAccountAction } from "./actions";
 import { AddPasskey } from "./add-passkey";
 import { EnrolPasskey } from "./enrol-passkey";
 import { PasskeySignIn } from "./passkey-sign-in";
+import { YourPasskeys } from "./your-passkeys";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -61,23 +62,7 @@ export default async function AccountPage() {
           minutes={ACTIVE_POLICY.lifetimes.freshVerificationMinutes}
         />
       ) : null}
-      <h2 className="font-semibold">Your passkeys</h2>
-      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
-        {session.user.passkeys.length === 0 ? (
-          <li className="px-4 py-2 text-slate-600">None.</li>
-        ) : null}
-        {session.user.passkeys.map((passkey) => (
-          <li key={passkey.id} className="flex justify-between px-4 py-2">
-            <span>
-              {passkey.modelName ?? "Unknown authenticator"} ·{" "}
-              {passkey.backedUp ? "synced" : "device-bound"}
-            </span>
-            <span className="text-xs text-slate-500">
-              added {formatDate(passkey.createdAt)} · {passkey.status.toLowerCase()}
-            </span>
-          </li>
-        ))}
-      </ul>
+      <YourPasskeys session={session} />
       <h2 className="font-semibold">Recent recovery events</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {events.length === 0 ? <li className="px-4 py-2 text-slate-600">None.</li> : null}

@@ -3,6 +3,7 @@ import {
   credentialType,
   eventsForAudit,
   initiatingEntity,
+  passkeyIdsFor,
   SSF_EVENT_TYPES,
   streamWants,
   subjectId,
@@ -213,5 +214,93 @@ describe("streamWants and subjectId", () => {
       iss: "https://c",
       sub: "u1",
     });
+  });
+});
+
+describe("self-service on /account (decision 036)", () => {
+  it("describes a removal as a credential-change revoke by the user, with no session event when none ended", () => {
+    const removed = row({
+      action: "account.passkey_removed",
+      actorType: "WORKFORCE_USER",
+      data: { model: "YubiKey 5", last: false, passkeyIds: ["p2"], endedSessions: 0 },
+    });
+    expect(passkeyIdsFor(removed)).toEqual(["p2"]);
+    const events = eventsForAudit(removed, passkeys);
+    expect(events).toEqual([
+      {
+        userId: "u1",
+        type: SSF_EVENT_TYPES.credentialChange,
+        claims: {
+          credential_type: "fido2-roaming",
+          change_type: "revoke",
+          fido2_aaguid: key.aaguid,
+          friendly_name: "YubiKey 5",
+          reason_admin: { en: "Passkey removed by its owner" },
+          event_timestamp: at.getTime() / 1000,
+          initiating_entity: "user",
+        },
+      },
+    ]);
+  });
+
+  it("describes a lost report as a revoke for loss, then the sessions it ended, and never a compromise", () => {
+    const lost = row({
+      action: "account.passkey_reported_lost",
+      actorType: "WORKFORCE_USER",
+      data: {
+        model: "iCloud Keychain",
+        last: false,
+        reason: "LOST",
+        passkeyIds: ["p1"],
+        endedSessions: 3,
+      },
+    });
+    expect(passkeyIdsFor(lost)).toEqual(["p1"]);
+    const events = eventsForAudit(lost, passkeys);
+    expect(events.map((e) => [e.type, e.claims.change_type, e.claims.initiating_entity])).toEqual([
+      [SSF_EVENT_TYPES.credentialChange, "revoke", "user"],
+      [SSF_EVENT_TYPES.sessionRevoked, undefined, "user"],
+    ]);
+    expect(events[0]!.claims.reason_admin).toEqual({ en: "Passkey revoked: device reported lost" });
+  });
+
+  it("describes signing out everywhere as session-revoked, and sends nothing for a rename or a refusal", () => {
+    const out = eventsForAudit(
+      row({
+        action: "account.signed_out_everywhere",
+        actorType: "WORKFORCE_USER",
+        targetType: "user",
+        targetId: "u1",
+        data: { endedSessions: 2 },
+      }),
+      passkeys,
+    );
+    expect(out).toEqual([
+      {
+        userId: "u1",
+        type: SSF_EVENT_TYPES.sessionRevoked,
+        claims: {
+          reason_admin: { en: "The person signed out everywhere" },
+          event_timestamp: at.getTime() / 1000,
+          initiating_entity: "user",
+        },
+      },
+    ]);
+    expect(
+      eventsForAudit(
+        row({ action: "account.passkey_renamed", data: { model: "x", named: true } }),
+        passkeys,
+      ),
+    ).toEqual([]);
+    expect(
+      eventsForAudit(
+        row({
+          action: "account.passkey_removed",
+          outcome: "REFUSED",
+          data: { passkeyIds: ["p1"] },
+        }),
+        passkeys,
+      ),
+    ).toEqual([]);
   });
 });

@@ -225,6 +225,28 @@ export function eventsForAudit(
         ...sessionsEnded(why),
       ];
     }
+    // Self-service on /account (docs/decisions/036): the person took a way in away themselves.
+    case "account.passkey_removed":
+    case "account.passkey_reported_lost": {
+      const lost = row.action === "account.passkey_reported_lost";
+      const why = lost ? REVOCATION_REASON_TEXT.LOST! : "Passkey removed by its owner";
+      const events: SsfEvent[] = [];
+      for (const id of asStrings(data.passkeyIds)) {
+        const passkey = passkeys.get(id);
+        if (passkey)
+          events.push(
+            event(SSF_EVENT_TYPES.credentialChange, {
+              ...credentialClaims(passkey, "revoke"),
+              reason_admin: admin(why),
+            }),
+          );
+      }
+      return [...events, ...sessionsEnded(why)];
+    }
+    case "account.signed_out_everywhere":
+      return sessionsEnded("The person signed out everywhere");
+    case "account.change_repudiated":
+      return sessionsEnded("The person said a change to their account was not theirs");
     default:
       return [];
   }
@@ -239,6 +261,8 @@ export function passkeyIdsFor(row: AuditFacts): string[] {
   }
   if (row.action === "passkey.repudiated" && row.targetId) return [row.targetId];
   if (row.action === "passkey.enrolled") return asStrings(row.data.revokedPasskeyIds);
+  if (row.action === "account.passkey_removed" || row.action === "account.passkey_reported_lost")
+    return asStrings(row.data.passkeyIds);
   return [];
 }
 

@@ -85,7 +85,9 @@ export type RefusalAction =
   | "passkey.enrol_refused"
   | "case.repudiation_refused"
   | "workforce.sign_in_refused"
-  | "workforce.reverify_refused";
+  | "workforce.reverify_refused"
+  /** Self-service on /account (docs/decisions/036). */
+  | "account.change_refused";
 
 export type Outcome<T> = Refusal | { ok: true; value: T };
 

@@ -16,6 +16,8 @@ const ReportSchema = z.strictObject(
  */
 export const reportNotMeAction = publicAction(ReportSchema, async ({ input, request }) => {
   const about = await repudiateRecovery({ token: input.token, request });
+  if (about === "change")
+    return "Done. You have been signed out everywhere, your account is paused until the service desk has reviewed it, and security has been alerted. The service desk will contact you at your number of record.";
   return about === "passkey"
     ? "Done. That passkey has been removed, you have been signed out everywhere and security has been alerted. The service desk will contact you at your number of record."
     : "Done. What this recovery created has been cancelled and security has been alerted. The service desk will contact you at your number of record.";

@@ -3,6 +3,7 @@ import { TooManyTries } from "@/components/too-many-tries";
 import { linkPageWait } from "@/lib/server/rate-limit";
 import { formatDateTime } from "@/components/status-badge";
 import { CASE_REASON_LABELS } from "@/lib/domain/recovery-policy";
+import { ACCOUNT_CHANGE_LABELS } from "@/lib/domain/account-changes";
 import { getRepudiation } from "@/lib/server/repudiate-recovery";
 import { ReportForm } from "./report-form";
 
@@ -32,6 +33,14 @@ export default async function ReportPage({ params }: { params: Promise<{ token: 
           The service desk opened a recovery for your account on {formatDateTime(report.openedAt)} (
           {CASE_REASON_LABELS[report.reason].toLowerCase()}). If you did not ask for it, cancel it
           now: any pass is voided, passkeys added since are removed, and security is alerted.
+        </p>
+      ) : report.kind === "change" ? (
+        <p className="mt-2 text-sm text-slate-700">
+          Someone signed in to your account with one of your passkeys made this change on{" "}
+          {formatDateTime(report.at)}: {ACCOUNT_CHANGE_LABELS[report.change].toLowerCase()}
+          {report.model ? ` (${report.model})` : ""}. If it was not you, report it now: you are
+          signed out everywhere, nothing more can be added or recovered on your account until the
+          service desk has reviewed it, and security is alerted.
         </p>
       ) : (
         <p className="mt-2 text-sm text-slate-700">
