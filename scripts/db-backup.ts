@@ -28,6 +28,11 @@ if (!folder) {
   process.exit(2);
 }
 
+if (existsSync(folder)) {
+  console.error(`${path.resolve(folder)} already exists: back up into a new folder.`);
+  process.exit(2);
+}
+
 let started = null as EmbeddedServer | null;
 try {
   const external = setting("MIGRATION_DATABASE_URL") ?? setting("DATABASE_URL");

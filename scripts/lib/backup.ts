@@ -24,6 +24,7 @@ import {
   mkdir,
   readdir,
   readFile,
+  rm,
   writeFile,
 } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -114,8 +115,18 @@ export async function backupEmbedded(input: {
     );
   const folder = await newFolder(input.folder);
   const files: Record<string, string> = {};
-  const client = new pg.Client({ connectionString: input.databaseUrl });
-  await client.connect();
+  const client = new pg.Client({
+    connectionString: input.databaseUrl,
+    connectionTimeoutMillis: 10_000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw new BackupRefusal(
+      `Cannot connect to the embedded server of ${dataDir} (${oneLine(error)}): is it running (npm start)? A stale postmaster.pid after a crash: start and stop the console once.`,
+    );
+  }
   try {
     const version = await serverVersion(client);
     const database = (await client.query<{ db: string }>("SELECT current_database() AS db"))
