@@ -193,6 +193,11 @@ export async function backupEmbedded(input: {
       mode: 0o600,
     });
     return manifest;
+  } catch (error) {
+    // No half backup is left behind to be mistaken for one.
+    await client.end().catch(() => {});
+    await rm(folder, { recursive: true, force: true });
+    throw error;
   } finally {
     // Ending the session aborts a backup still running and drops the temporary slot.
     await client.end().catch(() => {});
@@ -327,27 +332,32 @@ export async function backupExternal(input: {
     const auditHead = await readAuditHead(client);
     const database = url.pathname.replace(/^\//, "");
     const folder = await newFolder(input.folder);
-    log(`pg_dump ${pgDump.version} of ${where} (PostgreSQL ${version.text})`);
-    await run(pgDump.path, ["-Fc", "-f", path.join(folder, DUMP), "-d", url.toString()], {
-      ...process.env,
-      ...(password ? { PGPASSWORD: password } : {}),
-    });
-    await chmod(path.join(folder, DUMP), 0o600);
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
-      kind: "pg_dump",
-      createdAt: new Date().toISOString(),
-      serverVersion: version.text,
-      serverVersionNum: version.num,
-      database,
-      auditHead,
-      pgDumpVersion: pgDump.version,
-      files: { [DUMP]: await sha256File(path.join(folder, DUMP)) },
-    };
-    await writeFile(path.join(folder, MANIFEST), JSON.stringify(manifest, null, 2) + "\n", {
-      mode: 0o600,
-    });
-    return manifest;
+    try {
+      log(`pg_dump ${pgDump.version} of ${where} (PostgreSQL ${version.text})`);
+      await run(pgDump.path, ["-Fc", "-f", path.join(folder, DUMP), "-d", url.toString()], {
+        ...process.env,
+        ...(password ? { PGPASSWORD: password } : {}),
+      });
+      await chmod(path.join(folder, DUMP), 0o600);
+      const manifest: Manifest = {
+        format: MANIFEST_FORMAT,
+        kind: "pg_dump",
+        createdAt: new Date().toISOString(),
+        serverVersion: version.text,
+        serverVersionNum: version.num,
+        database,
+        auditHead,
+        pgDumpVersion: pgDump.version,
+        files: { [DUMP]: await sha256File(path.join(folder, DUMP)) },
+      };
+      await writeFile(path.join(folder, MANIFEST), JSON.stringify(manifest, null, 2) + "\n", {
+        mode: 0o600,
+      });
+      return manifest;
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
   } finally {
     await client.end().catch(() => {});
   }

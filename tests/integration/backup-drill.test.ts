@@ -9,7 +9,16 @@
 import { spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, chmod, mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -243,5 +252,47 @@ describe("db:backup on an external server", () => {
     ]);
     expect(existsSync(target)).toBe(false);
     expect(await readdir(work)).not.toContain("external-missing");
+  });
+
+  // No pg_dump 18 is installable here (Debian has 15): a stand-in that answers its --version as
+  // an 18 would and records how it was called, to show what the command hands the operator's tool.
+  it("runs a new enough pg_dump with the password in its environment only, and restore names the pg_restore command", async () => {
+    const record = path.join(work, "record");
+    await mkdir(record);
+    const fake = path.join(work, "pg_dump-18");
+    await writeFile(
+      fake,
+      [
+        "#!/bin/sh",
+        'if [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 18.1"; exit 0; fi',
+        'printf "%s\\n" "$@" > "$RECORD/args"',
+        'printf "%s" "$PGPASSWORD" > "$RECORD/pgpassword"',
+        'while [ $# -gt 0 ]; do if [ "$1" = "-f" ]; then printf "PGDMP" > "$2"; fi; shift; done',
+        "",
+      ].join("\n"),
+    );
+    await chmod(fake, 0o755);
+    const target = path.join(work, "external-dump");
+    const result = backup({ PG_DUMP: fake, RECORD: record }, target);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const args = await readFile(path.join(record, "args"), "utf8");
+    expect(args.split("\n").slice(0, 3)).toEqual(["-Fc", "-f", path.join(target, "database.dump")]);
+    expect(args).not.toContain(password());
+    expect(result.stdout).not.toContain(password());
+    expect(await readFile(path.join(record, "pgpassword"), "utf8")).toBe(password());
+    expect((await stat(target)).mode & 0o777).toBe(0o700);
+    const manifest = await checkBackup(target);
+    expect(manifest).toMatchObject({ kind: "pg_dump", pgDumpVersion: "18.1" });
+    expect(Object.keys(manifest.files)).toEqual(["database.dump"]);
+
+    const restore = spawnSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["scripts/db-restore.ts", target],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(restore.status).toBe(0);
+    expect(restore.stdout).toContain(`pg_restore --exit-on-error --no-owner -d`);
+    expect(restore.stdout).toContain(path.join(target, "database.dump"));
   });
 });
