@@ -45,7 +45,7 @@ try {
       `restored into ${target}: PostgreSQL replayed the WAL to the backup's end (${manifest.stopLsn}); audit trail head ${restored.auditHead ? `at position ${restored.auditHead.position}` : "empty"}.`,
     );
     log(
-      `To run the console on it: stop the console, then EMBEDDED_PG_DIR=${target.startsWith(root + path.sep) ? path.relative(root, target) : target} npm start (or move it to .data/postgres). Then npm run audit:verify: events after the backup show as missing against the signed checkpoints.`,
+      `To run the console on it: stop the console, then EMBEDDED_PG_DIR=${target.startsWith(root + path.sep) ? path.relative(root, target) : target} npm start. Then npm run audit:verify: events after the backup show as missing against the signed checkpoints.`,
     );
   }
 } catch (error) {
