@@ -22,6 +22,7 @@ export const NOTIFICATION_KINDS = [
   "security.alert",
   "security.signal",
   "certification.expiring",
+  "rollout.nudge",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -380,4 +381,22 @@ export function chooseTapAddress(
     verified[0]?.address ??
     null
   );
+}
+
+/**
+ * A nudge campaign's mail (docs/decisions/038) to someone one lost device away from a lockout: it
+ * links to /account, where they sign in with the passkey they have and add a second one. It asks
+ * for nothing and carries no secret; the link is the console's own address, not a token.
+ */
+export function secondPasskeyNudge(input: { name: string; accountUrl: string }): Message {
+  return {
+    kind: "rollout.nudge",
+    subject: "Add a second passkey so a lost phone does not lock you out",
+    body:
+      `Hello ${input.name},\n\nYou have only one way to sign in to Northwind: a passkey on one device (or none yet). ` +
+      `If you lose that device you would have to call the service desk to get back in.\n\n` +
+      `Add a second passkey now, on another phone, laptop or security key: sign in at the link below with the passkey you have, ` +
+      `choose "Confirm it's you", then "Add a passkey".\n${input.accountUrl}\n\n` +
+      `If you have no passkey yet, call the service desk and they will set one up with you.${signature}`,
+  };
 }
