@@ -4,7 +4,6 @@
  * nudges.ts.
  */
 import { z } from "zod";
-import { COVERAGE_KEYS } from "./coverage";
 import { MAX_RATE_PER_HOUR, MAX_RESEND_DAYS } from "./nudges";
 import { plainText } from "./plain-text";
 import { RISK_TIERS } from "./workforce";
@@ -82,16 +81,3 @@ export const CampaignInputSchema = z
   })
   .transform(({ scope, ...rest }) => ({ ...scope, ...rest }));
 export type CampaignInput = z.output<typeof CampaignInputSchema>;
-
-/**
- * The directory's rollout filters (/users?coverage=lockout-risk&wave=…&department=…), which the
- * coverage figures link to. `wave` is a wave's id or "none" (people no wave takes).
- */
-export const CoverageFilterSchema = z.object({
-  coverage: z.enum(COVERAGE_KEYS, { message: "Unknown coverage figure." }).optional(),
-  wave: z.union([z.literal("none"), WaveId], { error: "That is not a wave." }).optional(),
-  department: plainText({ label: "The department", max: 80 })
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-});
-export type CoverageFilter = z.output<typeof CoverageFilterSchema>;
