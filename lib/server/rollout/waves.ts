@@ -176,3 +176,9 @@ export async function findDepartments(): Promise<string[]> {
   });
   return rows.map((row) => row.department);
 }
+
+/** A wave's name, for the directory's note on its rollout filter (null: no such wave). */
+export async function findWaveName(waveId: string): Promise<string | null> {
+  const wave = await db.rolloutWave.findUnique({ where: { id: waveId }, select: { name: true } });
+  return wave?.name ?? null;
+}
