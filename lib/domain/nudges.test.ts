@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { campaignAfterRound, campaignEffect, resendCutoff, sendBudget } from "./nudges";
+import {
+  campaignAfterRound,
+  campaignEffect,
+  resendCutoff,
+  roundDueBefore,
+  sendBudget,
+} from "./nudges";
 import { CampaignInputSchema, WaveInputSchema } from "./rollout";
 
 describe("nudge rules", () => {
@@ -12,6 +18,12 @@ describe("nudge rules", () => {
   it("mails a person again only after the resend days", () => {
     const now = new Date("2026-11-24T12:00:00Z");
     expect(resendCutoff(now, 7).toISOString()).toBe("2026-11-17T12:00:00.000Z");
+  });
+
+  it("runs a campaign's rounds at least a minute apart", () => {
+    expect(roundDueBefore(new Date("2026-11-24T12:00:00Z")).toISOString()).toBe(
+      "2026-11-24T11:59:00.000Z",
+    );
   });
 
   it("completes once nobody in scope is at risk", () => {

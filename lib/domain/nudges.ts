@@ -15,6 +15,17 @@ export const MAX_RESEND_DAYS = 90;
 export const CAMPAIGN_STATUSES = ["running", "stopped", "completed"] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
+/**
+ * A running campaign's rounds are at least this far apart: a round reads coverage in its scope,
+ * which at 100,000 people is worth doing once a minute, not on every two-second tick.
+ */
+export const ROUND_INTERVAL_SECONDS = 60;
+
+/** A campaign whose last round was before this moment is due another. */
+export function roundDueBefore(now: Date): Date {
+  return new Date(now.getTime() - ROUND_INTERVAL_SECONDS * 1000);
+}
+
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 

@@ -80,6 +80,8 @@ describe("nudge campaigns", () => {
     expect(mails[0]!.text).toContain(ACCOUNT);
     expect(mails[0]!.subject).toMatch(/second passkey/);
 
+    // Rounds are a minute apart at least: the next tick's call does nothing.
+    expect(await runNudgeCampaigns({ now: new Date(t0.getTime() + 30_000) })).toEqual([]);
     // Round 2 within the hour: the budget is spent, nobody more.
     const r2 = await runNudgeCampaigns({
       now: new Date(t0.getTime() + 30 * 60_000),

@@ -9,6 +9,7 @@ import {
   campaignAfterRound,
   campaignEffect,
   resendCutoff,
+  roundDueBefore,
   sendBudget,
 } from "@/lib/domain/nudges";
 import type { CampaignInput } from "@/lib/domain/rollout";
@@ -173,14 +174,15 @@ export type RoundResult =
   | { campaignId: string; status: "running" | "completed"; mailed: number; atRisk: number };
 
 /**
- * One round of every running campaign (the background worker's tick). Each campaign in its own
- * transaction, claimed or skipped (see above).
+ * One round of every running campaign due one (ROUND_INTERVAL_SECONDS after its last), from the
+ * background worker's tick. Each campaign in its own transaction, claimed or skipped (see above).
  */
 export async function runNudgeCampaigns(
   options: { now?: Date; accountUrl?: string } = {},
 ): Promise<RoundResult[]> {
+  const due = roundDueBefore(options.now ?? new Date());
   const running = await db.nudgeCampaign.findMany({
-    where: { status: "running" },
+    where: { status: "running", OR: [{ lastRunAt: null }, { lastRunAt: { lte: due } }] },
     select: { id: true },
     orderBy: { startedAt: "asc" },
   });
