@@ -27,8 +27,9 @@ const GROUPED: CoverageColumns = {
 /**
  * The coverage report (docs/decisions/038): every figure of lib/domain/coverage.ts counted in the
  * database, grouped by (wave, department, tier), in one query: active passkeys and recent cases
- * are aggregated once per table (hash joins, no per-person lookups), the wave of each person is
- * read from the few waves. What comes back is at most waves × departments × tiers rows, which
+ * are aggregated once per table (hash joins, no per-person lookups) and counted per (department,
+ * tier); a wave takes people by department and tier only, so each such cell's wave is read once
+ * from the few waves (the same rule the directory applies row by row). What comes back is at most waves × departments × tiers rows, which
  * are added up here by wave, by department and by tier.
  */
 export async function getCoverageReport() {
@@ -44,15 +45,22 @@ export async function getCoverageReport() {
         FROM "Passkey" p WHERE p.status = 'ACTIVE' GROUP BY p."userId"),
       calls AS (
         SELECT c."userId", count(*) AS n FROM "RecoveryCase" c
-        WHERE c."createdAt" >= ${callsSince()} GROUP BY c."userId")
+        WHERE c."createdAt" >= ${callsSince()} GROUP BY c."userId"),
+      cells AS (
+        SELECT u.department, u."riskTier", ${Prisma.join(figures, ", ")},
+          coalesce(sum(${GROUPED.calls}), 0)::int AS calls
+        FROM "WorkforceUser" u
+          LEFT JOIN pk ON pk."userId" = u.id
+          LEFT JOIN calls ON calls."userId" = u.id
+        WHERE u.status = 'ACTIVE'
+        GROUP BY 1, 2)
+      -- A person's wave depends on their department and tier only: read once per cell.
       SELECT ${WAVE_OF_USER}::text AS wave, u.department, u."riskTier"::text AS tier,
-        ${Prisma.join(figures, ", ")},
-        coalesce(sum(${GROUPED.calls}), 0)::int AS calls
-      FROM "WorkforceUser" u
-        LEFT JOIN pk ON pk."userId" = u.id
-        LEFT JOIN calls ON calls."userId" = u.id
-      WHERE u.status = 'ACTIVE'
-      GROUP BY 1, 2, 3`,
+        ${Prisma.join(
+          COVERAGE_KEYS.map((key) => Prisma.raw(`u."${key}"`)),
+          ", ",
+        )}, u.calls
+      FROM cells u`,
     findWaves(),
   ]);
   const sum = (rows: Cell[]): CoverageRow => {
