@@ -31,3 +31,9 @@ REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;
 -- is append-only.
 REVOKE DELETE, TRUNCATE ON "WebhookEndpoint" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM console_app;
+-- Rollout waves and nudge campaigns (docs/decisions/038): a wave is retired, never deleted; a
+-- campaign is stopped or completes, never deleted; a campaign's mails are kept (only the time the
+-- person was found covered is written later).
+REVOKE DELETE, TRUNCATE ON "RolloutWave" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "NudgeCampaign" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "NudgeSend" FROM console_app;

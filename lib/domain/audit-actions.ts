@@ -16,6 +16,7 @@ import { CONTACT_KINDS, SIGNAL_RULES } from "./fraud-signals";
 import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 import { ACCOUNT_CHANGES } from "./account-changes";
+import { RISK_TIERS } from "./workforce";
 
 const Method = z.enum(["demo", "oidc"]);
 /** Free text the console writes, which may quote what a client sent: made safe to keep and read. */
@@ -31,6 +32,18 @@ const Voided = z
     stepLinks: z.number().int(),
     approvals: z.number().int(),
     challenges: z.number().int(),
+  })
+  .strict();
+
+/** A rollout wave as recorded (docs/decisions/038): its scope and its days. */
+const RolloutWave = z
+  .object({
+    waveId: z.uuid(),
+    name: z.string().max(80),
+    departments: z.array(z.string().max(80)).max(50),
+    tiers: z.array(z.enum(RISK_TIERS)).max(5),
+    startsOn: z.iso.date(),
+    windowEndsOn: z.iso.date(),
   })
   .strict();
 
@@ -612,6 +625,36 @@ export const AUDIT_ACTIONS = {
       voided: Voided,
     })
     .strict(),
+  // Passkey rollout: waves and nudge campaigns (issue 15, part C; docs/decisions/038).
+  /** A security reviewer defined a rollout wave. */
+  "wave.created": RolloutWave,
+  /** A security reviewer changed a wave's scope, dates or name (the wave as it is now). */
+  "wave.changed": RolloutWave,
+  /** A security reviewer retired a wave: it takes nobody any more. */
+  "wave.retired": z.object({ waveId: z.uuid(), name: z.string().max(80) }).strict(),
+  /** A wave change was refused (unknown, retired): nothing changed. */
+  "wave.refused": z.object({ detail: Detail }).strict(),
+  /** A security reviewer started a nudge campaign for a wave or a risk tier. */
+  "nudge.campaign_started": z
+    .object({
+      campaignId: z.uuid(),
+      waveId: z.uuid().nullable(),
+      tier: z.enum(RISK_TIERS).nullable(),
+      ratePerHour: z.number().int(),
+      resendDays: z.number().int(),
+      atRiskAtStart: z.number().int().min(0),
+    })
+    .strict(),
+  /** A security reviewer stopped a running campaign: nothing more is mailed. */
+  "nudge.campaign_stopped": z.object({ campaignId: z.uuid(), mailed: z.number().int() }).strict(),
+  /** The campaign job found nobody in scope at risk any more: the campaign is done. */
+  "nudge.campaign_completed": z.object({ campaignId: z.uuid(), mailed: z.number().int() }).strict(),
+  /** The campaign job mailed a round of people at risk (counts only; the mails name them). */
+  "nudge.mailed": z
+    .object({ campaignId: z.uuid(), mailed: z.number().int().min(1), atRisk: z.number().int() })
+    .strict(),
+  /** Starting or stopping a campaign was refused: nothing changed. */
+  "nudge.campaign_refused": z.object({ detail: Detail }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -745,7 +745,56 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       line("Voided", voidedSummary(d.voided)),
     ],
   },
+  // Passkey rollout: waves and nudge campaigns (docs/decisions/038).
+  "wave.created": { label: "Rollout wave defined", lines: (d) => waveLines(d) },
+  "wave.changed": { label: "Rollout wave changed", lines: (d) => waveLines(d) },
+  "wave.retired": { label: "Rollout wave retired", lines: (d) => [textLine("Wave", d.name)] },
+  "wave.refused": {
+    label: "Rollout wave change refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
+  "nudge.campaign_started": {
+    label: "Nudge campaign started",
+    lines: (d) => [
+      line("Scope", d.tier ? `risk tier ${lower(d.tier)}` : "a rollout wave"),
+      line("At lockout risk at start", d.atRiskAtStart),
+      line("Rate", `${plural(d.ratePerHour, "mail")} an hour`),
+      line("Each person at most every", plural(d.resendDays, "day")),
+    ],
+  },
+  "nudge.campaign_stopped": {
+    label: "Nudge campaign stopped",
+    lines: (d) => [line("People mailed", d.mailed)],
+  },
+  "nudge.campaign_completed": {
+    label: "Nudge campaign completed (nobody left at risk)",
+    lines: (d) => [line("People mailed", d.mailed)],
+  },
+  "nudge.mailed": {
+    label: "Nudge mails sent",
+    lines: (d) => [line("Mailed now", d.mailed), line("Still at risk", d.atRisk)],
+  },
+  "nudge.campaign_refused": {
+    label: "Nudge campaign change refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
 };
+
+function waveLines(d: {
+  name: string;
+  departments: string[];
+  tiers: string[];
+  startsOn: string;
+  windowEndsOn: string;
+}) {
+  return [
+    textLine("Wave", d.name),
+    line("Departments", d.departments.join(", ") || "every department"),
+    line("Tiers", d.tiers.map(lower).join(", ") || "every tier"),
+    line("Starts on", d.startsOn),
+    line("Migration window ends", d.windowEndsOn),
+  ];
+}
 
 function signalRules(rules: readonly SignalRule[]): string {
   return rules.map((rule) => SIGNAL_RULE_LABELS[rule]).join("; ");

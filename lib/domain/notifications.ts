@@ -24,6 +24,7 @@ export const NOTIFICATION_KINDS = [
   "certification.expiring",
   // Self-service on /account (docs/decisions/036).
   "account.changed",
+  "rollout.nudge",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -427,5 +428,23 @@ export function accountChangedNotice(input: {
         : "") +
       `\n\nIf this was you, there is nothing to do.\n\n` +
       `If this wasn't you, open this link at once: it signs you out everywhere, pauses changes to your account until the service desk has reviewed it, and alerts security. Then call the service desk on the number in the staff directory.\n${input.reportUrl}${signature}`,
+  };
+}
+
+/**
+ * A nudge campaign's mail (docs/decisions/038) to someone one lost device away from a lockout: it
+ * links to /account, where they sign in with the passkey they have and add a second one. It asks
+ * for nothing and carries no secret; the link is the console's own address, not a token.
+ */
+export function secondPasskeyNudge(input: { name: string; accountUrl: string }): Message {
+  return {
+    kind: "rollout.nudge",
+    subject: "Add a second passkey so a lost phone does not lock you out",
+    body:
+      `Hello ${input.name},\n\nYou have only one way to sign in to Northwind: a passkey on one device (or none yet). ` +
+      `If you lose that device you would have to call the service desk to get back in.\n\n` +
+      `Add a second passkey now, on another phone, laptop or security key: sign in at the link below with the passkey you have, ` +
+      `choose "Confirm it's you", then "Add a passkey".\n${input.accountUrl}\n\n` +
+      `If you have no passkey yet, call the service desk and they will set one up with you.${signature}`,
   };
 }

@@ -577,6 +577,36 @@ export const OCSF_RULES = {
     message: "User said a change to their account was not them; it was put on hold",
     severity: 4,
   }),
+  // Passkey rollout: waves and nudge campaigns (docs/decisions/038).
+  "wave.created": entity({ activity: 1, entity: "Rollout Wave", message: "Rollout wave defined" }),
+  "wave.changed": entity({ activity: 3, entity: "Rollout Wave", message: "Rollout wave changed" }),
+  "wave.retired": entity({ activity: 3, entity: "Rollout Wave", message: "Rollout wave retired" }),
+  "wave.refused": entity({
+    activity: 3,
+    entity: "Rollout Wave",
+    message: "Rollout wave change refused",
+  }),
+  "nudge.campaign_started": entity({
+    activity: 1,
+    entity: "Nudge Campaign",
+    message: "Nudge campaign started",
+  }),
+  "nudge.campaign_stopped": entity({
+    activity: 3,
+    entity: "Nudge Campaign",
+    message: "Nudge campaign stopped",
+  }),
+  "nudge.campaign_completed": entity({
+    activity: 3,
+    entity: "Nudge Campaign",
+    message: "Nudge campaign completed",
+  }),
+  "nudge.mailed": entity({ activity: 3, entity: "Nudge Campaign", message: "Nudge mails sent" }),
+  "nudge.campaign_refused": entity({
+    activity: 3,
+    entity: "Nudge Campaign",
+    message: "Nudge campaign change refused",
+  }),
 } as const satisfies Record<AuditAction, Rule>;
 
 /** An action outside the closed list (a row from a newer console, say): still exported. */

@@ -25,6 +25,7 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "signals:review": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "webhooks:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "scim:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "rollout:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
 };
 

@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   "webhooks:manage": ["SECURITY"],
   /** Issue, rotate and revoke the bearer tokens identity providers provision over SCIM (decision 033). */
   "scim:manage": ["SECURITY"],
+  /** Define rollout waves and start or stop nudge campaigns (docs/decisions/038). */
+  "rollout:manage": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,7 @@
  * Workforce vocabulary shared by the directory, the user page and the seed.
  */
 import { z } from "zod";
+import { COVERAGE_KEYS } from "./coverage";
 import { plainText } from "./plain-text";
 
 export const RISK_TIERS = [
@@ -57,6 +58,13 @@ export const DirectorySearchSchema = z.object({
     .transform((v) => (v ? v : undefined)),
   tier: z.enum(RISK_TIERS, { message: "Unknown risk tier." }).optional(),
   status: z.enum(EMPLOYMENT_STATUSES, { message: "Unknown employment status." }).optional(),
+  // The rollout report's links (docs/decisions/038): the people behind a coverage figure, in a
+  // wave ("none": no wave takes them) and a department.
+  coverage: z.enum(COVERAGE_KEYS, { message: "Unknown coverage figure." }).optional(),
+  wave: z.union([z.literal("none"), z.uuid()], { error: "That is not a rollout wave." }).optional(),
+  department: plainText({ label: "The department", max: 80 })
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   page: z.coerce
     .number({ message: "Page must be a number." })
     .int("Page must be a whole number.")

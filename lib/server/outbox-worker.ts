@@ -11,6 +11,7 @@ import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
 import { sweepCertifications } from "./practice/certification-sweep";
 import { sweepEndedEmployment } from "./scim/users";
+import { runNudgeCampaigns } from "./rollout/nudge-campaigns";
 import { deliverSiem } from "./siem/deliver";
 import { deliverWebhooks } from "./webhooks/deliver";
 import { deliverSsf } from "./ssf/deliver";
@@ -88,6 +89,13 @@ export function startOutboxWorker(): void {
       await sweepCertifications();
     } catch (error) {
       console.error("certification sweep failed", error);
+    }
+    // Nudge campaigns (decision 038): a round of each running one, claimed by one instance, before
+    // the outbox is sent so this tick's mails go out with it.
+    try {
+      await runNudgeCampaigns();
+    } catch (error) {
+      console.error("nudge campaigns failed", error);
     }
     try {
       await deliverOutbox();

@@ -33,6 +33,7 @@ import {
 import type { DirectorySearch, EmploymentStatus, RiskTier } from "@/lib/domain/workforce";
 import type { CountryCode } from "libphonenumber-js";
 import { likeContains, likeExactly, likeStarts } from "@/lib/domain/like-pattern";
+import { coverageCondition, WAVE_OF_USER } from "./rollout/coverage-sql";
 
 export const DIRECTORY_PAGE_SIZE = 25;
 /** Matches are counted up to this many; past it the page says "1,000+" and pages on. */
@@ -159,11 +160,20 @@ const any = (tests: Prisma.Sql[]) =>
         " OR ",
       )})`;
 
-/** Tier and status, the filters beside the search. */
+/** Tier and status, the filters beside the search, and the rollout report's. */
 function filters(search: DirectorySearch): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
   if (search.tier) parts.push(Prisma.sql`u."riskTier" = ${search.tier}::"RiskTier"`);
   if (search.status) parts.push(Prisma.sql`u."status" = ${search.status}::"EmploymentStatus"`);
+  // The rollout report's links (docs/decisions/038): the same SQL as the figures they come from.
+  if (search.department) parts.push(Prisma.sql`u.department = ${search.department}`);
+  if (search.wave)
+    parts.push(
+      search.wave === "none"
+        ? Prisma.sql`${WAVE_OF_USER} IS NULL`
+        : Prisma.sql`${WAVE_OF_USER} = ${search.wave}::uuid`,
+    );
+  if (search.coverage) parts.push(coverageCondition(search.coverage));
   return parts;
 }
 

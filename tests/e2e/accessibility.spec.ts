@@ -416,6 +416,8 @@ test.describe("every page passes axe in both colour schemes", () => {
     await expectAccessible(page, "signals (security reviewer)");
     await page.goto("/settings/scim");
     await expectAccessible(page, "provisioning tokens");
+    await page.goto("/settings/rollout");
+    await expectAccessible(page, "passkey rollout (waves and campaigns)");
     await page.goto("/policy");
     await expectAccessible(page, "policy (security reviewer)");
     await page.goto("/practice/team");

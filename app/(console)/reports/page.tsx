@@ -10,6 +10,8 @@ import { CountChart } from "./bar-chart";
 import { SignalsChart } from "./signals-chart";
 import { PracticeCharts } from "./practice-charts";
 import { DormantAccess } from "./dormant-access";
+import { Coverage } from "./coverage";
+import { can } from "@/lib/domain/roles";
 import { parseDormantDays } from "@/lib/domain/dormant-access";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -22,7 +24,7 @@ export default async function ReportsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePermission("reports:read", "/reports");
+  const staff = await requirePermission("reports:read", "/reports");
   const { days: raw, dormant } = await searchParams;
   const days = (REPORT_PERIODS as readonly number[]).includes(Number(raw))
     ? (Number(raw) as ReportPeriod)
@@ -98,6 +100,7 @@ export default async function ReportsPage({
       </div>
       <SignalsChart days={days} />
       <DormantAccess days={days} dormantDays={parseDormantDays(dormant)} />
+      <Coverage manage={can(staff.role, "rollout:manage")} />
       <section
         aria-labelledby="counted"
         className="rounded-lg border border-slate-200 bg-white p-4"

@@ -9,6 +9,8 @@ import {
   DirectorySearchSchema,
 } from "@/lib/domain/workforce";
 import { findWorkforceUsers } from "@/lib/server/find-workforce-users";
+import { COVERAGE_LABELS } from "@/lib/domain/coverage";
+import { findWaveName } from "@/lib/server/rollout/waves";
 import { SearchForm } from "./_components/search-form";
 
 export const metadata: Metadata = { title: "Users" };
@@ -24,6 +26,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     tier: first("tier"),
     status: first("status"),
     page: first("page"),
+    coverage: first("coverage"),
+    wave: first("wave"),
+    department: first("department"),
   };
   const parsed = DirectorySearchSchema.safeParse(values);
   if (!parsed.success) {
@@ -40,11 +45,23 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const search = parsed.data;
   const { users, total, capped, pageCount, hasNext: more } = await findWorkforceUsers(search);
   const hasNext = more && search.page < DIRECTORY_MAX_PAGE;
+  // The rollout report's links (docs/decisions/038) filter by figure, wave and department.
+  const waveName = search.wave && search.wave !== "none" ? await findWaveName(search.wave) : null;
+  const rollout = [
+    search.coverage ? COVERAGE_LABELS[search.coverage].toLowerCase() : null,
+    search.wave === "none" ? "in no wave" : search.wave ? `wave ${waveName ?? "unknown"}` : null,
+    search.department ? `department ${search.department}` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
   const pageHref = (page: number) => {
     const params = new URLSearchParams();
     if (search.q) params.set("q", search.q);
     if (search.tier) params.set("tier", search.tier);
     if (search.status) params.set("status", search.status);
+    if (search.coverage) params.set("coverage", search.coverage);
+    if (search.wave) params.set("wave", search.wave);
+    if (search.department) params.set("department", search.department);
     params.set("page", String(page));
     return `/users?${params}`;
   };
@@ -60,6 +77,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         </p>
       </div>
       <SearchForm values={values} />
+      {rollout ? (
+        <p className="text-sm text-slate-700">
+          Rollout report: {rollout}.{" "}
+          <Link href="/users" className="text-indigo-700 hover:underline">
+            Show everyone
+          </Link>
+        </p>
+      ) : null}
       <p className="text-sm text-slate-600" aria-live="polite">
         {directorySummary({ total, capped, pageCount, page: search.page, shown: users.length })}
       </p>
