@@ -73,6 +73,8 @@ export type AccountChangeFacts = {
   activePasskeys: number;
   /** The person ticked the last-passkey warning's box. */
   confirmedLast: boolean;
+  /** An open hold (a "this wasn't me", a denial): removing and reporting lost wait for the desk. */
+  onHold?: boolean;
 };
 
 /** Whether this change would leave the person with no active passkey. */
@@ -118,6 +120,15 @@ export function decideAccountChange(
       message: "That passkey was already removed or revoked: nothing changed.",
     };
   if (facts.change === "renamed") return { ok: true };
+  // Whoever caused the hold may hold a synced copy of a passkey: while it lasts, no passkey of
+  // the person is taken away from here (the desk revokes what must go).
+  if (facts.onHold)
+    return {
+      ok: false,
+      code: "ON_HOLD",
+      message:
+        "Changes to your account are paused until the service desk has reviewed it. Call the service desk.",
+    };
   if (!isFreshlyVerified(policy, facts.verifiedAt, now))
     return {
       ok: false,

@@ -136,6 +136,8 @@ async function accountChange<T>(
           passkey: passkey ? { active: passkey.status === "ACTIVE" } : null,
           activePasskeys,
           confirmedLast: input.confirmedLast === true,
+          onHold:
+            (await tx.recoveryHold.count({ where: { userId: person.id, clearedAt: null } })) > 0,
         },
         now,
         lastPasskeyWarning(ACTIVE_POLICY, person.riskTier),
