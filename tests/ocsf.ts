@@ -285,4 +285,9 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "scim.request_refused": { status: 403, detail: "The token is not allowed users:write." },
   "scim.user_created": { employeeId: "E1234", active: true },
   "scim.user_changed": { fields: ["department", "manager"], lapsedApprovals: 1 },
+  // Recovery codes (issue 15, part B).
+  "codes.generated": { codes: 10, replaced: true },
+  "codes.generate_refused": { detail: "not freshly verified" },
+  "codes.redeemed": { codesLeft: 9 },
+  "codes.redeem_refused": { detail: "wrong code", attemptsLeft: 99 },
 };

@@ -92,6 +92,7 @@ describe("migrations", () => {
       "FraudSignalCase_effect_check",
       "FraudSignal_effect_check",
       "PracticeRun_score_range",
+      "RecoveryCase_agent_or_self_service",
       "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
       "StaffCertification_expires_after_start",
@@ -102,6 +103,7 @@ describe("migrations", () => {
     ]);
     expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([
       "Approval_one_pending_per_case",
+      "RecoveryCodeSet_one_live_per_user",
       "TemporaryAccessPass_one_active_per_user",
       "WorkforceUser_name_lower_idx",
       "WorkforceUser_phone_digits_idx",

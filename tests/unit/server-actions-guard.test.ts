@@ -293,6 +293,13 @@ const PUBLIC_ACTIONS: Record<string, string> = {
     "a user enrolling from the enrolment link: the token is the credential (startPasskeyRegistration)",
   finishLinkRegistrationAction:
     "as startLinkRegistrationAction; the challenge bound to the link is checked in finishPasskeyRegistration",
+  // Recovery codes (issue 15, part B; docs/decisions/037).
+  makeRecoveryCodesAction:
+    "a workforce user making recovery codes: the account session (a passkey session, freshly verified) is the credential (generateRecoveryCodes)",
+  markPasskeysLostAction:
+    "a workforce user marking passkeys lost from the session a recovery code opened: that session is the credential (markPasskeysLost)",
+  recoverWithCodeAction:
+    "a user using a saved recovery code: the code is the credential (redeemRecoveryCode: budgets, equal timing, single use, audited)",
 };
 
 describe("server actions", () => {

@@ -85,7 +85,10 @@ export type RefusalAction =
   | "passkey.enrol_refused"
   | "case.repudiation_refused"
   | "workforce.sign_in_refused"
-  | "workforce.reverify_refused";
+  | "workforce.reverify_refused"
+  // Recovery codes (issue 15, part B).
+  | "codes.redeem_refused"
+  | "codes.generate_refused";
 
 export type Outcome<T> = Refusal | { ok: true; value: T };
 

@@ -111,7 +111,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         <>
           {kase.user.title}, {kase.user.department} ·{" "}
           <span className="font-mono">{kase.user.employeeId}</span> · opened{" "}
-          {formatDateTime(kase.createdAt)} by {kase.agent.name} · {kase.team ?? "no team"} ·{" "}
+          {formatDateTime(kase.createdAt)} by{" "}
+          {kase.agent?.name ?? "the person, with a recovery code"} · {kase.team ?? "no team"} ·{" "}
           {kase.channel.toLowerCase().replace("_", "-")} · policy v{kase.policyVersion}, script “
           {kase.checklist?.scriptKey}”
         </>
