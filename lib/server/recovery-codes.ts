@@ -238,13 +238,14 @@ async function redeem(input: {
   code: string;
   request?: RequestContext;
 }): Promise<{ token: string; userId: string; caseId: string; expiresAt: Date }> {
-  const client = clientKey(input.request);
-  const account = limitKey("recovery-code", input.identity.trim().toLowerCase());
+  const person = await findPerson(input.identity);
+  // One budget per person whichever way they are named (employee ID or email); an unknown name
+  // has a budget of its own, spent exactly the same way, so the answers say nothing of who exists.
+  const account = limitKey("recovery-code", person?.id ?? input.identity.trim().toLowerCase());
   await spendOrRefuse("codes.redeem_refused", [
-    { limit: "recoveryCode.client", key: client },
+    { limit: "recoveryCode.client", key: clientKey(input.request) },
     { limit: "recoveryCode.account", key: account },
   ]);
-  const person = await findPerson(input.identity);
   if (!person) {
     await countRefusal("codes.redeem_refused", "UNKNOWN_ACCOUNT");
     throw new DomainError("INVALID_INPUT", CODE_NOT_VALID);
