@@ -23,11 +23,11 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
   browser,
 }) => {
   test.setTimeout(180_000);
-  // 1. A standard user with a real passkey (row 27: no other spec uses it). Their first recovery
+  // 1. A standard user with a real passkey (row 10: no other spec uses it). Their first recovery
   //    was days ago (moved back here), so a code is not a repeat call needing a supervisor.
   await signInAs(page, "AGENT");
   const { context, user, cdp, authenticatorId, userName, workEmail } =
-    await userWithEnrolledPasskey(page, browser, 27);
+    await userWithEnrolledPasskey(page, browser, 10);
   const [person] = await e2eSql<{ userId: string }>(
     `SELECT "userId" FROM "WorkforceEmail" WHERE address = $1`,
     [workEmail],
@@ -104,7 +104,7 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
 
   // 5. The same code, a second time: refused.
   await enterCode(user, codes[0]!);
-  await expect(user.getByRole("alert")).toContainText("do not match");
+  await expect(user.getByRole("main").getByRole("alert")).toContainText("do not match");
   await expect(user).toHaveURL(/\/recover-with-code$/);
 
   // 6. The person became high-risk (HR changed their role): their codes are refused.
@@ -112,7 +112,7 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
     person!.userId,
   ]);
   await enterCode(user, codes[1]!);
-  await expect(user.getByRole("alert")).toContainText(
+  await expect(user.getByRole("main").getByRole("alert")).toContainText(
     "Recovery codes cannot be used for your account",
   );
 
@@ -124,7 +124,7 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
   let throttled = false;
   for (let i = 0; i < 12 && !throttled; i++) {
     await enterCode(guess, "0000-0000-0000-0000-0000-0000");
-    const alert = guess.getByRole("alert");
+    const alert = guess.getByRole("main").getByRole("alert");
     await expect(alert).toBeVisible();
     throttled = /Too many tries/.test((await alert.textContent()) ?? "");
   }
