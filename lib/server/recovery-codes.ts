@@ -33,7 +33,7 @@ import {
   normalizeRecoveryCode,
   TIER_REFUSES_CODES,
 } from "@/lib/domain/recovery-codes";
-import { decideOpenCase } from "@/lib/domain/recovery-decisions";
+import { decideOpenCase, type Refusal } from "@/lib/domain/recovery-decisions";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { REVOCATION_REASON_LABELS } from "@/lib/domain/revocation";
 import { isLeaver } from "@/lib/domain/workforce";
@@ -44,6 +44,7 @@ import { enqueueMessage } from "./enqueue-message";
 import { atLeast } from "./equal-timing";
 import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
 import { countRefusal } from "./refusal-tally";
+import { openSelfServiceCase } from "./open-case";
 import { newRepudiationUrl } from "./repudiation-link";
 import type { RequestContext } from "./request-context";
 import { hashToken, newRecoveryCode, newToken } from "./secrets";
@@ -264,12 +265,12 @@ async function redeem(input: {
       const refused = async (
         detail: string,
         extra: { attemptsLeft?: number; setVoided?: boolean; caseId?: string } = {},
-        answer: { ok: false; code: typeof notValid.code | string; message: string } = notValid,
-      ) => {
+        answer: Refusal = notValid,
+      ): Promise<Refusal> => {
         await recordAudit(tx, {
           action: "codes.redeem_refused",
           outcome: "REFUSED",
-          reason: answer.code as typeof notValid.code,
+          reason: answer.code,
           actor: { type: "ANONYMOUS" },
           subjectUserId: person.id,
           caseId: extra.caseId,
@@ -281,7 +282,7 @@ async function redeem(input: {
           },
           request: input.request,
         });
-        return answer as typeof notValid;
+        return answer;
       };
       const set = await tx.recoveryCodeSet.findFirst({
         where: { userId: person.id, replacedAt: null, voidedAt: null },
@@ -342,43 +343,18 @@ async function redeem(input: {
         return refused(`the tier may not use recovery codes`, {}, notAllowed());
 
       // A self-service case: no agent, no team; the code is its verification.
-      const kase = await tx.recoveryCase.create({
-        data: {
-          userId: person.id,
-          agentId: null,
-          ownerId: null,
-          team: null,
-          reason: "LOST_DEVICE",
-          channel: "SELF_SERVICE",
-          callerClaim: "Used a saved recovery code",
-          riskTier: user.riskTier,
-          policyVersion: policy.version,
-          repeatCall: opening.repeatCall,
-          needsApproval: opening.needsApproval,
-          createdAt: now,
-          checklist: {
-            create: { scriptKey: "recovery-code", policyVersion: policy.version, completedAt: now },
-          },
-        },
-        select: { id: true },
-      });
-      await recordAudit(tx, {
-        action: "case.opened",
-        outcome: "ALLOWED",
-        actor: { type: "ANONYMOUS" },
-        caseId: kase.id,
-        subjectUserId: person.id,
-        target: { type: "case", id: kase.id },
-        data: {
-          reason: "LOST_DEVICE",
-          channel: "SELF_SERVICE",
-          scriptKey: "recovery-code",
-          policyVersion: policy.version,
-          repeatCall: opening.repeatCall,
-          needsApproval: opening.needsApproval,
-        },
-        request: input.request,
-      });
+      const kase = {
+        id: (
+          await openSelfServiceCase(tx, {
+            userId: person.id,
+            riskTier: user.riskTier,
+            repeatCall: opening.repeatCall,
+            needsApproval: opening.needsApproval,
+            now,
+            request: input.request,
+          })
+        ).caseId,
+      };
       const loaded = await lockCase(kase.id);
       if (!loaded) return refused("the case is gone", { caseId: kase.id });
       const gate = decideCodeRecovery({
