@@ -116,6 +116,11 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
     "Recovery codes cannot be used for your account",
   );
 
+  // Back to standard: other specs pick standard users by their row in the directory.
+  await e2eSql(`UPDATE "WorkforceUser" SET "riskTier" = 'STANDARD' WHERE id = $1`, [
+    person!.userId,
+  ]);
+
   // 7. Wrong guesses, from another client: throttled (the person's budget is shared by all).
   const guesser = await browser.newContext({
     extraHTTPHeaders: { "X-Forwarded-For": "10.77.0.1" },
