@@ -14,7 +14,7 @@ vi.hoisted(() => {
     "sso.client=100000/60",
     "signIn.client=100000/60",
     "signIn.account=100000/60",
-    "recoveryCode.client=100000/60",
+    "recoveryCode.client=8/600",
     "recoveryCode.account=6/600",
   ].join(",");
 });
@@ -36,6 +36,10 @@ const { finishWorkforceSignIn, startWorkforceSignIn } = await import("./workforc
 const { CODE_NOT_VALID, generateRecoveryCodes, getRecoveryCodeSummary, markPasskeysLost } =
   await import("./recovery-codes");
 const { redeemRecoveryCode } = await import("./recovery-codes");
+const { answerManagerConfirmation } = await import("./answer-manager-confirmation");
+const { openCase } = await import("./open-case");
+const { sendStepLink } = await import("./send-step-link");
+const { lastMessageTo } = await import("@/tests/recovery");
 
 const from = (ip: string) => ({ requestId: `req-${ip}`, ip });
 let nextIp = 1;
@@ -306,6 +310,61 @@ describe("using a recovery code", () => {
     expect(
       await db.recoveryCase.count({ where: { userId: user.id, channel: "SELF_SERVICE" } }),
     ).toBe(0);
+  });
+
+  it("refuses a right code after a manager denied a recovery of the person: the denial holds them", async () => {
+    const { user, codes } = await withCodes();
+    const agent = await actor("AGENT");
+    const manager = await createWorkforceUser(db, { passkeys: 0 });
+    await db.workforceUser.update({ where: { id: user.id }, data: { managerId: manager.id } });
+    const { caseId } = await openCase({
+      actor: agent,
+      userId: user.id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "Lost my phone",
+    });
+    await sendStepLink({ actor: agent, caseId, kind: "MANAGER_CONFIRMATION" });
+    const { text } = await lastMessageTo(manager.emails[0]!.address);
+    await answerManagerConfirmation({ token: linkToken(text, "confirm"), answer: "deny" });
+    // Days ago, so the code is refused for the denial and not merely as a repeat call.
+    await db.recoveryCase.update({
+      where: { id: caseId },
+      data: { createdAt: new Date(Date.now() - 2 * 24 * 3600_000) },
+    });
+    const error = await refused(
+      redeemRecoveryCode({ identity: user.employeeId, code: codes[0]!, request: freshClient() }),
+    );
+    expect(error.code).toBe("ON_HOLD");
+    expect(
+      await db.auditEvent.findFirstOrThrow({
+        where: { subjectUserId: user.id, action: "codes.redeem_refused" },
+      }),
+    ).toMatchObject({ outcome: "REFUSED", reason: "ON_HOLD" });
+    expect(
+      await db.recoveryCode.count({ where: { set: { userId: user.id }, usedAt: { not: null } } }),
+    ).toBe(0);
+  });
+
+  it("throttles one client trying many people, and counts unknown people like known ones", async () => {
+    const client = from("203.0.113.9");
+    for (let i = 0; i < 8; i++)
+      expect(
+        (
+          await refused(
+            redeemRecoveryCode({
+              identity: `nobody-${i}@northwind.example`,
+              code: "x",
+              request: client,
+            }),
+          )
+        ).userMessage,
+      ).toBe(CODE_NOT_VALID);
+    const { user, codes } = await withCodes();
+    const throttled = await refused(
+      redeemRecoveryCode({ identity: user.employeeId, code: codes[0]!, request: client }),
+    );
+    expect(throttled.code).toBe("RATE_LIMITED");
   });
 
   it("refuses a right code after a stop on another recent case of the person (a red flag)", async () => {
