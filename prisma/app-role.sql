@@ -31,3 +31,6 @@ REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;
 -- is append-only.
 REVOKE DELETE, TRUNCATE ON "WebhookEndpoint" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM console_app;
+-- Recovery codes (docs/decisions/037): a set is replaced or voided, a code used, never deleted.
+REVOKE DELETE, TRUNCATE ON "RecoveryCodeSet" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "RecoveryCode" FROM console_app;

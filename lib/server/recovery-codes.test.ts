@@ -401,6 +401,15 @@ describe("using a recovery code", () => {
 });
 
 describe("revocation and leavers void the codes", () => {
+  it("codes are voided, never deleted: the console's database role cannot delete them", async () => {
+    const { user } = await withCodes();
+    await expect(
+      db.recoveryCode.deleteMany({ where: { set: { userId: user.id } } }),
+    ).rejects.toThrow();
+    await expect(db.recoveryCodeSet.deleteMany({ where: { userId: user.id } })).rejects.toThrow();
+    expect(await getRecoveryCodeSummary(user.id)).toMatchObject({ left: 10 });
+  });
+
   it("an agent's revoke-all voids the set", async () => {
     const { user, codes } = await withCodes();
     await revokePasskeys({
