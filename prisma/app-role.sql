@@ -37,3 +37,6 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM c
 REVOKE DELETE, TRUNCATE ON "RolloutWave" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "NudgeCampaign" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "NudgeSend" FROM console_app;
+-- Recovery codes (docs/decisions/037): a set is replaced or voided, a code used, never deleted.
+REVOKE DELETE, TRUNCATE ON "RecoveryCodeSet" FROM console_app;
+REVOKE DELETE, TRUNCATE ON "RecoveryCode" FROM console_app;

@@ -344,4 +344,9 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "nudge.campaign_completed": { campaignId: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", mailed: 12 },
   "nudge.mailed": { campaignId: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", mailed: 3, atRisk: 9 },
   "nudge.campaign_refused": { detail: "A campaign for that wave is running already." },
+  // Recovery codes (issue 15, part B).
+  "codes.generated": { codes: 10, replaced: true },
+  "codes.generate_refused": { detail: "not freshly verified" },
+  "codes.redeemed": { codesLeft: 9 },
+  "codes.redeem_refused": { detail: "wrong code", attemptsLeft: 99 },
 };

@@ -51,6 +51,8 @@ process.env.RATE_LIMITS ??= [
   "sso.client",
   "signIn.client",
   "signIn.account",
+  "recoveryCode.client",
+  "recoveryCode.account",
 ]
   .map((name) => `${name}=100000/60`)
   .join(",");

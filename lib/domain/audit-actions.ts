@@ -13,6 +13,7 @@ import {
   STEP_KINDS,
 } from "./recovery-policy";
 import { CONTACT_KINDS, SIGNAL_RULES } from "./fraud-signals";
+import { SELF_SERVICE_CHANNEL } from "./case-vocabulary";
 import { REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 import { ACCOUNT_CHANGES } from "./account-changes";
@@ -98,7 +99,7 @@ export const AUDIT_ACTIONS = {
   "case.opened": z
     .object({
       reason: z.enum(CASE_REASONS),
-      channel: z.enum(CASE_CHANNELS),
+      channel: z.enum([...CASE_CHANNELS, SELF_SERVICE_CHANNEL]),
       scriptKey: z.string().max(40),
       policyVersion: z.number().int(),
       repeatCall: z.number().int(),
@@ -230,7 +231,7 @@ export const AUDIT_ACTIONS = {
       aaguid: z.string().max(40),
       backedUp: z.boolean(),
       transports: z.array(z.string().max(20)).max(10),
-      via: z.enum(["tap", "passkey", "link"]),
+      via: z.enum(["tap", "passkey", "link", "code"]),
       revokedPasskeys: z.number().int().optional(),
       /** The passkeys the enrolment link revoked (Shared Signals describes each, decision 034). */
       revokedPasskeyIds: z.array(z.uuid()).max(100).optional(),
@@ -655,6 +656,27 @@ export const AUDIT_ACTIONS = {
     .strict(),
   /** Starting or stopping a campaign was refused: nothing changed. */
   "nudge.campaign_refused": z.object({ detail: Detail }).strict(),
+  // Recovery codes (issue 15, part B; docs/decisions/037). The codes are never recorded.
+  /** A person made a new set of recovery codes on /account; `replaced`: an older set was live. */
+  "codes.generated": z
+    .object({ codes: z.number().int().min(1).max(20), replaced: z.boolean() })
+    .strict(),
+  /** Making a set was refused (tier, not freshly verified, on hold...). */
+  "codes.generate_refused": z.object({ detail: Detail }).strict(),
+  /**
+   * A recovery code was used: its self-service case is verified and the factor issued (a short
+   * session that may enrol one passkey and mark passkeys lost). Shared Signals: recovery-activated.
+   */
+  "codes.redeemed": z.object({ codesLeft: z.number().int().min(0) }).strict(),
+  /** A recovery code was refused: wrong, used, a tier that may not use codes, a stop or hold. */
+  "codes.redeem_refused": z
+    .object({
+      detail: Detail,
+      /** Wrong codes left before the set is void (a wrong code against a live set). */
+      attemptsLeft: z.number().int().optional(),
+      setVoided: z.boolean().optional(),
+    })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

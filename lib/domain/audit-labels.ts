@@ -14,7 +14,7 @@
  */
 import type { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit-actions";
-import { CASE_REASON_LABELS, type CaseChannel, type RedFlagKind } from "./case-vocabulary";
+import { CASE_REASON_LABELS, type RecordedCaseChannel, type RedFlagKind } from "./case-vocabulary";
 import type { DomainErrorCode } from "./errors";
 import { replaceForbiddenCharacters } from "./plain-text";
 import {
@@ -48,11 +48,12 @@ const STEP_LABELS: Record<StepKind, string> = {
   ID_DOCUMENT: "Photo ID on video",
   EMPLOYEE_RECORD: "Employee record details",
 };
-const CHANNEL_LABELS: Record<CaseChannel, string> = {
+const CHANNEL_LABELS: Record<RecordedCaseChannel, string> = {
   PHONE: "Phone",
   VIDEO: "Video",
   CHAT: "Chat",
   WALK_IN: "Walk-in",
+  SELF_SERVICE: "Self-service (recovery code)",
 };
 const RED_FLAG_LABELS: Record<RedFlagKind, string> = {
   PRESSURE: "Pressure or urgency",
@@ -114,9 +115,14 @@ const STAFF_PASSKEY_VIA = {
   "fresh sign-in": "a fresh sign-in",
 };
 const via = (value: string) =>
-  ({ tap: "a temporary access pass", link: "an enrolment link", passkey: "another passkey" })[
-    value
-  ] ?? value;
+  (
+    ({
+      tap: "a temporary access pass",
+      link: "an enrolment link",
+      passkey: "another passkey",
+      code: "a recovery code",
+    }) as Record<string, string>
+  )[value] ?? value;
 
 type Voided = {
   passes: number;
@@ -777,6 +783,28 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
   "nudge.campaign_refused": {
     label: "Nudge campaign change refused",
     lines: (d) => [textLine("Why", d.detail)],
+  },
+  // Recovery codes (issue 15, part B).
+  "codes.generated": {
+    label: "Recovery codes made",
+    lines: (d) => [line("Codes", d.codes), line("Replaced an earlier set", yesNo(d.replaced))],
+  },
+  "codes.generate_refused": {
+    label: "Making recovery codes refused",
+    lines: (d) => [textLine("Why", d.detail)],
+  },
+  "codes.redeemed": {
+    label: "Recovery code used",
+    lines: (d) => [line("Codes left", d.codesLeft)],
+  },
+  "codes.redeem_refused": {
+    label: "Recovery code refused",
+    lines: (d) => [
+      textLine("Why", d.detail),
+      d.attemptsLeft !== undefined &&
+        line("Wrong codes left before the set is void", d.attemptsLeft),
+      d.setVoided === true && line("Set voided", "yes"),
+    ],
   },
 };
 

@@ -23,6 +23,13 @@ export const CASE_REASON_LABELS: Record<CaseReason, string> = {
 
 export const CASE_CHANNELS = ["PHONE", "VIDEO", "CHAT", "WALK_IN"] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
+/**
+ * How a case came without a call: a saved recovery code (docs/decisions/037). Not a channel an
+ * agent picks, so not in CASE_CHANNELS; the audit trail and the case page know it.
+ */
+export const SELF_SERVICE_CHANNEL = "SELF_SERVICE" as const;
+export const RECORDED_CASE_CHANNELS = [...CASE_CHANNELS, SELF_SERVICE_CHANNEL] as const;
+export type RecordedCaseChannel = (typeof RECORDED_CASE_CHANNELS)[number];
 
 export const RED_FLAG_KINDS = [
   "PRESSURE",

@@ -25,6 +25,10 @@ export const NOTIFICATION_KINDS = [
   // Self-service on /account (docs/decisions/036).
   "account.changed",
   "rollout.nudge",
+  // Recovery codes (issue 15, part B).
+  "codes.generated",
+  "codes.redeemed",
+  "codes.voided",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -446,5 +450,48 @@ export function secondPasskeyNudge(input: { name: string; accountUrl: string }):
       `Add a second passkey now, on another phone, laptop or security key: sign in at the link below with the passkey you have, ` +
       `choose "Confirm it's you", then "Add a passkey".\n${input.accountUrl}\n\n` +
       `If you have no passkey yet, call the service desk and they will set one up with you.${signature}`,
+  };
+}
+
+// Recovery codes (issue 15, part B; docs/decisions/037). The codes themselves are never mailed:
+// they are shown once, on the page that made them.
+
+/** A new set of recovery codes was made (the older set, if any, stopped working). */
+export function recoveryCodesGeneratedNotice(input: {
+  name: string;
+  codes: number;
+  replaced: boolean;
+  madeAt: Date;
+}): Message {
+  return {
+    kind: "codes.generated",
+    subject: "New recovery codes were made for your account",
+    body:
+      `Hello ${input.name},\n\n${input.codes} new recovery codes were made for your account on ${utc(input.madeAt)} UTC, ` +
+      `by someone signed in with one of your passkeys who confirmed it was them.` +
+      (input.replaced ? " Your earlier recovery codes no longer work." : "") +
+      `\n\nIf this wasn't you, call the service desk at once on the number in the staff directory: they can revoke your passkeys and codes.${signature}`,
+  };
+}
+
+/** A recovery code was used to get into the account (it may now set up one passkey). */
+export function recoveryCodeRedeemedNotice(input: {
+  name: string;
+  codesLeft: number;
+  reportUrl: string;
+}): Message {
+  return {
+    kind: "codes.redeemed",
+    subject: "A recovery code was used for your account",
+    body: `Hello ${input.name},\n\nOne of your recovery codes was just used to get into your account. It cannot be used again; ${input.codesLeft} left.${notMe(input.reportUrl)}${signature}`,
+  };
+}
+
+/** Too many wrong recovery codes in a row: the set is void. */
+export function recoveryCodesVoidedNotice(input: { name: string; wrongTries: number }): Message {
+  return {
+    kind: "codes.voided",
+    subject: "Your recovery codes no longer work",
+    body: `Hello ${input.name},\n\nSomeone entered a wrong recovery code for your account ${input.wrongTries} times in a row, so your recovery codes no longer work. Sign in with your passkey to make new ones, or call the service desk if you need help.${signature}`,
   };
 }

@@ -153,6 +153,7 @@ const STATUSES = { ALLOWED: [1, "Success"], REFUSED: [2, "Failure"] } as const;
 const WEBAUTHN: OcsfAuthFactor = { factor_type_id: 10, factor_type: "WebAuthn" };
 const TAP: OcsfAuthFactor = { factor_type_id: 99, factor_type: "Temporary Access Pass" };
 const ENROLMENT_LINK: OcsfAuthFactor = { factor_type_id: 99, factor_type: "Enrolment Link" };
+const RECOVERY_CODE: OcsfAuthFactor = { factor_type_id: 99, factor_type: "Recovery Code" };
 
 type Payload = Record<string, unknown>;
 type Rule = {
@@ -606,6 +607,29 @@ export const OCSF_RULES = {
     activity: 3,
     entity: "Nudge Campaign",
     message: "Nudge campaign change refused",
+  }),
+  // Recovery codes (issue 15, part B).
+  "codes.generated": userManagement({
+    activity: 12,
+    message: "Recovery codes made",
+    factors: [RECOVERY_CODE],
+    severity: 2,
+  }),
+  "codes.generate_refused": userManagement({
+    activity: 12,
+    message: "Making recovery codes refused",
+    factors: [RECOVERY_CODE],
+  }),
+  "codes.redeemed": authentication({
+    activity: 1,
+    message: "Recovery code used",
+    factors: [RECOVERY_CODE],
+    severity: 2,
+  }),
+  "codes.redeem_refused": authentication({
+    activity: 1,
+    message: "Recovery code refused",
+    factors: [RECOVERY_CODE],
   }),
 } as const satisfies Record<AuditAction, Rule>;
 

@@ -28,6 +28,10 @@ export const RATE_LIMIT_DEFAULTS = {
   "signIn.client": { tries: 60, windowSeconds: 600 },
   /** Sign-ins per account (a staff member in the demo, a passkey's owner). */
   "signIn.account": { tries: 20, windowSeconds: 600 },
+  /** Recovery code tries per client, whatever the account (docs/decisions/037). */
+  "recoveryCode.client": { tries: 10, windowSeconds: 900 },
+  /** Recovery code tries per account, from every client together (known or not). */
+  "recoveryCode.account": { tries: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

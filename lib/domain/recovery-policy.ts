@@ -138,6 +138,19 @@ const DeskRulesSchema = z.strictObject({
 });
 export type DeskRules = z.infer<typeof DeskRulesSchema>;
 
+/**
+ * Saved recovery codes (NIST SP 800-63B-4 §4.2.1.1 "saved recovery codes"; docs/decisions/037):
+ * which tiers may use them, how many a set holds, and how many wrong codes in a row void a set.
+ */
+const RecoveryCodesSchema = z.strictObject({
+  tiers: z.record(z.enum(RISK_TIERS), z.strictObject({ allowed: z.boolean() })),
+  /** Codes in a set (each single use; a new set replaces the old one). */
+  setSize: z.number().int().min(5).max(20),
+  /** NIST SP 800-63B-4 §3.2.2: never more than 100 consecutive failed attempts. */
+  maxFailedAttempts: z.number().int().min(10).max(100),
+});
+export type RecoveryCodeRules = z.infer<typeof RecoveryCodesSchema>;
+
 export const RecoveryPolicySchema = z
   .strictObject({
     version: z.number().int().positive(),
@@ -222,6 +235,8 @@ export const RecoveryPolicySchema = z
     ),
     /** Desk rules, from version 2 (read from the active policy only: `deskRules`). */
     desk: DeskRulesSchema.optional(),
+    /** Saved recovery codes, from version 3 (docs/decisions/037). Absent: no tier may use them. */
+    recoveryCodes: RecoveryCodesSchema.optional(),
   })
   .refine(
     (p) =>
@@ -252,6 +267,15 @@ export const RecoveryPolicySchema = z
     (p) =>
       !p.desk || p.desk.signals.unusualHour.openFromHour < p.desk.signals.unusualHour.openUntilHour,
     { message: "The desk opens before it closes.", path: ["desk", "signals", "unusualHour"] },
+  )
+  .refine(
+    (p) =>
+      !p.recoveryCodes || p.approval.tiers.every((tier) => !p.recoveryCodes!.tiers[tier].allowed),
+    {
+      message:
+        "A tier that needs a second person cannot use recovery codes: a code is nobody's approval.",
+      path: ["recoveryCodes", "tiers"],
+    },
   );
 export type RecoveryPolicy = z.infer<typeof RecoveryPolicySchema>;
 
@@ -466,14 +490,36 @@ export const POLICY_V2: RecoveryPolicy = RecoveryPolicySchema.parse({
   },
 });
 
+/**
+ * Policy version 3: version 2 unchanged, plus saved recovery codes (issue 15): standard and
+ * contractor staff may use them; high-risk and privileged never (they always need a second
+ * person); frontline not (shared devices). The reasoning is in docs/decisions/037.
+ */
+export const POLICY_V3: RecoveryPolicy = RecoveryPolicySchema.parse({
+  ...POLICY_V2,
+  version: 3,
+  recoveryCodes: {
+    tiers: {
+      STANDARD: { allowed: true },
+      CONTRACTOR: { allowed: true },
+      HIGH_RISK: { allowed: false },
+      PRIVILEGED: { allowed: false },
+      FRONTLINE: { allowed: false },
+    },
+    setSize: 10,
+    maxFailedAttempts: 100,
+  },
+});
+
 /** Every policy version ever used, by version: a case is judged by the version it opened under. */
 const POLICIES: ReadonlyMap<number, RecoveryPolicy> = new Map([
   [DEFAULT_POLICY.version, DEFAULT_POLICY],
   [POLICY_V2.version, POLICY_V2],
+  [POLICY_V3.version, POLICY_V3],
 ]);
 
 /** The policy new cases open under. Versions are code-reviewed data, validated above. */
-export const ACTIVE_POLICY = POLICY_V2;
+export const ACTIVE_POLICY = POLICY_V3;
 
 /** The desk's rules: always the active policy's (see DeskRulesSchema). */
 export function deskRules(policy: RecoveryPolicy = ACTIVE_POLICY): DeskRules {

@@ -9,6 +9,7 @@ import type { CaseReason } from "@/lib/domain/recovery-policy";
 import type { RevocationReason } from "@/lib/domain/revocation";
 import { isLeaver } from "@/lib/domain/workforce";
 import { decideRegistration, type CaseFacts, type Refusal } from "@/lib/domain/recovery-decisions";
+import { decideCodeRecovery } from "@/lib/domain/recovery-codes";
 import type { RecoveryPolicy } from "@/lib/domain/recovery-policy";
 import { db } from "@/lib/db";
 import { recordAudit, type Tx, auditedTransaction } from "./audit";
@@ -159,7 +160,15 @@ export async function finishPasskeyRegistration(input: {
               where: { id: live.approvalId, caseId: loaded.kase.id, status: "USED" },
             })) === 1
           : false;
-        const gate = decideRegistration({ policy: loaded.policy, facts: loaded.facts, approved });
+        const gate =
+          live.via === "code"
+            ? decideCodeRecovery({
+                policy: loaded.policy,
+                facts: loaded.facts,
+                tierNow: loaded.kase.user.riskTier,
+                registering: true,
+              })
+            : decideRegistration({ policy: loaded.policy, facts: loaded.facts, approved });
         if (!gate.ok) return refuse(gate);
       }
       const kase = loaded?.kase ?? null;
@@ -207,6 +216,10 @@ export async function finishPasskeyRegistration(input: {
           data: { usedAt: now },
         });
         await tx.workforceSession.deleteMany({ where: { method: "tap", tapId: live.tapId } });
+      }
+      if (live.via === "code" && live.caseId) {
+        // A recovery code yields exactly one passkey: the session it opened ends.
+        await tx.workforceSession.deleteMany({ where: { method: "code", caseId: live.caseId } });
       }
       if (live.via === "passkey" && live.sessionId) {
         // One fresh verification, one passkey: the next addition needs "Confirm it's you" again.

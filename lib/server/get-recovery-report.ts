@@ -58,7 +58,10 @@ export async function getRecoveryReport(days: ReportPeriod, now: Date = new Date
     select: { id: true, name: true },
   });
   const toRevocation = minutesToRevocation(
-    stolen.map((c) => ({ userId: c.userId, agentId: c.agentId, openedAt: c.createdAt })),
+    // Self-service cases (recovery codes, no agent) are never for a stolen device.
+    stolen.flatMap((c) =>
+      c.agentId ? [{ userId: c.userId, agentId: c.agentId, openedAt: c.createdAt }] : [],
+    ),
     revocations.map((r) => ({ userId: r.userId, actorId: r.actorId, at: r.createdAt })),
   );
   return {

@@ -33,7 +33,7 @@ describe("openCase", () => {
     expect(kase).toMatchObject({
       status: "OPEN",
       riskTier: "HIGH_RISK",
-      policyVersion: 2,
+      policyVersion: 3,
       repeatCall: 1,
       needsApproval: false,
       agentId: agent.id,

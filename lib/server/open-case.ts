@@ -10,9 +10,9 @@ import {
 } from "@/lib/domain/recovery-policy";
 import { maskContact, normaliseContact, type ContactKind } from "@/lib/domain/fraud-signals";
 import { parseTicketReference } from "@/lib/domain/ticket-reference";
-import { isLeaver } from "@/lib/domain/workforce";
+import { isLeaver, type RiskTier } from "@/lib/domain/workforce";
 import { directoryPhoneRegions, publicUrl } from "@/lib/env";
-import { recordAudit } from "./audit";
+import { recordAudit, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
 import { applySignalEffectsAfterCommit } from "./signals/apply-signal-effects";
 import { evaluateSignals } from "./signals/evaluate-signals";
@@ -273,4 +273,69 @@ function contactsHeard(input: {
     });
   }
   return { ok: true, contacts };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery codes (issue 15, part B; docs/decisions/037).
+
+/**
+ * Opens the self-service case a saved recovery code makes, inside the caller's unit of work
+ * (under the user's lock, after `decideOpenCase` allowed it): no agent, no team, the reason
+ * LOST_DEVICE and an empty checklist ("recovery-code": the code is its verification). Audited as
+ * every opening is (`case.opened`, channel SELF_SERVICE). The only other way a case begins.
+ */
+export async function openSelfServiceCase(
+  tx: Tx,
+  input: {
+    userId: string;
+    riskTier: RiskTier;
+    repeatCall: number;
+    needsApproval: boolean;
+    now: Date;
+    request?: RequestContext;
+  },
+): Promise<{ caseId: string }> {
+  const policy = ACTIVE_POLICY;
+  const kase = await tx.recoveryCase.create({
+    data: {
+      userId: input.userId,
+      agentId: null,
+      ownerId: null,
+      team: null,
+      reason: "LOST_DEVICE",
+      channel: "SELF_SERVICE",
+      callerClaim: "Used a saved recovery code",
+      riskTier: input.riskTier,
+      policyVersion: policy.version,
+      repeatCall: input.repeatCall,
+      needsApproval: input.needsApproval,
+      createdAt: input.now,
+      checklist: {
+        create: {
+          scriptKey: "recovery-code",
+          policyVersion: policy.version,
+          completedAt: input.now,
+        },
+      },
+    },
+    select: { id: true },
+  });
+  await recordAudit(tx, {
+    action: "case.opened",
+    outcome: "ALLOWED",
+    actor: { type: "ANONYMOUS" },
+    caseId: kase.id,
+    subjectUserId: input.userId,
+    target: { type: "case", id: kase.id },
+    data: {
+      reason: "LOST_DEVICE",
+      channel: "SELF_SERVICE",
+      scriptKey: "recovery-code",
+      policyVersion: policy.version,
+      repeatCall: input.repeatCall,
+      needsApproval: input.needsApproval,
+    },
+    request: input.request,
+  });
+  return { caseId: kase.id };
 }

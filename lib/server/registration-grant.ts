@@ -21,7 +21,7 @@ export type RegistrationGrant =
 
 export type ResolvedGrant = {
   userId: string;
-  via: "tap" | "passkey" | "link";
+  via: "tap" | "passkey" | "link" | "code";
   /** Which stored challenges this grant may create and consume. */
   challengeScope: Prisma.WebAuthnChallengeWhereInput & {
     sessionId?: string;
@@ -82,6 +82,7 @@ export async function resolveGrant(
         expiresAt: true,
         lastSeenAt: true,
         verifiedAt: true,
+        caseId: true,
       },
     });
     if (!session || !sessionLive(session, now)) return null;
@@ -116,6 +117,11 @@ export async function resolveGrant(
       );
       if (!decision.ok) return { refused: decision, subjectUserId: session.userId };
       return { ...common, via: "passkey", caseId: null, tapId: null };
+    }
+    // A redeemed recovery code's session: one passkey, for its self-service case (decision 037).
+    if (session.method === "code") {
+      if (!session.caseId) return null;
+      return { ...common, via: "code", caseId: session.caseId, tapId: null };
     }
     // Otherwise only a redeemed pass's session may register, once.
     if (session.method !== "tap" || !session.tapId) return null;

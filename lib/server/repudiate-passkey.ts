@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { voidRecovery } from "./cases/void-recovery";
+import { voidRecovery, voidRecoveryCodes } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
@@ -77,6 +77,8 @@ export async function repudiatePasskey(input: {
       });
       // Someone else may be at work: nothing recovery issued stays usable, and every session ends.
       const voided = await voidRecovery(tx, { userId: user.id }, { reason: REASON, now });
+      // Whoever added the passkey may have made recovery codes with it (docs/decisions/037).
+      await voidRecoveryCodes(tx, { userId: user.id, reason: REASON, now });
       const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       // One report per passkey: the links in the other addresses' notices are used up with it.
       await tx.repudiationLink.updateMany({

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit, auditedTransaction } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
-import { voidRecovery } from "./cases/void-recovery";
+import { voidRecovery, voidRecoveryCodes } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
@@ -174,6 +174,12 @@ export async function repudiateRecovery(input: {
         { userId: user.id },
         { reason: "reported by the user as not them", now },
       );
+      // A recovery with a code the person did not make: the rest of the set is suspect too.
+      await voidRecoveryCodes(tx, {
+        userId: user.id,
+        reason: "reported by the user as not them",
+        now,
+      });
       const passkeys = await tx.passkey.updateMany({
         where: { userId: user.id, status: "ACTIVE", createdAt: { gte: kase.createdAt } },
         data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },

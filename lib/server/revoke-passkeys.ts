@@ -9,7 +9,12 @@ import {
 } from "@/lib/domain/revocation";
 import { recordAudit, type AuditActor, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { NOTHING_VOIDED, voidRecovery, type Voided } from "./cases/void-recovery";
+import {
+  NOTHING_VOIDED,
+  voidRecovery,
+  voidRecoveryCodes,
+  type Voided,
+} from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
@@ -92,12 +97,19 @@ export async function revokePasskeys(input: {
             })),
       });
       let voided = NOTHING_VOIDED;
-      if (all)
+      if (all) {
         voided = await voidRecovery(
           tx,
           { userId: user.id },
           { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
         );
+        // Recovery codes are a way in too (docs/decisions/037).
+        await voidRecoveryCodes(tx, {
+          userId: user.id,
+          reason: `all passkeys revoked (${input.reason.toLowerCase()})`,
+          now,
+        });
+      }
       // Last, so that it also catches a session from anything that finished while we waited.
       const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       if (loaded) {
@@ -199,6 +211,12 @@ export async function revokeAllWithinUnit(
     { userId: user.id },
     { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
   );
+  // Recovery codes are a way in too (docs/decisions/037).
+  await voidRecoveryCodes(tx, {
+    userId: user.id,
+    reason: `all passkeys revoked (${input.reason.toLowerCase()})`,
+    now,
+  });
   const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
   await recordAudit(tx, {
     action: "passkey.revoked",

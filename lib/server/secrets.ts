@@ -6,6 +6,7 @@ import "server-only";
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { TAP_ALPHABET, TAP_LENGTH } from "@/lib/domain/tap-code";
+import { RECOVERY_CODE_ALPHABET, RECOVERY_CODE_LENGTH } from "@/lib/domain/recovery-codes";
 
 /** 256 random bits, base64url (43 characters). */
 export function newToken(): string {
@@ -29,4 +30,15 @@ export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, "hex");
   const right = Buffer.from(b, "hex");
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * A saved recovery code: 24 characters of Crockford base32 (120 bits), each drawn without bias
+ * (docs/decisions/037). At or above 112 bits, a plain SHA-256 (`hashToken`) stores it.
+ */
+export function newRecoveryCode(): string {
+  return Array.from(
+    { length: RECOVERY_CODE_LENGTH },
+    () => RECOVERY_CODE_ALPHABET[randomInt(RECOVERY_CODE_ALPHABET.length)],
+  ).join("");
 }

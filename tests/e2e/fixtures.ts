@@ -45,12 +45,15 @@ export async function mailFor(page: Page, subject: string, containing?: string, 
   return articles.first();
 }
 
+/** Standard-tier people in the directory, first page; specs pick theirs by row (`&page=2`: more). */
+export const STANDARD_LIST = "/users?tier=STANDARD&status=ACTIVE";
+
 /**
  * Takes a standard-tier user through a recovery up to the pass (callback, record, manager by
  * mail, pass issued) and returns the pass as read from the user's mail, unredeemed.
  */
-export async function userWithPass(agent: Page, browser: Browser, row = 5) {
-  await agent.goto("/users?tier=STANDARD&status=ACTIVE");
+export async function userWithPass(agent: Page, browser: Browser, row = 5, list = STANDARD_LIST) {
+  await agent.goto(list);
   await agent.getByRole("row").nth(row).getByRole("link").click();
   await expect(agent).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   return passFromUserPage(agent, browser);
@@ -116,8 +119,13 @@ export async function passFromUserPage(agent: Page, browser: Browser, call = 1) 
  * has them enrol a passkey on a virtual authenticator in their own browser context, which is
  * returned with the authenticator still attached.
  */
-export async function userWithEnrolledPasskey(agent: Page, browser: Browser, row = 5) {
-  const { pass, userName, workEmail, userUrl } = await userWithPass(agent, browser, row);
+export async function userWithEnrolledPasskey(
+  agent: Page,
+  browser: Browser,
+  row = 5,
+  list = STANDARD_LIST,
+) {
+  const { pass, userName, workEmail, userUrl } = await userWithPass(agent, browser, row, list);
   const context = await browser.newContext();
   const user = await context.newPage();
   await user.goto("/redeem");

@@ -348,7 +348,7 @@ describe("awardCertificationIfEarned", () => {
     const row = await db.staffCertification.findFirstOrThrow({ where: { staffId: who.id } });
     expect(row).toMatchObject({
       basis: "practice",
-      policyVersion: 2,
+      policyVersion: 3,
       expiresAt: addMonths(now, 12),
     });
     expect([...row.runIds].sort()).toEqual(runs.map((r) => r.id).sort());

@@ -96,6 +96,7 @@ describe("migrations", () => {
       "NudgeCampaign_status_check",
       "Passkey_nickname_length",
       "PracticeRun_score_range",
+      "RecoveryCase_agent_or_self_service",
       "RecoveryCase_ticketRef_length",
       "RepudiationLink_about_something",
       "RepudiationLink_change_known",
@@ -108,6 +109,7 @@ describe("migrations", () => {
     ]);
     expect(extra(a.indexes, b.indexes, "indexname").sort()).toEqual([
       "Approval_one_pending_per_case",
+      "RecoveryCodeSet_one_live_per_user",
       "TemporaryAccessPass_one_active_per_user",
       "WorkforceUser_name_lower_idx",
       "WorkforceUser_phone_digits_idx",

@@ -178,7 +178,7 @@ describe("a practice call touches nothing real", () => {
       impostor: true,
       scenarioKey: urgent.key,
       scenarioVersion: 1,
-      policyVersion: 2,
+      policyVersion: 3,
       moveCount: 1,
       score: result.score,
       safe: true,

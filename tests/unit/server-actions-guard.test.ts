@@ -302,6 +302,13 @@ const PUBLIC_ACTIONS: Record<string, string> = {
     "a workforce user reporting a device lost: the account session cookie, a fresh confirmation and the passkey are checked in reportPasskeyLost",
   signOutEverywhereAction:
     "a workforce user signing out everywhere: the account session cookie is the credential (signOutEverywhere)",
+  // Recovery codes (issue 15, part B; docs/decisions/037).
+  makeRecoveryCodesAction:
+    "a workforce user making recovery codes: the account session (a passkey session, freshly verified) is the credential (generateRecoveryCodes)",
+  markPasskeysLostAction:
+    "a workforce user marking passkeys lost from the session a recovery code opened: that session is the credential (markPasskeysLost)",
+  recoverWithCodeAction:
+    "a user using a saved recovery code: the code is the credential (redeemRecoveryCode: budgets, equal timing, single use, audited)",
 };
 
 describe("server actions", () => {

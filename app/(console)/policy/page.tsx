@@ -213,6 +213,22 @@ export default async function PolicyPage() {
         </ul>
       </section>
 
+      {policy.recoveryCodes ? (
+        <section aria-labelledby="recovery-codes" className="space-y-2">
+          <h2 id="recovery-codes" className="text-lg font-semibold">
+            Saved recovery codes
+          </h2>
+          <p className="text-sm">
+            Staff of the{" "}
+            {tiers(RISK_TIERS.filter((tier) => policy.recoveryCodes!.tiers[tier].allowed))} tiers
+            may make a set of {policy.recoveryCodes.setSize} single-use recovery codes on their
+            account page and use one to set up a new passkey without a call; every other tier is
+            recovered by the desk. {policy.recoveryCodes.maxFailedAttempts} wrong codes in a row
+            void a set.
+          </p>
+        </section>
+      ) : null}
+
       <section aria-labelledby="scripts" className="space-y-4">
         <h2 id="scripts" className="text-lg font-semibold">
           Verification scripts

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
-import { formatDateTime } from "@/components/status-badge";
+import { formatDate, formatDateTime } from "@/components/status-badge";
 import { workforceSessionCookie } from "@/lib/auth/cookies";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isFreshlyVerified } from "@/lib/domain/self-service";
@@ -13,8 +13,22 @@ import { AddPasskey } from "./add-passkey";
 import { EnrolPasskey } from "./enrol-passkey";
 import { PasskeySignIn } from "./passkey-sign-in";
 import { YourPasskeys } from "./your-passkeys";
+import { getAccountRecoveryCodes } from "@/lib/server/recovery-codes";
+import { MarkPasskeysLost } from "./mark-lost";
+import { RecoveryCodes } from "./recovery-codes";
 
 export const metadata: Metadata = { title: "Your account" };
+
+/** Recovery codes for a passkey session: allowed for the tier? made? (docs/decisions/037) */
+async function AccountRecoveryCodes({ userId }: { userId: string }) {
+  const { allowed, summary } = await getAccountRecoveryCodes(userId);
+  return (
+    <RecoveryCodes
+      allowed={allowed}
+      summary={summary ? { ...summary, createdAt: summary.createdAt.toISOString() } : null}
+    />
+  );
+}
 
 export default async function AccountPage() {
   const token = (await cookies()).get(workforceSessionCookie(secureCookies).name)?.value;
@@ -29,6 +43,13 @@ export default async function AccountPage() {
           Lost your devices? Call the service desk. If they sent you a temporary access pass,{" "}
           <Link href="/redeem" className="text-indigo-700 underline">
             use it here
+          </Link>
+          .
+        </p>
+        <p className="mt-2 text-sm text-slate-600">
+          Saved recovery codes?{" "}
+          <Link href="/recover-with-code" className="text-indigo-700 underline">
+            Use one here
           </Link>
           .
         </p>
@@ -62,6 +83,26 @@ export default async function AccountPage() {
           minutes={ACTIVE_POLICY.lifetimes.freshVerificationMinutes}
         />
       ) : null}
+      {/* Recovery codes (docs/decisions/037): a code's session enrols one passkey, marks lost ones. */}
+      {session.method === "code" ? (
+        <>
+          <p className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
+            You are signed in with a recovery code until {formatDateTime(session.expiresAt)}. It
+            lets you set up one new passkey on this device; your device will ask for your
+            fingerprint, face or PIN. Then sign in with the new passkey.
+          </p>
+          <EnrolPasskey refreshAfter={false} />
+          <MarkPasskeysLost
+            passkeys={session.user.passkeys
+              .filter((passkey) => passkey.status === "ACTIVE")
+              .map((passkey) => ({
+                id: passkey.id,
+                label: `${passkey.modelName ?? "Unknown authenticator"}, added ${formatDate(passkey.createdAt)}`,
+              }))}
+          />
+        </>
+      ) : null}
+      {session.method === "passkey" ? <AccountRecoveryCodes userId={session.user.id} /> : null}
       <YourPasskeys session={session} />
       <h2 className="font-semibold">Recent recovery events</h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">

@@ -217,6 +217,12 @@ export function eventsForAudit(
           reason_admin: admin("Temporary access pass redeemed"),
         }),
       ];
+    case "codes.redeemed":
+      return [
+        event(SSF_EVENT_TYPES.recoveryActivated, {
+          reason_admin: admin("Recovery code used"),
+        }),
+      ];
     case "workforce.status_changed": {
       if (data.to !== "LEFT" && data.to !== "SUSPENDED") return [];
       const why = data.to === "LEFT" ? "The person left" : "Access suspended";

@@ -87,7 +87,10 @@ export type RefusalAction =
   | "workforce.sign_in_refused"
   | "workforce.reverify_refused"
   /** Self-service on /account (docs/decisions/036). */
-  | "account.change_refused";
+  | "account.change_refused"
+  // Recovery codes (issue 15, part B).
+  | "codes.redeem_refused"
+  | "codes.generate_refused";
 
 export type Outcome<T> = Refusal | { ok: true; value: T };
 

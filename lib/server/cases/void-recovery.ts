@@ -89,6 +89,7 @@ export async function voidRecovery(
       (SELECT count(*) FROM step_links) AS "stepLinks",
       (SELECT count(*) FROM approvals) AS approvals,
       (SELECT count(*) FROM challenges) AS challenges`;
+  await voidCodeRecovery(tx, scope, input);
   return {
     passes: Number(counts!.passes),
     passSessions: Number(counts!.passSessions),
@@ -97,6 +98,45 @@ export async function voidRecovery(
     approvals: Number(counts!.approvals),
     challenges: Number(counts!.challenges),
   };
+}
+
+/**
+ * Recovery codes (docs/decisions/037), with every stop: the session a redeemed code opened ends
+ * (it could still enrol a passkey), with its open ceremonies. The codes themselves stay: a stop or
+ * hold refuses them while it lasts (`decideCodeRecovery`); only `voidRecoveryCodes` voids them.
+ */
+async function voidCodeRecovery(tx: Tx, scope: VoidScope, input: { reason: string; now: Date }) {
+  const sessions = await tx.workforceSession.findMany({
+    where:
+      "caseId" in scope
+        ? { method: "code", caseId: scope.caseId }
+        : { method: "code", userId: scope.userId },
+    select: { id: true },
+  });
+  if (sessions.length > 0) {
+    const ids = sessions.map((session) => session.id);
+    await tx.webAuthnChallenge.updateMany({
+      where: { sessionId: { in: ids }, usedAt: null },
+      data: { usedAt: input.now },
+    });
+    await tx.workforceSession.deleteMany({ where: { id: { in: ids } } });
+  }
+}
+
+/**
+ * Voids the person's live set of recovery codes: with revoke-all (an agent's, or a leaver's from
+ * SCIM), a leaver or suspension, and "this wasn't me" (someone else may have made them). Returns
+ * how many sets were voided (0 or 1).
+ */
+export async function voidRecoveryCodes(
+  tx: Tx,
+  input: { userId: string; reason: string; now: Date },
+): Promise<number> {
+  const voided = await tx.recoveryCodeSet.updateMany({
+    where: { userId: input.userId, replacedAt: null, voidedAt: null },
+    data: { voidedAt: input.now, voidReason: input.reason.slice(0, 200) },
+  });
+  return voided.count;
 }
 
 /** What the user held that now no longer works, in words for the notice (empty: nothing to tell). */

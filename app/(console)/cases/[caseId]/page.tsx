@@ -111,7 +111,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         <>
           {kase.user.title}, {kase.user.department} ·{" "}
           <span className="font-mono">{kase.user.employeeId}</span> · opened{" "}
-          {formatDateTime(kase.createdAt)} by {kase.agent.name} · {kase.team ?? "no team"} ·{" "}
+          {formatDateTime(kase.createdAt)} by{" "}
+          {kase.agent?.name ?? "the person, with a recovery code"} · {kase.team ?? "no team"} ·{" "}
           {kase.channel.toLowerCase().replace("_", "-")} · policy v{kase.policyVersion}, script “
           {kase.checklist?.scriptKey}”
         </>
@@ -119,6 +120,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       claim={kase.callerClaim}
       top={
         <>
+          {kase.channel === "SELF_SERVICE" ? (
+            <p className="rounded-md border border-indigo-200 bg-indigo-50 p-3 text-sm text-indigo-900">
+              Self-service: the person used one of their saved recovery codes. No call and no
+              checklist: the code was the verification, and the case&apos;s facts (holds, stops, a
+              second person) were checked as for a call.
+            </p>
+          ) : null}
           <section
             aria-labelledby="desk"
             className="flex flex-wrap items-start gap-x-8 gap-y-4 rounded-lg border border-slate-200 bg-white p-4"

@@ -18,6 +18,7 @@ import { StepUpPanel } from "../../_components/step-up";
 import { OpenCaseForm } from "./_components/open-case-form";
 import { prefilledTicket } from "@/lib/domain/ticket-reference";
 import { RecordChanges } from "./_components/record-changes";
+import { RecoveryCodesSummary } from "./_components/recovery-codes-summary";
 import { certificationRefusalFor } from "@/lib/server/practice/certification";
 import { CASE_REASON_LABELS } from "@/lib/domain/case-vocabulary";
 import { liveStamp } from "@/lib/server/live-stream";
@@ -327,6 +328,8 @@ export default async function UserPage({
           </ScrollRegion>
         )}
       </section>
+
+      <RecoveryCodesSummary userId={user.id} />
 
       <section aria-labelledby="cases" className="space-y-2">
         <h2 id="cases" className="text-lg font-semibold">
