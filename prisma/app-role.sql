@@ -31,3 +31,7 @@ REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;
 -- is append-only.
 REVOKE DELETE, TRUNCATE ON "WebhookEndpoint" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM console_app;
+-- Security keys and break-glass accounts (docs/decisions/039): a key is retired, never deleted; each
+-- decider's approval of a break-glass recovery is append-only.
+REVOKE DELETE, TRUNCATE ON "SecurityKey" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "ApprovalDecision" FROM console_app;

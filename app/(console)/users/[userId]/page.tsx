@@ -37,6 +37,7 @@ const REVOCATION_LABELS = {
   STOLEN: "stolen",
   LEAVER: "leaver",
   SUSPECTED_COMPROMISE: "suspected compromise",
+  RETURNED: "security key returned",
 } as const;
 
 export default async function UserPage({
