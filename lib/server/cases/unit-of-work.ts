@@ -60,7 +60,9 @@ export type SafeAction =
   /** A supervisor clearing a hold after a denial: a review, like approving. */
   | "clear a hold"
   | "revoke"
-  | "employment status";
+  | "employment status"
+  /** Marking a break-glass account or declaring its test (security reviewers; decision 039). */
+  | "break-glass mark";
 
 /** Rows a path may lock after the user and the case, in this order. */
 export type LockedRow = {
