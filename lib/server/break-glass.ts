@@ -27,7 +27,7 @@ export async function setBreakGlass(input: {
       userId: input.userId,
       actor: { kind: "staff", staff: input.actor, permission: "breakglass:manage" },
       attempted: input.breakGlass ? "mark break-glass" : "clear break-glass",
-      safeAction: "break-glass mark",
+      safeAction: "break-glass review",
       request: input.request,
     },
     async ({ tx, actor, refuse }) => {
@@ -71,7 +71,7 @@ export async function declareBreakGlassTest(input: {
       userId: input.userId,
       actor: { kind: "staff", staff: input.actor, permission: "breakglass:manage" },
       attempted: "declare a break-glass test",
-      safeAction: "break-glass mark",
+      safeAction: "break-glass review",
       request: input.request,
     },
     async ({ tx, actor, now, refuse }) => {
