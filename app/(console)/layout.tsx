@@ -24,6 +24,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/settings/webhooks", label: "Webhooks", permission: "webhooks:manage" },
   { href: "/ssf-receivers", label: "Receivers", permission: "ssf:manage" },
   { href: "/settings/scim", label: "Provisioning", permission: "scim:manage" },
+  { href: "/keys", label: "Security keys", permission: "keys:read" },
 ];
 
 /**

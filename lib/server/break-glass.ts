@@ -183,3 +183,11 @@ export async function listBreakGlassAccounts(): Promise<BreakGlassRow[]> {
     lastUsedAt: row.lastUsedAt,
   }));
 }
+
+/** One person's break-glass state, for their page (null: not a break-glass account). */
+export async function getBreakGlass(userId: string) {
+  return db.breakGlassAccount.findUnique({
+    where: { userId },
+    select: { reason: true, createdAt: true, testUntil: true, lastTestAt: true, lastUsedAt: true },
+  });
+}

@@ -373,3 +373,13 @@ export async function listSecurityKeys(
   });
   return filter === "due" ? rows.filter((row) => row.dueForReturn) : rows;
 }
+
+/** The keys an agent may issue now (in stock, or returned), for the case page's chooser. */
+export async function issuableSecurityKeys() {
+  return db.securityKey.findMany({
+    where: { status: { in: FROM.issue } },
+    select: { id: true, serial: true, modelName: true },
+    orderBy: { serial: "asc" },
+    take: 200,
+  });
+}

@@ -422,6 +422,11 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   // A SCIM token can deprovision the whole workforce (decision 033).
   issueScimTokenAction: "issue a SCIM token",
   rotateScimTokenAction: "rotate a SCIM token",
+  // Security keys and break-glass accounts (decision 039): taking a key back revokes its passkey;
+  // the break-glass mark and a declared test change what raises an alert.
+  takeBackKeyAction: "revoke passkeys",
+  breakGlassAction: "change a break-glass account",
+  breakGlassTestAction: "declare a break-glass test",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

@@ -1,3 +1,4 @@
+import { BreakGlassSection } from "./_components/break-glass-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -448,6 +449,9 @@ export default async function UserPage({
           />
         </section>
       ) : null}
+
+      {/* Break-glass accounts (decision 039): security reviewers only. */}
+      {can(staff.role, "breakglass:manage") ? <BreakGlassSection userId={user.id} /> : null}
 
       <section aria-labelledby="events" className="space-y-3">
         <div className="flex items-baseline justify-between">
