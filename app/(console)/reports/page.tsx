@@ -10,6 +10,7 @@ import { CountChart } from "./bar-chart";
 import { SignalsChart } from "./signals-chart";
 import { PracticeCharts } from "./practice-charts";
 import { DormantAccess } from "./dormant-access";
+import { BreakGlassReport } from "./break-glass";
 import { parseDormantDays } from "@/lib/domain/dormant-access";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -98,6 +99,7 @@ export default async function ReportsPage({
       </div>
       <SignalsChart days={days} />
       <DormantAccess days={days} dormantDays={parseDormantDays(dormant)} />
+      <BreakGlassReport />
       <section
         aria-labelledby="counted"
         className="rounded-lg border border-slate-200 bg-white p-4"
