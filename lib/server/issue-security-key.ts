@@ -91,7 +91,10 @@ export async function startSecurityKeyIssue(input: {
         userName: user.emails[0]?.address ?? user.name,
         userDisplayName: user.name,
         timeout: CEREMONY_TIMEOUT_MS,
-        attestationType: "none",
+        // "direct", unlike the other registrations: with "none" the browser replaces the AAGUID
+        // with zeros, and the key's model is what says the desk's key answered. The attestation
+        // statement is verified as the library does; no vendor roots are pinned (decision 039).
+        attestationType: "direct",
         excludeCredentials: user.passkeys.map((p) => ({
           id: p.credentialId,
           transports: p.transports as AuthenticatorTransport[],
