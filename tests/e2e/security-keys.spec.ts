@@ -42,7 +42,7 @@ test("a key issued from a verified walk-in case becomes the person's passkey, an
   await expect(security.getByRole("heading", { name: "Security keys", level: 1 })).toBeVisible();
   await security.waitForLoadState("networkidle");
   await security.getByLabel("Serial (as printed on the key)").fill(SERIAL);
-  await security.getByLabel(/AAGUID/).fill(VIRTUAL_AAGUID);
+  await security.getByLabel(/^AAGUID/).fill(VIRTUAL_AAGUID);
   await security.getByLabel(/Model name/).fill("Desk test key");
   await security.getByRole("button", { name: "Add to stock" }).click();
   await expect(security.getByRole("status").filter({ hasText: "Added to stock." })).toBeVisible();

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDateTime } from "@/components/status-badge";
+import { Badge } from "@/components/ui/badge";
 import { requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/domain/roles";
 import {
@@ -110,7 +111,10 @@ export default async function SecurityKeysPage({
                   <td className="px-4 py-2">
                     {SECURITY_KEY_STATUS_LABELS[key.status]}
                     {key.dueForReturn ? (
-                      <strong className="ml-2 text-red-800">due for return</strong>
+                      <>
+                        {" "}
+                        <Badge tone="bad">due for return</Badge>
+                      </>
                     ) : null}
                   </td>
                   <td className="px-4 py-2">
