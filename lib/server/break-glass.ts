@@ -5,7 +5,12 @@ import "server-only";
  * sign-in by one is recorded in the sign-in's own transaction: inside a declared test as a test;
  * otherwise as an incident that mails every security reviewer an alert through the outbox.
  */
-import { BREAK_GLASS_TEST_MAX_MINUTES, breakGlassSignInKind } from "@/lib/domain/break-glass";
+import {
+  BREAK_GLASS_TEST_MAX_MINUTES,
+  breakGlassSignInKind,
+  quorumMissing,
+  type ApprovalVote,
+} from "@/lib/domain/break-glass";
 import { securityAlert } from "@/lib/domain/notifications";
 import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
@@ -189,5 +194,31 @@ export async function getBreakGlass(userId: string) {
   return db.breakGlassAccount.findUnique({
     where: { userId },
     select: { reason: true, createdAt: true, testUntil: true, lastTestAt: true, lastUsedAt: true },
+  });
+}
+
+/**
+ * The break-glass recoveries of one person waiting for approvers, with who has approved and who
+ * is still needed (decision 039): a security reviewer's part is given on the person's page.
+ */
+export async function pendingBreakGlassApprovals(userId: string, now: Date = new Date()) {
+  const approvals = await db.approval.findMany({
+    where: {
+      case: { userId },
+      status: "PENDING",
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
+    select: { id: true, caseId: true, needReason: true, createdAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const votes = await db.approvalDecision.findMany({
+    where: { approvalId: { in: approvals.map((a) => a.id) } },
+    select: { approvalId: true, deciderId: true, role: true },
+  });
+  return approvals.map((approval) => {
+    const mine = votes
+      .filter((v) => v.approvalId === approval.id)
+      .map((v) => ({ deciderId: v.deciderId, role: v.role as ApprovalVote["role"] }));
+    return { ...approval, votes: mine, missing: quorumMissing(mine) };
   });
 }

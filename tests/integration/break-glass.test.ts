@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/domain/errors";
 import {
   declareBreakGlassTest,
   listBreakGlassAccounts,
+  pendingBreakGlassApprovals,
   setBreakGlass,
 } from "@/lib/server/break-glass";
 import { decideReenrolment } from "@/lib/server/decide-approval";
@@ -138,6 +139,15 @@ describe("recovering a break-glass account", () => {
       outcome: "recorded",
       missing: ["1 more supervisor", "1 more security reviewer"],
     });
+    // The security reviewer's page for the person says what is waiting and who is still needed.
+    const { userId } = await db.recoveryCase.findUniqueOrThrow({ where: { id: caseId } });
+    expect(await pendingBreakGlassApprovals(userId)).toEqual([
+      expect.objectContaining({
+        id: approvalId,
+        votes: [{ deciderId: s1.id, role: "SUPERVISOR" }],
+        missing: ["1 more supervisor", "1 more security reviewer"],
+      }),
+    ]);
     await expect(approve(s1)).rejects.toBeInstanceOf(DomainError);
     expect(await approve(reviewer)).toMatchObject({
       outcome: "recorded",

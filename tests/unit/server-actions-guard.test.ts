@@ -427,6 +427,7 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   takeBackKeyAction: "revoke passkeys",
   breakGlassAction: "change a break-glass account",
   breakGlassTestAction: "declare a break-glass test",
+  breakGlassApproveAction: "decide an approval",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

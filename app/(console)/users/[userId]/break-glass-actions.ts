@@ -3,7 +3,12 @@
 import { staffAction } from "@/lib/auth/actions";
 import { pathFor } from "@/lib/action-state";
 import { declareBreakGlassTest, setBreakGlass } from "@/lib/server/break-glass";
-import { BreakGlassSchema, BreakGlassTestSchema } from "./break-glass-schema";
+import { decideReenrolment } from "@/lib/server/decide-approval";
+import {
+  BreakGlassApproveSchema,
+  BreakGlassSchema,
+  BreakGlassTestSchema,
+} from "./break-glass-schema";
 
 const userPath = (formData: FormData) => pathFor("/users", formData.get("userId"));
 const revalidate = (input: { userId: string }) => `/users/${input.userId}`;
@@ -36,4 +41,23 @@ export const breakGlassTestAction = staffAction(
     return `Test declared until ${until.toISOString().slice(11, 16)} UTC.`;
   },
   { path: userPath, revalidate, stepUp: "declare a break-glass test" },
+);
+
+/** A security reviewer's part in a break-glass recovery's approval (decision 039). */
+export const breakGlassApproveAction = staffAction(
+  "breakglass:manage",
+  BreakGlassApproveSchema,
+  async ({ actor, input, request }) => {
+    const result = await decideReenrolment({
+      actor,
+      approvalId: input.approvalId,
+      decision: "approve",
+      reason: input.reason,
+      request,
+    });
+    return result.outcome === "approved"
+      ? `Approved: that completed it. The enrolment link went to ${result.sentTo}.`
+      : `Your approval is recorded. Still needed: ${result.missing?.join(" and ") || "nobody"}.`;
+  },
+  { path: userPath, revalidate, stepUp: "decide an approval" },
 );

@@ -27,3 +27,18 @@ export const BreakGlassTestSchema = z.strictObject(
   },
   UNEXPECTED_FIELDS,
 );
+
+/** A security reviewer's part in approving a break-glass recovery (two supervisors and one reviewer). */
+export const BreakGlassApproveSchema = z.strictObject(
+  {
+    userId: z.uuid({ message: "That is not a user." }),
+    approvalId: z.uuid({ message: "That is not a request." }),
+    reason: plainText({
+      label: "The reason",
+      min: 3,
+      max: 500,
+      tooShort: "Give the reason for your approval.",
+    }),
+  },
+  UNEXPECTED_FIELDS,
+);

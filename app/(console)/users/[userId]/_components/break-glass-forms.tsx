@@ -2,7 +2,11 @@
 
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
-import { breakGlassAction, breakGlassTestAction } from "../break-glass-actions";
+import {
+  breakGlassAction,
+  breakGlassApproveAction,
+  breakGlassTestAction,
+} from "../break-glass-actions";
 
 const INPUT = "w-full rounded-md border border-slate-500 px-3 py-2 text-sm";
 
@@ -47,6 +51,37 @@ export function BreakGlassTestForm({ userId }: { userId: string }) {
           />
           <Button type="submit" variant="secondary" disabled={pending}>
             Declare a test
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function BreakGlassApproveForm({
+  userId,
+  approvalId,
+}: {
+  userId: string;
+  approvalId: string;
+}) {
+  const id = `break-glass-approve-${approvalId}`;
+  return (
+    <ActionForm
+      action={breakGlassApproveAction}
+      label="Approve as the security reviewer"
+      className="space-y-2"
+    >
+      {(pending) => (
+        <>
+          <input type="hidden" name="userId" value={userId} />
+          <input type="hidden" name="approvalId" value={approvalId} />
+          <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+            Why you approve
+          </label>
+          <input id={id} name="reason" maxLength={500} className={INPUT} />
+          <Button type="submit" disabled={pending}>
+            Approve as the security reviewer
           </Button>
         </>
       )}

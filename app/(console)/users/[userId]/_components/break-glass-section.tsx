@@ -1,10 +1,12 @@
 import { formatDateTime } from "@/components/status-badge";
-import { getBreakGlass } from "@/lib/server/break-glass";
-import { BreakGlassForm, BreakGlassTestForm } from "./break-glass-forms";
+import Link from "next/link";
+import { getBreakGlass, pendingBreakGlassApprovals } from "@/lib/server/break-glass";
+import { BreakGlassApproveForm, BreakGlassForm, BreakGlassTestForm } from "./break-glass-forms";
 
 /** Security reviewers only (decision 039): whether this is a break-glass account, its tests and use. */
 export async function BreakGlassSection({ userId }: { userId: string }) {
   const account = await getBreakGlass(userId);
+  const waiting = account ? await pendingBreakGlassApprovals(userId) : [];
   return (
     <section
       aria-labelledby="break-glass"
@@ -29,6 +31,21 @@ export async function BreakGlassSection({ userId }: { userId: string }) {
           recovery need two supervisors and a security reviewer.
         </p>
       )}
+      {waiting.map((approval) => (
+        <div key={approval.id} className="space-y-2 rounded-md border border-slate-200 p-3">
+          <p className="text-sm text-slate-700">
+            A re-enrolment waits for approval (
+            <Link href={`/cases/${approval.caseId}`} className="text-indigo-700 hover:underline">
+              read the case
+            </Link>
+            ): {approval.votes.length} of 3 approved; still needed:{" "}
+            {approval.missing.join(" and ") || "nobody"}.
+          </p>
+          {approval.missing.some((m) => m.includes("security reviewer")) ? (
+            <BreakGlassApproveForm userId={userId} approvalId={approval.id} />
+          ) : null}
+        </div>
+      ))}
       <div className="grid gap-4 sm:grid-cols-2">
         <BreakGlassForm userId={userId} marked={Boolean(account)} />
         {account ? <BreakGlassTestForm userId={userId} /> : null}
