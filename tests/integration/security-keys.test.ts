@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/domain/errors";
+import { eventsForAudit, SSF_EVENT_TYPES } from "@/lib/domain/ssf/events";
 import { changeEmploymentStatus } from "@/lib/server/cases/change-employment-status";
 import { finishSecurityKeyIssue, startSecurityKeyIssue } from "@/lib/server/issue-security-key";
 import { openCase } from "@/lib/server/open-case";
@@ -280,6 +281,25 @@ describe("taking a key back", () => {
       where: { subjectUserId: walkIn.user.id, action: "passkey.revoked" },
     });
     expect(revoked.data).toMatchObject({ scope: "ONE", reason: "LOST", passkeyIds: [passkeyId] });
+    // What Shared Signals derives from that row: a credential-change "revoke" for the key.
+    const stored = await db.passkey.findUniqueOrThrow({ where: { id: passkeyId } });
+    const events = eventsForAudit(
+      {
+        action: revoked.action,
+        outcome: revoked.outcome,
+        actorType: revoked.actorType,
+        subjectUserId: revoked.subjectUserId,
+        targetType: revoked.targetType,
+        targetId: revoked.targetId,
+        createdAt: revoked.createdAt,
+        data: revoked.data as Record<string, unknown>,
+      },
+      new Map([[passkeyId, stored]]),
+    );
+    expect(events.map((e) => [e.type, e.claims.change_type])).toContainEqual([
+      SSF_EVENT_TYPES.credentialChange,
+      "revoke",
+    ]);
     expect(
       await db.auditEvent.count({
         where: { subjectUserId: walkIn.user.id, action: "securitykey.lost" },
