@@ -40,3 +40,7 @@ REVOKE DELETE, TRUNCATE ON "NudgeSend" FROM console_app;
 -- Recovery codes (docs/decisions/037): a set is replaced or voided, a code used, never deleted.
 REVOKE DELETE, TRUNCATE ON "RecoveryCodeSet" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "RecoveryCode" FROM console_app;
+-- Security keys and break-glass accounts (docs/decisions/039): a key is retired, never deleted; each
+-- decider's approval of a break-glass recovery is append-only.
+REVOKE DELETE, TRUNCATE ON "SecurityKey" FROM console_app;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "ApprovalDecision" FROM console_app;

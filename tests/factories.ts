@@ -219,6 +219,9 @@ export type Organisation = {
   /** Practice calls the demo's desk played before it was certified, so readiness and reports show some. */
   practiceRuns?: Prisma.PracticeRunCreateManyInput[];
   practiceMoves?: Prisma.PracticeMoveCreateManyInput[];
+  /** Security keys and break-glass accounts (issue 15, part D; docs/decisions/039). */
+  securityKeys?: Prisma.SecurityKeyCreateManyInput[];
+  breakGlass?: Prisma.BreakGlassAccountCreateManyInput[];
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -382,6 +385,7 @@ export function buildOrganisation(options: {
     });
   }
   org.recordChanges = recentRecordChanges(org, now);
+  demoSecurityKeys(org, now);
   for (const member of DEMO_STAFF) if (JOINED_LATER.has(member.name)) addStaff(member);
   // Certified by the demo (no practice runs): agents and supervisors, but for the one who has not
   // practised yet; one of them within the reminder window, so the console's reminder shows.
@@ -510,6 +514,8 @@ export async function insertOrganisation(
   await tx.staffCertification.createMany({ data: org.certifications });
   if (org.practiceRuns?.length) await tx.practiceRun.createMany({ data: org.practiceRuns });
   if (org.practiceMoves?.length) await tx.practiceMove.createMany({ data: org.practiceMoves });
+  if (org.securityKeys?.length) await tx.securityKey.createMany({ data: org.securityKeys });
+  if (org.breakGlass?.length) await tx.breakGlassAccount.createMany({ data: org.breakGlass });
 }
 
 // ---------------------------------------------------------------------------
@@ -601,4 +607,98 @@ export async function createWorkforceUser(
     },
     include: { emails: true, passkeys: true },
   });
+}
+
+// ---------------------------------------------------------------------------
+// Security keys and a break-glass account for the demo (issue 15, part D; docs/decisions/039).
+// People are taken from the END of the directory's order (by name), away from the rows the
+// browser specs pick, and with a random source of their own, so the rest of the demo is unchanged.
+// ---------------------------------------------------------------------------
+
+/** The demo's security keys are YubiKey 5 Series (lib/domain/authenticator-models.ts). */
+export const DEMO_KEY_AAGUID = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+
+function demoSecurityKeys(org: Organisation, now: number): void {
+  const r = seededRandom(20261127);
+  const byNameDesc = [...org.users].sort((a, b) => (a.name < b.name ? 1 : -1));
+  const active = (u: Prisma.WorkforceUserCreateManyInput) => !u.status || u.status === "ACTIVE";
+  const frontline = byNameDesc.filter((u) => u.riskTier === "FRONTLINE" && active(u)).slice(0, 3);
+  const leaver = byNameDesc.find((u) => u.status === "LEFT");
+  const privileged = byNameDesc.find((u) => u.riskTier === "PRIVILEGED" && active(u));
+  const security = org.staff.find((s) => s.role === "SECURITY");
+  const keys: Prisma.SecurityKeyCreateManyInput[] = [];
+  const serial = (n: number) => `NW-SK-${String(n).padStart(4, "0")}`;
+  for (let n = 1; n <= 5; n++)
+    keys.push({
+      id: r.uuid(),
+      aaguid: DEMO_KEY_AAGUID,
+      modelName: "YubiKey 5 Series",
+      serial: serial(n),
+      createdAt: new Date(now - 60 * DAY),
+    });
+  // Issued (two), lost (one, its passkey revoked), and one held by a leaver: due for return.
+  const holders: [Prisma.WorkforceUserCreateManyInput | undefined, "ISSUED" | "LOST" | "DUE"][] = [
+    [frontline[0], "ISSUED"],
+    [frontline[1], "ISSUED"],
+    [frontline[2], "LOST"],
+    [leaver, "DUE"],
+  ];
+  let n = 6;
+  for (const [holder, kind] of holders) {
+    if (!holder?.id) continue;
+    const passkeyId = r.uuid();
+    const issuedAt = new Date(now - r.int(20, 50) * DAY);
+    const revoked =
+      kind === "LOST"
+        ? {
+            status: "REVOKED" as const,
+            revokedAt: new Date(now - 5 * DAY),
+            revokedReason: "LOST" as const,
+          }
+        : kind === "DUE"
+          ? {
+              status: "REVOKED" as const,
+              revokedAt: new Date(now - 2 * DAY),
+              revokedReason: "LEAVER" as const,
+            }
+          : {};
+    org.passkeys.push({
+      id: passkeyId,
+      userId: holder.id,
+      credentialId: Buffer.from(r.bytes(32)).toString("base64url"),
+      publicKey: r.bytes(77),
+      counter: r.int(1, 200),
+      transports: ["usb", "nfc"],
+      aaguid: DEMO_KEY_AAGUID,
+      modelName: "YubiKey 5 Series",
+      backedUp: false,
+      createdAt: issuedAt,
+      ...revoked,
+    });
+    keys.push({
+      id: r.uuid(),
+      aaguid: DEMO_KEY_AAGUID,
+      modelName: "YubiKey 5 Series",
+      serial: serial(n++),
+      status: kind === "LOST" ? "LOST" : "ISSUED",
+      userId: holder.id,
+      passkeyId,
+      issuedAt,
+      lostAt: kind === "LOST" ? new Date(now - 5 * DAY) : null,
+      createdAt: new Date(now - 60 * DAY),
+    });
+  }
+  org.securityKeys = keys;
+  org.breakGlass =
+    privileged?.id && security?.id
+      ? [
+          {
+            userId: privileged.id,
+            markedById: security.id,
+            reason: "Emergency administrator for the identity platform",
+            lastTestAt: new Date(now - 45 * DAY),
+            createdAt: new Date(now - 90 * DAY),
+          },
+        ]
+      : [];
 }

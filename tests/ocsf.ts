@@ -349,4 +349,36 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
   "codes.generate_refused": { detail: "not freshly verified" },
   "codes.redeemed": { codesLeft: 9 },
   "codes.redeem_refused": { detail: "wrong code", attemptsLeft: 99 },
+  // Security keys and break-glass accounts (issue 15, part D; docs/decisions/039).
+  "securitykey.added": {
+    keyId: "0b7c2a34-6f2e-4a51-9c0d-1e2f3a4b5c6d",
+    serial: "YK-5550101",
+    model: "YubiKey 5 NFC",
+    aaguid: "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+  },
+  "securitykey.issued": {
+    keyId: "0b7c2a34-6f2e-4a51-9c0d-1e2f3a4b5c6d",
+    serial: "YK-5550101",
+    passkeyId: "3f1a2b3c-4d5e-4f60-8a71-b2c3d4e5f607",
+  },
+  "securitykey.returned": {
+    keyId: "0b7c2a34-6f2e-4a51-9c0d-1e2f3a4b5c6d",
+    serial: "YK-5550101",
+    revokedPasskeys: 1,
+  },
+  "securitykey.lost": {
+    keyId: "0b7c2a34-6f2e-4a51-9c0d-1e2f3a4b5c6d",
+    serial: "YK-5550101",
+    revokedPasskeys: 1,
+  },
+  "securitykey.retired": { keyId: "0b7c2a34-6f2e-4a51-9c0d-1e2f3a4b5c6d", serial: "YK-5550101" },
+  "securitykey.refused": { attempted: "add to stock", detail: "That serial is already listed." },
+  "breakglass.changed": { breakGlass: true, reason: "Emergency admin for the plant floor" },
+  "breakglass.test_declared": { until: "2026-11-24T14:00:00.000Z" },
+  "breakglass.signed_in": { kind: "incident", model: "YubiKey 5 NFC" },
+  "approval.vote_recorded": {
+    role: "SUPERVISOR",
+    missing: ["1 more supervisor", "1 more security reviewer"],
+    reason: "Identity checked in person.",
+  },
 };

@@ -27,6 +27,8 @@ export function softwarePasskey(
     key?: { privateKey: KeyObject; publicKey: KeyObject };
     credentialId?: Buffer;
     counter?: number;
+    /** The authenticator's AAGUID (a security key's model); zeros unless given. */
+    aaguid?: string;
   } = {},
 ) {
   const { privateKey, publicKey } =
@@ -56,7 +58,7 @@ export function softwarePasskey(
         sha256(RP_ID),
         Buffer.from([flags(0x40)]),
         uint32(state.counter),
-        Buffer.alloc(16),
+        options.aaguid ? Buffer.from(options.aaguid.replaceAll("-", ""), "hex") : Buffer.alloc(16),
         idLength,
         credentialId,
         Buffer.from(isoCBOR.encode(cose)),

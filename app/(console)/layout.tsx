@@ -25,6 +25,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/ssf-receivers", label: "Receivers", permission: "ssf:manage" },
   { href: "/settings/scim", label: "Provisioning", permission: "scim:manage" },
   { href: "/settings/rollout", label: "Rollout", permission: "rollout:manage" },
+  { href: "/keys", label: "Security keys", permission: "keys:read" },
 ];
 
 /**

@@ -15,6 +15,7 @@ import {
 import { CONTACT_KINDS, SIGNAL_RULES } from "./fraud-signals";
 import { SELF_SERVICE_CHANNEL } from "./case-vocabulary";
 import { REVOCATION_REASONS } from "./revocation";
+import { RECORDED_REVOCATION_REASONS } from "./revocation";
 import { STAFF_ROLES } from "./roles";
 import { ACCOUNT_CHANGES } from "./account-changes";
 import { RISK_TIERS } from "./workforce";
@@ -231,7 +232,7 @@ export const AUDIT_ACTIONS = {
       aaguid: z.string().max(40),
       backedUp: z.boolean(),
       transports: z.array(z.string().max(20)).max(10),
-      via: z.enum(["tap", "passkey", "link", "code"]),
+      via: z.enum(["tap", "passkey", "link", "code", "key"]),
       revokedPasskeys: z.number().int().optional(),
       /** The passkeys the enrolment link revoked (Shared Signals describes each, decision 034). */
       revokedPasskeyIds: z.array(z.uuid()).max(100).optional(),
@@ -267,7 +268,7 @@ export const AUDIT_ACTIONS = {
   "passkey.revoked": z
     .object({
       scope: z.enum(["ONE", "ALL"]),
-      reason: z.enum(REVOCATION_REASONS),
+      reason: z.enum(RECORDED_REVOCATION_REASONS),
       revokedPasskeys: z.number().int(),
       voidedPasses: z.number().int(),
       voidedLinks: z.number().int(),
@@ -675,6 +676,48 @@ export const AUDIT_ACTIONS = {
       /** Wrong codes left before the set is void (a wrong code against a live set). */
       attemptsLeft: z.number().int().optional(),
       setVoided: z.boolean().optional(),
+    })
+    .strict(),
+  // Security keys and break-glass accounts (issue 15, part D; docs/decisions/039).
+  /** A security reviewer added a hardware security key to the inventory. */
+  "securitykey.added": z
+    .object({
+      keyId: z.uuid(),
+      serial: z.string().max(40),
+      model: z.string().max(100),
+      aaguid: z.string().max(40),
+    })
+    .strict(),
+  /** A key was issued at the desk from a verified walk-in case: it enrolled the person's passkey. */
+  "securitykey.issued": z
+    .object({ keyId: z.uuid(), serial: z.string().max(40), passkeyId: z.uuid() })
+    .strict(),
+  /** A key came back: its passkey was revoked (the passkey.revoked row beside it). */
+  "securitykey.returned": z
+    .object({ keyId: z.uuid(), serial: z.string().max(40), revokedPasskeys: z.number().int() })
+    .strict(),
+  /** A key was reported lost: its passkey was revoked with reason LOST. */
+  "securitykey.lost": z
+    .object({ keyId: z.uuid(), serial: z.string().max(40), revokedPasskeys: z.number().int() })
+    .strict(),
+  /** A key in stock or returned was taken out of service. */
+  "securitykey.retired": z.object({ keyId: z.uuid(), serial: z.string().max(40) }).strict(),
+  /** A change to the inventory was refused (bad input, a duplicate serial, a key in the wrong state). */
+  "securitykey.refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
+  /** A security reviewer marked a person's account as break-glass, or cleared the mark. */
+  "breakglass.changed": z.object({ breakGlass: z.boolean(), reason: Detail }).strict(),
+  /** A security reviewer declared a planned test: a sign-in before `until` is recorded as a test. */
+  "breakglass.test_declared": z.object({ until: z.iso.datetime() }).strict(),
+  /** A break-glass account signed in with a passkey: a declared test, or an incident (alerted). */
+  "breakglass.signed_in": z
+    .object({ kind: z.enum(["test", "incident"]), model: z.string().max(100) })
+    .strict(),
+  /** One approver's part of a break-glass recovery's approval; `missing` says who is still needed. */
+  "approval.vote_recorded": z
+    .object({
+      role: z.enum(STAFF_ROLES),
+      missing: z.array(z.string().max(60)).max(4),
+      reason: z.string().max(500),
     })
     .strict(),
 } as const satisfies Record<string, z.ZodType>;

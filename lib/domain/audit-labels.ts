@@ -368,7 +368,10 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Passkeys revoked",
     lines: (d) => [
       line("Scope", d.scope === "ALL" ? "all of the person's passkeys" : "one passkey"),
-      line("Reason", REVOCATION_REASON_LABELS[d.reason]),
+      line(
+        "Reason",
+        d.reason === "RETURNED" ? "Security key returned" : REVOCATION_REASON_LABELS[d.reason],
+      ),
       line("Passkeys revoked", d.revokedPasskeys),
       line("Sessions ended", d.endedSessions),
       (d.voidedPasses > 0 || d.voidedLinks > 0 || d.voidedApprovals > 0) &&
@@ -804,6 +807,54 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       d.attemptsLeft !== undefined &&
         line("Wrong codes left before the set is void", d.attemptsLeft),
       d.setVoided === true && line("Set voided", "yes"),
+    ],
+  },
+  // Security keys and break-glass accounts (issue 15, part D; docs/decisions/039).
+  "securitykey.added": {
+    label: "Security key added to stock",
+    lines: (d) => [line("Serial", d.serial), textLine("Model", d.model), line("AAGUID", d.aaguid)],
+  },
+  "securitykey.issued": {
+    label: "Security key issued (passkey enrolled)",
+    lines: (d) => [line("Serial", d.serial)],
+  },
+  "securitykey.returned": {
+    label: "Security key returned (passkey revoked)",
+    lines: (d) => [line("Serial", d.serial), line("Passkeys revoked", d.revokedPasskeys)],
+  },
+  "securitykey.lost": {
+    label: "Security key reported lost (passkey revoked)",
+    lines: (d) => [line("Serial", d.serial), line("Passkeys revoked", d.revokedPasskeys)],
+  },
+  "securitykey.retired": {
+    label: "Security key retired",
+    lines: (d) => [line("Serial", d.serial)],
+  },
+  "securitykey.refused": {
+    label: "Security key change refused",
+    lines: (d) => [textLine("Attempted", d.attempted), textLine("Why", d.detail)],
+  },
+  "breakglass.changed": {
+    label: "Break-glass mark changed",
+    lines: (d) => [line("Break-glass", yesNo(d.breakGlass)), textLine("Why", d.reason)],
+  },
+  "breakglass.test_declared": {
+    label: "Break-glass test declared",
+    lines: (d) => [line("Until", d.until)],
+  },
+  "breakglass.signed_in": {
+    label: "Break-glass account signed in",
+    lines: (d) => [
+      line("Kind", d.kind === "test" ? "declared test" : "incident (security alerted)"),
+      textLine("Passkey", d.model),
+    ],
+  },
+  "approval.vote_recorded": {
+    label: "Break-glass recovery approved by one of three",
+    lines: (d) => [
+      line("Role", d.role),
+      line("Still needed", d.missing.join(", ") || "nobody"),
+      textLine("Reason", d.reason),
     ],
   },
 };

@@ -631,6 +631,60 @@ export const OCSF_RULES = {
     message: "Recovery code refused",
     factors: [RECOVERY_CODE],
   }),
+  // Security keys and break-glass accounts (issue 15, part D; docs/decisions/039).
+  "securitykey.added": entity({
+    activity: 1,
+    entity: "Security Key",
+    message: "Security key added to the inventory",
+  }),
+  "securitykey.issued": userManagement({
+    activity: 12,
+    message: "Security key issued; its passkey enrolled",
+    factors: [WEBAUTHN],
+  }),
+  "securitykey.returned": userManagement({
+    activity: 13,
+    message: "Security key returned; its passkey revoked",
+    factors: [WEBAUTHN],
+  }),
+  "securitykey.lost": userManagement({
+    activity: 13,
+    message: "Security key reported lost; its passkey revoked",
+    factors: [WEBAUTHN],
+    severity: 3,
+  }),
+  "securitykey.retired": entity({
+    activity: 99,
+    other: "Retire",
+    entity: "Security Key",
+    message: "Security key retired",
+  }),
+  "securitykey.refused": entity({
+    activity: 3,
+    entity: "Security Key",
+    message: "Security key change refused",
+  }),
+  "breakglass.changed": entity({
+    activity: 3,
+    entity: "Break-glass Account",
+    message: "Break-glass mark changed",
+  }),
+  "breakglass.test_declared": entity({
+    activity: 1,
+    entity: "Break-glass Test",
+    message: "Break-glass test declared",
+  }),
+  "breakglass.signed_in": authentication({
+    activity: 1,
+    message: "Break-glass account signed in with a passkey",
+    factors: [WEBAUTHN],
+    severity: 4,
+  }),
+  "approval.vote_recorded": entity({
+    activity: 3,
+    entity: "Approval",
+    message: "Break-glass recovery approved by one approver",
+  }),
 } as const satisfies Record<AuditAction, Rule>;
 
 /** An action outside the closed list (a row from a newer console, say): still exported. */

@@ -56,6 +56,8 @@ export type CaseFacts = {
    * the person (docs/decisions/031): a "stop" stops, an "escalate" needs a second person.
    */
   signals?: readonly { effect: SignalEffect; label: string }[];
+  /** A break-glass account (docs/decisions/039): its recovery needs two supervisors and a security reviewer. */
+  breakGlass?: boolean;
 };
 
 /** Whether a new case may be opened for this user, given the cases already opened in the window. */
@@ -139,6 +141,8 @@ export function stopReason(policy: RecoveryPolicy, facts: CaseFacts): Refusal | 
  * policy names the tiers and reasons; any red flag and any repeat call always do.
  */
 export function approvalNeed(policy: RecoveryPolicy, facts: CaseFacts): string | null {
+  if (facts.breakGlass)
+    return "a break-glass account: two supervisors and a security reviewer approve";
   // Named first: it is what the supervisor most needs to know.
   const signal = facts.signals?.find((s) => s.effect === "escalate" || s.effect === "stop");
   if (signal) return `a fraud signal: ${signal.label.toLowerCase()}`.slice(0, 100);

@@ -12,6 +12,16 @@ export const REVOCATION_REASON_LABELS: Record<RevocationReason, string> = {
   LEAVER: "Leaver",
   SUSPECTED_COMPROMISE: "Suspected compromise",
 };
+/**
+ * Reasons the system records but staff do not choose in the revoke dialog: a security key handed
+ * back to the inventory (docs/decisions/039). The trail accepts both lists.
+ */
+export const RECORDED_REVOCATION_REASONS = [...REVOCATION_REASONS, "RETURNED"] as const;
+export type RecordedRevocationReason = (typeof RECORDED_REVOCATION_REASONS)[number];
+export const RECORDED_REVOCATION_REASON_LABELS: Record<RecordedRevocationReason, string> = {
+  ...REVOCATION_REASON_LABELS,
+  RETURNED: "Security key returned",
+};
 
 /**
  * One passkey, or all of them. Revoke-all from the console names the passkeys its confirmation

@@ -27,6 +27,12 @@ const MATRIX: Record<Permission, Record<StaffRole, boolean>> = {
   "scim:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "rollout:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
   "policy:read": { AGENT: false, SUPERVISOR: true, SECURITY: true },
+  // Security keys and break-glass accounts (docs/decisions/039).
+  "keys:read": { AGENT: true, SUPERVISOR: true, SECURITY: true },
+  "keys:issue": { AGENT: true, SUPERVISOR: true, SECURITY: false },
+  "keys:return": { AGENT: true, SUPERVISOR: true, SECURITY: true },
+  "keys:stock": { AGENT: false, SUPERVISOR: false, SECURITY: true },
+  "breakglass:manage": { AGENT: false, SUPERVISOR: false, SECURITY: true },
 };
 
 describe("can", () => {

@@ -55,6 +55,17 @@ export const PERMISSIONS = {
   "scim:manage": ["SECURITY"],
   /** Define rollout waves and start or stop nudge campaigns (docs/decisions/038). */
   "rollout:manage": ["SECURITY"],
+  // Security keys and break-glass accounts (issue 15, part D; docs/decisions/039).
+  /** See the security key inventory (who holds which key, which are due back). */
+  "keys:read": ["AGENT", "SUPERVISOR", "SECURITY"],
+  /** Issue a key at the desk (from a verified walk-in case: it enrols a passkey, so it works a case). */
+  "keys:issue": ["AGENT", "SUPERVISOR"],
+  /** Take a key back or report it lost: both only revoke, so everyone who may revoke may. */
+  "keys:return": ["AGENT", "SUPERVISOR", "SECURITY"],
+  /** Add keys to stock and retire them: security owns the inventory. */
+  "keys:stock": ["SECURITY"],
+  /** Mark or clear a break-glass account, and declare a planned test of one. */
+  "breakglass:manage": ["SECURITY"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

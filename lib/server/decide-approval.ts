@@ -1,5 +1,6 @@
 import "server-only";
 import { approvalLapsed, decideApproval as decide } from "@/lib/domain/approval";
+import { decideBreakGlassVote, quorumMissing, type ApprovalVote } from "@/lib/domain/break-glass";
 import { nextStatus } from "@/lib/domain/case-state";
 import { DomainError } from "@/lib/domain/errors";
 import type { Refusal } from "@/lib/domain/recovery-decisions";
@@ -28,7 +29,7 @@ export async function decideReenrolment(input: {
   reason: string;
   request?: RequestContext;
   now?: Date;
-}): Promise<{ outcome: "approved" | "denied"; sentTo?: string }> {
+}): Promise<{ outcome: "approved" | "denied" | "recorded"; sentTo?: string; missing?: string[] }> {
   const found = await db.approval.findUnique({
     where: { id: input.approvalId },
     select: { caseId: true },
@@ -46,29 +47,108 @@ export async function decideReenrolment(input: {
     );
     throw new DomainError("NOT_FOUND", "That request does not exist.");
   }
-  return runCaseWork<{ outcome: "approved" | "denied"; sentTo?: string }>(
+  // A security reviewer's part in a break-glass recovery (decision 039) is a review: their own
+  // permission, and no certification gate (they work no case). Everything else is a supervisor's.
+  const reviewer = input.actor.role === "SECURITY" && input.decision === "approve";
+  return runCaseWork<{
+    outcome: "approved" | "denied" | "recorded";
+    sentTo?: string;
+    missing?: string[];
+  }>(
     {
       caseId: found.caseId,
-      actor: { kind: "staff", staff: input.actor, permission: "approvals:decide" },
+      actor: {
+        kind: "staff",
+        staff: input.actor,
+        permission: reviewer ? "breakglass:manage" : "approvals:decide",
+      },
       attempted: `${input.decision} re-enrolment`,
       // Approving leads to a new passkey: the approver needs a current certification for the
       // tier, like anyone working it (decision 032). Denying only stops.
-      safeAction: input.decision === "deny" ? "deny as second person" : undefined,
+      safeAction: reviewer
+        ? "break-glass review"
+        : input.decision === "deny"
+          ? "deny as second person"
+          : undefined,
       rows: [{ table: "Approval", id: input.approvalId }],
       request: input.request,
       now: input.now,
     },
     async (unit) => {
-      const { tx, kase, policy, now, actor, workedByIds, refuse } = unit;
+      const { tx, kase, policy, now, actor, refuse } = unit;
+      const { workedByIds } = unit;
       const approval = await tx.approval.findUniqueOrThrow({ where: { id: input.approvalId } });
-      const check = decide({
-        approver: input.actor,
-        requestedById: approval.requestedById,
-        verifiedByIds: workedByIds,
-        status: approval.status,
-        expiresAt: approval.expiresAt,
-        now,
-      });
+      // A break-glass account's recovery: two distinct supervisors and a security reviewer, none
+      // of whom worked the case. Votes are counted under the approval's lock (the unit of work's
+      // order), so two approvers at once are counted one after the other, and the same person
+      // twice is refused here and by the table's key (decision 039).
+      let quorum: { completes: boolean; missing: string[] } | null = null;
+      if (unit.facts.breakGlass && input.decision === "approve") {
+        const votes = (
+          await tx.approvalDecision.findMany({
+            where: { approvalId: approval.id },
+            select: { deciderId: true, role: true },
+          })
+        ).map((v) => ({ deciderId: v.deciderId, role: v.role }) as ApprovalVote);
+        const lapsed =
+          approval.status === "EXPIRED" ||
+          (approval.status === "PENDING" && approvalLapsed(approval.expiresAt, now));
+        if (lapsed && approval.status === "PENDING") {
+          await lapseApproval(unit, approval.id);
+          return { ok: false, code: "SEQUENCE", message: "This request lapsed unanswered." };
+        }
+        if (approval.status !== "PENDING")
+          return refuse({
+            ok: false,
+            code: "SEQUENCE",
+            message: lapsed
+              ? "This request lapsed unanswered."
+              : "This request was already decided.",
+          });
+        const voterIds = new Set(votes.map((v) => v.deciderId));
+        const vote = decideBreakGlassVote({
+          approver: input.actor,
+          requestedById: approval.requestedById,
+          // Earlier approvers acted on the case too: they are counted as votes, not as workers.
+          workedByIds: workedByIds.filter((id) => !voterIds.has(id)),
+          votes,
+        });
+        if (!vote.ok) return refuse(vote);
+        await tx.approvalDecision.create({
+          data: {
+            approvalId: approval.id,
+            deciderId: input.actor.id,
+            role: input.actor.role,
+            reason: input.reason,
+          },
+        });
+        const missing = quorumMissing([
+          ...votes,
+          { deciderId: input.actor.id, role: input.actor.role },
+        ]);
+        await recordAudit(tx, {
+          action: "approval.vote_recorded",
+          outcome: "ALLOWED",
+          actor,
+          caseId: kase.id,
+          subjectUserId: kase.userId,
+          target: { type: "approval", id: approval.id },
+          data: { role: input.actor.role, missing, reason: input.reason },
+          request: input.request,
+        });
+        if (!vote.completes) return { ok: true, value: { outcome: "recorded" as const, missing } };
+        quorum = { completes: true, missing };
+      }
+      const check = quorum
+        ? ({ ok: true } as const)
+        : decide({
+            approver: input.actor,
+            requestedById: approval.requestedById,
+            verifiedByIds: workedByIds,
+            status: approval.status,
+            expiresAt: approval.expiresAt,
+            now,
+          });
       if (!check.ok) {
         // Expired while it waited (before the sweep reached it): it lapses now, and the lapse is
         // the audited refusal; the supervisor is told when it lapsed (lapsedMessage).

@@ -146,6 +146,31 @@ export async function requestReenrolment(input: {
             caseId: kase.id,
           });
         }
+        // A break-glass account's recovery also needs a security reviewer (decision 039): they
+        // are told too, and give their part on the person's page.
+        if (facts.breakGlass) {
+          const reviewers = await tx.staff.findMany({
+            where: { role: "SECURITY", active: true },
+            select: { name: true, email: true },
+          });
+          for (const reviewer of reviewers)
+            await enqueueMessage(tx, {
+              to: reviewer.email,
+              message: approvalWaitingNotice({
+                supervisorName: reviewer.name,
+                userName: kase.user.name,
+                employeeId: kase.user.employeeId,
+                requestedBy: input.actor.name,
+                needReason,
+                revokePasskeys: input.revokePasskeyIds.length,
+                expiresAt,
+                expiresMinutes: policy.approvalMinutes,
+                link: `${publicUrl}/users/${kase.userId}`,
+              }),
+              subjectUserId: kase.userId,
+              caseId: kase.id,
+            });
+        }
         return { ok: true, value: { status: "pending_approval" as const, reason: needReason } };
       }
       const { sentTo } = await sendEnrolmentLink(tx, {

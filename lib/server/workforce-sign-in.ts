@@ -14,6 +14,7 @@ import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
 import { recordAudit, type Tx, auditedTransaction } from "./audit";
+import { recordBreakGlassSignIn } from "./break-glass";
 import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
@@ -107,7 +108,7 @@ export async function finishWorkforceSignIn(input: {
       if (!assertion.ok) return refuseIn(tx, assertion.detail, owner.userId);
       const user = await tx.workforceUser.findUniqueOrThrow({
         where: { id: assertion.passkey.userId },
-        select: { id: true, name: true, status: true, leavingOn: true },
+        select: { id: true, name: true, employeeId: true, status: true, leavingOn: true },
       });
       if (isLeaver(user, now))
         return refuseIn(
@@ -137,6 +138,13 @@ export async function finishWorkforceSignIn(input: {
         subjectUserId: user.id,
         target: { type: "passkey", id: assertion.passkey.id },
         data: { model: assertion.passkey.modelName ?? "Unknown authenticator" },
+        request: input.request,
+      });
+      // A break-glass account's sign-in is a declared test or an incident (docs/decisions/039).
+      await recordBreakGlassSignIn(tx, {
+        user,
+        model: assertion.passkey.modelName ?? "Unknown authenticator",
+        now,
         request: input.request,
       });
       return { ok: true, value: { token, expiresAt } };

@@ -445,6 +445,12 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   revokeScimTokenAction: "revoke a SCIM token",
   revokeReceiverAction: "revoke a Shared Signals receiver",
   disableWebhookAction: "disable a webhook endpoint",
+  // Security keys and break-glass accounts (decision 039): taking a key back revokes its passkey;
+  // the break-glass mark and a declared test change what raises an alert.
+  takeBackKeyAction: "revoke passkeys",
+  breakGlassAction: "change a break-glass account",
+  breakGlassTestAction: "declare a break-glass test",
+  breakGlassApproveAction: "decide an approval",
 };
 const STEP_UP_ROUTES = ["app/(console)/audit/export/route.ts"];
 

@@ -9,6 +9,8 @@ export const decideAction = staffAction(
   DecideSchema,
   async ({ actor, input, request }) => {
     const result = await decideReenrolment({ actor, ...input, request });
+    if (result.outcome === "recorded")
+      return `Your approval is recorded. Still needed: ${result.missing?.join(" and ")}.`;
     return result.outcome === "approved"
       ? `Approved. The enrolment link went to ${result.sentTo}.`
       : "Denied. The case is closed.";

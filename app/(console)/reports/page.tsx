@@ -12,6 +12,7 @@ import { PracticeCharts } from "./practice-charts";
 import { DormantAccess } from "./dormant-access";
 import { Coverage } from "./coverage";
 import { can } from "@/lib/domain/roles";
+import { BreakGlassReport } from "./break-glass";
 import { parseDormantDays } from "@/lib/domain/dormant-access";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -101,6 +102,7 @@ export default async function ReportsPage({
       <SignalsChart days={days} />
       <DormantAccess days={days} dormantDays={parseDormantDays(dormant)} />
       <Coverage manage={can(staff.role, "rollout:manage")} />
+      <BreakGlassReport />
       <section
         aria-labelledby="counted"
         className="rounded-lg border border-slate-200 bg-white p-4"

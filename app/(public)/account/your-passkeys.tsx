@@ -1,7 +1,7 @@
 import { formatDate } from "@/components/status-badge";
 import { lastPasskeyWarning } from "@/lib/domain/account-changes";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
-import { REVOCATION_REASON_LABELS } from "@/lib/domain/revocation";
+import { RECORDED_REVOCATION_REASON_LABELS } from "@/lib/domain/revocation";
 import { isFreshlyVerified } from "@/lib/domain/self-service";
 import type { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
 import { ConfirmBeforeChange, PasskeyActions, SignOutEverywhere } from "./manage-passkeys";
@@ -80,7 +80,7 @@ export function YourPasskeys({ session }: { session: Session }) {
                 </span>
                 <span className="text-xs text-slate-600">
                   {passkey.revokedReason
-                    ? `revoked (${REVOCATION_REASON_LABELS[passkey.revokedReason].toLowerCase()})`
+                    ? `revoked (${RECORDED_REVOCATION_REASON_LABELS[passkey.revokedReason].toLowerCase()})`
                     : "removed by you"}
                   {passkey.revokedAt ? ` ${formatDate(passkey.revokedAt)}` : ""}
                 </span>

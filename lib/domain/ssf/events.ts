@@ -83,6 +83,7 @@ const REVOCATION_REASON_TEXT: Record<string, string> = {
   STOLEN: "Passkey revoked: device reported stolen",
   LEAVER: "Passkey revoked: the person left",
   SUSPECTED_COMPROMISE: "Passkey revoked: suspected compromise",
+  RETURNED: "Passkey revoked: security key returned",
 };
 
 const admin = (text: string) => ({ en: text });

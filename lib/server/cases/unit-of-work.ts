@@ -60,7 +60,12 @@ export type SafeAction =
   /** A supervisor clearing a hold after a denial: a review, like approving. */
   | "clear a hold"
   | "revoke"
-  | "employment status";
+  | "employment status"
+  /**
+   * Marking a break-glass account or declaring its test, and a security reviewer's part in
+   * approving a break-glass recovery: a review of others' work, never working the case (decision 039).
+   */
+  | "break-glass review";
 
 /** Rows a path may lock after the user and the case, in this order. */
 export type LockedRow = {
@@ -244,6 +249,7 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
     },
     select: { effect: true, signal: { select: { rules: true } } },
   });
+  const breakGlass = (await tx.breakGlassAccount.count({ where: { userId: kase.userId } })) > 0;
   const casesInWindow = related.filter((other) => other.createdAt > since).length + 1;
   const facts: CaseFacts = {
     status: kase.status,
@@ -259,6 +265,7 @@ export async function loadCase(tx: Tx, caseId: string, now: Date) {
     onHold: holds > 0,
     failedElsewhere: related.some((other) => (other.checklist?.steps.length ?? 0) > 0),
     signals: signals.map(signalFact),
+    ...(breakGlass ? { breakGlass } : {}),
   };
   // Everyone who worked the case: none of them may be its second person.
   const workedByIds = [

@@ -7,6 +7,8 @@ import { requirePermission } from "@/lib/auth/session";
 import { isOpenCase } from "@/lib/domain/case-state";
 import { CASE_REASON_LABELS, scriptFor, tapLimitsFor } from "@/lib/domain/recovery-policy";
 import { getCaseView } from "@/lib/server/get-case";
+import { IssueKeySection } from "../../keys/_components/issue-key-section";
+import { can } from "@/lib/domain/roles";
 import { CallerGuidance } from "../../_components/caller-guidance";
 import { recordAccessDenied } from "@/lib/server/record-access-denied";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -240,7 +242,19 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         id: p.id,
         label: `${p.modelName ?? "Unknown authenticator"} (${p.backedUp ? "synced" : "device-bound"}, last used ${p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"})`,
       }))}
-      beside={<CaseSignals caseId={kase.id} canRecord={Boolean(work) && open} />}
+      beside={
+        <>
+          <CaseSignals caseId={kase.id} canRecord={Boolean(work) && open} />
+          {/* Security keys (decision 039): only on a walk-in case this person may work. */}
+          {work &&
+          open &&
+          !stopped &&
+          kase.channel === "WALK_IN" &&
+          can(staff.role, "keys:issue") ? (
+            <IssueKeySection caseId={kase.id} />
+          ) : null}
+        </>
+      }
       passLines={
         <>
           {kase.accessPasses.map((pass) => (

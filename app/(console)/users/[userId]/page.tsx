@@ -1,3 +1,4 @@
+import { BreakGlassSection } from "./_components/break-glass-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -38,6 +39,7 @@ const REVOCATION_LABELS = {
   STOLEN: "stolen",
   LEAVER: "leaver",
   SUSPECTED_COMPROMISE: "suspected compromise",
+  RETURNED: "security key returned",
 } as const;
 
 export default async function UserPage({
@@ -450,6 +452,9 @@ export default async function UserPage({
           />
         </section>
       ) : null}
+
+      {/* Break-glass accounts (decision 039): security reviewers only. */}
+      {can(staff.role, "breakglass:manage") ? <BreakGlassSection userId={user.id} /> : null}
 
       <section aria-labelledby="events" className="space-y-3">
         <div className="flex items-baseline justify-between">
