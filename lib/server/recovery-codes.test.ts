@@ -299,6 +299,27 @@ describe("using a recovery code", () => {
     expect(await db.workforceSession.count({ where: { userId: user.id, method: "code" } })).toBe(0);
   });
 
+  it("refuses a right code for a break-glass account, whose recovery needs two supervisors and security", async () => {
+    const { user, codes } = await withCodes();
+    const reviewer = await actor("SECURITY");
+    await db.breakGlassAccount.create({
+      data: { userId: user.id, markedById: reviewer.id, reason: "emergency admin" },
+    });
+    const error = await refused(
+      redeemRecoveryCode({ identity: user.employeeId, code: codes[0]!, request: freshClient() }),
+    );
+    expect(error.code).not.toBe("ALLOWED");
+    expect(
+      await db.recoveryCode.count({ where: { set: { userId: user.id }, usedAt: { not: null } } }),
+    ).toBe(0);
+    expect(await db.workforceSession.count({ where: { userId: user.id, method: "code" } })).toBe(0);
+    expect(
+      await db.auditEvent.count({
+        where: { subjectUserId: user.id, action: "codes.redeem_refused", outcome: "REFUSED" },
+      }),
+    ).toBe(1);
+  });
+
   it("refuses a right code while the person's recovery is on hold, in the desk's words", async () => {
     const { user, codes } = await withCodes();
     await db.recoveryHold.create({ data: { userId: user.id, reason: "Manager denied" } });
