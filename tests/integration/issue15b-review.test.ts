@@ -34,6 +34,9 @@ const { renamePasskey, signOutEverywhere } = await import("@/lib/server/account-
 const { finishPasskeyRegistration } = await import("@/lib/server/finish-passkey-registration");
 const { openCase } = await import("@/lib/server/open-case");
 const { clearHold } = await import("@/lib/server/cases/clear-hold");
+const { transferCase } = await import("@/lib/server/cases/transfer-case");
+const { issueTap } = await import("@/lib/server/issue-tap");
+const { redeemedPassSession } = await import("@/tests/recovery");
 const { recordStep } = await import("@/lib/server/record-step");
 const { repudiateRecovery } = await import("@/lib/server/repudiate-recovery");
 const { startPasskeyRegistration } = await import("@/lib/server/start-passkey-registration");
@@ -297,5 +300,65 @@ describe("what a stop leaves of the codes", () => {
       redeemRecoveryCode({ identity: user.employeeId, code: codes[1]!, request: request() }),
     );
     expect(await getRecoveryCodeSummary(user.id)).toBeNull();
+  });
+});
+
+describe("who may do what with codes and their case", () => {
+  it("the self-service case is no desk case: no agent issues a pass on it, no supervisor takes it", async () => {
+    const { user, session } = await codeSession();
+    const before = await snapshot(user.id);
+    const agent = await actor("AGENT");
+    await refused(
+      issueTap({ actor: agent, caseId: session.caseId, lifetimeMinutes: 60, multiUse: false }),
+    );
+    await refused(
+      transferCase({
+        actor: await actor("SUPERVISOR"),
+        caseId: session.caseId,
+        team: agent.team!,
+        note: "Ours now",
+      }),
+    );
+    expect(await snapshot(user.id)).toEqual(before);
+    expect(await db.temporaryAccessPass.count({ where: { caseId: session.caseId } })).toBe(0);
+  });
+
+  it("a pass's session cannot make codes; refused, audited once, nothing made", async () => {
+    const { user, token } = await redeemedPassSession();
+    const auditsBefore = await db.auditEvent.count({ where: { subjectUserId: user.id } });
+    expect((await refused(generateRecoveryCodes({ token }))).code).toBe("UNAUTHENTICATED");
+    expect(await db.recoveryCodeSet.count({ where: { userId: user.id } })).toBe(0);
+    expect(
+      await db.auditEvent.count({
+        where: { subjectUserId: user.id, action: "codes.generate_refused" },
+      }),
+    ).toBe(1);
+    expect(await db.auditEvent.count({ where: { subjectUserId: user.id } })).toBe(auditsBefore + 1);
+  });
+
+  it("an unknown person and a wrong code get one answer; the unknown name is never audited", async () => {
+    const { user, codes } = await codeSession();
+    const stranger = `nobody-${randomUUID()}@northwind.example`;
+    const unknown = await refused(
+      redeemRecoveryCode({ identity: stranger, code: codes[2]!, request: request() }),
+    );
+    const wrong = await refused(
+      redeemRecoveryCode({
+        identity: user.employeeId.toLowerCase(),
+        code: "0000-0000-0000-0000-0000-0000",
+        request: request(),
+      }),
+    );
+    const used = await refused(
+      redeemRecoveryCode({ identity: user.employeeId, code: codes[0]!, request: request() }),
+    );
+    expect(unknown.code).toBe(wrong.code);
+    expect(unknown.userMessage).toBe(wrong.userMessage);
+    expect(used.userMessage).toBe(wrong.userMessage);
+    const rows = await db.auditEvent.findMany({
+      where: { action: "codes.redeem_refused" },
+      select: { data: true, subjectUserId: true },
+    });
+    expect(JSON.stringify(rows)).not.toContain(stranger);
   });
 });
