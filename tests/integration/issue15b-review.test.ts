@@ -37,6 +37,7 @@ const { clearHold } = await import("@/lib/server/cases/clear-hold");
 const { transferCase } = await import("@/lib/server/cases/transfer-case");
 const { issueTap } = await import("@/lib/server/issue-tap");
 const { redeemedPassSession } = await import("@/tests/recovery");
+const { raiseRedFlag } = await import("@/lib/server/raise-red-flag");
 const { recordStep } = await import("@/lib/server/record-step");
 const { repudiateRecovery } = await import("@/lib/server/repudiate-recovery");
 const { startPasskeyRegistration } = await import("@/lib/server/start-passkey-registration");
@@ -283,6 +284,60 @@ describe("what a stop leaves of the codes", () => {
     await refused(markPasskeysLost({ token: session.token, passkeyIds: [owners] }));
     expect((await db.passkey.findUniqueOrThrow({ where: { id: owners } })).status).toBe("ACTIVE");
     expect((await snapshot(user.id)).passkeys).toEqual(before.passkeys);
+  });
+
+  // HOLE (same cause as above): a tier changed to one that may not use codes (frontline here,
+  // as an HR or SCIM update writes it) needs no second person, so no stop ends the code session;
+  // registering is refused on the tier now, marking passkeys lost is not.
+  it("after the person's tier changes to one kept from codes, the code session cannot mark passkeys lost", async () => {
+    const { user, session } = await codeSession();
+    await db.workforceUser.update({ where: { id: user.id }, data: { riskTier: "FRONTLINE" } });
+    const owners = (
+      await db.passkey.findFirstOrThrow({ where: { userId: user.id, status: "ACTIVE" } })
+    ).id;
+    await refused(markPasskeysLost({ token: session.token, passkeyIds: [owners] }));
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: owners } })).status).toBe("ACTIVE");
+  });
+
+  it("a red flag on the person's desk case ends the code session in flight", async () => {
+    const { user, session } = await codeSession();
+    const agent = await actor("AGENT");
+    const { caseId } = await openCase({
+      actor: agent,
+      userId: user.id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: "Lost my phone",
+    });
+    await raiseRedFlag({ actor: agent, caseId, kind: "DETAILS_MISMATCH", note: "wrong manager" });
+    expect(await db.workforceSession.count({ where: { method: "code", userId: user.id } })).toBe(0);
+    await refused(startPasskeyRegistration({ grant: { kind: "session", token: session.token } }));
+    const owners = (
+      await db.passkey.findFirstOrThrow({ where: { userId: user.id, status: "ACTIVE" } })
+    ).id;
+    await refused(markPasskeysLost({ token: session.token, passkeyIds: [owners] }));
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: owners } })).status).toBe("ACTIVE");
+  });
+
+  it("a second code while the first one's session lives is a repeat call: refused, code unused", async () => {
+    const { user, codes } = await codeSession();
+    const error = await refused(
+      redeemRecoveryCode({ identity: user.employeeId, code: codes[1]!, request: request() }),
+    );
+    expect(error.code).toBe("APPROVAL_REQUIRED");
+    expect(await db.workforceSession.count({ where: { method: "code", userId: user.id } })).toBe(1);
+    expect(
+      await db.recoveryCode.count({ where: { set: { userId: user.id }, usedAt: { not: null } } }),
+    ).toBe(1);
+  });
+
+  it("no codes are made while the person is on hold: refused, audited once", async () => {
+    const { user, token } = await signedIn();
+    await db.recoveryHold.create({ data: { userId: user.id, reason: "review" } });
+    const auditsBefore = await db.auditEvent.count({ where: { subjectUserId: user.id } });
+    await refused(generateRecoveryCodes({ token }));
+    expect(await db.recoveryCodeSet.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { subjectUserId: user.id } })).toBe(auditsBefore + 1);
   });
 
   it("a leaver (HR feed): the code session ends and the set is void", async () => {
