@@ -1,12 +1,13 @@
 /**
  * Attacker's review of issue 15, part D (docs/decisions/039): security keys and break-glass
  * accounts, on a real database with real WebAuthn ceremonies. Each test tries one way round a
- * gate. Four of them FAIL on the code as reviewed, on purpose (holes, with the fix in the report):
+ * gate. Five of them FAIL on the code as reviewed, on purpose (holes, with the fix in the report):
  *
  * - "clearing the break-glass mark mid-recovery does not lower the quorum of a waiting request"
  * - "a key issued on an approved re-enrolment revokes the lost passkey the supervisor approved revoking"
  * - "a person marked break-glass after a one-supervisor approval gets no key on that approval"
  * - "a person marked break-glass after a one-supervisor approval cannot enrol through that approval's link"
+ * - "never leaves a key LOST whose passkey still signs in"
  */
 import { describe, expect, it } from "vitest";
 import type { CurrentStaff } from "@/lib/server/resume-staff-session";
@@ -20,6 +21,7 @@ import { finishSecurityKeyIssue, startSecurityKeyIssue } from "@/lib/server/issu
 import { issueTap } from "@/lib/server/issue-tap";
 import { openCase } from "@/lib/server/open-case";
 import { recordStep } from "@/lib/server/record-step";
+import { repudiateRecovery } from "@/lib/server/repudiate-recovery";
 import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { addSecurityKey, retireSecurityKey, takeBackSecurityKey } from "@/lib/server/security-keys";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
@@ -280,6 +282,25 @@ describe("issuing a key: the gates an attacker tries", () => {
   });
 });
 
+describe("'this wasn't me' on the issuing case", () => {
+  it("revokes the key's passkey (sign-in refused); the key stays ISSUED for the desk to take back", async () => {
+    const { keyId, serial } = await keyInStock();
+    const w = await walkIn();
+    const { key, passkeyId } = await issue(w, keyId);
+    const address = w.user.emails[0]!.address;
+    const { text } = await messageOfKind(address, "passkey.enrolled", w.caseId);
+    expect(text).toContain(serial);
+    await repudiateRecovery({ token: linkToken(text, "report") });
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: passkeyId } })).status).toBe(
+      "REVOKED",
+    );
+    await expect(signIn(key, w.user.webauthnUserId)).rejects.toBeInstanceOf(DomainError);
+    expect((await db.securityKey.findUniqueOrThrow({ where: { id: keyId } })).status).toBe(
+      "ISSUED",
+    );
+  });
+});
+
 describe("taking a key back", () => {
   it("two returns of one key at once: one wins, the passkey revoked once, sign-in refused", async () => {
     const { keyId, security } = await keyInStock();
@@ -517,5 +538,69 @@ describe("a key on an approved re-enrolment", () => {
       });
     })().catch(() => undefined);
     expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(before);
+  });
+});
+
+/** How many backends of this database wait on a lock (PostgreSQL's own view, not a clock). */
+async function lockWaiters(): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return row!.n;
+}
+
+async function untilLockWaiters(n: number) {
+  while ((await lockWaiters()) < n) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("reporting a returned key lost while it is issued again", () => {
+  // HOLE (fails on the reviewed code): takeBackSecurityKey reads the key under the OLD holder's
+  // lock and then writes it with an unguarded `update({ where: { id } })`. Issuing the same
+  // returned key to someone else locks only the NEW person, so the two interleave: the issue
+  // commits (ISSUED to B, B's passkey live), then the loss report overwrites the status with LOST
+  // and revokes nothing (it only looks at the old passkey). A key the inventory calls lost signs
+  // in as B, and it can never be reported lost again. The interleaving is forced with a row lock
+  // held by the test and PostgreSQL's FIFO lock queue (no timing); it also happens unforced
+  // (about one round in fifteen in a loop).
+  it("never leaves a key LOST whose passkey still signs in", async () => {
+    const { keyId, security } = await keyInStock();
+    const a = await walkIn();
+    await issue(a, keyId);
+    await takeBackSecurityKey({ actor: security, keyId, move: "return" });
+    const b = await walkIn();
+    const options = await startSecurityKeyIssue({ actor: b.agent, caseId: b.caseId, keyId });
+    const bKey = softwarePasskey({ aaguid: YUBIKEY });
+    const response = bKey.register(options.challenge);
+
+    const base = await lockWaiters();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "SecurityKey" WHERE id::text = ${keyId} FOR UPDATE`;
+        locked();
+        await released;
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+    await isLocked;
+    // The issue reaches its guarded UPDATE first and queues on the key's row ...
+    const issuing = finishSecurityKeyIssue({ actor: b.agent, caseId: b.caseId, keyId, response });
+    await untilLockWaiters(base + 1);
+    // ... then the loss report has read the key (RETURNED, holder A) and queues behind it.
+    const losing = takeBackSecurityKey({ actor: security, keyId, move: "lose" });
+    await untilLockWaiters(base + 2);
+    release();
+    await holder;
+    const results = await Promise.allSettled([issuing, losing]);
+
+    const stored = await db.securityKey.findUniqueOrThrow({ where: { id: keyId } });
+    const live = await db.passkey.count({ where: { userId: b.user.id, status: "ACTIVE" } });
+    expect({ status: stored.status, live }).not.toEqual({ status: "LOST", live: 1 });
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    if (stored.status === "LOST")
+      await expect(signIn(bKey, b.user.webauthnUserId)).rejects.toBeInstanceOf(DomainError);
   });
 });
