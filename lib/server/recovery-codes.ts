@@ -460,6 +460,15 @@ export async function markPasskeysLost(input: {
         return refuse({ ok: false, code: "UNAUTHENTICATED", message: SESSION_ENDED });
       const loaded = await lockCase(caseId);
       if (!loaded) return refuse({ ok: false, code: "NOT_FOUND", message: SESSION_ENDED });
+      // The same gate as the registration it goes with: a stop on another of the person's cases,
+      // a hold, or a tier now kept from codes ends what the code session may do.
+      const gate = decideCodeRecovery({
+        policy: loaded.policy,
+        facts: loaded.facts,
+        tierNow: loaded.kase.user.riskTier,
+        registering: true,
+      });
+      if (!gate.ok) return refuse(gate, caseId);
       if (input.passkeyIds.length === 0)
         return refuse({
           ok: false,
