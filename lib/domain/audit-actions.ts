@@ -705,7 +705,14 @@ export const AUDIT_ACTIONS = {
   /** A change to the inventory was refused (bad input, a duplicate serial, a key in the wrong state). */
   "securitykey.refused": z.object({ attempted: z.string().max(40), detail: Detail }).strict(),
   /** A security reviewer marked a person's account as break-glass, or cleared the mark. */
-  "breakglass.changed": z.object({ breakGlass: z.boolean(), reason: Detail }).strict(),
+  "breakglass.changed": z
+    .object({
+      breakGlass: z.boolean(),
+      reason: Detail,
+      /** What the person's recoveries had issued, voided: the quorum they need changed. */
+      voided: Voided.optional(),
+    })
+    .strict(),
   /** A security reviewer declared a planned test: a sign-in before `until` is recorded as a test. */
   "breakglass.test_declared": z.object({ until: z.iso.datetime() }).strict(),
   /** A break-glass account signed in with a passkey: a declared test, or an incident (alerted). */

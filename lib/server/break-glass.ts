@@ -19,6 +19,7 @@ import { runUserWork } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
+import { stopRecovery } from "./cases/void-recovery";
 
 export async function setBreakGlass(input: {
   actor: CurrentStaff;
@@ -35,7 +36,7 @@ export async function setBreakGlass(input: {
       safeAction: "break-glass review",
       request: input.request,
     },
-    async ({ tx, actor, refuse }) => {
+    async ({ tx, actor, refuse, now }) => {
       const existing = await tx.breakGlassAccount.findUnique({ where: { userId: input.userId } });
       if (input.breakGlass === Boolean(existing))
         return refuse({
@@ -50,13 +51,25 @@ export async function setBreakGlass(input: {
           data: { userId: input.userId, markedById: input.actor.id, reason: input.reason },
         });
       else await tx.breakGlassAccount.delete({ where: { userId: input.userId } });
+      // The second person a recovery of this person needs has changed: whatever their recoveries
+      // had issued or had waiting (passes, links, pending approvals) was decided under the old
+      // rule and stops, in either direction (decision 039).
+      const voided = await stopRecovery(
+        tx,
+        { userId: input.userId },
+        {
+          reason: input.breakGlass ? "marked break-glass" : "break-glass mark cleared",
+          now,
+          userId: input.userId,
+        },
+      );
       await recordAudit(tx, {
         action: "breakglass.changed",
         outcome: "ALLOWED",
         actor,
         subjectUserId: input.userId,
         target: { type: "user", id: input.userId },
-        data: { breakGlass: input.breakGlass, reason: input.reason },
+        data: { breakGlass: input.breakGlass, reason: input.reason, voided },
         request: input.request,
       });
       return { ok: true, value: undefined };

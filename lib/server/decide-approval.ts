@@ -83,7 +83,12 @@ export async function decideReenrolment(input: {
       // order), so two approvers at once are counted one after the other, and the same person
       // twice is refused here and by the table's key (decision 039).
       let quorum: { completes: boolean; missing: string[] } | null = null;
-      if (unit.facts.breakGlass && input.decision === "approve") {
+      // Votes already cast mean the request was made under the quorum: it keeps it, even if the
+      // mark was cleared meanwhile (clearing also voids a waiting request, decision 039).
+      const quorumRequest =
+        unit.facts.breakGlass ||
+        (await tx.approvalDecision.count({ where: { approvalId: approval.id } })) > 0;
+      if (quorumRequest && input.decision === "approve") {
         const votes = (
           await tx.approvalDecision.findMany({
             where: { approvalId: approval.id },

@@ -41,7 +41,7 @@ const SESSION_ENDED = "Your session has ended. Sign in again with your passkey."
 const SELF_SERVICE_REFUSALS = new Set(["UNAUTHENTICATED", "ON_HOLD", "LEAVER"]);
 
 /** The lost passkeys an enrolment link replaces are revoked for the case's reason. */
-const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
+export const REVOCATION_FOR: Record<CaseReason, RevocationReason> = {
   LOST_DEVICE: "LOST",
   REPLACED_DEVICE: "LOST",
   LOCKED_OUT: "LOST",

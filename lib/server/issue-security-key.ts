@@ -21,6 +21,8 @@ import { nextStatus } from "@/lib/domain/case-state";
 import { passkeyEnrolledNotice } from "@/lib/domain/notifications";
 import { decideRegistration, type Refusal } from "@/lib/domain/recovery-decisions";
 import { decideKeyCredential, decideKeyIssue } from "@/lib/domain/security-keys";
+import { quorumMissing, type ApprovalVote } from "@/lib/domain/break-glass";
+import { REVOCATION_FOR } from "./finish-passkey-registration";
 import { recordAudit } from "./audit";
 import { runCaseWork, type CaseUnit } from "./cases/unit-of-work";
 import { enqueueMessage } from "./enqueue-message";
@@ -50,7 +52,24 @@ async function issueGate(unit: CaseUnit, keyId: string) {
   });
   const desk = decideKeyIssue({ channel, steps: facts.steps, keyStatus: key.status });
   if (!desk.ok) return { refusal: desk };
-  const approved = (await tx.approval.count({ where: { caseId: kase.id, status: "USED" } })) > 0;
+  // For a break-glass account an approval counts only with its quorum of votes (decision 039):
+  // one given by one supervisor before the account was marked does not.
+  const used = await tx.approval.findMany({
+    where: { caseId: kase.id, status: "USED" },
+    select: { id: true },
+  });
+  let approved = used.length > 0;
+  if (approved && facts.breakGlass) {
+    const votes = await tx.approvalDecision.findMany({
+      where: { approvalId: { in: used.map((a) => a.id) } },
+      select: { approvalId: true, deciderId: true, role: true },
+    });
+    approved = used.some(
+      (a) =>
+        quorumMissing(votes.filter((v) => v.approvalId === a.id).map((v) => v as ApprovalVote))
+          .length === 0,
+    );
+  }
   const gate = decideRegistration({ policy, facts, approved });
   if (!gate.ok) return { refusal: gate };
   return { key };
@@ -202,7 +221,44 @@ export async function finishSecurityKeyIssue(input: {
           returnedAt: null,
         },
       });
-      if (moved.count !== 1) throw new Error("security key changed under the lock");
+      if (moved.count !== 1)
+        return refuse({
+          ok: false,
+          code: "CONFLICT",
+          message: "The key changed meanwhile: look it up again.",
+        });
+      // An approved re-enrolment named the passkeys it replaces: a key issued on it replaces them
+      // too (as its link would have), and the link is spent, so nothing it named stays usable.
+      const approval = await tx.approval.findFirst({
+        where: { caseId: kase.id, status: "USED" },
+        orderBy: { decidedAt: "desc" },
+        select: { snapshot: true },
+      });
+      const named = (approval?.snapshot as { revokePasskeyIds?: unknown } | undefined)
+        ?.revokePasskeyIds;
+      const revokedPasskeyIds = Array.isArray(named)
+        ? (
+            await tx.passkey.findMany({
+              where: {
+                id: { in: named.filter((id): id is string => typeof id === "string") },
+                userId: kase.userId,
+                status: "ACTIVE",
+              },
+              select: { id: true },
+            })
+          )
+            .map((p) => p.id)
+            .sort()
+        : [];
+      if (revokedPasskeyIds.length > 0)
+        await tx.passkey.updateMany({
+          where: { id: { in: revokedPasskeyIds }, userId: kase.userId, status: "ACTIVE" },
+          data: { status: "REVOKED", revokedAt: now, revokedReason: REVOCATION_FOR[kase.reason] },
+        });
+      await tx.enrolmentLink.updateMany({
+        where: { caseId: kase.id, usedAt: null, voidedAt: null },
+        data: { voidedAt: now, voidReason: "a security key was issued on this case" },
+      });
       const move = nextStatus(kase.status, "REENROL");
       if (move.ok)
         await tx.recoveryCase.update({ where: { id: kase.id }, data: { status: move.status } });
@@ -219,6 +275,9 @@ export async function finishSecurityKeyIssue(input: {
           backedUp: info.credentialBackedUp,
           transports: info.credential.transports ?? ["usb"],
           via: "key",
+          ...(revokedPasskeyIds.length > 0
+            ? { revokedPasskeys: revokedPasskeyIds.length, revokedPasskeyIds }
+            : {}),
         },
         request: input.request,
       });

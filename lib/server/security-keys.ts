@@ -232,10 +232,15 @@ export async function takeBackSecurityKey(input: {
       if (!decision.ok) return refuse(decision);
       if (fresh.userId !== holderId)
         return refuse({ ok: false, code: "CONFLICT", message: "The key changed meanwhile." });
-      await tx.securityKey.update({
-        where: { id: key.id },
+      // Guarded: the key is locked by neither holder, so an issue to someone else may commit
+      // while this waits; then nothing matches and the move is refused rather than written over
+      // a live issue (found by the session-8 review).
+      const moved = await tx.securityKey.updateMany({
+        where: { id: key.id, status: fresh.status, userId: holderId },
         data: input.move === "return" ? { status, returnedAt: now } : { status, lostAt: now },
       });
+      if (moved.count !== 1)
+        return refuse({ ok: false, code: "CONFLICT", message: "The key changed meanwhile." });
       const passkey = fresh.passkeyId
         ? await tx.passkey.findFirst({
             where: { id: fresh.passkeyId, userId: holderId, status: "ACTIVE" },
