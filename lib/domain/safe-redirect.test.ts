@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isOwnCallbackUrl, safeCallbackPath } from "./safe-redirect";
+import { isNextAuthErrorCode, isOwnCallbackUrl, safeCallbackPath } from "./safe-redirect";
 
 describe("safeCallbackPath", () => {
   it.each([
@@ -121,5 +121,14 @@ describe("isOwnCallbackUrl", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("isNextAuthErrorCode", () => {
+  it("takes next-auth's error codes and refuses anything that could break a Location header", () => {
+    for (const code of ["OAuthSignin", "Callback", "AccessDenied", "Configuration"])
+      expect(isNextAuthErrorCode(code)).toBe(true);
+    for (const bad of ["\u001b[2J", "a b", "x\r\nSet-Cookie: y", "", "é", "x".repeat(65)])
+      expect(isNextAuthErrorCode(bad)).toBe(false);
   });
 });

@@ -46,3 +46,13 @@ export function isOwnCallbackUrl(value: string, publicOrigin: string): boolean {
     return false;
   }
 }
+
+/**
+ * next-auth's error codes ("OAuthSignin", "Callback", "AccessDenied"...) are words. Its error
+ * endpoint copies the `error` parameter into a redirect's Location header, where a control
+ * character makes the response itself fail (a 500, found by the fuzz test): anything but a word
+ * is refused first.
+ */
+export function isNextAuthErrorCode(value: string): boolean {
+  return /^[A-Za-z]{1,64}$/.test(value);
+}

@@ -62,7 +62,7 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
 
   // 3. Signed out; the device is lost: a new device (a fresh virtual authenticator).
   await user.goto("/account");
-  await user.getByRole("button", { name: "Sign out" }).click();
+  await user.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(user.getByRole("heading", { name: "Sign in to your account" })).toBeVisible();
   await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
   await cdp.send("WebAuthn.addVirtualAuthenticator", {

@@ -20,7 +20,7 @@ test("a stolen phone: revoke-all needs no approval and the old passkey fails at 
   const { context, user, userName, userUrl } = await userWithEnrolledPasskey(page, browser);
 
   // 2. They sign out, then sign back in with that passkey.
-  await user.getByRole("button", { name: "Sign out" }).click();
+  await user.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(user.getByRole("heading", { name: "Sign in to your account" })).toBeVisible();
   await user.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
@@ -70,7 +70,7 @@ test("a cloned passkey whose counter went backwards is refused", async ({ page, 
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   expect(credentials).toHaveLength(1);
   const clone = credentials[0]!;
-  await user.getByRole("button", { name: "Sign out" }).click();
+  await user.getByRole("button", { name: "Sign out", exact: true }).click();
   await user.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
 

@@ -78,7 +78,7 @@ test("HR deactivation over SCIM ends the live session, refuses the outstanding p
       browser,
       25,
     );
-    await user.getByRole("button", { name: "Sign out" }).click();
+    await user.getByRole("button", { name: "Sign out", exact: true }).click();
     await user.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(user.getByRole("heading", { name: `Hello, ${userName}` })).toBeVisible();
 
@@ -144,6 +144,26 @@ test("HR deactivation over SCIM ends the live session, refuses the outstanding p
       expect(revoke).toBeLessThan(types.indexOf("account-disabled"));
     }).toPass({ timeout: 60_000 });
     expect(receiver.refused).toEqual([]);
+
+    // 9. HR takes them back (a returner: a new enrolment, nothing of before). Other specs pick
+    //    people by their row among active standard staff, so the directory is left as it was.
+    const back = await request.patch(`/scim/v2/Users/${userId}`, {
+      headers: {
+        Authorization: `Bearer ${scimToken}`,
+        "Content-Type": "application/scim+json",
+      },
+      data: {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "Replace", path: "active", value: "True" }],
+      },
+    });
+    expect(back.status()).toBe(200);
+    const [returned] = await e2eSql<{ status: string; active: string }>(
+      `SELECT u.status, (SELECT count(*) FROM "Passkey" p WHERE p."userId" = u.id AND p.status = 'ACTIVE') AS active
+       FROM "WorkforceUser" u WHERE u.id = $1::uuid`,
+      [userId],
+    );
+    expect(returned).toEqual({ status: "ACTIVE", active: "0" });
   } finally {
     await receiver.stop();
   }

@@ -14,7 +14,7 @@
  */
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/config";
-import { isOwnCallbackUrl } from "@/lib/domain/safe-redirect";
+import { isNextAuthErrorCode, isOwnCallbackUrl } from "@/lib/domain/safe-redirect";
 import { publicUrl } from "@/lib/env";
 import { withSignInAssurance } from "@/lib/server/oidc-sign-in-assurance";
 import { clientKey, spend, tooManyRequests } from "@/lib/server/rate-limit";
@@ -30,7 +30,7 @@ const isCallback = (request: Request) =>
 async function guarded(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
   const refusal = await routeRequestRefusal(request, { crossSiteNavigation: isCallback(request) });
   if (refusal) return refusal;
-  const badCallback = await callbackUrlRefusal(request);
+  const badCallback = (await callbackUrlRefusal(request)) ?? errorCodeRefusal(request);
   if (badCallback) return badCallback;
   const spent = await spend([{ limit: "sso.client", key: clientKey(await getRequestContext()) }]);
   if (!spent.ok) {
@@ -69,6 +69,16 @@ async function callbackUrlRefusal(request: Request): Promise<Response | null> {
     value === "" ||
     (typeof value === "string" && isOwnCallbackUrl(value, origin));
   if (values.every(fine)) return null;
+  return new Response("This sign-in link is not valid. Start again from the sign-in page.", {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/** next-auth's `error` parameter, when there is one, must be one of its error codes (a word). */
+function errorCodeRefusal(request: Request): Response | null {
+  const codes = new URL(request.url).searchParams.getAll("error");
+  if (codes.every(isNextAuthErrorCode)) return null;
   return new Response("This sign-in link is not valid. Start again from the sign-in page.", {
     status: 400,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
