@@ -57,6 +57,7 @@ test("HR deactivation over SCIM ends the live session, refuses the outstanding p
     authorization: "Bearer mail-app-inbound",
   };
   const receiver = await startSsfReceiver(expected);
+  let streamId: string | null = null;
   try {
     const created = await request.post("/ssf/streams", {
       headers: { Authorization: `Bearer ${receiverToken}` },
@@ -69,7 +70,9 @@ test("HR deactivation over SCIM ends the live session, refuses the outstanding p
       },
     });
     expect(created.status()).toBe(201);
-    expected.audience = ((await created.json()) as { aud: string }).aud;
+    const stream = (await created.json()) as { aud: string; stream_id: string };
+    expected.audience = stream.aud;
+    streamId = stream.stream_id;
 
     // 3. A person recovers with a pass and enrols a passkey, then signs in with it: a live session.
     await signInAs(page, "AGENT");
@@ -165,6 +168,13 @@ test("HR deactivation over SCIM ends the live session, refuses the outstanding p
     );
     expect(returned).toEqual({ status: "ACTIVE", active: "0" });
   } finally {
+    // The application unsubscribes before it goes, so the console stops pushing to it.
+    if (streamId) {
+      const deleted = await request.delete(`/ssf/streams?stream_id=${streamId}`, {
+        headers: { Authorization: `Bearer ${receiverToken}` },
+      });
+      expect(deleted.status()).toBe(204);
+    }
     await receiver.stop();
   }
 });
