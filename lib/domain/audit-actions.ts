@@ -717,7 +717,12 @@ export const AUDIT_ACTIONS = {
   "breakglass.test_declared": z.object({ until: z.iso.datetime() }).strict(),
   /** A break-glass account signed in with a passkey: a declared test, or an incident (alerted). */
   "breakglass.signed_in": z
-    .object({ kind: z.enum(["test", "incident"]), model: z.string().max(100) })
+    .object({
+      kind: z.enum(["test", "incident"]),
+      model: z.string().max(100),
+      /** Absent for a sign-in (as every event before it was added); set for a case's proof step. */
+      use: z.literal("case proof").optional(),
+    })
     .strict(),
   /** One approver's part of a break-glass recovery's approval; `missing` says who is still needed. */
   "approval.vote_recorded": z

@@ -843,9 +843,13 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     lines: (d) => [line("Until", d.until)],
   },
   "breakglass.signed_in": {
-    label: "Break-glass account signed in",
+    label: "Break-glass account's passkey used",
     lines: (d) => [
       line("Kind", d.kind === "test" ? "declared test" : "incident (security alerted)"),
+      line(
+        "Used for",
+        d.use === "case proof" ? "proving identity on a recovery case" : "signing in",
+      ),
       textLine("Passkey", d.model),
     ],
   },

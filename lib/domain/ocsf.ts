@@ -676,7 +676,7 @@ export const OCSF_RULES = {
   }),
   "breakglass.signed_in": authentication({
     activity: 1,
-    message: "Break-glass account signed in with a passkey",
+    message: "Break-glass account authenticated with a passkey",
     factors: [WEBAUTHN],
     severity: 4,
   }),

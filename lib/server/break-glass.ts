@@ -129,16 +129,20 @@ export async function declareBreakGlassTest(input: {
 }
 
 /**
- * Called by the passkey sign-in in its transaction, under the person's lock: if the person is a
- * break-glass account, the sign-in is recorded as a test or an incident, and an incident alerts
- * every active security reviewer.
+ * Called in the transaction of every use of a person's passkey that proves who they are (the
+ * passkey sign-in, and a case's passkey-proof step), under the person's lock: if the person is a
+ * break-glass account, the use is recorded as a test or an incident, and an incident alerts every
+ * active security reviewer. A break-glass passkey proving identity on a recovery case is as much a
+ * use of the account as a sign-in: whoever holds it is acting as the account.
  */
-export async function recordBreakGlassSignIn(
+export async function recordBreakGlassPasskeyUse(
   tx: Tx,
   input: {
     user: { id: string; name: string; employeeId: string };
     model: string;
     now: Date;
+    /** A sign-in, or the passkey-proof step of a recovery case (which case, for the alert). */
+    use: { kind: "sign-in" } | { kind: "case proof"; caseId: string };
     request?: RequestContext;
   },
 ): Promise<void> {
@@ -155,7 +159,11 @@ export async function recordBreakGlassSignIn(
     actor: { type: "WORKFORCE_USER", id: input.user.id, name: input.user.name },
     subjectUserId: input.user.id,
     target: { type: "user", id: input.user.id },
-    data: { kind, model: input.model },
+    data: {
+      kind,
+      model: input.model,
+      ...(input.use.kind === "sign-in" ? {} : { use: input.use.kind }),
+    },
     request: input.request,
   });
   if (kind === "test") return;
@@ -163,10 +171,18 @@ export async function recordBreakGlassSignIn(
     where: { role: "SECURITY", active: true },
     select: { email: true },
   });
+  const at = `${input.now.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const used =
+    input.use.kind === "sign-in"
+      ? `signed in with a passkey (${input.model}) at ${at}`
+      : `used a passkey (${input.model}) to prove who they are on recovery case ${input.use.caseId} at ${at}`;
   const alert = securityAlert({
-    summary: `Break-glass account ${input.user.name} signed in`,
+    summary:
+      input.use.kind === "sign-in"
+        ? `Break-glass account ${input.user.name} signed in`
+        : `Break-glass account ${input.user.name} used its passkey on a recovery case`,
     detail:
-      `${input.user.name} (${input.user.employeeId}) is a break-glass account and signed in with a passkey (${input.model}) at ${input.now.toISOString().slice(0, 16).replace("T", " ")} UTC, outside any declared test. ` +
+      `${input.user.name} (${input.user.employeeId}) is a break-glass account and ${used}, outside any declared test. ` +
       "If nobody expected this, revoke the account's passkeys from the person's page.",
     baseUrl: publicUrl,
     userId: input.user.id,

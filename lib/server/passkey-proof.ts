@@ -21,6 +21,7 @@ import {
 } from "./step-links";
 import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 import { spendLinkTry } from "./rate-limit";
+import { recordBreakGlassPasskeyUse } from "./break-glass";
 
 export async function getPasskeyProof(token: string) {
   const link = await findUsableStepLink(token, "PASSKEY_PROOF");
@@ -101,6 +102,15 @@ export async function finishPasskeyProof(input: {
       if (!assertion.ok)
         return refuse({ ok: false, code: "INVALID_INPUT", message: assertion.detail });
       const passkey = assertion.passkey;
+      // Whoever holds a break-glass account's passkey acts as the account: an incident unless
+      // security declared a test, like a sign-in (docs/decisions/039).
+      await recordBreakGlassPasskeyUse(unit.tx, {
+        user: link.case.user,
+        model: passkey.modelName ?? "Unknown authenticator",
+        now: unit.now,
+        use: { kind: "case proof", caseId: link.case.id },
+        request: input.request,
+      });
       return completeLinkedStep(unit, refuse, {
         linkId: link.id,
         kind: "PASSKEY_PROOF",

@@ -14,7 +14,7 @@ import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { isLeaver } from "@/lib/domain/workforce";
 import { db } from "@/lib/db";
 import { recordAudit, type Tx, auditedTransaction } from "./audit";
-import { recordBreakGlassSignIn } from "./break-glass";
+import { recordBreakGlassPasskeyUse } from "./break-glass";
 import { runUserWork } from "./cases/unit-of-work";
 import { CEREMONY_TIMEOUT_MS, RELYING_PARTY } from "./relying-party";
 import { clientKey, limitKey, spendOrRefuse } from "./rate-limit";
@@ -141,10 +141,11 @@ export async function finishWorkforceSignIn(input: {
         request: input.request,
       });
       // A break-glass account's sign-in is a declared test or an incident (docs/decisions/039).
-      await recordBreakGlassSignIn(tx, {
+      await recordBreakGlassPasskeyUse(tx, {
         user,
         model: assertion.passkey.modelName ?? "Unknown authenticator",
         now,
+        use: { kind: "sign-in" },
         request: input.request,
       });
       return { ok: true, value: { token, expiresAt } };

@@ -12,10 +12,18 @@ import {
   setBreakGlass,
 } from "@/lib/server/break-glass";
 import { decideReenrolment } from "@/lib/server/decide-approval";
+import { openCase } from "@/lib/server/open-case";
+import { finishPasskeyProof, startPasskeyProof } from "@/lib/server/passkey-proof";
+import { sendStepLink } from "@/lib/server/send-step-link";
 import { requestReenrolment } from "@/lib/server/request-reenrolment";
 import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
 import { db } from "@/tests/db";
-import { actor, userWithSoftwarePasskey, verifiedStandardCase } from "@/tests/recovery";
+import {
+  actor,
+  lastMessageTo,
+  userWithSoftwarePasskey,
+  verifiedStandardCase,
+} from "@/tests/recovery";
 import type { SoftwarePasskey } from "@/tests/software-authenticator";
 
 async function signIn(user: { webauthnUserId: Uint8Array }, passkey: SoftwarePasskey) {
@@ -98,6 +106,48 @@ describe("a break-glass account signs in", () => {
     const row = (await listBreakGlassAccounts()).find((r) => r.userId === user.id);
     expect(row?.lastTestAt).not.toBeNull();
     expect(row?.lastUsedAt).not.toBeNull();
+  });
+
+  it("its passkey proving identity on a recovery case alerts security like a sign-in", async () => {
+    const { user, passkey } = await userWithSoftwarePasskey();
+    const security = await actor("SECURITY");
+    await setBreakGlass({
+      actor: security,
+      userId: user.id,
+      breakGlass: true,
+      reason: "Break-glass",
+    });
+    const agent = await actor();
+    const { caseId } = await openCase({
+      actor: agent,
+      userId: user.id,
+      reason: "REPLACED_DEVICE",
+      channel: "PHONE",
+      callerClaim: "",
+    });
+    await sendStepLink({ actor: agent, caseId, kind: "PASSKEY_PROOF" });
+    const token = (await lastMessageTo(user.emails[0]!.address)).text.match(
+      /\/prove\/([A-Za-z0-9_-]{43})/,
+    )![1]!;
+    const options = await startPasskeyProof({ token });
+    await finishPasskeyProof({
+      token,
+      response: passkey.authenticate(options.challenge, user.webauthnUserId),
+    });
+
+    const step = await db.checklistStep.findFirstOrThrow({
+      where: { run: { caseId }, kind: "PASSKEY_PROOF" },
+    });
+    expect(step.outcome).toBe("PASSED");
+    const use = await db.auditEvent.findFirstOrThrow({
+      where: { subjectUserId: user.id, action: "breakglass.signed_in" },
+    });
+    expect(use.data).toMatchObject({ kind: "incident", use: "case proof" });
+    const alerts = await db.outboxMessage.findMany({
+      where: { toAddress: security.email, kind: "security.alert", subjectUserId: user.id },
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.subject).toContain("used its passkey on a recovery case");
   });
 
   it("an ordinary account's sign-in raises nothing", async () => {
