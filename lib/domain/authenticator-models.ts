@@ -26,3 +26,13 @@ const byAaguid = new Map(AUTHENTICATOR_MODELS.map((model) => [model.aaguid, mode
 export function modelNameForAaguid(aaguid: string): string | null {
   return byAaguid.get(aaguid.toLowerCase())?.name ?? null;
 }
+
+/**
+ * How the desk names a passkey: its model, and the name its owner gave it on /account (decision
+ * 036) in quotes, so a caller who says "my blue key" can be matched to the right row. The name is
+ * the owner's own words, shown as a quotation, never as something the console asserts.
+ */
+export function passkeyLabel(passkey: { nickname?: string | null; modelName: string | null }) {
+  const model = passkey.modelName ?? "Unknown authenticator";
+  return passkey.nickname ? `“${passkey.nickname}” (${model})` : model;
+}

@@ -110,6 +110,7 @@ async function findApprovals(viewer: CurrentStaff, since: Date) {
                 select: {
                   id: true,
                   modelName: true,
+                  nickname: true,
                   backedUp: true,
                   lastUsedAt: true,
                   status: true,

@@ -200,6 +200,7 @@ export async function getCase(caseId: string) {
             select: {
               id: true,
               modelName: true,
+              nickname: true,
               backedUp: true,
               lastUsedAt: true,
               createdAt: true,

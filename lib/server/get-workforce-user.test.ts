@@ -41,6 +41,12 @@ describe("getWorkforceUser", () => {
       }),
     );
     expect(page!.passkeys[0]).not.toHaveProperty("publicKey");
+    // The name the owner gave a passkey on /account reaches the desk, so a caller's "my blue key"
+    // matches a row.
+    const named = page!.passkeys[1]!;
+    await db.passkey.update({ where: { id: named.id }, data: { nickname: "Blue key" } });
+    const again = await getWorkforceUser(user.id);
+    expect(again!.passkeys.find((p) => p.id === named.id)?.nickname).toBe("Blue key");
     expect(page!.recentEvents.map((e) => e.action)).toEqual(["system.demo_seeded"]);
   });
 

@@ -30,6 +30,7 @@ export async function getWorkforceUser(userId: string) {
         select: {
           id: true,
           modelName: true,
+          nickname: true,
           aaguid: true,
           backedUp: true,
           transports: true,

@@ -1,3 +1,4 @@
+import { passkeyLabel } from "@/lib/domain/authenticator-models";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDateTime, TierBadge } from "@/components/status-badge";
@@ -187,8 +188,8 @@ function approvalCard(approval: Approval, viewerId: string, now: Date, cannotApp
           <ul className="mt-1 space-y-1 text-sm">
             {kase.user.passkeys.map((p) => (
               <li key={p.id}>
-                {p.modelName ?? "Unknown authenticator"} · {p.backedUp ? "synced" : "device-bound"}{" "}
-                · last used {p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"}
+                {passkeyLabel(p)} · {p.backedUp ? "synced" : "device-bound"} · last used{" "}
+                {p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"}
                 {p.status === "REVOKED" ? (
                   " · revoked"
                 ) : approval.revokePasskeyIds.includes(p.id) ? (

@@ -1,3 +1,4 @@
+import { passkeyLabel } from "@/lib/domain/authenticator-models";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
@@ -240,7 +241,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       }
       passkeys={kase.user.passkeys.map((p) => ({
         id: p.id,
-        label: `${p.modelName ?? "Unknown authenticator"} (${p.backedUp ? "synced" : "device-bound"}, last used ${p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"})`,
+        label: `${passkeyLabel(p)} (${p.backedUp ? "synced" : "device-bound"}, last used ${p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never"})`,
       }))}
       beside={
         <>

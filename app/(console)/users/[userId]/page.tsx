@@ -1,3 +1,4 @@
+import { passkeyLabel } from "@/lib/domain/authenticator-models";
 import { BreakGlassSection } from "./_components/break-glass-section";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -234,7 +235,7 @@ export default async function UserPage({
                   .filter((passkey) => passkey.status === "ACTIVE")
                   .map((passkey) => ({
                     id: passkey.id,
-                    label: `${passkey.modelName ?? "Unknown authenticator"} (${passkey.backedUp ? "synced" : "device-bound"}, last used ${passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "never"})`,
+                    label: `${passkeyLabel(passkey)} (${passkey.backedUp ? "synced" : "device-bound"}, last used ${passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "never"})`,
                   })),
                 alsoStops: revokeAllStops({
                   ...user.stillActive,
@@ -289,6 +290,11 @@ export default async function UserPage({
                       <span className="font-medium">
                         {passkey.modelName ?? "Unknown authenticator"}
                       </span>
+                      {passkey.nickname ? (
+                        <span className="block text-xs text-slate-600">
+                          Named by its owner: “{passkey.nickname}”
+                        </span>
+                      ) : null}
                       <span className="block font-mono text-xs text-slate-500">
                         {passkey.transports.join(", ") || "no transports reported"}
                       </span>
@@ -317,7 +323,7 @@ export default async function UserPage({
                           <RevokeOneForm
                             userId={user.id}
                             passkeyId={passkey.id}
-                            model={passkey.modelName ?? "Unknown authenticator"}
+                            model={passkeyLabel(passkey)}
                             defaultReason={defaultReason}
                           />
                         ) : null}
