@@ -4,6 +4,7 @@
  * unset: 404, as if there were no such page. A wrong or missing token: 401, counted
  * (console_metrics_scrapes_refused_total), not audited: reading metrics decides nothing.
  */
+import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
 import { metricsTokenMatches } from "@/lib/server/metrics-token";
 import { refreshLagGauges } from "@/lib/server/readiness";
@@ -18,6 +19,7 @@ export async function GET(request: Request) {
   if (!env.METRICS_TOKEN) return new Response("Not found.\n", { status: 404 });
   if (!metricsTokenMatches(request.headers.get("authorization"), env.METRICS_TOKEN)) {
     metrics().metricsRefused.inc();
+    log().warn("metrics: a scrape without the right token");
     return new Response("A metrics token is needed.\n", {
       status: 401,
       headers: { "WWW-Authenticate": 'Bearer realm="metrics"', "Cache-Control": "no-store" },

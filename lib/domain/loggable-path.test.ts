@@ -6,6 +6,7 @@ import {
   OTHER_ROUTE,
   ROUTE_PATTERNS,
   routePattern,
+  STATIC_FILES,
   TOKEN_BEARING_PREFIXES,
 } from "./loggable-path";
 
@@ -29,6 +30,14 @@ describe("routePattern", () => {
   it("knows every route of app/, and nothing else (a new route must be added to the list)", () => {
     const routes = [...new Set(appRoutes(path.resolve(import.meta.dirname, "../../app")))].sort();
     expect([...ROUTE_PATTERNS].sort()).toEqual(routes);
+  });
+
+  it("knows the app's metadata files", () => {
+    const files = readdirSync(path.resolve(import.meta.dirname, "../../app"))
+      .filter((name) => /\.(ico|svg|png|txt|xml|webmanifest)$/.test(name))
+      .map((name) => `/${name}`)
+      .sort();
+    expect([...STATIC_FILES].sort()).toEqual(files);
   });
 
   it("names the pattern, never the identifier or token", () => {
@@ -61,6 +70,7 @@ describe("routePattern", () => {
     expect(routePattern("/_next/static/chunks/app-1234.js")).toBe("/_next/static");
     expect(routePattern("/_next/image?url=%2Fa.png&w=64")).toBe("/_next/image");
     expect(routePattern("/favicon.ico")).toBe("/favicon.ico");
+    expect(routePattern("/icon.svg")).toBe("/icon.svg");
   });
 
   it("calls anything else 'other', so labels stay bounded", () => {

@@ -75,7 +75,8 @@ export const ROUTE_PATTERNS = [
 
 /** Next's own files: one label each, whatever follows. */
 const NEXT_PREFIXES = ["/_next/static", "/_next/image", "/_next/webpack-hmr"] as const;
-const STATIC_FILES = ["/favicon.ico"] as const;
+/** The app's metadata files (app/favicon.ico, app/icon.svg). */
+export const STATIC_FILES = ["/favicon.ico", "/icon.svg"] as const;
 
 /**
  * The first path segments after which everything is a secret (a link's or pass's token) or an

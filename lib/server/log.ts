@@ -73,8 +73,11 @@ export function createLogger(options: {
 }
 
 /**
- * The process's logger, made on first use from LOG_LEVEL and LOG_FILE (read from process.env
- * through lib/env.ts's rules: scripts/start.ts and lib/env.ts validate them).
+ * The process's logger, made on first use from LOG_LEVEL and LOG_FILE.
+ *
+ * NOTE: read from process.env here, not through lib/env.ts: the edge and the scripts load this
+ * module without the app's whole environment. Their values are validated by lib/env-schema.ts
+ * (scripts/start.ts checks them before the server starts).
  */
 export function log(): Logger {
   if (shared.logger) return shared.logger;

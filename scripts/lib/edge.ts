@@ -216,8 +216,8 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
     if (declaredLengthTooLarge(flatHeaders(req.headers)["content-length"], limit)) {
       res.shouldKeepAlive = false;
       ownForwardingHeaders(req, options.trustedProxyHops);
-      track(req, res);
-      return refuse(req, res, 413, TOO_LARGE);
+      const requestId = track(req, res);
+      return withRequestScope({ requestId }, () => refuse(req, res, 413, TOO_LARGE));
     }
     res.writeContinue();
     onRequest(req, res);
