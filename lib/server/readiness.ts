@@ -27,7 +27,10 @@ const DATABASE_TIMEOUT_MS = 3_000;
 /** An outbox message given up on after this many tries (lib/server/deliver-outbox.ts) is not lag. */
 const OUTBOX_MAX_ATTEMPTS = 8;
 
-type Cached = { at: number; pending: Promise<{ facts: ReadinessFacts; readiness: Readiness }> };
+type Cached = {
+  at: number;
+  pending: Promise<{ facts: ReadinessFacts | null; readiness: Readiness }>;
+};
 const globalForReadiness = globalThis as unknown as {
   consoleReadiness?: Cached;
   consoleMigrations?: Promise<string[] | null>;
@@ -196,8 +199,14 @@ export function checkReadiness(now = Date.now()): Promise<Readiness> {
     }
     return { facts, readiness };
   });
-  globalForReadiness.consoleReadiness = { at: now, pending };
-  return pending.then((r) => r.readiness);
+  // A check that failed outright (a bug) is an answer too: not ready, logged, not a 500.
+  const answered = pending.catch((error: unknown) => {
+    log().error({ err: error }, "readiness: the check failed");
+    const readiness: Readiness = { ready: false, reasons: ["readiness check failed"] };
+    return { facts: null, readiness };
+  });
+  globalForReadiness.consoleReadiness = { at: now, pending: answered };
+  return answered.then((r) => r.readiness);
 }
 
 /** Forgets the kept answer (tests that change the facts between checks). */

@@ -82,6 +82,9 @@ const OWNED_HEADERS = [
   "x-real-ip",
 ];
 
+/** Liveness and readiness probes: their answered requests are logged at debug level. */
+const PROBES = new Set(["/healthz", "/readyz"]);
+
 /** How much of a refused request's body is read and thrown away before the connection is cut. */
 const DISCARD_FACTOR = 8;
 
@@ -124,15 +127,14 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
     res.once("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.headersSent ? res.statusCode : 0;
+      const route = routePattern(target);
       metrics().httpDuration.observe(
-        {
-          method: methodLabel(req.method),
-          route: routePattern(target),
-          status: statusClass(status),
-        },
+        { method: methodLabel(req.method), route, status: statusClass(status) },
         seconds,
       );
-      logger().info(
+      // A load balancer's probes, answered, are many and say nothing: debug, not info.
+      const level = PROBES.has(route) && status >= 200 && status < 300 ? "debug" : "info";
+      logger()[level](
         {
           requestId,
           method: methodLabel(req.method),

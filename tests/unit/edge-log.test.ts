@@ -204,6 +204,15 @@ describe("the log of a request", () => {
     expect(all).not.toContain(encodeURIComponent(PASS));
   });
 
+  it("of an answered probe is at debug level, so probes do not flood the log", async () => {
+    for (const path of ["/healthz", "/readyz"]) {
+      const { requestId } = await send("GET", path);
+      expect(await accessLine(requestId)).toMatchObject({ level: "debug", path, status: 200 });
+    }
+    const failed = await send("GET", "/missing/readyz");
+    expect(await accessLine(failed.requestId)).toMatchObject({ level: "info", status: 404 });
+  });
+
   it("keeps a proxy's safe request ID and replaces an unsafe one", async () => {
     const kept = await send("GET", "/cases", { "x-request-id": "nginx-0123456789abcdef" });
     expect(kept.requestId).toBe("nginx-0123456789abcdef");
