@@ -9,7 +9,7 @@ import { mailFor, signInAs, STANDARD_LIST, userWithPass } from "./fixtures";
  * confirmation link opened, a pass issued and redeemed into an account session, a wrong pass
  * refused), the log holds the requests' IDs, as the responses returned them, and lines logged
  * inside Next (a server action's, a route handler's) carry them too; it never holds the pass,
- * the link's token or a session cookie's value.
+ * the link's token or a session cookie's value. First, GET /readyz says the server is ready.
  */
 const LOG_FILE = process.env.E2E_LOG_FILE ?? ".data/e2e-console.log";
 
@@ -25,6 +25,11 @@ test("the log keeps request IDs and never a pass, a link token or a session toke
   page,
 }) => {
   test.setTimeout(180_000);
+  // The production server is ready: its database has every migration of the build (read by the
+  // application role), its keys are readable, nothing waits.
+  const ready = await page.request.get("/readyz");
+  expect(ready.status()).toBe(200);
+  expect(await ready.text()).toBe('{"status":"ready"}');
   await signInAs(page, "AGENT");
   const staffSession = (await page.context().cookies()).find((c) =>
     c.name.endsWith("console.session"),
