@@ -4,6 +4,8 @@ import { STATIC_SECURITY_HEADERS } from "./lib/domain/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Loaded by Node, not bundled: the metrics registry is one per process (lib/server/metrics.ts).
+  serverExternalPackages: ["prom-client"],
   // forbidden() renders app/forbidden.tsx with a 403 status.
   experimental: {
     authInterrupts: true,

@@ -11,6 +11,9 @@ const OIDC = {
   OIDC_CLIENT_SECRET: "e2e-only-client-secret-not-for-production",
 };
 
+/** GET /metrics's token in the browser tests (tests/e2e/logs.spec.ts). */
+export const E2E_METRICS_TOKEN = "e2e-only-metrics-token-not-for-production";
+
 /**
  * Browser tests drive Debian's Chromium (apt-get install chromium) against the production
  * build, served by the same start script as `npm start` on its own throwaway embedded database.
@@ -89,6 +92,9 @@ export default defineConfig({
           "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
         // One trusted hop: tests choose their client address with X-Forwarded-For.
         TRUSTED_PROXY_HOPS: "1",
+        // The JSON log, read by tests/e2e/logs.spec.ts (docs/decisions/041).
+        LOG_FILE: process.env.E2E_LOG_FILE ?? ".data/e2e-console.log",
+        METRICS_TOKEN: E2E_METRICS_TOKEN,
       },
     },
   ],

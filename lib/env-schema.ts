@@ -141,6 +141,19 @@ export const serverShape = {
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  /**
+   * The bearer token Prometheus sends to GET /metrics (at least 32 characters). Unset: /metrics
+   * answers 404 (docs/decisions/041-health-metrics-and-logs.md).
+   */
+  METRICS_TOKEN: z.string().min(32, "it has fewer than 32 characters").optional(),
+  /** The JSON log's level (pino): fatal, error, warn, info, debug, trace, or silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Write the JSON log to this file (appended) instead of standard output. */
+  LOG_FILE: z.string().min(1).optional(),
+  /** GET /readyz says "not ready" when the oldest message still to send is older, in seconds. */
+  READY_OUTBOX_LAG_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** … or when a SIEM, webhook or Shared Signals sink is further behind the audit trail, in seconds. */
+  READY_SINK_LAG_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** The From: of every notification. */
   MAIL_FROM: z
     .string()
@@ -172,6 +185,8 @@ const REMEDIES: Partial<Record<keyof typeof serverShape, string>> = {
   DEMO_SIGN_IN: "set it to on or off",
   OIDC_ISSUER: "set it to the provider's issuer URL, e.g. https://login.example.com/realms/staff",
   SMTP_URL: "set it to e.g. smtps://user:password@mail.example.com:465",
+  METRICS_TOKEN:
+    "set it to at least 32 random characters (openssl rand -base64 32 makes some), or unset it to turn /metrics off",
   AUDIT_EVENT_KEY_FILE:
     "set it to the Ed25519 private key file that signs every audit event; npm run keys:generate -- <folder> makes one",
 };

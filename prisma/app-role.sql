@@ -7,8 +7,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO console_a
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO console_app;
 -- The audit trail: append and read only.
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditEvent" FROM console_app;
--- Migration bookkeeping is not the application's business.
+-- Migration bookkeeping is not the application's business, except which migrations have finished:
+-- GET /readyz compares them with the build's (docs/decisions/041). Names and times only, read only.
 REVOKE ALL ON "_prisma_migrations" FROM console_app;
+GRANT SELECT (migration_name, finished_at, rolled_back_at) ON "_prisma_migrations" TO console_app;
 -- The Merkle tree's tiles, the checkpoints and the witnesses' cosignatures: append and read only.
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditTile" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditCheckpoint" FROM console_app;

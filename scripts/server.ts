@@ -32,7 +32,6 @@ const edge = createEdge(app.getRequestHandler(), {
   publicUrl,
   trustedProxyHops: env.TRUSTED_PROXY_HOPS,
   dev,
-  log: (line) => console.log(line),
 });
 
 const server = createServer(edge.onRequest);

@@ -28,6 +28,7 @@ import { type z } from "zod";
 import { formFields, NOT_A_FORM, type ActionState } from "@/lib/action-state";
 import { invalid } from "@/lib/action-state-invalid";
 import { isDomainError } from "@/lib/domain/errors";
+import { log } from "@/lib/server/log";
 import { type Permission } from "@/lib/domain/roles";
 import {
   foreignOriginRefusal,
@@ -286,7 +287,10 @@ async function refusalsAsValues<R>(
   try {
     return await run();
   } catch (error) {
-    if (isDomainError(error)) return refused(error.userMessage);
+    if (isDomainError(error)) {
+      log().info({ code: error.code }, "action refused");
+      return refused(error.userMessage);
+    }
     throw error;
   }
 }

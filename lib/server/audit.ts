@@ -24,6 +24,7 @@ import { PROMPT_CHECKPOINT_ACTIONS } from "@/lib/domain/checkpoint-cadence";
 import { LIVE_CHANNEL, liveChangeOf, livePayload } from "@/lib/domain/live-changes";
 import type { StaffRole } from "@/lib/domain/roles";
 import { eventSigner } from "./audit-keys";
+import { countCommittedAudit, metrics } from "./metrics";
 import type { RequestContext } from "./request-context";
 
 export type Tx = Prisma.TransactionClient;
@@ -81,13 +82,15 @@ export async function auditedTransaction<T>(
   work: (tx: Tx) => Promise<T>,
   options: { maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
-  return client.$transaction(
+  let committed: Prepared[] = [];
+  const result = await client.$transaction(
     async (tx) => {
       const events: Prepared[] = [];
       pending.set(tx, events);
       try {
         const result = await work(tx);
         await appendRecorded(tx, events);
+        committed = events;
         return result;
       } finally {
         pending.delete(tx);
@@ -95,6 +98,9 @@ export async function auditedTransaction<T>(
     },
     { ...TRANSACTION_OPTIONS, ...options },
   );
+  // Counted once the transaction has committed (docs/decisions/041): a rollback counts nothing.
+  countCommittedAudit(committed.map((event) => event.content));
+  return result;
 }
 
 export async function recordAudit<A extends AuditAction>(
@@ -152,9 +158,12 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   // The pages showing what changed refresh themselves (docs/decisions/023): one notification in
   // the same statement, delivered at commit, so a rolled-back change announces nothing.
   const live = liveChangeOf(events.map((event) => event.content));
+  // The chain lock's wait and the insert under it: the one statement below.
+  const stopTimer = metrics().auditAppend.startTimer();
   if (live)
     await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
   else await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+  stopTimer();
 }
 
 export function staffActor(staff: { id: string; name: string; role: StaffRole }): AuditActor {

@@ -12,6 +12,7 @@ import "server-only";
 import pg from "pg";
 import { LIVE_CHANNEL, parseLiveChange, type LiveChange } from "@/lib/domain/live-changes";
 import { env } from "@/lib/env";
+import { log } from "./log";
 
 /** A change, or "resync": the listener reconnected and changes may have been missed. */
 export type LiveSignal = LiveChange | "resync";
@@ -46,7 +47,7 @@ function broadcast(state: Listener, signal: LiveSignal) {
     try {
       subscriber(signal);
     } catch (error) {
-      console.error("live update subscriber failed", error);
+      log().error({ err: error }, "live update subscriber failed");
     }
   }
 }
@@ -65,7 +66,7 @@ function connect(state: Listener): Promise<void> {
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   const lost = (reason: string) => {
     if (state.client !== client) return;
-    console.error(`live updates lost their database connection (${reason}); retrying`);
+    log().error(`live updates lost their database connection (${reason}); retrying`);
     state.client = null;
     state.lost = true;
     client.end().catch(() => undefined);
@@ -87,10 +88,7 @@ function connect(state: Listener): Promise<void> {
       if (state.lost) broadcast(state, "resync");
       state.lost = false;
     } catch (error) {
-      console.error(
-        "live updates could not listen; retrying",
-        error instanceof Error ? error.message : error,
-      );
+      log().error({ err: error }, "live updates could not listen; retrying");
       client.end().catch(() => undefined);
       state.lost = true;
       scheduleRetry(state);

@@ -17,6 +17,7 @@ import { deliverWebhooks } from "./webhooks/deliver";
 import { deliverSsf } from "./ssf/deliver";
 import { ssfIssuer } from "./ssf/issuer";
 import { ssfConfigured } from "./ssf/keys";
+import { log } from "./log";
 
 const INTERVAL_MS = 2000;
 
@@ -64,38 +65,38 @@ export function startOutboxWorker(): void {
     try {
       const swept = await lapseExpiredApprovals();
       for (const { approvalId, error } of swept.failed)
-        console.error(`approval sweep: request ${approvalId} could not lapse`, error);
+        log().error({ err: error }, `approval sweep: request ${approvalId} could not lapse`);
     } catch (error) {
-      console.error("approval sweep failed", error);
+      log().error({ err: error }, "approval sweep failed");
     }
     // Fraud signals' escalations and stops a crash left unapplied (docs/decisions/031).
     try {
       const swept = await applySignalEffects();
       for (const { caseId, error } of swept.failed)
-        console.error(`fraud signal sweep: case ${caseId} could not be updated`, error);
+        log().error({ err: error }, `fraud signal sweep: case ${caseId} could not be updated`);
     } catch (error) {
-      console.error("fraud signal sweep failed", error);
+      log().error({ err: error }, "fraud signal sweep failed");
     }
     // Employment end dates reached (decision 033): each person stopped once, under their lock.
     try {
       const ended = await sweepEndedEmployment();
       for (const { userId, error } of ended.failed)
-        console.error(`employment end sweep: user ${userId} could not be stopped`, error);
+        log().error({ err: error }, `employment end sweep: user ${userId} could not be stopped`);
     } catch (error) {
-      console.error("employment end sweep failed", error);
+      log().error({ err: error }, "employment end sweep failed");
     }
     // Certification reminders and expiries (decision 032): each claimed once by a guarded update.
     try {
       await sweepCertifications();
     } catch (error) {
-      console.error("certification sweep failed", error);
+      log().error({ err: error }, "certification sweep failed");
     }
     // Nudge campaigns (decision 038): a round of each running one, claimed by one instance, before
     // the outbox is sent so this tick's mails go out with it.
     try {
       await runNudgeCampaigns();
     } catch (error) {
-      console.error("nudge campaigns failed", error);
+      log().error({ err: error }, "nudge campaigns failed");
     }
     try {
       await deliverOutbox();
@@ -115,26 +116,26 @@ export function startOutboxWorker(): void {
               requested,
             }),
         });
-        if (result.kind === "refused") console.error(`audit checkpoint refused: ${result.problem}`);
+        if (result.kind === "refused") log().error(`audit checkpoint refused: ${result.problem}`);
         // A backlog is signed over several rounds, one after another.
         if (result.kind === "signed" && result.behind > 0) {
           worker.requested = true;
           setTimeout(worker.kick, 0).unref();
         }
         if (result.kind === "signed" && result.stoppedAt)
-          console.error(
+          log().error(
             `audit log: position ${result.stoppedAt.position}: ${result.stoppedAt.problem}; checkpoints stop before it`,
           );
         for (const row of result.kind === "signed" ? result.flagged : [])
-          console.error(
+          log().error(
             `audit log: position ${row.position} (row ${row.id}) is not part of the log: ${row.problem}`,
           );
         for (const witness of result.kind === "signed" ? (result.witnesses ?? []) : [])
           if (witness.kind === "failed")
-            console.error(`audit witness ${witness.witness}: ${witness.problem}`);
+            log().error(`audit witness ${witness.witness}: ${witness.problem}`);
       }
     } catch (error) {
-      console.error("background work failed", error);
+      log().error({ err: error }, "background work failed");
     } finally {
       worker.running = false;
     }
@@ -146,13 +147,13 @@ export function startOutboxWorker(): void {
       const sinks = siemSinks();
       if (sinks.length > 0) await deliverSiem(db, sinks, { batches: SIEM_BATCHES_PER_TICK });
     } catch (error) {
-      console.error("SIEM streaming failed", error);
+      log().error({ err: error }, "SIEM streaming failed");
     }
     // The ITSM's case-event webhooks (docs/decisions/035): claimed per endpoint, like the sinks.
     try {
       await deliverWebhooks();
     } catch (error) {
-      console.error("ticket webhooks failed", error);
+      log().error({ err: error }, "ticket webhooks failed");
     }
     worker.streaming = false;
   };
@@ -164,9 +165,9 @@ export function startOutboxWorker(): void {
     try {
       for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
         if (pass.status === "failed")
-          console.error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
+          log().error(`Shared Signals stream ${pass.streamId}: ${pass.error}`);
     } catch (error) {
-      console.error("Shared Signals delivery failed", error);
+      log().error({ err: error }, "Shared Signals delivery failed");
     } finally {
       worker.signalling = false;
     }
@@ -188,14 +189,14 @@ async function listenForCheckpointRequests(worker: Worker) {
     worker.kick();
   });
   client.on("error", (error) => {
-    console.error("checkpoint listener lost its connection; retrying", error.message);
+    log().error({ err: error }, "checkpoint listener lost its connection; retrying");
     setTimeout(() => void listenForCheckpointRequests(worker), 5000).unref();
   });
   try {
     await client.connect();
     await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
   } catch (error) {
-    console.error("checkpoint listener could not start; retrying", error);
+    log().error({ err: error }, "checkpoint listener could not start; retrying");
     setTimeout(() => void listenForCheckpointRequests(worker), 5000).unref();
   }
 }

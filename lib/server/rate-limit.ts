@@ -18,6 +18,7 @@ import {
   rateLimits,
   type RateLimitName,
 } from "@/lib/domain/rate-limits";
+import { metrics } from "./metrics";
 import { countRefusal } from "./refusal-tally";
 import { getRequestContext, type RequestContext } from "./request-context";
 
@@ -88,6 +89,7 @@ export async function spend(tries: { limit: RateLimitName; key: string }[]): Pro
       await limiter(limit).consume(key);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      metrics().rateLimitHits.inc({ limit });
       wait = Math.max(wait, Math.ceil(rejection.msBeforeNext / 1000));
     }
   }

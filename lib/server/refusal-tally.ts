@@ -7,6 +7,7 @@ import "server-only";
  * pass, a dead link of a real case) are still audited with the decision.
  */
 import { db } from "@/lib/db";
+import { countRefusalMetric } from "./metrics";
 
 /** The tally's window: ten minutes. */
 export const TALLY_WINDOW_MS = 10 * 60_000;
@@ -16,6 +17,7 @@ export function tallyWindow(now: Date): Date {
 }
 
 export async function countRefusal(action: string, reason: string, now = new Date()) {
+  countRefusalMetric(reason);
   await db.$executeRaw`
     INSERT INTO "RefusalTally" ("windowStart", action, reason, count, "lastAt")
     VALUES (${tallyWindow(now)}, ${action}, ${reason}, 1, ${now})

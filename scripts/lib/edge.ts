@@ -15,6 +15,14 @@
  * Then Next gets the request, with the body the edge read (at most the limit) replayed, and a
  * response that already carries the static security headers (Next replaces what it sets).
  *
+ * Every request gets its request ID here (docs/decisions/041-health-metrics-and-logs.md): a
+ * proxy's X-Request-Id when it is a short safe token (lib/domain/request-id.ts), else a fresh
+ * UUID; it is passed to Next in X-Request-Id (proxy.ts keeps it), returned in the response's, and
+ * Next handles the request inside the logger's request scope (lib/server/log.ts), so every line
+ * logged meanwhile carries it. When the response is done, one access-log line (method, route
+ * pattern or redacted path, never the raw path or query, status, duration, request ID, client
+ * address) and the request duration metric by route pattern.
+ *
  * The edge's own answers, and those to what Node's parser refuses (`onClientError`), are short
  * plain text with the same security headers as every page (lib/domain/security-headers.ts). A
  * refused request's body is read and discarded (up to DISCARD_FACTOR times the limit) so that the
@@ -28,6 +36,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
 import { resolveForwarding } from "../../lib/domain/client-address.ts";
 import {
   actionBodyProblem,
@@ -41,7 +50,11 @@ import {
   TOO_LARGE,
   type EdgeHeaders,
 } from "../../lib/domain/edge-rules.ts";
+import { loggablePath, routePattern } from "../../lib/domain/loggable-path.ts";
+import { requestIdFrom } from "../../lib/domain/request-id.ts";
 import { edgeResponseHeaders, STATIC_SECURITY_HEADERS } from "../../lib/domain/security-headers.ts";
+import { log, withRequestScope } from "../../lib/server/log.ts";
+import { methodLabel, metrics, statusClass } from "../../lib/server/metrics.ts";
 import { busboyParser } from "./multipart.ts";
 
 export type EdgeOptions = {
@@ -53,8 +66,8 @@ export type EdgeOptions = {
   bodyLimit?: number;
   /** Development: the CSP lets React's development build evaluate code. */
   dev?: boolean;
-  /** One line per refusal (status, method, request ID, reason; never the path or a header). */
-  log?: (line: string) => void;
+  /** The JSON logger (lib/server/log.ts); default the process's. */
+  logger?: Logger;
 };
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -69,6 +82,9 @@ const OWNED_HEADERS = [
   "x-real-ip",
 ];
 
+/** Liveness and readiness probes: their answered requests are logged at debug level. */
+const PROBES = new Set(["/healthz", "/readyz"]);
+
 /** How much of a refused request's body is read and thrown away before the connection is cut. */
 const DISCARD_FACTOR = 8;
 
@@ -76,26 +92,62 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
   const limit = options.bodyLimit ?? BODY_LIMIT_BYTES;
   const publicOrigin = new URL(options.publicUrl).origin;
   const parseFetchForm = busboyParser(limit);
+  const logger = () => options.logger ?? log();
 
-  const headersFor = (message: string) => ({
+  const headersFor = (message: string, requestId: string) => ({
     ...edgeResponseHeaders({
       nonce: randomBytes(18).toString("base64"),
       dev: options.dev ?? false,
       publicUrl: options.publicUrl,
     }),
-    "x-request-id": randomUUID(),
+    "x-request-id": requestId,
     "content-length": String(Buffer.byteLength(message)),
   });
 
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string) {
     discard(req, limit * DISCARD_FACTOR);
     if (res.headersSent) return void res.destroy();
-    const headers = headersFor(message);
-    res.writeHead(status, headers);
+    const requestId = String(req.headers["x-request-id"] ?? randomUUID());
+    res.writeHead(status, headersFor(message, requestId));
     res.end(message);
-    options.log?.(
-      `[edge] ${status} ${req.method} (request ${headers["x-request-id"]}): ${message}`,
-    );
+    logger().warn({ status, method: req.method, reason: message }, "edge refused a request");
+  }
+
+  /**
+   * The request's ID (passed to Next, returned to the client) and, when the response is done,
+   * its access-log line and duration metric. Returns the ID.
+   */
+  function track(req: IncomingMessage, res: ServerResponse): string {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(flatHeaders(req.headers)["x-request-id"], randomUUID);
+    setHeaders(req, { ...req.headers, "x-request-id": requestId });
+    res.setHeader("x-request-id", requestId);
+    const target = req.url ?? "/";
+    const client = flatHeaders(req.headers)["x-forwarded-for"] ?? null;
+    res.once("close", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = res.headersSent ? res.statusCode : 0;
+      const route = routePattern(target);
+      metrics().httpDuration.observe(
+        { method: methodLabel(req.method), route, status: statusClass(status) },
+        seconds,
+      );
+      // A load balancer's probes, answered, are many and say nothing: debug, not info.
+      const level = PROBES.has(route) && status >= 200 && status < 300 ? "debug" : "info";
+      logger()[level](
+        {
+          requestId,
+          method: methodLabel(req.method),
+          path: loggablePath(target),
+          status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          client,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        "request",
+      );
+    });
+    return requestId;
   }
 
   /**
@@ -109,7 +161,6 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    ownForwardingHeaders(req, options.trustedProxyHops);
     const headers = flatHeaders(req.headers);
     const method = req.method ?? "GET";
 
@@ -151,18 +202,24 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
 
   /** The server's `request` listener. */
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
-    handle(req, res).catch((error: unknown) => {
-      console.error("[edge] failed to handle a request", error);
-      if (res.headersSent) res.destroy();
-      else refuse(req, res, 500, "Something went wrong. Try again.");
-    });
+    ownForwardingHeaders(req, options.trustedProxyHops);
+    const requestId = track(req, res);
+    withRequestScope({ requestId }, () =>
+      handle(req, res).catch((error: unknown) => {
+        logger().error({ err: error }, "edge failed to handle a request");
+        if (res.headersSent) res.destroy();
+        else refuse(req, res, 500, "Something went wrong. Try again.");
+      }),
+    );
   }
 
   /** The server's `checkContinue` listener: a body declared too large is refused before it is sent. */
   function onCheckContinue(req: IncomingMessage, res: ServerResponse): void {
     if (declaredLengthTooLarge(flatHeaders(req.headers)["content-length"], limit)) {
       res.shouldKeepAlive = false;
-      return refuse(req, res, 413, TOO_LARGE);
+      ownForwardingHeaders(req, options.trustedProxyHops);
+      const requestId = track(req, res);
+      return withRequestScope({ requestId }, () => refuse(req, res, 413, TOO_LARGE));
     }
     res.writeContinue();
     onRequest(req, res);
@@ -187,7 +244,12 @@ export function createEdge(next: NextHandler, options: EdgeOptions) {
         : status === 408
           ? "This request took too long to arrive, so nothing was done."
           : "This request could not be read, so nothing was done.";
-    const headers = { ...headersFor(message), connection: "close" };
+    const requestId = randomUUID();
+    const headers = { ...headersFor(message, requestId), connection: "close" };
+    logger().warn(
+      { requestId, status, code: error.code ?? null },
+      "edge refused a request it could not read",
+    );
     const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join("")}\r\n${message}`);
   }

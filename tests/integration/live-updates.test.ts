@@ -4,11 +4,12 @@
  * was committed before it started, and pages re-read after the listener lost its connection.
  */
 import pg from "pg";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { LiveTopic } from "@/lib/domain/live-changes";
 import { auditedTransaction, recordAudit, staffActor } from "@/lib/server/audit";
 import { addCaseNote } from "@/lib/server/cases/case-desk";
 import { subscribeToLiveChanges, type LiveSignal } from "@/lib/server/live-listener";
+import { createLogger, setLogger } from "@/lib/server/log";
 import { liveStamp, openLiveStream, topicRefusal } from "@/lib/server/live-stream";
 import { openCase } from "@/lib/server/open-case";
 import { db } from "@/tests/db";
@@ -136,6 +137,9 @@ describe("the audit append announces committed changes", () => {
   });
 
   it("makes every page re-read after the listener lost its connection", async () => {
+    const lines: string[] = [];
+    setLogger(createLogger({ level: "info", destination: { write: (l) => void lines.push(l) } }));
+    cleanups.push(() => setLogger(createLogger({ level: "silent" })));
     const live = await listen();
     const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
     await owner.connect();
@@ -151,9 +155,13 @@ describe("the audit append announces committed changes", () => {
     const { caseId } = await openFor(agent);
     await live.next((s) => s !== "resync" && s.cases.includes(caseId));
     // The loss was logged for the operator, once; that was expected here.
-    const logged = vi.mocked(console.error).mock.calls.map((call) => String(call[0]));
-    expect(logged).toEqual([expect.stringMatching(/^live updates lost their database connection/)]);
-    vi.mocked(console.error).mockClear();
+    const logged = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: "error",
+        msg: expect.stringMatching(/^live updates lost their database connection/),
+      }),
+    ]);
   });
 });
 

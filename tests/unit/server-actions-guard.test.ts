@@ -514,6 +514,10 @@ describe("route handlers", () => {
       "next-auth's sign-in endpoints: state, PKCE and nonce checked by next-auth, staff admitted by admitOidcStaff",
     "app/healthz/route.ts":
       "liveness for a load balancer or supervisor: answers 'ok' and nothing else, reads nothing",
+    "app/readyz/route.ts":
+      "readiness for a load balancer: answers ready or not ready and nothing else (decision 041)",
+    "app/metrics/route.ts":
+      "Prometheus metrics for a scraper: a bearer token (METRICS_TOKEN) compared in constant time, not a staff session (decision 041)",
     "app/.well-known/ssf-configuration/route.ts":
       "Shared Signals transmitter metadata: public by design (decision 034), names endpoints only",
     "app/ssf/jwks/route.ts":

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import type { AuditActor } from "../audit";
 import { runCaseWork } from "../cases/unit-of-work";
 import { applySignalToCase } from "./evaluate-signals";
+import { log } from "../log";
 
 /** Who applies a signal to other people's cases, in the audit trail. */
 export const SIGNAL_SWEEP_ACTOR = {
@@ -76,8 +77,8 @@ export async function applySignalEffectsAfterCommit(caseIds: readonly string[]):
   try {
     const { failed } = await applySignalEffects({ caseIds });
     for (const { caseId, error } of failed)
-      console.error(`fraud signal: case ${caseId} left to the sweep`, error);
+      log().error({ err: error }, `fraud signal: case ${caseId} left to the sweep`);
   } catch (error) {
-    console.error("fraud signal: effects left to the sweep", error);
+    log().error({ err: error }, "fraud signal: effects left to the sweep");
   }
 }

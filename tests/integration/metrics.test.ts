@@ -1,0 +1,191 @@
+/**
+ * GET /metrics (docs/decisions/041): only with the token, and what it counts, on PostgreSQL:
+ * an audited write by action, a refusal by code (audited or tallied), a rate-limit hit by limit, a
+ * fraud signal raised by rule, the lag gauges read at scrape time; a rolled-back decision counts
+ * nothing.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { GET } from "@/app/metrics/route";
+import { DomainError } from "@/lib/domain/errors";
+import { normalizeTapCode } from "@/lib/domain/tap-code";
+import { auditedTransaction, recordAudit } from "@/lib/server/audit";
+import { openCase } from "@/lib/server/open-case";
+import { issueTap } from "@/lib/server/issue-tap";
+import { spend } from "@/lib/server/rate-limit";
+import { forgetReadiness } from "@/lib/server/readiness";
+import { redeemTap } from "@/lib/server/redeem-tap";
+import { countRefusal } from "@/lib/server/refusal-tally";
+import { db } from "@/tests/db";
+import { createWorkforceUser } from "@/tests/factories";
+import { actor, lastMessageTo, verifiedStandardCase } from "@/tests/recovery";
+
+const TOKEN = vi.hoisted(() => {
+  const token = "metrics-token-for-tests-0123456789abcdef";
+  process.env.METRICS_TOKEN = token;
+  // One budget small enough to run out (tests/setup-db.ts sets the others out of the way).
+  process.env.RATE_LIMITS = `${process.env.RATE_LIMITS},recoveryCode.account=5/900`;
+  return token;
+});
+
+function scrapeRequest(authorization?: string) {
+  return new Request("http://localhost:3000/metrics", {
+    headers: authorization ? { authorization } : {},
+  });
+}
+
+async function scrape(): Promise<string> {
+  const response = await GET(scrapeRequest(`Bearer ${TOKEN}`));
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** A sample's value in the exposition text (0 when the series does not exist yet). */
+function sample(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+async function counted(series: string, work: () => Promise<unknown>): Promise<number> {
+  const before = sample(await scrape(), series);
+  await work();
+  return sample(await scrape(), series) - before;
+}
+
+describe("GET /metrics's token", () => {
+  it("answers 401 without the token or with a wrong one, and counts each", async () => {
+    const refusedSeries = "console_metrics_scrapes_refused_total";
+    const before = sample(await scrape(), refusedSeries);
+    for (const authorization of [
+      undefined,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}x`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+      `Bearer ${TOKEN} ${TOKEN}`,
+    ]) {
+      const response = await GET(scrapeRequest(authorization));
+      expect(response.status, String(authorization)).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+      expect(await response.text()).not.toContain("console_");
+    }
+    expect(sample(await scrape(), refusedSeries) - before).toBe(6);
+  });
+
+  it("with the token, answers Prometheus text with the process's default metrics", async () => {
+    const response = await GET(scrapeRequest(`Bearer ${TOKEN}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const text = await response.text();
+    for (const name of [
+      "console_process_cpu_user_seconds_total",
+      "console_http_request_duration_seconds",
+      "console_audit_append_seconds",
+      "console_outbox_lag_seconds",
+    ])
+      expect(text).toContain(`# TYPE ${name} `);
+  });
+});
+
+describe("what /metrics counts", () => {
+  it("an audited write, by action, and the append's duration", async () => {
+    const { agent, caseId } = await verifiedStandardCase();
+    const appends = sample(await scrape(), "console_audit_append_seconds_count");
+    const issued = await counted('console_audited_writes_total{action="tap.issued"}', () =>
+      issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false }),
+    );
+    expect(issued).toBe(1);
+    expect(sample(await scrape(), "console_audit_append_seconds_count")).toBeGreaterThan(appends);
+  });
+
+  it("an audited refusal by its code, and a tallied one", async () => {
+    const { agent, user, caseId } = await verifiedStandardCase();
+    await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
+    const address = user.emails[0]!.address;
+    expect((await lastMessageTo(address)).text).toMatch(/\n {4}[0-9A-Z-]{19}\n/);
+    const wrong = await counted('console_refusals_total{code="INVALID_INPUT"}', async () => {
+      const error = await redeemTap({
+        email: address,
+        code: normalizeTapCode("0000-0000-0000-0000")!,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+    });
+    expect(wrong).toBe(1);
+    expect(
+      await counted('console_refusals_total{code="UNKNOWN_LINK"}', () =>
+        countRefusal("step.link_refused", "UNKNOWN_LINK"),
+      ),
+    ).toBe(1);
+    // A reason that is not a machine code cannot add a label value.
+    expect(
+      await counted('console_refusals_total{code="other"}', () =>
+        countRefusal("step.link_refused", "a made-up reason with spaces"),
+      ),
+    ).toBe(1);
+  });
+
+  it("nothing for a decision that rolled back", async () => {
+    const before = await scrape();
+    const failed = await auditedTransaction(db, async (tx) => {
+      await recordAudit(tx, {
+        action: "access.denied",
+        outcome: "REFUSED",
+        reason: "FORBIDDEN",
+        actor: { type: "ANONYMOUS" },
+        data: { permission: "case:work", path: "/cases" },
+      });
+      throw new Error("rolled back");
+    }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    const after = await scrape();
+    for (const series of [
+      'console_audited_writes_total{action="access.denied"}',
+      'console_refusals_total{code="FORBIDDEN"}',
+    ])
+      expect(sample(after, series)).toBe(sample(before, series));
+  });
+
+  it("a rate-limit hit, by the limit's name", async () => {
+    const key = `metrics-test-${Date.now()}`;
+    const hits = await counted(
+      'console_rate_limit_hits_total{limit="recoveryCode.account"}',
+      async () => {
+        for (let i = 0; i < 6; i++) await spend([{ limit: "recoveryCode.account", key }]);
+      },
+    );
+    expect(hits).toBe(1);
+  });
+
+  it("a fraud signal raised, by its rule", async () => {
+    const agent = await actor();
+    const user = await createWorkforceUser(db, {});
+    const night = new Date(Date.now() - 24 * 60 * 60_000);
+    night.setUTCHours(3, 10, 0, 0);
+    const raised = await counted('console_signals_raised_total{kind="unusual-hour"}', () =>
+      openCase({
+        actor: agent,
+        userId: user.id,
+        reason: "LOST_DEVICE",
+        channel: "PHONE",
+        callerClaim: "Lost my phone",
+        now: night,
+      }),
+    );
+    expect(raised).toBe(1);
+  });
+
+  it("the outbox's lag, read at scrape time", async () => {
+    await db.outboxMessage.create({
+      data: {
+        kind: "tap.issued",
+        toAddress: "someone@example.test",
+        subject: "old",
+        body: "",
+        createdAt: new Date(Date.now() - 3_600_000),
+      },
+    });
+    forgetReadiness();
+    expect(sample(await scrape(), "console_outbox_lag_seconds")).toBeGreaterThanOrEqual(3600);
+    await db.outboxMessage.updateMany({ where: { subject: "old" }, data: { sentAt: new Date() } });
+  });
+});
