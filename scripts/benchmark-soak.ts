@@ -10,7 +10,7 @@
  *
  * It prepares what it needs with the benchmark's setup (scripts/bench/setup.ts): an embedded
  * PostgreSQL of its own in .data/soak-postgres (SOAK_PG_PORT, default 54440) with its own audit
- * keys in .data/soak, SOAK_USERS workforce users (default 5,000) and SOAK_EVENTS audit events
+ * keys in .data/soak, SOAK_USERS workforce users (default 10,000) and SOAK_EVENTS audit events
  * (default 50,000) loaded once and kept, the production build, and the consoles on SOAK_PORTS
  * (default 3240,3241). With DATABASE_URL set, that database is used instead (as its owner).
  * Each run uses people who never called, so a data directory serves a few runs; then load more.
@@ -30,7 +30,7 @@ const { ctx, consoles, stop } = await prepare({
   keysDir: path.join(root, ".data/soak"),
   pgPort: Number(process.env.SOAK_PG_PORT ?? 54440),
   scale: {
-    users: Number(process.env.SOAK_USERS ?? 5000),
+    users: Number(process.env.SOAK_USERS ?? 10_000),
     events: Number(process.env.SOAK_EVENTS ?? 50_000),
   },
   // The harness keeps each simulated person's step-up fresh; the longest window leaves it slack.
@@ -43,8 +43,11 @@ try {
   console.log(
     `\ndata: ${users.toLocaleString("en")} workforce users, ${events.toLocaleString("en")} audit events (${load()})`,
   );
-  await healthzFloor(consoles, 10, 16);
-  const { tally, acknowledged, startedAt } = await soak(ctx, consoles, options);
+  const floor = await healthzFloor(consoles, 10, 16);
+  const { tally, acknowledged, startedAt, seconds } = await soak(ctx, consoles, options);
+  console.log(
+    `beside the floor: ${(tally.requests / seconds).toFixed(1)} desk requests/s against ${floor.toFixed(0)} GET /healthz/s (${((tally.requests / seconds / floor) * 100).toFixed(1)}%)`,
+  );
   const audit = await auditCheck(ctx, acknowledged, startedAt);
   console.log(`errors: ${tally.errors}`);
   console.log(`audit events lost: ${audit.lost}`);

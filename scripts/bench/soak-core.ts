@@ -199,6 +199,33 @@ function findActionState(payload: string): WireState | null {
   return null;
 }
 
+/**
+ * The values of the form fields named `name` in a page's HTML (hidden inputs and checkboxes, in
+ * page order): what the browser would submit from the forms the page shows, e.g. the approvals a
+ * supervisor may decide or the open cases a repeat call must acknowledge.
+ */
+export function formValues(html: string, name: string): string[] {
+  const values: string[] = [];
+  for (const [tag] of html.matchAll(/<input\b[^>]*>/g)) {
+    if (attribute(tag, "name") !== name) continue;
+    const value = attribute(tag, "value");
+    if (value !== null) values.push(value);
+  }
+  return values;
+}
+
+function attribute(tag: string, name: string): string | null {
+  const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return match
+    ? match[1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&")
+    : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Audit events lost
 

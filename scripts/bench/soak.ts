@@ -6,7 +6,9 @@
  *
  * Pages are read with GET as a browser navigates; server actions are called as the browser calls
  * them (POST to the page's URL with `Next-Action: <id>` and the reply-encoded form), their ids
- * read from the build's manifest. Each simulated person signs in once: their session is made in
+ * read from the build's manifest. What a form submits is taken from the page the agent is on, as
+ * the browser would (the approvals waiting, the open cases a repeat call acknowledges, the
+ * passkeys revoke-all names). Each simulated person signs in once: their session is made in
  * the database as the other benchmark sections make theirs (scripts/bench/setup.ts benchSession),
  * with a step-up (decision 015) that the harness keeps fresh, so the staff passkey ceremony
  * itself is not part of the figures.
@@ -27,6 +29,7 @@ import {
   actionIds,
   actionOutcome,
   EXPECTED_ACTIONS,
+  formValues,
   lostEvents,
   pickCall,
   pickDecision,
@@ -239,38 +242,30 @@ export async function soak(ctx: BenchContext, consoles: string[], options: SoakO
       if (!person) return;
       await request(agent, "search", `/users?q=${encodeURIComponent(person.name)}`);
       await think();
-      await request(agent, "person page", `/users/${person.id}`);
+      const page = await request(agent, "person page", `/users/${person.id}`);
       await think();
       if (kind === "lookup") {
         queue.push(person);
         continue;
       }
+      if (!page) continue;
       if (kind === "revoke") {
-        const passkeys = await db.passkey.findMany({
-          where: { userId: person.id, revokedAt: null },
-          select: { id: true },
-        });
+        // The passkeys the revoke-all confirmation names, as the page shows them (decision 025).
         const revoked = await request(agent, "revoke passkeys", `/users/${person.id}`, {
           id: ACTION.revoke,
           fields: {
             userId: person.id,
             scope: "ALL",
             reason: "LOST",
-            confirmedPasskeyIds: passkeys.map((p) => p.id).join(","),
+            confirmedPasskeyIds: formValues(page.message, "confirmedPasskeyIds")[0] ?? "",
           },
         });
         if (revoked) acknowledged.push({ kind: "revoke passkeys", userId: person.id });
         continue;
       }
-      // A case: the first call about this person, or a repeat call acknowledging the open one.
-      const openCases = repeat
-        ? (
-            await db.recoveryCase.findMany({
-              where: { userId: person.id, status: { notIn: ["CLOSED", "REENROLLED", "REVOKED"] } },
-              select: { id: true },
-            })
-          ).map((c) => c.id)
-        : [];
+      // A case: the first call about this person, or a repeat call that acknowledges the open
+      // case(s) the page shows.
+      const openCases = formValues(page.message, "acknowledgedOpenCases");
       const caseId = await openCase(agent, person, openCases);
       if (!caseId || !(await recordChecklist(agent, caseId))) continue;
       await think();
@@ -296,24 +291,19 @@ export async function soak(ctx: BenchContext, consoles: string[], options: SoakO
 
   const supervisorLoop = async (supervisor: Staffer, index: number) => {
     while (running()) {
-      await request(supervisor, "approvals page", "/approvals");
+      const queue = await request(supervisor, "approvals page", "/approvals");
       // What the queue shows, dealt between the supervisors so two never decide the same one.
-      const waiting = (
-        await db.approval.findMany({
-          where: { status: "PENDING" },
-          select: { id: true },
-          orderBy: { createdAt: "asc" },
-          take: 200,
-        })
-      ).filter((approval) => parseInt(approval.id.slice(0, 8), 16) % supervisors.length === index);
-      for (const approval of waiting.slice(0, 5)) {
+      const waiting = [...new Set(formValues(queue?.message ?? "", "approvalId"))].filter(
+        (id) => parseInt(id.slice(0, 8), 16) % supervisors.length === index,
+      );
+      for (const approvalId of waiting.slice(0, 5)) {
         if (!running()) break;
         await think();
         const decision = pickDecision(Math.random());
         const decided = await request(supervisor, "decide approval", "/approvals", {
           id: ACTION.decide,
           fields: {
-            approvalId: approval.id,
+            approvalId,
             decision,
             reason: decision === "approve" ? "Checked the case" : "Caller could not explain",
           },
@@ -321,7 +311,7 @@ export async function soak(ctx: BenchContext, consoles: string[], options: SoakO
         if (decided && "message" in decided)
           acknowledged.push({
             kind: "decide approval",
-            approvalId: approval.id,
+            approvalId,
             message: decided.message,
           });
       }
@@ -382,7 +372,12 @@ export async function soak(ctx: BenchContext, consoles: string[], options: SoakO
   console.log(
     `machine: ${loadavg().length > 0 ? `1-min load mean ${mean.toFixed(2)}, max ${Math.max(0, ...loads).toFixed(2)}` : ""} (2 cores, shared)`,
   );
-  return { tally, acknowledged, startedAt };
+  const dry = queues.filter((queue) => queue.length === 0).length;
+  if (dry > 0)
+    console.log(
+      `WARNING: ${dry} agents ran out of people who never called and stopped early: load more (SOAK_USERS)`,
+    );
+  return { tally, acknowledged, startedAt, seconds };
 }
 
 /** GET /healthz as fast as `concurrency` loops can for `seconds`, per console: the floor. */

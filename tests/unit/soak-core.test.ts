@@ -12,6 +12,7 @@ import {
   actionOutcome,
   CALL_MIX,
   expectedEvent,
+  formValues,
   lostEvents,
   pickCall,
   pickDecision,
@@ -101,6 +102,23 @@ describe("server actions over HTTP", () => {
     const browser = (await encodeReply([{ status: "idle" }, form])) as FormData;
     const ours = actionBody({ caseId: CASE, revoke: [USER, APPROVAL], note: "" });
     expect([...ours.entries()]).toEqual([...browser.entries()]);
+  });
+
+  it("reads what the page's forms would submit: hidden inputs and checkboxes by name", () => {
+    const html = [
+      `<form><input type="hidden" name="approvalId" value="${APPROVAL}"/>`,
+      `<input name="reason" value="x"/></form>`,
+      `<form><input value="${CASE}" type="hidden" name="approvalId">`,
+      `<input type="checkbox" name="acknowledgedOpenCases" value="${OTHER_CASE}" required=""/>`,
+      `<input type="hidden" name="confirmedPasskeyIds" value="${USER},${CASE}"/>`,
+      `<input type="text" name="approvalIdentity" value="not this"/>`,
+      `<input type="hidden" name="note" value="a &quot;b&quot; &amp; c"/></form>`,
+    ].join("");
+    expect(formValues(html, "approvalId")).toEqual([APPROVAL, CASE]);
+    expect(formValues(html, "acknowledgedOpenCases")).toEqual([OTHER_CASE]);
+    expect(formValues(html, "confirmedPasskeyIds")).toEqual([`${USER},${CASE}`]);
+    expect(formValues(html, "note")).toEqual(['a "b" & c']);
+    expect(formValues(html, "revoke")).toEqual([]);
   });
 
   it("acknowledges a redirect (open case) and an ok state, with its message", () => {
