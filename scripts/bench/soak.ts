@@ -129,11 +129,14 @@ export async function soak(ctx: BenchContext, consoles: string[], options: SoakO
       data: { verifiedAt: new Date() },
     });
 
-  // Who calls: standard-tier, active people with a passkey and nothing open, in random order,
-  // dealt to the agents (no two agents work the same person at once).
+  // Who calls: the scale organisation's standard-tier, active people with a passkey and nothing
+  // open, in random order, dealt to the agents (no two agents work the same person at once). Not
+  // the demo organisation's: its people carry the browser tests' and walk-throughs' stories (a
+  // recent record change makes a call a fraud signal that needs a second person, decision 031).
   const people = await db.$queryRaw<Person[]>`
     SELECT u.id, u.name FROM "WorkforceUser" u
-    WHERE u."riskTier" = 'STANDARD' AND u.status = 'ACTIVE'
+    WHERE u."employeeId" ~ '^S[0-9]+$'
+      AND u."riskTier" = 'STANDARD' AND u.status = 'ACTIVE'
       AND EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id AND p."revokedAt" IS NULL)
       AND NOT EXISTS (SELECT 1 FROM "RecoveryCase" c WHERE c."userId" = u.id)
       AND NOT EXISTS (SELECT 1 FROM "RecoveryHold" h WHERE h."userId" = u.id AND h."clearedAt" IS NULL)
