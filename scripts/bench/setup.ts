@@ -26,18 +26,40 @@ import type { BenchContext } from "./common.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const say = (line: string) => console.log(`[benchmark] ${line}`);
 
-export async function prepare(options: { http: boolean }): Promise<{
+export type PrepareOptions = {
+  http: boolean;
+  /**
+   * The ports of the consoles to serve (each its own scripts/server.ts over the same database);
+   * default one, on BENCH_PORT or 3391. ctx.baseUrl is the first.
+   */
+  ports?: number[];
+  /** Where the embedded PostgreSQL keeps its data (default .data/bench-postgres) and its port. */
+  dataDir?: string;
+  pgPort?: number;
+  /** The benchmark's audit keys and checkpoints (default .data/bench): one set per database. */
+  keysDir?: string;
+  /** How much scale data to load (default BENCH_USERS, BENCH_EVENTS or 100,000 and 1,000,000). */
+  scale?: { users: number; events: number };
+  /** More environment for the consoles (e.g. a longer step-up window). */
+  serverEnv?: Record<string, string>;
+};
+
+export type Prepared = {
   ctx: BenchContext;
+  /** Every console's base URL, in the order of `ports`. */
+  consoles: string[];
   stop: () => Promise<void>;
-}> {
+};
+
+export async function prepare(options: PrepareOptions): Promise<Prepared> {
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = path.join(root, ".data/bench-postgres");
+    const dataDir = options.dataDir ?? path.join(root, ".data/bench-postgres");
     say(`starting the benchmark's embedded PostgreSQL in ${path.relative(root, dataDir)}`);
     embedded = await startEmbeddedPostgres({
       dataDir,
-      port: Number(process.env.BENCH_PG_PORT ?? 54339),
+      port: options.pgPort ?? Number(process.env.BENCH_PG_PORT ?? 54339),
       persistent: true,
       // The write benchmark opens up to 64 connections per path, beside the console's pool.
       settings: { max_connections: "300" },
@@ -48,7 +70,7 @@ export async function prepare(options: { http: boolean }): Promise<{
     if (!rowCount) await admin.query(`CREATE DATABASE console`);
     await admin.end();
     databaseUrl = embedded.url("console");
-    takeBenchKeys();
+    takeBenchKeys(options.keysDir ?? path.join(root, ".data/bench"));
   }
   try {
     return await prepareOn(databaseUrl, embedded, options);
@@ -62,27 +84,35 @@ export async function prepare(options: { http: boolean }): Promise<{
 async function prepareOn(
   databaseUrl: string,
   embedded: EmbeddedServer | null,
-  options: { http: boolean },
-): Promise<{ ctx: BenchContext; stop: () => Promise<void> }> {
+  options: PrepareOptions,
+): Promise<Prepared> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   if ((await db.staff.count()) === 0) {
     const seeded = await seedDemo(db);
     say(`loaded the demo organisation (staff to sign in as): ${seeded.users} users`);
   }
-  await loadScaleData(db, databaseUrl);
+  await loadScaleData(db, databaseUrl, options.scale);
 
-  let server: ChildProcess | null = null;
-  let baseUrl: string | null = null;
+  const servers: ChildProcess[] = [];
+  const consoles: string[] = [];
   let cookie: string | null = null;
+  const stopServers = async () => {
+    await Promise.all(
+      servers.map(async (server) => {
+        if (server.exitCode !== null || server.signalCode !== null) return;
+        const exited = new Promise((resolve) => server.once("exit", resolve));
+        server.kill("SIGTERM");
+        await exited;
+      }),
+    );
+  };
   if (options.http) {
     if (buildIsStale(root)) {
       say("building the console (next build)…");
       const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: root });
       if (build.status !== 0) throw new Error("the build failed");
     }
-    const port = Number(process.env.BENCH_PORT ?? 3391);
-    baseUrl = `http://localhost:${port}`;
     let appUrl = databaseUrl;
     if (embedded) {
       // As in production: the console connects as the application role, not the owner.
@@ -90,58 +120,74 @@ async function prepareOn(
       await ensureAppRole(databaseUrl, password);
       appUrl = asAppRole(databaseUrl, password);
     }
-    server = spawn(
-      process.execPath,
-      ["--import", "tsx/esm", path.join(root, "scripts/server.ts")],
-      {
-        cwd: root,
-        stdio: ["ignore", "ignore", "inherit"],
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          DATABASE_URL: appUrl,
-          PORT: String(port),
-          NEXTAUTH_URL: baseUrl,
-          NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-          DEMO_SIGN_IN: "off",
-          NEXT_TELEMETRY_DISABLED: "1",
-        },
-      },
-    );
+    // Every instance signs sessions with the same secret, as behind a load balancer.
+    const secret = randomBytes(32).toString("base64url");
+    for (const port of options.ports ?? [Number(process.env.BENCH_PORT ?? 3391)]) {
+      const baseUrl = `http://localhost:${port}`;
+      servers.push(
+        spawn(process.execPath, ["--import", "tsx/esm", path.join(root, "scripts/server.ts")], {
+          cwd: root,
+          stdio: ["ignore", "ignore", "inherit"],
+          env: {
+            ...process.env,
+            NODE_ENV: "production",
+            DATABASE_URL: appUrl,
+            PORT: String(port),
+            NEXTAUTH_URL: baseUrl,
+            NEXTAUTH_SECRET: secret,
+            DEMO_SIGN_IN: "off",
+            NEXT_TELEMETRY_DISABLED: "1",
+            ...options.serverEnv,
+          },
+        }),
+      );
+      consoles.push(baseUrl);
+    }
     try {
-      await waitFor(`${baseUrl}/healthz`, 120_000);
+      for (const baseUrl of consoles) await waitFor(`${baseUrl}/healthz`, 180_000);
     } catch (error) {
-      server.kill("SIGTERM");
+      await stopServers();
       throw error;
     }
     const reviewer = await db.staff.findFirstOrThrow({ where: { role: "SECURITY", active: true } });
-    const token = randomBytes(32).toString("base64url");
-    await db.staffSession.create({
-      data: {
-        staffId: reviewer.id,
-        tokenHash: createHash("sha256").update(token).digest("hex"),
-        expires: new Date(Date.now() + 2 * 3600_000),
-      },
-    });
-    cookie = `console.session=${token}`;
-    say(`the console serves the production build on ${baseUrl}`);
+    cookie = await benchSession(db, reviewer.id);
+    say(`the console serves the production build on ${consoles.join(", ")}`);
   }
+  const baseUrl = consoles[0] ?? null;
   return {
     ctx: { databaseUrl, db, baseUrl, cookie },
+    consoles,
     stop: async () => {
-      if (server) {
-        server.kill("SIGTERM");
-        await new Promise((resolve) => server!.once("exit", resolve));
-      }
+      await stopServers();
       await db.$disconnect();
       await embedded?.stop();
     },
   };
 }
 
+/**
+ * A staff session made for the benchmark (as a sign-in would make it), valid two hours; with
+ * `verifiedAt`, its step-up (decision 015) counts from then. Returns the cookie header value.
+ */
+export async function benchSession(
+  db: BenchContext["db"],
+  staffId: string,
+  verifiedAt: Date | null = null,
+): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await db.staffSession.create({
+    data: {
+      staffId,
+      tokenHash: createHash("sha256").update(token).digest("hex"),
+      expires: new Date(Date.now() + 2 * 3600_000),
+      verifiedAt,
+    },
+  });
+  return `console.session=${token}`;
+}
+
 /** The benchmark's own audit keys, made once (the seed signs its events with them). */
-function takeBenchKeys() {
-  const dir = path.join(root, ".data/bench");
+function takeBenchKeys(dir: string) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const [name, publicName] of [
     ["event-key.pem", null],
@@ -162,9 +208,13 @@ function takeBenchKeys() {
 }
 
 /** Tops the data up to BENCH_USERS users and BENCH_EVENTS events (npm run db:seed-scale). */
-async function loadScaleData(db: BenchContext["db"], databaseUrl: string) {
-  const wantUsers = Number(process.env.BENCH_USERS ?? 100_000);
-  const wantEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+async function loadScaleData(
+  db: BenchContext["db"],
+  databaseUrl: string,
+  scale?: { users: number; events: number },
+) {
+  const wantUsers = scale?.users ?? Number(process.env.BENCH_USERS ?? 100_000);
+  const wantEvents = scale?.events ?? Number(process.env.BENCH_EVENTS ?? 1_000_000);
   const users = await db.workforceUser.count();
   const events = await db.auditEvent.count();
   const addUsers = Math.max(0, wantUsers - users);
