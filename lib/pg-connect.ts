@@ -20,7 +20,10 @@ import {
   type DatabaseTargets,
 } from "./domain/database-url";
 
-/** How long a probe may take to connect when the URL sets no connect_timeout (a dead host's SYN). */
+/**
+ * How long a probe may take to connect when neither the caller nor the URL's connect_timeout
+ * (libpq's, in seconds, at least 2) says: a host that is down on a network may never answer.
+ */
 const PROBE_TIMEOUT_MS = 5_000;
 
 /** The host that last took writes, per host list (shared by every client of this process). */
@@ -55,7 +58,11 @@ export async function findPrimary(
   for (const index of connectionOrder(targets.hosts.length, lastPrimary.get(key) ?? null)) {
     const probe = new pg.Client({
       ...config,
-      connectionTimeoutMillis: config.connectionTimeoutMillis ?? PROBE_TIMEOUT_MS,
+      connectionTimeoutMillis:
+        config.connectionTimeoutMillis ??
+        (targets.connectTimeoutSeconds !== null
+          ? targets.connectTimeoutSeconds * 1000
+          : PROBE_TIMEOUT_MS),
       connectionString: targets.urls[index],
     });
     // A probe's socket error after its answer is of no interest.

@@ -27,6 +27,7 @@ import { countRefusal } from "@/lib/server/refusal-tally";
 import { type z } from "zod";
 import { formFields, NOT_A_FORM, type ActionState } from "@/lib/action-state";
 import { invalid } from "@/lib/action-state-invalid";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
 import { isDomainError } from "@/lib/domain/errors";
 import { type Permission } from "@/lib/domain/roles";
 import {
@@ -278,7 +279,10 @@ async function parseAndRun<S extends z.ZodType>(
   return state;
 }
 
-/** As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; anything else throws. */
+/**
+ * As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; the
+ * database going away (a failover, decision 043) is a "try again" refusal; anything else throws.
+ */
 async function refusalsAsValues<R>(
   run: () => Promise<R>,
   refused: (message: string) => R,
@@ -287,6 +291,10 @@ async function refusalsAsValues<R>(
     return await run();
   } catch (error) {
     if (isDomainError(error)) return refused(error.userMessage);
+    if (isDatabaseUnavailable(error)) {
+      console.warn("database unavailable during an action", String((error as Error)?.message));
+      return refused(DATABASE_UNAVAILABLE);
+    }
     throw error;
   }
 }

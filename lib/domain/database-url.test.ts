@@ -18,6 +18,18 @@ describe("the database URL in libpq's syntax", () => {
     expect(isMultiHostUrl(url)).toBe(false);
   });
 
+  it("reads libpq's connect_timeout (seconds, at least 2, as libpq) and hands it on", () => {
+    const parsed = parseDatabaseUrl(
+      "postgresql://u:p@db1,db2/c?target_session_attrs=read-write&connect_timeout=1",
+    );
+    expect(parsed.connectTimeoutSeconds).toBe(2);
+    expect(parsed.urls[0]).toBe("postgresql://u:p@db1:5432/c?connect_timeout=1");
+    expect(parseDatabaseUrl("postgresql://u:p@db1/c?connect_timeout=7").connectTimeoutSeconds).toBe(
+      7,
+    );
+    expect(parseDatabaseUrl("postgresql://u:p@db1/c").connectTimeoutSeconds).toBeNull();
+  });
+
   it("defaults the port to 5432, as libpq does", () => {
     expect(parseDatabaseUrl("postgres://u@db/console").hosts).toEqual([{ host: "db", port: 5432 }]);
   });

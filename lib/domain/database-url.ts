@@ -20,6 +20,8 @@ export type DatabaseTargets = {
   urls: string[];
   /** "read-write" / "primary": a host in recovery (a standby) or read-only is passed over. */
   targetSessionAttrs: TargetSessionAttrs;
+  /** libpq's connect_timeout, in seconds (null: not set). node-postgres itself ignores it. */
+  connectTimeoutSeconds: number | null;
 };
 
 export class DatabaseUrlError extends Error {}
@@ -145,7 +147,17 @@ export function parseDatabaseUrl(url: string): DatabaseTargets {
     const search = extra.map(([name, value]) => `${encodeURIComponent(name)}=${value}`).join("&");
     return `${scheme}://${userinfo !== null ? `${userinfo}@` : ""}${authorityHost}${pathname}${search ? `?${search}` : ""}`;
   });
-  return { hosts, urls, targetSessionAttrs: attrs as TargetSessionAttrs };
+  const timeout = param("connect_timeout");
+  const connectTimeoutSeconds =
+    timeout === null || !/^\d+$/.test(timeout.trim()) || Number(timeout) <= 0
+      ? null
+      : Math.max(2, Number(timeout));
+  return {
+    hosts,
+    urls,
+    targetSessionAttrs: attrs as TargetSessionAttrs,
+    connectTimeoutSeconds,
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import type * as OutboxModule from "@/lib/server/deliver-outbox";
 import type * as EnqueueModule from "@/lib/server/enqueue-message";
 import type * as LiveModule from "@/lib/server/live-listener";
 import type * as VerifyModule from "@/lib/server/verify-audit-log";
+import { isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
 import { freePort } from "@/scripts/lib/backup";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/scripts/lib/embedded-postgres";
 import { applyMigrations } from "@/scripts/lib/migrations";
@@ -130,6 +131,7 @@ describe("database failover to a synchronous standby", () => {
     const db = app.db;
     const acknowledged: { n: number; at: number }[] = [];
     const failed: number[] = [];
+    const failures: unknown[] = [];
     const sends: { subject: string; at: number }[] = [];
     let next = 0;
     let killedAt = Number.POSITIVE_INFINITY;
@@ -160,8 +162,9 @@ describe("database failover to a synchronous standby", () => {
         try {
           await decide(n);
           acknowledged.push({ n, at: Date.now() });
-        } catch {
+        } catch (error) {
           failed.push(n);
+          failures.push(error);
           await sleep(50);
         }
       }
@@ -193,6 +196,12 @@ describe("database failover to a synchronous standby", () => {
     // No connection stays lent: those that died with the primary went back to the pool.
     const pool = app.poolOf(db)!;
     expect(pool.totalCount).toBe(pool.idleCount);
+
+    // Every failure was the database going away: an action shows "try again", not an error page.
+    const unexplained = failures.filter((error) => !isDatabaseUnavailable(error));
+    expect(
+      unexplained.map((error) => String((error as Error)?.message ?? error).slice(0, 300)),
+    ).toEqual([]);
 
     // RPO: every acknowledged decision is on the new primary.
     const onNew = await db.$queryRaw<{ path: string }[]>`
