@@ -93,6 +93,16 @@ export async function findPrimary(
   );
 }
 
+/**
+ * The single-host URL of the primary among a host list's hosts (a single-host URL as it is):
+ * for tools that take one host, such as pg_dump in `npm run db:backup`.
+ */
+export async function primaryUrl(connectionString: string): Promise<string> {
+  const targets = targetsOf(connectionString);
+  if (!needsProbe(targets)) return connectionString;
+  return targets.urls[await findPrimary(connectionString)]!;
+}
+
 /** Whether connecting needs the hosts asked first (a list, or a single host with read-write). */
 function needsProbe(targets: DatabaseTargets) {
   return targets.hosts.length > 1 || targets.targetSessionAttrs !== "any";

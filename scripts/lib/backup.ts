@@ -33,6 +33,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { eventLeafHash } from "../../lib/domain/tlog/proof.ts";
+import { primaryUrl } from "../../lib/pg-connect.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres.ts";
 
 export const MANIFEST = "manifest.json";
@@ -311,12 +312,21 @@ export async function backupExternal(input: {
   log?: (line: string) => void;
 }): Promise<Manifest> {
   const log = input.log ?? (() => {});
-  const url = new URL(input.databaseUrl);
+  // A host list (decision 043): the dump is taken from its primary.
+  let databaseUrl: string;
+  try {
+    databaseUrl = await primaryUrl(input.databaseUrl);
+  } catch (error) {
+    throw new BackupRefusal(
+      `Cannot find the database to back up (${oneLine(error)}): check DATABASE_URL / MIGRATION_DATABASE_URL.`,
+    );
+  }
+  const url = new URL(databaseUrl);
   const password = decodeURIComponent(url.password);
   url.password = "";
   const where = `${url.hostname}:${url.port || 5432}${url.pathname}`;
   const client = new pg.Client({
-    connectionString: input.databaseUrl,
+    connectionString: databaseUrl,
     connectionTimeoutMillis: 10_000,
   });
   try {

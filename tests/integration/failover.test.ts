@@ -24,7 +24,7 @@ import type * as EnqueueModule from "@/lib/server/enqueue-message";
 import type * as LiveModule from "@/lib/server/live-listener";
 import type * as VerifyModule from "@/lib/server/verify-audit-log";
 import { isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
-import { pgClient } from "@/lib/pg-connect";
+import { pgClient, primaryUrl } from "@/lib/pg-connect";
 import { freePort } from "@/scripts/lib/backup";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/scripts/lib/embedded-postgres";
 import { applyMigrations } from "@/scripts/lib/migrations";
@@ -221,6 +221,9 @@ describe("database failover to a synchronous standby", () => {
     expect(
       unexplained.map((error) => String((error as Error)?.message ?? error).slice(0, 300)),
     ).toEqual([]);
+
+    // Tools that take one host (pg_dump in db:backup) are given the new primary's.
+    expect(await primaryUrl(failoverUrl)).toContain(`@127.0.0.1:${standby!.port}/console`);
 
     // RPO: every acknowledged decision is on the new primary.
     const onNew = await db.$queryRaw<{ path: string }[]>`
