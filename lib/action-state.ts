@@ -1,3 +1,4 @@
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
 import { isDomainError } from "@/lib/domain/errors";
 
 /**
@@ -58,13 +59,15 @@ export function pathFor(list: string, id: FormDataEntryValue | null): string {
 
 /**
  * Runs a use case for an action: its success message becomes `ok`; a rule's refusal
- * (DomainError) becomes `refused` with its user-safe message; anything else is a bug and throws.
+ * (DomainError) becomes `refused` with its user-safe message, and so does the database going away
+ * (a failover, decision 043: "try again"); anything else is a bug and throws.
  */
 export async function attempt(run: () => Promise<string>): Promise<ActionState> {
   try {
     return { status: "ok", message: await run() };
   } catch (error) {
     if (isDomainError(error)) return { status: "refused", message: error.userMessage };
+    if (isDatabaseUnavailable(error)) return { status: "refused", message: DATABASE_UNAVAILABLE };
     throw error;
   }
 }

@@ -16,13 +16,18 @@ import { isKeyName } from "./domain/tlog/note";
 import { parseWitnesses } from "./domain/witness-config";
 import { parseSiemSinks } from "./domain/siem-sinks";
 import { parsePhoneRegions } from "./domain/directory-query";
+import { databaseUrlShapeProblem } from "./domain/database-url";
 
 const onOff = z.enum(["on", "off"]);
 
 export const serverShape = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** PostgreSQL the console uses. `npm start` starts an embedded server when it is unset. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** One host, or a primary and its standbys in libpq's syntax with target_session_attrs=read-write (decision 043). */
+  DATABASE_URL: z.string().superRefine((value, ctx) => {
+    const problem = databaseUrlShapeProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   /**
    * Connections this process keeps to PostgreSQL. Beyond it, work waits its turn (up to 30 s)
    * rather than failing; a few per database core is plenty (lib/create-db.ts).
@@ -179,7 +184,7 @@ export function finalSchema(shape: typeof serverShape) {
 /** What to do about a variable that is missing or wrong (the schema's message says what is wrong). */
 const REMEDIES: Partial<Record<keyof typeof serverShape, string>> = {
   DATABASE_URL:
-    "set it to postgresql://console_app:<password>@<host>:<port>/<database> (README.md, On an external PostgreSQL)",
+    "set it to postgresql://console_app:<password>@<host>:<port>/<database>, or with a standby postgresql://console_app:<password>@<primary>:<port>,<standby>:<port>/<database>?target_session_attrs=read-write (README.md, On an external PostgreSQL)",
   NEXTAUTH_URL: "set it to the console's public URL, e.g. https://recovery.example.com",
   NEXTAUTH_SECRET: "set it to at least 32 random characters (openssl rand -base64 32 makes some)",
   DEMO_SIGN_IN: "set it to on or off",

@@ -9,7 +9,7 @@
  * results, so it refuses to start.
  */
 import { setPriority } from "node:os";
-import pg from "pg";
+import { pgClient } from "../lib/pg-connect.ts";
 import { createDb } from "../lib/create-db.ts";
 import { parseDuty, parseScheduleHours } from "../lib/domain/verification-runs.ts";
 import { trustedEventKeys } from "../lib/server/audit-keys.ts";
@@ -111,7 +111,7 @@ await client.$disconnect();
 
 /** Hears a run asked for on the page at once (the poll is the fallback). */
 async function listen(): Promise<void> {
-  const listener = new pg.Client({ connectionString: databaseUrl! });
+  const listener = pgClient(databaseUrl!);
   listener.on("notification", () => {
     nudged = true;
     wake();

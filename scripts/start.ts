@@ -47,6 +47,7 @@ import {
   StartupError,
   withDatabase,
 } from "./lib/startup-checks.ts";
+import { firstHostUrl } from "../lib/domain/database-url.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -336,7 +337,7 @@ function warnAboutKeyPlacement(databaseDir: string | null, databaseUrl: string) 
   ] as const;
   const device = (p: string) => (existsSync(p) ? statSync(p).dev : null);
   const localDatabase =
-    !databaseDir && /^(localhost|127\.|\[::1\])/.test(new URL(databaseUrl).hostname);
+    !databaseDir && /^(localhost|127\.|\[::1\])/.test(new URL(firstHostUrl(databaseUrl)).hostname);
   const beside = places
     .filter(([, place]) => place && !/^https?:/.test(place))
     .filter(([, place]) =>

@@ -27,6 +27,7 @@ import { countRefusal } from "@/lib/server/refusal-tally";
 import { type z } from "zod";
 import { formFields, NOT_A_FORM, type ActionState } from "@/lib/action-state";
 import { invalid } from "@/lib/action-state-invalid";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
 import { isDomainError } from "@/lib/domain/errors";
 import { log } from "@/lib/server/log";
 import { type Permission } from "@/lib/domain/roles";
@@ -279,7 +280,10 @@ async function parseAndRun<S extends z.ZodType>(
   return state;
 }
 
-/** As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; anything else throws. */
+/**
+ * As `attempt` (lib/action-state.ts): a DomainError is a value with its user-safe message; the
+ * database going away (a failover, decision 043) is a "try again" refusal; anything else throws.
+ */
 async function refusalsAsValues<R>(
   run: () => Promise<R>,
   refused: (message: string) => R,
@@ -290,6 +294,13 @@ async function refusalsAsValues<R>(
     if (isDomainError(error)) {
       log().info({ code: error.code }, "action refused");
       return refused(error.userMessage);
+    }
+    if (isDatabaseUnavailable(error)) {
+      log().warn(
+        { err: String((error as Error)?.message) },
+        "database unavailable during an action",
+      );
+      return refused(DATABASE_UNAVAILABLE);
     }
     throw error;
   }

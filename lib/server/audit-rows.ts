@@ -10,7 +10,8 @@
  *
  * NOTE: not marked "server-only": the verify command (plain Node) reads through it too.
  */
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/pg-connect";
 import Cursor from "pg-cursor";
 import type { Prisma } from "@/generated/prisma/client";
 import type { StoredRow } from "@/lib/domain/audit-log-check";
@@ -85,10 +86,7 @@ export const BULK_READ_APPLICATION = "audit-bulk-read";
 
 /** A connection of its own for one walk; end it when done (`client.end()`). */
 export async function connectForBulkRead(databaseUrl: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    connectionString: databaseUrl,
-    application_name: BULK_READ_APPLICATION,
-  });
+  const client = pgClient(databaseUrl, { application_name: BULK_READ_APPLICATION });
   await client.connect();
   return client;
 }

@@ -9,7 +9,8 @@ import "server-only";
  * Kept on globalThis: Next may evaluate a bundled module more than once in one process, and two
  * listeners would mean two connections and every change delivered twice.
  */
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/pg-connect";
 import { LIVE_CHANNEL, parseLiveChange, type LiveChange } from "@/lib/domain/live-changes";
 import { env } from "@/lib/env";
 import { log } from "./log";
@@ -63,7 +64,7 @@ function scheduleRetry(state: Listener) {
 
 function connect(state: Listener): Promise<void> {
   if (state.client || state.connecting) return state.connecting ?? Promise.resolve();
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  const client = pgClient(env.DATABASE_URL);
   const lost = (reason: string) => {
     if (state.client !== client) return;
     log().error(`live updates lost their database connection (${reason}); retrying`);

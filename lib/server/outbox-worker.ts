@@ -1,5 +1,5 @@
 import "server-only";
-import pg from "pg";
+import { pgClient } from "@/lib/pg-connect";
 import { checkpointDue } from "@/lib/domain/checkpoint-cadence";
 import { db } from "@/lib/db";
 import { env, siemSinks } from "@/lib/env";
@@ -183,7 +183,7 @@ export function startOutboxWorker(): void {
 
 /** A dedicated connection that hears high-risk decisions ask for a checkpoint. */
 async function listenForCheckpointRequests(worker: Worker) {
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  const client = pgClient(env.DATABASE_URL);
   client.on("notification", () => {
     worker.requested = true;
     worker.kick();

@@ -8,7 +8,8 @@ import "server-only";
  * A refused try is counted (lib/server/refusal-tally.ts), never audited one row each.
  */
 import { createHmac } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
+import { pgPool } from "@/lib/pg-connect";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/domain/errors";
@@ -31,7 +32,7 @@ const globalForLimits = globalThis as unknown as { consoleRateLimits?: Limiters 
 function limiters(): Limiters {
   const existing = globalForLimits.consoleRateLimits;
   if (existing && existing.url === env.DATABASE_URL) return existing;
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  const pool = pgPool({ connectionString: env.DATABASE_URL, max: 4 });
   const created: Limiters = { url: env.DATABASE_URL, pool, byName: new Map() };
   globalForLimits.consoleRateLimits = created;
   return created;

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { pgClient } from "../../lib/pg-connect.ts";
 
 export const APP_ROLE = "console_app";
 const GRANTS = path.resolve(import.meta.dirname, "../../prisma/app-role.sql");
@@ -32,7 +33,7 @@ export async function ensureAppRole(adminDatabaseUrl: string, password: string):
 
 /** Applies prisma/app-role.sql as the tables' owner (idempotent; the role must exist). */
 export async function grantAppRole(ownerDatabaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ownerDatabaseUrl });
+  const client = pgClient(ownerDatabaseUrl);
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [

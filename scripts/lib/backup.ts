@@ -33,6 +33,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { eventLeafHash } from "../../lib/domain/tlog/proof.ts";
+import { primaryUrl } from "../../lib/pg-connect.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres.ts";
 
 export const MANIFEST = "manifest.json";
@@ -311,12 +312,21 @@ export async function backupExternal(input: {
   log?: (line: string) => void;
 }): Promise<Manifest> {
   const log = input.log ?? (() => {});
-  const url = new URL(input.databaseUrl);
+  // A host list (decision 043): the dump is taken from its primary.
+  let databaseUrl: string;
+  try {
+    databaseUrl = await primaryUrl(input.databaseUrl);
+  } catch (error) {
+    throw new BackupRefusal(
+      `Cannot find the database to back up (${oneLine(error)}): check DATABASE_URL / MIGRATION_DATABASE_URL.`,
+    );
+  }
+  const url = new URL(databaseUrl);
   const password = decodeURIComponent(url.password);
   url.password = "";
   const where = `${url.hostname}:${url.port || 5432}${url.pathname}`;
   const client = new pg.Client({
-    connectionString: input.databaseUrl,
+    connectionString: databaseUrl,
     connectionTimeoutMillis: 10_000,
   });
   try {
@@ -422,16 +432,15 @@ export type Restored = {
 };
 
 /**
- * Restores a base backup into `into` (new or empty), starts PostgreSQL on it so it replays the
- * WAL to the state as of pg_backup_stop, and checks the audit trail reaches the manifest's head.
+ * Copies a checked base backup's data directory into `into` (new or empty) with its superuser
+ * password beside it, owned by the server's user, without starting it. `files` (relative to the
+ * data directory) are written first: a standby's standby.signal and settings (decision 043).
  */
-export async function restoreBaseBackup(input: {
+export async function installBaseBackup(input: {
   folder: string;
   into: string;
-  /** A port for the restored server (default: a free one). */
-  port?: number;
-  log?: (line: string) => void;
-}): Promise<Restored> {
+  files?: Record<string, string>;
+}): Promise<{ manifest: Manifest; into: string; password: string }> {
   const manifest = await checkBackup(input.folder);
   if (manifest.kind !== "base-backup")
     throw new BackupRefusal(`${input.folder} is a ${manifest.kind} backup, not a base backup.`);
@@ -447,10 +456,27 @@ export async function restoreBaseBackup(input: {
   await mkdir(into, { recursive: true, mode: 0o700 });
   await copyTree(path.join(input.folder, DATA), into);
   await writeFile(passwordFile, password, { mode: 0o600 });
+  for (const [name, content] of Object.entries(input.files ?? {}))
+    await writeFile(path.join(into, name), content, { mode: 0o600, flag: "a" });
   // PostgreSQL runs as its own user when we are root (scripts/lib/embedded-postgres.ts).
   const owner = process.getuid?.() === 0 ? postgresUser() : null;
   if (owner) await chownTree(into, owner);
   await chmod(into, 0o700);
+  return { manifest, into, password: password.trim() };
+}
+
+/**
+ * Restores a base backup into `into` (new or empty), starts PostgreSQL on it so it replays the
+ * WAL to the state as of pg_backup_stop, and checks the audit trail reaches the manifest's head.
+ */
+export async function restoreBaseBackup(input: {
+  folder: string;
+  into: string;
+  /** A port for the restored server (default: a free one). */
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<Restored> {
+  const { manifest, into } = await installBaseBackup(input);
   const lines: string[] = [];
   let server: EmbeddedServer;
   try {

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import { pgClient } from "../../lib/pg-connect.ts";
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
@@ -39,7 +39,7 @@ export async function applyMigrations(
   log: (line: string) => void = () => {},
 ): Promise<string[]> {
   const migrations = await readMigrations();
-  const client = new pg.Client({ connectionString });
+  const client = pgClient(connectionString);
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);

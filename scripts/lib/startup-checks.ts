@@ -10,7 +10,15 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:f
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import {
+  databaseUrlShapeProblem,
+  describeHosts,
+  firstHostUrl,
+  isHostListSyntax,
+  parseDatabaseUrl,
+} from "../../lib/domain/database-url.ts";
+import { pgClient } from "../../lib/pg-connect.ts";
 import { ssfAlgorithm } from "../../lib/server/ssf/keys.ts";
 import { APP_ROLE } from "./app-role.ts";
 
@@ -39,11 +47,14 @@ const EXTERNAL_DATABASE = 'README.md, "On an external PostgreSQL"';
 /** A PostgreSQL URL's role, host, port and database, without its password. */
 export function databaseWhere(url: string): { role: string; place: string } {
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(firstHostUrl(url));
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "(no database)";
+    const hosts = isHostListSyntax(url)
+      ? describeHosts(parseDatabaseUrl(url).hosts)
+      : `${parsed.hostname || "localhost"}:${parsed.port || "5432"}`;
     return {
       role: decodeURIComponent(parsed.username) || "(no role)",
-      place: `${parsed.hostname || "localhost"}:${parsed.port || "5432"}/${database}`,
+      place: `${hosts}/${database}`,
     };
   } catch {
     return { role: "(unknown role)", place: "(not a URL)" };
@@ -53,9 +64,14 @@ export function databaseWhere(url: string): { role: string; place: string } {
 /** The problem with a connection string before it is used, or null. */
 export function databaseUrlProblem(variable: string, url: string | undefined): string | null {
   if (!url) return null;
+  if (isHostListSyntax(url)) {
+    const problem = databaseUrlShapeProblem(url);
+    if (problem)
+      return `${variable}: ${problem} (a primary and its standbys: postgresql://<role>:<password>@<primary>:<port>,<standby>:<port>/<database>?target_session_attrs=read-write).`;
+  }
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(firstHostUrl(url));
   } catch {
     return `${variable} is not a URL: set it to postgresql://<role>:<password>@<host>:<port>/<database> (percent-encode any of : / @ ? # % in the password).`;
   }
@@ -115,10 +131,7 @@ export async function withDatabase<T>(
   url: string,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  });
+  const client = pgClient(url, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An error after connecting (the server going away) must not crash the process unhandled.
   client.on("error", () => {});
   try {

@@ -1,0 +1,190 @@
+/**
+ * The one way the console's node-postgres connections find the database (docs/decisions/043):
+ * the Prisma pool (lib/create-db.ts), the LISTEN connections, the bulk readers, the rate
+ * limiter's pool and the start-up checks all make their clients here.
+ *
+ * DATABASE_URL may name one host (as always: the URL goes to node-postgres unchanged) or a list
+ * of hosts in libpq's syntax with target_session_attrs=read-write (lib/domain/database-url.ts).
+ * With a list, every new connection first asks the hosts, in order, starting with the one that
+ * last took writes, `pg_is_in_recovery()` (and read-only) on a short probe connection, and
+ * connects to the first that is a primary. A connection that breaks (the primary died) is
+ * dropped by its pool or its owner, and the next connection asks again: after a failover the
+ * console finds the promoted standby by itself. Promoting is never done here.
+ */
+import pg from "pg";
+import {
+  acceptsSession,
+  connectionOrder,
+  describeHosts,
+  parseDatabaseUrl,
+  type DatabaseTargets,
+} from "./domain/database-url";
+
+/**
+ * How long a probe may take to connect when neither the caller nor the URL's connect_timeout
+ * (libpq's, in seconds, at least 2) says: a host that is down on a network may never answer.
+ */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** The host that last took writes, per host list (shared by every client of this process). */
+const lastPrimary = new Map<string, number>();
+
+const parsed = new Map<string, DatabaseTargets>();
+function targetsOf(url: string): DatabaseTargets {
+  let targets = parsed.get(url);
+  if (!targets) {
+    targets = parseDatabaseUrl(url);
+    parsed.set(url, targets);
+  }
+  return targets;
+}
+
+/** No host of the list took writes: the primary is down and no standby has been promoted yet. */
+export class NoPrimaryError extends Error {
+  readonly code = "ENOPRIMARY";
+}
+
+/**
+ * Asks the hosts in order which one is the primary; returns its index. Throws NoPrimaryError
+ * (one line per host: refused, timed out, in recovery) when none is.
+ */
+export async function findPrimary(
+  connectionString: string,
+  config: pg.ClientConfig = {},
+): Promise<number> {
+  const targets = targetsOf(connectionString);
+  const key = describeHosts(targets.hosts) + targets.urls[0];
+  const reasons: string[] = [];
+  for (const index of connectionOrder(targets.hosts.length, lastPrimary.get(key) ?? null)) {
+    const probe = new pg.Client({
+      ...config,
+      connectionTimeoutMillis:
+        config.connectionTimeoutMillis ??
+        (targets.connectTimeoutSeconds !== null
+          ? targets.connectTimeoutSeconds * 1000
+          : PROBE_TIMEOUT_MS),
+      connectionString: targets.urls[index],
+    });
+    // A probe's socket error after its answer is of no interest.
+    probe.on("error", () => undefined);
+    try {
+      await probe.connect();
+      const { rows } = await probe.query<{ recovery: boolean; ro: string }>(
+        "SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro",
+      );
+      const server = { inRecovery: rows[0]!.recovery, readOnly: rows[0]!.ro === "on" };
+      if (acceptsSession(targets.targetSessionAttrs, server)) {
+        lastPrimary.set(key, index);
+        return index;
+      }
+      reasons.push(
+        `${describeHosts([targets.hosts[index]!])} is ${server.inRecovery ? "a standby (in recovery)" : "read-only"}`,
+      );
+    } catch (error) {
+      reasons.push(
+        `${describeHosts([targets.hosts[index]!])}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+  }
+  throw new NoPrimaryError(
+    `no primary among ${describeHosts(targets.hosts)} (${reasons.join("; ")})`,
+  );
+}
+
+/**
+ * The single-host URL of the primary among a host list's hosts (a single-host URL as it is):
+ * for tools that take one host, such as pg_dump in `npm run db:backup`.
+ */
+export async function primaryUrl(connectionString: string): Promise<string> {
+  const targets = targetsOf(connectionString);
+  if (!needsProbe(targets)) return connectionString;
+  return targets.urls[await findPrimary(connectionString)]!;
+}
+
+/** Whether connecting needs the hosts asked first (a list, or a single host with read-write). */
+function needsProbe(targets: DatabaseTargets) {
+  return targets.hosts.length > 1 || targets.targetSessionAttrs !== "any";
+}
+
+/**
+ * A node-postgres client that connects to the primary of DATABASE_URL's hosts. With a
+ * single-host URL it is node-postgres's own client, unchanged. Also the pools' `Client`.
+ */
+export class PrimaryClient extends pg.Client {
+  readonly #config: pg.ClientConfig;
+  readonly #targets: DatabaseTargets | null;
+
+  constructor(config: pg.ClientConfig) {
+    const targets = config.connectionString ? targetsOf(config.connectionString) : null;
+    const probed = targets && needsProbe(targets) ? targets : null;
+    // node-postgres cannot read a host list: it gets one host's URL, replaced at connect.
+    super(probed ? { ...config, connectionString: probed.urls[0] } : config);
+    this.#config = config;
+    this.#targets = probed;
+  }
+
+  connect(): Promise<pg.Client>;
+  connect(callback: ((err: Error) => void) | ((err: null, client: pg.Client) => void)): void;
+  connect(
+    callback?: ((err: Error) => void) | ((err: null, client: pg.Client) => void),
+  ): Promise<pg.Client> | void {
+    const targets = this.#targets;
+    if (!targets) return callback ? super.connect(callback) : super.connect();
+    const connected = (async () => {
+      const index = await findPrimary(this.#config.connectionString!, this.#config);
+      const host = targets.hosts[index]!;
+      const self = this as unknown as {
+        host: string;
+        port: number;
+        connectionParameters: { host: string; port: number };
+      };
+      self.host = self.connectionParameters.host = host.host;
+      self.port = self.connectionParameters.port = host.port;
+      return super.connect();
+    })();
+    if (!callback) return connected;
+    connected.then(
+      (client) => (callback as (err: null, client: pg.Client) => void)(null, client),
+      (error: Error) => (callback as (err: Error) => void)(error),
+    );
+  }
+}
+
+/** A client for `connectionString` that finds the primary (connect it yourself). */
+export function pgClient(
+  connectionString: string,
+  config: Omit<pg.ClientConfig, "connectionString"> = {},
+): PrimaryClient {
+  return new PrimaryClient({ ...config, connectionString });
+}
+
+/**
+ * A pool whose every new connection finds the primary.
+ *
+ * A lent connection whose server dies is given back to the pool (which drops it) when its
+ * socket ends: Prisma's adapter does not release a transaction's connection whose COMMIT or
+ * ROLLBACK failed on a dead socket, and each such connection would otherwise stay counted as
+ * lent for good: after a failover the pool would have fewer connections, and ending it would
+ * wait for ever. The borrower's own release afterwards does nothing.
+ */
+export function pgPool(config: pg.PoolConfig & { connectionString: string }): pg.Pool {
+  const pool = new pg.Pool({
+    ...config,
+    Client: PrimaryClient as unknown as pg.PoolConfig["Client"],
+  });
+  const lent = new WeakSet<pg.PoolClient>();
+  pool.on("acquire", (client) => lent.add(client));
+  pool.on("release", (_error, client) => lent.delete(client));
+  pool.on("connect", (client) => {
+    client.on("end", () => {
+      if (!lent.has(client)) return;
+      lent.delete(client);
+      const release = client.release;
+      client.release = () => undefined;
+      release.call(client, new Error("the database connection ended while lent"));
+    });
+  });
+  return pool;
+}
