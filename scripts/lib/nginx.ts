@@ -5,7 +5,7 @@
  * source as the example in deploy/nginx.conf.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,7 +21,7 @@ export type RunningNginx = {
   stop: () => Promise<void>;
 };
 
-function listening(port: number): Promise<boolean> {
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
     socket.once("connect", () => {
@@ -35,11 +35,14 @@ function listening(port: number): Promise<boolean> {
 export async function startNginx(input: {
   port: number;
   instances: readonly { host: string; port: number }[];
+  /** Where its files go (created; logs emptied); default a new temporary folder. */
   dir?: string;
 }): Promise<RunningNginx> {
   const dir = input.dir ?? mkdtempSync(path.join(tmpdir(), "console-nginx-"));
   const temp = path.join(dir, "temp");
   mkdirSync(temp, { recursive: true });
+  // A given folder is reused (the browser tests'): its logs start empty with each run.
+  for (const log of ["access.log", "error.log"]) rmSync(path.join(dir, log), { force: true });
   const paths = {
     pid: path.join(dir, "nginx.pid"),
     errorLog: path.join(dir, "error.log"),
