@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   keepaliveStatements,
   LEADER_KEEPALIVE,
+  LEADER_LOCK,
   PERIODIC_JOBS,
   runsPeriodicJobs,
   takeoverBoundMs,
@@ -40,5 +43,23 @@ describe("leadership", () => {
     ]);
     expect(() => keepaliveStatements({ idleSeconds: 1.5, intervalSeconds: 1, count: 1 })).toThrow();
     expect(() => keepaliveStatements({ idleSeconds: 0, intervalSeconds: 1, count: 1 })).toThrow();
+  });
+});
+
+describe("LEADER_LOCK", () => {
+  it("is no other advisory lock's key (one did share it once, and the leader held it forever)", () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const literal = new RegExp(
+      `\\b${String(LEADER_LOCK).replace(/(\d)(?=(\d{3})+$)/g, "$1_?")}\\b`,
+    );
+    const users = ["lib", "scripts", "app"]
+      .flatMap((dir) =>
+        readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).map((file) =>
+          path.join(dir, file),
+        ),
+      )
+      .filter((file) => /\.tsx?$/.test(file) && !file.endsWith(".test.ts"))
+      .filter((file) => literal.test(readFileSync(path.join(root, file), "utf8")));
+    expect(users).toEqual([path.join("lib", "domain", "leadership.ts")]);
   });
 });

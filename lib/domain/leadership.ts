@@ -10,8 +10,8 @@
  * depth for the moment an old leader has not yet noticed it lost its session.
  */
 
-/** The session-level advisory lock the leader holds (the signer's own round lock is 7_355_610). */
-export const LEADER_LOCK = 7_355_611;
+/** The session-level advisory lock the leader holds (beside the audit chain 608, seal 609, signer 610 and verification queue 611). */
+export const LEADER_LOCK = 7_355_612;
 
 /** How often an instance that is not the leader tries the lock, and the leader checks its session. */
 export const LEADER_RETRY_MS = 2000;

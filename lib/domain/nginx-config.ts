@@ -6,10 +6,15 @@
  * - Round robin over the instances (no stickiness: nothing lives in an instance's memory), with
  *   `$proxy_add_x_forwarded_for`, so the console trusts one more hop than the clients' own proxies.
  * - Server-sent events (/live) unbuffered, read timeout well above the stream's heartbeat.
+ * - The console's edge (scripts/lib/edge.ts) stays the one to refuse what is too large or too long,
+ *   with its own message and security headers: nginx's limits sit above the edge's. What nginx
+ *   still answers itself (a path it cannot parse, an instance down) carries nosniff and a
+ *   content security policy of its own; answers from an instance keep theirs, untouched.
  * - An access log that never records a link token: the path is logged through a `map` that
  *   redacts the token-bearing routes and drops the query string; `$request`, `$request_uri`,
  *   `$args` and the Referer (which carries the page's own URL) are never logged.
  */
+import { BODY_LIMIT_BYTES } from "./edge-rules";
 
 /** Routes whose path carries a secret, as case-insensitive regexes over the raw request path. */
 export const TOKEN_PATH_RULES: readonly { pattern: string; logged: string }[] = [
@@ -18,6 +23,9 @@ export const TOKEN_PATH_RULES: readonly { pattern: string; logged: string }[] = 
   // app/ssf: a poll stream's id is the receiver's capability to read its events.
   { pattern: "/ssf/poll(/|$)", logged: "/ssf/poll/[redacted]" },
 ];
+
+/** nginx's own body limit, in MB: well above the edge's, so that the edge answers (413). */
+export const NGINX_BODY_LIMIT_MB = Math.ceil((4 * BODY_LIMIT_BYTES) / (1024 * 1024));
 
 /** The read timeout for proxied requests: above the live stream's 20 s heartbeat with room. */
 export const PROXY_READ_TIMEOUT_SECONDS = 75;
@@ -67,6 +75,20 @@ http {
   uwsgi_temp_path ${temp("uwsgi")};
   scgi_temp_path ${temp("scgi")};
   server_tokens off;
+  client_max_body_size ${NGINX_BODY_LIMIT_MB}m;
+  # A request line and headers up to 32 kB reach the edge, which refuses what it finds too long.
+  large_client_header_buffers 4 32k;
+
+  # Security headers on what nginx answers itself only (no instance answered): an instance's
+  # answer has its own, and a second Content-Security-Policy header would narrow the page's.
+  map $upstream_status $console_lb_nosniff {
+    "" "nosniff";
+    default "";
+  }
+  map $upstream_status $console_lb_csp {
+    "" "default-src 'none'; frame-ancestors 'none'";
+    default "";
+  }
 
   # The path as logged: token-bearing routes redacted, a percent-encoded path not trusted to
   # say what it is, the query string never kept.
@@ -88,6 +110,8 @@ ${input.instances.map((instance) => `    server ${address(instance.host, instanc
 
   server {
     listen ${address(input.listen.host, input.listen.port)};
+    add_header X-Content-Type-Options $console_lb_nosniff always;
+    add_header Content-Security-Policy $console_lb_csp always;
 
     proxy_http_version 1.1;
     proxy_set_header Connection "";
@@ -95,6 +119,10 @@ ${input.instances.map((instance) => `    server ${address(instance.host, instanc
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_read_timeout ${PROXY_READ_TIMEOUT_SECONDS}s;
+    # Bodies go through as they arrive (the edge counts them) and answers at the client's pace:
+    # nothing is written to nginx's temporary files (an audit export is large).
+    proxy_request_buffering off;
+    proxy_max_temp_file_size 0;
     # A request whose instance is down is tried on the next one; a POST that reached an
     # instance is never sent again (nginx retries no non-idempotent request by default).
     proxy_next_upstream error timeout;

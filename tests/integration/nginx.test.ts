@@ -6,9 +6,10 @@
  * server-sent events through as they are written, and its access log never holds a link token.
  */
 import { readFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
+import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BODY_LIMIT_BYTES } from "@/lib/domain/edge-rules";
 import { PROXY_READ_TIMEOUT_SECONDS } from "@/lib/domain/nginx-config";
 import { HEARTBEAT_MS } from "@/lib/server/live-stream";
 import { startNginx, type RunningNginx } from "@/scripts/lib/nginx";
@@ -33,8 +34,11 @@ function instance(name: string): Promise<{ host: string; port: number }> {
       res.write(`data: from ${name}\n\n`);
       return;
     }
-    res.writeHead(200, { "Content-Type": "text/plain" });
-    res.end(name);
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      res.end(name);
+    });
   });
   instances.push(server);
   return new Promise((resolve) =>
@@ -54,17 +58,35 @@ function freePort(): Promise<number> {
   );
 }
 
-/** A GET with the path exactly as given (fetch would normalise some of them). */
-function get(path: string, headers: Record<string, string> = {}): Promise<string> {
+type Answer = { status: number; headers: IncomingHttpHeaders; body: string };
+
+/** A request with the path exactly as given (fetch would normalise some of them). */
+function send(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: nginx.port, path, headers }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve(body));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: nginx.port,
+        path,
+        method: options.method,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
-    req.end();
+    req.end(options.body);
   });
+}
+
+async function get(path: string, headers: Record<string, string> = {}): Promise<string> {
+  return (await send(path, { headers })).body;
 }
 
 beforeAll(async () => {
@@ -112,6 +134,33 @@ describe("nginx in front of two instances", () => {
       req.end();
     });
     expect(first).toMatch(/^data: from [ab]\n\n$/);
+  });
+
+  it("leaves large bodies and long addresses to the console's edge, and adds nothing to its answers", async () => {
+    const large = await send("/redeem", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: Buffer.alloc(BODY_LIMIT_BYTES + 100_000, "x"),
+    });
+    expect(large.status).toBe(200);
+    expect(large.body).toMatch(/^[ab]$/);
+    // Longer than nginx's default buffer (8 kB), shorter than Node's header limit (16 kB).
+    const long = await send(`/sign-in?q=${"x".repeat(12_000)}`);
+    expect(long.status).toBe(200);
+    expect(long.headers["content-security-policy"]).toBeUndefined();
+    expect(long.headers["x-content-type-options"]).toBeUndefined();
+  });
+
+  it("answers what it refuses itself with nosniff and a content security policy", async () => {
+    const refused = await send("/users/..%2f..%2f..%2f");
+    expect(refused.status).toBe(400);
+    expect(refused.headers["x-content-type-options"]).toBe("nosniff");
+    expect(refused.headers["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    const tooLong = await send(`/sign-in?q=${"x".repeat(100_000)}`);
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers["x-content-type-options"]).toBe("nosniff");
   });
 
   it("keeps link tokens and query strings out of its access log", async () => {
