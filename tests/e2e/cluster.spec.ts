@@ -56,6 +56,8 @@ test("a change made on one instance reaches a page open on the other, live", asy
       userName,
       displayName: "Cluster Starter",
       emails: [{ value: userName, type: "work", primary: true }],
+      // A department other pages already list (rollout.spec.ts checks the department choices).
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Finance" },
     },
   });
   expect(created.status()).toBe(201);
@@ -77,4 +79,14 @@ test("a change made on one instance reaches a page open on the other, live", asy
   expect(renamed.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "Cluster Renamed" })).toBeVisible();
   expect(page.url()).toBe(`http://localhost:${B}/users/${id}`);
+
+  // Gone again, so the specs that pick active people by row find the rows they expect.
+  const off = await request.patch(`http://localhost:${A}/scim/v2/Users/${id}`, {
+    headers,
+    data: {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    },
+  });
+  expect(off.status()).toBe(200);
 });
