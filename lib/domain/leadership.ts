@@ -32,7 +32,7 @@ export const PERIODIC_JOBS = {
   "employment-sweep": "each person stopped once under their row lock",
   "certification-sweep": "each reminder and expiry claimed by a guarded update",
   "nudge-campaigns": "pg_try_advisory_xact_lock per campaign",
-  outbox: "FOR UPDATE SKIP LOCKED per message",
+  outbox: "each message claimed with SKIP LOCKED",
   "checkpoint-signer": "pg_try_advisory_xact_lock per round (SIGNER_LOCK)",
   siem: "claimed per sink",
   webhooks: "claimed per endpoint",
