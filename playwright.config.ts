@@ -3,6 +3,8 @@ import { defineConfig, devices } from "@playwright/test";
 // Overridable so two checkouts can run their browser tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const PG_PORT = process.env.E2E_PG_PORT ?? "54339";
+// Two console instances over the one database, behind nginx on PORT (docs/decisions/042).
+const INSTANCE_PORTS = (process.env.E2E_INSTANCE_PORTS ?? `${PORT + 1},${PORT + 2}`).split(",");
 // The test identity provider (tests/oidc-provider.ts) beside the console.
 const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? PORT + 50);
 const OIDC = {
@@ -16,7 +18,9 @@ export const E2E_METRICS_TOKEN = "e2e-only-metrics-token-not-for-production";
 
 /**
  * Browser tests drive Debian's Chromium (apt-get install chromium) against the production
- * build, served by the same start script as `npm start` on its own throwaway embedded database.
+ * build, served by the same start script as `npm start` on its own throwaway embedded database,
+ * as two instances behind Debian's nginx (round robin: consecutive requests of a page reach
+ * different instances, so nothing a test does can lean on one process's memory).
  * Staff single sign-on goes to a real OpenID provider (tests/oidc-provider.ts) started beside it;
  * demo sign-in stays on for the other tests.
  */
@@ -76,6 +80,8 @@ export default defineConfig({
       stdout: "pipe",
       env: {
         PORT: String(PORT),
+        CONSOLE_INSTANCE_PORTS: INSTANCE_PORTS.join(","),
+        CONSOLE_NGINX_DIR: ".data/e2e-nginx",
         DATABASE_URL: "",
         NEXTAUTH_URL: `http://localhost:${PORT}`,
         EMBEDDED_PG_DIR: ".data/e2e-postgres",
@@ -90,9 +96,10 @@ export default defineConfig({
         // would; the budgets the browser tests exercise (redeem.*, sso.client) keep their defaults.
         RATE_LIMITS:
           "anonymous.client=100000/600,link.client=100000/600,signIn.client=100000/600,signIn.account=100000/600",
-        // One trusted hop: tests choose their client address with X-Forwarded-For.
-        TRUSTED_PROXY_HOPS: "1",
-        // The JSON log, read by tests/e2e/logs.spec.ts (docs/decisions/041).
+        // Two trusted hops: tests choose their client address with X-Forwarded-For, and nginx
+        // appends its own client (the browser) after it.
+        TRUSTED_PROXY_HOPS: "2",
+        // The JSON log, read by tests/e2e/logs.spec.ts (docs/decisions/041); both instances append.
         LOG_FILE: process.env.E2E_LOG_FILE ?? ".data/e2e-console.log",
         METRICS_TOKEN: E2E_METRICS_TOKEN,
       },

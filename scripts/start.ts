@@ -18,6 +18,11 @@
  * - Beside the server, the verification worker (scripts/audit-worker.ts) runs as a process of its
  *   own; AUDIT_WORKER=off leaves it out (run it elsewhere, e.g. on another machine).
  *
+ * - CONSOLE_INSTANCE_PORTS=3001,3002 (docs/decisions/042): one server per port, all over the
+ *   same database, and Debian's nginx on PORT in front of them (scripts/lib/nginx.ts), round
+ *   robin, its pid, logs and temporary files in CONSOLE_NGINX_DIR (default: a new temporary
+ *   folder). The browser tests run this way; in production run them as services.
+ *
  * Tooling reads its own environment variables; the app's are validated in lib/env.ts.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -33,6 +38,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postg
 import { applyMigrations } from "./lib/migrations.ts";
 import { APP_ROLE, asAppRole, ensureAppRole, grantAppRole } from "./lib/app-role.ts";
 import { buildIsStale } from "./lib/build.ts";
+import { listening, startNginx, type RunningNginx } from "./lib/nginx.ts";
 import { ed25519KeyPair, ssfSigningKey } from "./lib/console-keys.ts";
 import { loadEnvironmentFile } from "./lib/env-file.ts";
 import {
@@ -68,6 +74,11 @@ const databaseDir = externalUrl
   : path.resolve(setting("EMBEDDED_PG_DIR") ?? ".data/postgres");
 const pgPort = Number(setting("EMBEDDED_PG_PORT") ?? 54329);
 const ephemeral = process.env.EMBEDDED_PG_EPHEMERAL === "1";
+/** Several instances behind nginx on PORT, one per port listed (empty: one server on PORT). */
+const instancePorts = (setting("CONSOLE_INSTANCE_PORTS") ?? "")
+  .split(",")
+  .map((value) => value.trim())
+  .filter(Boolean);
 
 // 1. The configuration, all of it checked before anything starts.
 if (databaseDir) prepareDemoFiles(databaseDir);
@@ -92,6 +103,11 @@ const env: NodeJS.ProcessEnv = {
       ? "SMTP_URL is not set and demo sign-in is off: without it no pass, link or notice would reach anyone. Set SMTP_URL (e.g. smtps://user:password@mail.example.com:465), or DEMO_SIGN_IN=on to try the console with its demo mailbox (never in production)."
       : null,
     await portProblem(port),
+    ...(await Promise.all(
+      instancePorts.map(async (value) =>
+        (await portProblem(value))?.replace(/^PORT/, "CONSOLE_INSTANCE_PORTS: port"),
+      ),
+    )),
   ].filter((problem): problem is string => Boolean(problem));
   if (problems.length > 0) refuse(problems);
 }
@@ -205,18 +221,25 @@ async function run() {
     const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", env });
     if (build.status !== 0) await shutdown(build.status ?? 1);
   }
-  serve();
+  await serve();
 }
 
-function serve() {
+async function serve() {
   log(`console on ${env.NEXTAUTH_URL}${env.DEMO_SIGN_IN === "on" ? " (demo sign-in on)" : ""}`);
   // The console's own server (Next behind the edge, scripts/server.ts) as a direct child, with tsx's
   // loader in the same process (not through npx or tsx's CLI), so signals reach it and it exits with us.
-  const server = spawn(
-    process.execPath,
-    ["--import", "tsx/esm", path.join(root, "scripts", "server.ts"), ...(dev ? ["--dev"] : [])],
-    { stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } },
+  // With CONSOLE_INSTANCE_PORTS, one per port, and nginx on PORT once every one listens.
+  const servers = (instancePorts.length > 0 ? instancePorts : [port]).map((serverPort) =>
+    spawn(
+      process.execPath,
+      ["--import", "tsx/esm", path.join(root, "scripts", "server.ts"), ...(dev ? ["--dev"] : [])],
+      {
+        stdio: "inherit",
+        env: { ...env, PORT: serverPort, NODE_ENV: dev ? "development" : "production" },
+      },
+    ),
   );
+  let balancer: RunningNginx | null = null;
   // The verification worker (docs/decisions/020) beside it, a process of its own: verifying a large
   // log must never stall the web server. Restarted if it stops; it exits with the console.
   let worker: ReturnType<typeof spawn> | null = null;
@@ -245,14 +268,35 @@ function serve() {
     process.on(signal, () => {
       stopping = true;
       worker?.kill(signal);
-      server.kill(signal);
+      for (const server of servers) server.kill(signal);
     });
   }
-  server.on("exit", (code) => {
-    stopping = true;
-    worker?.kill("SIGTERM");
-    void shutdown(code ?? 0);
-  });
+  // One server stopping stops the console (the others, nginx and the worker with it).
+  for (const server of servers)
+    server.on("exit", (code) => {
+      if (stopping && servers.some((other) => other.exitCode === null)) return;
+      stopping = true;
+      worker?.kill("SIGTERM");
+      for (const other of servers) if (other !== server) other.kill("SIGTERM");
+      void (balancer?.stop() ?? Promise.resolve()).finally(() => void shutdown(code ?? 0));
+    });
+  if (instancePorts.length > 0) {
+    for (const instancePort of instancePorts)
+      while (!stopping && !(await listening(Number(instancePort))))
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    if (stopping) return;
+    balancer = await startNginx({
+      port: Number(port),
+      dir: setting("CONSOLE_NGINX_DIR") && path.resolve(setting("CONSOLE_NGINX_DIR")!),
+      instances: instancePorts.map((instancePort) => ({
+        host: "127.0.0.1",
+        port: Number(instancePort),
+      })),
+    });
+    log(
+      `nginx on port ${port} in front of ${instancePorts.length} instances (ports ${instancePorts.join(", ")}); access log ${balancer.accessLog}`,
+    );
+  }
 }
 
 /** What an external database needs besides the console's own variables. */

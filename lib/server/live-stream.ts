@@ -83,7 +83,7 @@ async function changedBetween(
 
 /** How long one stream lives before the browser reconnects (and the session is checked again). */
 export const STREAM_LIFETIME_MS = 5 * 60 * 1000;
-const HEARTBEAT_MS = 20_000;
+export const HEARTBEAT_MS = 20_000;
 /** Changes to one stream are sent at most this often; the page refreshes once for a burst. */
 const COALESCE_MS = 400;
 

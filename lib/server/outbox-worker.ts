@@ -1,11 +1,13 @@
 import "server-only";
 import { pgClient } from "@/lib/pg-connect";
 import { checkpointDue } from "@/lib/domain/checkpoint-cadence";
+import { runsPeriodicJobs } from "@/lib/domain/leadership";
 import { db } from "@/lib/db";
 import { env, siemSinks } from "@/lib/env";
 import { CHECKPOINT_CHANNEL } from "./audit";
 import { signRound, type SignerConfig } from "./audit-log-signer";
 import { checkpointIntervalSeconds, signerConfig } from "./audit-log-config";
+import { startLeaderElection, type Leadership } from "./cluster-leader";
 import { deliverOutbox } from "./deliver-outbox";
 import { lapseExpiredApprovals } from "./lapse-expired-approvals";
 import { applySignalEffects } from "./signals/apply-signal-effects";
@@ -29,6 +31,8 @@ type Worker = {
   signalling: boolean;
   requested: boolean;
   kick: () => void;
+  /** Whether this instance is the cluster's leader, which alone runs the jobs below. */
+  leadership: Leadership | null;
 };
 /** Batches per SIEM sink per tick (each sink's batchSize events at most, so at most 10 × that). */
 const SIEM_BATCHES_PER_TICK = 10;
@@ -45,6 +49,11 @@ const state = globalThis as unknown as { consoleWorker?: Worker };
  * the full verification runs outside the web process (npm run audit:verify). The SIEM stream
  * (lib/server/siem/deliver.ts, decision 019) runs beside it, one pass per tick and never two at
  * once, so a slow or unreachable SIEM delays neither the mail, the checkpoints nor a page.
+ *
+ * With several instances over one database (docs/decisions/042), only the leader runs any of
+ * this (lib/server/cluster-leader.ts: a session-level advisory lock); the others try to become
+ * leader every two seconds and take over when it stops. The per-job claims above stay, as
+ * defence in depth.
  */
 export function startOutboxWorker(): void {
   if (state.consoleWorker?.started) return;
@@ -55,11 +64,13 @@ export function startOutboxWorker(): void {
     signalling: false,
     requested: false,
     kick: () => {},
+    leadership: null,
   };
   state.consoleWorker = worker;
   let config: SignerConfig | null | undefined;
+  const leading = () => runsPeriodicJobs(worker.leadership?.role() ?? "standby");
   const tick = async () => {
-    if (worker.running) return;
+    if (worker.running || !leading()) return;
     worker.running = true;
     // Requests nobody decided in time lapse first, so the agents' mail goes out in this tick.
     try {
@@ -141,7 +152,7 @@ export function startOutboxWorker(): void {
     }
   };
   const stream = async () => {
-    if (worker.streaming) return;
+    if (worker.streaming || !leading()) return;
     worker.streaming = true;
     try {
       const sinks = siemSinks();
@@ -160,7 +171,7 @@ export function startOutboxWorker(): void {
   // Shared Signals push streams (decision 034), beside the SIEM: a slow receiver delays neither.
   // Each stream is claimed by one worker at a time, so a person's events stay in order.
   const signal = async () => {
-    if (worker.signalling || !ssfConfigured()) return;
+    if (worker.signalling || !leading() || !ssfConfigured()) return;
     worker.signalling = true;
     try {
       for (const pass of await deliverSsf(db, { issuer: ssfIssuer() }))
@@ -173,6 +184,18 @@ export function startOutboxWorker(): void {
     }
   };
   worker.kick = () => void tick();
+  worker.leadership = startLeaderElection({
+    connectionString: env.DATABASE_URL,
+    onChange: (role) => {
+      console.log(
+        role === "leader"
+          ? "[console] this instance now runs the periodic jobs (cluster leader)"
+          : "[console] this instance no longer runs the periodic jobs (standby)",
+      );
+      // A new leader catches up at once rather than at the next tick.
+      if (role === "leader") worker.kick();
+    },
+  });
   setInterval(() => {
     void tick();
     void stream();

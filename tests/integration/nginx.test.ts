@@ -1,0 +1,209 @@
+/**
+ * The load balancer in front of several instances (docs/decisions/042), run for real: Debian's
+ * nginx with the configuration lib/domain/nginx-config.ts generates (the same one the browser
+ * tests' cluster and deploy/nginx.conf use), in front of two small HTTP servers that say which
+ * one answered. It spreads requests round robin, appends the client to X-Forwarded-For, passes
+ * server-sent events through as they are written, and its access log never holds a link token.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BODY_LIMIT_BYTES } from "@/lib/domain/edge-rules";
+import { PROXY_READ_TIMEOUT_SECONDS } from "@/lib/domain/nginx-config";
+import { HEARTBEAT_MS } from "@/lib/server/live-stream";
+import { startNginx, type RunningNginx } from "@/scripts/lib/nginx";
+
+type Seen = { instance: string; path: string; forwardedFor: string | undefined };
+
+const seen: Seen[] = [];
+const instances: Server[] = [];
+let nginx: RunningNginx;
+
+function instance(name: string): Promise<{ host: string; port: number }> {
+  const server = createServer((req, res) => {
+    seen.push({
+      instance: name,
+      path: req.url ?? "",
+      forwardedFor: req.headers["x-forwarded-for"] as string | undefined,
+    });
+    if (req.url === "/live") {
+      // An event at once, then nothing until the client leaves: only an unbuffered proxy
+      // hands the first event over before the stream ends.
+      res.writeHead(200, { "Content-Type": "text/event-stream" });
+      res.write(`data: from ${name}\n\n`);
+      return;
+    }
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      res.end(name);
+    });
+  });
+  instances.push(server);
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ host: "127.0.0.1", port: (server.address() as AddressInfo).port }),
+    ),
+  );
+}
+
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }),
+  );
+}
+
+type Answer = { status: number; headers: IncomingHttpHeaders; body: string };
+
+/** A request with the path exactly as given (fetch would normalise some of them). */
+function send(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: nginx.port,
+        path,
+        method: options.method,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+async function get(path: string, headers: Record<string, string> = {}): Promise<string> {
+  return (await send(path, { headers })).body;
+}
+
+beforeAll(async () => {
+  const a = await instance("a");
+  const b = await instance("b");
+  nginx = await startNginx({ port: await freePort(), instances: [a, b] });
+});
+
+afterAll(async () => {
+  await nginx?.stop();
+  for (const server of instances) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+describe("nginx in front of two instances", () => {
+  it("sends consecutive requests to alternate instances", async () => {
+    const answers: string[] = [];
+    for (let n = 0; n < 4; n++) answers.push(await get(`/sign-in?n=${n}`));
+    expect(answers[0]).not.toBe(answers[1]);
+    expect(answers[1]).not.toBe(answers[2]);
+    expect(answers[2]).not.toBe(answers[3]);
+    expect(new Set(answers)).toEqual(new Set(["a", "b"]));
+  });
+
+  it("appends the client's address to X-Forwarded-For (one more trusted hop)", async () => {
+    seen.length = 0;
+    await get("/whoami", { "X-Forwarded-For": "203.0.113.7" });
+    expect(seen).toEqual([
+      expect.objectContaining({ path: "/whoami", forwardedFor: "203.0.113.7, 127.0.0.1" }),
+    ]);
+  });
+
+  it("passes a live update stream through as it is written, with a timeout above its heartbeat", async () => {
+    expect(PROXY_READ_TIMEOUT_SECONDS * 1000).toBeGreaterThan(2 * HEARTBEAT_MS);
+    const first = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: nginx.port, path: "/live" }, (res) => {
+        res.once("data", (chunk: Buffer) => {
+          resolve(chunk.toString());
+          req.destroy();
+        });
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(first).toMatch(/^data: from [ab]\n\n$/);
+  });
+
+  it("leaves large bodies and long addresses to the console's edge, and adds nothing to its answers", async () => {
+    const large = await send("/redeem", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: Buffer.alloc(BODY_LIMIT_BYTES + 100_000, "x"),
+    });
+    expect(large.status).toBe(200);
+    expect(large.body).toMatch(/^[ab]$/);
+    // Longer than nginx's default buffer (8 kB), shorter than Node's header limit (16 kB).
+    const long = await send(`/sign-in?q=${"x".repeat(12_000)}`);
+    expect(long.status).toBe(200);
+    expect(long.headers["content-security-policy"]).toBeUndefined();
+    expect(long.headers["x-content-type-options"]).toBeUndefined();
+  });
+
+  it("answers what it refuses itself with nosniff and a content security policy", async () => {
+    const refused = await send("/users/..%2f..%2f..%2f");
+    expect(refused.status).toBe(400);
+    expect(refused.headers["x-content-type-options"]).toBe("nosniff");
+    expect(refused.headers["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    const tooLong = await send(`/sign-in?q=${"x".repeat(100_000)}`);
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("keeps link tokens and query strings out of its access log", async () => {
+    const secret = (n: number) => `s3cretTOKEN${n}`;
+    const paths = [
+      `/enrol/${secret(1)}?step=${secret(2)}`,
+      `/confirm/${secret(3)}`,
+      `/prove/${secret(4)}`,
+      `/report/${secret(5)}`,
+      `/ssf/poll/${secret(6)}`,
+      `//enrol/${secret(7)}`,
+      `/Enrol/${secret(8)}`,
+      `/%65nrol/${secret(9)}`,
+      `/redeem?code=${secret(10)}`,
+      `/./prove/${secret(11)}`,
+      "/scim/v2/Users/5f0c",
+    ];
+    for (const path of paths) await get(path);
+    // The instances did get the tokens: only the log is kept from them.
+    expect(seen.some((request) => request.path.includes(secret(1)))).toBe(true);
+    await nginx.stop();
+    const log = readFileSync(nginx.accessLog, "utf8");
+    expect(log).not.toMatch(/s3cretTOKEN/);
+    const logged = log
+      .trim()
+      .split("\n")
+      .map((line) => /"GET ([^"]*)"/.exec(line)?.[1]);
+    expect(logged).toEqual(
+      expect.arrayContaining([
+        "/enrol/[redacted]",
+        "/confirm/[redacted]",
+        "/prove/[redacted]",
+        "/report/[redacted]",
+        "/ssf/poll/[redacted]",
+        "/Enrol/[redacted]",
+        "[encoded path]",
+        "/redeem",
+        "/scim/v2/Users/5f0c",
+        "/sign-in",
+        "/whoami",
+      ]),
+    );
+    expect(log).not.toContain("?");
+    expect(log).not.toContain("203.0.113.7");
+  });
+});
