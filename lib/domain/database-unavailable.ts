@@ -1,12 +1,13 @@
 /**
  * Whether an error means the database could not be reached or went away mid-request (a crash, a
  * failover in progress: docs/decisions/043-database-failover.md), rather than a bug. Such an
- * action failed as a whole (its transaction committed or not); trying again is safe, because
- * every use case re-reads under its locks and refuses a step already taken. The guarded actions
- * answer it with DATABASE_UNAVAILABLE instead of an error page.
+ * action either committed as a whole or not at all, and when the connection died during COMMIT
+ * nobody can say which. So the answer (DATABASE_UNAVAILABLE, instead of an error page) asks the
+ * agent to reload and look before doing it again: most steps re-read under their locks and refuse
+ * a repeat, but some are deliberately repeatable (issuing a pass again replaces the first).
  */
 export const DATABASE_UNAVAILABLE =
-  "The console lost its connection to the database (it may be switching to its standby). Try again in a moment: a step that went through is kept and is not done twice.";
+  "The console lost its connection to the database (it may be switching to its standby), so it cannot tell whether your step went through. Reload the page in a moment: a step that went through is shown there. Do it again only if it is not.";
 
 /** node-postgres / Node socket codes, PostgreSQL SQLSTATEs and Prisma codes that mean "unreachable". */
 const CODES = new Set([
@@ -32,8 +33,13 @@ const CODES = new Set([
 ]);
 /** Prisma's driver-adapter error kinds for the same. */
 const KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+/**
+ * node-postgres's own messages for a lost connection (it gives them no code). Anchored at the
+ * start, so an error that merely quotes such words (a reason someone typed, a receiver's reply)
+ * is not taken for an outage and swallowed as "try again".
+ */
 const MESSAGES =
-  /Connection terminated|no primary among|Client has encountered a connection error|terminating connection due to administrator command|the database system is (shutting down|starting up|in recovery mode)/i;
+  /^(Connection terminated|no primary among|Client has encountered a connection error|terminating connection due to administrator command|the database system is (shutting down|starting up|in recovery mode))/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 5) return false;

@@ -95,7 +95,7 @@ describe("the database URL in libpq's syntax", () => {
     expect(refusal("postgresql://u:p@db1,db2/c?target_session_attrs=standby")).toMatch(
       /console writes/,
     );
-    expect(refusal("postgresql://u:p@db1:54x32/c")).toMatch(/not a port/);
+    expect(refusal("postgresql://u:p@db1:54x32/c")).toMatch(/a port is not a number/);
     expect(refusal("postgresql://u:p@db1,/c?target_session_attrs=read-write")).toMatch(
       /needs a name/,
     );

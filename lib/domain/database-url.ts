@@ -101,7 +101,7 @@ export function parseDatabaseUrl(url: string): DatabaseTargets {
   const attrs = (param("target_session_attrs") ?? "any").toLowerCase();
   if (!ACCEPTED_ATTRS.has(attrs))
     throw new DatabaseUrlError(
-      `target_session_attrs=${attrs} cannot work: the console writes, use read-write (or primary)`,
+      "target_session_attrs must be read-write or primary (or left out for one host): the console writes",
     );
 
   const hostParam = param("host");
@@ -185,14 +185,20 @@ export function describeHosts(hosts: DatabaseHost[]): string {
   return hosts.map((h) => (h.host.includes(":") ? `[${h.host}]` : h.host) + `:${h.port}`).join(",");
 }
 
+/**
+ * Refusals never quote a piece of the URL: an unencoded "/", "?" or "#" in the password cuts the
+ * host part short, and the piece that then looks like a port is the password's start.
+ */
+const ENCODE_HINT = " (a password with /, ?, # or @ must be percent-encoded)";
+
 function hostEntry(entry: string, portParam: string | null): DatabaseHost {
   const fallbackPort = portParam === null ? undefined : portParam.split(",")[0];
   if (entry.startsWith("[")) {
     const close = entry.indexOf("]");
-    if (close < 0) throw new DatabaseUrlError(`"${entry}" has no closing ]`);
+    if (close < 0) throw new DatabaseUrlError(`a bracketed host has no closing ]${ENCODE_HINT}`);
     const rest = entry.slice(close + 1);
     if (rest !== "" && !rest.startsWith(":"))
-      throw new DatabaseUrlError(`"${entry}" is not [address]:port`);
+      throw new DatabaseUrlError(`a bracketed host is not [address]:port${ENCODE_HINT}`);
     return {
       host: entry.slice(1, close),
       port: portNumber(rest === "" ? fallbackPort : rest.slice(1)),
@@ -207,7 +213,7 @@ function portNumber(text: string | undefined): number {
   if (text === undefined || text.trim() === "") return DEFAULT_PORT;
   const port = Number(text.trim());
   if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535)
-    throw new DatabaseUrlError(`"${text}" is not a port`);
+    throw new DatabaseUrlError(`a port is not a number from 1 to 65535${ENCODE_HINT}`);
   return port;
 }
 
@@ -215,6 +221,6 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, " "));
   } catch {
-    throw new DatabaseUrlError(`"${text}" is not percent-encoded properly`);
+    throw new DatabaseUrlError("a part of the URL is not percent-encoded properly");
   }
 }

@@ -152,6 +152,23 @@ export function routePattern(target: string): string {
 
 /** A segment kept as it is in an unknown path: a plain word, perhaps with a file extension. */
 const PLAIN_SEGMENT = /^[A-Za-z][A-Za-z_-]{0,23}(\.[A-Za-z0-9]{1,5})?$/;
+/** The console's own words (`redeem`, `recover-with-code`): kept whatever their length. */
+const ROUTE_WORDS = new Set(
+  ROUTE_PATTERNS.flatMap((pattern) => pattern.split("/")).filter((s) => s && !s.startsWith("[")),
+);
+/**
+ * A plain word longer than this (letters only, separators left out) is not kept: a pass or a
+ * recovery code (16 and more letters and digits, in groups) may be all letters, and someone may
+ * paste one into a path (`/redeem/ABCD-EFGH-JKMN-PQRS`).
+ */
+const MAX_WORD_LETTERS = 10;
+
+function keptSegment(segment: string): boolean {
+  if (segment === "" || ROUTE_WORDS.has(segment)) return true;
+  if (!PLAIN_SEGMENT.test(segment)) return false;
+  const word = segment.replace(/\.[A-Za-z0-9]{1,5}$/, "").replace(/[-_]/g, "");
+  return word.length <= MAX_WORD_LETTERS;
+}
 const MAX_SEGMENTS = 6;
 
 /** The target as a log may show it: never its query, never a token (see the module comment). */
@@ -165,6 +182,6 @@ export function loggablePath(target: string): string {
   const segments = path.slice(1).split("/");
   const shown = segments
     .slice(0, MAX_SEGMENTS)
-    .map((segment) => (segment === "" || PLAIN_SEGMENT.test(segment) ? segment : "[redacted]"));
+    .map((segment) => (keptSegment(segment) ? segment : "[redacted]"));
   return `/${shown.join("/")}${segments.length > MAX_SEGMENTS ? "/…" : ""}`;
 }

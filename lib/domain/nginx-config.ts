@@ -15,6 +15,7 @@
  *   `$args` and the Referer (which carries the page's own URL) are never logged.
  */
 import { BODY_LIMIT_BYTES } from "./edge-rules";
+import { ROUTE_PATTERNS } from "./loggable-path";
 
 /** Routes whose path carries a secret, as case-insensitive regexes over the raw request path. */
 export const TOKEN_PATH_RULES: readonly { pattern: string; logged: string }[] = [
@@ -23,6 +24,35 @@ export const TOKEN_PATH_RULES: readonly { pattern: string; logged: string }[] = 
   // app/ssf: a poll stream's id is the receiver's capability to read its events.
   { pattern: "/ssf/poll(/|$)", logged: "/ssf/poll/[redacted]" },
 ];
+
+/**
+ * The console's routes as nginx `map` rules: a request for a route is logged as the route's
+ * PATTERN (`/cases/[caseId]`), as the console's own log does (lib/domain/loggable-path.ts), and
+ * anything else as "[other path]". So nothing a client typed into a path reaches the access log:
+ * not a link token under an unexpected spelling, nor a pass or recovery code pasted after
+ * `/redeem/`. Static routes first, so `/cases/new` is not taken for `/cases/[caseId]`.
+ */
+export function routeLogRules(): { regex: string; logged: string }[] {
+  const toRegex = (pattern: string) =>
+    pattern
+      .split("/")
+      .map((segment) =>
+        segment.startsWith("[...")
+          ? "[^?]*"
+          : segment.startsWith("[")
+            ? "[^/?]+"
+            : segment.replace(/[.]/g, "[.]"),
+      )
+      .join("/");
+  const ordered = [...ROUTE_PATTERNS].sort(
+    (a, b) => Number(a.includes("[")) - Number(b.includes("[")),
+  );
+  return ordered.map((pattern) => ({
+    // Character classes, not backslashes: nginx reads a backslash in a quoted string itself.
+    regex: `~^${pattern === "/" ? "/" : toRegex(pattern)}([?]|$)`,
+    logged: pattern,
+  }));
+}
 
 /** nginx's own body limit, in MB: well above the edge's, so that the edge answers (413). */
 export const NGINX_BODY_LIMIT_MB = Math.ceil((4 * BODY_LIMIT_BYTES) / (1024 * 1024));
@@ -96,7 +126,11 @@ http {
     default "[unparsed]";
 ${rules.join("\n")}
     "~^[^?]*%" "[encoded path]";
-    "~^(?<console_path>[^?]*)" "$console_path";
+${routeLogRules()
+  .map((rule) => `    ${quoted(rule.regex)} ${quoted(rule.logged)};`)
+  .join("\n")}
+    "~^/_next/" "/_next/[asset]";
+    "~^/" "[other path]";
   }
 
   log_format console_access '$remote_addr [$time_iso8601] "$request_method $console_logged_path" '

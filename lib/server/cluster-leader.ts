@@ -12,7 +12,9 @@
  * NOTE: not marked "server-only" and free of lib/env: it takes its connection string, so the
  * worker passes the app's and tests can run it as it is.
  */
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/pg-connect";
+import { log } from "@/lib/server/log";
 import {
   LEADER_CHECK_TIMEOUT_MS,
   LEADER_LOCK,
@@ -46,7 +48,7 @@ export function startLeaderElection(options: {
     const old = client;
     client = null;
     if (role === "leader")
-      console.error(`leader election: lost the leader's session (${reason}); stepping down`);
+      log().error(`leader election: lost the leader's session (${reason}); stepping down`);
     become("standby");
     old?.end().catch(() => undefined);
   };
@@ -56,8 +58,9 @@ export function startLeaderElection(options: {
     trying = true;
     try {
       if (!client) {
-        const fresh = new pg.Client({
-          connectionString: options.connectionString,
+        // The one connect function (decision 043): with a host list, the lock is taken on the
+        // primary, and after a failover on the promoted standby.
+        const fresh = pgClient(options.connectionString, {
           keepAlive: true,
           query_timeout: LEADER_CHECK_TIMEOUT_MS,
           application_name: `console leader election (pid ${process.pid})`,

@@ -43,7 +43,15 @@ const SECRET_FIELDS = [
   "body",
 ];
 
-export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
+/** Each name also as HTTP spells it on the wire or in outgoing options (Authorization, Set-Cookie). */
+const capitalised = (field: string) =>
+  field.replace(
+    /(^|\["|-)([a-z])/g,
+    (_, before: string, letter: string) => before + letter.toUpperCase(),
+  );
+const SPELLINGS = [...new Set(SECRET_FIELDS.flatMap((field) => [field, capitalised(field)]))];
+
+export const REDACT_PATHS = SPELLINGS.flatMap((field) => {
   const at = (parent: string) =>
     field.startsWith("[") ? `${parent}${field}` : `${parent}.${field}`;
   return [field, at("*"), at("*.*")];

@@ -4,13 +4,14 @@
  * (tests/worker-process.ts: the same startOutboxWorker every web process starts) run against this
  * file's database; the test kills the leader and watches the other sign the next checkpoint.
  */
+import { createLogger, setLogger } from "@/lib/server/log";
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEADER_LOCK, type LeaderRole } from "@/lib/domain/leadership";
 import { auditedTransaction, recordAudit } from "@/lib/server/audit";
 import { startLeaderElection } from "@/lib/server/cluster-leader";
@@ -148,7 +149,8 @@ describe("leader election between two worker processes", () => {
 describe("startLeaderElection", () => {
   it("steps down when its session is cut and leads again once it re-acquires the lock", async () => {
     const roles: LeaderRole[] = [];
-    const errorSpy = vi.spyOn(console, "error");
+    const lines: string[] = [];
+    setLogger(createLogger({ level: "info", destination: { write: (l) => void lines.push(l) } }));
     const election = startLeaderElection({
       connectionString: process.env.DATABASE_URL!,
       retryMs: 200,
@@ -164,14 +166,16 @@ describe("startLeaderElection", () => {
       await client.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
       await eventually("a new session to lead", async () => roles.length >= 3);
       expect(roles).toEqual(["leader", "standby", "leader"]);
-      // The step-down is told to the operator, once.
-      expect(errorSpy.mock.calls.map(([line]) => String(line))).toEqual([
-        expect.stringContaining("lost the leader's session"),
-      ]);
-      errorSpy.mockClear();
+      // The step-down is told to the operator, once, as an error in the JSON log.
+      const told = lines
+        .map((line) => JSON.parse(line) as { level: string; msg: string })
+        .filter((line) => line.msg.includes("lost the leader's session"));
+      expect(told).toHaveLength(1);
+      expect(told[0]!.level).toBe("error");
       expect(election.role()).toBe("leader");
     } finally {
       await election.stop();
+      setLogger(createLogger({ level: "silent" }));
     }
     expect(election.role()).toBe("standby");
   });
