@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import {
   confirmItsYou,
   e2eSql,
+  mailFor,
   signInAs,
   signInWithStaffPasskey,
   STANDARD_LIST,
@@ -250,4 +251,104 @@ test("a client's rate limit is counted across both instances", async ({ browser 
   expect(answers.filter((port) => port === A).length).toBeGreaterThanOrEqual(10);
   expect(answers.filter((port) => port === B).length).toBeGreaterThanOrEqual(10);
   await context.close();
+});
+
+test("one re-enrolment request approved at the same moment on two instances is decided once", async ({
+  page,
+  browser,
+}) => {
+  // The agent verifies a high-risk user and asks for a re-enrolment (the fifth such user:
+  // reenrolment, gates, accessibility and supervisors-told take the first four).
+  await signInAs(page, "AGENT");
+  await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
+  const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
+  await rows
+    .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
+    .nth(4)
+    .getByRole("link")
+    .click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("How did they reach you?").selectOption("VIDEO");
+  await page.getByRole("button", { name: "Open case" }).click();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  const caseId = page.url().split("/").pop()!;
+  for (const title of [
+    "Call back on the phone of record",
+    "Photo ID on video",
+    "Employee record details",
+  ]) {
+    await page
+      .getByRole("form", { name: `Record: ${title}` })
+      .getByRole("button", { name: "Passed" })
+      .click();
+    await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
+  }
+  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await (
+    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
+  )
+    .getByRole("link")
+    .click();
+  await manager.waitForLoadState("networkidle");
+  await manager.getByRole("button", { name: "Yes, this is them" }).click();
+  await expect(manager.getByRole("status")).toContainText("You confirmed");
+  await managerContext.close();
+  await page.reload();
+  await expect(page.getByText("Verification complete.")).toBeVisible();
+  const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
+  await reenrol.getByRole("checkbox").first().check();
+  await reenrol.getByRole("button", { name: "Request re-enrolment" }).click();
+  await expect(
+    page
+      .getByRole("region", { name: "Re-enrolment" })
+      .getByText(/Approval pending \(high-risk tier\)/),
+  ).toBeVisible();
+
+  // The supervisor has the queue open twice (one session, stepped up once): one tab's decisions
+  // go to instance A, the other's to instance B, and both press Approve at the same moment.
+  const supervisorContext = await browser.newContext();
+  const first = await supervisorContext.newPage();
+  await signInWithStaffPasskey(first, "SUPERVISOR");
+  const second = await supervisorContext.newPage();
+  const answers = [await pinPosts(first, A!), await pinPosts(second, B!)];
+  await first.goto("/approvals");
+  await confirmItsYou(first);
+  await second.goto("/approvals");
+  await second.waitForLoadState("networkidle");
+  const requests = [first, second].map((tab) =>
+    tab.getByRole("article", { name: `Re-enrolment for ${userName}` }),
+  );
+  for (const request of requests)
+    await request.getByLabel("Reason for your decision").fill("Video ID and manager confirm");
+  const before = answers.map((tab) => tab.length);
+  await Promise.all(
+    requests.map((request) => request.getByRole("button", { name: "Approve" }).click()),
+  );
+  // Each tab's decision was answered, by its own instance.
+  await expect.poll(() => answers[0]!.slice(before[0])).toContain(A);
+  await expect.poll(() => answers[1]!.slice(before[1])).toContain(B);
+
+  // Decided once: one approval (used at once: its link went out), one audited approval, one link.
+  await expect
+    .poll(async () =>
+      e2eSql<{ status: string }>(`SELECT status::text FROM "Approval" WHERE "caseId" = $1`, [
+        caseId,
+      ]),
+    )
+    .toEqual([{ status: "USED" }]);
+  const decided = await e2eSql<{ action: string; count: string }>(
+    `SELECT action, count(*)::text AS count FROM "AuditEvent"
+      WHERE "caseId" = $1 AND action IN ('approval.approved', 'reenrolment.link_sent')
+      GROUP BY action ORDER BY action`,
+    [caseId],
+  );
+  expect(decided).toEqual([
+    { action: "approval.approved", count: "1" },
+    { action: "reenrolment.link_sent", count: "1" },
+  ]);
+  await supervisorContext.close();
 });
