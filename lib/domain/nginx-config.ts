@@ -106,6 +106,10 @@ http {
   scgi_temp_path ${temp("scgi")};
   server_tokens off;
   client_max_body_size ${NGINX_BODY_LIMIT_MB}m;
+  # A body is read whole, in memory, before it goes to an instance (proxy_request_buffering on):
+  # an instance that refuses a body early (the edge's 413) would otherwise close on nginx while
+  # the client is still sending, and the client sees its connection reset instead of the answer.
+  client_body_buffer_size ${NGINX_BODY_LIMIT_MB}m;
   # A request line and headers up to 32 kB reach the edge, which refuses what it finds too long.
   large_client_header_buffers 4 32k;
 
@@ -153,9 +157,9 @@ ${input.instances.map((instance) => `    server ${address(instance.host, instanc
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_read_timeout ${PROXY_READ_TIMEOUT_SECONDS}s;
-    # Bodies go through as they arrive (the edge counts them) and answers at the client's pace:
-    # nothing is written to nginx's temporary files (an audit export is large).
-    proxy_request_buffering off;
+    # A body is read whole (in memory, client_body_buffer_size) before it is sent on; answers go
+    # at the client's pace: nothing is written to nginx's temporary files (an export is large).
+    proxy_request_buffering on;
     proxy_max_temp_file_size 0;
     # A request whose instance is down is tried on the next one; a POST that reached an
     # instance is never sent again (nginx retries no non-idempotent request by default).

@@ -8,11 +8,14 @@
 import { readFileSync } from "node:fs";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { request as playwrightRequest } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BODY_LIMIT_BYTES } from "@/lib/domain/edge-rules";
 import { PROXY_READ_TIMEOUT_SECONDS } from "@/lib/domain/nginx-config";
 import { HEARTBEAT_MS } from "@/lib/server/live-stream";
 import { startNginx, type RunningNginx } from "@/scripts/lib/nginx";
+import { createEdge } from "@/scripts/lib/edge";
+import { createLogger } from "@/lib/server/log";
 
 type Seen = { instance: string; path: string; forwardedFor: string | undefined };
 
@@ -211,4 +214,75 @@ describe("nginx in front of two instances", () => {
     expect(log).not.toContain("?");
     expect(log).not.toContain("203.0.113.7");
   });
+});
+
+describe("nginx in front of instances that refuse a large body early (the console's edge)", () => {
+  it("hands the client the edge's 413, never a reset connection, however often it is asked", async () => {
+    // Two instances behind the real edge, whose 413 is sent before the body has arrived.
+    const edges: Server[] = [];
+    const upstream: { host: string; port: number }[] = [];
+    for (let n = 0; n < 2; n++) {
+      const edge = createEdge(
+        async (req, res) => {
+          req.resume();
+          req.on("end", () => res.end("ok"));
+        },
+        {
+          publicUrl: "http://localhost:3000",
+          trustedProxyHops: 1,
+          dev: false,
+          logger: createLogger({ level: "silent" }),
+        },
+      );
+      const server = createServer(edge.onRequest);
+      server.on("checkContinue", edge.onCheckContinue);
+      server.on("clientError", edge.onClientError);
+      edges.push(server);
+      upstream.push(
+        await new Promise((resolve) =>
+          server.listen(0, "127.0.0.1", () =>
+            resolve({ host: "127.0.0.1", port: (server.address() as AddressInfo).port }),
+          ),
+        ),
+      );
+    }
+    const front = await startNginx({ port: await freePort(), instances: upstream });
+    // Playwright's HTTP client, as the browser tests' fuzz uses: Node's own client takes the
+    // answer before it notices the reset, and would not show it.
+    const client = await playwrightRequest.newContext({
+      baseURL: `http://127.0.0.1:${front.port}`,
+    });
+    try {
+      const statuses: number[] = [];
+      const failures: string[] = [];
+      // Before bodies were read whole, a few in a thousand such requests were reset (timing
+      // decides which: this run does not always catch that, the browser suite's fuzz did).
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let n = 0; n < 60; n++)
+            await client
+              .fetch("/sign-in", {
+                method: "POST",
+                headers: { "content-type": "text/plain", origin: "http://localhost:3000" },
+                data: "x".repeat(BODY_LIMIT_BYTES + 100_000),
+                maxRedirects: 0,
+              })
+              .then(
+                (response) => statuses.push(response.status()),
+                (error: Error) => failures.push(error.message.split("\n")[0]!),
+              );
+        }),
+      );
+      expect(failures).toEqual([]);
+      expect(new Set(statuses)).toEqual(new Set([413]));
+      expect(statuses).toHaveLength(240);
+    } finally {
+      await client.dispose();
+      await front.stop();
+      for (const server of edges) {
+        server.closeAllConnections();
+        server.close();
+      }
+    }
+  }, 120_000);
 });
