@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db";
 import { teamScope } from "./cases/unit-of-work";
+import { utcTimestamp } from "./sql-time";
 import type { CurrentStaff } from "./resume-staff-session";
 
 /** How long a lapsed request stays on the queue page, marked lapsed, after it left the queue. */
@@ -21,7 +22,7 @@ function decidableBy(viewer: CurrentStaff, now: Date): Prisma.Sql | null {
   return Prisma.sql`
     FROM "Approval" a JOIN "RecoveryCase" c ON c.id = a."caseId"
     WHERE a.status = 'PENDING'
-      AND (a."expiresAt" IS NULL OR a."expiresAt" > (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'))
+      AND (a."expiresAt" IS NULL OR a."expiresAt" > ${utcTimestamp(now)})
       AND c.team = ${viewer.team}
       AND a."requestedById" <> ${me}
       AND c."agentId" <> ${me}

@@ -16,7 +16,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { voidRecovery, voidRecoveryCodes } from "./cases/void-recovery";
+import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
@@ -62,14 +62,9 @@ export async function repudiateAccountChange(input: {
       const voided = await voidRecovery(
         tx,
         { userId: user.id },
-        { reason: "reported by the user as not them", now },
+        // Codes made by whoever made the change would outlive the hold (decision 037).
+        { reason: "reported by the user as not them", now, codes: true },
       );
-      // Codes made by whoever made the change would outlive the hold (decision 037).
-      await voidRecoveryCodes(tx, {
-        userId: user.id,
-        reason: "reported by the user as not them",
-        now,
-      });
       const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       // The other addresses' links of the same notice: written in one transaction, so one instant.
       await tx.repudiationLink.updateMany({

@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { voidRecovery, voidRecoveryCodes } from "./cases/void-recovery";
+import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
@@ -76,9 +76,12 @@ export async function repudiatePasskey(input: {
         data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },
       });
       // Someone else may be at work: nothing recovery issued stays usable, and every session ends.
-      const voided = await voidRecovery(tx, { userId: user.id }, { reason: REASON, now });
       // Whoever added the passkey may have made recovery codes with it (docs/decisions/037).
-      await voidRecoveryCodes(tx, { userId: user.id, reason: REASON, now });
+      const voided = await voidRecovery(
+        tx,
+        { userId: user.id },
+        { reason: REASON, now, codes: true },
+      );
       const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       // One report per passkey: the links in the other addresses' notices are used up with it.
       await tx.repudiationLink.updateMany({

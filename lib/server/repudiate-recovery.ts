@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit, auditedTransaction } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
-import { voidRecovery, voidRecoveryCodes } from "./cases/void-recovery";
+import { voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
@@ -172,14 +172,9 @@ export async function repudiateRecovery(input: {
       const voided = await voidRecovery(
         tx,
         { userId: user.id },
-        { reason: "reported by the user as not them", now },
+        // A recovery with a code the person did not make: the rest of the set is suspect too.
+        { reason: "reported by the user as not them", now, codes: true },
       );
-      // A recovery with a code the person did not make: the rest of the set is suspect too.
-      await voidRecoveryCodes(tx, {
-        userId: user.id,
-        reason: "reported by the user as not them",
-        now,
-      });
       const passkeys = await tx.passkey.updateMany({
         where: { userId: user.id, status: "ACTIVE", createdAt: { gte: kase.createdAt } },
         data: { status: "REVOKED", revokedAt: now, revokedReason: "SUSPECTED_COMPROMISE" },

@@ -9,13 +9,9 @@ import {
 } from "@/lib/domain/revocation";
 import { recordAudit, type AuditActor, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import {
-  NOTHING_VOIDED,
-  voidRecovery,
-  voidRecoveryCodes,
-  type Voided,
-} from "./cases/void-recovery";
-import { enqueueMessage } from "./enqueue-message";
+import { NOTHING_VOIDED, voidRecovery, type Voided } from "./cases/void-recovery";
+import { enqueueMessages } from "./enqueue-message";
+import { utcTimestamp } from "./sql-time";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
@@ -47,18 +43,10 @@ export async function revokePasskeys(input: {
       request: input.requestContext,
     },
     async ({ tx, now, actor, refuse, lockCase }) => {
-      const user = await tx.workforceUser.findUniqueOrThrow({
-        where: { id: input.userId },
-        select: {
-          id: true,
-          name: true,
-          passkeys: { where: { status: "ACTIVE" }, select: { id: true } },
-          emails: { where: { verified: true }, select: { address: true } },
-        },
-      });
+      const user = await readPerson(tx, input.userId);
       const decision = decideRevocation({
         request: input.request,
-        activePasskeyIds: user.passkeys.map((p) => p.id),
+        activePasskeyIds: user.activePasskeyIds,
       });
       if (!decision.ok) return refuse(decision, input.caseId);
       // A case given is locked after the user (the order every path keeps), and must be this user's.
@@ -67,51 +55,20 @@ export async function revokePasskeys(input: {
         return refuse({ ok: false, code: "NOT_FOUND", message: "That case is not this person's." });
 
       const all = input.request.scope === "ALL";
-      const revoked = await tx.passkey.updateMany({
-        where: { id: { in: decision.passkeyIds }, status: "ACTIVE" },
-        data: {
-          status: "REVOKED",
-          revokedAt: now,
-          revokedReason: input.reason,
-          revokedById: input.actor.id,
-        },
+      const reason = `all passkeys revoked (${input.reason.toLowerCase()})`;
+      // Recovery codes are a way in too (docs/decisions/037).
+      const voided = all
+        ? await voidRecovery(tx, { userId: user.id }, { reason, now, codes: true })
+        : NOTHING_VOIDED;
+      const { revoked, endedSessions } = await revokeAndEndSessions(tx, {
+        userId: user.id,
+        caseId: input.caseId ?? null,
+        passkeyIds: decision.passkeyIds,
+        scope: input.request.scope,
+        reason: input.reason,
+        actorId: input.actor.id,
+        now,
       });
-      await tx.revocation.createMany({
-        data: all
-          ? [
-              {
-                userId: user.id,
-                caseId: input.caseId ?? null,
-                scope: "ALL",
-                reason: input.reason,
-                actorId: input.actor.id,
-              },
-            ]
-          : decision.passkeyIds.map((passkeyId) => ({
-              userId: user.id,
-              caseId: input.caseId ?? null,
-              scope: "ONE" as const,
-              passkeyId,
-              reason: input.reason,
-              actorId: input.actor.id,
-            })),
-      });
-      let voided = NOTHING_VOIDED;
-      if (all) {
-        voided = await voidRecovery(
-          tx,
-          { userId: user.id },
-          { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
-        );
-        // Recovery codes are a way in too (docs/decisions/037).
-        await voidRecoveryCodes(tx, {
-          userId: user.id,
-          reason: `all passkeys revoked (${input.reason.toLowerCase()})`,
-          now,
-        });
-      }
-      // Last, so that it also catches a session from anything that finished while we waited.
-      const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
       if (loaded) {
         const move = nextStatus(loaded.kase.status, "REVOKE");
         if (move.ok)
@@ -132,11 +89,11 @@ export async function revokePasskeys(input: {
         data: {
           scope: input.request.scope,
           reason: input.reason,
-          revokedPasskeys: revoked.count,
+          revokedPasskeys: revoked,
           voidedPasses: voided.passes,
           voidedLinks: voided.enrolmentLinks + voided.stepLinks,
           voidedApprovals: voided.approvals,
-          endedSessions: sessions.count,
+          endedSessions,
           passkeyIds: [...decision.passkeyIds].sort(),
           ...(input.request.scope === "ALL" && input.request.confirmedPasskeyIds
             ? { confirmedPasskeyIds: [...input.request.confirmedPasskeyIds].sort() }
@@ -144,20 +101,18 @@ export async function revokePasskeys(input: {
         },
         request: input.requestContext,
       });
-      const notice = passkeysRevokedNotice({
-        name: user.name,
-        count: revoked.count,
-        all,
-        reason: REVOCATION_REASON_LABELS[input.reason],
+      await enqueueMessages(tx, {
+        to: user.emails,
+        message: passkeysRevokedNotice({
+          name: user.name,
+          count: revoked,
+          all,
+          reason: REVOCATION_REASON_LABELS[input.reason],
+        }),
+        subjectUserId: user.id,
+        caseId: input.caseId,
       });
-      for (const { address } of user.emails)
-        await enqueueMessage(tx, {
-          to: address,
-          message: notice,
-          subjectUserId: user.id,
-          caseId: input.caseId,
-        });
-      return { ok: true, value: { revoked: revoked.count } };
+      return { ok: true, value: { revoked } };
     },
   );
 }
@@ -181,43 +136,23 @@ export async function revokeAllWithinUnit(
   },
 ): Promise<{ revoked: number; voided: Voided; endedSessions: number }> {
   const { now } = input;
-  const user = await tx.workforceUser.findUniqueOrThrow({
-    where: { id: input.userId },
-    select: {
-      id: true,
-      name: true,
-      emails: { where: { verified: true }, select: { address: true } },
-    },
-  });
-  // Named, so that the Shared Signals transmitter describes each revoked passkey (decision 034).
-  const active = await tx.passkey.findMany({
-    where: { userId: user.id, status: "ACTIVE" },
-    select: { id: true },
-  });
-  const revoked = await tx.passkey.updateMany({
-    where: { id: { in: active.map((passkey) => passkey.id) } },
-    data: {
-      status: "REVOKED",
-      revokedAt: now,
-      revokedReason: input.reason,
-      revokedById: input.actorId,
-    },
-  });
-  await tx.revocation.create({
-    data: { userId: user.id, scope: "ALL", reason: input.reason, actorId: input.actorId },
-  });
+  const user = await readPerson(tx, input.userId);
   const voided = await voidRecovery(
     tx,
     { userId: user.id },
-    { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now },
+    // Recovery codes are a way in too (docs/decisions/037).
+    { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now, codes: true },
   );
-  // Recovery codes are a way in too (docs/decisions/037).
-  await voidRecoveryCodes(tx, {
+  // Named, so that the Shared Signals transmitter describes each revoked passkey (decision 034).
+  const { revoked, endedSessions } = await revokeAndEndSessions(tx, {
     userId: user.id,
-    reason: `all passkeys revoked (${input.reason.toLowerCase()})`,
+    caseId: null,
+    passkeyIds: user.activePasskeyIds,
+    scope: "ALL",
+    reason: input.reason,
+    actorId: input.actorId,
     now,
   });
-  const sessions = await tx.workforceSession.deleteMany({ where: { userId: user.id } });
   await recordAudit(tx, {
     action: "passkey.revoked",
     outcome: "ALLOWED",
@@ -227,24 +162,85 @@ export async function revokeAllWithinUnit(
     data: {
       scope: "ALL",
       reason: input.reason,
-      revokedPasskeys: revoked.count,
+      revokedPasskeys: revoked,
       voidedPasses: voided.passes,
       voidedLinks: voided.enrolmentLinks + voided.stepLinks,
       voidedApprovals: voided.approvals,
-      endedSessions: sessions.count,
-      passkeyIds: active.map((passkey) => passkey.id).slice(0, 100),
+      endedSessions,
+      passkeyIds: user.activePasskeyIds.slice(0, 100),
     },
     request: input.request,
   });
-  if (revoked.count > 0) {
-    const notice = passkeysRevokedNotice({
-      name: user.name,
-      count: revoked.count,
-      all: true,
-      reason: REVOCATION_REASON_LABELS[input.reason],
+  if (revoked > 0)
+    await enqueueMessages(tx, {
+      to: user.emails,
+      message: passkeysRevokedNotice({
+        name: user.name,
+        count: revoked,
+        all: true,
+        reason: REVOCATION_REASON_LABELS[input.reason],
+      }),
+      subjectUserId: user.id,
     });
-    for (const { address } of user.emails)
-      await enqueueMessage(tx, { to: address, message: notice, subjectUserId: user.id });
-  }
-  return { revoked: revoked.count, voided, endedSessions: sessions.count };
+  return { revoked, voided, endedSessions };
+}
+
+/**
+ * What a revocation reads of the person, under their lock, in one statement: the name, the
+ * active passkeys (oldest first) and the verified addresses to tell.
+ */
+async function readPerson(tx: Tx, userId: string) {
+  const [person] = await tx.$queryRaw<
+    { id: string; name: string; activePasskeyIds: string[]; emails: string[] }[]
+  >`
+    SELECT u.id::text AS id, u.name,
+      ARRAY(SELECT p.id::text FROM "Passkey" p WHERE p."userId" = u.id AND p.status = 'ACTIVE'
+        ORDER BY p."createdAt", p.id) AS "activePasskeyIds",
+      ARRAY(SELECT e.address FROM "WorkforceEmail" e WHERE e."userId" = u.id AND e.verified
+        ORDER BY e."isPrimary" DESC, e.address) AS emails
+    FROM "WorkforceUser" u WHERE u.id = ${userId}::uuid`;
+  if (!person) throw new Error(`no workforce user ${userId} under the lock`);
+  return person;
+}
+
+/**
+ * The revocation's writes in one statement (docs/decisions/044): the passkeys still active among
+ * `passkeyIds` revoked, the Revocation rows (one of scope ALL, or one per passkey), and every
+ * session of the person ended. Run after voidRecovery, so the sessions it ended (a pass's, a
+ * code's) are counted there, not here.
+ */
+async function revokeAndEndSessions(
+  tx: Tx,
+  input: {
+    userId: string;
+    caseId: string | null;
+    passkeyIds: readonly string[];
+    scope: "ALL" | "ONE";
+    reason: RevocationReason;
+    actorId: string;
+    now: Date;
+  },
+): Promise<{ revoked: number; endedSessions: number }> {
+  const now = utcTimestamp(input.now);
+  // One Revocation of scope ALL (no passkey named), or one per passkey.
+  const named: (string | null)[] = input.scope === "ALL" ? [null] : [...input.passkeyIds];
+  const [counts] = await tx.$queryRaw<{ revoked: bigint; sessions: bigint }[]>`
+    WITH revoked AS (
+      UPDATE "Passkey" SET status = 'REVOKED', "revokedAt" = ${now},
+        "revokedReason" = ${input.reason}::"RevocationReason", "revokedById" = ${input.actorId}::uuid
+      WHERE id = ANY(${[...input.passkeyIds]}::uuid[]) AND status = 'ACTIVE'
+      RETURNING id
+    ), revocations AS (
+      INSERT INTO "Revocation" ("userId", "caseId", scope, "passkeyId", reason, "actorId", "createdAt")
+      SELECT ${input.userId}::uuid, ${input.caseId}::uuid, ${input.scope}::"RevocationScope",
+        named.id, ${input.reason}::"RevocationReason", ${input.actorId}::uuid, ${now}
+      FROM unnest(${named}::uuid[]) AS named(id)
+      RETURNING id
+    ), sessions AS (
+      -- Last in the transaction's work, under the lock: it also ends a session from anything
+      -- that finished while this waited for the lock.
+      DELETE FROM "WorkforceSession" WHERE "userId" = ${input.userId}::uuid RETURNING id
+    )
+    SELECT (SELECT count(*) FROM revoked) AS revoked, (SELECT count(*) FROM sessions) AS sessions`;
+  return { revoked: Number(counts!.revoked), endedSessions: Number(counts!.sessions) };
 }

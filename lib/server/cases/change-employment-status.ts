@@ -4,7 +4,7 @@ import { isLeaver, type EmploymentStatus } from "@/lib/domain/workforce";
 import { recordAudit, type AuditActor } from "../audit";
 import type { RequestContext } from "../request-context";
 import { runUserWork } from "./unit-of-work";
-import { NOTHING_VOIDED, voidRecovery, voidRecoveryCodes } from "./void-recovery";
+import { NOTHING_VOIDED, voidRecovery } from "./void-recovery";
 
 /**
  * HR changes a person's employment status (today from the directory feed and tests; later from
@@ -55,8 +55,7 @@ export async function changeEmploymentStatus(input: {
       if (isLeaver({ status: input.status, leavingOn }, now)) {
         const reason =
           input.status === "SUSPENDED" ? "the person was suspended" : "the person left";
-        voided = await voidRecovery(tx, { userId: input.userId }, { reason, now });
-        await voidRecoveryCodes(tx, { userId: input.userId, reason, now });
+        voided = await voidRecovery(tx, { userId: input.userId }, { reason, now, codes: true });
         endedSessions = (await tx.workforceSession.deleteMany({ where: { userId: input.userId } }))
           .count;
         const open = await tx.recoveryCase.findMany({

@@ -9,7 +9,8 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { recoveryStoppedNotice } from "@/lib/domain/notifications";
 import type { Tx } from "../audit";
-import { enqueueMessage } from "../enqueue-message";
+import { enqueueMessages } from "../enqueue-message";
+import { utcTimestamp } from "../sql-time";
 
 export type VoidScope = { caseId: string } | { userId: string };
 
@@ -33,16 +34,21 @@ export const NOTHING_VOIDED: Voided = {
 
 /**
  * Voids, for one case or for every case of a user: unused passes; the sessions that redeemed
- * passes opened (they could still enrol a passkey); enrolment links; step links; pending
- * approvals; open WebAuthn ceremonies of any of these. One statement (data-modifying CTEs on one
- * snapshot, under the user's lock the caller holds): every stop path makes one round trip for
- * it rather than eleven, so the user's row is locked for less time.
+ * passes or recovery codes opened (they could still enrol a passkey); enrolment links; step
+ * links; pending approvals; open WebAuthn ceremonies of any of these. With `codes` (a whole
+ * person's stop: revoke-all, a leaver or suspension, "this wasn't me"; user scope only) the
+ * person's live set of recovery codes is voided too (docs/decisions/037). One statement
+ * (data-modifying CTEs on one snapshot, under the user's lock the caller holds): every stop path
+ * makes one round trip for it rather than fourteen, so the user's row is locked for less time and
+ * the console spends less of its CPU per stop (docs/decisions/044).
  */
 export async function voidRecovery(
   tx: Tx,
   scope: VoidScope,
-  input: { reason: string; now: Date },
+  input: { reason: string; now: Date; codes?: boolean },
 ): Promise<Voided> {
+  if (input.codes && "caseId" in scope)
+    throw new Error("voidRecovery: recovery codes belong to a person; void them with a user scope");
   const byCase = "caseId" in scope;
   const scoped = byCase
     ? Prisma.sql`"caseId" = ${scope.caseId}::uuid`
@@ -54,8 +60,16 @@ export async function voidRecovery(
   const usersOwn = byCase
     ? Prisma.sql`false`
     : Prisma.sql`("userId" = ${scope.userId}::uuid AND purpose IN ('register', 'proof'))`;
-  // Prisma's DateTime columns are timestamps without a zone holding UTC.
-  const now = Prisma.sql`${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+  // Recovery codes (docs/decisions/037): the codes themselves stay (a stop or hold refuses them
+  // while it lasts, decideCodeRecovery) unless `codes`; the session a redeemed code opened ends.
+  const codeSets =
+    input.codes && !byCase
+      ? Prisma.sql`UPDATE "RecoveryCodeSet" SET "voidedAt" = ${utcTimestamp(input.now)},
+          "voidReason" = ${input.reason.slice(0, 200)}
+        WHERE "userId" = ${scope.userId}::uuid AND "replacedAt" IS NULL AND "voidedAt" IS NULL
+        RETURNING id`
+      : Prisma.sql`SELECT NULL::uuid AS id WHERE false`;
+  const now = utcTimestamp(input.now);
   const reason = input.reason;
   const [counts] = await tx.$queryRaw<Record<keyof Voided, bigint>[]>`
     WITH passes AS (
@@ -65,6 +79,10 @@ export async function voidRecovery(
       -- A pass already redeemed left a short session that may still enrol: end it too.
       DELETE FROM "WorkforceSession" WHERE method = 'tap'
         AND "tapId" IN (SELECT id FROM "TemporaryAccessPass" WHERE ${scoped}) RETURNING id
+    ), code_sessions AS (
+      DELETE FROM "WorkforceSession" WHERE method = 'code' AND ${scoped} RETURNING id
+    ), code_sets AS (
+      ${codeSets}
     ), links AS (
       UPDATE "EnrolmentLink" SET "voidedAt" = ${now}, "voidReason" = ${reason}
       WHERE ${scoped} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
@@ -78,6 +96,7 @@ export async function voidRecovery(
       UPDATE "WebAuthnChallenge" SET "usedAt" = ${now}
       WHERE "usedAt" IS NULL AND (
         "sessionId" IN (SELECT id FROM pass_sessions)
+        OR "sessionId" IN (SELECT id FROM code_sessions)
         OR "enrolmentLinkId" IN (SELECT id FROM links)
         OR "stepLinkId" IN (SELECT id FROM step_links)
         OR ${usersOwn})
@@ -89,7 +108,6 @@ export async function voidRecovery(
       (SELECT count(*) FROM step_links) AS "stepLinks",
       (SELECT count(*) FROM approvals) AS approvals,
       (SELECT count(*) FROM challenges) AS challenges`;
-  await voidCodeRecovery(tx, scope, input);
   return {
     passes: Number(counts!.passes),
     passSessions: Number(counts!.passSessions),
@@ -98,45 +116,6 @@ export async function voidRecovery(
     approvals: Number(counts!.approvals),
     challenges: Number(counts!.challenges),
   };
-}
-
-/**
- * Recovery codes (docs/decisions/037), with every stop: the session a redeemed code opened ends
- * (it could still enrol a passkey), with its open ceremonies. The codes themselves stay: a stop or
- * hold refuses them while it lasts (`decideCodeRecovery`); only `voidRecoveryCodes` voids them.
- */
-async function voidCodeRecovery(tx: Tx, scope: VoidScope, input: { reason: string; now: Date }) {
-  const sessions = await tx.workforceSession.findMany({
-    where:
-      "caseId" in scope
-        ? { method: "code", caseId: scope.caseId }
-        : { method: "code", userId: scope.userId },
-    select: { id: true },
-  });
-  if (sessions.length > 0) {
-    const ids = sessions.map((session) => session.id);
-    await tx.webAuthnChallenge.updateMany({
-      where: { sessionId: { in: ids }, usedAt: null },
-      data: { usedAt: input.now },
-    });
-    await tx.workforceSession.deleteMany({ where: { id: { in: ids } } });
-  }
-}
-
-/**
- * Voids the person's live set of recovery codes: with revoke-all (an agent's, or a leaver's from
- * SCIM), a leaver or suspension, and "this wasn't me" (someone else may have made them). Returns
- * how many sets were voided (0 or 1).
- */
-export async function voidRecoveryCodes(
-  tx: Tx,
-  input: { userId: string; reason: string; now: Date },
-): Promise<number> {
-  const voided = await tx.recoveryCodeSet.updateMany({
-    where: { userId: input.userId, replacedAt: null, voidedAt: null },
-    data: { voidedAt: input.now, voidReason: input.reason.slice(0, 200) },
-  });
-  return voided.count;
 }
 
 /** What the user held that now no longer works, in words for the notice (empty: nothing to tell). */
@@ -162,13 +141,12 @@ export async function tellUserRecoveryStopped(
     select: { name: true, emails: { where: { verified: true }, select: { address: true } } },
   });
   const message = recoveryStoppedNotice({ name: user.name, voided: words });
-  for (const { address } of user.emails)
-    await enqueueMessage(tx, {
-      to: address,
-      message,
-      subjectUserId: input.userId,
-      caseId: input.caseId,
-    });
+  await enqueueMessages(tx, {
+    to: user.emails.map((email) => email.address),
+    message,
+    subjectUserId: input.userId,
+    caseId: input.caseId,
+  });
   return true;
 }
 
