@@ -24,7 +24,7 @@ import {
   type Tx,
 } from "../../lib/server/audit.ts";
 import { applyMigrations } from "../lib/migrations.ts";
-import { fmt, load, median, percentile, type BenchContext } from "./common.ts";
+import { databaseCpuReader, fmt, load, median, percentile, type BenchContext } from "./common.ts";
 
 /** The event every benchmark transaction records: a refusal, with a request context, as the console writes them. */
 function benchEvent(userId: string): AuditEventInput<"access.denied"> {
@@ -97,6 +97,8 @@ type WriteRun = {
   errors: string[];
   /** This process's CPU time over wall time (1 = one core busy): the client's own share. */
   cpu: number;
+  /** The database server's CPU seconds per write over the run, when it can be read (product path). */
+  dbCpuPerWrite?: number | null;
 };
 
 /** Runs `writers` loops for `seconds`, each running `once(writer)` back to back. */
@@ -298,6 +300,9 @@ export async function run(ctx: BenchContext) {
         p95: latencies.length ? percentile(latencies, 95) : NaN,
         failed: runs.reduce((sum, run) => sum + run.failed, 0),
         cpu: median(runs.map((run) => run.cpu)),
+        dbCpuPerWrite: runs.every((run) => typeof run.dbCpuPerWrite === "number")
+          ? median(runs.map((run) => run.dbCpuPerWrite as number))
+          : null,
         errors: runs.flatMap((run) => run.errors).slice(0, 2),
       };
     };
@@ -329,13 +334,13 @@ export async function run(ctx: BenchContext) {
         `\n  instances, two such processes share the writers and the users`,
     );
     console.log(
-      "  instances   writers   revocations/s (p50 / p95 ms)   × the chained INSERT floor   failed   client CPU",
+      "  instances   writers   revocations/s (p50 / p95 ms)   × the chained INSERT floor   failed   client CPU   CPU ms per revocation: console / database",
     );
     for (const instances of [1, 2])
       for (const writers of PRODUCT_WRITERS) {
         const product = summary(`product/${instances}/${writers}`);
         console.log(
-          `  ${String(instances).padStart(9)}   ${String(writers).padStart(7)}   ${`${fmt(product.perSecond).padStart(6)} (${product.p50.toFixed(1).padStart(6)} / ${product.p95.toFixed(1).padStart(6)})`.padEnd(30)} ${`${(product.perSecond / chain.perSecond).toFixed(2)}×`.padStart(8)}                     ${String(product.failed).padStart(6)}   ${Math.round(product.cpu * 100)}%`,
+          `  ${String(instances).padStart(9)}   ${String(writers).padStart(7)}   ${`${fmt(product.perSecond).padStart(6)} (${product.p50.toFixed(1).padStart(6)} / ${product.p95.toFixed(1).padStart(6)})`.padEnd(30)} ${`${(product.perSecond / chain.perSecond).toFixed(2)}×`.padStart(8)}                     ${String(product.failed).padStart(6)}   ${`${Math.round(product.cpu * 100)}%`.padEnd(10)}   ${((product.cpu / product.perSecond) * 1000).toFixed(2)} / ${product.dbCpuPerWrite === null ? "n/a (not on this machine)" : (product.dbCpuPerWrite * 1000).toFixed(2)}`,
         );
         for (const error of product.errors) console.log(`            failure: ${error}`);
       }
@@ -361,6 +366,13 @@ async function productRun(
   instances = 1,
 ): Promise<WriteRun> {
   const startAt = Date.now() + 8000;
+  // The database's CPU from the moment every child starts measuring to the moment all have ended.
+  const probe = new pg.Client({ connectionString: databaseUrl });
+  await probe.connect();
+  const dbCpu = await databaseCpuReader(probe);
+  await probe.end();
+  let dbCpuAtStart: number | null = null;
+  const atStart = setTimeout(() => (dbCpuAtStart = dbCpu?.() ?? null), startAt - Date.now());
   const results = await Promise.all(
     Array.from({ length: instances }, (_, instance) =>
       productChild(databaseUrl, {
@@ -378,7 +390,15 @@ async function productRun(
     failed: results.reduce((sum, r) => sum + r.failed, 0),
     errors: results.flatMap((r) => r.errors),
     cpu: results.reduce((sum, r) => sum + r.cpu, 0),
+    dbCpuPerWrite: perWrite(),
   };
+
+  function perWrite() {
+    clearTimeout(atStart);
+    const writes = results.reduce((sum, r) => sum + r.latencies.length, 0);
+    if (!dbCpu || dbCpuAtStart === null || writes === 0) return null;
+    return (dbCpu() - dbCpuAtStart) / writes;
+  }
 }
 
 async function productChild(

@@ -64,3 +64,40 @@ export async function measure(label: string, run: () => Promise<unknown>, runs =
 export function ratio(figure: number, floor: number) {
   return `${(figure / floor).toFixed(2)}×`;
 }
+
+/**
+ * The database server's CPU time so far, in seconds, when it runs on this machine (the embedded
+ * server, or a local one this user may read /proc of); null otherwise. It is the postmaster's own
+ * time and that of the backends it has reaped (cutime, cstime), plus every live child's: so a
+ * connection that ends during the measurement still counts. Linux only.
+ */
+export async function databaseCpuReader(client: {
+  query: (sql: string) => Promise<{ rows: { pid: number }[] }>;
+}): Promise<(() => number) | null> {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const ticks = 100; // USER_HZ on Linux
+  // /proc/<pid>/stat: fields after the "(comm)" part; ppid is the 2nd, utime..cstime the 12th–15th.
+  const stat = (pid: string) => {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return text.slice(text.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return null;
+    }
+  };
+  const { rows } = await client.query("SELECT pg_backend_pid() AS pid");
+  const backend = stat(String(rows[0]!.pid));
+  if (!backend) return null;
+  const postmaster = backend[1]!;
+  return () => {
+    let total = 0;
+    const own = stat(postmaster);
+    if (own) total += [11, 12, 13, 14].reduce((sum, i) => sum + Number(own[i]), 0);
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      const fields = stat(pid);
+      if (fields && fields[1] === postmaster) total += Number(fields[11]) + Number(fields[12]);
+    }
+    return total / ticks;
+  };
+}
