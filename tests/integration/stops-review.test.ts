@@ -1,0 +1,585 @@
+/**
+ * Attacker's review of the stop paths' writes folded into fewer statements (commit e9a6e50,
+ * docs/decisions/044), against PostgreSQL: what a revoke-all, a revoke of one passkey, a leaver
+ * (HR and SCIM) and voidRecovery leave behind; the counts in their audit rows; the instants they
+ * write from a session whose time zone is far from UTC; odd values (quotes, duplicates, many
+ * addresses, SQL in a reason); and each stop raced (Promise.all, several rounds) against what
+ * opens a way in: redeeming a recovery code or a pass, signing in, finishing an enrolment.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
+import type { Tx } from "@/lib/server/audit";
+
+vi.hoisted(() => {
+  process.env.RATE_LIMITS = [
+    "anonymous.client=100000/60",
+    "redeem.client=100000/60",
+    "redeem.clientAccount=100000/60",
+    "link.client=100000/60",
+    "sso.client=100000/60",
+    "signIn.client=100000/60",
+    "signIn.account=100000/60",
+    "recoveryCode.client=100000/60",
+    "recoveryCode.account=100000/60",
+  ].join(",");
+});
+
+const UserRoute = await import("@/app/scim/v2/Users/[id]/route");
+const { DomainError } = await import("@/lib/domain/errors");
+const { passkeysRevokedNotice } = await import("@/lib/domain/notifications");
+const { auditedTransaction } = await import("@/lib/server/audit");
+const { changeEmploymentStatus } = await import("@/lib/server/cases/change-employment-status");
+const { voidRecovery } = await import("@/lib/server/cases/void-recovery");
+const { enqueueMessages } = await import("@/lib/server/enqueue-message");
+const { finishPasskeyRegistration } = await import("@/lib/server/finish-passkey-registration");
+const { issueTap } = await import("@/lib/server/issue-tap");
+const { generateRecoveryCodes, redeemRecoveryCode } = await import("@/lib/server/recovery-codes");
+const { redeemTap } = await import("@/lib/server/redeem-tap");
+const { revokeAllWithinUnit, revokePasskeys } = await import("@/lib/server/revoke-passkeys");
+const { issueScimToken } = await import("@/lib/server/scim/tokens");
+const { unseal } = await import("@/lib/server/sealed");
+const { newToken } = await import("@/lib/server/secrets");
+const { startPasskeyRegistration } = await import("@/lib/server/start-passkey-registration");
+const { finishWorkforceSignIn, startWorkforceSignIn } =
+  await import("@/lib/server/workforce-sign-in");
+const { db } = await import("@/tests/db");
+const { createWorkforceUser } = await import("@/tests/factories");
+const { actor, passIn, userWithSoftwarePasskey, verifiedStandardCase } =
+  await import("@/tests/recovery");
+const { softwarePasskey } = await import("@/tests/software-authenticator");
+
+
+const ROUNDS = 3;
+const later = () => new Date(Date.now() + 3600_000);
+const request = () => ({
+  requestId: randomUUID(),
+  ip: `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`,
+});
+
+/** Runs `work` in an audited transaction whose session lives at UTC+12:45 (or +13:45). */
+function inZone<T>(work: (tx: Tx) => Promise<T>) {
+  return auditedTransaction(db, async (tx) => {
+    await tx.$executeRaw`SET LOCAL TIME ZONE 'Pacific/Chatham'`;
+    return work(tx);
+  });
+}
+
+/**
+ * Both sides of a race, settled. Whichever lost may only have been refused (a DomainError): any
+ * other failure means the race was not the one meant, and the probe would prove nothing.
+ */
+async function race(...sides: Promise<unknown>[]) {
+  const settled = await Promise.allSettled(sides);
+  for (const side of settled)
+    if (side.status === "rejected") expect(side.reason).toBeInstanceOf(DomainError);
+  return settled.map((side) => side.status);
+}
+
+/** A standard case verified for a fresh person, with a pass issued, and the pass as typed. */
+async function issuedPass() {
+  const { agent, user, caseId } = await verifiedStandardCase();
+  const address = user.emails.find((e) => e.isPrimary)?.address ?? user.emails[0]!.address;
+  await issueTap({ actor: agent, caseId, lifetimeMinutes: 60, multiUse: false });
+  return { agent, user, caseId, address, code: await passIn(address) };
+}
+
+async function signIn(
+  user: { webauthnUserId: Uint8Array },
+  passkey: ReturnType<typeof softwarePasskey>,
+) {
+  const options = await startWorkforceSignIn();
+  const { token } = await finishWorkforceSignIn({
+    response: passkey.authenticate(options.challenge, user.webauthnUserId),
+  });
+  return token;
+}
+
+/** A person with a real passkey, signed in, with a live set of codes; first recovery days ago. */
+async function personWithCodes() {
+  const { user, passkey } = await userWithSoftwarePasskey();
+  await db.recoveryCase.updateMany({
+    where: { userId: user.id },
+    data: { createdAt: new Date(Date.now() - 3 * 24 * 3600_000) },
+  });
+  const token = await signIn(user, passkey);
+  const { codes } = await generateRecoveryCodes({ token });
+  return { user, passkey, token, codes };
+}
+
+function redeemCode(user: { employeeId: string }, code: string) {
+  return redeemRecoveryCode({ identity: user.employeeId, code, request: request() });
+}
+
+/** What nobody may hold after a whole-person stop. */
+async function nothingLeft(userId: string) {
+  const [sessions, activePasskeys, liveSets, usablePasses, openLinks, openCeremonies] =
+    await Promise.all([
+      db.workforceSession.count({ where: { userId } }),
+      db.passkey.count({ where: { userId, status: "ACTIVE" } }),
+      db.recoveryCodeSet.count({ where: { userId, replacedAt: null, voidedAt: null } }),
+      db.temporaryAccessPass.count({ where: { userId, usedAt: null, voidedAt: null } }),
+      db.enrolmentLink.count({ where: { userId, usedAt: null, voidedAt: null } }),
+      db.webAuthnChallenge.count({
+        where: { userId, usedAt: null, purpose: { in: ["register", "proof"] } },
+      }),
+    ]);
+  return { sessions, activePasskeys, liveSets, usablePasses, openLinks, openCeremonies };
+}
+
+const NOTHING = {
+  sessions: 0,
+  activePasskeys: 0,
+  liveSets: 0,
+  usablePasses: 0,
+  openLinks: 0,
+  openCeremonies: 0,
+};
+
+async function openDeskCase(userId: string) {
+  const agent = await actor("AGENT");
+  return db.recoveryCase.create({
+    data: {
+      userId,
+      agentId: agent.id,
+      team: "Service Desk North",
+      reason: "LOST_DEVICE",
+      channel: "SELF_SERVICE",
+      riskTier: "STANDARD",
+      policyVersion: 1,
+    },
+  });
+}
+
+/** A session as a redeemed code leaves it (about `caseId`), with an open ceremony of it. */
+async function codeSession(userId: string, caseId: string) {
+  const session = await db.workforceSession.create({
+    data: { userId, tokenHash: newToken(), method: "code", caseId, expiresAt: later() },
+  });
+  const challenge = await db.webAuthnChallenge.create({
+    data: { challenge: newToken(), purpose: "register", sessionId: session.id, expiresAt: later() },
+  });
+  return { session, challenge };
+}
+
+async function passkeySession(userId: string) {
+  return db.workforceSession.create({
+    data: { userId, tokenHash: newToken(), method: "passkey", expiresAt: later() },
+  });
+}
+
+async function revokedEvent(userId: string) {
+  const events = await db.auditEvent.findMany({
+    where: { subjectUserId: userId, action: "passkey.revoked" },
+  });
+  expect(events).toHaveLength(1);
+  return events[0]!.data as Record<string, unknown>;
+}
+
+describe("revoke-all leaves nothing, and counts what it ended", () => {
+  it("a code session with its ceremony, a pass session, passkey sessions and the live set all end; the audit counts each once", async () => {
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 2 });
+    const kase = await openDeskCase(user.id);
+    const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
+    const code = await codeSession(user.id, kase.id);
+    await passkeySession(user.id);
+    await passkeySession(user.id);
+    const result = await revokePasskeys({
+      actor: agent,
+      userId: user.id,
+      request: { scope: "ALL" },
+      reason: "LOST",
+    });
+    expect(result).toEqual({ revoked: 2 });
+    expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    expect(await db.workforceSession.findUnique({ where: { id: code.session.id } })).toBeNull();
+    expect(
+      (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: code.challenge.id } })).usedAt,
+    ).not.toBeNull();
+    expect(await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).toMatchObject({
+      voidReason: "all passkeys revoked (lost)",
+    });
+    // The two passkey sessions ended in the revocation's statement (the code's in voidRecovery's,
+    // where no count names it, as before the change).
+    expect(await revokedEvent(user.id)).toMatchObject({
+      scope: "ALL",
+      revokedPasskeys: 2,
+      endedSessions: 2,
+      voidedPasses: 0,
+      voidedLinks: 0,
+      voidedApprovals: 0,
+    });
+    expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("a real redeemed pass and an issued one: the pass session is counted once, in voidedPasses' side, not again in endedSessions", async () => {
+    const { agent, user, caseId, address, code } = await issuedPass();
+    await redeemTap({ email: address, code, request: request() });
+    await passkeySession(user.id);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(2);
+    await revokePasskeys({
+      actor: agent,
+      userId: user.id,
+      request: { scope: "ALL" },
+      reason: "LOST",
+      caseId,
+    });
+    expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    expect(await revokedEvent(user.id)).toMatchObject({ endedSessions: 1, revokedPasskeys: 1 });
+    const revocations = await db.revocation.findMany({ where: { userId: user.id } });
+    expect(revocations).toEqual([expect.objectContaining({ scope: "ALL", caseId })]);
+  });
+
+  it("a person with no active passkey (only a code's session and codes): revoke-all still ends the session and voids the codes", async () => {
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 0 });
+    const kase = await openDeskCase(user.id);
+    await db.recoveryCodeSet.create({ data: { userId: user.id } });
+    await codeSession(user.id, kase.id);
+    await passkeySession(user.id);
+    expect(
+      await revokePasskeys({
+        actor: agent,
+        userId: user.id,
+        request: { scope: "ALL" },
+        reason: "LOST",
+      }),
+    ).toEqual({ revoked: 0 });
+    expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 0, endedSessions: 1 });
+    expect(await db.revocation.count({ where: { userId: user.id, scope: "ALL" } })).toBe(1);
+  });
+});
+
+describe("a revoke of ONE passkey", () => {
+  it("revokes that one only, names it in one Revocation, ends every session (as before) and leaves the codes and the other passkey", async () => {
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 3 });
+    const kase = await openDeskCase(user.id);
+    const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
+    await codeSession(user.id, kase.id);
+    await passkeySession(user.id);
+    const [target, ...kept] = await db.passkey.findMany({
+      where: { userId: user.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(
+      await revokePasskeys({
+        actor: agent,
+        userId: user.id,
+        request: { scope: "ONE", passkeyId: target!.id },
+        reason: "SUSPECTED_COMPROMISE",
+      }),
+    ).toEqual({ revoked: 1 });
+    const after = await db.passkey.findMany({ where: { userId: user.id } });
+    expect(after.filter((p) => p.status === "REVOKED").map((p) => p.id)).toEqual([target!.id]);
+    expect(
+      after
+        .filter((p) => p.status === "ACTIVE")
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(kept.map((p) => p.id).sort());
+    expect(await db.revocation.findMany({ where: { userId: user.id } })).toEqual([
+      expect.objectContaining({ scope: "ONE", passkeyId: target!.id, caseId: null }),
+    ]);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+    expect(
+      (await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).voidedAt,
+    ).toBeNull();
+    expect(await revokedEvent(user.id)).toMatchObject({
+      scope: "ONE",
+      revokedPasskeys: 1,
+      endedSessions: 2,
+      passkeyIds: [target!.id],
+    });
+    // Revoking it again is refused and changes nothing.
+    await expect(
+      revokePasskeys({
+        actor: agent,
+        userId: user.id,
+        request: { scope: "ONE", passkeyId: target!.id },
+        reason: "LOST",
+      }),
+    ).rejects.toThrow();
+    expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("cannot name another person's passkey", async () => {
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    const other = await createWorkforceUser(db, { passkeys: 1 });
+    await expect(
+      revokePasskeys({
+        actor: agent,
+        userId: user.id,
+        request: { scope: "ONE", passkeyId: other.passkeys[0]!.id },
+        reason: "LOST",
+      }),
+    ).rejects.toThrow();
+    expect(await db.passkey.count({ where: { userId: other.id, status: "ACTIVE" } })).toBe(1);
+    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(1);
+  });
+});
+
+describe("instants written from a session far from UTC", () => {
+  it("the leaver's revoke-all inside a unit of work writes every instant as the instant", async () => {
+    const staff = await actor("SECURITY");
+    const user = await createWorkforceUser(db, { passkeys: 2 });
+    const kase = await openDeskCase(user.id);
+    const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
+    const code = await codeSession(user.id, kase.id);
+    const now = new Date(Date.now() - 7777);
+    const before = Date.now();
+    const stopped = await inZone((tx) =>
+      revokeAllWithinUnit(tx, {
+        userId: user.id,
+        now,
+        actor: { type: "STAFF", id: staff.id, name: staff.name, role: "SECURITY" },
+        actorId: staff.id,
+        reason: "LEAVER",
+      }),
+    );
+    const after = Date.now();
+    expect(stopped).toMatchObject({ revoked: 2, endedSessions: 0 });
+    for (const passkey of await db.passkey.findMany({ where: { userId: user.id } }))
+      expect(passkey).toMatchObject({ status: "REVOKED", revokedAt: now, revokedById: staff.id });
+    expect(
+      (await db.revocation.findFirstOrThrow({ where: { userId: user.id } })).createdAt,
+    ).toEqual(now);
+    expect(
+      (await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).voidedAt,
+    ).toEqual(now);
+    expect(
+      (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: code.challenge.id } })).usedAt,
+    ).toEqual(now);
+    const outbox = await db.outboxMessage.findMany({ where: { subjectUserId: user.id } });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(outbox[0]!.createdAt.getTime()).toBeLessThanOrEqual(after);
+  });
+});
+
+describe("odd values", () => {
+  it("enqueueMessages keeps every address byte for byte, in order, duplicates and all, and many of them", async () => {
+    const user = await createWorkforceUser(db, {});
+    const stamp = randomUUID().slice(0, 8);
+    const odd = [
+      `o'brien-${stamp}@example.org`,
+      `"quoted, name"-${stamp}@example.org`,
+      `back\\slash-${stamp}@example.org`,
+      `{braces}-${stamp}@example.org`,
+      `NULL`,
+      `'); DELETE FROM "OutboxMessage"; --${stamp}`,
+      `dup-${stamp}@example.org`,
+      `dup-${stamp}@example.org`,
+      `  spaced-${stamp}@example.org  `,
+      `ünïcødé-${stamp}@exämple.org`,
+    ];
+    const many = Array.from({ length: 400 }, (_, i) => `bulk-${i}-${stamp}@example.org`);
+    const to = [...odd, ...many];
+    const message = passkeysRevokedNotice({
+      name: "O'Brien",
+      count: 1,
+      all: false,
+      reason: "Lost",
+    });
+    const others = await db.outboxMessage.count();
+    await inZone((tx) => enqueueMessages(tx, { to, message, subjectUserId: user.id }));
+    const rows = await db.outboxMessage.findMany({ where: { subjectUserId: user.id } });
+    expect(rows).toHaveLength(to.length);
+    expect(rows.map((row) => row.toAddress).sort()).toEqual([...to].sort());
+    expect(new Set(rows.map((row) => row.body)).size).toBe(to.length);
+    for (const row of rows) expect(unseal(row.body)).toBe(message.body);
+    expect(await db.outboxMessage.count()).toBe(others + to.length);
+  });
+
+  it("a reason with quotes and SQL is stored as written by voidRecovery (passes, links, approvals, codes)", async () => {
+    const user = await createWorkforceUser(db, {});
+    const reason = `it's "odd"; DROP TABLE "Passkey"; -- \\ ${"x".repeat(300)}`;
+    const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
+    const now = new Date(Date.now() - 1234);
+    await inZone((tx) => voidRecovery(tx, { userId: user.id }, { reason, now, codes: true }));
+    expect(await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).toMatchObject({
+      voidedAt: now,
+      voidReason: reason.slice(0, 200),
+    });
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
+
+describe("a whole-person stop through HR and SCIM", () => {
+  it("HR marks the person a leaver: the real code session, the codes and every session end", async () => {
+    const { user, codes } = await personWithCodes();
+    await redeemCode(user, codes[0]!);
+    expect(await db.workforceSession.count({ where: { userId: user.id, method: "code" } })).toBe(1);
+    await changeEmploymentStatus({
+      actor: { type: "SYSTEM", name: "HR feed" },
+      userId: user.id,
+      status: "LEFT",
+      leavingOn: new Date(Date.now() - 60_000),
+    });
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+    expect(
+      await db.recoveryCodeSet.count({
+        where: { userId: user.id, voidedAt: null, replacedAt: null },
+      }),
+    ).toBe(0);
+    await expect(redeemCode(user, codes[1]!)).rejects.toThrow();
+  });
+
+  it("SCIM deactivates the person: passkeys revoked, the code session and codes gone, counted once", async () => {
+    const reviewer = await actor("SECURITY");
+    const { token } = await issueScimToken({
+      staff: reviewer,
+      name: "Review IdP",
+      scopes: ["users:read", "users:write"],
+    });
+    const { user, codes } = await personWithCodes();
+    await redeemCode(user, codes[0]!);
+    const response = await UserRoute.PATCH(
+      new Request(`http://localhost:3000/scim/v2/Users/${user.id}`, {
+        method: "PATCH",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/scim+json",
+        },
+        body: JSON.stringify({
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "replace", value: { active: false } }],
+        }),
+      }),
+      { params: Promise.resolve({ id: user.id }) },
+    );
+    expect(response.status).toBe(200);
+    expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    // The passkey session of personWithCodes ended in the revocation's statement.
+    expect(await revokedEvent(user.id)).toMatchObject({
+      scope: "ALL",
+      reason: "LEAVER",
+      revokedPasskeys: 1,
+      endedSessions: 1,
+    });
+    await expect(redeemCode(user, codes[1]!)).rejects.toThrow();
+  });
+});
+
+describe("races: a stop against what opens a way in", () => {
+  it("revoke-all against redeeming a recovery code: no code session survives, the set is void", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, codes } = await personWithCodes();
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        redeemCode(user, codes[round]!),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+      await expect(redeemCode(user, codes[9]!)).rejects.toThrow();
+    }
+  });
+
+  it("an HR suspension against redeeming a code: no code session survives, the set is void", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { user, codes } = await personWithCodes();
+      await race(
+        changeEmploymentStatus({
+          actor: { type: "SYSTEM", name: "HR feed" },
+          userId: user.id,
+          status: "SUSPENDED",
+        }),
+        redeemCode(user, codes[round]!),
+      );
+      expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+      expect(
+        await db.recoveryCodeSet.count({
+          where: { userId: user.id, voidedAt: null, replacedAt: null },
+        }),
+      ).toBe(0);
+    }
+  });
+
+  it("revoke-all against redeeming a pass: no pass session survives", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { agent, user, address, code } = await issuedPass();
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        redeemTap({ email: address, code, request: request() }),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    }
+  });
+
+  it("revoke-all against a passkey sign-in: no session survives, the passkey is revoked", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, passkey } = await userWithSoftwarePasskey();
+      const options = await startWorkforceSignIn();
+      const response = passkey.authenticate(options.challenge, user.webauthnUserId);
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        finishWorkforceSignIn({ response }),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    }
+  });
+
+  it("revoking ONE passkey against a sign-in with it: no session survives", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, passkey } = await userWithSoftwarePasskey();
+      const stored = await db.passkey.findFirstOrThrow({
+        where: { userId: user.id, status: "ACTIVE" },
+      });
+      const options = await startWorkforceSignIn();
+      const response = passkey.authenticate(options.challenge, user.webauthnUserId);
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ONE", passkeyId: stored.id },
+          reason: "LOST",
+        }),
+        finishWorkforceSignIn({ response }),
+      );
+      expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+      expect((await db.passkey.findUniqueOrThrow({ where: { id: stored.id } })).status).toBe(
+        "REVOKED",
+      );
+    }
+  });
+
+  it("revoke-all against a code session finishing its enrolment: no active passkey, no session survives", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, codes } = await personWithCodes();
+      const session = await redeemCode(user, codes[0]!);
+      const grant = { kind: "session" as const, token: session.token };
+      const options = await startPasskeyRegistration({ grant });
+      const fresh = softwarePasskey();
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        finishPasskeyRegistration({ grant, response: fresh.register(options.challenge) }),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    }
+  });
+});
