@@ -48,7 +48,6 @@ const { actor, passIn, userWithSoftwarePasskey, verifiedStandardCase } =
   await import("@/tests/recovery");
 const { softwarePasskey } = await import("@/tests/software-authenticator");
 
-
 const ROUNDS = 3;
 const later = () => new Date(Date.now() + 3600_000);
 const request = () => ({
@@ -108,6 +107,32 @@ async function personWithCodes() {
 
 function redeemCode(user: { employeeId: string }, code: string) {
   return redeemRecoveryCode({ identity: user.employeeId, code, request: request() });
+}
+
+/** Entra/Okta deactivating the person through the SCIM route (the leaver stop, decision 033). */
+async function scimDeactivate(token: string, userId: string) {
+  const response = await UserRoute.PATCH(
+    new Request(`http://localhost:3000/scim/v2/Users/${userId}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "replace", value: { active: false } }],
+      }),
+    }),
+    { params: Promise.resolve({ id: userId }) },
+  );
+  return response.status;
+}
+
+async function scimToken() {
+  const reviewer = await actor("SECURITY");
+  const { token } = await issueScimToken({
+    staff: reviewer,
+    name: "Review IdP",
+    scopes: ["users:read", "users:write"],
+  });
+  return token;
 }
 
 /** What nobody may hold after a whole-person stop. */
@@ -251,6 +276,118 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
   });
 });
 
+describe("revoke-all over everything recovery issued, in one statement each", () => {
+  it("a usable pass, a used pass's session, a link, a step link and an approval, each with a ceremony: all voided, each counted once", async () => {
+    const agent = await actor("AGENT");
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    const kase = await openDeskCase(user.id);
+    const pass = (used: boolean) =>
+      db.temporaryAccessPass.create({
+        data: {
+          userId: user.id,
+          caseId: kase.id,
+          codeHash: newToken(),
+          maxFailures: 5,
+          expiresAt: later(),
+          issuedById: agent.id,
+          usedAt: used ? new Date() : null,
+        },
+      });
+    const usable = await pass(false);
+    const used = await pass(true);
+    const passSession = await db.workforceSession.create({
+      data: {
+        userId: user.id,
+        tokenHash: newToken(),
+        method: "tap",
+        tapId: used.id,
+        expiresAt: later(),
+      },
+    });
+    const link = await db.enrolmentLink.create({
+      data: {
+        userId: user.id,
+        caseId: kase.id,
+        tokenHash: newToken(),
+        revokePasskeyIds: [],
+        expiresAt: later(),
+      },
+    });
+    const step = await db.stepLink.create({
+      data: {
+        caseId: kase.id,
+        kind: "MANAGER_CONFIRMATION",
+        tokenHash: newToken(),
+        sentTo: "manager@northwind.example",
+        expiresAt: later(),
+      },
+    });
+    const approval = await db.approval.create({
+      data: { caseId: kase.id, requestedById: agent.id, snapshot: {}, snapshotHash: "x" },
+    });
+    const ceremony = (data: {
+      sessionId?: string;
+      enrolmentLinkId?: string;
+      stepLinkId?: string;
+    }) =>
+      db.webAuthnChallenge.create({
+        data: { challenge: newToken(), purpose: "register", expiresAt: later(), ...data },
+      });
+    // The pass session's ceremony is also the person's own: one row, counted once.
+    const ceremonies = [
+      await ceremony({ sessionId: passSession.id }),
+      await ceremony({ enrolmentLinkId: link.id }),
+      await ceremony({ stepLinkId: step.id }),
+    ];
+    await db.webAuthnChallenge.update({
+      where: { id: ceremonies[0]!.id },
+      data: { userId: user.id },
+    });
+    await passkeySession(user.id);
+    const now = new Date(Date.now() - 4242);
+    const voided = await inZone((tx) =>
+      voidRecovery(tx, { userId: user.id }, { reason: "probe", now, codes: true }),
+    );
+    expect(voided).toEqual({
+      passes: 1,
+      passSessions: 1,
+      enrolmentLinks: 1,
+      stepLinks: 1,
+      approvals: 1,
+      challenges: 3,
+    });
+    expect(
+      (await db.temporaryAccessPass.findUniqueOrThrow({ where: { id: usable.id } })).voidedAt,
+    ).toEqual(now);
+    expect((await db.enrolmentLink.findUniqueOrThrow({ where: { id: link.id } })).voidedAt).toEqual(
+      now,
+    );
+    expect((await db.stepLink.findUniqueOrThrow({ where: { id: step.id } })).voidedAt).toEqual(now);
+    expect((await db.approval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe(
+      "VOIDED",
+    );
+    for (const c of ceremonies)
+      expect(
+        (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: c.id } })).usedAt,
+      ).toEqual(now);
+    // Then the revocation: only the passkey session is left for its statement to end.
+    await revokePasskeys({
+      actor: agent,
+      userId: user.id,
+      request: { scope: "ALL" },
+      reason: "LOST",
+    });
+    expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    expect(await revokedEvent(user.id)).toMatchObject({
+      revokedPasskeys: 1,
+      endedSessions: 1,
+      voidedPasses: 0,
+      voidedLinks: 0,
+      voidedApprovals: 0,
+    });
+  });
+});
+
 describe("a revoke of ONE passkey", () => {
   it("revokes that one only, names it in one Revocation, ends every session (as before) and leaves the codes and the other passkey", async () => {
     const agent = await actor("AGENT");
@@ -302,6 +439,30 @@ describe("a revoke of ONE passkey", () => {
       }),
     ).rejects.toThrow();
     expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("a registration started in a passkey session cannot be finished after a revoke of one passkey", async () => {
+    const agent = await actor("AGENT");
+    const { user, passkey } = await userWithSoftwarePasskey();
+    const token = await signIn(user, passkey);
+    const grant = { kind: "session" as const, token };
+    const options = await startPasskeyRegistration({ grant });
+    const stored = await db.passkey.findFirstOrThrow({
+      where: { userId: user.id, status: "ACTIVE" },
+    });
+    await revokePasskeys({
+      actor: agent,
+      userId: user.id,
+      request: { scope: "ONE", passkeyId: stored.id },
+      reason: "SUSPECTED_COMPROMISE",
+    });
+    const finished = await finishPasskeyRegistration({
+      grant,
+      response: softwarePasskey().register(options.challenge),
+    }).catch((e: unknown) => e);
+    expect(finished).toBeInstanceOf(DomainError);
+    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(0);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("cannot name another person's passkey", async () => {
@@ -428,29 +589,11 @@ describe("a whole-person stop through HR and SCIM", () => {
   });
 
   it("SCIM deactivates the person: passkeys revoked, the code session and codes gone, counted once", async () => {
-    const reviewer = await actor("SECURITY");
-    const { token } = await issueScimToken({
-      staff: reviewer,
-      name: "Review IdP",
-      scopes: ["users:read", "users:write"],
-    });
+    const token = await scimToken();
     const { user, codes } = await personWithCodes();
     await redeemCode(user, codes[0]!);
-    const response = await UserRoute.PATCH(
-      new Request(`http://localhost:3000/scim/v2/Users/${user.id}`, {
-        method: "PATCH",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/scim+json",
-        },
-        body: JSON.stringify({
-          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-          Operations: [{ op: "replace", value: { active: false } }],
-        }),
-      }),
-      { params: Promise.resolve({ id: user.id }) },
-    );
-    expect(response.status).toBe(200);
+    const status = await scimDeactivate(token, user.id);
+    expect(status).toBe(200);
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
     // The passkey session of personWithCodes ended in the revocation's statement.
     expect(await revokedEvent(user.id)).toMatchObject({
@@ -499,6 +642,59 @@ describe("races: a stop against what opens a way in", () => {
           where: { userId: user.id, voidedAt: null, replacedAt: null },
         }),
       ).toBe(0);
+    }
+  });
+
+  it("the SCIM leaver against redeeming a code: no code session survives, the set is void", async () => {
+    const token = await scimToken();
+    for (let round = 0; round < ROUNDS; round++) {
+      const { user, codes } = await personWithCodes();
+      const [deactivated] = await Promise.all([
+        scimDeactivate(token, user.id),
+        redeemCode(user, codes[round]!).catch((e: unknown) => {
+          expect(e).toBeInstanceOf(DomainError);
+        }),
+      ]);
+      expect(deactivated).toBe(200);
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    }
+  });
+
+  it("two revokes of the same passkey at once: one Revocation, one passkey revoked, the other refused", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await createWorkforceUser(db, { passkeys: 2 });
+      const target = user.passkeys[0]!;
+      const one = async () =>
+        revokePasskeys({
+          actor: await actor("AGENT"),
+          userId: user.id,
+          request: { scope: "ONE", passkeyId: target.id },
+          reason: "LOST",
+        });
+      const outcomes = await race(one(), one());
+      expect(outcomes.sort()).toEqual(["fulfilled", "rejected"]);
+      expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
+      expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(1);
+      expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 1 });
+    }
+  });
+
+  it("two confirmed revoke-alls at once: the second sees the change and is refused; one Revocation", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await createWorkforceUser(db, { passkeys: 2 });
+      const confirmedPasskeyIds = user.passkeys.map((p) => p.id);
+      const all = async () =>
+        revokePasskeys({
+          actor: await actor("AGENT"),
+          userId: user.id,
+          request: { scope: "ALL", confirmedPasskeyIds },
+          reason: "LOST",
+        });
+      const outcomes = await race(all(), all());
+      expect(outcomes.sort()).toEqual(["fulfilled", "rejected"]);
+      expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
+      expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 2 });
+      expect(await db.outboxMessage.count({ where: { subjectUserId: user.id } })).toBe(1);
     }
   });
 
