@@ -554,6 +554,22 @@ describe("odd values", () => {
     expect(await db.outboxMessage.count()).toBe(others + to.length);
   });
 
+  it("a revocation reason outside the list (with SQL in it) is refused and changes nothing", async () => {
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    await passkeySession(user.id);
+    await expect(
+      revokePasskeys({
+        actor: await actor("AGENT"),
+        userId: user.id,
+        request: { scope: "ALL" },
+        reason: `LOST"; DELETE FROM "WorkforceSession"; --` as "LOST",
+      }),
+    ).rejects.toThrow();
+    expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(1);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db.revocation.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   it("a reason with quotes and SQL is stored as written by voidRecovery (passes, links, approvals, codes)", async () => {
     const user = await createWorkforceUser(db, {});
     const reason = `it's "odd"; DROP TABLE "Passkey"; -- \\ ${"x".repeat(300)}`;
@@ -695,6 +711,79 @@ describe("races: a stop against what opens a way in", () => {
       expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
       expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 2 });
       expect(await db.outboxMessage.count({ where: { subjectUserId: user.id } })).toBe(1);
+    }
+  });
+
+  it("revoke-all against making a new set of codes: no live set survives", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, token } = await personWithCodes();
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        generateRecoveryCodes({ token }),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+    }
+  });
+
+  it("revoke-all against starting a registration in a passkey session: the ceremony can never finish", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = await actor("AGENT");
+      const { user, token } = await personWithCodes();
+      const grant = { kind: "session" as const, token };
+      const [, started] = await Promise.allSettled([
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+        startPasskeyRegistration({ grant }),
+      ]);
+      if (started.status === "fulfilled") {
+        const finished = await finishPasskeyRegistration({
+          grant,
+          response: softwarePasskey().register(started.value.challenge),
+        }).catch((e: unknown) => e);
+        expect(finished).toBeInstanceOf(DomainError);
+      } else expect(started.reason).toBeInstanceOf(DomainError);
+      expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(0);
+      expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+    }
+  });
+
+  it("a revoke of one against a revoke-all: every passkey revoked once, the audit counts add up to the passkeys", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await createWorkforceUser(db, { passkeys: 3 });
+      await race(
+        revokePasskeys({
+          actor: await actor("AGENT"),
+          userId: user.id,
+          request: { scope: "ONE", passkeyId: user.passkeys[1]!.id },
+          reason: "SUSPECTED_COMPROMISE",
+        }),
+        revokePasskeys({
+          actor: await actor("AGENT"),
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+        }),
+      );
+      expect(await db.passkey.count({ where: { userId: user.id, status: "ACTIVE" } })).toBe(0);
+      const events = await db.auditEvent.findMany({
+        where: { subjectUserId: user.id, action: "passkey.revoked" },
+      });
+      const counted = events.reduce(
+        (sum, event) => sum + ((event.data as { revokedPasskeys: number }).revokedPasskeys ?? 0),
+        0,
+      );
+      expect(counted).toBe(3);
+      expect(await db.revocation.count({ where: { userId: user.id } })).toBe(events.length);
     }
   });
 
