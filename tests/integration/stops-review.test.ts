@@ -35,6 +35,7 @@ const { finishPasskeyRegistration } = await import("@/lib/server/finish-passkey-
 const { issueTap } = await import("@/lib/server/issue-tap");
 const { generateRecoveryCodes, redeemRecoveryCode } = await import("@/lib/server/recovery-codes");
 const { redeemTap } = await import("@/lib/server/redeem-tap");
+const { requestReenrolment } = await import("@/lib/server/request-reenrolment");
 const { revokeAllWithinUnit, revokePasskeys } = await import("@/lib/server/revoke-passkeys");
 const { issueScimToken } = await import("@/lib/server/scim/tokens");
 const { unseal } = await import("@/lib/server/sealed");
@@ -44,8 +45,15 @@ const { finishWorkforceSignIn, startWorkforceSignIn } =
   await import("@/lib/server/workforce-sign-in");
 const { db } = await import("@/tests/db");
 const { createWorkforceUser } = await import("@/tests/factories");
-const { actor, passIn, userWithSoftwarePasskey, verifiedStandardCase } =
-  await import("@/tests/recovery");
+const {
+  actor,
+  linkToken,
+  messageOfKind,
+  passIn,
+  userWithManager,
+  userWithSoftwarePasskey,
+  verifiedStandardCase,
+} = await import("@/tests/recovery");
 const { softwarePasskey } = await import("@/tests/software-authenticator");
 
 const ROUNDS = 3;
@@ -784,6 +792,43 @@ describe("races: a stop against what opens a way in", () => {
       );
       expect(counted).toBe(3);
       expect(await db.revocation.count({ where: { userId: user.id } })).toBe(events.length);
+    }
+  });
+
+  it("revoke-all against finishing an enrolment through a link: no active passkey, and the link counted iff it was voided", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { user } = await userWithManager({ passkeys: 2 });
+      const { agent, caseId } = await verifiedStandardCase({ userId: user.id });
+      expect(
+        await requestReenrolment({
+          actor: agent,
+          caseId,
+          revokePasskeyIds: [user.passkeys[0]!.id],
+        }),
+      ).toMatchObject({ status: "link_sent" });
+      const address = user.emails[0]!.address;
+      const grant = {
+        kind: "link" as const,
+        token: linkToken((await messageOfKind(address, "enrolment.link", caseId)).text, "enrol"),
+      };
+      const options = await startPasskeyRegistration({ grant });
+      await race(
+        revokePasskeys({
+          actor: agent,
+          userId: user.id,
+          request: { scope: "ALL" },
+          reason: "LOST",
+          caseId,
+        }),
+        finishPasskeyRegistration({
+          grant,
+          response: softwarePasskey().register(options.challenge),
+        }),
+      );
+      expect(await nothingLeft(user.id)).toEqual(NOTHING);
+      const link = await db.enrolmentLink.findFirstOrThrow({ where: { caseId } });
+      expect(link.usedAt === null).toBe(link.voidedAt !== null);
+      expect(await revokedEvent(user.id)).toMatchObject({ voidedLinks: link.voidedAt ? 1 : 0 });
     }
   });
 
