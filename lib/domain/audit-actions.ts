@@ -30,6 +30,8 @@ const Voided = z
   .object({
     passes: z.number().int(),
     passSessions: z.number().int(),
+    /** Absent from events recorded before decision 044 (those did not count them). */
+    codeSessions: z.number().int().optional(),
     enrolmentLinks: z.number().int(),
     stepLinks: z.number().int(),
     approvals: z.number().int(),

@@ -215,6 +215,10 @@ describe("the audit trail in words", () => {
     expect(voidedSummary({ ...none, passes: 2, approvals: 1, challenges: 1 })).toBe(
       "2 passes, 1 approval, 1 passkey challenge",
     );
+    // Counted since decision 044; events recorded before it have no such count.
+    expect(voidedSummary({ ...none, codeSessions: 1, challenges: 2 })).toBe(
+      "1 recovery code session, 2 passkey challenges",
+    );
   });
 
   it("knows which actions are reads of the trail (hidden by default), all of them in the vocabulary", () => {

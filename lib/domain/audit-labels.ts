@@ -127,6 +127,7 @@ const via = (value: string) =>
 type Voided = {
   passes: number;
   passSessions: number;
+  codeSessions?: number;
   enrolmentLinks: number;
   stepLinks: number;
   approvals: number;
@@ -137,6 +138,7 @@ export function voidedSummary(voided: Voided): string {
   const parts = [
     voided.passes && plural(voided.passes, "pass", "passes"),
     voided.passSessions && plural(voided.passSessions, "pass session"),
+    voided.codeSessions && plural(voided.codeSessions, "recovery code session"),
     voided.enrolmentLinks && plural(voided.enrolmentLinks, "enrolment link"),
     voided.stepLinks && plural(voided.stepLinks, "step link"),
     voided.approvals && plural(voided.approvals, "approval"),

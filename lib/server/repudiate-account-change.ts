@@ -91,7 +91,11 @@ export async function repudiateAccountChange(input: {
         target: live.passkeyId
           ? { type: "passkey", id: live.passkeyId }
           : { type: "user", id: user.id },
-        data: { change, endedSessions: sessions.count + voided.passSessions, voided },
+        data: {
+          change,
+          endedSessions: sessions.count + voided.passSessions + voided.codeSessions,
+          voided,
+        },
         request: input.request,
       });
       const security = await tx.staff.findMany({
@@ -102,7 +106,7 @@ export async function repudiateAccountChange(input: {
         summary: `${user.name} says a change to their account was not them`,
         detail:
           `${user.name} (${user.employeeId}) reported a change made on their account page (${ACCOUNT_CHANGE_LABELS[change].toLowerCase()}, ${live.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC) as not them. ` +
-          `${sessions.count + voided.passSessions} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
+          `${sessions.count + voided.passSessions + voided.codeSessions} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
           "Whoever made the change passed a user verification or held a signed-in session: review the person's passkeys.",
         baseUrl: publicUrl,
         userId: user.id,

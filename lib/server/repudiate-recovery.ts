@@ -201,7 +201,7 @@ export async function repudiateRecovery(input: {
         data: {
           voidedPasses: voided.passes,
           revokedPasskeys: passkeys.count,
-          endedSessions: sessions.count + voided.passSessions,
+          endedSessions: sessions.count + voided.passSessions + voided.codeSessions,
           caseStatus: move.ok ? move.status : kase.status,
           voided,
         },

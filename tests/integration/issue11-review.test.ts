@@ -201,6 +201,7 @@ describe("voiding a recovery in one statement", () => {
     expect(voided).toEqual<Voided>({
       passes: 1,
       passSessions: 1,
+      codeSessions: 0,
       enrolmentLinks: 1,
       stepLinks: 1,
       approvals: 1,
@@ -244,6 +245,7 @@ describe("voiding a recovery in one statement", () => {
     expect(voided).toEqual<Voided>({
       passes: 1,
       passSessions: 2,
+      codeSessions: 0,
       enrolmentLinks: 2,
       stepLinks: 2,
       approvals: 2,
@@ -275,6 +277,7 @@ describe("voiding a recovery in one statement", () => {
     expect(await voidInZone({ userId: user.id }, new Date())).toEqual<Voided>({
       passes: 0,
       passSessions: 0,
+      codeSessions: 0,
       enrolmentLinks: 0,
       stepLinks: 0,
       approvals: 0,

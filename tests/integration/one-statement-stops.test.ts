@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { passkeysRevokedNotice } from "@/lib/domain/notifications";
 import type { Tx } from "@/lib/server/audit";
+import { changeEmploymentStatus } from "@/lib/server/cases/change-employment-status";
 import { voidRecovery } from "@/lib/server/cases/void-recovery";
 import { enqueueMessages } from "@/lib/server/enqueue-message";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
@@ -74,7 +75,7 @@ describe("recovery codes in voidRecovery's one statement", () => {
     const caseVoided = await inZone((tx) =>
       voidRecovery(tx, { caseId: kase.id }, { reason: "closed", now: caseNow }),
     );
-    expect(caseVoided.challenges).toBe(1);
+    expect(caseVoided).toMatchObject({ codeSessions: 1, passSessions: 0, challenges: 1 });
     expect(await db.workforceSession.findUnique({ where: { id: first.session.id } })).toBeNull();
     expect(
       (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: first.challenge.id } })).usedAt,
@@ -86,8 +87,11 @@ describe("recovery codes in voidRecovery's one statement", () => {
       (await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: live.id } })).voidedAt,
     ).toBeNull();
 
-    // A person's stop without `codes`: the session ends, the set stays.
-    await inZone((tx) => voidRecovery(tx, { userId: user.id }, { reason: "x", now: new Date() }));
+    // A person's stop without `codes`: the session ends (and is counted), the set stays.
+    const personVoided = await inZone((tx) =>
+      voidRecovery(tx, { userId: user.id }, { reason: "x", now: new Date() }),
+    );
+    expect(personVoided).toMatchObject({ codeSessions: 1, challenges: 1 });
     expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
     expect(
       (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: second.challenge.id } })).usedAt,
@@ -127,6 +131,31 @@ describe("recovery codes in voidRecovery's one statement", () => {
     expect(
       (await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).voidedAt,
     ).toBeNull();
+  });
+});
+
+describe("the sessions a stop reports", () => {
+  it("a leaver's ended sessions include the one a recovery code opened, and the event says so", async () => {
+    const user = await createWorkforceUser(db, {});
+    const kase = await openCase(user.id);
+    await codeSession(user.id, kase.id);
+    await db.workforceSession.create({
+      data: { userId: user.id, tokenHash: newToken(), method: "passkey", expiresAt: later() },
+    });
+    const result = await changeEmploymentStatus({
+      actor: { type: "SYSTEM", name: "HR feed" },
+      userId: user.id,
+      status: "LEFT",
+    });
+    expect(result.endedSessions).toBe(2);
+    expect(await db.workforceSession.count({ where: { userId: user.id } })).toBe(0);
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { subjectUserId: user.id, action: "workforce.status_changed" },
+    });
+    expect(event.data).toMatchObject({
+      endedSessions: 2,
+      voided: { codeSessions: 1, passSessions: 0, challenges: 1 },
+    });
   });
 });
 

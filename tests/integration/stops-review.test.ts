@@ -359,6 +359,7 @@ describe("revoke-all over everything recovery issued, in one statement each", ()
     expect(voided).toEqual({
       passes: 1,
       passSessions: 1,
+      codeSessions: 0,
       enrolmentLinks: 1,
       stepLinks: 1,
       approvals: 1,

@@ -79,7 +79,7 @@ export async function changeEmploymentStatus(input: {
         data: {
           from: before.status,
           to: input.status,
-          endedSessions: endedSessions + voided.passSessions,
+          endedSessions: endedSessions + voided.passSessions + voided.codeSessions,
           voided,
           closedCases,
         },
@@ -87,7 +87,10 @@ export async function changeEmploymentStatus(input: {
       });
       return {
         ok: true,
-        value: { endedSessions: endedSessions + voided.passSessions, closedCases },
+        value: {
+          endedSessions: endedSessions + voided.passSessions + voided.codeSessions,
+          closedCases,
+        },
       };
     },
   );

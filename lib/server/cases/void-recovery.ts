@@ -17,6 +17,8 @@ export type VoidScope = { caseId: string } | { userId: string };
 export type Voided = {
   passes: number;
   passSessions: number;
+  /** Sessions a redeemed recovery code opened (docs/decisions/037). */
+  codeSessions: number;
   enrolmentLinks: number;
   stepLinks: number;
   approvals: number;
@@ -26,6 +28,7 @@ export type Voided = {
 export const NOTHING_VOIDED: Voided = {
   passes: 0,
   passSessions: 0,
+  codeSessions: 0,
   enrolmentLinks: 0,
   stepLinks: 0,
   approvals: 0,
@@ -104,6 +107,7 @@ export async function voidRecovery(
     )
     SELECT (SELECT count(*) FROM passes) AS passes,
       (SELECT count(*) FROM pass_sessions) AS "passSessions",
+      (SELECT count(*) FROM code_sessions) AS "codeSessions",
       (SELECT count(*) FROM links) AS "enrolmentLinks",
       (SELECT count(*) FROM step_links) AS "stepLinks",
       (SELECT count(*) FROM approvals) AS approvals,
@@ -111,6 +115,7 @@ export async function voidRecovery(
   return {
     passes: Number(counts!.passes),
     passSessions: Number(counts!.passSessions),
+    codeSessions: Number(counts!.codeSessions),
     enrolmentLinks: Number(counts!.enrolmentLinks),
     stepLinks: Number(counts!.stepLinks),
     approvals: Number(counts!.approvals),

@@ -372,6 +372,7 @@ export async function writeScimUser(
                 voided: {
                   passes: 0,
                   passSessions: 0,
+                  codeSessions: 0,
                   enrolmentLinks: 0,
                   stepLinks: 0,
                   approvals: 0,
@@ -479,7 +480,8 @@ async function leaverStop(
     data: {
       from: input.before,
       to: input.status,
-      endedSessions: stopped.endedSessions + stopped.voided.passSessions,
+      endedSessions:
+        stopped.endedSessions + stopped.voided.passSessions + stopped.voided.codeSessions,
       voided: stopped.voided,
       closedCases: closed.count,
     },
