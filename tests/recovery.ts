@@ -11,6 +11,8 @@ import { recordStep } from "@/lib/server/record-step";
 import type { CurrentStaff } from "@/lib/server/resume-staff-session";
 import { unseal } from "@/lib/server/sealed";
 import { sendStepLink } from "@/lib/server/send-step-link";
+import { auditedTransaction, type Tx } from "@/lib/server/audit";
+import { newToken } from "@/lib/server/secrets";
 import { db } from "./db";
 import { createStaff, createWorkforceUser } from "./factories";
 
@@ -197,4 +199,56 @@ export async function userWithSoftwarePasskey() {
   await finishPasskeyRegistration({ grant, response: passkey.register(options.challenge) });
   const { user, manager } = await withManager(created.id);
   return { user, manager, passkey, firstCaseId: caseId };
+}
+
+/** A self-service case (a recovery code's, decision 037) for `userId`, opened directly. */
+export async function selfServiceCase(userId: string) {
+  const agent = await actor("AGENT");
+  return db.recoveryCase.create({
+    data: {
+      userId,
+      agentId: agent.id,
+      team: "Service Desk North",
+      reason: "LOST_DEVICE",
+      channel: "SELF_SERVICE",
+      riskTier: "STANDARD",
+      policyVersion: 1,
+    },
+  });
+}
+
+const inAnHour = () => new Date(Date.now() + 3600_000);
+
+/** A session as a redeemed recovery code leaves it (about `caseId`), with an open ceremony of it. */
+export async function codeSession(userId: string, caseId: string) {
+  const session = await db.workforceSession.create({
+    data: { userId, tokenHash: newToken(), method: "code", caseId, expiresAt: inAnHour() },
+  });
+  const challenge = await db.webAuthnChallenge.create({
+    data: {
+      challenge: newToken(),
+      purpose: "register",
+      sessionId: session.id,
+      expiresAt: inAnHour(),
+    },
+  });
+  return { session, challenge };
+}
+
+/** A session a passkey sign-in left. */
+export async function passkeySession(userId: string) {
+  return db.workforceSession.create({
+    data: { userId, tokenHash: newToken(), method: "passkey", expiresAt: inAnHour() },
+  });
+}
+
+/**
+ * Runs `work` in an audited transaction whose session lives at UTC+12:45 (or +13:45): raw SQL
+ * writing Prisma's DateTime columns must write the instant whatever the session's time zone.
+ */
+export function inFarTimeZone<T>(work: (tx: Tx) => Promise<T>) {
+  return auditedTransaction(db, async (tx) => {
+    await tx.$executeRaw`SET LOCAL TIME ZONE 'Pacific/Chatham'`;
+    return work(tx);
+  });
 }

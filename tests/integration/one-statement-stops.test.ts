@@ -7,62 +7,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { passkeysRevokedNotice } from "@/lib/domain/notifications";
-import type { Tx } from "@/lib/server/audit";
 import { changeEmploymentStatus } from "@/lib/server/cases/change-employment-status";
 import { voidRecovery } from "@/lib/server/cases/void-recovery";
 import { enqueueMessages } from "@/lib/server/enqueue-message";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
 import { unseal } from "@/lib/server/sealed";
-import { newToken } from "@/lib/server/secrets";
 import { db } from "@/tests/db";
 import { createStaff, createWorkforceUser } from "@/tests/factories";
+import { codeSession, inFarTimeZone, passkeySession, selfServiceCase } from "@/tests/recovery";
 
 const later = () => new Date(Date.now() + 3600_000);
-
-/** Runs `work` in a transaction whose session lives at UTC+12:45 (or +13:45). */
-function inZone<T>(work: (tx: Tx) => Promise<T>) {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SET LOCAL TIME ZONE 'Pacific/Chatham'`;
-    return work(tx as Tx);
-  });
-}
-
-async function openCase(userId: string) {
-  const agent = await createStaff(db, { role: "AGENT" });
-  return db.recoveryCase.create({
-    data: {
-      userId,
-      agentId: agent.id,
-      team: "Service Desk North",
-      reason: "LOST_DEVICE",
-      channel: "SELF_SERVICE",
-      riskTier: "STANDARD",
-      policyVersion: 1,
-    },
-  });
-}
-
-/** A session a redeemed recovery code opened (about `caseId`), with an open ceremony of it. */
-async function codeSession(userId: string, caseId: string) {
-  const session = await db.workforceSession.create({
-    data: { userId, tokenHash: newToken(), method: "code", caseId, expiresAt: later() },
-  });
-  const challenge = await db.webAuthnChallenge.create({
-    data: {
-      challenge: newToken(),
-      purpose: "register",
-      sessionId: session.id,
-      expiresAt: later(),
-    },
-  });
-  return { session, challenge };
-}
 
 describe("recovery codes in voidRecovery's one statement", () => {
   it("ends a code's session and its ceremony in every stop, and voids the live set only when asked, at the instant given", async () => {
     const user = await createWorkforceUser(db, {});
-    const kase = await openCase(user.id);
-    const otherCase = await openCase(user.id);
+    const kase = await selfServiceCase(user.id);
+    const otherCase = await selfServiceCase(user.id);
     const live = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     const replaced = await db.recoveryCodeSet.create({
       data: { userId: user.id, replacedAt: new Date(Date.now() - 60_000) },
@@ -72,7 +32,7 @@ describe("recovery codes in voidRecovery's one statement", () => {
     const first = await codeSession(user.id, kase.id);
     const second = await codeSession(user.id, otherCase.id);
     const caseNow = new Date(Date.now() - 4321);
-    const caseVoided = await inZone((tx) =>
+    const caseVoided = await inFarTimeZone((tx) =>
       voidRecovery(tx, { caseId: kase.id }, { reason: "closed", now: caseNow }),
     );
     expect(caseVoided).toMatchObject({ codeSessions: 1, passSessions: 0, challenges: 1 });
@@ -88,7 +48,7 @@ describe("recovery codes in voidRecovery's one statement", () => {
     ).toBeNull();
 
     // A person's stop without `codes`: the session ends (and is counted), the set stays.
-    const personVoided = await inZone((tx) =>
+    const personVoided = await inFarTimeZone((tx) =>
       voidRecovery(tx, { userId: user.id }, { reason: "x", now: new Date() }),
     );
     expect(personVoided).toMatchObject({ codeSessions: 1, challenges: 1 });
@@ -102,7 +62,7 @@ describe("recovery codes in voidRecovery's one statement", () => {
 
     // A person's stop with `codes`: the live set is voided, at the instant, with the reason.
     const codesNow = new Date(Date.now() - 999);
-    await inZone((tx) =>
+    await inFarTimeZone((tx) =>
       voidRecovery(
         tx,
         { userId: user.id },
@@ -121,10 +81,10 @@ describe("recovery codes in voidRecovery's one statement", () => {
 
   it("refuses to void codes for a case scope (codes belong to the person), changing nothing", async () => {
     const user = await createWorkforceUser(db, {});
-    const kase = await openCase(user.id);
+    const kase = await selfServiceCase(user.id);
     const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     await expect(
-      inZone((tx) =>
+      inFarTimeZone((tx) =>
         voidRecovery(tx, { caseId: kase.id }, { reason: "x", now: new Date(), codes: true }),
       ),
     ).rejects.toThrow(/user scope/);
@@ -137,11 +97,9 @@ describe("recovery codes in voidRecovery's one statement", () => {
 describe("the sessions a stop reports", () => {
   it("a leaver's ended sessions include the one a recovery code opened, and the event says so", async () => {
     const user = await createWorkforceUser(db, {});
-    const kase = await openCase(user.id);
+    const kase = await selfServiceCase(user.id);
     await codeSession(user.id, kase.id);
-    await db.workforceSession.create({
-      data: { userId: user.id, tokenHash: newToken(), method: "passkey", expiresAt: later() },
-    });
+    await passkeySession(user.id);
     const result = await changeEmploymentStatus({
       actor: { type: "SYSTEM", name: "HR feed" },
       userId: user.id,
@@ -166,7 +124,7 @@ describe("one notice to several addresses", () => {
     const to = [`a-${stamp}@northwind.example`, `b-${stamp}@northwind.example`];
     const message = passkeysRevokedNotice({ name: "Ada", count: 2, all: true, reason: "Lost" });
     const before = Date.now();
-    await inZone((tx) => enqueueMessages(tx, { to, message, subjectUserId: user.id }));
+    await inFarTimeZone((tx) => enqueueMessages(tx, { to, message, subjectUserId: user.id }));
     const after = Date.now();
     const rows = await db.outboxMessage.findMany({
       where: { toAddress: { in: to } },
@@ -190,7 +148,7 @@ describe("one notice to several addresses", () => {
       expect(row.availableAt).toEqual(row.createdAt);
     }
     // No address, no statement and no row.
-    await inZone((tx) => enqueueMessages(tx, { to: [], message }));
+    await inFarTimeZone((tx) => enqueueMessages(tx, { to: [], message }));
     expect(await db.outboxMessage.count({ where: { toAddress: { in: to } } })).toBe(2);
   });
 });
@@ -210,10 +168,8 @@ describe("a revocation's one statement", () => {
       where: { userId: user.id, verified: true },
       select: { address: true },
     });
-    for (const method of ["passkey", "passkey"])
-      await db.workforceSession.create({
-        data: { userId: user.id, tokenHash: newToken(), method, expiresAt: later() },
-      });
+    await passkeySession(user.id);
+    await passkeySession(user.id);
     const before = Date.now();
     const result = await revokePasskeys({
       actor: { ...agent, sessionExpires: later() },

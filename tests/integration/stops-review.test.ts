@@ -8,7 +8,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import type { Tx } from "@/lib/server/audit";
 
 vi.hoisted(() => {
   process.env.RATE_LIMITS = [
@@ -27,7 +26,6 @@ vi.hoisted(() => {
 const UserRoute = await import("@/app/scim/v2/Users/[id]/route");
 const { DomainError } = await import("@/lib/domain/errors");
 const { passkeysRevokedNotice } = await import("@/lib/domain/notifications");
-const { auditedTransaction } = await import("@/lib/server/audit");
 const { changeEmploymentStatus } = await import("@/lib/server/cases/change-employment-status");
 const { voidRecovery } = await import("@/lib/server/cases/void-recovery");
 const { enqueueMessages } = await import("@/lib/server/enqueue-message");
@@ -47,9 +45,13 @@ const { db } = await import("@/tests/db");
 const { createWorkforceUser } = await import("@/tests/factories");
 const {
   actor,
+  codeSession,
+  inFarTimeZone,
   linkToken,
   messageOfKind,
   passIn,
+  passkeySession,
+  selfServiceCase,
   userWithManager,
   userWithSoftwarePasskey,
   verifiedStandardCase,
@@ -57,6 +59,11 @@ const {
 const { softwarePasskey } = await import("@/tests/software-authenticator");
 
 const ROUNDS = 3;
+
+/** An agent's revoke-all for loss: the stop every race below runs. */
+function revokeAll(agent: Awaited<ReturnType<typeof actor>>, userId: string) {
+  return revokePasskeys({ actor: agent, userId, request: { scope: "ALL" }, reason: "LOST" });
+}
 const later = () => new Date(Date.now() + 3600_000);
 const request = () => ({
   requestId: randomUUID(),
@@ -64,12 +71,6 @@ const request = () => ({
 });
 
 /** Runs `work` in an audited transaction whose session lives at UTC+12:45 (or +13:45). */
-function inZone<T>(work: (tx: Tx) => Promise<T>) {
-  return auditedTransaction(db, async (tx) => {
-    await tx.$executeRaw`SET LOCAL TIME ZONE 'Pacific/Chatham'`;
-    return work(tx);
-  });
-}
 
 /**
  * Both sides of a race, settled. Whichever lost may only have been refused (a DomainError): any
@@ -168,38 +169,6 @@ const NOTHING = {
   openCeremonies: 0,
 };
 
-async function openDeskCase(userId: string) {
-  const agent = await actor("AGENT");
-  return db.recoveryCase.create({
-    data: {
-      userId,
-      agentId: agent.id,
-      team: "Service Desk North",
-      reason: "LOST_DEVICE",
-      channel: "SELF_SERVICE",
-      riskTier: "STANDARD",
-      policyVersion: 1,
-    },
-  });
-}
-
-/** A session as a redeemed code leaves it (about `caseId`), with an open ceremony of it. */
-async function codeSession(userId: string, caseId: string) {
-  const session = await db.workforceSession.create({
-    data: { userId, tokenHash: newToken(), method: "code", caseId, expiresAt: later() },
-  });
-  const challenge = await db.webAuthnChallenge.create({
-    data: { challenge: newToken(), purpose: "register", sessionId: session.id, expiresAt: later() },
-  });
-  return { session, challenge };
-}
-
-async function passkeySession(userId: string) {
-  return db.workforceSession.create({
-    data: { userId, tokenHash: newToken(), method: "passkey", expiresAt: later() },
-  });
-}
-
 async function revokedEvent(userId: string) {
   const events = await db.auditEvent.findMany({
     where: { subjectUserId: userId, action: "passkey.revoked" },
@@ -212,17 +181,12 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
   it("a code session with its ceremony, a pass session, passkey sessions and the live set all end; the audit counts each once", async () => {
     const agent = await actor("AGENT");
     const user = await createWorkforceUser(db, { passkeys: 2 });
-    const kase = await openDeskCase(user.id);
+    const kase = await selfServiceCase(user.id);
     const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     const code = await codeSession(user.id, kase.id);
     await passkeySession(user.id);
     await passkeySession(user.id);
-    const result = await revokePasskeys({
-      actor: agent,
-      userId: user.id,
-      request: { scope: "ALL" },
-      reason: "LOST",
-    });
+    const result = await revokeAll(agent, user.id);
     expect(result).toEqual({ revoked: 2 });
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
     expect(await db.workforceSession.findUnique({ where: { id: code.session.id } })).toBeNull();
@@ -266,18 +230,11 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
   it("a person with no active passkey (only a code's session and codes): revoke-all still ends the session and voids the codes", async () => {
     const agent = await actor("AGENT");
     const user = await createWorkforceUser(db, { passkeys: 0 });
-    const kase = await openDeskCase(user.id);
+    const kase = await selfServiceCase(user.id);
     await db.recoveryCodeSet.create({ data: { userId: user.id } });
     await codeSession(user.id, kase.id);
     await passkeySession(user.id);
-    expect(
-      await revokePasskeys({
-        actor: agent,
-        userId: user.id,
-        request: { scope: "ALL" },
-        reason: "LOST",
-      }),
-    ).toEqual({ revoked: 0 });
+    expect(await revokeAll(agent, user.id)).toEqual({ revoked: 0 });
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
     expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 0, endedSessions: 1 });
     expect(await db.revocation.count({ where: { userId: user.id, scope: "ALL" } })).toBe(1);
@@ -288,7 +245,7 @@ describe("revoke-all over everything recovery issued, in one statement each", ()
   it("a usable pass, a used pass's session, a link, a step link and an approval, each with a ceremony: all voided, each counted once", async () => {
     const agent = await actor("AGENT");
     const user = await createWorkforceUser(db, { passkeys: 1 });
-    const kase = await openDeskCase(user.id);
+    const kase = await selfServiceCase(user.id);
     const pass = (used: boolean) =>
       db.temporaryAccessPass.create({
         data: {
@@ -353,7 +310,7 @@ describe("revoke-all over everything recovery issued, in one statement each", ()
     });
     await passkeySession(user.id);
     const now = new Date(Date.now() - 4242);
-    const voided = await inZone((tx) =>
+    const voided = await inFarTimeZone((tx) =>
       voidRecovery(tx, { userId: user.id }, { reason: "probe", now, codes: true }),
     );
     expect(voided).toEqual({
@@ -380,12 +337,7 @@ describe("revoke-all over everything recovery issued, in one statement each", ()
         (await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: c.id } })).usedAt,
       ).toEqual(now);
     // Then the revocation: only the passkey session is left for its statement to end.
-    await revokePasskeys({
-      actor: agent,
-      userId: user.id,
-      request: { scope: "ALL" },
-      reason: "LOST",
-    });
+    await revokeAll(agent, user.id);
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
     expect(await revokedEvent(user.id)).toMatchObject({
       revokedPasskeys: 1,
@@ -401,7 +353,7 @@ describe("a revoke of ONE passkey", () => {
   it("revokes that one only, names it in one Revocation, ends every session (as before) and leaves the codes and the other passkey", async () => {
     const agent = await actor("AGENT");
     const user = await createWorkforceUser(db, { passkeys: 3 });
-    const kase = await openDeskCase(user.id);
+    const kase = await selfServiceCase(user.id);
     const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     await codeSession(user.id, kase.id);
     await passkeySession(user.id);
@@ -495,12 +447,12 @@ describe("instants written from a session far from UTC", () => {
   it("the leaver's revoke-all inside a unit of work writes every instant as the instant", async () => {
     const staff = await actor("SECURITY");
     const user = await createWorkforceUser(db, { passkeys: 2 });
-    const kase = await openDeskCase(user.id);
+    const kase = await selfServiceCase(user.id);
     const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     const code = await codeSession(user.id, kase.id);
     const now = new Date(Date.now() - 7777);
     const before = Date.now();
-    const stopped = await inZone((tx) =>
+    const stopped = await inFarTimeZone((tx) =>
       revokeAllWithinUnit(tx, {
         userId: user.id,
         now,
@@ -554,7 +506,7 @@ describe("odd values", () => {
       reason: "Lost",
     });
     const others = await db.outboxMessage.count();
-    await inZone((tx) => enqueueMessages(tx, { to, message, subjectUserId: user.id }));
+    await inFarTimeZone((tx) => enqueueMessages(tx, { to, message, subjectUserId: user.id }));
     const rows = await db.outboxMessage.findMany({ where: { subjectUserId: user.id } });
     expect(rows).toHaveLength(to.length);
     expect(rows.map((row) => row.toAddress).sort()).toEqual([...to].sort());
@@ -584,7 +536,9 @@ describe("odd values", () => {
     const reason = `it's "odd"; DROP TABLE "Passkey"; -- \\ ${"x".repeat(300)}`;
     const set = await db.recoveryCodeSet.create({ data: { userId: user.id } });
     const now = new Date(Date.now() - 1234);
-    await inZone((tx) => voidRecovery(tx, { userId: user.id }, { reason, now, codes: true }));
+    await inFarTimeZone((tx) =>
+      voidRecovery(tx, { userId: user.id }, { reason, now, codes: true }),
+    );
     expect(await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).toMatchObject({
       voidedAt: now,
       voidReason: reason.slice(0, 200),
@@ -636,15 +590,7 @@ describe("races: a stop against what opens a way in", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const agent = await actor("AGENT");
       const { user, codes } = await personWithCodes();
-      await race(
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
-        redeemCode(user, codes[round]!),
-      );
+      await race(revokeAll(agent, user.id), redeemCode(user, codes[round]!));
       expect(await nothingLeft(user.id)).toEqual(NOTHING);
       await expect(redeemCode(user, codes[9]!)).rejects.toThrow();
     }
@@ -727,15 +673,7 @@ describe("races: a stop against what opens a way in", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const agent = await actor("AGENT");
       const { user, token } = await personWithCodes();
-      await race(
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
-        generateRecoveryCodes({ token }),
-      );
+      await race(revokeAll(agent, user.id), generateRecoveryCodes({ token }));
       expect(await nothingLeft(user.id)).toEqual(NOTHING);
     }
   });
@@ -746,12 +684,7 @@ describe("races: a stop against what opens a way in", () => {
       const { user, token } = await personWithCodes();
       const grant = { kind: "session" as const, token };
       const [, started] = await Promise.allSettled([
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
+        revokeAll(agent, user.id),
         startPasskeyRegistration({ grant }),
       ]);
       if (started.status === "fulfilled") {
@@ -837,12 +770,7 @@ describe("races: a stop against what opens a way in", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { agent, user, address, code } = await issuedPass();
       await race(
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
+        revokeAll(agent, user.id),
         redeemTap({ email: address, code, request: request() }),
       );
       expect(await nothingLeft(user.id)).toEqual(NOTHING);
@@ -855,15 +783,7 @@ describe("races: a stop against what opens a way in", () => {
       const { user, passkey } = await userWithSoftwarePasskey();
       const options = await startWorkforceSignIn();
       const response = passkey.authenticate(options.challenge, user.webauthnUserId);
-      await race(
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
-        finishWorkforceSignIn({ response }),
-      );
+      await race(revokeAll(agent, user.id), finishWorkforceSignIn({ response }));
       expect(await nothingLeft(user.id)).toEqual(NOTHING);
     }
   });
@@ -902,12 +822,7 @@ describe("races: a stop against what opens a way in", () => {
       const options = await startPasskeyRegistration({ grant });
       const fresh = softwarePasskey();
       await race(
-        revokePasskeys({
-          actor: agent,
-          userId: user.id,
-          request: { scope: "ALL" },
-          reason: "LOST",
-        }),
+        revokeAll(agent, user.id),
         finishPasskeyRegistration({ grant, response: fresh.register(options.challenge) }),
       );
       expect(await nothingLeft(user.id)).toEqual(NOTHING);
