@@ -13,6 +13,7 @@
  */
 import { createServer } from "node:http";
 import next from "next";
+import { INSTANCE_KEEPALIVE_SECONDS } from "../lib/domain/nginx-config.ts";
 import { createEdge } from "./lib/edge.ts";
 
 // A bad configuration is told one line per variable by lib/env.ts (scripts/start.ts checks the
@@ -35,6 +36,9 @@ const edge = createEdge(app.getRequestHandler(), {
 });
 
 const server = createServer(edge.onRequest);
+// Idle connections outlive nginx's reuse of them (lib/domain/nginx-config.ts says why).
+server.keepAliveTimeout = INSTANCE_KEEPALIVE_SECONDS * 1000;
+server.headersTimeout = (INSTANCE_KEEPALIVE_SECONDS + 5) * 1000;
 server.on("checkContinue", edge.onCheckContinue);
 server.on("clientError", edge.onClientError);
 server.on("error", (error: NodeJS.ErrnoException) => {

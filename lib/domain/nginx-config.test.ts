@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_NGINX_INPUT, nginxConfig } from "./nginx-config";
+import { EXAMPLE_NGINX_INPUT, INSTANCE_KEEPALIVE_SECONDS, nginxConfig } from "./nginx-config";
 
 describe("nginxConfig", () => {
   it("is the source of the shipped example (npm run nginx:example)", () => {
@@ -23,6 +23,15 @@ describe("nginxConfig", () => {
     expect(conf).toContain("server 127.0.0.1:3001 ");
     expect(conf).toContain("server 127.0.0.1:3002 ");
     expect(nginxConfig(EXAMPLE_NGINX_INPUT)).not.toContain("daemon");
+  });
+
+  it("lets an idle upstream connection go before the instance would close it (no 502 for a POST sent as it closes)", () => {
+    const conf = nginxConfig(EXAMPLE_NGINX_INPUT);
+    const upstream = conf.slice(conf.indexOf("upstream console {"), conf.indexOf("server {"));
+    const seconds = Number(/keepalive_timeout (\d+)s;/.exec(upstream)?.[1]);
+    expect(seconds).toBeGreaterThan(0);
+    // With room for a slow loop on either side.
+    expect(INSTANCE_KEEPALIVE_SECONDS - seconds).toBeGreaterThanOrEqual(30);
   });
 
   it("refuses what would break out of the configuration", () => {

@@ -60,6 +60,16 @@ export const NGINX_BODY_LIMIT_MB = Math.ceil((4 * BODY_LIMIT_BYTES) / (1024 * 10
 /** The read timeout for proxied requests: above the live stream's 20 s heartbeat with room. */
 export const PROXY_READ_TIMEOUT_SECONDS = 75;
 
+/**
+ * How long nginx keeps an idle connection to an instance for reuse, and how long an instance
+ * keeps one open (scripts/server.ts). The instance must wait longer: otherwise it may close an
+ * idle connection at the moment nginx sends a request on it, and nginx, which never sends a POST
+ * again, answers 502 for a decision that never reached the console (seen in CI, once in 84 tests:
+ * Node's default is 5 s, nginx's 60 s).
+ */
+export const UPSTREAM_KEEPALIVE_SECONDS = 30;
+export const INSTANCE_KEEPALIVE_SECONDS = UPSTREAM_KEEPALIVE_SECONDS + 35;
+
 export type NginxConfigInput = {
   listen: { host: string; port: number };
   instances: readonly { host: string; port: number }[];
@@ -144,6 +154,7 @@ ${routeLogRules()
   upstream console {
 ${input.instances.map((instance) => `    server ${address(instance.host, instance.port)} max_fails=1 fail_timeout=5s;`).join("\n")}
     keepalive 16;
+    keepalive_timeout ${UPSTREAM_KEEPALIVE_SECONDS}s;
   }
 
   server {

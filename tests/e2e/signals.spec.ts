@@ -43,9 +43,12 @@ test("one caller ID for two people: the case shows the signal, a security review
   test.setTimeout(120_000);
   await signInAs(page, "AGENT");
   const first = await openCaseWithCallerId(page, 3);
-  await expect(
-    page.getByRole("region", { name: "Fraud signals" }).getByText("None across calls."),
-  ).toBeVisible();
+  // One call from the number so far: no signal about it. (Signals of the hour or of a burst of
+  // privileged calls may stand beside it, depending on when the suite runs: the desk's usual
+  // hours are learnt from the demo's calls, so an evening run is "an unusual hour".)
+  const onFirst = page.getByRole("region", { name: "Fraud signals" });
+  await expect(onFirst.getByRole("heading", { name: "Fraud signals" })).toBeVisible();
+  await expect(onFirst.getByText("One number or address for different people")).toHaveCount(0);
   const second = await openCaseWithCallerId(page, 4);
   const onCase = page.getByRole("region", { name: "Fraud signals" });
   await expect(onCase.getByText("One number or address for different people")).toBeVisible();
