@@ -362,7 +362,10 @@ test.describe("every page passes axe in both colour schemes", () => {
 
     await supervisor.goto("/reports");
     await expectAccessible(supervisor, "reports (supervisor)");
-    // A chart is a table a screen reader reads row by row; nothing in it takes focus.
+    // A chart is a table a screen reader reads row by row; nothing in it takes focus. A wide one
+    // sits in a scroll region (components/scroll-region.tsx), which does, so that a keyboard can
+    // scroll it: the signals chart has one once any signal was raised in the period (in an
+    // evening run, the calls of the tests before this one raise "an unusual hour").
     const chart = supervisor.getByRole("table", { name: "Cases by reason" });
     await expect(chart.getByRole("rowheader", { name: "lost device" })).toBeVisible();
     await expect(chart.getByRole("row").first()).toContainText(/\d+$/);
@@ -370,8 +373,13 @@ test.describe("every page passes axe in both colour schemes", () => {
     for (let presses = 0; presses < 40; presses++) {
       await supervisor.keyboard.press("Tab");
       expect(
-        await supervisor.evaluate(() => Boolean(document.activeElement?.closest("figure"))),
-        "a chart took focus",
+        await supervisor.evaluate(() => {
+          const focused = document.activeElement;
+          const scrollRegion =
+            focused?.getAttribute("role") === "region" && focused.matches(".overflow-x-auto");
+          return Boolean(focused?.closest("figure")) && !scrollRegion;
+        }),
+        "something inside a chart took focus",
       ).toBe(false);
     }
     await supervisor.goto("/policy");
