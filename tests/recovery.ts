@@ -150,6 +150,7 @@ export async function redeemedPassSession(options: { userId?: string } = {}) {
 
 import { finishPasskeyRegistration } from "@/lib/server/finish-passkey-registration";
 import { startPasskeyRegistration } from "@/lib/server/start-passkey-registration";
+import { finishWorkforceSignIn, startWorkforceSignIn } from "@/lib/server/workforce-sign-in";
 import { softwarePasskey } from "./software-authenticator";
 
 /** The newest queued message of one kind to `address` (for one case, when given), opened. */
@@ -199,6 +200,18 @@ export async function userWithSoftwarePasskey() {
   await finishPasskeyRegistration({ grant, response: passkey.register(options.challenge) });
   const { user, manager } = await withManager(created.id);
   return { user, manager, passkey, firstCaseId: caseId };
+}
+
+/** Signs `user` in with their software passkey, as /account does; returns the session's token. */
+export async function signInWithPasskey(
+  user: { webauthnUserId: Uint8Array },
+  passkey: ReturnType<typeof softwarePasskey>,
+) {
+  const options = await startWorkforceSignIn();
+  const { token } = await finishWorkforceSignIn({
+    response: passkey.authenticate(options.challenge, user.webauthnUserId),
+  });
+  return token;
 }
 
 /** A self-service case (a recovery code's, decision 037) for `userId`, opened directly. */

@@ -13,6 +13,7 @@ import {
   targetTooLong,
   URL_LIMIT_BYTES,
   replyProblem,
+  resolvesRoot,
   routeRefusal,
   serverActionKind,
   UNEXPECTED_REPLY,
@@ -269,6 +270,34 @@ describe("actionBodyProblem", () => {
     expect(await fetchAction(twoRoots.contentType, twoRoots.body)).toBe(UNEXPECTED_REPLY);
     const fileRoot = await multipart([["0", new Blob(["[]"])]]);
     expect(await fetchAction(fileRoot.contentType, fileRoot.body)).toBe(UNEXPECTED_REPLY);
+    // React looks a field up by +name (or +name.slice(1) after "S"): each of these is part 0 too,
+    // and React JSON-parses whichever comes first (found by the fuzz test: a 500 on "Unexpected
+    // token") and fails on the second.
+    for (const alias of ["", "00", " 0", "0x0", "-0", "0.0", "0e3", "S0", "S00"]) {
+      expect(resolvesRoot(alias)).toBe(true);
+      for (const entries of [
+        [
+          [alias, "não é JSON"],
+          ["0", "[]"],
+        ],
+        [
+          ["0", "[]"],
+          [alias, "[]"],
+        ],
+        [[alias, "[]"]],
+      ] as [string, string][][]) {
+        const form = await multipart(entries);
+        expect(await fetchAction(form.contentType, form.body)).toBe(UNEXPECTED_REPLY);
+      }
+    }
+    for (const other of ["1", "S", "S1", "_1_0", "0a", "x"])
+      expect(resolvesRoot(other)).toBe(false);
+    const withOthers = await multipart([
+      ["S", "x"],
+      ["1", "não é JSON"],
+      ["0", "[]"],
+    ]);
+    expect(await fetchAction(withOthers.contentType, withOthers.body)).toBeNull();
   });
 
   it("lets a form posted without JavaScript through when Next can decode its action fields", async () => {

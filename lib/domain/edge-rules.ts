@@ -186,7 +186,8 @@ export const parseLikeFetch: MultipartParser = async (contentType, body) => {
  *   its action fields must decode (formActionProblem).
  * - "fetch", multipart: the form must parse as Next parses it there (with busboy: the edge passes
  *   that parser in, as `parseFetchForm`; the two disagree on details such as a bare LF in a part
- *   header), with the arguments in exactly one field "0".
+ *   header), with the arguments in exactly one field "0" and no other field that React reads as
+ *   them (resolvesRoot).
  * - "fetch", anything else: the body is the arguments as UTF-8 JSON.
  * The arguments must be a JSON array that only uses the parts of React's reply format the
  * console's pages send (replyProblem).
@@ -210,9 +211,9 @@ export async function actionBodyProblem(input: {
     const entries = await parse(input.contentType!, input.body);
     if (!entries) return MALFORMED_BODY;
     if (input.kind === "form") return formActionProblem(entries);
-    const root = entries.filter(([name]) => name === "0").map(([, value]) => value);
-    return root.length === 1 && typeof root[0] === "string"
-      ? replyProblem(root[0], { multipart: true })
+    const root = entries.filter(([name]) => resolvesRoot(name));
+    return root.length === 1 && root[0]![0] === "0" && typeof root[0]![1] === "string"
+      ? replyProblem(root[0]![1], { multipart: true })
       : UNEXPECTED_REPLY;
   }
   if (input.kind === "form") return null;
@@ -223,6 +224,17 @@ export async function actionBodyProblem(input: {
     return MALFORMED_BODY;
   }
   return replyProblem(text, { multipart: false });
+}
+
+/**
+ * Whether React's multipart reply decoder reads a field as the arguments (its part 0). It looks a
+ * field's name up as a number, `+name`, or as `+name.slice(1)` after an "S" (a stream's part), so
+ * "", "00", " 0", "0x0", "-0" and "S0" all land on part 0 as well as "0": it JSON-parses the first
+ * and fails on any second one. The console's pages send exactly one, named "0".
+ */
+export function resolvesRoot(name: string): boolean {
+  const id = name.startsWith("S") && name.length > 1 ? name.slice(1) : name;
+  return Number(id) === 0;
 }
 
 /**

@@ -27,7 +27,7 @@ const { DomainError } = await import("@/lib/domain/errors");
 const { normalizeRecoveryCode } = await import("@/lib/domain/recovery-codes");
 const { db } = await import("@/tests/db");
 const { createWorkforceUser } = await import("@/tests/factories");
-const { actor, linkToken, messageOfKind, userWithSoftwarePasskey } =
+const { actor, linkToken, messageOfKind, signInWithPasskey, userWithSoftwarePasskey } =
   await import("@/tests/recovery");
 const { softwarePasskey } = await import("@/tests/software-authenticator");
 const { renamePasskey, signOutEverywhere } = await import("@/lib/server/account-changes");
@@ -41,8 +41,6 @@ const { raiseRedFlag } = await import("@/lib/server/raise-red-flag");
 const { recordStep } = await import("@/lib/server/record-step");
 const { repudiateRecovery } = await import("@/lib/server/repudiate-recovery");
 const { startPasskeyRegistration } = await import("@/lib/server/start-passkey-registration");
-const { finishWorkforceSignIn, startWorkforceSignIn } =
-  await import("@/lib/server/workforce-sign-in");
 const { generateRecoveryCodes, getRecoveryCodeSummary, markPasskeysLost, redeemRecoveryCode } =
   await import("@/lib/server/recovery-codes");
 
@@ -64,19 +62,8 @@ async function signedIn() {
     where: { userId: user.id },
     data: { createdAt: new Date(Date.now() - 3 * 24 * 3600_000) },
   });
-  const token = await signIn(user, passkey);
+  const token = await signInWithPasskey(user, passkey);
   return { user, passkey, token, address: user.emails[0]!.address };
-}
-
-async function signIn(
-  user: { webauthnUserId: Uint8Array },
-  passkey: ReturnType<typeof softwarePasskey>,
-) {
-  const options = await startWorkforceSignIn();
-  const { token } = await finishWorkforceSignIn({
-    response: passkey.authenticate(options.challenge, user.webauthnUserId),
-  });
-  return token;
 }
 
 /** A person with a live set of codes and a session that one of them opened. */
@@ -217,7 +204,7 @@ describe("what a stop leaves of the codes", () => {
   // me" and the intruder's codes stay live, usable the moment the hold is cleared.
   it("'this wasn't me' on an account-change notice voids the live set of codes", async () => {
     const { user, passkey, address } = await signedIn();
-    const intruder = await signIn(user, passkey);
+    const intruder = await signInWithPasskey(user, passkey);
     const { codes } = await generateRecoveryCodes({ token: intruder });
     await signOutEverywhere({ token: intruder });
     const link = linkToken((await messageOfKind(address, "account.changed")).text, "report");

@@ -52,6 +52,7 @@ const {
   passIn,
   passkeySession,
   selfServiceCase,
+  signInWithPasskey,
   userWithManager,
   userWithSoftwarePasskey,
   verifiedStandardCase,
@@ -91,17 +92,6 @@ async function issuedPass() {
   return { agent, user, caseId, address, code: await passIn(address) };
 }
 
-async function signIn(
-  user: { webauthnUserId: Uint8Array },
-  passkey: ReturnType<typeof softwarePasskey>,
-) {
-  const options = await startWorkforceSignIn();
-  const { token } = await finishWorkforceSignIn({
-    response: passkey.authenticate(options.challenge, user.webauthnUserId),
-  });
-  return token;
-}
-
 /** A person with a real passkey, signed in, with a live set of codes; first recovery days ago. */
 async function personWithCodes() {
   const { user, passkey } = await userWithSoftwarePasskey();
@@ -109,7 +99,7 @@ async function personWithCodes() {
     where: { userId: user.id },
     data: { createdAt: new Date(Date.now() - 3 * 24 * 3600_000) },
   });
-  const token = await signIn(user, passkey);
+  const token = await signInWithPasskey(user, passkey);
   const { codes } = await generateRecoveryCodes({ token });
   return { user, passkey, token, codes };
 }
@@ -405,7 +395,7 @@ describe("a revoke of ONE passkey", () => {
   it("a registration started in a passkey session cannot be finished after a revoke of one passkey", async () => {
     const agent = await actor("AGENT");
     const { user, passkey } = await userWithSoftwarePasskey();
-    const token = await signIn(user, passkey);
+    const token = await signInWithPasskey(user, passkey);
     const grant = { kind: "session" as const, token };
     const options = await startPasskeyRegistration({ grant });
     const stored = await db.passkey.findFirstOrThrow({
