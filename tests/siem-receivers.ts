@@ -37,6 +37,10 @@ export async function startHttpReceiver() {
     port: 0,
     /** The status to answer, or a promise of one (to hold a request open). */
     answer: (() => 200) as (request: ReceivedRequest) => number | Promise<number>,
+    /** The answer's body (a receiver that echoes the request, say). */
+    body: ((_request: ReceivedRequest) => `answer ${_request.status}`) as (
+      request: ReceivedRequest,
+    ) => string,
     /** Resolves with each request as it arrives (before it is answered). */
     onRequest: (() => {}) as (request: ReceivedRequest) => void,
     get url() {
@@ -62,7 +66,7 @@ export async function startHttpReceiver() {
     requests.push(request);
     receiver.onRequest(request);
     request.status = await receiver.answer(request);
-    res.writeHead(request.status, { "content-type": "text/plain" }).end(`answer ${request.status}`);
+    res.writeHead(request.status, { "content-type": "text/plain" }).end(receiver.body(request));
   });
   await receiver.start();
   return receiver;

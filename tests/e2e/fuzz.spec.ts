@@ -224,15 +224,28 @@ const replyRoot = fc.oneof(
   { weight: 1, arbitrary: text },
 );
 
-/** The body of a form action as the page's script sends it, fields and all, or a broken one. */
+/** Field names React's reply decoder also reads as part 0, the arguments (`+name`, or after "S"). */
+const rootAlias = fc.constantFrom("", "00", " 0", "0x0", "-0", "S0", "S00");
+
+/**
+ * The body of a form action as the page's script sends it, fields and all, or a broken one:
+ * sometimes with a second field React would read as the arguments, before or after the real one.
+ */
 const formActionBody = fc
-  .tuple(fields, replyRoot, fc.boolean())
-  .map(([entries, rootValue, rootAsFile]) =>
-    multipartOf([
+  .tuple(
+    fields,
+    replyRoot,
+    fc.boolean(),
+    fc.option(fc.tuple(rootAlias, fc.oneof(replyRoot, text), fc.boolean()), { freq: 8 }),
+  )
+  .map(([entries, rootValue, rootAsFile, alias]) => {
+    const root: [string, string, boolean] = ["0", rootValue, rootAsFile && rootValue.length < 40];
+    const extra: [string, string, boolean][] = alias ? [[alias[0], alias[1], false]] : [];
+    return multipartOf([
       ...entries.map(([n, v, f]) => [`_1_${n}`, v, f] as [string, string, boolean]),
-      ["0", rootValue, rootAsFile && rootValue.length < 40],
-    ]),
-  );
+      ...(alias?.[2] ? [...extra, root] : [root, ...extra]),
+    ]);
+  });
 
 /** What publicCall actions receive: JSON arguments, WebAuthn-shaped or not. */
 const webauthnLike = fc.record(

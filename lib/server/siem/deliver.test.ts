@@ -152,6 +152,30 @@ describe("streaming the audit trail to a webhook", () => {
       expect(validateOcsf(line), ocsfErrors()).toBe(true);
   });
 
+  it("never quotes back a credential from the sink's headers that the receiver echoes", async () => {
+    const token = "hec-token-0f1e2d3c4b5a69788796a5b4";
+    await writeEvents(1);
+    const sink = webhookSink("echoing", { headers: { Authorization: `Splunk ${token}` } });
+    const head = (await allPositions()).at(-1)!;
+    await db.siemCursor.create({ data: { sink: "echoing", position: head - 1 } });
+    http.answer = () => 401;
+    http.body = (request) => `refused: ${JSON.stringify(request.headers)}`;
+    try {
+      const [pass] = await deliverSiem(db, [sink], {});
+      expect(http.requests.at(-1)!.headers.authorization).toBe(`Splunk ${token}`);
+      expect(pass).toMatchObject({ status: "dead-lettered" });
+      const state = await cursor("echoing");
+      for (const text of [pass!.error!, state.lastError!]) {
+        expect(text).toContain("HTTP 401: refused:");
+        expect(text).toContain('"authorization":"[redacted]"');
+        expect(text).not.toContain(token.slice(0, 12));
+      }
+    } finally {
+      http.answer = () => 200;
+      http.body = (request) => `answer ${request.status}`;
+    }
+  });
+
   it("retries a receiver that is down, with backoff, and loses nothing", async () => {
     await writeEvents(4);
     const sink = webhookSink("flaky");

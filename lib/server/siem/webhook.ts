@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { replyExcerpt } from "@/lib/domain/reply-excerpt";
 import { permanentHttpStatus, type WebhookSink } from "@/lib/domain/siem-sinks";
 import { errorText, type FormattedBatch, type SendResult } from "./types";
 
@@ -69,10 +70,8 @@ export async function sendWebhook(sink: WebhookSink, batch: FormattedBatch): Pro
   // Only the status matters; the body is read (and dropped) so the connection can be reused.
   const text = await response.text().catch(() => "");
   if (response.status >= 200 && response.status < 300) return { ok: true };
-  const snippet = text
-    .replace(/[^\x20-\x7e]+/g, " ")
-    .trim()
-    .slice(0, 200);
+  // The sink's headers may carry its credential (an HEC token): never quoted back.
+  const snippet = replyExcerpt(text, Object.values(sink.headers));
   return {
     ok: false,
     permanent: permanentHttpStatus(response.status),

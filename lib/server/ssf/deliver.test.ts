@@ -9,7 +9,7 @@ import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { changeEmploymentStatus } from "../cases/change-employment-status";
 import { revokePasskeys } from "../revoke-passkeys";
 import { hashToken, newToken } from "../secrets";
-import { deliverSsf, headPosition, pollStream } from "./deliver";
+import { deliverSsf, headPosition, pollStream, pushSet } from "./deliver";
 import { ssfIssuer } from "./issuer";
 
 const AUTHORIZATION = "Bearer receiver-secret";
@@ -246,6 +246,28 @@ describe("Shared Signals push delivery (RFC 8935)", () => {
     expect(perSubject(receiver.accepted).get(user.emails[0]!.address)).toEqual([
       "credential-change:revoke",
     ]);
+  });
+});
+
+describe("a push the receiver refuses", () => {
+  it("quotes a short excerpt of its answer, never the credential it echoes back", async () => {
+    const token = "ssf-receiver-token-5e4d3c2b1a09";
+    // A receiver (or a proxy before it) whose error page repeats the request's headers.
+    const echoing: typeof fetch = async (_url, init) =>
+      new Response(`unauthorized; you sent ${JSON.stringify(init?.headers)}\n${"x".repeat(500)}`, {
+        status: 401,
+      });
+    const result = await pushSet(
+      echoing,
+      "https://receiver.example/events",
+      `Bearer ${token}`,
+      "a.b.c",
+    );
+    expect(result).toMatchObject({ ok: false, status: 401 });
+    const error = (result as { error: string }).error;
+    expect(error).toMatch(/^HTTP 401: unauthorized; you sent \{.*"Authorization":"\[redacted\]"/);
+    expect(error).not.toContain(token.slice(0, 10));
+    expect(error.length).toBeLessThanOrEqual("HTTP 401: ".length + 200);
   });
 });
 

@@ -18,6 +18,7 @@
 import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/prisma/client";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { replyExcerpt } from "@/lib/domain/reply-excerpt";
 import { backoffMs } from "@/lib/domain/siem-sinks";
 import {
   eventsForAudit,
@@ -285,8 +286,8 @@ export async function pushSet(
     });
     const text = await response.text().catch(() => "");
     if (response.status === 202) return { ok: true };
-    // Never the receiver's whole body: a short, printable excerpt.
-    const detail = text.replace(/[^\x20-\x7e]/g, " ").slice(0, 200);
+    // Never the receiver's whole body, nor the credential it may echo: a short, printable excerpt.
+    const detail = replyExcerpt(text, authorization ? [authorization] : []);
     return {
       ok: false,
       error: `HTTP ${response.status}${detail ? `: ${detail}` : ""}`,
