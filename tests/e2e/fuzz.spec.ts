@@ -42,7 +42,8 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const root = path.resolve(import.meta.dirname, "../..");
 
-test.describe.configure({ timeout: 240_000 });
+// FUZZ_SCALE multiplies the inputs, and so the time they take.
+test.describe.configure({ timeout: 240_000 * Math.max(1, SCALE) });
 
 // ---------------------------------------------------------------------------------------------
 // What there is to fuzz
