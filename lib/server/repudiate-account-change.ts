@@ -16,7 +16,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { voidRecovery } from "./cases/void-recovery";
+import { sessionsEndedByVoiding, voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
@@ -93,7 +93,7 @@ export async function repudiateAccountChange(input: {
           : { type: "user", id: user.id },
         data: {
           change,
-          endedSessions: sessions.count + voided.passSessions + voided.codeSessions,
+          endedSessions: sessions.count + sessionsEndedByVoiding(voided),
           voided,
         },
         request: input.request,
@@ -106,7 +106,7 @@ export async function repudiateAccountChange(input: {
         summary: `${user.name} says a change to their account was not them`,
         detail:
           `${user.name} (${user.employeeId}) reported a change made on their account page (${ACCOUNT_CHANGE_LABELS[change].toLowerCase()}, ${live.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC) as not them. ` +
-          `${sessions.count + voided.passSessions + voided.codeSessions} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
+          `${sessions.count + sessionsEndedByVoiding(voided)} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
           "Whoever made the change passed a user verification or held a signed-in session: review the person's passkeys.",
         baseUrl: publicUrl,
         userId: user.id,

@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { voidRecovery } from "./cases/void-recovery";
+import { sessionsEndedByVoiding, voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { INVALID_REPORT_LINK } from "./repudiation-link";
@@ -104,7 +104,7 @@ export async function repudiatePasskey(input: {
         data: {
           model,
           revokedPasskeys: revoked.count,
-          endedSessions: sessions.count + voided.passSessions + voided.codeSessions,
+          endedSessions: sessions.count + sessionsEndedByVoiding(voided),
           voided,
         },
         request: input.request,
@@ -117,7 +117,7 @@ export async function repudiatePasskey(input: {
         summary: `${user.name} says a passkey added to their account was not them`,
         detail:
           `${user.name} (${user.employeeId}) reported the passkey ${model}, added on ${passkey.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC from a session signed in with one of their passkeys, as not them. ` +
-          `${revoked.count} passkey(s) revoked, ${sessions.count + voided.passSessions + voided.codeSessions} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
+          `${revoked.count} passkey(s) revoked, ${sessions.count + sessionsEndedByVoiding(voided)} session(s) ended, ${voided.passes} pass(es) and ${voided.enrolmentLinks} enrolment link(s) voided; their recovery is on hold. ` +
           "The passkey that signed that session in may be compromised: review the person's passkeys.",
         baseUrl: publicUrl,
         userId: user.id,

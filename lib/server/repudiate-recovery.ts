@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { recordAudit, auditedTransaction } from "./audit";
 import { runCaseWork } from "./cases/unit-of-work";
-import { voidRecovery } from "./cases/void-recovery";
+import { sessionsEndedByVoiding, voidRecovery } from "./cases/void-recovery";
 import { enqueueMessage } from "./enqueue-message";
 import type { RequestContext } from "./request-context";
 import { hashToken } from "./secrets";
@@ -201,7 +201,7 @@ export async function repudiateRecovery(input: {
         data: {
           voidedPasses: voided.passes,
           revokedPasskeys: passkeys.count,
-          endedSessions: sessions.count + voided.passSessions + voided.codeSessions,
+          endedSessions: sessions.count + sessionsEndedByVoiding(voided),
           caseStatus: move.ok ? move.status : kase.status,
           voided,
         },

@@ -9,7 +9,12 @@ import {
 } from "@/lib/domain/revocation";
 import { recordAudit, type AuditActor, type Tx } from "./audit";
 import { runUserWork } from "./cases/unit-of-work";
-import { NOTHING_VOIDED, voidRecovery, type Voided } from "./cases/void-recovery";
+import {
+  NOTHING_VOIDED,
+  sessionsEndedByVoiding,
+  voidRecovery,
+  type Voided,
+} from "./cases/void-recovery";
 import { enqueueMessages } from "./enqueue-message";
 import { utcTimestamp } from "./sql-time";
 import type { RequestContext } from "./request-context";
@@ -93,7 +98,7 @@ export async function revokePasskeys(input: {
           voidedPasses: voided.passes,
           voidedLinks: voided.enrolmentLinks + voided.stepLinks,
           voidedApprovals: voided.approvals,
-          endedSessions,
+          endedSessions: endedSessions + sessionsEndedByVoiding(voided),
           passkeyIds: [...decision.passkeyIds].sort(),
           ...(input.request.scope === "ALL" && input.request.confirmedPasskeyIds
             ? { confirmedPasskeyIds: [...input.request.confirmedPasskeyIds].sort() }
@@ -122,7 +127,8 @@ export async function revokePasskeys(input: {
  * leaver from SCIM, docs/decisions/033): every active passkey revoked, a Revocation of scope ALL,
  * everything recovery issued voided, every session ended, `passkey.revoked` audited and the
  * person told, exactly as revokePasskeys does with scope ALL. `actorId` is the staff member or
- * the SCIM token that acted.
+ * the SCIM token that acted. `endedSessions` counts every session of the person that ended: those
+ * voiding ended (a pass's, a code's) and the rest.
  */
 export async function revokeAllWithinUnit(
   tx: Tx,
@@ -144,7 +150,7 @@ export async function revokeAllWithinUnit(
     { reason: `all passkeys revoked (${input.reason.toLowerCase()})`, now, codes: true },
   );
   // Named, so that the Shared Signals transmitter describes each revoked passkey (decision 034).
-  const { revoked, endedSessions } = await revokeAndEndSessions(tx, {
+  const { revoked, endedSessions: endedHere } = await revokeAndEndSessions(tx, {
     userId: user.id,
     caseId: null,
     passkeyIds: user.activePasskeyIds,
@@ -153,6 +159,7 @@ export async function revokeAllWithinUnit(
     actorId: input.actorId,
     now,
   });
+  const endedSessions = endedHere + sessionsEndedByVoiding(voided);
   await recordAudit(tx, {
     action: "passkey.revoked",
     outcome: "ALLOWED",

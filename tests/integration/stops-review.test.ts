@@ -186,12 +186,12 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
     expect(await db.recoveryCodeSet.findUniqueOrThrow({ where: { id: set.id } })).toMatchObject({
       voidReason: "all passkeys revoked (lost)",
     });
-    // The two passkey sessions ended in the revocation's statement (the code's in voidRecovery's,
-    // where no count names it, as before the change).
+    // Every session that ended is counted once: the two passkey sessions (the revocation's
+    // statement) and the code's (voidRecovery's).
     expect(await revokedEvent(user.id)).toMatchObject({
       scope: "ALL",
       revokedPasskeys: 2,
-      endedSessions: 2,
+      endedSessions: 3,
       voidedPasses: 0,
       voidedLinks: 0,
       voidedApprovals: 0,
@@ -199,7 +199,7 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
     expect(await db.revocation.count({ where: { userId: user.id } })).toBe(1);
   });
 
-  it("a real redeemed pass and an issued one: the pass session is counted once, in voidedPasses' side, not again in endedSessions", async () => {
+  it("a real redeemed pass and an issued one: the pass's session and the passkey session are each counted once", async () => {
     const { agent, user, caseId, address, code } = await issuedPass();
     await redeemTap({ email: address, code, request: request() });
     await passkeySession(user.id);
@@ -212,7 +212,7 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
       caseId,
     });
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
-    expect(await revokedEvent(user.id)).toMatchObject({ endedSessions: 1, revokedPasskeys: 1 });
+    expect(await revokedEvent(user.id)).toMatchObject({ endedSessions: 2, revokedPasskeys: 1 });
     const revocations = await db.revocation.findMany({ where: { userId: user.id } });
     expect(revocations).toEqual([expect.objectContaining({ scope: "ALL", caseId })]);
   });
@@ -226,7 +226,7 @@ describe("revoke-all leaves nothing, and counts what it ended", () => {
     await passkeySession(user.id);
     expect(await revokeAll(agent, user.id)).toEqual({ revoked: 0 });
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
-    expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 0, endedSessions: 1 });
+    expect(await revokedEvent(user.id)).toMatchObject({ revokedPasskeys: 0, endedSessions: 2 });
     expect(await db.revocation.count({ where: { userId: user.id, scope: "ALL" } })).toBe(1);
   });
 });
@@ -452,7 +452,8 @@ describe("instants written from a session far from UTC", () => {
       }),
     );
     const after = Date.now();
-    expect(stopped).toMatchObject({ revoked: 2, endedSessions: 0 });
+    // The code's session, ended by voiding, is the only session the person had.
+    expect(stopped).toMatchObject({ revoked: 2, endedSessions: 1 });
     for (const passkey of await db.passkey.findMany({ where: { userId: user.id } }))
       expect(passkey).toMatchObject({ status: "REVOKED", revokedAt: now, revokedById: staff.id });
     expect(
@@ -564,13 +565,18 @@ describe("a whole-person stop through HR and SCIM", () => {
     const status = await scimDeactivate(token, user.id);
     expect(status).toBe(200);
     expect(await nothingLeft(user.id)).toEqual(NOTHING);
-    // The passkey session of personWithCodes ended in the revocation's statement.
+    // The passkey session of personWithCodes (the revocation's statement) and the code's
+    // (voiding): each counted once, in both events.
     expect(await revokedEvent(user.id)).toMatchObject({
       scope: "ALL",
       reason: "LEAVER",
       revokedPasskeys: 1,
-      endedSessions: 1,
+      endedSessions: 2,
     });
+    const left = await db.auditEvent.findFirstOrThrow({
+      where: { subjectUserId: user.id, action: "workforce.status_changed" },
+    });
+    expect(left.data).toMatchObject({ to: "LEFT", endedSessions: 2 });
     await expect(redeemCode(user, codes[1]!)).rejects.toThrow();
   });
 });

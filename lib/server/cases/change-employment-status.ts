@@ -4,7 +4,7 @@ import { isLeaver, type EmploymentStatus } from "@/lib/domain/workforce";
 import { recordAudit, type AuditActor } from "../audit";
 import type { RequestContext } from "../request-context";
 import { runUserWork } from "./unit-of-work";
-import { NOTHING_VOIDED, voidRecovery } from "./void-recovery";
+import { NOTHING_VOIDED, sessionsEndedByVoiding, voidRecovery } from "./void-recovery";
 
 /**
  * HR changes a person's employment status (today from the directory feed and tests; later from
@@ -79,7 +79,7 @@ export async function changeEmploymentStatus(input: {
         data: {
           from: before.status,
           to: input.status,
-          endedSessions: endedSessions + voided.passSessions + voided.codeSessions,
+          endedSessions: endedSessions + sessionsEndedByVoiding(voided),
           voided,
           closedCases,
         },
@@ -88,7 +88,7 @@ export async function changeEmploymentStatus(input: {
       return {
         ok: true,
         value: {
-          endedSessions: endedSessions + voided.passSessions + voided.codeSessions,
+          endedSessions: endedSessions + sessionsEndedByVoiding(voided),
           closedCases,
         },
       };

@@ -25,6 +25,14 @@ export type Voided = {
   challenges: number;
 };
 
+/**
+ * The sessions voiding ended (a redeemed pass's, a recovery code's). Every stop records, as its
+ * `endedSessions`, these plus the sessions it ended itself: every session of the person it ended.
+ */
+export function sessionsEndedByVoiding(voided: Voided): number {
+  return voided.passSessions + voided.codeSessions;
+}
+
 export const NOTHING_VOIDED: Voided = {
   passes: 0,
   passSessions: 0,

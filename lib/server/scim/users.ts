@@ -480,8 +480,7 @@ async function leaverStop(
     data: {
       from: input.before,
       to: input.status,
-      endedSessions:
-        stopped.endedSessions + stopped.voided.passSessions + stopped.voided.codeSessions,
+      endedSessions: stopped.endedSessions,
       voided: stopped.voided,
       closedCases: closed.count,
     },
