@@ -300,6 +300,34 @@ describe("actionBodyProblem", () => {
     expect(await fetchAction(withOthers.contentType, withOthers.body)).toBeNull();
   });
 
+  it("refuses what Next or React fail on past their limits, and reads the body as Next does", async () => {
+    const call = (text: string | Uint8Array, contentType = "text/plain;charset=UTF-8") =>
+      actionBodyProblem({
+        kind: "fetch",
+        contentType,
+        body: typeof text === "string" ? encode(text) : text,
+        parseFetchForm: parseLikeFetch,
+      });
+    // Next calls an action with at most 1,000 arguments.
+    expect(await call(JSON.stringify(Array.from({ length: 1000 }, () => 0)))).toBeNull();
+    expect(await call(JSON.stringify(Array.from({ length: 1001 }, () => 0)))).toBe(
+      UNEXPECTED_REPLY,
+    );
+    // React: a bigint of at most 300 characters, its sign included.
+    expect(await call(JSON.stringify([`$n-${"9".repeat(299)}`]))).toBeNull();
+    expect(await call(JSON.stringify([`$n-${"9".repeat(300)}`]))).toBe(UNEXPECTED_REPLY);
+    // React: at most a million characters and slots under the arguments.
+    expect(await call(JSON.stringify(["a".repeat(999_000), 0]))).toBeNull();
+    expect(await call(JSON.stringify(["a".repeat(1_000_000), 0]))).toBe(UNEXPECTED_REPLY);
+    // Next keeps a byte order mark, and JSON.parse fails on it.
+    expect(await call(new Uint8Array([0xef, 0xbb, 0xbf, ...encode("[]")]))).toBe(MALFORMED_BODY);
+    // Next reads "Multipart/Form-Data" as text (its test is case-sensitive): so does the edge.
+    const form = await multipart([["0", "[]"]]);
+    const shouted = form.contentType.replace("multipart/form-data", "Multipart/Form-Data");
+    expect(await call(form.body, shouted)).toBe(MALFORMED_BODY);
+    expect(await call("[1]", shouted)).toBeNull();
+  });
+
   it("lets a form posted without JavaScript through when Next can decode its action fields", async () => {
     const ID = "7f8adb4092c2b32af1108608719ef0163080793ee4";
     const form = async (entries: [string, string][]) =>
@@ -333,6 +361,14 @@ describe("actionBodyProblem", () => {
     expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":"$@2"}`)).toBe(UNEXPECTED_REPLY);
     expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":42}`)).toBe(UNEXPECTED_REPLY);
     expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":null}`)).toBeNull();
+    // Only the two keys React writes (found by the differential test, tests/unit/edge-react-decoder).
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}"}`)).toBe(UNEXPECTED_REPLY);
+    expect(await broken("$ACTION_1:0", `{"id":"${ID}","bound":null,"x":"$T"}`)).toBe(
+      UNEXPECTED_REPLY,
+    );
+    expect(await broken("$ACTION_1:1", JSON.stringify(Array.from({ length: 1001 }, () => 0)))).toBe(
+      UNEXPECTED_REPLY,
+    );
     expect(await broken("$ACTION_1:1", '{"status":"idle"}')).toBe(UNEXPECTED_REPLY);
     expect(await broken("$ACTION_1:1", '["$1"]')).toBe(UNEXPECTED_REPLY);
     expect(await broken("$ACTION_1:1", null)).toBe(UNEXPECTED_REPLY);

@@ -198,14 +198,11 @@ export async function actionBodyProblem(input: {
   body: Uint8Array;
   parseFetchForm: MultipartParser;
 }): Promise<string | null> {
-  const multipart = mediaType(input.contentType) === "multipart/form-data";
-  // Next reads anything starting "multipart/form-data" as multipart (and its parser throws on
-  // the rest, multipart/form-data-x say): only the exact media type gets through.
-  if (
-    !multipart &&
-    (input.contentType ?? "").trim().toLowerCase().startsWith("multipart/form-data")
-  )
-    return MALFORMED_BODY;
+  // Next reads a body as multipart when its Content-Type starts with "multipart/form-data", in
+  // lower case: "Multipart/Form-Data" is text to it, and multipart/form-data-x a form its parser
+  // throws on. The edge reads the body as Next does, and lets only the exact media type through.
+  const multipart = (input.contentType ?? "").startsWith("multipart/form-data");
+  if (multipart && mediaType(input.contentType) !== "multipart/form-data") return MALFORMED_BODY;
   if (multipart) {
     const parse = input.kind === "fetch" ? input.parseFetchForm : parseLikeFetch;
     const entries = await parse(input.contentType!, input.body);
@@ -219,7 +216,8 @@ export async function actionBodyProblem(input: {
   if (input.kind === "form") return null;
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(input.body);
+    // Next decodes with Buffer#toString, which keeps a byte order mark (and JSON.parse fails on it).
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(input.body);
   } catch {
     return MALFORMED_BODY;
   }
@@ -260,11 +258,16 @@ export function formActionProblem(entries: FormEntries): string | null {
       return MALFORMED_BODY;
     }
     if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return UNEXPECTED_REPLY;
+    // React decodes the whole descriptor (another key can be any reference, or nest past the
+    // stack), and with $ACTION_KEY reads bound.length: exactly the two keys React writes.
+    const keys = Object.keys(meta);
+    if (keys.length !== 2 || !keys.includes("id") || !keys.includes("bound"))
+      return UNEXPECTED_REPLY;
     const { id, bound } = meta as { id?: unknown; bound?: unknown };
     // The ID Next checks is the one at the start of the text; it must be the one React reads.
     if (typeof id !== "string" || !/^[0-9a-f]{1,64}$/i.test(id)) return UNEXPECTED_REPLY;
     if (!descriptor[0].startsWith(`{"id":"${id}"`)) return UNEXPECTED_REPLY;
-    if (bound === null || bound === undefined) continue;
+    if (bound === null) continue;
     if (typeof bound !== "string" || !/^\$@[0-9a-f]{1,8}$/.test(bound)) return UNEXPECTED_REPLY;
     const args = field(`${prefix}${parseInt(bound.slice(2), 16)}`);
     if (args.length !== 1 || typeof args[0] !== "string") return UNEXPECTED_REPLY;
@@ -276,6 +279,16 @@ export function formActionProblem(entries: FormEntries): string | null {
 
 /** How deep the arguments may nest: the console's deepest is a WebAuthn response (4 levels). */
 const MAX_DEPTH = 32;
+
+/** Next refuses a call with more arguments than this, and React a form binding more. */
+export const MAX_ARGUMENTS = 1000;
+
+/**
+ * React counts, under each array of the arguments, its slots and the characters of its strings,
+ * and fails past a million. The edge counts them over the whole value (never less than React
+ * counts under any one array).
+ */
+export const MAX_REPLY_SIZE = 1_000_000;
 
 /**
  * React's reply format is JSON in which strings starting with "$" are references: to other parts
@@ -294,18 +307,22 @@ export function replyProblem(text: string, options: { multipart: boolean }): str
   } catch {
     return MALFORMED_BODY;
   }
-  if (!Array.isArray(root)) return UNEXPECTED_REPLY;
+  if (!Array.isArray(root) || root.length > MAX_ARGUMENTS) return UNEXPECTED_REPLY;
   const stack: [unknown, number][] = [[root, 0]];
+  let size = 0;
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
     if (typeof value === "string") {
+      size += value.length;
       if (value.startsWith("$") && !plainReplyString(value, options.multipart))
         return UNEXPECTED_REPLY;
     } else if (value !== null && typeof value === "object") {
       if (depth >= MAX_DEPTH) return UNEXPECTED_REPLY;
-      if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return UNEXPECTED_REPLY;
+      if (Array.isArray(value)) size += value.length + 1;
+      else if (Object.hasOwn(value, "__proto__")) return UNEXPECTED_REPLY;
       for (const child of Object.values(value)) stack.push([child, depth + 1]);
     }
+    if (size > MAX_REPLY_SIZE) return UNEXPECTED_REPLY;
   }
   return null;
 }
@@ -320,8 +337,8 @@ function plainReplyString(value: string, multipart: boolean): boolean {
     case "-": // -0, -Infinity
     case "D": // a date (an invalid one is an Invalid Date, not an error)
       return true;
-    case "n": // a bigint: React refuses more than 300 digits, and BigInt() anything but digits
-      return /^\$n-?\d{1,300}$/.test(value);
+    case "n": // a bigint: React refuses more than 300 characters (a sign counts), and BigInt() anything but digits
+      return /^\$n-?\d+$/.test(value) && value.length - 2 <= 300;
     case "K": // a FormData of the fields prefixed "_<id>_" (an absent one is an empty form)
       return multipart && /^\$K[0-9a-f]{1,8}$/.test(value);
     default:

@@ -12,7 +12,11 @@ type Busboy = NodeJS.WritableStream & {
   on(event: "field", listener: (name: string, value: string) => void): Busboy;
   on(
     event: "file",
-    listener: (name: string, stream: NodeJS.ReadableStream, info: { mimeType: string }) => void,
+    listener: (
+      name: string,
+      stream: NodeJS.ReadableStream,
+      info: { mimeType: string; encoding: string },
+    ) => void,
   ): Busboy;
   on(event: "error", listener: (error: unknown) => void): Busboy;
   on(event: "close", listener: () => void): Busboy;
@@ -48,6 +52,8 @@ export function busboyParser(fieldSize: number): MultipartParser {
       });
       parser.on("file", (name, stream, info) => {
         if (typeof name !== "string" || name === "") failed = true;
+        // React fails a file part sent with Content-Transfer-Encoding: base64 (no browser does).
+        if ((info.encoding ?? "").toLowerCase() === "base64") failed = true;
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
         stream.on("error", () => (failed = true));
