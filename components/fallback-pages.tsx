@@ -25,8 +25,8 @@ export function NotAllowedMessage() {
     <section>
       <h1 className="text-xl font-semibold">Not allowed</h1>
       <p className="mt-2 text-slate-600">
-        Your role does not give access to this page. The attempt has been recorded in the audit
-        trail.
+        Your role, or your team, does not give access to this page: a case is open to its own
+        desk&apos;s team. The attempt has been recorded in the audit trail.
       </p>
       <Link href="/users" className="mt-4 inline-block text-indigo-700 underline">
         Back to the user directory

@@ -196,7 +196,7 @@ describe("the audit trail in words", () => {
   });
 
   it("says why something was refused in words", () => {
-    expect(refusalLabel("FORBIDDEN")).toBe("refused: not allowed for this role");
+    expect(refusalLabel("FORBIDDEN")).toBe("refused: not allowed for this role or team");
     expect(refusalLabel("STEP_UP_REQUIRED")).toBe("refused: needs a fresh confirmation (step-up)");
     expect(refusalLabel("SOMETHING_NEW")).toBe("refused: something new");
     expect(refusalLabel(null)).toBe("refused");

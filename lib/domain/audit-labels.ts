@@ -64,7 +64,7 @@ const RED_FLAG_LABELS: Record<RedFlagKind, string> = {
 };
 const REFUSAL_LABELS: Record<DomainErrorCode, string> = {
   UNAUTHENTICATED: "not signed in",
-  FORBIDDEN: "not allowed for this role",
+  FORBIDDEN: "not allowed for this role or team",
   NOT_FOUND: "not found",
   INVALID_INPUT: "invalid input",
   CONFLICT: "conflicts with another change",

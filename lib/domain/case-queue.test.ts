@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { deadlinesOf, formatDuration, parseQueueFilters, queueHref, timeLeft } from "./case-queue";
+import {
+  deadlinesOf,
+  formatDuration,
+  parseQueueFilters,
+  queueHref,
+  queueViewLabel,
+  timeLeft,
+} from "./case-queue";
 
 const now = new Date("2026-11-24T10:00:00Z");
 const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000);
+
+describe("queue views", () => {
+  it("names the default view for the viewer: a desk's own team, or every team for a reviewer", () => {
+    expect(queueViewLabel("team", "AGENT")).toBe("My team’s open cases");
+    expect(queueViewLabel("team", "SUPERVISOR")).toBe("My team’s open cases");
+    expect(queueViewLabel("team", "SECURITY")).toBe("Every team’s open cases");
+    expect(queueViewLabel("mine", "SECURITY")).toBe("Mine");
+  });
+});
 
 describe("queue filters", () => {
   it("reads the address, falling back to the team's open cases for anything unreadable", () => {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { CASE_REASONS } from "./case-vocabulary";
+import type { StaffRole } from "./roles";
 import { hasForbiddenCharacter } from "./plain-text";
 import { RISK_TIERS } from "./workforce";
 
@@ -18,6 +19,11 @@ export const QUEUE_VIEWS = {
   closed: "Closed",
 } as const;
 export type QueueView = keyof typeof QUEUE_VIEWS;
+
+/** A view's name for the viewer: a security reviewer has no team of their own, and sees every team's. */
+export function queueViewLabel(view: QueueView, role: StaffRole): string {
+  return view === "team" && role === "SECURITY" ? "Every team’s open cases" : QUEUE_VIEWS[view];
+}
 
 const viewKeys = Object.keys(QUEUE_VIEWS) as [QueueView, ...QueueView[]];
 

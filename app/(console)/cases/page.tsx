@@ -9,6 +9,7 @@ import {
   parseQueueFilters,
   QUEUE_VIEWS,
   queueHref,
+  queueViewLabel,
   type QueueView,
 } from "@/lib/domain/case-queue";
 import { TimeLeft } from "@/components/time-left";
@@ -66,7 +67,7 @@ export default async function CasesPage({
                   aria-current={current ? "page" : undefined}
                   className={`block rounded-md px-3 py-2 text-sm font-medium ${current ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
                 >
-                  {QUEUE_VIEWS[view]}
+                  {queueViewLabel(view, staff.role)}
                 </Link>
               </li>
             );
@@ -150,7 +151,7 @@ export default async function CasesPage({
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">
-              {QUEUE_VIEWS[filters.view]}: {cases.length}
+              {queueViewLabel(filters.view, staff.role)}: {cases.length}
               {cases.length === QUEUE_PAGE ? " or more" : ""} cases
             </caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
