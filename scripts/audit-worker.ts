@@ -4,7 +4,8 @@
  * console; run one per deployment (more are harmless: a queued run is claimed by one of them).
  * It runs the full verifications asked for on the audit page and by the schedule
  * (AUDIT_FULL_VERIFY_HOURS, default 24; 0 for none), paced to AUDIT_VERIFY_DUTY of the time
- * (default 0.5) at a low CPU priority (nice 10), and prints its progress. Needs the database and the
+ * (default 0.5) at a low CPU priority (nice 10), and logs its progress as the console's JSON lines
+ * (lib/server/log.ts, each with `worker: "audit"`). Needs the database and the
  * keys the verify command needs (npm run audit:verify); without the event key it cannot record
  * results, so it refuses to start.
  */
@@ -14,6 +15,7 @@ import { createDb } from "../lib/create-db.ts";
 import { parseDuty, parseScheduleHours } from "../lib/domain/verification-runs.ts";
 import { trustedEventKeys } from "../lib/server/audit-keys.ts";
 import { logNoteVerifier } from "../lib/server/audit-log-config.ts";
+import { log as processLog } from "../lib/server/log.ts";
 import { VERIFICATION_CHANNEL } from "../lib/server/verification-runs.ts";
 import { workOnce, type WorkerConfig } from "../lib/server/verification-worker.ts";
 import { auditConfig } from "./lib/audit-config.ts";
@@ -21,7 +23,7 @@ import { auditConfig } from "./lib/audit-config.ts";
 const POLL_MS = 15_000;
 /** nice 10: about a tenth of a core's share against busy normal-priority processes. */
 const PRIORITY = 10;
-const say = (line: string) => console.log(`[audit worker] ${line}`);
+const logger = processLog().child({ worker: "audit" });
 
 const { databaseUrl, checkpointDir } = auditConfig();
 const log = logNoteVerifier();
@@ -51,7 +53,7 @@ try {
   // machine that is always busy would starve the verification so it never finishes.
   setPriority(PRIORITY);
 } catch {
-  say("could not lower this process's priority; relying on pacing alone");
+  logger.warn("could not lower this process's priority; relying on pacing alone");
 }
 
 const client = createDb(databaseUrl, { poolSize: 2 });
@@ -60,7 +62,8 @@ let wake: () => void = () => {};
 let nudged = false;
 let stopping = false;
 await listen();
-say(
+logger.info(
+  { duty: config.duty, scheduleHours: config.scheduleHours },
   `waiting for full verifications (working ${Math.round(config.duty * 100)}% of the time; ` +
     (config.scheduleHours ? `one every ${config.scheduleHours} h` : "no schedule") +
     ")",
@@ -82,18 +85,22 @@ while (!stopping) {
       onProgress: (rows, total) => {
         if (Date.now() - shown < 10_000) return;
         shown = Date.now();
-        say(`… ${rows.toLocaleString("en")} of about ${total.toLocaleString("en")} rows`);
+        logger.info({ rows, total }, "verifying");
       },
     });
     if (done) {
       const { report } = done;
-      say(
-        `verified ${report.rows.toLocaleString("en")} rows: ${report.ok ? "intact" : `NOT INTACT, ${report.problemCount} problem(s); first: ${report.problems[0]?.problem}`}`,
-      );
+      const facts = { rows: report.rows, intact: report.ok, problems: report.problemCount };
+      if (report.ok) logger.info(facts, "verified: intact");
+      else
+        logger.error(
+          { ...facts, first: report.problems[0]?.problem },
+          "verified: NOT INTACT (the audit page lists the problems)",
+        );
       continue;
     }
   } catch (error) {
-    console.error("[audit worker] a round failed; trying again shortly", error);
+    logger.error({ err: error }, "a round failed; trying again shortly");
   }
   if (nudged) {
     nudged = false;
@@ -117,14 +124,17 @@ async function listen(): Promise<void> {
     wake();
   });
   listener.on("error", (error) => {
-    say(`lost the notification connection (${error.message}); polling until it is back`);
+    // Stopping (Ctrl-C reaches the database too): the lost connection is expected, not news.
+    if (stopping) return;
+    logger.warn({ err: error }, "lost the notification connection; polling until it is back");
     setTimeout(() => void listen(), 5000).unref();
   });
   try {
     await listener.connect();
     await listener.query(`LISTEN ${VERIFICATION_CHANNEL}`);
   } catch (error) {
-    say(`could not listen for requests (${String(error)}); polling every ${POLL_MS / 1000} s`);
+    if (stopping) return;
+    logger.warn({ err: error }, `could not listen for requests; polling every ${POLL_MS / 1000} s`);
     setTimeout(() => void listen(), 5000).unref();
   }
 }
