@@ -1,7 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import {
+  addPlatformAuthenticator,
   confirmItsYou,
+  HIGH_RISK_USER,
   mailFor,
   signInAs,
   signInAsStaff,
@@ -286,18 +288,7 @@ test.describe("every page passes axe in both colour schemes", () => {
     await user.getByRole("button", { name: "Continue" }).click();
     await expect(user).toHaveURL(/\/account$/);
     await expectAccessible(user, "account, with a pass");
-    const cdp = await context.newCDPSession(user);
-    await cdp.send("WebAuthn.enable");
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addPlatformAuthenticator(user);
     await user.getByRole("button", { name: "Set up a new passkey" }).click();
     await expect(user.getByRole("status")).toContainText("Your new passkey");
     await expectAccessible(user, "account, passkey set up");
@@ -317,10 +308,10 @@ test.describe("every page passes axe in both colour schemes", () => {
     await signInAs(page, "AGENT");
     await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
     const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-    // The third such user: reenrolment.spec.ts and gates.spec.ts take the first two.
+    // Each browser test takes its own such user (HIGH_RISK_USER).
     await rows
       .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
-      .nth(2)
+      .nth(HIGH_RISK_USER.accessibility)
       .getByRole("link")
       .click();
     await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
@@ -577,18 +568,7 @@ test("a lost-phone call by keyboard alone: focus lands on every result", async (
   await expect(user.getByRole("heading", { level: 1, name: `Hello, ${userName}` })).toBeFocused();
 
   // ...and sets up the new passkey: its status takes focus.
-  const cdp = await userContext.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(user);
   await user.waitForLoadState("networkidle");
   await tabTo(user, user.getByRole("button", { name: "Set up a new passkey" }));
   await user.keyboard.press("Enter");

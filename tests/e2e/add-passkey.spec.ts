@@ -1,21 +1,5 @@
-import { expect, test, type CDPSession } from "@playwright/test";
-import { mailFor, signInAs, userWithEnrolledPasskey } from "./fixtures";
-
-/** A fresh virtual authenticator (another device) in place of the one attached now. */
-async function swapAuthenticator(cdp: CDPSession, current: string): Promise<string> {
-  await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: current });
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
-}
+import { expect, test } from "@playwright/test";
+import { mailFor, signInAs, swapAuthenticator, userWithEnrolledPasskey } from "./fixtures";
 
 /**
  * Adding a passkey while signed in with another (docs/decisions/016): the sign-in's own user

@@ -1,8 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import {
+  addPlatformAuthenticator,
   confirmItsYou,
   e2eSql,
-  mailFor,
+  HIGH_RISK_USER,
+  requestHighRiskReenrolment,
   signInAs,
   signInWithStaffPasskey,
   STANDARD_LIST,
@@ -116,18 +118,7 @@ test("revoke-all on one instance against an enrolment finishing on the other: no
   await user.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await user.getByRole("button", { name: "Continue" }).click();
   await expect(user).toHaveURL(/\/account$/);
-  const cdp = await context.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(user);
 
   // The agent, on instance B, has the revoke-all dialog open.
   const agentAnswers = await pinPosts(page, B!);
@@ -190,18 +181,7 @@ test("a passkey set-up begun on one instance is finished on the other", async ({
   await user.getByRole("button", { name: "Continue" }).click();
   await expect(user).toHaveURL(/\/account$/);
   await user.waitForLoadState("networkidle");
-  const cdp = await context.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(user);
 
   // The ceremony's start (the challenge) goes to A, its finish (the signed answer) to B.
   const answers = await pinPosts(user, A!, B!);
@@ -257,56 +237,13 @@ test("one re-enrolment request approved at the same moment on two instances is d
   page,
   browser,
 }) => {
-  // The agent verifies a high-risk user and asks for a re-enrolment (the fifth such user:
-  // reenrolment, gates, accessibility and supervisors-told take the first four).
+  // The agent verifies a high-risk user and asks for a re-enrolment.
   await signInAs(page, "AGENT");
-  await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
-  const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-  await rows
-    .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
-    .nth(4)
-    .getByRole("link")
-    .click();
-  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
-  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("How did they reach you?").selectOption("VIDEO");
-  await page.getByRole("button", { name: "Open case" }).click();
-  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-  const caseId = page.url().split("/").pop()!;
-  for (const title of [
-    "Call back on the phone of record",
-    "Photo ID on video",
-    "Employee record details",
-  ]) {
-    await page
-      .getByRole("form", { name: `Record: ${title}` })
-      .getByRole("button", { name: "Passed" })
-      .click();
-    await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
-  }
-  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await manager.getByRole("button", { name: "Yes, this is them" }).click();
-  await expect(manager.getByRole("status")).toContainText("You confirmed");
-  await managerContext.close();
-  await page.reload();
-  await expect(page.getByText("Verification complete.")).toBeVisible();
-  const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
-  await reenrol.getByRole("checkbox").first().check();
-  await reenrol.getByRole("button", { name: "Request re-enrolment" }).click();
-  await expect(
-    page
-      .getByRole("region", { name: "Re-enrolment" })
-      .getByText(/Approval pending \(high-risk tier\)/),
-  ).toBeVisible();
+  const { userName, caseId } = await requestHighRiskReenrolment(
+    page,
+    browser,
+    HIGH_RISK_USER.clusterRaces,
+  );
 
   // The supervisor has the queue open twice (one session, stepped up once): one tab's decisions
   // go to instance A, the other's to instance B, and both press Approve at the same moment.

@@ -1,9 +1,42 @@
 import { readFileSync } from "node:fs";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type CDPSession, type Page } from "@playwright/test";
 import pg from "pg";
 import { DEMO_STAFF } from "../factories";
 
 export type DemoRole = "AGENT" | "SUPERVISOR" | "SECURITY";
+
+/**
+ * Chromium's virtual authenticator set up as a phone's or laptop's passkey prompt behaves: a
+ * platform authenticator with resident keys, whose user verification succeeds and whose presence
+ * is given at once.
+ */
+export const PLATFORM_AUTHENTICATOR = {
+  protocol: "ctap2",
+  transport: "internal",
+  hasResidentKey: true,
+  hasUserVerification: true,
+  isUserVerified: true,
+  automaticPresenceSimulation: true,
+} as const;
+
+/** A platform authenticator on `page` (the device a real WebAuthn ceremony there will use). */
+export async function addPlatformAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: PLATFORM_AUTHENTICATOR,
+  });
+  return { cdp, authenticatorId };
+}
+
+/** A fresh platform authenticator (another device) in place of the one attached now. */
+export async function swapAuthenticator(cdp: CDPSession, current: string): Promise<string> {
+  await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: current });
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: PLATFORM_AUTHENTICATOR,
+  });
+  return authenticatorId;
+}
 
 /** The first demo staff member with this role (tests/factories.ts DEMO_STAFF). */
 export function demoStaff(role: DemoRole) {
@@ -134,18 +167,7 @@ export async function userWithEnrolledPasskey(
   await user.getByLabel("Temporary access pass", { exact: true }).fill(pass);
   await user.getByRole("button", { name: "Continue" }).click();
   await expect(user).toHaveURL(/\/account$/);
-  const cdp = await context.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  const { cdp, authenticatorId } = await addPlatformAuthenticator(user);
   await user.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(user.getByRole("status")).toContainText("Your new passkey");
   return { context, user, cdp, authenticatorId, userName, workEmail, userUrl };
@@ -176,18 +198,7 @@ export async function signInAsStaff(page: Page, name: string, path = "/sign-in")
  * fresh sign-in). Returns the CDP session, whose authenticator stays attached to the page.
  */
 export async function enrolStaffPasskey(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  const { cdp, authenticatorId } = await addPlatformAuthenticator(page);
   await page.getByRole("link", { name: "Your passkeys" }).click();
   await expect(page.getByRole("heading", { name: "Your passkeys", level: 1 })).toBeVisible();
   await page.waitForLoadState("networkidle");
@@ -275,4 +286,77 @@ export async function signInWithSso(
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.origin === consoleOrigin);
   await page.waitForLoadState("networkidle");
+}
+
+/**
+ * Which high-risk demo user (with passkeys, in the directory's order) each browser test walks
+ * through a re-enrolment: the demo's data is shared by the whole suite, so each takes its own.
+ */
+export const HIGH_RISK_USER = {
+  reenrolment: 0,
+  gates: 1,
+  accessibility: 2,
+  supervisorsTold: 3,
+  clusterRaces: 4,
+} as const;
+
+/**
+ * The first half of a high-risk re-enrolment, as the signed-in agent on `page` does it: a case
+ * for the `nth` high-risk user who has passkeys, opened for a video call; the high-risk script
+ * passed (callback, photo ID, record details, and the manager confirming from their own mail in
+ * their own browser); then the re-enrolment requested, revoking their first passkey. It waits for
+ * a supervisor's approval.
+ */
+export async function requestHighRiskReenrolment(page: Page, browser: Browser, nth: number) {
+  await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
+  const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
+  await rows
+    .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
+    .nth(nth)
+    .getByRole("link")
+    .click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  const userUrl = page.url();
+  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("How did they reach you?").selectOption("VIDEO");
+  await page.getByRole("button", { name: "Open case" }).click();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+  const caseUrl = page.url();
+  await page.waitForLoadState("networkidle");
+  for (const title of [
+    "Call back on the phone of record",
+    "Photo ID on video",
+    "Employee record details",
+  ]) {
+    await page
+      .getByRole("form", { name: `Record: ${title}` })
+      .getByRole("button", { name: "Passed" })
+      .click();
+    await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
+  }
+  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await (
+    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
+  )
+    .getByRole("link")
+    .click();
+  await manager.waitForLoadState("networkidle");
+  await manager.getByRole("button", { name: "Yes, this is them" }).click();
+  await expect(manager.getByRole("status")).toContainText("You confirmed");
+  await managerContext.close();
+
+  await page.reload();
+  await expect(page.getByText("Verification complete.")).toBeVisible();
+  const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
+  await reenrol.getByRole("checkbox").first().check();
+  await reenrol.getByRole("button", { name: "Request re-enrolment" }).click();
+  await expect(
+    page
+      .getByRole("region", { name: "Re-enrolment" })
+      .getByText(/Approval pending \(high-risk tier\)/),
+  ).toBeVisible();
+  return { userName, userUrl, caseUrl, caseId: caseUrl.split("/").pop()! };
 }

@@ -1,6 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import {
+  addPlatformAuthenticator,
   confirmItsYou,
+  HIGH_RISK_USER,
   mailFor,
   signInAs,
   signInAsStaff,
@@ -133,13 +135,13 @@ test("closing a case with a pass outstanding warns, voids the pass and tells the
 
 test("a high-risk caller cannot get a passkey from the agent alone", async ({ page, browser }) => {
   // 1. The agent opens a video case for a high-risk user with a manager and passkeys on record
-  //    (the second such user: reenrolment.spec.ts takes the first).
+  //    (each browser test takes its own: HIGH_RISK_USER).
   await signInAs(page, "AGENT");
   await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
   const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
   await rows
     .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
-    .nth(1)
+    .nth(HIGH_RISK_USER.gates)
     .getByRole("link")
     .click();
   await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
@@ -228,18 +230,7 @@ test("a high-risk caller cannot get a passkey from the agent alone", async ({ pa
     .getAttribute("href"))!;
   await user.goto(link);
   await user.waitForLoadState("networkidle");
-  const cdp = await userContext.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(user);
   await user.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(user.getByRole("status")).toContainText("Your new passkey");
   await userContext.close();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { addPlatformAuthenticator, signInAs } from "./fixtures";
 
 /**
  * The agent's main job, end to end: a standard-tier caller lost their phone. The agent opens
@@ -111,18 +111,7 @@ test("a lost-device call: verify, manager confirms, pass the agent never sees, r
 
   // 7. With the short pass session, the user enrols a new passkey: a real WebAuthn ceremony on
   //    Chromium's virtual authenticator, with user verification.
-  const cdp = await user.newCDPSession(userPage);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(userPage);
   await userPage.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(userPage.getByRole("status")).toContainText("Your new passkey");
   // The pass set up its one passkey and its session ended: the account page now asks for a sign-in.

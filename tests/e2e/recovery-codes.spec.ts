@@ -1,6 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eSql, mailFor, signInAs, STANDARD_LIST, userWithEnrolledPasskey } from "./fixtures";
+import {
+  e2eSql,
+  mailFor,
+  PLATFORM_AUTHENTICATOR,
+  signInAs,
+  STANDARD_LIST,
+  userWithEnrolledPasskey,
+} from "./fixtures";
 
 /** axe on the page as it stands: nothing serious or critical. */
 async function expectAxeClean(page: Page, what: string) {
@@ -65,16 +72,7 @@ test("recovery codes: make them, use one once to enrol a new passkey; refused fo
   await user.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(user.getByRole("heading", { name: "Sign in to your account" })).toBeVisible();
   await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await cdp.send("WebAuthn.addVirtualAuthenticator", { options: PLATFORM_AUTHENTICATOR });
 
   // 4. A code: the lost passkey is revoked, a new one set up.
   const enterCode = async (who: Page, code: string) => {

@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { confirmItsYou, mailFor, signInAs, signInWithStaffPasskey } from "./fixtures";
+import {
+  addPlatformAuthenticator,
+  confirmItsYou,
+  HIGH_RISK_USER,
+  mailFor,
+  requestHighRiskReenrolment,
+  signInAs,
+  signInWithStaffPasskey,
+} from "./fixtures";
 
 /**
  * A high-risk user's re-enrolment: the agent verifies them and requests it; a different
@@ -10,55 +18,15 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
   page,
   browser,
 }) => {
-  // 1. The agent opens a case for a high-risk user who still has passkeys on record.
+  // 1-3. The agent verifies a high-risk user who still has passkeys on record (callback, photo
+  // ID on video, record details, the manager by mail) and asks to re-enrol them, choosing the
+  // lost passkey to revoke: it waits for approval.
   await signInAs(page, "AGENT");
-  await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
-  const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-  const withPasskeys = rows.filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) });
-  await withPasskeys.first().getByRole("link").click();
-  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
-  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  await page.getByLabel("How did they reach you?").selectOption("VIDEO");
-  await page.getByRole("button", { name: "Open case" }).click();
-  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-  const caseUrl = page.url();
-
-  // 2. The full high-risk script: callback, manager, photo ID on video, record details.
-  for (const title of [
-    "Call back on the phone of record",
-    "Photo ID on video",
-    "Employee record details",
-  ]) {
-    await page
-      .getByRole("form", { name: `Record: ${title}` })
-      .getByRole("button", { name: "Passed" })
-      .click();
-    await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
-  }
-  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await manager.getByRole("button", { name: "Yes, this is them" }).click();
-  await expect(manager.getByRole("status")).toContainText("You confirmed");
-  await managerContext.close();
-
-  // 3. The agent asks to re-enrol, choosing the lost passkey to revoke: it waits for approval.
-  await page.reload();
-  await expect(page.getByText("Verification complete.")).toBeVisible();
-  const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
-  await reenrol.getByRole("checkbox").first().check();
-  await reenrol.getByRole("button", { name: "Request re-enrolment" }).click();
-  await expect(
-    page
-      .getByRole("region", { name: "Re-enrolment" })
-      .getByText(/Approval pending \(high-risk tier\)/),
-  ).toBeVisible();
+  const { userName, caseUrl } = await requestHighRiskReenrolment(
+    page,
+    browser,
+    HIGH_RISK_USER.reenrolment,
+  );
 
   // 4. The agent cannot approve (the queue is not theirs); a supervisor in another browser does.
   expect((await page.goto("/approvals"))?.status()).toBe(403);
@@ -90,18 +58,7 @@ test("high-risk re-enrolment: verify, request, a different supervisor approves, 
     .getAttribute("href"))!;
   await user.goto(link);
   await user.waitForLoadState("networkidle");
-  const cdp = await userContext.newCDPSession(user);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addPlatformAuthenticator(user);
   await user.getByRole("button", { name: "Set up a new passkey" }).click();
   await expect(user.getByRole("status")).toContainText("Your new passkey");
 

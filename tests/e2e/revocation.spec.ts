@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import {
+  addPlatformAuthenticator,
   confirmItsYou,
   signInAs,
   signInWithStaffPasskey,
@@ -77,21 +78,8 @@ test("a cloned passkey whose counter went backwards is refused", async ({ page, 
   // 2. The clone, in another browser with the old signature counter, is refused.
   const attackerContext = await browser.newContext();
   const attacker = await attackerContext.newPage();
-  const attackerCdp = await attackerContext.newCDPSession(attacker);
-  await attackerCdp.send("WebAuthn.enable");
-  const { authenticatorId: attackerAuthenticator } = await attackerCdp.send(
-    "WebAuthn.addVirtualAuthenticator",
-    {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    },
-  );
+  const { cdp: attackerCdp, authenticatorId: attackerAuthenticator } =
+    await addPlatformAuthenticator(attacker);
   await attackerCdp.send("WebAuthn.addCredential", {
     authenticatorId: attackerAuthenticator,
     credential: clone,
@@ -171,21 +159,8 @@ test("an authenticator without user verification, and another user's passkey, ar
     await expect(article).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   const proofLink = (await article.getByRole("link").getAttribute("href"))!;
-  const strangerCdp = await strangerContext.newCDPSession(stranger);
-  await strangerCdp.send("WebAuthn.enable");
-  const { authenticatorId: strangerAuthenticator } = await strangerCdp.send(
-    "WebAuthn.addVirtualAuthenticator",
-    {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    },
-  );
+  const { cdp: strangerCdp, authenticatorId: strangerAuthenticator } =
+    await addPlatformAuthenticator(stranger);
   await strangerCdp.send("WebAuthn.addCredential", {
     authenticatorId: strangerAuthenticator,
     credential: credential!,

@@ -1,22 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type CDPSession, type Page } from "@playwright/test";
-import { signInAs, userWithEnrolledPasskey } from "./fixtures";
-
-/** A fresh virtual authenticator (another device) in place of the one attached now. */
-async function swapAuthenticator(cdp: CDPSession, current: string): Promise<string> {
-  await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: current });
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
-}
+import { expect, test, type Page } from "@playwright/test";
+import { signInAs, swapAuthenticator, userWithEnrolledPasskey } from "./fixtures";
 
 /** Nothing serious or critical for axe, in both colour schemes (docs/accessibility.md). */
 async function expectAccessible(page: Page, what: string) {

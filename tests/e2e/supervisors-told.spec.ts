@@ -1,5 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { demoStaff, mailFor, signInAs } from "./fixtures";
+import {
+  demoStaff,
+  HIGH_RISK_USER,
+  mailFor,
+  requestHighRiskReenrolment,
+  signInAs,
+} from "./fixtures";
 
 /** The "Approvals" link in the console's navigation. */
 const approvalsLink = (page: Page, name: string | RegExp = /^Approvals/) =>
@@ -30,57 +36,15 @@ test("a supervisor sees the waiting request on the Approvals badge and in their 
   // Other tests of the suite may have left requests waiting: the count is read, then compared.
   const before = await waiting(supervisor);
 
-  // 1. The agent opens a case for a high-risk user with passkeys (the third such user:
-  //    reenrolment.spec.ts takes the first, gates.spec.ts the second).
+  // 1-3. The agent verifies a high-risk user with passkeys (the high-risk script, the manager by
+  //      mail) and requests a re-enrolment: it waits, and the case says until when.
   await signInAs(page, "AGENT");
   await expect(approvalsLink(page)).toHaveCount(0);
-  await page.goto("/users?tier=HIGH_RISK&status=ACTIVE");
-  const rows = page.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-  await rows
-    .filter({ has: page.locator("td:last-child", { hasText: /^[1-9]/ }) })
-    // The fourth: reenrolment, gates and the accessibility test take the first three.
-    .nth(3)
-    .getByRole("link")
-    .click();
-  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
-  const userName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("How did they reach you?").selectOption("VIDEO");
-  await page.getByRole("button", { name: "Open case" }).click();
-  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-  await page.waitForLoadState("networkidle");
-
-  // 2. The high-risk script: callback, photo ID on video, record details, the manager by mail.
-  for (const title of [
-    "Call back on the phone of record",
-    "Photo ID on video",
-    "Employee record details",
-  ]) {
-    await page
-      .getByRole("form", { name: `Record: ${title}` })
-      .getByRole("button", { name: "Passed" })
-      .click();
-    await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
-  }
-  await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await manager.getByRole("button", { name: "Yes, this is them" }).click();
-  await expect(manager.getByRole("status")).toContainText("You confirmed");
-  await managerContext.close();
-
-  // 3. The agent requests the re-enrolment: it waits, and the case says until when.
-  await page.reload();
-  await expect(page.getByText("Verification complete.")).toBeVisible();
-  const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
-  await reenrol.getByRole("checkbox").first().check();
-  await reenrol.getByRole("button", { name: "Request re-enrolment" }).click();
+  const { userName } = await requestHighRiskReenrolment(
+    page,
+    browser,
+    HIGH_RISK_USER.supervisorsTold,
+  );
   await expect(
     page
       .getByRole("region", { name: "Re-enrolment" })
