@@ -7,7 +7,7 @@
 import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
 import { metricsTokenMatches } from "@/lib/server/metrics-token";
-import { refreshLagGauges } from "@/lib/server/readiness";
+import { refreshLagGauges, refreshVerificationGauges } from "@/lib/server/readiness";
 import { routeRequestRefusal } from "@/lib/server/request-context";
 import { env } from "@/lib/env";
 
@@ -25,7 +25,7 @@ export async function GET(request: Request) {
       headers: { "WWW-Authenticate": 'Bearer realm="metrics"', "Cache-Control": "no-store" },
     });
   }
-  await refreshLagGauges();
+  await Promise.all([refreshLagGauges(), refreshVerificationGauges()]);
   const { registry } = metrics();
   return new Response(await registry.metrics(), {
     headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" },

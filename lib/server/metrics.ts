@@ -71,6 +71,18 @@ function build() {
       help: "Age of the oldest message still to send (0: none), read at scrape time.",
       registers,
     }),
+    verificationAge: new client.Gauge({
+      name: "console_audit_verification_age_seconds",
+      help: "Seconds since the last audit log verification of each kind (full, incremental) finished, read at scrape time; no series before the first.",
+      labelNames: ["kind"] as const,
+      registers,
+    }),
+    verificationIntact: new client.Gauge({
+      name: "console_audit_verification_intact",
+      help: "Whether the last finished audit log verification of each kind found the log intact (1) or not (0), read at scrape time.",
+      labelNames: ["kind"] as const,
+      registers,
+    }),
     sinkLag: new client.Gauge({
       name: "console_sink_lag_seconds",
       help: "The furthest-behind sink of each kind (siem, webhook, ssf): age of the oldest audit event it has not taken, read at scrape time.",

@@ -19,6 +19,7 @@ import {
 import { env, siemSinks } from "@/lib/env";
 import { log } from "./log";
 import { metrics } from "./metrics";
+import { lastVerifications } from "./verification-runs";
 
 /** How long one check's answer is reused. */
 export const READINESS_CACHE_MS = 5_000;
@@ -217,4 +218,22 @@ export function forgetReadiness(): void {
 /** The lag gauges, refreshed once for this scrape (shares the readiness check's few-second answer). */
 export async function refreshLagGauges(): Promise<void> {
   await checkReadiness();
+}
+
+/**
+ * The audit verification gauges of GET /metrics, read at scrape time. Not part of readiness: a log
+ * found broken is the security team's incident, and taking the console out of its load balancer
+ * would only stop the desk. A failed read leaves the last values (the lag gauges report the
+ * database).
+ */
+export async function refreshVerificationGauges(): Promise<void> {
+  try {
+    const m = metrics();
+    for (const run of await withTimeout(lastVerifications(db), DATABASE_TIMEOUT_MS)) {
+      m.verificationAge.set({ kind: run.kind }, run.ageSeconds);
+      m.verificationIntact.set({ kind: run.kind }, run.intact ? 1 : 0);
+    }
+  } catch (error) {
+    log().warn({ err: error }, "metrics: the audit verifications could not be read");
+  }
 }

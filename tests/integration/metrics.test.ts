@@ -182,6 +182,32 @@ describe("what /metrics counts", () => {
     expect(raised).toBe(1);
   });
 
+  it("the last audit log verification of each kind: how long ago, and whether the log was intact", async () => {
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    const run = (kind: string, finishedSecondsAgo: number, ok: boolean) => ({
+      kind,
+      requestedAt: ago(finishedSecondsAgo + 60),
+      startedAt: ago(finishedSecondsAgo + 50),
+      finishedAt: ago(finishedSecondsAgo),
+      ok,
+    });
+    await db.auditVerification.createMany({
+      data: [run("full", 7200, true), run("full", 120, false), run("incremental", 30, true)],
+    });
+    // A run still going (no result yet) is not the last result.
+    await db.auditVerification.create({ data: { kind: "full", startedAt: ago(5) } });
+    const text = await scrape();
+    // The newest finished full run found the log broken (sample() reads a missing series as 0).
+    expect(text).toContain('\nconsole_audit_verification_intact{kind="full"} 0\n');
+    const fullAge = sample(text, 'console_audit_verification_age_seconds{kind="full"}');
+    expect(fullAge).toBeGreaterThanOrEqual(120);
+    expect(fullAge).toBeLessThan(3600);
+    expect(sample(text, 'console_audit_verification_intact{kind="incremental"}')).toBe(1);
+    expect(
+      sample(text, 'console_audit_verification_age_seconds{kind="incremental"}'),
+    ).toBeGreaterThanOrEqual(30);
+  });
+
   it("the outbox's lag, read at scrape time", async () => {
     await db.outboxMessage.create({
       data: {
