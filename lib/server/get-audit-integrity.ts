@@ -38,11 +38,7 @@ export async function getAuditIntegrity(input: { checkNow: boolean; checkMax?: n
   });
   const configured = configuredWitnesses();
   const witnesses = await Promise.all(configured.map(witnessProgress));
-  const keys = trustedEventKeys();
-  const [lastFull, lastAlert] = await Promise.all([
-    latestSignedEvent("audit.verified", keys, attestedByTheLog),
-    latestSignedEvent("audit.integrity_alert", keys),
-  ]);
+  const { lastFull, lastAlert } = await latestResults();
   // The newest full run, queued or running or done (a claim, not a result: results are events).
   const fullRun = await fullRunStatus();
   return {
@@ -145,6 +141,34 @@ async function witnessProgress(witness: WitnessConfig) {
     forged++;
   }
   return { name: witness.name, size: null, at: null, forged };
+}
+
+/**
+ * The newest results that are part of the log (decision 017): the full verification's, attested
+ * by the checkpoint key, and the signer's newest integrity alert. A row of the runs table, which
+ * the console's own role writes, is never a result.
+ */
+async function latestResults() {
+  const keys = trustedEventKeys();
+  const [lastFull, lastAlert] = await Promise.all([
+    latestSignedEvent("audit.verified", keys, attestedByTheLog),
+    latestSignedEvent("audit.integrity_alert", keys),
+  ]);
+  return { lastFull, lastAlert };
+}
+
+/** What GET /metrics reports of the log's integrity, from the same results as the reviewer page. */
+export async function integrityForMetrics(): Promise<{
+  full: { at: Date; intact: boolean } | null;
+  lastAlertAt: Date | null;
+}> {
+  const { lastFull, lastAlert } = await latestResults();
+  return {
+    full: lastFull
+      ? { at: lastFull.at, intact: (lastFull.data as { ok?: unknown }).ok === true }
+      : null,
+    lastAlertAt: lastAlert?.at ?? null,
+  };
 }
 
 /**

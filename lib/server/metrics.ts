@@ -73,14 +73,19 @@ function build() {
     }),
     verificationAge: new client.Gauge({
       name: "console_audit_verification_age_seconds",
-      help: "Seconds since the last audit log verification of each kind (full, incremental) finished, read at scrape time; no series before the first.",
+      help: "Seconds since the newest full verification of the audit log that is part of the log (a signed, attested audit.verified event), read at scrape time; no series before the first.",
       labelNames: ["kind"] as const,
       registers,
     }),
     verificationIntact: new client.Gauge({
       name: "console_audit_verification_intact",
-      help: "Whether the last finished audit log verification of each kind found the log intact (1) or not (0), read at scrape time.",
+      help: "Whether that verification found the log intact (1) or not (0), read at scrape time; no series before the first.",
       labelNames: ["kind"] as const,
+      registers,
+    }),
+    integrityAlertTime: new client.Gauge({
+      name: "console_audit_integrity_alert_timestamp_seconds",
+      help: "When the signer's newest integrity alert (a signed audit.integrity_alert event) was raised, in Unix seconds; 0 for none. Alert when it changes.",
       registers,
     }),
     sinkLag: new client.Gauge({

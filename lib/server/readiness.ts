@@ -19,7 +19,7 @@ import {
 import { env, siemSinks } from "@/lib/env";
 import { log } from "./log";
 import { metrics } from "./metrics";
-import { lastVerifications } from "./verification-runs";
+import { integrityForMetrics } from "./get-audit-integrity";
 
 /** How long one check's answer is reused. */
 export const READINESS_CACHE_MS = 5_000;
@@ -221,19 +221,25 @@ export async function refreshLagGauges(): Promise<void> {
 }
 
 /**
- * The audit verification gauges of GET /metrics, read at scrape time. Not part of readiness: a log
- * found broken is the security team's incident, and taking the console out of its load balancer
- * would only stop the desk. A failed read leaves the last values (the lag gauges report the
- * database).
+ * The audit log's integrity gauges of GET /metrics, read at scrape time from the results that are
+ * part of the log, as the reviewer page reads them (never from the runs table, which the console's
+ * own role writes). Not part of readiness: a log found broken is the security team's incident, and
+ * taking the console out of its load balancer would only stop the desk. A failed read is logged
+ * and leaves the last values.
  */
 export async function refreshVerificationGauges(): Promise<void> {
   try {
+    const { full, lastAlertAt } = await withTimeout(integrityForMetrics(), DATABASE_TIMEOUT_MS);
     const m = metrics();
-    for (const run of await withTimeout(lastVerifications(db), DATABASE_TIMEOUT_MS)) {
-      m.verificationAge.set({ kind: run.kind }, run.ageSeconds);
-      m.verificationIntact.set({ kind: run.kind }, run.intact ? 1 : 0);
+    if (full) {
+      m.verificationAge.set({ kind: "full" }, Math.max(0, (Date.now() - full.at.getTime()) / 1000));
+      m.verificationIntact.set({ kind: "full" }, full.intact ? 1 : 0);
+    } else {
+      m.verificationAge.reset();
+      m.verificationIntact.reset();
     }
+    m.integrityAlertTime.set(lastAlertAt ? Math.floor(lastAlertAt.getTime() / 1000) : 0);
   } catch (error) {
-    log().warn({ err: error }, "metrics: the audit verifications could not be read");
+    log().warn({ err: error }, "metrics: the audit log's results could not be read");
   }
 }

@@ -187,23 +187,6 @@ export async function newestFullRun(
   return run ? { ...run, checked: Number(run.checked), total: Number(run.total) } : null;
 }
 
-/**
- * The last finished verification of each kind (full, incremental): how long ago it finished and
- * whether the log was intact. What an operator alerts on (GET /metrics): a chain found broken, or
- * no full verification for longer than the schedule allows.
- */
-export async function lastVerifications(
-  client: Pick<PrismaClient, "$queryRaw">,
-): Promise<{ kind: string; ageSeconds: number; intact: boolean }[]> {
-  const rows = await client.$queryRaw<{ kind: string; age: number; ok: boolean }[]>`
-    SELECT DISTINCT ON (kind) kind,
-      GREATEST(0, EXTRACT(EPOCH FROM (now() - "finishedAt")))::float8 AS age, ok
-    FROM "AuditVerification"
-    WHERE "finishedAt" IS NOT NULL AND ok IS NOT NULL
-    ORDER BY kind, "finishedAt" DESC`;
-  return rows.map((row) => ({ kind: row.kind, ageSeconds: row.age, intact: row.ok }));
-}
-
 /** Thrown when a run's row was closed under it (judged abandoned): the walk stops, recording nothing. */
 export class RunClosedError extends Error {
   constructor(runId: string) {

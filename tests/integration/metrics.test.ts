@@ -1,14 +1,15 @@
 /**
  * GET /metrics (docs/decisions/041): only with the token, and what it counts, on PostgreSQL:
  * an audited write by action, a refusal by code (audited or tallied), a rate-limit hit by limit, a
- * fraud signal raised by rule, the lag gauges read at scrape time; a rolled-back decision counts
- * nothing.
+ * fraud signal raised by rule, the lag gauges and the log's integrity read at scrape time; a
+ * rolled-back decision counts nothing.
  */
 import { describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/metrics/route";
 import { DomainError } from "@/lib/domain/errors";
 import { normalizeTapCode } from "@/lib/domain/tap-code";
 import { auditedTransaction, recordAudit } from "@/lib/server/audit";
+import { recordResult } from "@/lib/server/full-verification";
 import { openCase } from "@/lib/server/open-case";
 import { issueTap } from "@/lib/server/issue-tap";
 import { spend } from "@/lib/server/rate-limit";
@@ -18,6 +19,19 @@ import { countRefusal } from "@/lib/server/refusal-tally";
 import { db } from "@/tests/db";
 import { createStaff, createWorkforceUser } from "@/tests/factories";
 import { lastMessageTo, verifiedStandardCase } from "@/tests/recovery";
+
+// The checkpoint key attests a full verification's result (decision 017); the environment is read
+// when the application's modules load, so it is set before them.
+await vi.hoisted(async () => {
+  const { generateKeyPairSync } = await import("node:crypto");
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "metrics-keys-")), "checkpoint-key.pem");
+  const key = generateKeyPairSync("ed25519").privateKey;
+  writeFileSync(file, key.export({ type: "pkcs8", format: "pem" }) as string, { mode: 0o600 });
+  process.env.AUDIT_SIGNING_KEY_FILE = file;
+});
 
 const TOKEN = vi.hoisted(() => {
   const token = "metrics-token-for-tests-0123456789abcdef";
@@ -182,30 +196,42 @@ describe("what /metrics counts", () => {
     expect(raised).toBe(1);
   });
 
-  it("the last audit log verification of each kind: how long ago, and whether the log was intact", async () => {
-    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
-    const run = (kind: string, finishedSecondsAgo: number, ok: boolean) => ({
-      kind,
-      requestedAt: ago(finishedSecondsAgo + 60),
-      startedAt: ago(finishedSecondsAgo + 50),
-      finishedAt: ago(finishedSecondsAgo),
-      ok,
+  it("the audit log's integrity, from the results that are part of the log: the last full verification and the newest alert", async () => {
+    // Before any result: no verification series (an absent series is what "never verified" is),
+    // and no alert.
+    let text = await scrape();
+    expect(text).not.toContain("console_audit_verification_intact{");
+    expect(text).toContain("\nconsole_audit_integrity_alert_timestamp_seconds 0\n");
+    // A row in the runs table is a claim, not a result (decision 017): it changes nothing here.
+    await db.auditVerification.create({
+      data: { kind: "full", startedAt: new Date(), finishedAt: new Date(), ok: true },
     });
-    await db.auditVerification.createMany({
-      data: [run("full", 7200, true), run("full", 120, false), run("incremental", 30, true)],
-    });
-    // A run still going (no result yet) is not the last result.
-    await db.auditVerification.create({ data: { kind: "full", startedAt: ago(5) } });
-    const text = await scrape();
-    // The newest finished full run found the log broken (sample() reads a missing series as 0).
+    expect(await scrape()).not.toContain("console_audit_verification_intact{");
+
+    // A full verification that found the log broken, recorded as the worker records it: a signed
+    // event attested by the checkpoint key.
+    const result = { ok: false, rows: 10, size: 10, checkpointSize: 8, problemCount: 1 };
+    await recordResult(db, { ...result, problems: ["position 3: the signature does not verify"] });
+    text = await scrape();
     expect(text).toContain('\nconsole_audit_verification_intact{kind="full"} 0\n');
-    const fullAge = sample(text, 'console_audit_verification_age_seconds{kind="full"}');
-    expect(fullAge).toBeGreaterThanOrEqual(120);
-    expect(fullAge).toBeLessThan(3600);
-    expect(sample(text, 'console_audit_verification_intact{kind="incremental"}')).toBe(1);
+    expect(sample(text, 'console_audit_verification_age_seconds{kind="full"}')).toBeLessThan(60);
+    await recordResult(db, { ...result, ok: true, problemCount: 0, problems: [] });
+    expect(await scrape()).toContain('\nconsole_audit_verification_intact{kind="full"} 1\n');
+
+    // The signer's alert (a signed event): its time, to alert on when it changes.
+    const before = Math.floor(Date.now() / 1000);
+    await auditedTransaction(db, (tx) =>
+      recordAudit(tx, {
+        action: "audit.integrity_alert",
+        outcome: "REFUSED",
+        reason: "NOT_PART_OF_THE_LOG",
+        actor: { type: "SYSTEM", name: "audit log signer" },
+        data: { checkpointSize: 8, flagged: [], flaggedCount: 0, gap: null, strayRows: 1 },
+      }),
+    );
     expect(
-      sample(text, 'console_audit_verification_age_seconds{kind="incremental"}'),
-    ).toBeGreaterThanOrEqual(30);
+      sample(await scrape(), "console_audit_integrity_alert_timestamp_seconds"),
+    ).toBeGreaterThanOrEqual(before);
   });
 
   it("the outbox's lag, read at scrape time", async () => {

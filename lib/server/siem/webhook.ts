@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { replyExcerpt } from "@/lib/domain/reply-excerpt";
+import { replyExcerpt, urlSecrets } from "@/lib/domain/reply-excerpt";
 import { permanentHttpStatus, type WebhookSink } from "@/lib/domain/siem-sinks";
 import { errorText, type FormattedBatch, type SendResult } from "./types";
 
@@ -70,8 +70,9 @@ export async function sendWebhook(sink: WebhookSink, batch: FormattedBatch): Pro
   // Only the status matters; the body is read (and dropped) so the connection can be reused.
   const text = await response.text().catch(() => "");
   if (response.status >= 200 && response.status < 300) return { ok: true };
-  // The sink's headers may carry its credential (an HEC token): never quoted back.
-  const snippet = replyExcerpt(text, Object.values(sink.headers));
+  // The sink's headers may carry its credential (an HEC token), and its URL may be one (a token in
+  // the path or the query): never quoted back.
+  const snippet = replyExcerpt(text, [...Object.values(sink.headers), ...urlSecrets(sink.url)]);
   return {
     ok: false,
     permanent: permanentHttpStatus(response.status),

@@ -18,7 +18,7 @@
 import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/prisma/client";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
-import { replyExcerpt } from "@/lib/domain/reply-excerpt";
+import { replyExcerpt, urlSecrets } from "@/lib/domain/reply-excerpt";
 import { backoffMs } from "@/lib/domain/siem-sinks";
 import {
   eventsForAudit,
@@ -287,7 +287,10 @@ export async function pushSet(
     const text = await response.text().catch(() => "");
     if (response.status === 202) return { ok: true };
     // Never the receiver's whole body, nor the credential it may echo: a short, printable excerpt.
-    const detail = replyExcerpt(text, authorization ? [authorization] : []);
+    const detail = replyExcerpt(text, [
+      ...(authorization ? [authorization] : []),
+      ...urlSecrets(url),
+    ]);
     return {
       ok: false,
       error: `HTTP ${response.status}${detail ? `: ${detail}` : ""}`,
