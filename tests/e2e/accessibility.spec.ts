@@ -1,10 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import {
   addPlatformAuthenticator,
   confirmItsYou,
   HIGH_RISK_USER,
   mailFor,
+  managerAnswersFromMail,
   signInAs,
   signInAsStaff,
   signInWithStaffPasskey,
@@ -125,26 +126,6 @@ async function pass(page: Page, title: string) {
   await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
 }
 
-/** The manager of record answers from their own mail, in their own browser. */
-async function managerAnswers(
-  browser: Browser,
-  userName: string,
-  answer: "Yes, this is them" | "No, deny it",
-  check?: (page: Page) => Promise<void>,
-) {
-  const context = await browser.newContext();
-  const manager = await context.newPage();
-  const mail = await mailFor(manager, `Please confirm: ${userName} asked for account recovery`);
-  if (check) await check(manager);
-  await mail.getByRole("link").click();
-  await manager.waitForLoadState("networkidle");
-  if (check) await check(manager);
-  await manager.getByRole("button", { name: answer }).click();
-  await expect(manager.getByRole("status")).toContainText(/You (confirmed|denied)/);
-  if (check) await check(manager);
-  await context.close();
-}
-
 test.describe("every page passes axe in both colour schemes", () => {
   test.describe.configure({ timeout: 300_000 });
 
@@ -209,7 +190,7 @@ test.describe("every page passes axe in both colour schemes", () => {
     ).toBeVisible();
     await expectAccessible(other, "report (this wasn't me)");
     await context.close();
-    await managerAnswers(browser, userName, "Yes, this is them", (manager) =>
+    await managerAnswersFromMail(browser, userName, "Yes, this is them", (manager) =>
       expectAccessible(manager, `confirm (a manager's answer), ${manager.url()}`),
     );
 
@@ -251,7 +232,7 @@ test.describe("every page passes axe in both colour schemes", () => {
     await expect(page.getByRole("status").filter({ hasText: "Red flag raised" })).toBeVisible();
     await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
     await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
-    await managerAnswers(browser, contractor, "No, deny it");
+    await managerAnswersFromMail(browser, contractor, "No, deny it");
     await page.reload();
     await expect(page.getByText("stopped", { exact: true })).toBeVisible();
     await expectAccessible(page, "a stopped case with a red flag");
@@ -328,7 +309,7 @@ test.describe("every page passes axe in both colour schemes", () => {
       await pass(page, title);
     await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
     await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
-    await managerAnswers(browser, userName, "Yes, this is them");
+    await managerAnswersFromMail(browser, userName, "Yes, this is them");
     await page.reload();
     const reenrol = page.getByRole("form", { name: "Request re-enrolment" });
     await reenrol.getByRole("checkbox").first().check();

@@ -289,6 +289,35 @@ export async function signInWithSso(
 }
 
 /**
+ * The manager of record answers the confirmation request from their own mail, in their own
+ * browser: the mailbox, the question about `userName`, the answer, and what the page says after.
+ * `check` runs on the manager's page at each of those steps (an accessibility check, say).
+ */
+export async function managerAnswersFromMail(
+  browser: Browser,
+  userName: string,
+  answer: "Yes, this is them" | "No, deny it",
+  check?: (page: Page) => Promise<void>,
+) {
+  const context = await browser.newContext();
+  const manager = await context.newPage();
+  const mail = await mailFor(manager, `Please confirm: ${userName} asked for account recovery`);
+  if (check) await check(manager);
+  await mail.getByRole("link").click();
+  await manager.waitForLoadState("networkidle");
+  await expect(
+    manager.getByRole("heading", { name: `Did ${userName} ask for account recovery?` }),
+  ).toBeVisible();
+  if (check) await check(manager);
+  await manager.getByRole("button", { name: answer }).click();
+  await expect(manager.getByRole("status")).toContainText(
+    answer === "Yes, this is them" ? "You confirmed the request" : "You denied the request",
+  );
+  if (check) await check(manager);
+  await context.close();
+}
+
+/**
  * Which high-risk demo user (with passkeys, in the directory's order) each browser test walks
  * through a re-enrolment: the demo's data is shared by the whole suite, so each takes its own.
  */
@@ -336,17 +365,7 @@ export async function requestHighRiskReenrolment(page: Page, browser: Browser, n
     await expect(page.getByRole("form", { name: `Record: ${title}` })).toHaveCount(0);
   }
   await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await manager.getByRole("button", { name: "Yes, this is them" }).click();
-  await expect(manager.getByRole("status")).toContainText("You confirmed");
-  await managerContext.close();
+  await managerAnswersFromMail(browser, userName, "Yes, this is them");
 
   await page.reload();
   await expect(page.getByText("Verification complete.")).toBeVisible();

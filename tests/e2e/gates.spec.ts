@@ -4,6 +4,7 @@ import {
   confirmItsYou,
   HIGH_RISK_USER,
   mailFor,
+  managerAnswersFromMail,
   signInAs,
   signInAsStaff,
   signInWithStaffPasskey,
@@ -57,22 +58,7 @@ async function managerAnswers(
 ) {
   await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
   await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
-  const context = await browser.newContext();
-  const manager = await context.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await expect(
-    manager.getByRole("heading", { name: `Did ${userName} ask for account recovery?` }),
-  ).toBeVisible();
-  await manager.getByRole("button", { name: answer }).click();
-  await expect(manager.getByRole("status")).toContainText(
-    answer === "Yes, this is them" ? "You confirmed the request" : "You denied the request",
-  );
-  await context.close();
+  await managerAnswersFromMail(browser, userName, answer);
 }
 
 test("closing a case with a pass outstanding warns, voids the pass and tells the user", async ({

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { mailFor, signInAs } from "./fixtures";
+import { managerAnswersFromMail, signInAs } from "./fixtures";
 
 /** Chromium's virtual authenticator answers with this AAGUID when attestation is asked for. */
 const VIRTUAL_AAGUID = "01020304-0506-0708-0102-030405060708";
@@ -70,17 +70,7 @@ test("a key issued from a verified walk-in case becomes the person's passkey, an
   }
   await page.getByRole("button", { name: "Send confirmation request to the manager" }).click();
   await expect(page.getByText(/Sent to .•••@/)).toBeVisible();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await (
-    await mailFor(manager, `Please confirm: ${userName} asked for account recovery`)
-  )
-    .getByRole("link")
-    .click();
-  await manager.waitForLoadState("networkidle");
-  await manager.getByRole("button", { name: "Yes, this is them" }).click();
-  await expect(manager.getByRole("status")).toContainText("You confirmed the request");
-  await managerContext.close();
+  await managerAnswersFromMail(browser, userName, "Yes, this is them");
 
   // 3. The key is plugged into the desk computer (a roaming virtual authenticator) and issued.
   await page.reload();

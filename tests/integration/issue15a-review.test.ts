@@ -18,6 +18,7 @@ import {
 import { DomainError } from "@/lib/domain/errors";
 import { ACTIVE_POLICY } from "@/lib/domain/recovery-policy";
 import { eventsForAudit, SSF_EVENT_TYPES, type PasskeyFacts } from "@/lib/domain/ssf/events";
+import { auditFacts } from "@/lib/server/ssf/deliver";
 import {
   removePasskey,
   renamePasskey,
@@ -165,21 +166,7 @@ async function ssfEventsOf(rows: AuditRow[]) {
       },
     ]),
   );
-  return rows.flatMap((row) =>
-    eventsForAudit(
-      {
-        action: row.action,
-        outcome: row.outcome,
-        actorType: row.actorType,
-        subjectUserId: row.subjectUserId,
-        targetType: row.targetType,
-        targetId: row.targetId,
-        createdAt: row.createdAt,
-        data: (row.data ?? {}) as Record<string, unknown>,
-      },
-      passkeys,
-    ),
-  );
+  return rows.flatMap((row) => eventsForAudit(auditFacts(row), passkeys));
 }
 
 /** Signs in through the console's sign-in path with a real assertion. */

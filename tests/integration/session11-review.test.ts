@@ -16,12 +16,12 @@ import { PATCH } from "@/app/scim/v2/Users/[id]/route";
 import { actionBodyProblem, BODY_LIMIT_BYTES } from "@/lib/domain/edge-rules";
 import { REDACTED, replyExcerpt } from "@/lib/domain/reply-excerpt";
 import { parseSiemSinks, type WebhookSink } from "@/lib/domain/siem-sinks";
-import { eventsForAudit, SSF_EVENT_TYPES, type AuditFacts } from "@/lib/domain/ssf/events";
+import { eventsForAudit, SSF_EVENT_TYPES } from "@/lib/domain/ssf/events";
 import { signRound } from "@/lib/server/audit-log-signer";
 import { revokePasskeys } from "@/lib/server/revoke-passkeys";
 import { issueScimToken } from "@/lib/server/scim/tokens";
 import { sendWebhook } from "@/lib/server/siem/webhook";
-import { pushSet } from "@/lib/server/ssf/deliver";
+import { auditFacts, pushSet } from "@/lib/server/ssf/deliver";
 import { decide, testLog } from "@/tests/audit-fixtures";
 import { db } from "@/tests/db";
 import { actor, passkeySession, redeemedPassSession } from "@/tests/recovery";
@@ -55,19 +55,10 @@ async function ssfEventsFor(userId: string, actions: string[]) {
     orderBy: { position: "asc" },
   });
   return rows.flatMap((row) =>
-    eventsForAudit(
-      {
-        action: row.action,
-        outcome: row.outcome,
-        actorType: row.actorType,
-        subjectUserId: row.subjectUserId,
-        targetType: row.targetType,
-        targetId: row.targetId,
-        createdAt: row.createdAt,
-        data: row.data as AuditFacts["data"],
-      },
-      new Map(),
-    ).map((event) => ({ action: row.action, type: event.type })),
+    eventsForAudit(auditFacts(row), new Map()).map((event) => ({
+      action: row.action,
+      type: event.type,
+    })),
   );
 }
 

@@ -167,7 +167,8 @@ export function positionOfJti(jti: string): bigint | null {
   return match ? BigInt(match[1]!) : null;
 }
 
-function auditFacts(row: AuditEvent): AuditFacts {
+/** What the transmitter reads of an audit row (lib/domain/ssf/events.ts eventsForAudit). */
+export function auditFacts(row: AuditEvent): AuditFacts {
   return {
     action: row.action,
     outcome: row.outcome,
