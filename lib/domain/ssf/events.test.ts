@@ -4,6 +4,7 @@ import {
   eventsForAudit,
   initiatingEntity,
   passkeyIdsFor,
+  sessionsEndedIn,
   SSF_EVENT_TYPES,
   streamWants,
   subjectId,
@@ -192,6 +193,101 @@ describe("eventsForAudit", () => {
       eventsForAudit(row({ subjectUserId: null, data: { passkeyIds: ["p1"] } }), passkeys),
     ).toEqual([]);
     expect(eventsForAudit(row({ action: "audit.viewed" }), passkeys)).toEqual([]);
+  });
+});
+
+describe("every ended session (decision 034, amended)", () => {
+  const voided = (passSessions: number, codeSessions = 0) => ({
+    passes: 1,
+    passSessions,
+    codeSessions,
+    enrolmentLinks: 0,
+    stepLinks: 0,
+    approvals: 0,
+    challenges: 0,
+  });
+
+  it("counts endedSessions where a row has it (voiding's included), else the voided pass and code sessions", () => {
+    expect(sessionsEndedIn({ endedSessions: 2, voided: voided(1) })).toBe(2);
+    expect(sessionsEndedIn({ endedSessions: 0, voided: voided(1) })).toBe(0);
+    expect(sessionsEndedIn({ voided: voided(1, 1) })).toBe(2);
+    expect(sessionsEndedIn({ voided: voided(0) })).toBe(0);
+    expect(sessionsEndedIn({})).toBe(0);
+    expect(sessionsEndedIn({ voided: [1, 2] })).toBe(0);
+    expect(sessionsEndedIn({ voided: { passSessions: "3" } })).toBe(0);
+  });
+
+  it("sends session-revoked for every stop whose voiding ended a session, with the stop's reason", () => {
+    const stops: [action: string, why: string][] = [
+      ["case.closed", "Recovery case closed"],
+      ["case.red_flag_raised", "Red flag raised on a recovery"],
+      ["approval.denied", "A supervisor denied the recovery"],
+      ["signal.effect_applied", "A risk signal stopped the recovery"],
+      ["breakglass.changed", "Break-glass status changed; the recovery stopped"],
+      ["scim.user_changed", "Risk tier raised; recovery issued without a second person was voided"],
+      ["some.future_stop", "Recovery stopped"],
+    ];
+    for (const [action, why] of stops) {
+      expect(
+        eventsForAudit(row({ action, targetType: "case", data: { voided: voided(1) } }), passkeys),
+      ).toEqual([
+        {
+          userId: "u1",
+          type: SSF_EVENT_TYPES.sessionRevoked,
+          claims: {
+            reason_admin: { en: why },
+            event_timestamp: at.getTime() / 1000,
+            initiating_entity: "admin",
+          },
+        },
+      ]);
+      // Nothing ended: nothing to tell.
+      expect(
+        eventsForAudit(row({ action, targetType: "case", data: { voided: voided(0) } }), passkeys),
+      ).toEqual([]);
+    }
+  });
+
+  it("lets a stop recorded as a refusal (a failed check, the manager's no) send the sessions it ended, and nothing else", () => {
+    const failed = eventsForAudit(
+      row({
+        action: "step.recorded",
+        outcome: "REFUSED",
+        targetType: "case",
+        data: { step: "CALLBACK", outcome: "FAILED", voided: voided(0, 1) },
+      }),
+      passkeys,
+    );
+    expect(failed.map((e) => [e.type, e.claims.reason_admin])).toEqual([
+      [SSF_EVENT_TYPES.sessionRevoked, { en: "A verification check failed; the recovery stopped" }],
+    ]);
+    const denied = eventsForAudit(
+      row({
+        action: "step.answered",
+        outcome: "REFUSED",
+        actorType: "WORKFORCE_USER",
+        targetType: "case",
+        data: { step: "MANAGER_CONFIRMATION", voided: voided(1), hold: true },
+      }),
+      passkeys,
+    );
+    expect(denied.map((e) => [e.type, e.claims.initiating_entity])).toEqual([
+      [SSF_EVENT_TYPES.sessionRevoked, "user"],
+    ]);
+    // A refused revocation that names passkeys still describes none of them.
+    expect(
+      eventsForAudit(
+        row({
+          outcome: "REFUSED",
+          data: { reason: "STOLEN", passkeyIds: ["p1"], voided: voided(0) },
+        }),
+        passkeys,
+      ),
+    ).toEqual([]);
+    // Practice calls stay inside the console whatever they record.
+    expect(
+      eventsForAudit(row({ action: "practice.finished", data: { voided: voided(1) } }), passkeys),
+    ).toEqual([]);
   });
 });
 

@@ -5,7 +5,14 @@
  * this returns.
  *
  * Event types: CAEP credential-change and session-revoked, RISC account-disabled,
- * credential-compromise and recovery-activated. Refusals and practice calls never become events.
+ * credential-compromise and recovery-activated. Practice calls never become events. Refusals
+ * become none either, except that a stop recorded as a refusal (a failed check, the person asked
+ * saying no) tells receivers about the sessions it ended: those sessions did end.
+ *
+ * Every decision that ended sessions sends session-revoked: the ones that say so themselves
+ * (`endedSessions`), and every stop whose voiding ended a redeemed pass's or recovery code's
+ * session (`voided`: closing a case, a red flag, a failed check, a denial, a risk signal, a tier
+ * raise, break-glass), with the reason below or, for a stop added later, a general one.
  */
 import { reachesExternalStreams } from "../external-streams";
 
@@ -88,6 +95,33 @@ const REVOCATION_REASON_TEXT: Record<string, string> = {
 
 const admin = (text: string) => ({ en: text });
 
+/** Why sessions ended, for the stops whose only event is session-revoked. */
+const STOP_REASON_TEXT: Record<string, string> = {
+  "case.closed": "Recovery case closed",
+  "case.red_flag_raised": "Red flag raised on a recovery",
+  "step.recorded": "A verification check failed; the recovery stopped",
+  "step.answered": "The person asked said no; the recovery is on hold",
+  "approval.denied": "A supervisor denied the recovery",
+  "signal.effect_applied": "A risk signal stopped the recovery",
+  "breakglass.changed": "Break-glass status changed; the recovery stopped",
+  "scim.user_changed": "Risk tier raised; recovery issued without a second person was voided",
+};
+const STOPPED = "Recovery stopped";
+
+const count = (value: unknown) => (typeof value === "number" && value > 0 ? value : 0);
+
+/**
+ * The sessions a decision ended, as its row records them: `endedSessions` where the decision
+ * counts every session it ended itself (voiding's included), else the sessions its voiding ended.
+ */
+export function sessionsEndedIn(data: Record<string, unknown>): number {
+  if (typeof data.endedSessions === "number") return count(data.endedSessions);
+  const voided = data.voided;
+  if (!voided || typeof voided !== "object" || Array.isArray(voided)) return 0;
+  const v = voided as Record<string, unknown>;
+  return count(v.passSessions) + count(v.codeSessions);
+}
+
 function credentialClaims(passkey: PasskeyFacts, changeType: "create" | "revoke") {
   return {
     credential_type: credentialType(passkey),
@@ -108,8 +142,7 @@ export function eventsForAudit(
   row: AuditFacts,
   passkeys: ReadonlyMap<string, PasskeyFacts>,
 ): SsfEvent[] {
-  if (row.outcome !== "ALLOWED" || !reachesExternalStreams(row.action) || !row.subjectUserId)
-    return [];
+  if (!reachesExternalStreams(row.action) || !row.subjectUserId) return [];
   const userId = row.subjectUserId;
   const timestamp = { event_timestamp: Math.floor(row.createdAt.getTime() / 1000) };
   const data = row.data;
@@ -126,9 +159,10 @@ export function eventsForAudit(
     };
   };
   const sessionsEnded = (why: string) =>
-    typeof data.endedSessions === "number" && data.endedSessions > 0
+    sessionsEndedIn(data) > 0
       ? [event(SSF_EVENT_TYPES.sessionRevoked, { reason_admin: admin(why) })]
       : [];
+  if (row.outcome !== "ALLOWED") return sessionsEnded(STOP_REASON_TEXT[row.action] ?? STOPPED);
 
   switch (row.action) {
     case "passkey.enrolled": {
@@ -255,7 +289,7 @@ export function eventsForAudit(
     case "account.change_repudiated":
       return sessionsEnded("The person said a change to their account was not theirs");
     default:
-      return [];
+      return sessionsEnded(STOP_REASON_TEXT[row.action] ?? STOPPED);
   }
 }
 
