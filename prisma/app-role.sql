@@ -30,9 +30,11 @@ REVOKE DELETE, TRUNCATE ON "PracticeRun" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "FraudSignal" FROM console_app;
 REVOKE DELETE, TRUNCATE ON "FraudSignalCase" FROM console_app;
 -- ITSM webhooks (docs/decisions/035): an endpoint is disabled, never deleted, and its delivery log
--- is append-only.
+-- is append-only: what an attempt was never changes. A reviewer's "send again" of an attempt given
+-- up on is written beside it, in the two columns that say when it was asked for and sent.
 REVOKE DELETE, TRUNCATE ON "WebhookEndpoint" FROM console_app;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "WebhookDelivery" FROM console_app;
+GRANT UPDATE ("resendRequestedAt", "resentAt") ON "WebhookDelivery" TO console_app;
 -- Rollout waves and nudge campaigns (docs/decisions/038): a wave is retired, never deleted; a
 -- campaign is stopped or completes, never deleted; a campaign's mails are kept (only the time the
 -- person was found covered is written later).

@@ -270,6 +270,18 @@ export const AUDIT_PAYLOAD_EXAMPLES: { [A in AuditAction]: AuditPayload<A> } = {
     endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
     name: "Service desk",
   },
+  "webhook.secret_rotated": {
+    endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
+    name: "Service desk",
+    overlapUntil: "2026-11-26T10:00:00.000Z",
+  },
+  "webhook.resend_requested": {
+    endpointId: "7b1e2c4d-5f60-4a71-8b92-a3b4c5d6e7f8",
+    name: "Service desk",
+    deliveryId: "0c4f7a2e-1b3d-4e5f-8a9b-c0d1e2f3a4b5",
+    eventType: "case.closed",
+    position: "1042",
+  },
   "webhook.endpoint_refused": { detail: "That endpoint is already disabled." },
   "ssf.token_issued": { name: "Mail gateway" },
   "ssf.token_revoked": { name: "Mail gateway", streams: 1 },

@@ -557,7 +557,28 @@ export const AUDIT_ACTIONS = {
   "webhook.endpoint_disabled": z
     .object({ endpointId: z.uuid(), name: z.string().max(80) })
     .strict(),
-  /** Disabling an endpoint was refused (unknown, or already disabled): nothing changed. */
+  /**
+   * A security reviewer rotated an endpoint's signing secret (the new one shown once, neither ever
+   * recorded); `overlapUntil`: the old one keeps signing beside it until then, or null (stopped now).
+   */
+  "webhook.secret_rotated": z
+    .object({
+      endpointId: z.uuid(),
+      name: z.string().max(80),
+      overlapUntil: z.iso.datetime().nullable(),
+    })
+    .strict(),
+  /** A security reviewer asked for an event given up on to be sent again (one more try). */
+  "webhook.resend_requested": z
+    .object({
+      endpointId: z.uuid(),
+      name: z.string().max(80),
+      deliveryId: z.uuid(),
+      eventType: z.string().max(80),
+      position: z.string().regex(/^\d{1,19}$/),
+    })
+    .strict(),
+  /** A change to an endpoint was refused (unknown, disabled, nothing to send again): nothing changed. */
   "webhook.endpoint_refused": z.object({ detail: Detail }).strict(),
   // SCIM provisioning (docs/decisions/033). The actor is the SCIM client (a SYSTEM actor named by its token).
   /** A security reviewer issued a SCIM bearer token (shown once; only its hash is kept). */

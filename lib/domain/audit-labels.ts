@@ -548,6 +548,24 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
     label: "Ticket webhook endpoint disabled",
     lines: (d) => [textLine("Name", d.name)],
   },
+  "webhook.secret_rotated": {
+    label: "Ticket webhook secret rotated",
+    lines: (d) => [
+      textLine("Name", d.name),
+      textLine(
+        "Old secret",
+        d.overlapUntil ? `still signs until ${d.overlapUntil}` : "stopped at once",
+      ),
+    ],
+  },
+  "webhook.resend_requested": {
+    label: "Ticket webhook event to be sent again",
+    lines: (d) => [
+      textLine("Name", d.name),
+      textLine("Event", d.eventType),
+      line("Position", d.position),
+    ],
+  },
   "webhook.endpoint_refused": {
     label: "Ticket webhook change refused",
     lines: (d) => [textLine("Why", d.detail)],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { caseWebhookEvent, caseWebhookPayload, webhookEndpointInput } from "./case-webhooks";
+import {
+  caseWebhookEvent,
+  caseWebhookPayload,
+  decideResend,
+  signatureHeader,
+  signingSecrets,
+  WEBHOOK_SECRET_OVERLAP_MS,
+  webhookEndpointInput,
+} from "./case-webhooks";
 
 const row = (
   action: string,
@@ -69,5 +77,61 @@ describe("case webhook events", () => {
     expect(webhookEndpointInput.safeParse({ name: " ", url: "https://a.example" }).success).toBe(
       false,
     );
+  });
+});
+
+describe("signing secrets while a rotated one overlaps (decision 035, amended)", () => {
+  const now = new Date("2026-11-25T10:00:00Z");
+  const later = new Date(now.getTime() + WEBHOOK_SECRET_OVERLAP_MS);
+
+  it("signs with the new secret and the old one until its overlap ends, then the new one alone", () => {
+    const rotated = { secret: "new", previousSecret: "old", previousSecretUntil: later };
+    expect(signingSecrets(rotated, now)).toEqual(["new", "old"]);
+    expect(signingSecrets(rotated, new Date(later.getTime() - 1))).toEqual(["new", "old"]);
+    expect(signingSecrets(rotated, later)).toEqual(["new"]);
+    expect(
+      signingSecrets({ secret: "new", previousSecret: null, previousSecretUntil: null }, now),
+    ).toEqual(["new"]);
+    // A leftover secret without an end (never written so) is not used.
+    expect(
+      signingSecrets({ secret: "new", previousSecret: "old", previousSecretUntil: null }, now),
+    ).toEqual(["new"]);
+    expect(WEBHOOK_SECRET_OVERLAP_MS).toBe(24 * 60 * 60_000);
+  });
+
+  it("puts every signature in one header, newest first", () => {
+    expect(signatureHeader(["sha256=aa"])).toBe("sha256=aa");
+    expect(signatureHeader(["sha256=aa", "sha256=bb"])).toBe("sha256=aa, sha256=bb");
+  });
+});
+
+describe("sending an event given up on again", () => {
+  const given = { gaveUp: true, resendRequestedAt: null, resentAt: null };
+
+  it("allows it once per attempt given up on, on an enabled endpoint", () => {
+    expect(decideResend({ delivery: given, endpointEnabled: true })).toEqual({ ok: true });
+  });
+
+  it("refuses what cannot be sent again, each with its reason", () => {
+    const at = new Date();
+    const refusal = (input: Parameters<typeof decideResend>[0]) => {
+      const decision = decideResend(input);
+      return decision.ok ? null : decision.code;
+    };
+    expect(refusal({ delivery: null, endpointEnabled: true })).toBe("NOT_FOUND");
+    expect(refusal({ delivery: given, endpointEnabled: false })).toBe("CONFLICT");
+    // Delivered, or failed and still being retried by the cursor.
+    expect(refusal({ delivery: { ...given, gaveUp: false }, endpointEnabled: true })).toBe(
+      "CONFLICT",
+    );
+    expect(refusal({ delivery: { ...given, resendRequestedAt: at }, endpointEnabled: true })).toBe(
+      "CONFLICT",
+    );
+    expect(
+      refusal({
+        delivery: { ...given, resendRequestedAt: at, resentAt: at },
+        endpointEnabled: true,
+      }),
+    ).toBe("CONFLICT");
   });
 });

@@ -118,3 +118,65 @@ export const webhookEndpointInput = z.object({
       );
     }, "The address must be https:// (http:// only for a receiver on this host)"),
 });
+
+/**
+ * How long a rotated secret keeps signing beside the new one, when the reviewer keeps it (the
+ * ITSM's administrator needs time to install the new one): a day.
+ */
+export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 60 * 60_000;
+
+/** The secrets a request is signed with now: the current one, and the one before while its overlap lasts. */
+export function signingSecrets<S>(
+  endpoint: { secret: S; previousSecret: S | null; previousSecretUntil: Date | null },
+  now: Date,
+): S[] {
+  return endpoint.previousSecret !== null &&
+    endpoint.previousSecretUntil !== null &&
+    endpoint.previousSecretUntil > now
+    ? [endpoint.secret, endpoint.previousSecret]
+    : [endpoint.secret];
+}
+
+/**
+ * The signature header: one `sha256=<hex>` per signing secret, comma-separated (newest first). A
+ * receiver accepts the request if any of them is the one its secret gives.
+ */
+export function signatureHeader(signatures: readonly string[]): string {
+  return signatures.join(", ");
+}
+
+/**
+ * Whether a reviewer may ask for a delivery to be sent again (decision 035, amended): only an
+ * attempt given up on, of an endpoint still enabled, not already asked for (a request is one
+ * more try, outside the cursor's order; a try that fails is given up on in its turn, and may be sent
+ * again).
+ */
+export function decideResend(input: {
+  delivery: { gaveUp: boolean; resendRequestedAt: Date | null; resentAt: Date | null } | null;
+  endpointEnabled: boolean;
+}): { ok: true } | { ok: false; code: "NOT_FOUND" | "CONFLICT"; message: string } {
+  const { delivery } = input;
+  if (!delivery) return { ok: false, code: "NOT_FOUND", message: "That delivery does not exist." };
+  if (!input.endpointEnabled)
+    return {
+      ok: false,
+      code: "CONFLICT",
+      message: "That endpoint is disabled: nothing is sent to it.",
+    };
+  if (!delivery.gaveUp)
+    return {
+      ok: false,
+      code: "CONFLICT",
+      message:
+        "Only an event given up on can be sent again; the others are still being retried or were delivered.",
+    };
+  if (delivery.resendRequestedAt && !delivery.resentAt)
+    return { ok: false, code: "CONFLICT", message: "It is already waiting to be sent again." };
+  if (delivery.resentAt)
+    return {
+      ok: false,
+      code: "CONFLICT",
+      message: "It was sent again already; see that attempt in the log.",
+    };
+  return { ok: true };
+}

@@ -513,6 +513,16 @@ export const OCSF_RULES = {
     entity: "Webhook Endpoint",
     message: "Ticket webhook endpoint disabled",
   }),
+  "webhook.secret_rotated": entity({
+    activity: 3,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook secret rotated",
+  }),
+  "webhook.resend_requested": entity({
+    activity: 3,
+    entity: "Webhook Endpoint",
+    message: "Ticket webhook event sent again",
+  }),
   "webhook.endpoint_refused": entity({
     activity: 3,
     entity: "Webhook Endpoint",

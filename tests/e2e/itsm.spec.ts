@@ -8,7 +8,8 @@ import { confirmItsYou, e2eSql, signInAs, signInWithStaffPasskey } from "./fixtu
  * The desk's ITSM (issue 14, docs/decisions/035): a security reviewer adds a webhook endpoint and
  * reads its secret once; an ITSM's link opens the person's page with the ticket filled in; the
  * case opens with it, and the running console posts the case event, signed with that secret, to a
- * real receiver, logged on the settings page. The dormant access report lists the leavers who
+ * real receiver, logged on the settings page. The reviewer rotates the secret (both sign for a
+ * day) and sends again an event the receiver refused for good. The dormant access report lists the leavers who
  * still hold passkeys.
  */
 
@@ -22,7 +23,7 @@ async function expectNoSeriousViolations(page: Page) {
   ).toEqual([]);
 }
 
-test("an ITSM's link opens a case with its ticket, and the case event reaches the ITSM signed", async ({
+test("an ITSM's link opens a case with its ticket, the case event reaches the ITSM signed, and a rotated secret and an event sent again do too", async ({
   page,
   browser,
 }) => {
@@ -95,7 +96,76 @@ test("an ITSM's link opens a case with its ticket, and the case event reaches th
     await expect(log.getByText("case.opened").first()).toBeVisible();
     await expect(log.getByText("delivered (HTTP 200)").first()).toBeVisible();
 
-    // 6. Disabled: the reviewer turns it off.
+    // 6. The reviewer rotates the secret, keeping the old one for a day (the default): the new
+    // one is shown once, and the next event is signed with both.
+    await reviewer.waitForLoadState("networkidle");
+    await reviewer.getByText("Rotate the signing secret").click();
+    await expect(
+      reviewer.getByLabel(/Keep the old secret signing beside the new one for a day/),
+    ).toBeChecked();
+    await reviewer.getByRole("button", { name: "Rotate secret" }).click();
+    const rotated = reviewer.getByText(/The new signing secret, shown only now/);
+    await expect(rotated).toBeVisible();
+    await expect(rotated).toContainText("The old secret keeps signing beside it until");
+    const newSecret = (await rotated.textContent())!.match(/whsec_[A-Za-z0-9_-]+/)![0];
+    expect(newSecret).not.toBe(secret);
+
+    // 7. The ITSM refuses the next event for good (a 400): given up on, and the reviewer sends it
+    // again once the receiver is fixed, from the delivery log.
+    receiver.answer = () => 400;
+    const close = page.getByRole("form", { name: "Close the case" });
+    await close.getByLabel("Why it is closed").fill("Resolved on the ticket");
+    await close.getByRole("button", { name: "Close case" }).click();
+    await expect
+      .poll(
+        () => receiver.requests.filter((r) => JSON.parse(r.body).type === "case.closed").length,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await reviewer.reload();
+          return reviewer.getByRole("button", { name: "Send again" }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await expect(log.getByText("given up (HTTP 400)")).toBeVisible();
+    receiver.answer = () => 200;
+    await reviewer.waitForLoadState("networkidle");
+    await reviewer.getByRole("button", { name: "Send again" }).click();
+    await expect(reviewer.getByText(/Asked\. It is sent again on the next delivery/)).toBeVisible();
+    await expect
+      .poll(
+        () => receiver.requests.filter((r) => JSON.parse(r.body).type === "case.closed").length,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(2);
+    const [refused, resent] = receiver.requests.filter(
+      (r) => JSON.parse(r.body).type === "case.closed",
+    );
+    // The same event (its id is the Idempotency-Key), signed with the new secret and the old one.
+    expect(resent!.body).toBe(refused!.body);
+    expect(resent!.headers["idempotency-key"]).toBe(refused!.headers["idempotency-key"]);
+    const sign = (key: string, request: typeof resent) =>
+      `sha256=${createHmac("sha256", key)
+        .update(`${String(request!.headers["x-console-timestamp"])}.${request!.body}`)
+        .digest("hex")}`;
+    expect(String(resent!.headers["x-console-signature"]).split(", ")).toEqual([
+      sign(newSecret, resent),
+      sign(secret, resent),
+    ]);
+    await reviewer.reload();
+    await expect(log.getByText(/sent again on request/)).toBeVisible();
+    await expect(log.getByText(/^Sent again /)).toBeVisible();
+    await expectNoSeriousViolations(reviewer);
+
+    // 8. Disabled: the reviewer turns it off.
     await reviewer.waitForLoadState("networkidle");
     await reviewer.getByRole("button", { name: "Disable" }).click();
     await expect(reviewer.getByText("Disabled. Nothing more is sent to it.")).toBeVisible();

@@ -438,6 +438,7 @@ const STEP_UP_ACTIONS: Record<string, string> = {
   // A SCIM token can deprovision the whole workforce (decision 033).
   issueScimTokenAction: "issue a SCIM token",
   rotateScimTokenAction: "rotate a SCIM token",
+  rotateWebhookSecretAction: "rotate a webhook secret",
   // A receiver token reads everyone's revocations; an endpoint gets every case's events.
   issueReceiverAction: "issue a Shared Signals receiver token",
   addWebhookAction: "add a webhook endpoint",

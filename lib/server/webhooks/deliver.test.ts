@@ -19,7 +19,13 @@ import { openCase } from "../open-case";
 import { revokePasskeys } from "../revoke-passkeys";
 import { webhookSignature } from "../siem/webhook";
 import { deliverToEndpoint, deliverWebhooks } from "./deliver";
-import { addWebhookEndpoint, disableWebhookEndpoint, findWebhookEndpoints } from "./manage";
+import {
+  addWebhookEndpoint,
+  disableWebhookEndpoint,
+  findWebhookEndpoints,
+  requestWebhookResend,
+  rotateWebhookSecret,
+} from "./manage";
 
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 beforeAll(async () => {
@@ -31,6 +37,13 @@ afterAll(async () => {
 
 const HOUR = 60 * 60 * 1000;
 const BASE = "https://console.example";
+
+/** What a receiver does during a rotation: accept the request if any signature is its secret's. */
+function signedWith(request: ReceivedRequest, secret: string): boolean {
+  const timestamp = String(request.headers["x-console-timestamp"]);
+  const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${request.body}`).digest("hex")}`;
+  return String(request.headers["x-console-signature"]).split(", ").includes(expected);
+}
 
 /** What a receiver does: check the signature with the secret, then read the event. */
 function verified(request: ReceivedRequest, secret: string): CaseWebhookPayload {
@@ -247,5 +260,226 @@ describe("case events to an ITSM", () => {
       ).toBe(1);
     }
     expect(await db.webhookEndpoint.count({ where: { name: "Mine" } })).toBe(0);
+  });
+});
+
+describe("rotating an endpoint's secret, and sending an event given up on again", () => {
+  const newCase = async (agent: Awaited<ReturnType<typeof actor>>, claim: string) =>
+    openCase({
+      actor: agent,
+      userId: (await createWorkforceUser(db)).id,
+      reason: "LOST_DEVICE",
+      channel: "PHONE",
+      callerClaim: claim,
+    });
+
+  it("signs with the old secret beside the new one for a day, or stops it at once, and never records either", async () => {
+    const security = await actor("SECURITY");
+    const agent = await actor("AGENT");
+    receiver.requests.length = 0;
+    receiver.answer = () => 200;
+    const { endpointId, secret: first } = await addWebhookEndpoint({
+      actor: security,
+      name: "Rotating desk",
+      url: receiver.url,
+    });
+    const t0 = new Date();
+    await newCase(agent, "before the rotation");
+    await deliverToEndpoint(db, endpointId, { now: t0, baseUrl: BASE });
+    expect(receiver.requests).toHaveLength(1);
+    verified(receiver.requests[0]!, first);
+
+    // With an overlap: the next event carries both signatures; a receiver on either secret accepts.
+    const rotated = await rotateWebhookSecret({ actor: security, endpointId, overlap: true });
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(first);
+    expect(rotated.overlapUntil!.getTime() - Date.now()).toBeGreaterThan(23 * HOUR);
+    expect(
+      (await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } }))
+        .previousSecretUntil,
+    ).toEqual(rotated.overlapUntil);
+    await newCase(agent, "during the overlap");
+    await deliverToEndpoint(db, endpointId, { now: new Date(), baseUrl: BASE });
+    const during = receiver.requests[1]!;
+    expect(String(during.headers["x-console-signature"]).split(", ")).toHaveLength(2);
+    expect(signedWith(during, rotated.secret)).toBe(true);
+    expect(signedWith(during, first)).toBe(true);
+    expect(signedWith(during, "whsec_someone-else")).toBe(false);
+
+    // A day later the old secret signs nothing.
+    await newCase(agent, "after the overlap");
+    const dayLater = new Date(rotated.overlapUntil!.getTime() + 1);
+    await deliverToEndpoint(db, endpointId, { now: dayLater, baseUrl: BASE });
+    verified(receiver.requests[2]!, rotated.secret);
+    expect(signedWith(receiver.requests[2]!, first)).toBe(false);
+
+    // Without an overlap (the secret leaked): only the newest signs, from the next request on,
+    // and the one kept from the first rotation is dropped too.
+    const leaked = await rotateWebhookSecret({ actor: security, endpointId, overlap: false });
+    expect(leaked.overlapUntil).toBeNull();
+    await newCase(agent, "after a leak");
+    await deliverToEndpoint(db, endpointId, { now: dayLater, baseUrl: BASE });
+    verified(receiver.requests[3]!, leaked.secret);
+    expect(signedWith(receiver.requests[3]!, rotated.secret)).toBe(false);
+    const stored = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    expect(stored.previousSecretSealed).toBeNull();
+
+    // Audited, without any secret.
+    const rows = await db.auditEvent.findMany({
+      where: { action: "webhook.secret_rotated", targetId: endpointId },
+      orderBy: { position: "asc" },
+    });
+    expect(rows.map((row) => (row.data as { overlapUntil: string | null }).overlapUntil)).toEqual([
+      rotated.overlapUntil!.toISOString(),
+      null,
+    ]);
+    for (const row of rows)
+      for (const secret of [first, rotated.secret, leaked.secret])
+        expect(JSON.stringify({ ...row, id: null, position: null })).not.toContain(secret.slice(6));
+
+    // A disabled endpoint's secret is not rotated: refused, audited, nothing changed.
+    await disableWebhookEndpoint({ actor: security, endpointId });
+    await expect(
+      rotateWebhookSecret({ actor: security, endpointId, overlap: true }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(
+      (await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } })).secretSealed,
+    ).toBe(stored.secretSealed);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "webhook.endpoint_refused", targetId: endpointId },
+      }),
+    ).toBe(1);
+  });
+
+  it("sends an event given up on once more when a reviewer asks, out of order, with the same id, once even with two deliverers", async () => {
+    const security = await actor("SECURITY");
+    const agent = await actor("AGENT");
+    receiver.requests.length = 0;
+    const { endpointId, secret } = await addWebhookEndpoint({
+      actor: security,
+      name: "Resending desk",
+      url: receiver.url,
+    });
+    const now = new Date();
+    receiver.answer = () => 400;
+    const lost = await newCase(agent, "the receiver refused this one");
+    expect(await deliverToEndpoint(db, endpointId, { now, baseUrl: BASE })).toMatchObject({
+      status: "gave-up",
+    });
+    receiver.answer = () => 200;
+    const next = await newCase(agent, "a later one");
+    await deliverToEndpoint(db, endpointId, { now, baseUrl: BASE });
+    const firstTry = verified(receiver.requests[0]!, secret);
+    expect(verified(receiver.requests[1]!, secret).caseId).toBe(next.caseId);
+    const givenUp = await db.webhookDelivery.findFirstOrThrow({
+      where: { endpointId, gaveUp: true },
+    });
+
+    // Only an attempt given up on can be sent again.
+    const delivered = await db.webhookDelivery.findFirstOrThrow({
+      where: { endpointId, ok: true },
+    });
+    await expect(
+      requestWebhookResend({ actor: security, deliveryId: delivered.id }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    // Nor by an agent (audited as a denied access).
+    await expect(
+      requestWebhookResend({ actor: agent, deliveryId: givenUp.id }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    await requestWebhookResend({ actor: security, deliveryId: givenUp.id });
+    // Asked twice before it is sent: refused, nothing changed.
+    await expect(
+      requestWebhookResend({ actor: security, deliveryId: givenUp.id }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+
+    const passes = await Promise.all([
+      deliverToEndpoint(db, endpointId, { now, baseUrl: BASE }),
+      deliverToEndpoint(db, endpointId, { now, baseUrl: BASE }),
+    ]);
+    expect(passes.map((pass) => pass.delivered).sort()).toEqual([0, 1]);
+    expect(receiver.requests).toHaveLength(3);
+    const again = verified(receiver.requests[2]!, secret);
+    // The same event: the same id and Idempotency-Key, after an event that happened later.
+    expect(again).toEqual({ ...firstTry });
+    expect(again.caseId).toBe(lost.caseId);
+    expect(receiver.requests[2]!.headers["idempotency-key"]).toBe(firstTry.id);
+
+    const log = await db.webhookDelivery.findMany({
+      where: { endpointId },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(log.map((d) => [d.eventType, d.attempt, d.ok, d.gaveUp, d.resend])).toEqual([
+      ["case.opened", 1, false, true, false],
+      ["case.opened", 1, true, false, false],
+      ["case.opened", 1, true, false, true],
+    ]);
+    expect(log[0]!.resentAt).not.toBeNull();
+    // The cursor did not move back: nothing more to send.
+    expect(await deliverToEndpoint(db, endpointId, { now, baseUrl: BASE })).toMatchObject({
+      status: "idle",
+    });
+    expect(receiver.requests).toHaveLength(3);
+    // Sent: asking again is refused.
+    await expect(
+      requestWebhookResend({ actor: security, deliveryId: givenUp.id }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+
+    const decisions = await db.auditEvent.findMany({
+      where: { targetId: endpointId, action: { startsWith: "webhook." } },
+      orderBy: { position: "asc" },
+      select: { action: true, outcome: true, data: true },
+    });
+    expect(decisions.map((d) => [d.action, d.outcome])).toEqual([
+      ["webhook.endpoint_added", "ALLOWED"],
+      ["webhook.endpoint_refused", "REFUSED"],
+      ["webhook.resend_requested", "ALLOWED"],
+      ["webhook.endpoint_refused", "REFUSED"],
+      ["webhook.endpoint_refused", "REFUSED"],
+    ]);
+    expect(decisions[2]!.data).toMatchObject({
+      deliveryId: givenUp.id,
+      eventType: "case.opened",
+      position: givenUp.position.toString(),
+    });
+    expect(
+      await db.auditEvent.count({
+        where: { action: "access.denied", actorId: agent.id, outcome: "REFUSED" },
+      }),
+    ).toBe(1);
+  });
+
+  it("asks once when two reviewers ask at the same moment, on the database", async () => {
+    const [one, two] = [await actor("SECURITY"), await actor("SECURITY")];
+    const agent = await actor("AGENT");
+    const { endpointId } = await addWebhookEndpoint({
+      actor: one,
+      name: "Raced desk",
+      url: receiver.url,
+    });
+    receiver.answer = () => 400;
+    await newCase(agent, "refused for good");
+    await deliverToEndpoint(db, endpointId, { now: new Date(), baseUrl: BASE });
+    receiver.answer = () => 200;
+    const givenUp = await db.webhookDelivery.findFirstOrThrow({
+      where: { endpointId, gaveUp: true },
+    });
+    const results = await Promise.allSettled([
+      requestWebhookResend({ actor: one, deliveryId: givenUp.id }),
+      requestWebhookResend({ actor: two, deliveryId: givenUp.id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(
+      await db.auditEvent.groupBy({
+        by: ["action"],
+        where: { targetId: endpointId, action: { not: "webhook.endpoint_added" } },
+        _count: true,
+        orderBy: { action: "asc" },
+      }),
+    ).toEqual([
+      { action: "webhook.endpoint_refused", _count: 1 },
+      { action: "webhook.resend_requested", _count: 1 },
+    ]);
   });
 });

@@ -21,12 +21,15 @@ import {
   CASE_WEBHOOK_ACTIONS,
   caseWebhookEvent,
   caseWebhookPayload,
+  signatureHeader,
+  signingSecrets,
   WEBHOOK_BACKOFF,
   WEBHOOK_MAX_ATTEMPTS,
   WEBHOOK_TIMEOUT_MS,
   type CaseWebhookEvent,
 } from "@/lib/domain/case-webhooks";
 import { backoffMs, permanentHttpStatus } from "@/lib/domain/siem-sinks";
+import type { Tx } from "../audit";
 import { trustedEventKeys } from "../audit-keys";
 import { unseal } from "../sealed";
 import { errorText } from "../siem/types";
@@ -56,6 +59,8 @@ type Claimed = {
   nextAttemptAt: Date;
   url: string;
   secretSealed: string;
+  previousSecretSealed: string | null;
+  previousSecretUntil: Date | null;
 };
 
 /** One pass over every enabled endpoint, side by side (a slow receiver holds no other up). */
@@ -82,7 +87,8 @@ export async function deliverToEndpoint(
   return client.$transaction(
     async (tx) => {
       const [claimed] = await tx.$queryRaw<Claimed[]>`
-        SELECT position, attempts, "nextAttemptAt", url, "secretSealed" FROM "WebhookEndpoint"
+        SELECT position, attempts, "nextAttemptAt", url, "secretSealed", "previousSecretSealed",
+          "previousSecretUntil" FROM "WebhookEndpoint"
         WHERE id = ${endpointId}::uuid AND enabled FOR UPDATE SKIP LOCKED`;
       const pass = (status: EndpointPass["status"], delivered = 0, error?: string) => ({
         endpointId,
@@ -92,6 +98,11 @@ export async function deliverToEndpoint(
       });
       if (!claimed) return pass("busy");
       if (claimed.nextAttemptAt > now) return pass("waiting");
+      const keys = trustedEventKeys();
+      const sendOptions = { baseUrl: options.baseUrl ?? publicUrl, timeoutMs, now };
+      // A reviewer's "send again" first (decision 035, amended): one try each, outside the
+      // cursor's order; the cursor, its attempts and its backoff are left as they are.
+      let delivered = await resendAsked(tx, endpointId, claimed, keys, sendOptions, limit);
       const rows = await tx.auditEvent.findMany({
         where: {
           formatVersion: AUDIT_FORMAT_V2,
@@ -103,9 +114,7 @@ export async function deliverToEndpoint(
         orderBy: { position: "asc" },
         take: limit,
       });
-      const keys = trustedEventKeys();
       let position = claimed.position;
-      let delivered = 0;
       const moveTo = (to: bigint, extra: object = {}) =>
         tx.webhookEndpoint.update({
           where: { id: endpointId },
@@ -119,11 +128,7 @@ export async function deliverToEndpoint(
           continue;
         }
         const attempt = claimed.attempts + 1;
-        const result = await send(tx, claimed, row, type, {
-          baseUrl: options.baseUrl ?? publicUrl,
-          timeoutMs,
-          now,
-        });
+        const result = await send(tx, claimed, row, type, sendOptions);
         const gaveUp = !result.ok && (result.permanent || attempt >= WEBHOOK_MAX_ATTEMPTS);
         await tx.webhookDelivery.create({
           data: {
@@ -176,6 +181,65 @@ export async function deliverToEndpoint(
   );
 }
 
+type SendOptions = { baseUrl: string; timeoutMs: number; now: Date };
+
+/**
+ * The events a reviewer asked to send again, oldest first: each sent once, its attempt logged
+ * (`resend`; given up on again if it fails, so it can be asked for again), the request marked
+ * done. A row that is no longer part of the log (planted or altered since) is not sent.
+ */
+async function resendAsked(
+  tx: Tx,
+  endpointId: string,
+  claimed: Claimed,
+  keys: ReturnType<typeof trustedEventKeys>,
+  options: SendOptions,
+  limit: number,
+): Promise<number> {
+  const asked = await tx.webhookDelivery.findMany({
+    where: { endpointId, gaveUp: true, resendRequestedAt: { not: null }, resentAt: null },
+    orderBy: { position: "asc" },
+    take: limit,
+    select: { id: true, position: true },
+  });
+  let delivered = 0;
+  for (const request of asked) {
+    const row = await tx.auditEvent.findFirst({
+      where: { formatVersion: AUDIT_FORMAT_V2, position: request.position },
+    });
+    const type = row ? caseWebhookEvent(row) : null;
+    const result: Sent =
+      row && type && checkV2Row(row, keys).ok
+        ? await send(tx, claimed, row, type, options)
+        : {
+            ok: false,
+            permanent: true,
+            httpStatus: null,
+            error: "not sent: the event is no longer part of the audit log",
+          };
+    await tx.webhookDelivery.create({
+      data: {
+        endpointId,
+        position: request.position,
+        eventType: type ?? "unknown",
+        caseId: row?.caseId ?? null,
+        attempt: 1,
+        resend: true,
+        httpStatus: result.httpStatus,
+        ok: result.ok,
+        gaveUp: !result.ok,
+        error: result.ok ? null : result.error,
+      },
+    });
+    await tx.webhookDelivery.update({
+      where: { id: request.id },
+      data: { resentAt: options.now },
+    });
+    if (result.ok) delivered++;
+  }
+  return delivered;
+}
+
 type Sent =
   | { ok: true; httpStatus: number }
   | { ok: false; permanent: boolean; httpStatus: number | null; error: string };
@@ -185,7 +249,7 @@ async function send(
   endpoint: Claimed,
   row: AuditEvent,
   type: CaseWebhookEvent,
-  options: { baseUrl: string; timeoutMs: number; now: Date },
+  options: SendOptions,
 ): Promise<Sent> {
   const kase = await tx.recoveryCase.findUnique({
     where: { id: row.caseId! },
@@ -212,7 +276,17 @@ async function send(
       signal: AbortSignal.timeout(options.timeoutMs),
       headers: {
         "Content-Type": "application/json",
-        "X-Console-Signature": webhookSignature(unseal(endpoint.secretSealed), timestamp, body),
+        // Two signatures while a rotated secret overlaps: the receiver accepts either.
+        "X-Console-Signature": signatureHeader(
+          signingSecrets(
+            {
+              secret: endpoint.secretSealed,
+              previousSecret: endpoint.previousSecretSealed,
+              previousSecretUntil: endpoint.previousSecretUntil,
+            },
+            options.now,
+          ).map((sealed) => webhookSignature(unseal(sealed), timestamp, body)),
+        ),
         "X-Console-Timestamp": timestamp,
         "X-Console-Event": type,
         "Idempotency-Key": row.eventId ?? String(row.id),

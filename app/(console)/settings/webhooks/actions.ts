@@ -1,8 +1,19 @@
 "use server";
 
 import { staffAction } from "@/lib/auth/actions";
-import { addWebhookEndpoint, disableWebhookEndpoint } from "@/lib/server/webhooks/manage";
-import { AddWebhookSchema, DisableWebhookSchema } from "./schema";
+import { formatDateTime } from "@/components/status-badge";
+import {
+  addWebhookEndpoint,
+  disableWebhookEndpoint,
+  requestWebhookResend,
+  rotateWebhookSecret,
+} from "@/lib/server/webhooks/manage";
+import {
+  AddWebhookSchema,
+  DisableWebhookSchema,
+  ResendWebhookSchema,
+  RotateWebhookSchema,
+} from "./schema";
 
 export const addWebhookAction = staffAction(
   "webhooks:manage",
@@ -33,4 +44,38 @@ export const disableWebhookAction = staffAction(
     stepUp: "disable a webhook endpoint",
     revalidate: ["/settings/webhooks"],
   },
+);
+
+export const rotateWebhookSecretAction = staffAction(
+  "webhooks:manage",
+  RotateWebhookSchema,
+  async ({ actor, input, request }) => {
+    const { secret, overlapUntil } = await rotateWebhookSecret({
+      actor,
+      endpointId: input.endpointId,
+      overlap: input.overlap === "on",
+      request,
+    });
+    const old = overlapUntil
+      ? `The old secret keeps signing beside it until ${formatDateTime(overlapUntil)}.`
+      : "The old secret signs nothing from now on.";
+    // Shown this once, like a new endpoint's.
+    return `Rotated. ${old} The new signing secret, shown only now (copy it into the ITSM): ${secret}`;
+  },
+  // Whoever holds the secret can post as the console to the ITSM: step-up, as for adding one.
+  {
+    path: "/settings/webhooks",
+    stepUp: "rotate a webhook secret",
+    revalidate: ["/settings/webhooks"],
+  },
+);
+
+export const resendWebhookAction = staffAction(
+  "webhooks:manage",
+  ResendWebhookSchema,
+  async ({ actor, input, request }) => {
+    await requestWebhookResend({ actor, deliveryId: input.deliveryId, request });
+    return "Asked. It is sent again on the next delivery to this endpoint: within seconds, or when its wait between retries is over.";
+  },
+  { path: "/settings/webhooks", revalidate: ["/settings/webhooks"] },
 );

@@ -6,7 +6,12 @@ import { StepUpPanel } from "../../_components/step-up";
 import { formatDateTime } from "@/components/status-badge";
 import { CASE_WEBHOOK_EVENTS } from "@/lib/domain/case-webhooks";
 import { findWebhookEndpoints } from "@/lib/server/webhooks/manage";
-import { AddEndpointForm, DisableEndpointForm } from "./_components/endpoint-forms";
+import {
+  AddEndpointForm,
+  DisableEndpointForm,
+  ResendForm,
+  RotateSecretForm,
+} from "./_components/endpoint-forms";
 
 export const metadata: Metadata = { title: "Ticket webhooks" };
 
@@ -18,6 +23,7 @@ export default async function WebhooksPage() {
   const staff = await requirePermission("webhooks:manage", "/settings/webhooks");
   const endpoints = await findWebhookEndpoints();
   const stepUp = await getStepUpView(staff.id, await getCurrentStaffSession());
+  const now = new Date();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Ticket webhooks</h1>
@@ -30,7 +36,13 @@ export default async function WebhooksPage() {
         <code>Idempotency-Key</code> it has seen: a failed delivery is retried with backoff, at
         least once. Practice calls are never sent.
       </p>
-      <StepUpPanel {...stepUp} what="add or disable an endpoint" />
+      <p className="max-w-prose text-sm text-slate-700">
+        After a secret is rotated, the signature header carries two signatures, comma-separated, for
+        a day: the receiver accepts a request if either is the one its secret gives. An event given
+        up on can be sent again once the receiver is fixed; it then arrives after later events, with
+        its own time in <code>occurredAt</code>.
+      </p>
+      <StepUpPanel {...stepUp} what="add or disable an endpoint, or rotate its secret" />
       <section
         aria-labelledby="add"
         className="max-w-md rounded-lg border border-slate-200 bg-white p-4"
@@ -59,6 +71,13 @@ export default async function WebhooksPage() {
             )}
           </div>
           <p className="text-xs text-slate-600">
+            {endpoint.secretRotatedAt
+              ? `Secret rotated ${formatDateTime(endpoint.secretRotatedAt)}${
+                  endpoint.previousSecretUntil && endpoint.previousSecretUntil > now
+                    ? `; the old one signs beside it until ${formatDateTime(endpoint.previousSecretUntil)}`
+                    : ""
+                } · `
+              : ""}
             Last success:{" "}
             {endpoint.lastSuccessAt ? formatDateTime(endpoint.lastSuccessAt) : "never"}
             {endpoint.lastError ? ` · Last error: ${endpoint.lastError}` : ""}
@@ -66,6 +85,16 @@ export default async function WebhooksPage() {
               ? ` · Retrying (attempt ${endpoint.attempts + 1} at ${formatDateTime(endpoint.nextAttemptAt)})`
               : ""}
           </p>
+          {endpoint.enabled ? (
+            <details className="text-sm">
+              <summary className="cursor-pointer text-xs font-medium text-slate-700">
+                Rotate the signing secret
+              </summary>
+              <div className="mt-2 max-w-md">
+                <RotateSecretForm endpointId={endpoint.id} name={endpoint.name} />
+              </div>
+            </details>
+          ) : null}
           {endpoint.deliveries.length === 0 ? (
             <p className="text-sm text-slate-600">Nothing sent yet.</p>
           ) : (
@@ -78,7 +107,10 @@ export default async function WebhooksPage() {
                     <th className="pr-4 font-medium">Case</th>
                     <th className="pr-4 font-medium">Attempt</th>
                     <th className="pr-4 font-medium">Status</th>
-                    <th className="font-medium">Error</th>
+                    <th className="pr-4 font-medium">Error</th>
+                    <th className="font-medium">
+                      <span className="sr-only">Send again</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -104,8 +136,21 @@ export default async function WebhooksPage() {
                       <td className="pr-4 text-xs">
                         {d.ok ? "delivered" : d.gaveUp ? "given up" : "failed"}
                         {d.httpStatus !== null ? ` (HTTP ${d.httpStatus})` : ""}
+                        {d.resend ? " · sent again on request" : ""}
                       </td>
-                      <td className="text-xs">{d.error ?? ""}</td>
+                      <td className="pr-4 text-xs">{d.error ?? ""}</td>
+                      <td className="text-xs">
+                        {d.resentAt ? (
+                          `Sent again ${formatDateTime(d.resentAt)}`
+                        ) : d.resendRequestedAt ? (
+                          "Waiting to be sent again"
+                        ) : d.gaveUp && endpoint.enabled ? (
+                          <ResendForm
+                            deliveryId={d.id}
+                            what={`${d.eventType} of ${formatDateTime(d.createdAt)}`}
+                          />
+                        ) : null}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
