@@ -3,7 +3,6 @@ import {
   caseWebhookEvent,
   caseWebhookPayload,
   decideResend,
-  signatureHeader,
   signingSecrets,
   WEBHOOK_SECRET_OVERLAP_MS,
   webhookEndpointInput,
@@ -97,11 +96,6 @@ describe("signing secrets while a rotated one overlaps (decision 035, amended)",
       signingSecrets({ secret: "new", previousSecret: "old", previousSecretUntil: null }, now),
     ).toEqual(["new"]);
     expect(WEBHOOK_SECRET_OVERLAP_MS).toBe(24 * 60 * 60_000);
-  });
-
-  it("puts every signature in one header, newest first", () => {
-    expect(signatureHeader(["sha256=aa"])).toBe("sha256=aa");
-    expect(signatureHeader(["sha256=aa", "sha256=bb"])).toBe("sha256=aa, sha256=bb");
   });
 });
 

@@ -138,14 +138,6 @@ export function signingSecrets<S>(
 }
 
 /**
- * The signature header: one `sha256=<hex>` per signing secret, comma-separated (newest first). A
- * receiver accepts the request if any of them is the one its secret gives.
- */
-export function signatureHeader(signatures: readonly string[]): string {
-  return signatures.join(", ");
-}
-
-/**
  * Whether a reviewer may ask for a delivery to be sent again (decision 035, amended): only an
  * attempt given up on, of an endpoint still enabled, not already asked for (a request is one
  * more try, outside the cursor's order; a try that fails is given up on in its turn, and may be sent

@@ -6,6 +6,7 @@
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";
+import { hmacKeysFromText } from "./webhook-signature";
 
 export const SIEM_FORMATS = ["jsonl", "ocsf"] as const;
 export type SiemFormat = (typeof SIEM_FORMATS)[number];
@@ -211,11 +212,12 @@ export function parseSiemSinks(
     const { secretEnv, secretFile, ...rest } = s;
     if (secretFile) return { ...rest, secret: { file: secretFile } };
     const secret = environment[secretEnv!];
-    if (!secret || secret.length < 32)
+    const keys = secret ? hmacKeysFromText(secret) : null;
+    if (!keys?.ok)
       throw new Error(
-        `SIEM_SINKS is not valid: sink "${s.name}" secretEnv: ${secretEnv} must be set to an HMAC key of at least 32 characters`,
+        `SIEM_SINKS is not valid: sink "${s.name}" secretEnv: ${secretEnv} must be set to an HMAC key of at least 32 characters (two lines while rotating, the new key first)`,
       );
-    return { ...rest, secret: { env: secretEnv!, value: secret } };
+    return { ...rest, secret: { env: secretEnv!, value: secret! } };
   });
 }
 

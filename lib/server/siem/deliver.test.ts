@@ -349,6 +349,49 @@ describe("streaming the audit trail to a webhook", () => {
     expect((await cursor("key-file-missing")).lastError).not.toContain(dir);
     expect(http.requests).toHaveLength(1);
   });
+
+  it("signs with both keys while the key file holds two (the new one first), then with the new one alone", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "siem-key-"));
+    const keyFile = path.join(dir, "hmac.key");
+    const NEW = "siem-rotated-hmac-key-".padEnd(48, "y");
+    writeFileSync(keyFile, `${NEW}\n${KEY}\n`, { mode: 0o600 });
+    const sink = parseSiemSinks(
+      JSON.stringify([
+        { name: "rotating", type: "webhook", url: http.url, secretFile: keyFile, batchSize: 1 },
+      ]),
+    )[0]!;
+    const head = (await allPositions()).at(-1)!;
+    await db.siemCursor.create({ data: { sink: "rotating", position: head - 3 } });
+    http.requests.length = 0;
+    http.answer = () => 200;
+    const signature = (key: string, request: ReceivedRequest) =>
+      `sha256=${createHmac("sha256", key)
+        .update(`${String(request.headers["x-console-timestamp"])}.${request.body}`)
+        .digest("hex")}`;
+
+    await deliverSiem(db, [sink], { batches: 1 });
+    const during = http.requests[0]!;
+    expect(String(during.headers["x-console-signature"]).split(", ")).toEqual([
+      signature(NEW, during),
+      signature(KEY, during),
+    ]);
+
+    // The rotation is over: the file is read at the next send.
+    writeFileSync(keyFile, `${NEW}\n`);
+    await deliverSiem(db, [sink], { batches: 1 });
+    const after = http.requests[1]!;
+    expect(after.headers["x-console-signature"]).toBe(signature(NEW, after));
+
+    // Three keys is a mistake: nothing is sent, and the error names no key.
+    writeFileSync(keyFile, `${NEW}\n${KEY}\n${KEY}x\n`);
+    const [refused] = await deliverSiem(db, [sink], { batches: 1 });
+    expect(refused).toMatchObject({
+      status: "failed",
+      error:
+        'the HMAC key file of sink "rotating" holds 3 keys: one, or two while rotating (the new one first)',
+    });
+    expect(http.requests).toHaveLength(2);
+  });
 });
 
 describe("streaming the audit trail to syslog", () => {

@@ -9,20 +9,30 @@ import { createHash, createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { replyExcerpt, urlSecrets } from "@/lib/domain/reply-excerpt";
 import { permanentHttpStatus, type WebhookSink } from "@/lib/domain/siem-sinks";
+import { hmacKeysFromText, signatureHeader } from "@/lib/domain/webhook-signature";
 import { errorText, type FormattedBatch, type SendResult } from "./types";
 
-/** The HMAC key: the file is read at every send, so a rotated key is used without a restart. */
-async function hmacKey(sink: WebhookSink): Promise<Buffer> {
-  if ("value" in sink.secret) return Buffer.from(sink.secret.value, "utf8");
+/**
+ * The HMAC keys: the file is read at every send, so a rotated key is used without a restart. Two
+ * lines while a rotation is under way (the new key first): both sign, and the receiver accepts
+ * either, so it can switch to the new key whenever it likes.
+ */
+async function hmacKeys(sink: WebhookSink): Promise<Buffer[]> {
   // The error names the sink, not the file: lastError is shown on the reviewer page.
-  const key = await readFile(sink.secret.file).then(
-    (bytes) => bytes.toString("utf8").trim(),
-    (error: NodeJS.ErrnoException) => {
-      throw new Error(`the HMAC key file of sink "${sink.name}" cannot be read (${error.code})`);
-    },
-  );
-  if (key.length < 32) throw new Error(`the HMAC key file of sink "${sink.name}" is too short`);
-  return Buffer.from(key, "utf8");
+  const text =
+    "value" in sink.secret
+      ? sink.secret.value
+      : await readFile(sink.secret.file).then(
+          (bytes) => bytes.toString("utf8"),
+          (error: NodeJS.ErrnoException) => {
+            throw new Error(
+              `the HMAC key file of sink "${sink.name}" cannot be read (${error.code})`,
+            );
+          },
+        );
+  const read = hmacKeysFromText(text);
+  if (!read.ok) throw new Error(`the HMAC key file of sink "${sink.name}" ${read.problem}`);
+  return read.keys.map((key) => Buffer.from(key, "utf8"));
 }
 
 /** `sha256=<hex>` of HMAC-SHA256(key, timestamp + "." + body): what receivers check. */
@@ -44,7 +54,7 @@ export async function sendWebhook(sink: WebhookSink, batch: FormattedBatch): Pro
   const timestamp = String(Math.floor(Date.now() / 1000));
   let response: Response;
   try {
-    const key = await hmacKey(sink);
+    const keys = await hmacKeys(sink);
     response = await fetch(sink.url, {
       method: "POST",
       redirect: "manual",
@@ -52,7 +62,9 @@ export async function sendWebhook(sink: WebhookSink, batch: FormattedBatch): Pro
       headers: {
         ...sink.headers,
         "Content-Type": "application/x-ndjson",
-        "X-Console-Signature": webhookSignature(key, timestamp, body),
+        "X-Console-Signature": signatureHeader(
+          keys.map((key) => webhookSignature(key, timestamp, body)),
+        ),
         "X-Console-Timestamp": timestamp,
         "X-Console-Batch": `${batch.first}-${batch.last}`,
         "Idempotency-Key": idempotencyKey(sink.name, batch.first, batch.last),

@@ -21,7 +21,6 @@ import {
   CASE_WEBHOOK_ACTIONS,
   caseWebhookEvent,
   caseWebhookPayload,
-  signatureHeader,
   signingSecrets,
   WEBHOOK_BACKOFF,
   WEBHOOK_MAX_ATTEMPTS,
@@ -29,6 +28,7 @@ import {
   type CaseWebhookEvent,
 } from "@/lib/domain/case-webhooks";
 import { backoffMs, permanentHttpStatus } from "@/lib/domain/siem-sinks";
+import { signatureHeader } from "@/lib/domain/webhook-signature";
 import type { Tx } from "../audit";
 import { trustedEventKeys } from "../audit-keys";
 import { unseal } from "../sealed";
