@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { reportPasskeyLost, signOutEverywhere } from "@/lib/server/account-changes";
 import { hashToken, newToken } from "@/lib/server/secrets";
-import { deliverSsf, headPosition } from "@/lib/server/ssf/deliver";
+import { deliverSsf } from "@/lib/server/ssf/deliver";
 import { ssfIssuer } from "@/lib/server/ssf/issuer";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
-import { actor } from "@/tests/recovery";
+
 import { startSsfReceiver } from "@/tests/ssf-receiver";
+import { pushStreamTo } from "@/tests/ssf-streams";
 
 const AUTHORIZATION = "Bearer receiver-secret";
 const AUDIENCE = "https://mail.example.com/ssf";
@@ -49,20 +50,11 @@ async function sessionOf(userId: string) {
 
 describe("changes on /account, told to a Shared Signals receiver", () => {
   it("sends credential-change (revoke) and session-revoked for a lost device, and session-revoked for signing out everywhere", async () => {
-    const reviewer = await actor("SECURITY");
-    const receiverToken = await db.ssfReceiverToken.create({
-      data: { name: "Mail", tokenHash: hashToken(newToken()), createdById: reviewer.id },
-    });
-    await db.ssfStream.create({
-      data: {
-        tokenId: receiverToken.id,
-        audience: AUDIENCE,
-        deliveryMethod: "push",
-        endpointUrl: receiver.url,
-        authorizationHeader: AUTHORIZATION,
-        eventsRequested: [],
-        position: await headPosition(db),
-      },
+    await pushStreamTo({
+      name: "Mail",
+      url: receiver.url,
+      audience: AUDIENCE,
+      authorization: AUTHORIZATION,
     });
     const user = await createWorkforceUser(db, { passkeys: 2 });
     const address = user.emails[0]!.address;

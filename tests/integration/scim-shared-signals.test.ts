@@ -14,11 +14,12 @@ import { redeemTap } from "@/lib/server/redeem-tap";
 import { resumeWorkforceSession } from "@/lib/server/resume-workforce-session";
 import { issueScimToken } from "@/lib/server/scim/tokens";
 import { hashToken, newToken } from "@/lib/server/secrets";
-import { deliverSsf, headPosition } from "@/lib/server/ssf/deliver";
+import { deliverSsf } from "@/lib/server/ssf/deliver";
 import { ssfIssuer } from "@/lib/server/ssf/issuer";
 import { db } from "@/tests/db";
 import { actor, passIn, redeemedPassSession } from "@/tests/recovery";
 import { startSsfReceiver } from "@/tests/ssf-receiver";
+import { pushStreamTo } from "@/tests/ssf-streams";
 
 const AUTHORIZATION = "Bearer receiver-secret";
 const AUDIENCE = "https://mail.example.com/ssf";
@@ -41,20 +42,11 @@ afterAll(async () => {
 
 describe("HR deactivation over SCIM", () => {
   it("ends the live session, refuses the outstanding pass, and tells the receiver: credential-change and account-disabled", async () => {
-    const reviewer = await actor("SECURITY");
-    const receiverToken = await db.ssfReceiverToken.create({
-      data: { name: "Mail", tokenHash: hashToken(newToken()), createdById: reviewer.id },
-    });
-    await db.ssfStream.create({
-      data: {
-        tokenId: receiverToken.id,
-        audience: AUDIENCE,
-        deliveryMethod: "push",
-        endpointUrl: receiver.url,
-        authorizationHeader: AUTHORIZATION,
-        eventsRequested: [],
-        position: await headPosition(db),
-      },
+    await pushStreamTo({
+      name: "Mail",
+      url: receiver.url,
+      audience: AUDIENCE,
+      authorization: AUTHORIZATION,
     });
 
     // A pass redeemed, then a second pass outstanding (issuing it ends the first pass's session),
@@ -77,7 +69,7 @@ describe("HR deactivation over SCIM", () => {
     expect((await resumeWorkforceSession(session))?.user.id).toBe(user.id);
 
     const { token } = await issueScimToken({
-      staff: reviewer,
+      staff: await actor("SECURITY"),
       name: "Entra ID",
       scopes: ["users:read", "users:write"],
     });

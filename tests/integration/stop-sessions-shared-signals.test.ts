@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { closeCase } from "@/lib/server/close-case";
 import { raiseRedFlag } from "@/lib/server/raise-red-flag";
-import { hashToken, newToken } from "@/lib/server/secrets";
-import { deliverSsf, headPosition } from "@/lib/server/ssf/deliver";
+import { hashToken } from "@/lib/server/secrets";
+import { deliverSsf } from "@/lib/server/ssf/deliver";
 import { ssfIssuer } from "@/lib/server/ssf/issuer";
 import { db } from "@/tests/db";
-import { actor, redeemedPassSession, verifiedStandardCase } from "@/tests/recovery";
+import { redeemedPassSession, verifiedStandardCase } from "@/tests/recovery";
 import { startSsfReceiver } from "@/tests/ssf-receiver";
+import { pushStreamTo } from "@/tests/ssf-streams";
 
 const AUTHORIZATION = "Bearer receiver-secret";
 const AUDIENCE = "https://crm.example.com/ssf";
@@ -28,20 +29,11 @@ beforeAll(async () => {
     audience: AUDIENCE,
     authorization: AUTHORIZATION,
   });
-  const reviewer = await actor("SECURITY");
-  const receiverToken = await db.ssfReceiverToken.create({
-    data: { name: "CRM", tokenHash: hashToken(newToken()), createdById: reviewer.id },
-  });
-  await db.ssfStream.create({
-    data: {
-      tokenId: receiverToken.id,
-      audience: AUDIENCE,
-      deliveryMethod: "push",
-      endpointUrl: receiver.url,
-      authorizationHeader: AUTHORIZATION,
-      eventsRequested: [],
-      position: await headPosition(db),
-    },
+  await pushStreamTo({
+    name: "CRM",
+    url: receiver.url,
+    audience: AUDIENCE,
+    authorization: AUTHORIZATION,
   });
 });
 afterAll(async () => {
