@@ -208,6 +208,8 @@ export const AUDIT_ACTIONS = {
       maxFailedAttempts: z.number().int(),
       sentTo: Masked,
       replaced: z.number().int(),
+      /** The session a redeemed earlier pass opened, ended by this one (absent before session 12). */
+      endedSessions: z.number().int().optional(),
     })
     .strict(),
   /** A workforce user redeemed their pass and got a short session to enrol a passkey. */

@@ -306,6 +306,9 @@ export const AUDIT_WORDS: { [A in AuditAction]: Words<A> } = {
       line("Use", d.oneTime ? "one-time" : "several times within its lifetime"),
       line("Wrong tries allowed", d.maxFailedAttempts),
       d.replaced > 0 && line("Replaced earlier passes", d.replaced),
+      d.endedSessions !== undefined &&
+        d.endedSessions > 0 &&
+        line("Sessions ended", d.endedSessions),
     ],
   },
   "tap.redeemed": {

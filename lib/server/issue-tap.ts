@@ -61,7 +61,8 @@ export async function issueTap(input: {
         where: { userId: kase.userId },
         select: { id: true },
       });
-      await tx.workforceSession.deleteMany({
+      // A redeemed earlier pass's session ends too: only the newest pass opens a way in.
+      const ended = await tx.workforceSession.deleteMany({
         where: { method: "tap", tapId: { in: earlier.map((pass) => pass.id) } },
       });
       const code = newTapCode();
@@ -91,6 +92,7 @@ export async function issueTap(input: {
           maxFailedAttempts: decision.maxFailedAttempts,
           sentTo: maskAddress(sendTo!),
           replaced: replaced.count,
+          endedSessions: ended.count,
         },
         request: input.request,
       });

@@ -225,6 +225,7 @@ describe("every ended session (decision 034, amended)", () => {
       ["signal.effect_applied", "A risk signal stopped the recovery"],
       ["breakglass.changed", "Break-glass status changed; the recovery stopped"],
       ["scim.user_changed", "Risk tier raised; recovery issued without a second person was voided"],
+      ["tap.issued", "A new pass replaced one already redeemed"],
       ["some.future_stop", "Recovery stopped"],
     ];
     for (const [action, why] of stops) {

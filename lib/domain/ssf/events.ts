@@ -12,7 +12,8 @@
  * Every decision that ended sessions sends session-revoked: the ones that say so themselves
  * (`endedSessions`), and every stop whose voiding ended a redeemed pass's or recovery code's
  * session (`voided`: closing a case, a red flag, a failed check, a denial, a risk signal, a tier
- * raise, break-glass), with the reason below or, for a stop added later, a general one.
+ * raise, break-glass), a new pass that replaced a redeemed one (`endedSessions`), with the reason
+ * below or, for a stop added later, a general one.
  */
 import { reachesExternalStreams } from "../external-streams";
 
@@ -105,6 +106,7 @@ const STOP_REASON_TEXT: Record<string, string> = {
   "signal.effect_applied": "A risk signal stopped the recovery",
   "breakglass.changed": "Break-glass status changed; the recovery stopped",
   "scim.user_changed": "Risk tier raised; recovery issued without a second person was voided",
+  "tap.issued": "A new pass replaced one already redeemed",
 };
 const STOPPED = "Recovery stopped";
 

@@ -49,7 +49,7 @@ export async function addWebhookEndpoint(input: {
   });
 }
 
-/** Disables an endpoint: nothing more is sent to it (a delivery under way finishes its event). */
+/** Disables an endpoint: nothing more is sent to it (a request under way finishes; the pass sends no other). */
 export async function disableWebhookEndpoint(input: {
   actor: CurrentStaff;
   endpointId: string;
