@@ -161,8 +161,9 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   // The chain lock's wait and the insert under it: the one statement below.
   const stopTimer = metrics().auditAppend.startTimer();
   if (live)
-    await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
-  else await tx.$executeRaw`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+    await tx.$executeRaw`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
+  else
+    await tx.$executeRaw`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
   stopTimer();
 }
 

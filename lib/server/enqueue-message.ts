@@ -27,7 +27,7 @@ export async function enqueueMessages(
   const now = utcTimestamp(new Date());
   // Each row its own sealing (its own nonce), as if queued one by one.
   const bodies = input.to.map(() => seal(input.message.body));
-  await tx.$executeRaw`
+  await tx.$executeRaw`/* prepared */
     INSERT INTO "OutboxMessage"
       (kind, "toAddress", subject, body, "subjectUserId", "caseId", "availableAt", "createdAt")
     SELECT ${input.message.kind}, queued.address, ${input.message.subject}, queued.body,

@@ -199,7 +199,7 @@ export async function revokeAllWithinUnit(
 async function readPerson(tx: Tx, userId: string) {
   const [person] = await tx.$queryRaw<
     { id: string; name: string; activePasskeyIds: string[]; emails: string[] }[]
-  >`
+  >`/* prepared */
     SELECT u.id::text AS id, u.name,
       ARRAY(SELECT p.id::text FROM "Passkey" p WHERE p."userId" = u.id AND p.status = 'ACTIVE'
         ORDER BY p."createdAt", p.id) AS "activePasskeyIds",
@@ -231,7 +231,7 @@ async function revokeAndEndSessions(
   const now = utcTimestamp(input.now);
   // One Revocation of scope ALL (no passkey named), or one per passkey.
   const named: (string | null)[] = input.scope === "ALL" ? [null] : [...input.passkeyIds];
-  const [counts] = await tx.$queryRaw<{ revoked: bigint; sessions: bigint }[]>`
+  const [counts] = await tx.$queryRaw<{ revoked: bigint; sessions: bigint }[]>`/* prepared */
     WITH revoked AS (
       UPDATE "Passkey" SET status = 'REVOKED', "revokedAt" = ${now},
         "revokedReason" = ${input.reason}::"RevocationReason", "revokedById" = ${input.actorId}::uuid

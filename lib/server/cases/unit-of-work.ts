@@ -105,7 +105,7 @@ async function lockRows(
 ): Promise<boolean> {
   const [user] = await tx.$queryRaw<
     { id: string }[]
-  >`SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
+  >`/* prepared */ SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
   if (!user) return false;
   if (input.caseId) await lockAfterUser(tx, input.caseId, input.rows);
   return true;

@@ -82,7 +82,7 @@ export async function voidRecovery(
       : Prisma.sql`SELECT NULL::uuid AS id WHERE false`;
   const now = utcTimestamp(input.now);
   const reason = input.reason;
-  const [counts] = await tx.$queryRaw<Record<keyof Voided, bigint>[]>`
+  const [counts] = await tx.$queryRaw<Record<keyof Voided, bigint>[]>`/* prepared */
     WITH passes AS (
       UPDATE "TemporaryAccessPass" SET "voidedAt" = ${now}, "voidReason" = ${reason}
       WHERE ${scoped} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
