@@ -114,17 +114,19 @@ describe("row locks are taken only by the case unit of work", () => {
     expect(text).not.toMatch(/pg_advisory_(xact_)?lock\(/);
   });
 
-  it("the Shared Signals deliverer only claims stream rows, with FOR UPDATE SKIP LOCKED", () => {
+  it("the Shared Signals deliverer claims a poll's stream row with FOR UPDATE SKIP LOCKED, and a push stream with an advisory lock it only tries", () => {
     const clauses = lockClauses(SSF_DELIVERER);
     expect(clauses.length).toBeGreaterThan(0);
     expect(clauses.every((c) => c.skipLocked)).toBe(true);
     const text = readFileSync(path.join(ROOT, SSF_DELIVERER), "utf8");
     const queries = [...text.matchAll(/\$queryRaw[\s\S]*?`([\s\S]*?)`/g)].map((match) => match[1]!);
     const locking = queries.filter((sql) => /\bFOR\s+UPDATE\b/i.test(sql));
-    expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual([
-      'FROM "SsfStream"',
-      'FROM "SsfStream"',
-    ]);
+    // The poll's claim: a poll sends nothing over the network while it holds the row.
+    expect(locking.flatMap((sql) => sql.match(/FROM\s+"(\w+)"/g))).toEqual(['FROM "SsfStream"']);
+    // A push waits for a receiver: its claim holds no row, so revoking the receiver's token or the
+    // receiver changing its stream never waits behind it.
+    expect(text).toMatch(/pg_try_advisory_xact_lock\(/);
+    expect(text).not.toMatch(/pg_advisory_(xact_)?lock\(/);
   });
 
   it("the verification worker only claims queued runs, with FOR UPDATE SKIP LOCKED", () => {

@@ -9,7 +9,8 @@ import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { changeEmploymentStatus } from "../cases/change-employment-status";
 import { revokePasskeys } from "../revoke-passkeys";
 import { hashToken, newToken } from "../secrets";
-import { deliverSsf, headPosition, pollStream, pushSet } from "./deliver";
+import { deliverSsf, deliverStream, headPosition, pollStream, pushSet } from "./deliver";
+import { revokeReceiverToken } from "./tokens";
 import { ssfIssuer } from "./issuer";
 
 const AUTHORIZATION = "Bearer receiver-secret";
@@ -246,6 +247,84 @@ describe("Shared Signals push delivery (RFC 8935)", () => {
     expect(perSubject(receiver.accepted).get(user.emails[0]!.address)).toEqual([
       "credential-change:revoke",
     ]);
+  });
+});
+
+describe("a push to a slow receiver", () => {
+  const receivers: Awaited<ReturnType<typeof startSsfReceiver>>[] = [];
+  afterAll(async () => {
+    for (const receiver of receivers) await receiver.stop();
+  });
+
+  it("lets a reviewer revoke the receiver's token while a push waits for its answer, and sends nothing more", async () => {
+    const audience = "https://app.example.com/slow-revoked";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    const stream = await newStream("push", receiver.url, audience);
+    await decisions();
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    let calls = 0;
+    const held: typeof fetch = async (url, init) => {
+      if (++calls === 1) {
+        arrived();
+        await answered;
+      }
+      return fetch(url, init);
+    };
+    const pass = deliverStream(db, stream.id, { issuer: ssfIssuer(), fetch: held });
+    await inFlight;
+    // The stream's row is not held by the pass: the revocation does not wait for the receiver.
+    await revokeReceiverToken({ actor: await actor("SECURITY"), id: stream.tokenId });
+    expect((await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } })).status).toBe(
+      "disabled",
+    );
+    release();
+    expect(await pass).toMatchObject({ delivered: 1 });
+    expect(calls).toBe(1);
+    expect(receiver.accepted).toHaveLength(1);
+  });
+
+  it("stops starting pushes in time and keeps what was acknowledged; the next pass goes on", async () => {
+    const audience = "https://app.example.com/slow";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer: ssfIssuer(),
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    receivers.push(receiver);
+    const stream = await newStream("push", receiver.url, audience);
+    const people = await decisions();
+    const slow: typeof fetch = async (url, init) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return fetch(url, init);
+    };
+    const first = await deliverStream(db, stream.id, {
+      issuer: ssfIssuer(),
+      fetch: slow,
+      passMs: 200,
+    });
+    expect(first.status).toBe("delivered");
+    expect(first.delivered).toBeGreaterThan(0);
+    const after = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(after.position).toBeLessThan(await headPosition(db));
+    expect(after.position).toBeGreaterThan(stream.position);
+    for (let pass = 0; pass < 20; pass++)
+      await deliverStream(db, stream.id, { issuer: ssfIssuer(), fetch: slow, passMs: 200 });
+    expect((await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } })).position).toBe(
+      await headPosition(db),
+    );
+    const got = perSubject(receiver.accepted);
+    expect(got.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+    expect(got.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
   });
 });
 

@@ -4,15 +4,19 @@
  * is written in the decision's own transaction, so an event exists exactly when the decision
  * committed. Each stream keeps the last position it delivered.
  *
- * Push (RFC 8935): one claim of a stream at a time (`FOR UPDATE SKIP LOCKED` on its row; another
- * worker skips it), events sent one by one in position order, the cursor moved past a row only
- * once the receiver accepted (202) every token that row produced. A failure keeps what was
- * acknowledged, backs off and sends the rest again later: at least once, never out of order, so
- * a person's events arrive in the order they happened whatever number of workers run.
+ * Push (RFC 8935): one claim of a stream at a time (a transaction-scoped advisory lock that is
+ * only tried; another worker skips the stream), events sent one by one in position order, the
+ * cursor moved past a row only once the receiver accepted (202) every token that row produced. A
+ * failure keeps what was acknowledged, backs off and sends the rest again later: at least once,
+ * never out of order, so a person's events arrive in the order they happened whatever number of
+ * workers run. The claim does not lock the stream's row: a reviewer revoking the receiver's token
+ * or the receiver changing its stream never waits behind a slow receiver. Each push reads the
+ * stream again, so nothing more is sent once it is disabled, and a pass stops starting pushes in
+ * time to record what was acknowledged within its transaction.
  * Poll (RFC 8936): the same tokens, returned in order; the cursor moves past a row once every
  * token of it (and of every row before it) was acknowledged.
  *
- * NOTE: its only row locks are on "SsfStream" rows, nothing a recovery path locks
+ * NOTE: its only row locks are a poll's, on "SsfStream" rows, nothing a recovery path locks
  * (tests/unit/lock-order.test.ts).
  */
 import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/prisma/client";
@@ -40,6 +44,9 @@ type Tx = Prisma.TransactionClient;
 const ROWS_PER_READ = 200;
 const PUSH_TIMEOUT_MS = 10_000;
 
+/** The class of the advisory locks that claim push streams (the other key is a hash of the id). */
+const SSF_PUSH_LOCK = 7_355_610;
+
 export type PendingSet = { jti: string; position: bigint; jwt: string };
 
 export type StreamPass = {
@@ -56,6 +63,11 @@ export type SsfDeliveryOptions = {
   /** Stop after this many tokens in one claim (the next pass goes on). Default 100. */
   maxEvents?: number;
   fetch?: typeof fetch;
+  /**
+   * Start no push after this long in one claim (the next pass goes on), so the last ends and the
+   * cursor is recorded within the transaction's time. Default 11 push timeouts (110 s).
+   */
+  passMs?: number;
 };
 
 /** The highest position of the trail (a new stream starts after it). */
@@ -213,11 +225,17 @@ export async function deliverStream(
         delivered,
         ...(error ? { error } : {}),
       });
-      const [claimed] = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "SsfStream" WHERE id = ${streamId}::uuid FOR UPDATE SKIP LOCKED`;
-      if (!claimed) return pass("busy");
-      const stream = await tx.ssfStream.findUniqueOrThrow({ where: { id: streamId } });
-      if (stream.deliveryMethod !== "push" || stream.status !== "enabled" || !stream.endpointUrl)
+      const [lock] = await tx.$queryRaw<{ claimed: boolean }[]>`
+        SELECT pg_try_advisory_xact_lock(${SSF_PUSH_LOCK}::int, hashtext(${streamId})) AS claimed`;
+      if (!lock?.claimed) return pass("busy");
+      // Read after the claim, in a statement of its own: it sees the last holder's commit.
+      const stream = await tx.ssfStream.findUnique({ where: { id: streamId } });
+      if (
+        !stream ||
+        stream.deliveryMethod !== "push" ||
+        stream.status !== "enabled" ||
+        !stream.endpointUrl
+      )
         return pass("idle");
       if (stream.nextAttemptAt > now) return pass("waiting");
       const { sets, readTo } = await pendingSets(
@@ -230,18 +248,43 @@ export async function deliverStream(
       let delivered = 0;
       // Acknowledged so far: the position before the first token not yet accepted.
       let acknowledged = stream.position;
+      const started = performance.now();
+      // The cursor moves only from where this pass found it: a stream disabled and enabled again
+      // meanwhile starts at the trail's end, and keeps it.
+      const record = (data: Prisma.SsfStreamUpdateManyMutationInput) =>
+        tx.ssfStream.updateMany({ where: { id: streamId, position: stream.position }, data });
       for (const [i, set] of sets.entries()) {
-        const result = await pushSet(send, stream.endpointUrl, stream.authorizationHeader, set.jwt);
+        // Disabled meanwhile (a revoked token, the receiver's own request): stop here.
+        const current = await tx.ssfStream.findUnique({
+          where: { id: streamId },
+          select: {
+            status: true,
+            deliveryMethod: true,
+            endpointUrl: true,
+            authorizationHeader: true,
+          },
+        });
+        const url =
+          current?.status === "enabled" && current.deliveryMethod === "push"
+            ? current.endpointUrl
+            : null;
+        // Late in the pass: what was acknowledged is recorded before the transaction's time is up.
+        if (!url || performance.now() - started > (options.passMs ?? PUSH_TIMEOUT_MS * 11)) {
+          await record({
+            position: acknowledged,
+            attempts: 0,
+            ...(delivered > 0 ? { lastSuccessAt: now, lastError: null } : {}),
+          });
+          return pass(delivered > 0 ? "delivered" : "idle", delivered);
+        }
+        const result = await pushSet(send, url, current!.authorizationHeader, set.jwt);
         if (!result.ok) {
           const attempts = stream.attempts + 1;
-          await tx.ssfStream.update({
-            where: { id: streamId },
-            data: {
-              position: acknowledged,
-              attempts,
-              nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, options.random)),
-              lastError: result.error.slice(0, 500),
-            },
+          await record({
+            position: acknowledged,
+            attempts,
+            nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, options.random)),
+            lastError: result.error.slice(0, 500),
           });
           return pass("failed", delivered, result.error);
         }
@@ -249,19 +292,16 @@ export async function deliverStream(
         // Past a row once its last token is accepted.
         if (sets[i + 1]?.position !== set.position) acknowledged = set.position;
       }
-      await tx.ssfStream.update({
-        where: { id: streamId },
-        data: {
-          position: readTo,
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          ...(delivered > 0 ? { lastSuccessAt: now } : {}),
-        },
+      await record({
+        position: readTo,
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        ...(delivered > 0 ? { lastSuccessAt: now } : {}),
       });
       return pass(delivered > 0 ? "delivered" : "idle", delivered);
     },
-    // The stream's row is held while sending.
+    // Pushes start for at most 11 timeouts; the last one ends, and the cursor is recorded, within this.
     { maxWait: 30_000, timeout: PUSH_TIMEOUT_MS * 12 + 10_000 },
   );
 }
