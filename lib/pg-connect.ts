@@ -118,7 +118,9 @@ function needsProbe(targets: DatabaseTargets) {
  * in 0.6 ms and ran in 0.03 ms; marking its statements took the database's CPU per revocation
  * from 3.2 ms to 1.8 ms (docs/decisions/045). A statement answers exactly as unprepared. Only for
  * text of a fixed shape, never one built from variable parts (an IN list of any length): each
- * different text is another statement the connection keeps until it closes.
+ * different text is another statement the connection keeps until it closes. Name the columns it
+ * returns, never `SELECT *` or `RETURNING *`: after a migration adds a column, a kept statement
+ * whose result would change shape fails ("cached plan must not change result type").
  */
 export const PREPARED_MARK = "/* prepared */";
 

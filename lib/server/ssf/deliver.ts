@@ -21,6 +21,7 @@
  */
 import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/prisma/client";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
+import { mapLimited } from "@/lib/map-limited";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
 import { replyExcerpt, urlSecrets } from "@/lib/domain/reply-excerpt";
 import { backoffMs } from "@/lib/domain/siem-sinks";
@@ -43,6 +44,13 @@ type Tx = Prisma.TransactionClient;
 /** Audit rows read per step (most rows produce no event). */
 const ROWS_PER_READ = 200;
 const PUSH_TIMEOUT_MS = 10_000;
+
+/**
+ * Push passes run at once, at most: a pass holds one of the console's pool connections while its
+ * receiver answers (up to 110 s), so receivers that answer slowly, however many streams they
+ * open, never take the connections the console's pages and decisions need.
+ */
+export const DELIVERY_PASSES_AT_ONCE = 2;
 
 /** The class of the advisory locks that claim push streams (the other key is a hash of the id). */
 const SSF_PUSH_LOCK = 7_355_610;
@@ -196,7 +204,7 @@ export function auditFacts(row: AuditEvent): AuditFacts {
   };
 }
 
-/** One pass over every enabled push stream that is due, side by side. */
+/** One pass over every enabled push stream that is due, DELIVERY_PASSES_AT_ONCE at a time. */
 export async function deliverSsf(
   client: Client,
   options: SsfDeliveryOptions,
@@ -206,7 +214,10 @@ export async function deliverSsf(
     where: { deliveryMethod: "push", status: "enabled", nextAttemptAt: { lte: now } },
     select: { id: true },
   });
-  return Promise.all(streams.map(({ id }) => deliverStream(client, id, { ...options, now })));
+  // A few at a time: each pass holds a pool connection while its receiver answers.
+  return mapLimited(streams, DELIVERY_PASSES_AT_ONCE, ({ id }) =>
+    deliverStream(client, id, { ...options, now }),
+  );
 }
 
 /** One claim of one push stream: its next events sent in order, the cursor moved past those acknowledged. */
@@ -238,6 +249,7 @@ export async function deliverStream(
       )
         return pass("idle");
       if (stream.nextAttemptAt > now) return pass("waiting");
+      const started = performance.now();
       const { sets, readTo } = await pendingSets(
         tx,
         stream,
@@ -248,13 +260,12 @@ export async function deliverStream(
       let delivered = 0;
       // Acknowledged so far: the position before the first token not yet accepted.
       let acknowledged = stream.position;
-      const started = performance.now();
       // The cursor moves only from where this pass found it: a stream disabled and enabled again
       // meanwhile starts at the trail's end, and keeps it.
       const record = (data: Prisma.SsfStreamUpdateManyMutationInput) =>
         tx.ssfStream.updateMany({ where: { id: streamId, position: stream.position }, data });
       for (const [i, set] of sets.entries()) {
-        // Disabled meanwhile (a revoked token, the receiver's own request): stop here.
+        // Changed meanwhile (a revoked token, the receiver's own request): stop here.
         const current = await tx.ssfStream.findUnique({
           where: { id: streamId },
           select: {
@@ -262,10 +273,18 @@ export async function deliverStream(
             deliveryMethod: true,
             endpointUrl: true,
             authorizationHeader: true,
+            position: true,
+            eventsRequested: true,
           },
         });
+        // Disabled, switched to poll, its cursor moved by someone else (disabled and enabled
+        // again: the trail's end; polled), or the events it asks for changed (the tokens were
+        // built for the old request): this pass stops; the next one starts from the stream as it is.
         const url =
-          current?.status === "enabled" && current.deliveryMethod === "push"
+          current?.status === "enabled" &&
+          current.deliveryMethod === "push" &&
+          current.position === stream.position &&
+          sameRequest(current.eventsRequested, stream.eventsRequested)
             ? current.endpointUrl
             : null;
         // Late in the pass: what was acknowledged is recorded before the transaction's time is up.
@@ -305,6 +324,9 @@ export async function deliverStream(
     { maxWait: 30_000, timeout: PUSH_TIMEOUT_MS * 12 + 10_000 },
   );
 }
+
+const sameRequest = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
 /** RFC 8935: POST the token; 202 Accepted is the receiver's acknowledgement. */
 export async function pushSet(

@@ -18,6 +18,7 @@ import type { AuditEvent } from "@/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db";
 import { publicUrl } from "@/lib/env";
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
+import { mapLimited } from "@/lib/map-limited";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
 import {
   CASE_WEBHOOK_ACTIONS,
@@ -66,10 +67,16 @@ type Signing = {
   previousSecretUntil: Date | null;
 };
 
+/**
+ * Endpoint passes run at once, at most: a pass holds one of the console's pool connections while
+ * its receiver answers, so slow ITSMs never take the connections the console's pages need.
+ */
+const DELIVERY_PASSES_AT_ONCE = 2;
+
 /** The class of the advisory locks that claim endpoints (the other key is a hash of the id). */
 const WEBHOOK_CLAIM_LOCK = 7_355_609;
 
-/** One pass over every enabled endpoint, side by side (a slow receiver holds no other up). */
+/** One pass over every enabled endpoint, DELIVERY_PASSES_AT_ONCE at a time. */
 export async function deliverWebhooks(
   options: WebhookOptions = {},
   client: Client = defaultDb,
@@ -78,7 +85,10 @@ export async function deliverWebhooks(
     where: { enabled: true },
     select: { id: true },
   });
-  return Promise.all(endpoints.map((e) => deliverToEndpoint(client, e.id, options)));
+  // A few at a time: each pass holds a pool connection while its receiver answers.
+  return mapLimited(endpoints, DELIVERY_PASSES_AT_ONCE, (e) =>
+    deliverToEndpoint(client, e.id, options),
+  );
 }
 
 /** One claim of one endpoint: its due events sent in order until one fails. */

@@ -111,9 +111,9 @@ export async function rotateWebhookSecret(input: {
   const outcome = await auditedTransaction(db, async (tx) => {
     const now = new Date();
     const overlapUntil = input.overlap ? new Date(now.getTime() + WEBHOOK_SECRET_OVERLAP_MS) : null;
-    // One statement: it waits for a delivery under way (which holds the endpoint's row while
-    // sending) to finish with the secrets it read; the next one signs with these. The old secret
-    // moves aside, read in the same statement (SET reads the row as it was).
+    // One statement, never waiting on a delivery (its claim holds no row): a request already
+    // sent keeps the secrets it was signed with; the next one reads these. The old secret moves
+    // aside, read in the same statement (SET reads the row as it was).
     const [rotated] = await tx.$queryRaw<{ name: string }[]>`
       UPDATE "WebhookEndpoint" SET
         "previousSecretSealed" = CASE WHEN ${input.overlap} THEN "secretSealed" END,
