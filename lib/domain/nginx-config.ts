@@ -122,6 +122,11 @@ http {
   client_body_buffer_size ${NGINX_BODY_LIMIT_MB}m;
   # A request line and headers up to 32 kB reach the edge, which refuses what it finds too long.
   large_client_header_buffers 4 32k;
+  # An instance's answer may echo the request in its headers (a redirect to sign-in keeps the
+  # path asked for): its headers get as much room as the request's, or nginx answers 502.
+  proxy_buffer_size 32k;
+  proxy_buffers 8 32k;
+  proxy_busy_buffers_size 64k;
 
   # Security headers on what nginx answers itself only (no instance answered): an instance's
   # answer has its own, and a second Content-Security-Policy header would narrow the page's.
