@@ -482,4 +482,26 @@ describe("rotating an endpoint's secret, and sending an event given up on again"
       { action: "webhook.resend_requested", _count: 1 },
     ]);
   });
+
+  it("refuses to rotate the secret of an endpoint that does not exist: one refusal audited, nothing else written", async () => {
+    const security = await actor("SECURITY");
+    const missing = crypto.randomUUID();
+    const endpoints = await db.webhookEndpoint.count();
+    const trail = await db.auditEvent.count();
+    await expect(
+      rotateWebhookSecret({ actor: security, endpointId: missing, overlap: true }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringContaining("That endpoint does not exist."),
+    });
+    expect(await db.webhookEndpoint.count()).toBe(endpoints);
+    const written = await db.auditEvent.findMany({
+      orderBy: { id: "asc" },
+      skip: trail,
+      select: { action: true, outcome: true, targetId: true },
+    });
+    expect(written).toEqual([
+      { action: "webhook.endpoint_refused", outcome: "REFUSED", targetId: missing },
+    ]);
+  });
 });
