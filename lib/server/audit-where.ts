@@ -8,8 +8,13 @@
  * Each filter has an index, and each read has a shape the planner serves in the order it returns
  * rows, so that a page costs about the same at ten thousand events as at a million:
  * - no date range: newest first by id. The id (primary key), (action, id), (subjectUserId, id),
- *   (caseId, id) and (actorId, id) indexes are walked backward from `before`; an actor's name is
- *   a substring matched on a trigram index (at least 3 characters, see audit-search.ts).
+ *   (caseId, id) and (actorId, id) indexes are walked backward from `before`.
+ * - an actor: the search (a substring, at least 3 characters, see audit-search.ts) is matched
+ *   against the names the trail holds (AuditActorName, a few thousand rows, on its trigram index;
+ *   resolveAuditSearch), then the events of exactly those names are read on the
+ *   (actorName, createdAt, id) index, or by walking the page's order when they are many: the
+ *   planner knows each name's share of the trail. A name no event holds reads nothing
+ *   (docs/decisions/047).
  * - a date range: newest first by (createdAt, id), walked backward on that index from the end of
  *   the range (or from the cursor row). Read by id instead, the planner walks the primary key
  *   backward past every newer row (739,000 rows for a day 300 days ago in a million), because it
@@ -44,18 +49,59 @@ export function dayRange(search: Pick<AuditSearch, "from" | "to">): {
   };
 }
 
+/**
+ * At most this many actor names are named in a search's condition; a search matching more reads
+ * them through a join with AuditActorName instead (the events are then many, and found by
+ * walking the page's order).
+ */
+export const ACTOR_NAMES_NAMED = 1_000;
+
+/**
+ * A search whose actor part has been matched against the names the trail holds: `actorNames` is
+ * the names (none when no event's actor matches), "many" past ACTOR_NAMES_NAMED, null without an
+ * actor filter. Every read below takes one, so no read matches actors by reading events.
+ */
+export type ResolvedAuditSearch = AuditSearch & {
+  readonly actorNames: readonly string[] | "many" | null;
+};
+
+/** Matches the search's actor against the names the trail holds (one read of a small table). */
+export async function resolveAuditSearch(
+  client: Pick<PrismaClient, "$queryRaw">,
+  search: AuditSearch,
+): Promise<ResolvedAuditSearch> {
+  if (!search.actor) return { ...search, actorNames: null };
+  const rows = await client.$queryRaw<{ name: string }[]>`
+    SELECT "name" FROM "AuditActorName" WHERE "name" ILIKE ${likeContains(search.actor)}
+    ORDER BY "name" LIMIT ${ACTOR_NAMES_NAMED + 1}`;
+  return {
+    ...search,
+    actorNames: rows.length > ACTOR_NAMES_NAMED ? "many" : rows.map((row) => row.name),
+  };
+}
+
 /** The filters as a condition on "AuditEvent" (TRUE when there are none). */
-export function auditCondition(search: AuditSearch): Prisma.Sql {
+export function auditCondition(search: ResolvedAuditSearch): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (search.action) parts.push(Prisma.sql`"action" = ${search.action}`);
   if (search.outcome) parts.push(Prisma.sql`"outcome" = ${search.outcome}::"AuditOutcome"`);
-  if (search.actor) parts.push(Prisma.sql`"actorName" ILIKE ${likeContains(search.actor)}`);
+  if (search.actor) parts.push(actorCondition(search.actor, search.actorNames));
   if (search.userId) parts.push(Prisma.sql`"subjectUserId" = ${search.userId}::uuid`);
   if (search.caseId) parts.push(Prisma.sql`"caseId" = ${search.caseId}::uuid`);
   const { gte, lt } = dayRange(search);
   if (gte) parts.push(Prisma.sql`"createdAt" >= ${gte.toISOString()}::timestamptz`);
   if (lt) parts.push(Prisma.sql`"createdAt" < ${lt.toISOString()}::timestamptz`);
   return parts.length > 0 ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
+}
+
+function actorCondition(actor: string, names: ResolvedAuditSearch["actorNames"]): Prisma.Sql {
+  if (names === null)
+    throw new Error("an actor search must be resolved first (resolveAuditSearch)");
+  if (names === "many")
+    return Prisma.sql`"actorName" IN (
+      SELECT "name" FROM "AuditActorName" WHERE "name" ILIKE ${likeContains(actor)})`;
+  if (names.length === 0) return Prisma.sql`FALSE`;
+  return Prisma.sql`"actorName" = ANY(${[...names]}::text[])`;
 }
 
 /** A date range is read in (createdAt, id) order; everything else by id. */
@@ -68,7 +114,7 @@ export function readsByTime(search: AuditSearch): boolean {
  * (hidesReads, docs/decisions/026). The export reads auditCondition alone: it is the whole
  * trail a filter selects, reads included.
  */
-export function auditPageCondition(search: AuditSearch): Prisma.Sql {
+export function auditPageCondition(search: ResolvedAuditSearch): Prisma.Sql {
   const where = auditCondition(search);
   return hidesReads(search)
     ? Prisma.sql`${where} AND "action" <> ALL(${[...AUDIT_READ_ACTIONS]}::text[])`
@@ -99,7 +145,7 @@ function keyOrder(search: AuditSearch, direction: "newest" | "oldest"): Prisma.S
  * that is nearest the cursor first. With a date range the cursor row's (createdAt, id) is the
  * key; a cursor that names no row gives an empty page. (The benchmark EXPLAINs this same query.)
  */
-export function auditPageQuery(search: AuditSearch, take: number): Prisma.Sql {
+export function auditPageQuery(search: ResolvedAuditSearch, take: number): Prisma.Sql {
   const where = auditPageCondition(search);
   const key = keyColumns(search);
   const cursor =
@@ -116,7 +162,7 @@ export function auditPageQuery(search: AuditSearch, take: number): Prisma.Sql {
 /** The ids of one page (auditPageQuery), in the query's order: nearest the cursor first. */
 export async function auditPageIds(
   client: Pick<PrismaClient, "$queryRaw">,
-  search: AuditSearch,
+  search: ResolvedAuditSearch,
   take: number,
 ): Promise<bigint[]> {
   const rows = await client.$queryRaw<{ id: bigint }[]>(auditPageQuery(search, take));
@@ -127,7 +173,7 @@ export async function auditPageIds(
  * One page of rows in the query's order: newest first after `before` or from the top (up to
  * `take`; ask for one more than shown to know of a next page).
  */
-export async function readAuditPage(client: Reader, search: AuditSearch, take: number) {
+export async function readAuditPage(client: Reader, search: ResolvedAuditSearch, take: number) {
   return rowsInOrder(client, await auditPageIds(client, search, take));
 }
 
@@ -148,7 +194,7 @@ export type AuditPageWindow = {
  */
 export async function auditPageWindow(
   client: Pick<PrismaClient, "$queryRaw">,
-  search: AuditSearch,
+  search: ResolvedAuditSearch,
   size: number = AUDIT_PAGE_SIZE,
 ): Promise<AuditPageWindow> {
   const probe = async (cursor: Pick<AuditSearch, "before" | "after">) =>
@@ -196,7 +242,7 @@ export const HIDDEN_READS_WALK = 2_000;
  */
 export async function countHiddenReads(
   client: Pick<PrismaClient, "$queryRaw">,
-  search: AuditSearch,
+  search: ResolvedAuditSearch,
   window: AuditPageWindow,
 ): Promise<{ count: number; atLeast: boolean } | null> {
   if (!hidesReads(search)) return null;
@@ -239,7 +285,7 @@ export async function countHiddenReads(
  */
 export async function exportCondition(
   client: Pick<Reader, "$queryRaw">,
-  search: AuditSearch,
+  search: ResolvedAuditSearch,
 ): Promise<Prisma.Sql> {
   const where = auditCondition(search);
   if (!readsByTime(search)) return where;

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { recordAudit, staffActor, auditedTransaction } from "./audit";
 import { auditExportStream } from "./audit-export-stream";
 import { auditWhereSql } from "./audit-rows";
-import { exportCondition } from "./audit-where";
+import { exportCondition, resolveAuditSearch } from "./audit-where";
 import { trustedEventKeys } from "./audit-keys";
 import { checkpointNote } from "./audit-proofs";
 import { auditFilters, markRows } from "./find-audit-events";
@@ -39,7 +39,7 @@ export async function exportAuditEvents(input: {
   return auditExportStream({
     databaseUrl: env.DATABASE_URL,
     tiles: db,
-    where: auditWhereSql(await exportCondition(db, input.search)),
+    where: auditWhereSql(await exportCondition(db, await resolveAuditSearch(db, input.search))),
     format: input.format,
     filtered: Object.keys(auditFilters(input.search)).length > 0,
     checkpoint: await checkpointNote(),

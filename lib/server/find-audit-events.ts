@@ -1,5 +1,11 @@
 import "server-only";
-import { AUDIT_PAGE_SIZE, auditPageWindow, countHiddenReads, rowsInOrder } from "./audit-where";
+import {
+  AUDIT_PAGE_SIZE,
+  auditPageWindow,
+  countHiddenReads,
+  resolveAuditSearch,
+  rowsInOrder,
+} from "./audit-where";
 import type { KeyObject } from "node:crypto";
 import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 import { checkV2Row, type StoredRow } from "@/lib/domain/audit-log-check";
@@ -102,7 +108,8 @@ async function markV1Rows(
  * the page is viewed (its cursors, the integrity check, whether reads are shown).
  */
 export function auditFilters(search: AuditSearch): Record<string, string> {
-  const view = new Set(["before", "after", "verify", "reads"]);
+  // The view, and the actor names a search was matched to (audit-where.ts): not filters.
+  const view = new Set(["before", "after", "verify", "reads", "actorNames"]);
   return Object.fromEntries(
     Object.entries(search)
       .filter(([key, value]) => value !== undefined && !view.has(key))
@@ -120,17 +127,20 @@ export async function findAuditEvents(input: {
   search: AuditSearch;
   request?: RequestContext;
 }) {
-  const { search } = input;
-  const filters = auditFilters(search);
+  const filters = auditFilters(input.search);
   // Newest first: by id, or with a date range by (createdAt, id) (audit-where.ts).
-  const [window] = await Promise.all([
-    auditPageWindow(db, search, AUDIT_PAGE_SIZE),
+  const readPage = async () => {
+    const search = await resolveAuditSearch(db, input.search);
+    return { search, window: await auditPageWindow(db, search, AUDIT_PAGE_SIZE) };
+  };
+  const [{ search, window }] = await Promise.all([
+    readPage(),
     auditedTransaction(db, (tx) =>
       recordAudit(tx, {
         action: "audit.viewed",
         outcome: "ALLOWED",
         actor: staffActor(input.actor),
-        data: { filters, verified: search.verify === "1" },
+        data: { filters, verified: input.search.verify === "1" },
         request: input.request,
       }),
     ),

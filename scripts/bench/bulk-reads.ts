@@ -89,7 +89,7 @@ export async function run(ctx: BenchContext) {
     const stream = await auditExportStream({
       databaseUrl: ctx.databaseUrl,
       tiles: db,
-      where: auditWhereSql(auditCondition(AuditSearchSchema.parse({}))),
+      where: auditWhereSql(auditCondition({ ...AuditSearchSchema.parse({}), actorNames: null })),
       format: "jsonl",
       filtered: false,
       checkpoint,

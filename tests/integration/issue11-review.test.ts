@@ -600,7 +600,7 @@ describe("a row whose time is PostgreSQL's 'infinity'", () => {
     expect(named).toContain(planted);
     expect(named).toContain(altered);
     // And the reviewer's page still reads the newest events, marking the planted one.
-    const page = await readAuditPage(db, AuditSearchSchema.parse({}), 51);
+    const page = await readAuditPage(db, { ...AuditSearchSchema.parse({}), actorNames: null }, 51);
     const marks = await markRows(page);
     expect(marks[page.findIndex((row) => String(row.id) === planted)]).not.toBeNull();
   });
