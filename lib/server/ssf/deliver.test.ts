@@ -9,7 +9,15 @@ import { GET as getJwks } from "@/app/ssf/jwks/route";
 import { changeEmploymentStatus } from "../cases/change-employment-status";
 import { revokePasskeys } from "../revoke-passkeys";
 import { hashToken, newToken } from "../secrets";
-import { deliverSsf, deliverStream, headPosition, pollStream, pushSet } from "./deliver";
+import { auditedTransaction, recordAudit, staffActor } from "../audit";
+import {
+  deliverSsf,
+  deliverStream,
+  headPosition,
+  pendingSets,
+  pollStream,
+  pushSet,
+} from "./deliver";
 import { revokeReceiverToken } from "./tokens";
 import { ssfIssuer } from "./issuer";
 
@@ -383,5 +391,105 @@ describe("Shared Signals poll delivery (RFC 8936)", () => {
     const final = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
     expect(final.position).toBe(await headPosition(db));
     expect(final.ackedJtis).toEqual([]);
+  });
+});
+
+describe("a stream far behind", () => {
+  /** Audited decisions about no one: rows every stream reads past and none is sent. */
+  async function unrelatedRows(count: number) {
+    const staff = await actor("SECURITY");
+    await auditedTransaction(db, async (tx) => {
+      for (let i = 0; i < count; i++)
+        await recordAudit(tx, {
+          action: "access.denied",
+          outcome: "REFUSED",
+          actor: staffActor(staff),
+          data: { permission: "audit:read", path: `/audit?page=${i}` },
+        });
+    });
+  }
+
+  it("is read a bounded number of rows at a time, and still gets every event, in order, by poll and by push", async () => {
+    const issuer = ssfIssuer();
+    const poll = await newStream("poll", null, "https://app.example.com/behind-poll");
+    const audience = "https://app.example.com/behind-push";
+    const receiver = await startSsfReceiver({
+      jwks,
+      issuer,
+      audience,
+      authorization: AUTHORIZATION,
+    });
+    const push = await newStream("push", receiver.url, audience);
+    try {
+      await unrelatedRows(45);
+      const people = await decisions();
+      await unrelatedRows(45);
+      const head = await headPosition(db);
+
+      // One read stops after its rows, says there is more, and sends nothing for rows it has not read.
+      const first = await db.$transaction((tx) =>
+        pendingSets(tx, poll, poll.position, 100, issuer, 5),
+      );
+      expect(first).toEqual({ sets: [], readTo: poll.position + 5n, more: true });
+      // Read to the end in small steps, the tokens are those of one read of everything.
+      const whole = await db.$transaction((tx) =>
+        pendingSets(tx, poll, poll.position, 1000, issuer),
+      );
+      expect(whole.more).toBe(false);
+      expect(whole.readTo).toBe(head);
+      const stepped: string[] = [];
+      let after = poll.position;
+      for (let step = 0; step < 100; step++) {
+        const page = await db.$transaction((tx) => pendingSets(tx, poll, after, 1000, issuer, 5));
+        stepped.push(...page.sets.map((set) => set.jti));
+        after = page.readTo;
+        if (!page.more) break;
+      }
+      expect(after).toBe(head);
+      expect(stepped).toEqual(whole.sets.map((set) => set.jti));
+      expect(stepped.length).toBeGreaterThan(0);
+
+      // By poll: each poll reads a bounded stretch; the receiver polls again while there is more.
+      const received: ReceivedSet[] = [];
+      let ack: string[] = [];
+      let polls = 0;
+      for (; polls < 60; polls++) {
+        const page = await pollStream(
+          db,
+          poll.id,
+          { ack, maxEvents: 50 },
+          { issuer, rowsPerCall: 5 },
+        );
+        ack = [];
+        for (const [jti, jwt] of Object.entries(page.sets)) {
+          received.push(await verifySet(jwt, jwks, { issuer, audience: poll.audience }));
+          ack.push(jti);
+        }
+        if (!page.moreAvailable && ack.length === 0) break;
+      }
+      expect(polls).toBeGreaterThan(2);
+      const byPoll = perSubject(received);
+      expect(byPoll.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+      expect(byPoll.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
+      expect((await db.ssfStream.findUniqueOrThrow({ where: { id: poll.id } })).position).toBe(
+        head,
+      );
+
+      // By push: each pass reads a bounded stretch and moves the cursor over it.
+      let passes = 0;
+      for (; passes < 60; passes++) {
+        const stream = await db.ssfStream.findUniqueOrThrow({ where: { id: push.id } });
+        if (stream.position === head) break;
+        const pass = await deliverStream(db, push.id, { issuer, rowsPerCall: 5 });
+        expect(pass.status === "failed").toBe(false);
+      }
+      expect(passes).toBeGreaterThan(2);
+      const byPush = perSubject(receiver.accepted);
+      expect(byPush.get(people.alice)?.filter((e) => e !== "session-revoked")).toEqual(ALICE);
+      expect(byPush.get(people.bob)?.filter((e) => e !== "session-revoked")).toEqual(BOB);
+      expect(new Set(receiver.accepted.map((set) => set.jti)).size).toBe(receiver.accepted.length);
+    } finally {
+      await receiver.stop();
+    }
   });
 });

@@ -23,6 +23,7 @@ import type { AuditEvent, Prisma, PrismaClient, SsfStream } from "@/generated/pr
 import { AUDIT_FORMAT_V2 } from "@/lib/domain/audit-entry";
 import { mapLimited } from "@/lib/map-limited";
 import { checkV2Row } from "@/lib/domain/audit-log-check";
+import { reachesExternalStreams } from "@/lib/domain/external-streams";
 import { replyExcerpt, urlSecrets } from "@/lib/domain/reply-excerpt";
 import { backoffMs } from "@/lib/domain/siem-sinks";
 import {
@@ -43,6 +44,14 @@ type Tx = Prisma.TransactionClient;
 
 /** Audit rows read per step (most rows produce no event). */
 const ROWS_PER_READ = 200;
+/**
+ * Audit rows one call of pendingSets reads at most. A stream far behind (its receiver down for
+ * days, or asking only for rare events) is caught up over several calls, each bounded, where one
+ * call used to read the whole backlog, and check every row's signature, inside its transaction.
+ */
+export const ROWS_PER_CALL = 5_000;
+/** Calls of pendingSets one poll makes at most, for acknowledgements and for tokens each. */
+const CALLS_PER_POLL = 4;
 const PUSH_TIMEOUT_MS = 10_000;
 
 /**
@@ -76,6 +85,8 @@ export type SsfDeliveryOptions = {
    * cursor is recorded within the transaction's time. Default 11 push timeouts (110 s).
    */
   passMs?: number;
+  /** Audit rows read at most in one claim (ROWS_PER_CALL). */
+  rowsPerCall?: number;
 };
 
 /** The highest position of the trail (a new stream starts after it). */
@@ -91,6 +102,7 @@ export async function headPosition(tx: Pick<PrismaClient, "auditEvent">): Promis
 /**
  * The tokens the rows after `after` produce for the stream, in order, at most about `limit`
  * (a row's tokens are never split), and the last position read (rows without tokens included).
+ * At most `maxRows` rows are read: `more` then says the trail goes on past `readTo`.
  */
 export async function pendingSets(
   tx: Tx,
@@ -98,16 +110,20 @@ export async function pendingSets(
   after: bigint,
   limit: number,
   issuer: string,
+  maxRows: number = ROWS_PER_CALL,
 ): Promise<{ sets: PendingSet[]; readTo: bigint; more: boolean }> {
   const keys = trustedEventKeys();
   const sets: PendingSet[] = [];
   let readTo = after;
+  let read = 0;
   for (;;) {
+    if (read >= maxRows) return { sets, readTo, more: true };
     const rows = await tx.auditEvent.findMany({
       where: { formatVersion: AUDIT_FORMAT_V2, position: { gt: readTo } },
       orderBy: { position: "asc" },
-      take: ROWS_PER_READ,
+      take: Math.min(ROWS_PER_READ, maxRows - read),
     });
+    read += rows.length;
     if (rows.length === 0) return { sets, readTo, more: false };
     const built = await setsForRows(tx, stream, rows, keys, issuer);
     for (const row of rows) {
@@ -129,7 +145,12 @@ async function setsForRows(
   issuer: string,
 ): Promise<Map<bigint, PendingSet[]>> {
   // A row that is not part of the log (planted or altered) never becomes an event (decision 017).
-  const genuine = rows.filter((row) => checkV2Row(row, keys).ok);
+  // Only a row that could make one is checked (a signature check costs about 0.1 ms): one about a
+  // person, of an action that reaches streams (what eventsForAudit asks first).
+  const genuine = rows.filter(
+    (row) =>
+      reachesExternalStreams(row.action) && row.subjectUserId !== null && checkV2Row(row, keys).ok,
+  );
   const facts = genuine.map((row) => ({ row, facts: auditFacts(row) }));
   const passkeyIds = [...new Set(facts.flatMap(({ facts }) => passkeyIdsFor(facts)))];
   const passkeys = new Map<string, PasskeyFacts>();
@@ -256,6 +277,7 @@ export async function deliverStream(
         stream.position,
         options.maxEvents ?? 100,
         options.issuer,
+        options.rowsPerCall,
       );
       let delivered = 0;
       // Acknowledged so far: the position before the first token not yet accepted.
@@ -380,7 +402,7 @@ export async function pollStream(
   client: Client,
   streamId: string,
   request: { ack: readonly string[]; maxEvents: number },
-  options: { issuer: string },
+  options: { issuer: string; rowsPerCall?: number },
 ): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
   return client.$transaction(
     async (tx) => {
@@ -400,13 +422,25 @@ export async function pollStream(
           .slice(0, MAX_KEPT_ACKS),
       );
       // Move over what is acknowledged, in order, and stop at the first token that is not.
+      // At most CALLS_PER_POLL reads of the trail: a cursor far behind moves on at the next poll.
       let position = stream.position;
-      for (;;) {
-        const { sets, readTo, more } = await pendingSets(tx, stream, position, 200, options.issuer);
+      let behind = false;
+      for (let calls = 1; ; calls++) {
+        const { sets, readTo, more } = await pendingSets(
+          tx,
+          stream,
+          position,
+          200,
+          options.issuer,
+          options.rowsPerCall,
+        );
         const firstOpen = sets.find((set) => !acked.has(set.jti));
         if (!firstOpen) {
           position = readTo;
           if (!more) break;
+          // The cursor moves on at the next poll, which the receiver is told to make now.
+          behind = calls >= CALLS_PER_POLL;
+          if (behind) break;
           continue;
         }
         // Every row before the first open token is done.
@@ -415,7 +449,7 @@ export async function pollStream(
       }
       const remaining = [...acked].filter((jti) => positionOfJti(jti)! > position);
       const sets: Record<string, string> = {};
-      let moreAvailable = false;
+      let moreAvailable = behind;
       // A verification the receiver asked for comes first, in every poll, until acknowledged.
       const verification =
         stream.verificationJti && !request.ack.includes(stream.verificationJti)
@@ -432,8 +466,15 @@ export async function pollStream(
         });
       if (stream.status === "enabled" && request.maxEvents > 0) {
         let after = position;
-        for (;;) {
-          const page = await pendingSets(tx, stream, after, request.maxEvents, options.issuer);
+        for (let calls = 1; ; calls++) {
+          const page = await pendingSets(
+            tx,
+            stream,
+            after,
+            request.maxEvents,
+            options.issuer,
+            options.rowsPerCall,
+          );
           for (const set of page.sets) {
             if (acked.has(set.jti)) continue;
             if (Object.keys(sets).length >= request.maxEvents) {
@@ -444,7 +485,7 @@ export async function pollStream(
           }
           after = page.readTo;
           if (moreAvailable || !page.more) break;
-          if (Object.keys(sets).length >= request.maxEvents) {
+          if (Object.keys(sets).length >= request.maxEvents || calls >= CALLS_PER_POLL) {
             moreAvailable = true;
             break;
           }
