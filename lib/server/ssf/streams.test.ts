@@ -21,7 +21,7 @@ import { POST as postVerify } from "@/app/ssf/verify/route";
 import { revokePasskeys } from "../revoke-passkeys";
 import { deliverSsf } from "./deliver";
 import { ssfIssuer } from "./issuer";
-import { poll } from "./streams";
+import { MAX_STREAMS_PER_RECEIVER, poll } from "./streams";
 import { issueReceiverToken, revokeReceiverToken } from "./tokens";
 
 const base = "http://localhost:3000";
@@ -191,6 +191,45 @@ describe("Shared Signals metadata and stream management", () => {
         })
       ).map((e) => (e.data as { change: string }).change),
     ).toEqual(["created", "updated", "replaced", "status", "status", "verification", "deleted"]);
+  });
+
+  it("lets one receiver hold at most MAX_STREAMS_PER_RECEIVER streams, even when it asks for many at once", async () => {
+    const reviewer = await actor("SECURITY");
+    const { id, token } = await issueReceiverToken({ actor: reviewer, name: "Greedy app" });
+    const { token: other } = await issueReceiverToken({ actor: reviewer, name: "Modest app" });
+    const create = (bearer: string) =>
+      postStream(
+        call("/ssf/streams", bearer, "POST", { delivery: { method: "urn:ietf:rfc:8936" } }),
+      );
+    const refusedBefore = await db.auditEvent.count({ where: { action: "ssf.request_refused" } });
+    // Every request at once, over the pool's connections: the count holds whatever the order.
+    const answers = await Promise.all(
+      Array.from({ length: MAX_STREAMS_PER_RECEIVER + 6 }, () => create(token)),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 201)).toHaveLength(MAX_STREAMS_PER_RECEIVER);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(6);
+    expect(await db.ssfStream.count({ where: { tokenId: id } })).toBe(MAX_STREAMS_PER_RECEIVER);
+    const refusal = answers.find((answer) => answer.status === 409)!;
+    expect(((await refusal.json()) as { description: string }).description).toBe(
+      `This receiver has ${MAX_STREAMS_PER_RECEIVER} streams already: delete one before creating another.`,
+    );
+    const refusals = await db.auditEvent.findMany({
+      where: { action: "ssf.request_refused" },
+      orderBy: { id: "asc" },
+      skip: refusedBefore,
+    });
+    expect(refusals.map((row) => [row.reason, row.actorName])).toEqual(
+      Array.from({ length: 6 }, () => ["CONFLICT", "Shared Signals receiver: Greedy app"]),
+    );
+    // Another receiver is not held back, and a deleted stream frees its place.
+    expect((await create(other)).status).toBe(201);
+    const [first] = await db.ssfStream.findMany({ where: { tokenId: id }, take: 1 });
+    expect(
+      (await deleteStream(call(`/ssf/streams?stream_id=${first!.id}`, token, "DELETE"))).status,
+    ).toBe(204);
+    expect((await create(token)).status).toBe(201);
+    expect((await create(token)).status).toBe(409);
   });
 
   it("serves a poll stream over its endpoint: signed events, acknowledged by jti", async () => {

@@ -154,6 +154,13 @@ export async function readStreams(request: Request): Promise<Response> {
   );
 }
 
+/**
+ * Streams one receiver may hold. A receiver needs one, or one per application it feeds; each
+ * stream is read and delivered on its own, so a receiver (or a leaked token) must not be able to
+ * open any number of them.
+ */
+export const MAX_STREAMS_PER_RECEIVER = 20;
+
 /** POST /ssf/streams: a new stream; it receives what happens from now on. */
 export async function createStream(request: Request): Promise<Response> {
   const token = await authenticate(request);
@@ -161,6 +168,11 @@ export async function createStream(request: Request): Promise<Response> {
   const body = await readBody(request, StreamWrite, token);
   if (body instanceof Response) return body;
   const stream = await auditedTransaction(db, async (tx) => {
+    // One creation at a time per receiver: two at once cannot both pass the count. (An advisory
+    // lock of its own, taken first: no row lock, so no place in the recovery paths' lock order.)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ssf-streams:${token.id}`}, 0))`;
+    if ((await tx.ssfStream.count({ where: { tokenId: token.id } })) >= MAX_STREAMS_PER_RECEIVER)
+      return null;
     const created = await tx.ssfStream.create({
       data: {
         tokenId: token.id,
@@ -174,6 +186,13 @@ export async function createStream(request: Request): Promise<Response> {
     await audited(tx, token, created, "created");
     return created;
   });
+  if (!stream)
+    return refuse(
+      receiverActor(token),
+      409,
+      `This receiver has ${MAX_STREAMS_PER_RECEIVER} streams already: delete one before creating another.`,
+      "CONFLICT",
+    );
   return json(201, streamConfiguration(stream, ssfIssuer()));
 }
 
