@@ -493,3 +493,51 @@ describe("a stream far behind", () => {
     }
   });
 });
+
+describe("a push pass whose stream asks for more events meanwhile", () => {
+  it("leaves the cursor where it was, and the next pass sends the newly asked events of the rows the first covered", async () => {
+    const issuer = ssfIssuer();
+    const stream = await newStream(
+      "push",
+      "https://receiver.example.com/events",
+      "https://widened.example",
+    );
+    await db.ssfStream.update({
+      where: { id: stream.id },
+      data: { eventsRequested: [SSF_EVENT_TYPES.credentialChange] },
+    });
+    await decisions();
+    const head = await headPosition(db);
+    const received: { jti: string; type: string }[] = [];
+    let pushes = 0;
+    const send: typeof fetch = async (_url, init) => {
+      pushes++;
+      const payload = JSON.parse(
+        Buffer.from(String(init?.body).split(".")[1]!, "base64url").toString(),
+      ) as { jti: string; events: Record<string, unknown> };
+      received.push({ jti: payload.jti, type: Object.keys(payload.events)[0]! });
+      // While the first token is with the receiver, it asks for every event (a PATCH).
+      if (pushes === 1)
+        await db.ssfStream.update({ where: { id: stream.id }, data: { eventsRequested: [] } });
+      return new Response(null, { status: 202 });
+    };
+    const first = await deliverStream(db, stream.id, { issuer, fetch: send });
+    expect(first.delivered).toBe(1);
+    expect(received.map((set) => set.type)).toEqual([SSF_EVENT_TYPES.credentialChange]);
+    // Not moved past the row it was sent for: that row's other events were never asked for then.
+    const afterFirst = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(afterFirst.position).toBe(stream.position);
+
+    await deliverStream(db, stream.id, { issuer, fetch: send });
+    const final = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+    expect(final.position).toBe(head);
+    // Every event of every row, of every type, arrived (the first token twice: at least once).
+    const whole = await db.$transaction((tx) =>
+      pendingSets(tx, { ...final, eventsRequested: [] }, stream.position, 1000, issuer),
+    );
+    expect(new Set(received.map((set) => set.jti))).toEqual(
+      new Set(whole.sets.map((set) => set.jti)),
+    );
+    expect(received.some((set) => set.type === SSF_EVENT_TYPES.accountDisabled)).toBe(true);
+  });
+});

@@ -50,8 +50,11 @@ const ROWS_PER_READ = 200;
  * call used to read the whole backlog, and check every row's signature, inside its transaction.
  */
 export const ROWS_PER_CALL = 5_000;
-/** Calls of pendingSets one poll makes at most, for acknowledgements and for tokens each. */
-const CALLS_PER_POLL = 4;
+/**
+ * Calls of pendingSets one claim makes at most: a push pass while it finds no token, a poll for
+ * the acknowledgements and for the tokens each.
+ */
+const CALLS_PER_CLAIM = 4;
 const PUSH_TIMEOUT_MS = 10_000;
 
 /**
@@ -271,21 +274,38 @@ export async function deliverStream(
         return pass("idle");
       if (stream.nextAttemptAt > now) return pass("waiting");
       const started = performance.now();
-      const { sets, readTo } = await pendingSets(
-        tx,
-        stream,
-        stream.position,
-        options.maxEvents ?? 100,
-        options.issuer,
-        options.rowsPerCall,
-      );
+      // Read on while the rows make no token for this stream, up to CALLS_PER_CLAIM reads.
+      let start = stream.position;
+      const read = () =>
+        pendingSets(
+          tx,
+          stream,
+          start,
+          options.maxEvents ?? 100,
+          options.issuer,
+          options.rowsPerCall,
+        );
+      let page = await read();
+      for (let calls = 1; page.sets.length === 0 && page.more && calls < CALLS_PER_CLAIM; calls++) {
+        start = page.readTo;
+        page = await read();
+      }
+      const { sets, readTo } = page;
       let delivered = 0;
       // Acknowledged so far: the position before the first token not yet accepted.
       let acknowledged = stream.position;
-      // The cursor moves only from where this pass found it: a stream disabled and enabled again
-      // meanwhile starts at the trail's end, and keeps it.
+      // The cursor moves only from where this pass found it, and only for the events it read for:
+      // a stream disabled and enabled again meanwhile starts at the trail's end, and keeps it; a
+      // stream that changed the events it asks for is read again from its cursor for them.
       const record = (data: Prisma.SsfStreamUpdateManyMutationInput) =>
-        tx.ssfStream.updateMany({ where: { id: streamId, position: stream.position }, data });
+        tx.ssfStream.updateMany({
+          where: {
+            id: streamId,
+            position: stream.position,
+            eventsRequested: { equals: stream.eventsRequested },
+          },
+          data,
+        });
       for (const [i, set] of sets.entries()) {
         // Changed meanwhile (a revoked token, the receiver's own request): stop here.
         const current = await tx.ssfStream.findUnique({
@@ -422,7 +442,7 @@ export async function pollStream(
           .slice(0, MAX_KEPT_ACKS),
       );
       // Move over what is acknowledged, in order, and stop at the first token that is not.
-      // At most CALLS_PER_POLL reads of the trail: a cursor far behind moves on at the next poll.
+      // At most CALLS_PER_CLAIM reads of the trail: a cursor far behind moves on at the next poll.
       let position = stream.position;
       let behind = false;
       for (let calls = 1; ; calls++) {
@@ -439,7 +459,7 @@ export async function pollStream(
           position = readTo;
           if (!more) break;
           // The cursor moves on at the next poll, which the receiver is told to make now.
-          behind = calls >= CALLS_PER_POLL;
+          behind = calls >= CALLS_PER_CLAIM;
           if (behind) break;
           continue;
         }
@@ -485,7 +505,7 @@ export async function pollStream(
           }
           after = page.readTo;
           if (moreAvailable || !page.more) break;
-          if (Object.keys(sets).length >= request.maxEvents || calls >= CALLS_PER_POLL) {
+          if (Object.keys(sets).length >= request.maxEvents || calls >= CALLS_PER_CLAIM) {
             moreAvailable = true;
             break;
           }
