@@ -7,9 +7,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO console_a
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO console_app;
 -- The audit trail: append and read only.
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditEvent" FROM console_app;
--- The actor names the trail holds (docs/decisions/047): written only by the audit table's own
--- trigger, read by the actor search.
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditActorName" FROM console_app;
+-- The actor names the trail holds (docs/decisions/047): added by the audit table's own trigger (as
+-- the inserting role), read by the actor search, never changed or removed.
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditActorName" FROM console_app;
+REVOKE EXECUTE ON FUNCTION "audit_event_actor_name"() FROM PUBLIC;
 -- Migration bookkeeping is not the application's business, except which migrations have finished:
 -- GET /readyz compares them with the build's (docs/decisions/041). Names and times only, read only.
 REVOKE ALL ON "_prisma_migrations" FROM console_app;

@@ -103,6 +103,18 @@ export async function auditedTransaction<T>(
   return result;
 }
 
+/**
+ * The longest actor name an event records, in characters: a staff member's name is the identity
+ * provider's `name` claim, of any length, and the actor search's indexes (decision 047) hold at
+ * most about 2,700 bytes an entry. The rest of a longer name is cut, never the event.
+ */
+export const ACTOR_NAME_MAX = 200;
+
+function boundedName(name: string): string {
+  const characters = Array.from(name);
+  return characters.length > ACTOR_NAME_MAX ? characters.slice(0, ACTOR_NAME_MAX).join("") : name;
+}
+
 export async function recordAudit<A extends AuditAction>(
   tx: Tx,
   event: AuditEventInput<A>,
@@ -124,7 +136,7 @@ export async function recordAudit<A extends AuditAction>(
     reason: event.reason ?? null,
     actorType: actor.type,
     actorId: actor.type === "STAFF" || actor.type === "WORKFORCE_USER" ? actor.id : null,
-    actorName: actor.type === "ANONYMOUS" ? "anonymous" : actor.name,
+    actorName: actor.type === "ANONYMOUS" ? "anonymous" : boundedName(actor.name),
     actorRole: actor.type === "STAFF" ? actor.role : null,
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,

@@ -72,16 +72,26 @@ describe("the names the trail holds", () => {
     );
   });
 
-  it("cannot be added to or taken from by the application role", async () => {
-    await expect(
-      db.$executeRaw`INSERT INTO "AuditActorName" ("name") VALUES ('Someone Else')`,
-    ).rejects.toThrow(/permission denied/);
+  it("cannot be changed or taken from by the application role (a name it adds finds nothing)", async () => {
+    // The trigger runs as the inserting role, so the role may add a name: one with no events.
+    await db.$executeRaw`INSERT INTO "AuditActorName" ("name") VALUES ('Someone Else')`;
+    expect(await auditPageIds(db, await search({ actor: "someone else" }), 50)).toEqual([]);
     await expect(db.$executeRaw`DELETE FROM "AuditActorName"`).rejects.toThrow(/permission denied/);
     await expect(
       db.$executeRaw`UPDATE "AuditActorName" SET "name" = 'Nobody' WHERE "name" = 'Planted Pemberton'`,
     ).rejects.toThrow(/permission denied/);
     expect(await names()).toContain("Planted Pemberton");
-    expect(await names()).not.toContain("Someone Else");
+    // Nor may it attach the trigger's function to a table of its own (one connection: a
+    // transaction).
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`CREATE TEMP TABLE "Decoy" ("actorName" text)`);
+        await tx.$executeRawUnsafe(
+          `CREATE TRIGGER "decoy" BEFORE INSERT ON pg_temp."Decoy"
+             FOR EACH ROW EXECUTE FUNCTION public."audit_event_actor_name"()`,
+        );
+      }),
+    ).rejects.toThrow(/permission denied for function (public\.)?audit_event_actor_name/);
   });
 });
 

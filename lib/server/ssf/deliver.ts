@@ -235,7 +235,12 @@ export async function deliverSsf(
 ): Promise<StreamPass[]> {
   const now = options.now ?? new Date();
   const streams = await client.ssfStream.findMany({
-    where: { deliveryMethod: "push", status: "enabled", nextAttemptAt: { lte: now } },
+    where: {
+      deliveryMethod: "push",
+      status: "enabled",
+      nextAttemptAt: { lte: now },
+      token: { revokedAt: null },
+    },
     select: { id: true },
   });
   // A few at a time: each pass holds a pool connection while its receiver answers.
@@ -264,9 +269,13 @@ export async function deliverStream(
         SELECT pg_try_advisory_xact_lock(${SSF_PUSH_LOCK}::int, hashtext(${streamId})) AS claimed`;
       if (!lock?.claimed) return pass("busy");
       // Read after the claim, in a statement of its own: it sees the last holder's commit.
-      const stream = await tx.ssfStream.findUnique({ where: { id: streamId } });
+      const stream = await tx.ssfStream.findUnique({
+        where: { id: streamId },
+        include: { token: { select: { revokedAt: true } } },
+      });
       if (
         !stream ||
+        stream.token.revokedAt !== null ||
         stream.deliveryMethod !== "push" ||
         stream.status !== "enabled" ||
         !stream.endpointUrl
@@ -317,6 +326,7 @@ export async function deliverStream(
             authorizationHeader: true,
             position: true,
             eventsRequested: true,
+            token: { select: { revokedAt: true } },
           },
         });
         // Disabled, switched to poll, its cursor moved by someone else (disabled and enabled
@@ -324,6 +334,7 @@ export async function deliverStream(
         // built for the old request): this pass stops; the next one starts from the stream as it is.
         const url =
           current?.status === "enabled" &&
+          current.token.revokedAt === null &&
           current.deliveryMethod === "push" &&
           current.position === stream.position &&
           sameRequest(current.eventsRequested, stream.eventsRequested)

@@ -31,6 +31,7 @@ import { ssfConfigured } from "./keys";
 import { subscribeToLiveChanges } from "../live-listener";
 import { receiverFetch } from "./receiver-fetch";
 import { signSet } from "./set";
+import { receiverLock } from "./tokens";
 import { isUuid } from "@/lib/domain/uuid";
 
 const json = (status: number, body: unknown) =>
@@ -54,6 +55,33 @@ async function refuse(actor: AuditActor, status: number, detail: string, reason:
   );
   return problem(status, detail);
 }
+
+const REVOKED = Symbol("token revoked");
+
+/**
+ * A receiver's change, in one audited transaction that first takes the receiver's lock (shared
+ * with the token's revocation, tokens.ts receiverLock) and reads its token again. A request
+ * authenticated before a revocation that gets here after it changes nothing: the revocation
+ * disabled every stream of the token, and no stream may be added, enabled or changed since.
+ */
+async function receiverChange<T>(
+  token: SsfReceiverToken,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T | typeof REVOKED> {
+  return auditedTransaction(db, async (tx) => {
+    await receiverLock(tx, token.id);
+    const current = await tx.ssfReceiverToken.findUnique({
+      where: { id: token.id },
+      select: { revokedAt: true },
+    });
+    if (!current || current.revokedAt) return REVOKED;
+    return work(tx);
+  });
+}
+
+/** The refusal of a request whose token was revoked while it was on its way (audited). */
+const refuseRevoked = (token: SsfReceiverToken) =>
+  refuse(receiverActor(token), 401, "The bearer token is not valid.", "UNAUTHENTICATED");
 
 /** The receiver the bearer token names, or the response refusing it (audited). */
 async function authenticate(request: Request): Promise<SsfReceiverToken | Response> {
@@ -167,10 +195,8 @@ export async function createStream(request: Request): Promise<Response> {
   if (token instanceof Response) return token;
   const body = await readBody(request, StreamWrite, token);
   if (body instanceof Response) return body;
-  const stream = await auditedTransaction(db, async (tx) => {
-    // One creation at a time per receiver: two at once cannot both pass the count. (An advisory
-    // lock of its own, taken first: no row lock, so no place in the recovery paths' lock order.)
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ssf-streams:${token.id}`}, 0))`;
+  // One change at a time per receiver: two creations at once cannot both pass the count.
+  const stream = await receiverChange(token, async (tx) => {
     if ((await tx.ssfStream.count({ where: { tokenId: token.id } })) >= MAX_STREAMS_PER_RECEIVER)
       return null;
     const created = await tx.ssfStream.create({
@@ -186,6 +212,7 @@ export async function createStream(request: Request): Promise<Response> {
     await audited(tx, token, created, "created");
     return created;
   });
+  if (stream === REVOKED) return refuseRevoked(token);
   if (!stream)
     return refuse(
       receiverActor(token),
@@ -204,7 +231,7 @@ export async function updateStream(request: Request, replace: boolean): Promise<
   if (body instanceof Response) return body;
   const stream = await ownStream(token, body.stream_id);
   if (stream instanceof Response) return stream;
-  const updated = await auditedTransaction(db, async (tx) => {
+  const updated = await receiverChange(token, async (tx) => {
     const next = await tx.ssfStream.update({
       where: { id: stream.id },
       data: {
@@ -220,6 +247,7 @@ export async function updateStream(request: Request, replace: boolean): Promise<
     await audited(tx, token, next, replace ? "replaced" : "updated");
     return next;
   });
+  if (updated === REVOKED) return refuseRevoked(token);
   return json(200, streamConfiguration(updated, ssfIssuer()));
 }
 
@@ -229,10 +257,11 @@ export async function deleteStream(request: Request): Promise<Response> {
   if (token instanceof Response) return token;
   const stream = await ownStream(token, new URL(request.url).searchParams.get("stream_id"));
   if (stream instanceof Response) return stream;
-  await auditedTransaction(db, async (tx) => {
+  const deleted = await receiverChange(token, async (tx) => {
     await tx.ssfStream.delete({ where: { id: stream.id } });
     await audited(tx, token, stream, "deleted");
   });
+  if (deleted === REVOKED) return refuseRevoked(token);
   return new Response(null, { status: 204 });
 }
 
@@ -260,7 +289,7 @@ export async function writeStatus(request: Request): Promise<Response> {
   if (body instanceof Response) return body;
   const stream = await ownStream(token, body.stream_id);
   if (stream instanceof Response) return stream;
-  const updated = await auditedTransaction(db, async (tx) => {
+  const updated = await receiverChange(token, async (tx) => {
     const next = await tx.ssfStream.update({
       where: { id: stream.id },
       data: {
@@ -274,6 +303,7 @@ export async function writeStatus(request: Request): Promise<Response> {
     await audited(tx, token, next, "status");
     return next;
   });
+  if (updated === REVOKED) return refuseRevoked(token);
   return json(200, {
     stream_id: updated.id,
     status: updated.status,
@@ -293,7 +323,7 @@ export async function requestVerification(request: Request): Promise<Response> {
   const stream = await ownStream(token, body.stream_id);
   if (stream instanceof Response) return stream;
   if (stream.deliveryMethod !== "push" || !stream.endpointUrl) {
-    await auditedTransaction(db, async (tx) => {
+    const asked = await receiverChange(token, async (tx) => {
       await tx.ssfStream.update({
         where: { id: stream.id },
         data: {
@@ -303,9 +333,11 @@ export async function requestVerification(request: Request): Promise<Response> {
       });
       await audited(tx, token, stream, "verification");
     });
+    if (asked === REVOKED) return refuseRevoked(token);
     return new Response(null, { status: 204 });
   }
-  await auditedTransaction(db, (tx) => audited(tx, token, stream, "verification"));
+  const asked = await receiverChange(token, (tx) => audited(tx, token, stream, "verification"));
+  if (asked === REVOKED) return refuseRevoked(token);
   const jwt = await signSet({
     issuer: ssfIssuer(),
     audience: stream.audience,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DomainError } from "@/lib/domain/errors";
 import { can } from "@/lib/domain/roles";
 import { db } from "@/lib/db";
-import { auditedTransaction, recordAudit, staffActor } from "../audit";
+import { auditedTransaction, recordAudit, staffActor, type Tx } from "../audit";
 import { recordAccessDenied } from "../record-access-denied";
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
@@ -50,6 +50,16 @@ export async function issueReceiverToken(input: {
   return { id: created.id, token };
 }
 
+/**
+ * One change at a time per receiver, its token's revocation included: a transaction-scoped
+ * advisory lock (no row lock, so no place in the recovery paths' lock order), taken first. A
+ * receiver's request that was authenticated before the revocation and changes a stream after it
+ * finds the token revoked once it has the lock (streams.ts), and changes nothing.
+ */
+export async function receiverLock(tx: Tx, tokenId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ssf-receiver:${tokenId}`}, 0))`;
+}
+
 export async function revokeReceiverToken(input: {
   actor: CurrentStaff;
   id: string;
@@ -80,6 +90,7 @@ export async function revokeReceiverToken(input: {
     throw new DomainError("NOT_FOUND", "No such receiver token.");
   }
   await auditedTransaction(db, async (tx) => {
+    await receiverLock(tx, input.id);
     const row = await tx.ssfReceiverToken.findUnique({ where: { id: input.id } });
     if (!row || row.revokedAt) throw new DomainError("NOT_FOUND", "No such receiver token.");
     await tx.ssfReceiverToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });

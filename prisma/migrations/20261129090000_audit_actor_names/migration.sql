@@ -22,11 +22,14 @@ CREATE INDEX "AuditEvent_actorName_createdAt_id_idx" ON "AuditEvent"("actorName"
 
 -- Hand-written: every row inserted into AuditEvent, by any role and any path (the append, a v1 row,
 -- a planted one), puts its actor's name here, so the search finds every row the trail holds, the
--- rows it marks as not part of the log included. SECURITY DEFINER: the application role only reads
--- the names (prisma/app-role.sql); it can neither add nor remove one. A name already here costs one
--- probe of the primary key. ENABLE ALWAYS, like the other audit triggers.
-CREATE FUNCTION "audit_event_actor_name"() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- rows it marks as not part of the log included. It runs as the inserting role (SECURITY INVOKER:
+-- a SECURITY DEFINER trigger function can be attached by any role to a table of its own whose
+-- column converts to text through a function it wrote, which the INSERT would then run as the
+-- owner). So the application role may add names (prisma/app-role.sql), which is harmless: a name
+-- with no events finds none. It may neither change nor remove one. Nobody but the owner may attach
+-- the function to a table. A name already here costs one probe of the primary key. ENABLE ALWAYS,
+-- like the other audit triggers.
+CREATE FUNCTION "audit_event_actor_name"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "AuditActorName" ("name") VALUES (NEW."actorName") ON CONFLICT DO NOTHING;
   RETURN NEW;
@@ -35,6 +38,7 @@ $$;
 CREATE TRIGGER "AuditEvent_actor_name" BEFORE INSERT ON "AuditEvent"
   FOR EACH ROW EXECUTE FUNCTION "audit_event_actor_name"();
 ALTER TABLE "AuditEvent" ENABLE ALWAYS TRIGGER "AuditEvent_actor_name";
+REVOKE EXECUTE ON FUNCTION "audit_event_actor_name"() FROM PUBLIC;
 
 -- The names of the events already written.
 INSERT INTO "AuditActorName" ("name") SELECT DISTINCT "actorName" FROM "AuditEvent"
