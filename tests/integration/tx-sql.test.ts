@@ -118,6 +118,14 @@ describe("a raw statement of an audited transaction", () => {
       kept = tx;
     });
     await expect(txSql(kept!).query`SELECT 1 AS one`).rejects.toThrow(/Transaction/);
+    // And after a rollback.
+    await expect(
+      auditedTransaction(db, async (tx) => {
+        kept = tx;
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    await expect(txSql(kept!).query`SELECT 1 AS one`).rejects.toThrow(/Transaction/);
     expect(statementsSentDirectly() - before).toBe(1);
   });
 
@@ -204,6 +212,11 @@ describe("a raw statement of an audited transaction", () => {
       );
       expect(executed).toStrictEqual(prismaExecuted);
     }
+    // A column of a type whose reading is not Prisma's known: the statement fails, never a value
+    // of another shape.
+    await expect(
+      rolledBack(db, (tx) => txSql(tx).query`SELECT '1 day'::interval AS span`),
+    ).rejects.toThrow(/use tx.\$queryRaw/);
     // A unique violation too is P2010 (not P2002) for a raw statement, its SQLSTATE in meta.
     const clash = await rolledBack(db, (tx) =>
       txSql(tx)
