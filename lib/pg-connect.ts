@@ -11,6 +11,7 @@
  * dropped by its pool or its owner, and the next connection asks again: after a failover the
  * console finds the promoted standby by itself. Promoting is never done here.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import {
@@ -140,6 +141,41 @@ function markedAsPrepared(config: unknown): unknown {
 }
 
 /**
+ * One transaction's claim on the pool connection it runs on (docs/decisions/046). A transaction
+ * opened inside `inTransactionScope(slot, ...)` (auditedTransaction does) records its connection
+ * here when Prisma's adapter sends that connection's BEGIN, and the connection records the slot as
+ * its owner until the transaction's COMMIT or ROLLBACK, or its release to the pool, or its end.
+ * `ownedConnection(slot)` is that connection only while it still runs this very transaction.
+ */
+export type TransactionSlot = { connection: PrimaryClient | null };
+
+const transactionScope = new AsyncLocalStorage<TransactionSlot>();
+
+/** Runs `open` (which opens one transaction) so that its BEGIN records the connection in `slot`. */
+export function inTransactionScope<T>(slot: TransactionSlot, open: () => T): T {
+  return transactionScope.run(slot, open);
+}
+
+/**
+ * The connection of the slot's transaction, if that transaction is still open on it; otherwise
+ * null (never claimed: another pool, BEGIN sent from outside the scope; or already committed,
+ * rolled back, released). A statement sent to it right away runs inside that transaction: the
+ * connection runs its statements in the order they were sent, and COMMIT comes after.
+ */
+export function ownedConnection(slot: TransactionSlot): PrimaryClient | null {
+  const connection = slot.connection;
+  return connection?.runsTransactionOf(slot) ? connection : null;
+}
+
+/** The text of a query's first argument (a string or a query config), if it has one. */
+function textOf(config: unknown): string | undefined {
+  if (typeof config === "string") return config;
+  if (config !== null && typeof config === "object" && "text" in config)
+    return typeof config.text === "string" ? config.text : undefined;
+  return undefined;
+}
+
+/**
  * A node-postgres client that connects to the primary of DATABASE_URL's hosts. With a
  * single-host URL it is node-postgres's own client, unchanged. Also the pools' `Client`.
  * Statements opening with PREPARED_MARK are named prepared statements (see there).
@@ -147,6 +183,8 @@ function markedAsPrepared(config: unknown): unknown {
 export class PrimaryClient extends pg.Client {
   readonly #config: pg.ClientConfig;
   readonly #targets: DatabaseTargets | null;
+  /** The slot whose transaction this connection is running now (see TransactionSlot). */
+  #owner: TransactionSlot | null = null;
 
   constructor(config: pg.ClientConfig) {
     const targets = config.connectionString ? targetsOf(config.connectionString) : null;
@@ -157,12 +195,42 @@ export class PrimaryClient extends pg.Client {
     this.#targets = probed;
     // An own property, so the class keeps node-postgres's typed overloads of `query`.
     const query = this.query;
-    this.query = ((first: unknown, ...rest: unknown[]) =>
-      (query as (...args: unknown[]) => unknown).call(
+    this.query = ((first: unknown, ...rest: unknown[]) => {
+      this.#follow(textOf(first));
+      return (query as (...args: unknown[]) => unknown).call(
         this,
         markedAsPrepared(first),
         ...rest,
-      )) as pg.Client["query"];
+      );
+    }) as pg.Client["query"];
+    this.on("end", () => this.releaseOwner());
+  }
+
+  /**
+   * Follows the transaction on this connection: the BEGIN Prisma's adapter sends (exactly
+   * "BEGIN", as @prisma/adapter-pg's startTransaction does) claims it for the scope's slot if that
+   * slot has no connection yet; the COMMIT or ROLLBACK Prisma's transaction manager sends ends the
+   * claim before it is sent.
+   */
+  #follow(text: string | undefined) {
+    if (text === "BEGIN") {
+      this.#owner = null;
+      const slot = transactionScope.getStore();
+      if (slot && slot.connection === null) {
+        slot.connection = this;
+        this.#owner = slot;
+      }
+    } else if (text === "COMMIT" || text === "ROLLBACK") this.#owner = null;
+  }
+
+  /** Whether this connection is running the transaction of `slot` now. */
+  runsTransactionOf(slot: TransactionSlot): boolean {
+    return this.#owner === slot;
+  }
+
+  /** Ends any transaction's claim on this connection (given back to its pool, or ended). */
+  releaseOwner() {
+    this.#owner = null;
   }
 
   connect(): Promise<pg.Client>;
@@ -216,7 +284,11 @@ export function pgPool(config: pg.PoolConfig & { connectionString: string }): pg
   });
   const lent = new WeakSet<pg.PoolClient>();
   pool.on("acquire", (client) => lent.add(client));
-  pool.on("release", (_error, client) => lent.delete(client));
+  pool.on("release", (_error, client) => {
+    lent.delete(client);
+    // A connection back in the pool runs no transaction of anyone's (decision 046).
+    if (client instanceof PrimaryClient) client.releaseOwner();
+  });
   pool.on("connect", (client) => {
     client.on("end", () => {
       if (!lent.has(client)) return;

@@ -23,9 +23,11 @@ import { entryBytes, signEntry, type EntryContent } from "@/lib/domain/audit-ent
 import { PROMPT_CHECKPOINT_ACTIONS } from "@/lib/domain/checkpoint-cadence";
 import { LIVE_CHANNEL, liveChangeOf, livePayload } from "@/lib/domain/live-changes";
 import type { StaffRole } from "@/lib/domain/roles";
+import { inTransactionScope } from "@/lib/pg-connect";
 import { eventSigner } from "./audit-keys";
 import { countCommittedAudit, metrics } from "./metrics";
 import type { RequestContext } from "./request-context";
+import { attachSlot, transactionSlot, txSql } from "./tx-sql";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -76,6 +78,8 @@ export const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const
 /**
  * Runs `work` in one transaction (READ COMMITTED, PostgreSQL's default, which the append needs:
  * see appendRecorded) and appends the events it recorded as the transaction's last statement.
+ * Opened in a scope of its own, so that `txSql(tx)` sends raw statements straight to the
+ * transaction's connection (docs/decisions/046).
  */
 export async function auditedTransaction<T>(
   client: TransactionRunner,
@@ -83,20 +87,24 @@ export async function auditedTransaction<T>(
   options: { maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
   let committed: Prepared[] = [];
-  const result = await client.$transaction(
-    async (tx) => {
-      const events: Prepared[] = [];
-      pending.set(tx, events);
-      try {
-        const result = await work(tx);
-        await appendRecorded(tx, events);
-        committed = events;
-        return result;
-      } finally {
-        pending.delete(tx);
-      }
-    },
-    { ...TRANSACTION_OPTIONS, ...options },
+  const slot = transactionSlot();
+  const result = await inTransactionScope(slot, () =>
+    client.$transaction(
+      async (tx) => {
+        const events: Prepared[] = [];
+        pending.set(tx, events);
+        attachSlot(tx, slot);
+        try {
+          const result = await work(tx);
+          await appendRecorded(tx, events);
+          committed = events;
+          return result;
+        } finally {
+          pending.delete(tx);
+        }
+      },
+      { ...TRANSACTION_OPTIONS, ...options },
+    ),
   );
   // Counted once the transaction has committed (docs/decisions/041): a rollback counts nothing.
   countCommittedAudit(committed.map((event) => event.content));
@@ -173,9 +181,11 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   // The chain lock's wait and the insert under it: the one statement below.
   const stopTimer = metrics().auditAppend.startTimer();
   if (live)
-    await tx.$executeRaw`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
+    await txSql(tx)
+      .execute`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
   else
-    await tx.$executeRaw`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+    await txSql(tx)
+      .execute`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
   stopTimer();
 }
 

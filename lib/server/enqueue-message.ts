@@ -3,6 +3,7 @@ import type { Message } from "@/lib/domain/notifications";
 import type { Tx } from "./audit";
 import { seal } from "./sealed";
 import { utcTimestamp } from "./sql-time";
+import { txSql } from "./tx-sql";
 
 /**
  * Queues a message in the caller's transaction (transactional outbox): it is sent only if the
@@ -27,7 +28,7 @@ export async function enqueueMessages(
   const now = utcTimestamp(new Date());
   // Each row its own sealing (its own nonce), as if queued one by one.
   const bodies = input.to.map(() => seal(input.message.body));
-  await tx.$executeRaw`/* prepared */
+  await txSql(tx).execute`/* prepared */
     INSERT INTO "OutboxMessage"
       (kind, "toAddress", subject, body, "subjectUserId", "caseId", "availableAt", "createdAt")
     SELECT ${input.message.kind}, queued.address, ${input.message.subject}, queued.body,

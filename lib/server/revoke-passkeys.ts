@@ -17,6 +17,7 @@ import {
 } from "./cases/void-recovery";
 import { enqueueMessages } from "./enqueue-message";
 import { utcTimestamp } from "./sql-time";
+import { txSql } from "./tx-sql";
 import type { RequestContext } from "./request-context";
 import type { CurrentStaff } from "./resume-staff-session";
 
@@ -197,9 +198,12 @@ export async function revokeAllWithinUnit(
  * active passkeys (oldest first) and the verified addresses to tell.
  */
 async function readPerson(tx: Tx, userId: string) {
-  const [person] = await tx.$queryRaw<
-    { id: string; name: string; activePasskeyIds: string[]; emails: string[] }[]
-  >`/* prepared */
+  const [person] = await txSql(tx).query<{
+    id: string;
+    name: string;
+    activePasskeyIds: string[];
+    emails: string[];
+  }>`/* prepared */
     SELECT u.id::text AS id, u.name,
       ARRAY(SELECT p.id::text FROM "Passkey" p WHERE p."userId" = u.id AND p.status = 'ACTIVE'
         ORDER BY p."createdAt", p.id) AS "activePasskeyIds",
@@ -231,7 +235,7 @@ async function revokeAndEndSessions(
   const now = utcTimestamp(input.now);
   // One Revocation of scope ALL (no passkey named), or one per passkey.
   const named: (string | null)[] = input.scope === "ALL" ? [null] : [...input.passkeyIds];
-  const [counts] = await tx.$queryRaw<{ revoked: bigint; sessions: bigint }[]>`/* prepared */
+  const [counts] = await txSql(tx).query<{ revoked: bigint; sessions: bigint }>`/* prepared */
     WITH revoked AS (
       UPDATE "Passkey" SET status = 'REVOKED', "revokedAt" = ${now},
         "revokedReason" = ${input.reason}::"RevocationReason", "revokedById" = ${input.actorId}::uuid

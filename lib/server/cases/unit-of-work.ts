@@ -38,6 +38,7 @@ import { recordAudit, staffActor, type AuditActor, type Tx, auditedTransaction }
 import type { RequestContext } from "../request-context";
 import type { CurrentStaff } from "../resume-staff-session";
 import { certificationRefusal } from "../practice/certification";
+import { txSql } from "../tx-sql";
 
 /**
  * Staff paths that do not work (advance) a case, so the certification gate does not apply: they
@@ -103,9 +104,9 @@ async function lockRows(
   tx: Tx,
   input: { userId: string; caseId?: string; rows?: readonly LockedRow[] },
 ): Promise<boolean> {
-  const [user] = await tx.$queryRaw<
-    { id: string }[]
-  >`/* prepared */ SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
+  const [user] = await txSql(tx).query<{
+    id: string;
+  }>`/* prepared */ SELECT id FROM "WorkforceUser" WHERE id = ${input.userId}::uuid FOR UPDATE`;
   if (!user) return false;
   if (input.caseId) await lockAfterUser(tx, input.caseId, input.rows);
   return true;
@@ -119,8 +120,9 @@ async function lockAfterUser(
   userId?: string,
 ) {
   if (userId)
-    await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${userId}::uuid FOR UPDATE`;
-  else await tx.$queryRaw`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid FOR UPDATE`;
+    await txSql(tx)
+      .query`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid AND "userId" = ${userId}::uuid FOR UPDATE`;
+  else await txSql(tx).query`SELECT id FROM "RecoveryCase" WHERE id = ${caseId}::uuid FOR UPDATE`;
   await lockListed(tx, rows);
 }
 
@@ -128,7 +130,8 @@ async function lockAfterUser(
 async function lockListed(tx: Tx, rows: readonly LockedRow[]) {
   for (const row of rows) {
     // The table name comes from the closed union above, never from input.
-    await tx.$queryRaw`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
+    await txSql(tx)
+      .query`SELECT id FROM ${Prisma.raw(`"${row.table}"`)} WHERE id = ${row.id}::uuid FOR UPDATE`;
   }
 }
 

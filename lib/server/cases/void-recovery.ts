@@ -11,6 +11,7 @@ import { recoveryStoppedNotice } from "@/lib/domain/notifications";
 import type { Tx } from "../audit";
 import { enqueueMessages } from "../enqueue-message";
 import { utcTimestamp } from "../sql-time";
+import { txSql } from "../tx-sql";
 
 export type VoidScope = { caseId: string } | { userId: string };
 
@@ -82,7 +83,7 @@ export async function voidRecovery(
       : Prisma.sql`SELECT NULL::uuid AS id WHERE false`;
   const now = utcTimestamp(input.now);
   const reason = input.reason;
-  const [counts] = await tx.$queryRaw<Record<keyof Voided, bigint>[]>`/* prepared */
+  const [counts] = await txSql(tx).query<Record<keyof Voided, bigint>>`/* prepared */
     WITH passes AS (
       UPDATE "TemporaryAccessPass" SET "voidedAt" = ${now}, "voidReason" = ${reason}
       WHERE ${scoped} AND "usedAt" IS NULL AND "voidedAt" IS NULL RETURNING id
