@@ -336,6 +336,55 @@ describe("a push to a slow receiver", () => {
   });
 });
 
+describe("a push pass out of time", () => {
+  it("finishes the row it began and always moves on by a row: a row's tokens are never sent again and again", async () => {
+    const stream = await newStream(
+      "push",
+      "https://receiver.example.com/events",
+      "https://late.example",
+    );
+    // Alice's first revocation (a stolen passkey) makes several tokens in one row.
+    await decisions();
+    const head = await headPosition(db);
+    const sent: string[] = [];
+    const send: typeof fetch = async (_url, init) => {
+      const payload = JSON.parse(
+        Buffer.from(String(init?.body).split(".")[1]!, "base64url").toString(),
+      ) as { jti: string };
+      sent.push(payload.jti);
+      return new Response(null, { status: 202 });
+    };
+    // Every pass is out of time as soon as it starts: each still sends one whole row.
+    const rows = new Set<bigint>();
+    let passes = 0;
+    for (; passes < 30; passes++) {
+      const before = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+      if (before.position === head) break;
+      const pass = await deliverStream(db, stream.id, {
+        issuer: ssfIssuer(),
+        fetch: send,
+        passMs: 0,
+      });
+      const after = await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } });
+      expect(after.position).toBeGreaterThan(before.position);
+      expect(pass.status === "failed").toBe(false);
+      rows.add(after.position);
+    }
+    expect((await db.ssfStream.findUniqueOrThrow({ where: { id: stream.id } })).position).toBe(
+      head,
+    );
+    // Never a token twice, and a row of several tokens was sent by one pass.
+    expect(new Set(sent).size).toBe(sent.length);
+    const perRow = new Map<string, number>();
+    for (const jti of sent) {
+      const row = jti.split("-")[1]!;
+      perRow.set(row, (perRow.get(row) ?? 0) + 1);
+    }
+    expect(Math.max(...perRow.values())).toBeGreaterThan(1);
+    expect(passes).toBeLessThanOrEqual(rows.size + 1);
+  });
+});
+
 describe("a push the receiver refuses", () => {
   it("quotes a short excerpt of its answer, never the credential it echoes back", async () => {
     const token = "ssf-receiver-token-5e4d3c2b1a09";

@@ -84,8 +84,9 @@ export type SsfDeliveryOptions = {
   maxEvents?: number;
   fetch?: typeof fetch;
   /**
-   * Start no push after this long in one claim (the next pass goes on), so the last ends and the
-   * cursor is recorded within the transaction's time. Default 11 push timeouts (110 s).
+   * Start no row's pushes after this long in one claim (the next pass goes on), so the last ends
+   * and the cursor is recorded within the transaction's time. A row begun is finished, and the
+   * first row always starts. Default 11 push timeouts (110 s).
    */
   passMs?: number;
   /** Audit rows read at most in one claim (ROWS_PER_CALL). */
@@ -341,7 +342,16 @@ export async function deliverStream(
             ? current.endpointUrl
             : null;
         // Late in the pass: what was acknowledged is recorded before the transaction's time is up.
-        if (!url || performance.now() - started > (options.passMs ?? PUSH_TIMEOUT_MS * 11)) {
+        // Checked before a row's first token only. A row begun is finished, since the cursor moves
+        // past a row once all its tokens are accepted: a pass stopped inside a row would send the
+        // same tokens again and again. And the first row always starts, so a pass that took long
+        // to read still moves the stream on.
+        const firstOfRow = i === 0 || sets[i - 1]!.position !== set.position;
+        const late =
+          i > 0 &&
+          firstOfRow &&
+          performance.now() - started > (options.passMs ?? PUSH_TIMEOUT_MS * 11);
+        if (!url || late) {
           await record({
             position: acknowledged,
             attempts: 0,
