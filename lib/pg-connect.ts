@@ -147,7 +147,16 @@ function markedAsPrepared(config: unknown): unknown {
  * its owner until the transaction's COMMIT or ROLLBACK, or its release to the pool, or its end.
  * `ownedConnection(slot)` is that connection only while it still runs this very transaction.
  */
-export type TransactionSlot = { connection: PrimaryClient | null };
+export type TransactionSlot = {
+  connection: PrimaryClient | null;
+  /**
+   * Set once the transaction's work begins (its own BEGIN has been sent by then): no later BEGIN
+   * in the scope, another transaction's opened inside the work, may claim the slot. Without it, a
+   * transaction whose own connection is not one of these clients (another pool's) left the slot
+   * open for the first transaction its work opened, and its statements ran in that one.
+   */
+  sealed: boolean;
+};
 
 const transactionScope = new AsyncLocalStorage<TransactionSlot>();
 
@@ -216,7 +225,7 @@ export class PrimaryClient extends pg.Client {
     if (text === "BEGIN") {
       this.#owner = null;
       const slot = transactionScope.getStore();
-      if (slot && slot.connection === null) {
+      if (slot && slot.connection === null && !slot.sealed) {
         slot.connection = this;
         this.#owner = slot;
       }

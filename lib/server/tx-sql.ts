@@ -25,11 +25,15 @@ const slots = new WeakMap<Tx, TransactionSlot>();
 
 /** A new slot for one transaction (auditedTransaction opens it inside inTransactionScope). */
 export function transactionSlot(): TransactionSlot {
-  return { connection: null };
+  return { connection: null, sealed: false };
 }
 
-/** Ties the transaction's client to its slot, for txSql. */
+/**
+ * Ties the transaction's client to its slot, for txSql, as its work begins; the slot is sealed:
+ * its transaction's own BEGIN has been sent, and no other may claim it.
+ */
 export function attachSlot(tx: Tx, slot: TransactionSlot): void {
+  slot.sealed = true;
   slots.set(tx, slot);
 }
 
@@ -48,14 +52,20 @@ export function txSql(tx: Tx) {
     /** As `tx.$queryRaw`: the rows. */
     query<T = unknown>(strings: Template, ...values: unknown[]): Promise<T[]> {
       const sql = Prisma.sql(strings, ...(values as Prisma.Sql[]));
-      const connection = connectionOf(tx);
+      const connection = sendsAsPrisma(sql) ? connectionOf(tx) : null;
       if (!connection) return tx.$queryRaw<T[]>(sql);
-      return send(connection, sql, "$queryRaw").then((result) => result.rows as T[]);
+      return send(connection, sql, "$queryRaw").then((result) => {
+        // Several statements in one text (the simple protocol, with no values) answer several
+        // results: refused, as tx.$queryRaw refuses them, never rows of `undefined`.
+        if (Array.isArray(result))
+          throw new TypeError("txSql(tx).query runs one statement, not several");
+        return result.rows as T[];
+      });
     },
     /** As `tx.$executeRaw`: the number of rows the statement affected (or returned). */
     execute(strings: Template, ...values: unknown[]): Promise<number> {
       const sql = Prisma.sql(strings, ...(values as Prisma.Sql[]));
-      const connection = connectionOf(tx);
+      const connection = sendsAsPrisma(sql) ? connectionOf(tx) : null;
       if (!connection) return tx.$executeRaw(sql);
       return send(connection, sql, "$executeRaw").then((result) => result.rowCount ?? 0);
     },
@@ -88,6 +98,29 @@ async function send(
   } catch (error) {
     throw asPrismaError(error, statement);
   }
+}
+
+/**
+ * Whether every value is of a kind sent here exactly as Prisma sends it: text, a finite number, a
+ * boolean, null, a bigint, bytes, a Date inside the years 0 to 9999, or an array of those. Any
+ * other (an object sent as JSON, NaN or an infinity, an invalid Date) goes through Prisma, which
+ * writes it (or refuses it) its own way.
+ */
+function sendsAsPrisma(sql: Prisma.Sql): boolean {
+  const plain = (value: unknown): boolean => {
+    if (value === null || value === undefined) return true;
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "bigint")
+      return true;
+    if (typeof value === "number") return Number.isFinite(value);
+    if (value instanceof Date) {
+      const year = value.getUTCFullYear();
+      return !Number.isNaN(value.getTime()) && year >= 0 && year <= 9999;
+    }
+    if (ArrayBuffer.isView(value)) return true;
+    if (Array.isArray(value)) return value.every((item) => !Array.isArray(item) && plain(item));
+    return false;
+  };
+  return sql.values.every(plain);
 }
 
 /** A value as Prisma's raw queries send it over @prisma/adapter-pg. */
@@ -165,6 +198,11 @@ const utcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}+00:
  */
 const asPrismaReadsTimestamptz = (value: string) =>
   new Date(value.replace(" ", "T").replace(/[+-]\d{2}(:\d{2})?$/, "+00:00"));
+/** A date as UTC midnight; a year past 9999 in ISO's extended form, as Prisma reads it. */
+const asPrismaReadsDate = (value: string) => {
+  const far = /^(\d{5,})(-.*)$/.exec(value);
+  return new Date(far ? `+${far[1]!.padStart(6, "0")}${far[2]}T00:00:00Z` : `${value}T00:00:00Z`);
+};
 const arrayOf = (parse: (value: string) => unknown) => {
   const parseArray = builtIn(OID.TEXT_ARRAY) as (value: string) => (string | null)[];
   return (value: string) => parseArray(value).map((item) => (item === null ? null : parse(item)));
@@ -198,7 +236,7 @@ const PARSERS = new Map<number, (value: string) => unknown>([
   [OID.BYTEA, (value: string) => asBytes(parseBytea(value))],
   [OID.TIMESTAMP, utcTimestamp],
   [OID.TIMESTAMPTZ, asPrismaReadsTimestamptz],
-  [OID.DATE, (value: string) => new Date(`${value}T00:00:00Z`)],
+  [OID.DATE, asPrismaReadsDate],
   [OID.BOOL_ARRAY, builtIn(OID.BOOL_ARRAY)],
   [OID.INT2_ARRAY, builtIn(OID.INT2_ARRAY)],
   [OID.INT4_ARRAY, builtIn(OID.INT4_ARRAY)],
