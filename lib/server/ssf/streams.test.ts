@@ -19,10 +19,10 @@ import {
 } from "@/app/ssf/streams/route";
 import { POST as postVerify } from "@/app/ssf/verify/route";
 import { revokePasskeys } from "../revoke-passkeys";
-import { deliverSsf } from "./deliver";
+import { deliverSsf, headPosition } from "./deliver";
 import { ssfIssuer } from "./issuer";
 import { MAX_STREAMS_PER_RECEIVER, poll } from "./streams";
-import { issueReceiverToken, revokeReceiverToken } from "./tokens";
+import { issueReceiverToken, receiverLock, revokeReceiverToken } from "./tokens";
 
 const base = "http://localhost:3000";
 const call = (path: string, token: string | null, method = "GET", body?: unknown) =>
@@ -230,6 +230,50 @@ describe("Shared Signals metadata and stream management", () => {
     ).toBe(204);
     expect((await create(token)).status).toBe(201);
     expect((await create(token)).status).toBe(409);
+  });
+
+  it("starts a stream enabled again from the trail's end even when it was disabled while the request waited for the receiver's lock", async () => {
+    const reviewer = await actor("SECURITY");
+    const { id, token } = await issueReceiverToken({ actor: reviewer, name: "Racing app" });
+    const created = await postStream(
+      call("/ssf/streams", token, "POST", { delivery: { method: "urn:ietf:rfc:8936" } }),
+    );
+    const { stream_id } = (await created.json()) as { stream_id: string };
+    const start = (await db.ssfStream.findUniqueOrThrow({ where: { id: stream_id } })).position;
+    // Another change of this receiver holds its lock; the enabling reads the stream (enabled),
+    // then waits; meanwhile the stream is disabled and events happen that it must never get.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.$transaction(async (tx) => {
+      await receiverLock(tx, id);
+      locked();
+      await held;
+      await tx.ssfStream.update({ where: { id: stream_id }, data: { status: "disabled" } });
+    });
+    await lockTaken;
+    const enabling = postStatus(
+      call("/ssf/status", token, "POST", { stream_id, status: "enabled" }),
+    );
+    // Let the enabling reach the lock, then disable and commit.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const user = await createWorkforceUser(db, { passkeys: 1 });
+    await revokePasskeys({
+      actor: await actor("AGENT"),
+      userId: user.id,
+      request: { scope: "ALL" },
+      reason: "LOST",
+    });
+    const headWhileDisabled = await headPosition(db);
+    release();
+    await holder;
+    expect((await enabling).status).toBe(200);
+    const after = await db.ssfStream.findUniqueOrThrow({ where: { id: stream_id } });
+    expect(after.status).toBe("enabled");
+    // Enabled after a disabling: from the trail's end, past the revocation it was disabled for.
+    expect(after.position).toBeGreaterThanOrEqual(headWhileDisabled);
+    expect(after.position).toBeGreaterThan(start);
   });
 
   it("serves a poll stream over its endpoint: signed events, acknowledged by jti", async () => {

@@ -290,12 +290,18 @@ export async function writeStatus(request: Request): Promise<Response> {
   const stream = await ownStream(token, body.stream_id);
   if (stream instanceof Response) return stream;
   const updated = await receiverChange(token, async (tx) => {
+    // The status as it is under the receiver's lock, not as read before it: a disabling committed
+    // meanwhile still makes this enabling start from the trail's end.
+    const before = await tx.ssfStream.findUniqueOrThrow({
+      where: { id: stream.id },
+      select: { status: true },
+    });
     const next = await tx.ssfStream.update({
       where: { id: stream.id },
       data: {
         status: body.status,
         statusReason: body.reason ?? null,
-        ...(stream.status === "disabled" && body.status !== "disabled"
+        ...(before.status === "disabled" && body.status !== "disabled"
           ? { position: await headPosition(tx), ackedJtis: [] }
           : {}),
       },
