@@ -156,6 +156,12 @@ export type TransactionSlot = {
    * open for the first transaction its work opened, and its statements ran in that one.
    */
   sealed: boolean;
+  /**
+   * Set once the transaction committed with its last statement, in the same message
+   * (`PrimaryClient.runAndCommit`, docs/decisions/048): its changes are durable whatever Prisma's
+   * transaction manager says afterwards.
+   */
+  committed: boolean;
 };
 
 const transactionScope = new AsyncLocalStorage<TransactionSlot>();
@@ -194,6 +200,17 @@ export class PrimaryClient extends pg.Client {
   readonly #targets: DatabaseTargets | null;
   /** The slot whose transaction this connection is running now (see TransactionSlot). */
   #owner: TransactionSlot | null = null;
+  /**
+   * Where this connection's transaction is in committing with its last statement (runAndCommit),
+   * until the connection goes back to the pool or ends: "committing" from the moment that
+   * statement is sent, "committed" once PostgreSQL has committed. Meanwhile any statement but the
+   * COMMIT or ROLLBACK Prisma's transaction manager still sends is refused: it was written for a
+   * transaction that is ending, and would run after it, committed on its own. Once committed,
+   * that COMMIT or ROLLBACK is answered here.
+   */
+  #early: "committing" | "committed" | null = null;
+  /** node-postgres's own `query`, under the wrapper set in the constructor. */
+  readonly #send: pg.Client["query"];
 
   constructor(config: pg.ClientConfig) {
     const targets = config.connectionString ? targetsOf(config.connectionString) : null;
@@ -204,7 +221,15 @@ export class PrimaryClient extends pg.Client {
     this.#targets = probed;
     // An own property, so the class keeps node-postgres's typed overloads of `query`.
     const query = this.query;
+    this.#send = query;
     this.query = ((first: unknown, ...rest: unknown[]) => {
+      if (this.#early !== null) {
+        const text = textOf(first);
+        const ends = text === "COMMIT" || text === "ROLLBACK";
+        // While the message is on its way, an ending goes after it: a ROLLBACK for a failed
+        // statement, or one that only draws "no transaction in progress" after the COMMIT.
+        if (this.#early === "committed" || !ends) return afterEarlyCommit(text, ends, rest);
+      }
       this.#follow(textOf(first));
       return (query as (...args: unknown[]) => unknown).call(
         this,
@@ -240,6 +265,34 @@ export class PrimaryClient extends pg.Client {
   /** Ends any transaction's claim on this connection (given back to its pool, or ended). */
   releaseOwner() {
     this.#owner = null;
+    this.#early = null;
+  }
+
+  /**
+   * Runs `statement` (one statement, its values already written into it as literals) and then
+   * COMMIT, in one message of the simple protocol, on the connection running the transaction of
+   * `slot` (docs/decisions/048). PostgreSQL commits as soon as the statement is done, without
+   * waiting for this process to read its answer and send the COMMIT: a lock the statement takes
+   * is held for the statement and the commit's flush, never across this process's event loop. If
+   * the statement fails, PostgreSQL skips the COMMIT and the transaction is left aborted, for the
+   * caller's ROLLBACK; nothing is committed. Refused unless the connection still runs that very
+   * transaction.
+   */
+  async runAndCommit(slot: TransactionSlot, statement: string): Promise<void> {
+    if (!this.runsTransactionOf(slot))
+      throw new Error("runAndCommit: this connection does not run that transaction");
+    this.#owner = null;
+    this.#early = "committing";
+    try {
+      await (this.#send as (text: string) => Promise<unknown>).call(this, `${statement};\nCOMMIT`);
+    } catch (error) {
+      // Not committed: the transaction is aborted (or the connection gone), and the caller's
+      // ROLLBACK must reach PostgreSQL.
+      this.#early = null;
+      throw error;
+    }
+    this.#early = "committed";
+    slot.committed = true;
   }
 
   connect(): Promise<pg.Client>;
@@ -267,6 +320,27 @@ export class PrimaryClient extends pg.Client {
       (error: Error) => (callback as (err: Error) => void)(error),
     );
   }
+}
+
+/**
+ * A statement sent on a connection whose transaction is committing or has committed with its last
+ * statement (PrimaryClient.runAndCommit), before the connection went back to the pool: once
+ * committed, the transaction manager's own COMMIT or ROLLBACK is answered here, as PostgreSQL
+ * would answer it outside a transaction, without sending it (it would only draw a warning);
+ * anything else is refused.
+ */
+function afterEarlyCommit(text: string | undefined, ended: boolean, rest: unknown[]): unknown {
+  const callback = rest.findLast((arg) => typeof arg === "function") as
+    ((error: Error | null, result?: unknown) => void) | undefined;
+  const result = { command: text, rowCount: null, oid: null, rows: [], fields: [] };
+  const error = new Error(
+    "this connection's transaction is ending with its last statement: a statement after it would run outside the transaction",
+  );
+  if (callback) {
+    process.nextTick(() => (ended ? callback(null, result) : callback(error)));
+    return undefined;
+  }
+  return ended ? Promise.resolve(result) : Promise.reject(error);
 }
 
 /** A client for `connectionString` that finds the primary (connect it yourself). */

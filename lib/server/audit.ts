@@ -5,8 +5,9 @@
  * and its events roll back together. `recordAudit` validates the payload and signs the event's
  * entry at once, without touching the database; the transaction appends every recorded event as
  * its last statement, after the business writes and the outbox: it takes the append lock and
- * runs one INSERT that gives the events the next positions, then commits. So the lock is held
- * for one statement and the commit, never across the caller's work.
+ * runs one INSERT that gives the events the next positions, then commits, in the same message
+ * (docs/decisions/048). So the lock is held for one statement and the commit's flush, never
+ * across the caller's work or this process's event loop. Nothing may follow the append.
  *
  * NOTE: not marked "server-only" because prisma/seed.ts (plain Node) records the seeding too;
  * it touches the database only through the client it is given.
@@ -87,25 +88,36 @@ export async function auditedTransaction<T>(
   options: { maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
   let committed: Prepared[] = [];
+  let done: { result: T } | null = null;
   const slot = transactionSlot();
-  const result = await inTransactionScope(slot, () =>
-    client.$transaction(
-      async (tx) => {
-        const events: Prepared[] = [];
-        pending.set(tx, events);
-        attachSlot(tx, slot);
-        try {
-          const result = await work(tx);
-          await appendRecorded(tx, events);
-          committed = events;
-          return result;
-        } finally {
-          pending.delete(tx);
-        }
-      },
-      { ...TRANSACTION_OPTIONS, ...options },
-    ),
-  );
+  let result: T;
+  try {
+    result = await inTransactionScope(slot, () =>
+      client.$transaction(
+        async (tx) => {
+          const events: Prepared[] = [];
+          pending.set(tx, events);
+          attachSlot(tx, slot);
+          try {
+            const result = await work(tx);
+            await appendRecorded(tx, events);
+            committed = events;
+            done = { result };
+            return result;
+          } finally {
+            pending.delete(tx);
+          }
+        },
+        { ...TRANSACTION_OPTIONS, ...options },
+      ),
+    );
+  } catch (error) {
+    // The append committed the transaction (docs/decisions/048), and Prisma's manager failed only
+    // in ending it afterwards (its time ran out while the append waited): the change is made,
+    // and the caller is told so rather than that it failed.
+    if (!slot.committed || done === null) throw error;
+    result = (done as { result: T }).result;
+  }
   // Counted once the transaction has committed (docs/decisions/041): a rollback counts nothing.
   countCommittedAudit(committed.map((event) => event.content));
   return result;
@@ -161,7 +173,7 @@ export async function recordAudit<A extends AuditAction>(
 /**
  * The append: one call of the database function audit_append, which takes the lock and then, in
  * its own statement, reads the head position from its unique index and inserts the events at the
- * next positions; then (in the caller) the commit. The INSERT is a statement of its own because at
+ * next positions; then the COMMIT, sent with it (decision 048). The INSERT is a statement of its own because at
  * READ COMMITTED each statement of a volatile function takes a new snapshot: it sees the previous
  * holder's commit. A snapshot taken before the lock was granted would not, and the unique
  * position would then fail the append rather than fork the log.
@@ -180,12 +192,14 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   const live = liveChangeOf(events.map((event) => event.content));
   // The chain lock's wait and the insert under it: the one statement below.
   const stopTimer = metrics().auditAppend.startTimer();
+  // The COMMIT goes in the same message (docs/decisions/048): the lock is released at the
+  // commit's flush, without waiting on this process's event loop in between.
   if (live)
     await txSql(tx)
-      .execute`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
+      .executeThenCommit`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
   else
     await txSql(tx)
-      .execute`/* prepared */ SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+      .executeThenCommit`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
   stopTimer();
 }
 

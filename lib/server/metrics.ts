@@ -33,7 +33,7 @@ function build() {
     }),
     auditAppend: new client.Histogram({
       name: "console_audit_append_seconds",
-      help: "The audit append statement: the wait for the chain lock and the insert under it.",
+      help: "The audit append: the wait for the chain lock, the insert under it and the commit sent with it.",
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
