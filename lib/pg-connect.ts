@@ -136,8 +136,20 @@ function markedAsPrepared(config: unknown): unknown {
     ("name" in config && config.name !== undefined)
   )
     return config;
-  const name = `prepared_${createHash("sha256").update(config.text).digest("hex").slice(0, 40)}`;
-  return { ...config, name };
+  return { ...config, name: preparedName(config.text) };
+}
+
+/** Each marked text's name, hashed once: the statements of a hot path come back thousands of times a second. */
+const preparedNames = new Map<string, string>();
+
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `prepared_${createHash("sha256").update(text).digest("hex").slice(0, 40)}`;
+    // Marked texts are of a fixed shape, so few; a text built from variable parts is not kept.
+    if (preparedNames.size < 1_000) preparedNames.set(text, name);
+  }
+  return name;
 }
 
 /**

@@ -9,10 +9,17 @@ import { env } from "@/lib/env";
 
 const PREFIX = "sealed:v1:";
 
+let derived: { secret: string; key: Buffer } | null = null;
+
+/** The key, derived once for the secret in use: every queued notice is sealed, and HKDF costs more than the sealing. */
 function key(): Buffer {
-  return Buffer.from(
-    hkdfSync("sha256", env.NEXTAUTH_SECRET, "recovery-console", "outbox-body", 32),
-  );
+  const secret = env.NEXTAUTH_SECRET;
+  if (derived?.secret !== secret)
+    derived = {
+      secret,
+      key: Buffer.from(hkdfSync("sha256", secret, "recovery-console", "outbox-body", 32)),
+    };
+  return derived.key;
 }
 
 export function seal(plaintext: string): string {
