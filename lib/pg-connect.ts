@@ -168,6 +168,8 @@ export type TransactionSlot = {
    * open for the first transaction its work opened, and its statements ran in that one.
    */
   sealed: boolean;
+  /** Set once the transaction's work is done and its append may end it (decision 048). */
+  ending: boolean;
   /**
    * Set once the transaction committed with its last statement, in the same message
    * (`PrimaryClient.runAndCommit`, docs/decisions/048): its changes are durable whatever Prisma's
@@ -295,13 +297,24 @@ export class PrimaryClient extends pg.Client {
       throw new Error("runAndCommit: this connection does not run that transaction");
     this.#owner = null;
     this.#early = "committing";
+    let answer: unknown;
     try {
-      await (this.#send as (text: string) => Promise<unknown>).call(this, `${statement};\nCOMMIT`);
+      answer = await (this.#send as (text: string) => Promise<unknown>).call(
+        this,
+        `${statement};\nCOMMIT`,
+      );
     } catch (error) {
       // Not committed: the transaction is aborted (or the connection gone), and the caller's
       // ROLLBACK must reach PostgreSQL.
       this.#early = null;
       throw error;
+    }
+    // Committed only if PostgreSQL says so: two answers, the second the COMMIT's. (A statement
+    // whose text swallowed the COMMIT, a trailing comment, leaves the transaction open.)
+    const answers = Array.isArray(answer) ? (answer as { command?: string }[]) : [];
+    if (answers.length !== 2 || answers[1]?.command !== "COMMIT") {
+      this.#early = null;
+      throw new Error("runAndCommit: PostgreSQL did not answer the COMMIT; nothing is committed");
     }
     this.#early = "committed";
     slot.committed = true;

@@ -28,7 +28,7 @@ import { inTransactionScope } from "@/lib/pg-connect";
 import { eventSigner } from "./audit-keys";
 import { countCommittedAudit, metrics } from "./metrics";
 import type { RequestContext } from "./request-context";
-import { attachSlot, transactionSlot, txSql } from "./tx-sql";
+import { attachSlot, endingWork, executeThenCommit, transactionSlot } from "./tx-sql";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -100,6 +100,7 @@ export async function auditedTransaction<T>(
           attachSlot(tx, slot);
           try {
             const result = await work(tx);
+            endingWork(tx);
             await appendRecorded(tx, events);
             committed = events;
             done = { result };
@@ -195,11 +196,11 @@ async function appendRecorded(tx: Tx, events: Prepared[]): Promise<void> {
   // The COMMIT goes in the same message (docs/decisions/048): the lock is released at the
   // commit's flush, without waiting on this process's event loop in between.
   if (live)
-    await txSql(tx)
-      .executeThenCommit`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
+    await executeThenCommit(
+      tx,
+    )`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify}), pg_notify(${LIVE_CHANNEL}, ${livePayload(live)})`;
   else
-    await txSql(tx)
-      .executeThenCommit`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
+    await executeThenCommit(tx)`SELECT "audit_append"(${JSON.stringify(rows)}::jsonb, ${notify})`;
   stopTimer();
 }
 

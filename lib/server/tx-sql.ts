@@ -25,7 +25,7 @@ const slots = new WeakMap<Tx, TransactionSlot>();
 
 /** A new slot for one transaction (auditedTransaction opens it inside inTransactionScope). */
 export function transactionSlot(): TransactionSlot {
-  return { connection: null, sealed: false, committed: false };
+  return { connection: null, sealed: false, ending: false, committed: false };
 }
 
 /**
@@ -69,55 +69,66 @@ export function txSql(tx: Tx) {
       if (!connection) return tx.$executeRaw(sql);
       return send(connection, sql, "$executeRaw").then((result) => result.rowCount ?? 0);
     },
-    /**
-     * An audited transaction's last statement, then its COMMIT in the same message, where the
-     * statement can go straight (docs/decisions/048): PostgreSQL commits without waiting for this
-     * process to read the statement's answer. Its values are written into the text as literals
-     * (the simple protocol takes no parameters), escaped by node-postgres: text, booleans, finite
-     * numbers, bigints and null. Anywhere else (see above), or with other values, the statement
-     * runs as `execute` runs it and Prisma commits afterwards, as before. Nothing may follow it in
-     * the transaction: the connection refuses any statement but Prisma's own ending until it is
-     * back in its pool.
-     */
-    async executeThenCommit(strings: Template, ...values: unknown[]): Promise<void> {
-      if (strings.some((part) => part.includes("$") || part.includes(";")))
-        throw new TypeError("executeThenCommit takes one statement, with no $ of its own");
-      const sql = Prisma.sql(strings, ...(values as Prisma.Sql[]));
-      const slot = slots.get(tx);
-      const connection = slot && sql.values.every(hasLiteral) ? ownedConnection(slot) : null;
-      if (!slot || !connection) {
-        await this.execute(strings, ...values);
-        return;
-      }
-      sentDirectly++;
-      const text = sql.text.replace(/\$(\d+)/g, (_, n: string) =>
-        literal(connection, sql.values[Number(n) - 1]),
-      );
-      try {
-        await connection.runAndCommit(slot, text);
-      } catch (error) {
-        throw asPrismaError(error, "$executeRaw");
-      }
-    },
   };
+}
+
+/** The values executeThenCommit writes as literals: no number, whose text PostgreSQL reads its own way. */
+type Literal = string | boolean | null;
+
+/**
+ * An audited transaction's append, then its COMMIT in the same message (docs/decisions/048):
+ * PostgreSQL commits without waiting for this process to read the append's answer. Only the
+ * append may call it, as auditedTransaction's last step (`endingWork` has marked the slot); called
+ * from a transaction's work it is refused, since it would commit the work half done. Its values
+ * are written into the text as literals (the simple protocol takes no parameters): text escaped by
+ * node-postgres, booleans and null. On a connection `txSql` would not send to straight (another
+ * pool), the statement runs as `execute` runs it and Prisma commits afterwards, as before. Nothing
+ * may follow it: the connection refuses any statement but Prisma's own ending until it is back in
+ * its pool.
+ */
+export function executeThenCommit(tx: Tx) {
+  return (strings: Template, ...values: Literal[]) => appendThenCommit(tx, strings, values);
+}
+
+async function appendThenCommit(tx: Tx, strings: Template, values: Literal[]): Promise<void> {
+  const slot = slots.get(tx);
+  if (!slot?.ending)
+    throw new Error("executeThenCommit is the audit append's alone: it ends the transaction");
+  if (strings.some((part) => part.includes("$") || part.includes(";")))
+    throw new TypeError("executeThenCommit takes one statement, with no $ of its own");
+  const sql = Prisma.sql(strings, ...(values as unknown as Prisma.Sql[]));
+  const connection = sql.values.every(hasLiteral) ? ownedConnection(slot) : null;
+  if (!connection) {
+    await txSql(tx).execute(strings, ...values);
+    return;
+  }
+  sentDirectly++;
+  const text = sql.text.replace(/\$(\d+)/g, (_, n: string) =>
+    literal(connection, sql.values[Number(n) - 1] as Literal),
+  );
+  try {
+    await connection.runAndCommit(slot, text);
+  } catch (error) {
+    throw asPrismaError(error, "$executeRaw");
+  }
+}
+
+/** Marks the transaction's work done: its append may now end it (executeThenCommit). */
+export function endingWork(tx: Tx): void {
+  const slot = slots.get(tx);
+  if (slot) slot.ending = true;
 }
 
 /** Whether `value` has a literal here (executeThenCommit). */
 function hasLiteral(value: unknown): boolean {
-  return (
-    value === null ||
-    typeof value === "string" ||
-    typeof value === "boolean" ||
-    typeof value === "bigint" ||
-    (typeof value === "number" && Number.isFinite(value))
-  );
+  return value === null || typeof value === "string" || typeof value === "boolean";
 }
 
-/** The value as an SQL literal: text escaped by node-postgres, the rest as PostgreSQL reads it. */
-function literal(connection: pg.Client, value: unknown): string {
+/** The value as an SQL literal: text escaped by node-postgres, a boolean or null as PostgreSQL reads them. */
+function literal(connection: pg.Client, value: Literal): string {
   if (value === null) return "NULL";
   if (typeof value === "string") return connection.escapeLiteral(value);
-  return String(value);
+  return value ? "TRUE" : "FALSE";
 }
 
 function connectionOf(tx: Tx) {

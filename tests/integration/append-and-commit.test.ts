@@ -10,7 +10,13 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, poolOf } from "@/lib/create-db";
 import { AUDIT_CHAIN_LOCK, auditedTransaction, recordAudit, type Tx } from "@/lib/server/audit";
-import { statementsSentDirectly, txSql } from "@/lib/server/tx-sql";
+import { inTransactionScope, PrimaryClient } from "@/lib/pg-connect";
+import {
+  executeThenCommit,
+  statementsSentDirectly,
+  transactionSlot,
+  txSql,
+} from "@/lib/server/tx-sql";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
 
@@ -204,26 +210,49 @@ describe("the append and its COMMIT in one message (decision 048)", () => {
     await poolServesClean();
   });
 
-  it("outside an audited transaction's connection, runs the statement in the transaction and leaves the commit to Prisma", async () => {
+  it("is the append's alone: called in the work it is refused, and the work commits nothing", async () => {
     const user = await createWorkforceUser(db, { passkeys: 0 });
     const before = statementsSentDirectly();
     await expect(
-      app.$transaction(async (tx) => {
-        await txSql(tx)
-          .executeThenCommit`UPDATE "WorkforceUser" SET title = ${"not kept"} WHERE id = ${user.id}::uuid`;
-        throw new Error("rolled back after it");
+      auditedTransaction(app, async (tx) => {
+        await tx.workforceUser.update({ where: { id: user.id }, data: { title: "half done" } });
+        await executeThenCommit(
+          tx,
+        )`UPDATE "WorkforceUser" SET department = ${"half done"} WHERE id = ${user.id}::uuid`;
+        return "told made";
       }),
-    ).rejects.toThrow("rolled back after it");
+    ).rejects.toThrow("the audit append's alone");
     expect(statementsSentDirectly() - before).toBe(0);
-    expect(await stateOf(user.id)).toMatchObject({ title: user.title });
+    expect(await stateOf(user.id)).toStrictEqual({
+      title: user.title,
+      department: user.department,
+      events: 0,
+    });
   });
 
-  it("takes one statement with its values as literals, never text that could carry another", async () => {
-    await expect(
-      auditedTransaction(app, (tx) =>
-        txSql(tx).executeThenCommit`SELECT 1; SELECT ${"two"}`.then(() => null),
-      ),
-    ).rejects.toThrow(TypeError);
+  it("is committed only when PostgreSQL answers the COMMIT: a statement that swallows it leaves nothing committed", async () => {
+    const client = new PrimaryClient({ connectionString: process.env.DATABASE_URL! });
+    await client.connect();
+    try {
+      const user = await createWorkforceUser(db, { passkeys: 0 });
+      const slot = transactionSlot();
+      await inTransactionScope(slot, () => client.query("BEGIN"));
+      await client.query(`UPDATE "WorkforceUser" SET title = 'swallowed' WHERE id = $1`, [user.id]);
+      // A trailing comment makes the message one statement: the COMMIT never runs.
+      await expect(client.runAndCommit(slot, "SELECT 1 --")).rejects.toThrow(
+        "did not answer the COMMIT",
+      );
+      expect(slot.committed).toBe(false);
+      // The caller's ROLLBACK reaches PostgreSQL, and the connection serves on.
+      await client.query("ROLLBACK");
+      await expect(client.query("SELECT 1 AS one")).resolves.toMatchObject({ rows: [{ one: 1 }] });
+      expect(await stateOf(user.id)).toMatchObject({ title: user.title });
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("writes its values as literals that stay literals", async () => {
     // A quote in a value stays inside its literal.
     const user = await createWorkforceUser(db, { passkeys: 0 });
     const title = `O'Brien'); DROP TABLE "AuditEvent"; --`;
