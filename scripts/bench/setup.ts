@@ -59,7 +59,8 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
     say(`starting the benchmark's embedded PostgreSQL in ${path.relative(root, dataDir)}`);
     embedded = await startEmbeddedPostgres({
       dataDir,
-      port: options.pgPort ?? Number(process.env.BENCH_PG_PORT ?? 54339),
+      // Not the browser tests' 54339: a benchmark left running must not hold their port.
+      port: options.pgPort ?? Number(process.env.BENCH_PG_PORT ?? 54349),
       persistent: true,
       // The write benchmark opens up to 64 connections per path, beside the console's pool.
       settings: { max_connections: "300" },

@@ -269,6 +269,13 @@ function slowRequest(path: string, token: string, body: unknown) {
   return { request, reading, send };
 }
 
+/** The refusals recorded as the named receiver's. */
+const refusalsOf = (receiver: string) =>
+  db.auditEvent.findMany({
+    where: { action: "ssf.request_refused", actorName: `Shared Signals receiver: ${receiver}` },
+    select: { outcome: true, reason: true, data: true },
+  });
+
 describe("Shared Signals streams and a revoked receiver token", () => {
   it("FIXED: a push stream created by a request whose body arrived after its token was revoked is not enabled, and is sent nothing", async () => {
     // createStream authenticates the token, then reads the body, then creates the stream: the
@@ -316,6 +323,14 @@ describe("Shared Signals streams and a revoked receiver token", () => {
         enabled: 0,
         pushed: 0,
       });
+      // The refusal is audited once, as the receiver's.
+      expect(await refusalsOf("Leaked app")).toEqual([
+        {
+          outcome: "REFUSED",
+          reason: "UNAUTHENTICATED",
+          data: { detail: "The bearer token is not valid." },
+        },
+      ]);
     } finally {
       await receiver.stop();
     }
@@ -347,6 +362,13 @@ describe("Shared Signals streams and a revoked receiver token", () => {
       status: 401,
       stream: "disabled",
     });
+    expect(await refusalsOf("Leaked app 2")).toEqual([
+      {
+        outcome: "REFUSED",
+        reason: "UNAUTHENTICATED",
+        data: { detail: "The bearer token is not valid." },
+      },
+    ]);
   });
 
   it("HELD: a receiver at its limit is refused even with its streams disabled; another receiver is not", async () => {
