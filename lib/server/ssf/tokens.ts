@@ -74,10 +74,13 @@ export async function revokeReceiverToken(input: {
     });
     throw new DomainError("FORBIDDEN", "Only security reviewers revoke receiver tokens.");
   }
-  if (!(await db.ssfReceiverToken.count({ where: { id: input.id, revokedAt: null } }))) {
-    // Not there, or revoked already: refused, audited, nothing changed.
-    await auditedTransaction(db, (tx) =>
-      recordAudit(tx, {
+  const revoked = await auditedTransaction(db, async (tx) => {
+    await receiverLock(tx, input.id);
+    const row = await tx.ssfReceiverToken.findUnique({ where: { id: input.id } });
+    if (!row || row.revokedAt) {
+      // Not there, or revoked already (by a revocation that had the lock first): refused,
+      // audited in this transaction, nothing changed.
+      await recordAudit(tx, {
         action: "ssf.request_refused",
         outcome: "REFUSED",
         reason: "NOT_FOUND",
@@ -85,14 +88,9 @@ export async function revokeReceiverToken(input: {
         target: { type: "ssf_receiver", id: input.id },
         data: { detail: "No such receiver token." },
         request: input.request,
-      }),
-    );
-    throw new DomainError("NOT_FOUND", "No such receiver token.");
-  }
-  await auditedTransaction(db, async (tx) => {
-    await receiverLock(tx, input.id);
-    const row = await tx.ssfReceiverToken.findUnique({ where: { id: input.id } });
-    if (!row || row.revokedAt) throw new DomainError("NOT_FOUND", "No such receiver token.");
+      });
+      return false;
+    }
     await tx.ssfReceiverToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
     const streams = await tx.ssfStream.updateMany({
       where: { tokenId: row.id },
@@ -106,7 +104,9 @@ export async function revokeReceiverToken(input: {
       data: { name: row.name, streams: streams.count },
       request: input.request,
     });
+    return true;
   });
+  if (!revoked) throw new DomainError("NOT_FOUND", "No such receiver token.");
 }
 
 /** The receivers, newest first (never a token or its hash). */
