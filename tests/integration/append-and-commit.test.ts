@@ -17,6 +17,7 @@ import {
   transactionSlot,
   txSql,
 } from "@/lib/server/tx-sql";
+import { appendWaitsForLock, stateOf } from "@/tests/append-lock";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
 
@@ -78,13 +79,6 @@ function retitle(
   );
 }
 
-/** What the database holds for the person: the changed columns and the events about them. */
-async function stateOf(userId: string) {
-  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: userId } });
-  const events = await db.auditEvent.count({ where: { subjectUserId: userId } });
-  return { title: user.title, department: user.department, events };
-}
-
 /** Every connection of the pool serves a transaction, and is clean: nothing open or aborted. */
 async function poolServesClean() {
   const users = await Promise.all([1, 2, 3].map(() => createWorkforceUser(db, { passkeys: 0 })));
@@ -95,18 +89,6 @@ async function poolServesClean() {
       department: "clean",
       events: 1,
     });
-}
-
-/** Waits until a backend of the app's role waits for the append lock. */
-async function appendWaitsForLock() {
-  for (;;) {
-    const { rows } = await owner.query(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
-      [AUDIT_CHAIN_LOCK],
-    );
-    if (rows[0].n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("the append and its COMMIT in one message (decision 048)", () => {
@@ -167,7 +149,7 @@ describe("the append and its COMMIT in one message (decision 048)", () => {
       before: async (tx) => {
         // Not awaited by the work: sent once the append waits for the lock, before the COMMIT.
         sendLate(
-          appendWaitsForLock().then(async () => [
+          appendWaitsForLock(owner).then(async () => [
             // One after the other: Prisma runs a transaction's statements in turn.
             ...(await Promise.allSettled([
               tx.workforceUser.update({ where: { id: other.id }, data: { title: "late, Prisma" } }),
@@ -197,7 +179,7 @@ describe("the append and its COMMIT in one message (decision 048)", () => {
     const user = await createWorkforceUser(db, { passkeys: 0 });
     await owner.query(`SELECT pg_advisory_lock($1)`, [AUDIT_CHAIN_LOCK]);
     const done = retitle(app, user.id, "Late but made", { timeout: 300 });
-    await appendWaitsForLock();
+    await appendWaitsForLock(owner);
     // Past the transaction's timeout: Prisma's manager rolls it back behind the append.
     await new Promise((resolve) => setTimeout(resolve, 600));
     await owner.query(`SELECT pg_advisory_unlock($1)`, [AUDIT_CHAIN_LOCK]);

@@ -16,6 +16,7 @@ import { isDatabaseUnavailable } from "@/lib/domain/database-unavailable";
 import { AUDIT_CHAIN_LOCK, auditedTransaction, recordAudit, type Tx } from "@/lib/server/audit";
 import { metrics } from "@/lib/server/metrics";
 import { executeThenCommit, statementsSentDirectly, txSql } from "@/lib/server/tx-sql";
+import { appendWaitsForLock, holdingTheAppendLock, stateOf } from "@/tests/append-lock";
 import { db } from "@/tests/db";
 import { createWorkforceUser } from "@/tests/factories";
 
@@ -71,13 +72,6 @@ function retitle(
   );
 }
 
-/** What the database holds for the person: the changed columns and the events about them. */
-async function stateOf(userId: string) {
-  const user = await db.workforceUser.findUniqueOrThrow({ where: { id: userId } });
-  const events = await db.auditEvent.count({ where: { subjectUserId: userId } });
-  return { title: user.title, department: user.department, events };
-}
-
 /** The audited writes counted as committed (decision 041) for the action these tests record. */
 async function countedWrites(): Promise<number> {
   const { values } = await metrics().auditedWrites.get();
@@ -97,27 +91,6 @@ async function poolServesClean(client: Client = app) {
         AND usename <> current_user`,
   );
   expect(rows[0]!.n).toBe(0);
-}
-
-/** The backend of the app's role waiting for the append lock, once there is one. */
-async function appendWaitsForLock(): Promise<number> {
-  for (;;) {
-    const { rows } = await owner.query<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
-      [AUDIT_CHAIN_LOCK],
-    );
-    if (rows[0]) return rows[0].pid;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function holdingTheAppendLock<T>(run: () => Promise<T>): Promise<T> {
-  await owner.query(`SELECT pg_advisory_lock($1)`, [AUDIT_CHAIN_LOCK]);
-  try {
-    return await run();
-  } finally {
-    await owner.query(`SELECT pg_advisory_unlock($1)`, [AUDIT_CHAIN_LOCK]);
-  }
 }
 
 describe("decision 048 under attack and failure", () => {
@@ -224,7 +197,7 @@ describe("decision 048 under attack and failure", () => {
     for (const setting of ["lock_timeout", "statement_timeout"]) {
       const user = await createWorkforceUser(db, { passkeys: 0 });
       const counted = await countedWrites();
-      const failure = await holdingTheAppendLock(() =>
+      const failure = await holdingTheAppendLock(owner, () =>
         retitle(app, user.id, "never", {
           before: (tx) =>
             tx.$executeRawUnsafe(`SET LOCAL ${setting} = '150ms'`).then(() => undefined),
@@ -248,12 +221,12 @@ describe("decision 048 under attack and failure", () => {
   it("HELD: the backend terminated while the append waits for the lock: the caller is told the database is unavailable, nothing commits, and the pool serves the next transactions", async () => {
     const user = await createWorkforceUser(db, { passkeys: 0 });
     const counted = await countedWrites();
-    const failure = await holdingTheAppendLock(async () => {
+    const failure = await holdingTheAppendLock(owner, async () => {
       const done = retitle(app, user.id, "never").then(
         () => null,
         (error: unknown) => error,
       );
-      const pid = await appendWaitsForLock();
+      const pid = await appendWaitsForLock(owner);
       await owner.query(`SELECT pg_terminate_backend($1)`, [pid]);
       return done;
     });
@@ -296,7 +269,7 @@ describe("decision 048 under attack and failure", () => {
     const counted = await countedWrites();
     await owner.query(`SELECT pg_advisory_lock($1)`, [AUDIT_CHAIN_LOCK]);
     const done = retitle(app, user.id, "made late", { timeout: 300 });
-    await appendWaitsForLock();
+    await appendWaitsForLock(owner);
     // Past the transaction's timeout: Prisma's manager rolls back behind the append.
     await new Promise((resolve) => setTimeout(resolve, 600));
     await owner.query(`SELECT pg_advisory_unlock($1)`, [AUDIT_CHAIN_LOCK]);
