@@ -6,6 +6,10 @@
  * Exit code 0 when intact, 1 when anything is wrong, 2 when it cannot run. Unpaced unless
  * AUDIT_VERIFY_DUTY says otherwise (on the console's own machine, set it, or leave the work to the
  * verification worker: npm run audit:worker, and the audit page's button).
+ *
+ * It relies on the signer's newest check receipt for the rows it covers (docs/decisions/049):
+ * their signatures, checked by the signer and vouched for with the event key, are not checked
+ * again. `--every-signature` checks every one all the same.
  */
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -33,6 +37,12 @@ if (eventKeys.size === 0) {
   );
   process.exit(2);
 }
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== "--every-signature");
+if (unknown.length > 0) {
+  console.error(`Unknown argument ${unknown[0]}: the only option is --every-signature.`);
+  process.exit(2);
+}
 const client = createDb(config.databaseUrl);
 const started = Date.now();
 let shown = 0;
@@ -45,6 +55,7 @@ const report = await runFullVerification(client, {
   dir: process.env.AUDIT_CHECKPOINT_DIR,
   pace: pacer(parseDuty(process.env.AUDIT_VERIFY_DUTY ?? "1")),
   databaseUrl: config.databaseUrl,
+  everySignature: args.includes("--every-signature"),
   onProgress: (rows, total) => {
     if (Date.now() - shown < 2000) return;
     shown = Date.now();
@@ -60,6 +71,13 @@ console.log(
       : "") +
     ` in ${seconds.toFixed(1)} s (${Math.round(report.rows / Math.max(seconds, 0.001))} rows/s)`,
 );
+if (report.receipt)
+  console.log(
+    report.receipt.held
+      ? `check receipt: positions ${report.receipt.from} to ${report.receipt.size - 1}, ${report.receipt.vouched} signatures vouched for by the signer, not checked again`
+      : `check receipt for ${report.receipt.size} events: the rows no longer hash to its root, so every signature was checked`,
+  );
+else console.log("every signature checked");
 if (report.checkpoint)
   console.log(`newest checkpoint: ${report.checkpoint.size} events (${report.checkpoint.source})`);
 if (report.checkpointProblem) console.log(`checkpoint: ${report.checkpointProblem}`);

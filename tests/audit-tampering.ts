@@ -3,7 +3,9 @@
  * (docs/decisions/017): run statements with the tables' own triggers off, then turn every one of
  * them back on, ENABLE ALWAYS, whatever triggers the migrations add; and a log from before v2.
  */
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import type { EntryContent } from "@/lib/domain/audit-entry";
 import { chainHashV1, GENESIS, type ChainedContent } from "@/lib/domain/audit-chain";
 
 export const AUDIT_TABLES = ["AuditEvent", "AuditTile", "AuditCheckpoint", "AuditCosignature"];
@@ -122,4 +124,61 @@ export async function buildV1Log(owner: pg.Client): Promise<{ head: string; head
   }
   await owner.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), 2000000)`);
   return { head: prev, headId: V1_FIRST + 5 };
+}
+
+/** A forged "approval.approved by Grace Okafor", as the application role could INSERT it. */
+export function forgedContent(keyId: string): EntryContent {
+  return {
+    eventId: randomUUID(),
+    appTime: new Date().toISOString(),
+    keyId,
+    action: "approval.approved",
+    outcome: "ALLOWED",
+    reason: null,
+    actorType: "STAFF",
+    actorId: randomUUID(),
+    actorName: "Grace Okafor",
+    actorRole: "SUPERVISOR",
+    targetType: "Approval",
+    targetId: randomUUID(),
+    subjectUserId: null,
+    caseId: null,
+    requestId: null,
+    ip: null,
+    data: { note: "approved on the phone" },
+  };
+}
+
+/** A v2 row as the application role can INSERT it, at the next position. */
+export async function insertV2(
+  client: pg.Client,
+  content: EntryContent,
+  entry: Buffer,
+  sig: Buffer,
+) {
+  const result = await client.query<{ id: string; position: string }>(
+    `INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime", "keyId", entry,
+       signature, action, outcome, reason, "actorType", "actorId", "actorName", "actorRole",
+       "targetType", "targetId", data)
+     SELECT 2, coalesce(max("position"), -1) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+       $12, $13, $14, $15 FROM "AuditEvent" RETURNING id, "position"`,
+    [
+      content.eventId,
+      content.appTime,
+      content.keyId,
+      entry,
+      sig,
+      content.action,
+      content.outcome,
+      content.reason,
+      content.actorType,
+      content.actorId,
+      content.actorName,
+      content.actorRole,
+      content.targetType,
+      content.targetId,
+      JSON.stringify(content.data),
+    ],
+  );
+  return result.rows[0]!;
 }

@@ -144,7 +144,7 @@ describe("the row checks", () => {
           });
           const expected = rows.map(reference);
           expect(rows.map((row) => checkV2Row(row, keys))).toEqual(expected);
-          expect(await checkV2Rows(rows, keys, 3)).toEqual(expected);
+          expect(await checkV2Rows(rows, keys, { window: 3 })).toEqual(expected);
         },
       ),
       { numRuns: 150 },
@@ -177,7 +177,7 @@ describe("the row checks", () => {
       ),
     );
     rows[7]!.signature = Buffer.alloc(64);
-    const checks = await checkV2Rows(rows, keys, 4);
+    const checks = await checkV2Rows(rows, keys, { window: 4 });
     expect(checks.map((check) => check.ok)).toEqual(rows.map((_, i) => i !== 7));
     expect(checks.map((check) => (check.ok ? check.leafHash : null))).toEqual(
       rows.map((row, i) =>

@@ -5,7 +5,8 @@
  * The rows are read through a cursor on a connection of the export's own (audit-rows.ts), one
  * batch per chunk the reader asks for: the stream pulls only as fast as the response is sent, so
  * memory stays flat however many events match. The next batch is read while this one is checked
- * (signatures on every core, checkV2Rows) and written. Proofs come from the tiles, fetched in one
+ * (checkV2Rows: signatures on every core, except those the signer's check receipt vouches for,
+ * docs/decisions/049-check-receipts.md) and written. Proofs come from the tiles, fetched in one
  * query per batch (TileProofs). The connection is closed when the stream ends, fails or is
  * cancelled.
  *
@@ -23,7 +24,8 @@ import {
   toExportedEvent,
   type ExportFormat,
 } from "@/lib/domain/audit-export";
-import { checkV2Rows, type StoredRow } from "@/lib/domain/audit-log-check";
+import { checkV2Rows, rowLeafHash, type StoredRow } from "@/lib/domain/audit-log-check";
+import { openReceipt } from "@/lib/domain/check-receipt";
 import { TileProofs } from "@/lib/domain/tlog/bulk-proofs";
 import { formatProof } from "@/lib/domain/tlog/proof";
 import {
@@ -47,8 +49,11 @@ export async function auditExportStream(input: {
   format: ExportFormat;
   /** Whether a filter chose the events (said on the end line). */
   filtered: boolean;
-  /** The signed checkpoint the proofs are against, or none yet. */
-  checkpoint: { size: number; note: string } | null;
+  /**
+   * The signed checkpoint the proofs are against, or none yet, with the signer's check receipt
+   * stored beside it (unchecked: openReceipt decides what it is worth).
+   */
+  checkpoint: { size: number; note: string; receipt?: string | null } | null;
   keys: ReadonlyMap<string, KeyObject>;
   /** Why each v1 row is not part of the log, or null (find-audit-events.ts's markRows). */
   markV1Rows: (rows: StoredRow[]) => Promise<(string | null)[]>;
@@ -56,11 +61,23 @@ export async function auditExportStream(input: {
   batch?: number;
 }): Promise<ReadableStream<Uint8Array>> {
   const { checkpoint, filtered, keys } = input;
-  // CSV leaves the proofs out; OCSF has none.
-  const proofs =
-    checkpoint && input.format === "jsonl"
+  // The signer's receipt for the checkpoint's tree (docs/decisions/049-check-receipts.md): a row
+  // it vouches for whose leaf is in that tree (its root) is not checked for its signature again.
+  const opened = checkpoint ? openReceipt(checkpoint.receipt, keys) : null;
+  const receipt = opened && opened.size === checkpoint?.size ? opened : null;
+  // The tiles give the proofs (CSV leaves them out; OCSF has none) and show the leaves are in the
+  // receipt's tree.
+  const tiles =
+    checkpoint && (input.format === "jsonl" || receipt)
       ? new TileProofs(checkpoint.size, tileFetcher(input.tiles))
       : null;
+  const proofs = input.format === "jsonl" ? tiles : null;
+  const vouched =
+    receipt && tiles
+      ? (row: StoredRow) =>
+          receipt.covers(Number(row.position)) &&
+          tiles.holds(Number(row.position), rowLeafHash(row), receipt.root)
+      : undefined;
   const proofOf = (position: bigint | null) =>
     position !== null && proofs && checkpoint && position < BigInt(checkpoint.size)
       ? formatProof({
@@ -88,11 +105,11 @@ export async function auditExportStream(input: {
   async function chunk(rows: BulkAuditRow[]): Promise<string> {
     const v1 = rows.filter((row) => row.formatVersion === 1);
     const v2 = rows.filter((row) => row.formatVersion !== 1);
-    const [v1Marks, v2Checks] = await Promise.all([
+    const [v1Marks] = await Promise.all([
       v1.length > 0 ? input.markV1Rows(v1) : [],
-      checkV2Rows(v2, keys),
-      proofs ? proofs.prepare(placedBelow(rows, proofs.size)) : null,
+      tiles ? tiles.prepare(placedBelow(rows, tiles.size)) : null,
     ]);
+    const v2Checks = await checkV2Rows(v2, keys, { vouched });
     const marks = new Map<BulkAuditRow, string | null>();
     v1.forEach((row, i) => marks.set(row, v1Marks[i] ?? null));
     v2.forEach((row, i) => {

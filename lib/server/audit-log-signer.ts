@@ -2,8 +2,9 @@
  * The audit log's signer (docs/decisions/017-verifiable-audit-log.md). One round, run by exactly
  * one instance at a time (a transaction-scoped advisory lock; an instance that does not get it
  * does nothing): verify the events since the latest checkpoint (and only those, plus counts over
- * the whole table), extend the Merkle tree's tiles, sign a C2SP checkpoint of the new size, store
- * it in the database and the checkpoint directory, then, after commit, submit it to the witnesses
+ * the whole table), extend the Merkle tree's tiles, sign a C2SP checkpoint of the new size and
+ * its check receipt (lib/domain/check-receipt.ts: which positions were checked, which failed),
+ * store them in the database and the checkpoint in the checkpoint directory, then, after commit, submit it to the witnesses
  * with a consistency proof from the size each last cosigned, and store their cosignatures.
  *
  * It never signs a smaller size, nor a different root for a size it signed: the old root is
@@ -28,7 +29,9 @@ import {
   type NoteVerifier,
 } from "@/lib/domain/tlog/note";
 import { newTiles, tileKey } from "@/lib/domain/tlog/tiles";
+import { nextReceipt, openReceipt, signReceipt } from "@/lib/domain/check-receipt";
 import { auditedTransaction, recordAudit, type Tx } from "./audit";
+import { eventSigner } from "./audit-keys";
 import { submitToWitness } from "./audit-witness-client";
 import { consistencyProofAt, rootAt, tileFetcher } from "./audit-tiles";
 import { checkpointStore } from "./checkpoint-store";
@@ -52,7 +55,14 @@ export type SignerConfig = {
   witnesses: readonly WitnessConfig[];
 };
 
-export type LatestCheckpoint = { size: number; rootHash: Buffer; note: string; createdAt: Date };
+export type LatestCheckpoint = {
+  size: number;
+  rootHash: Buffer;
+  note: string;
+  /** The check receipt stored with it, unchecked (openReceipt decides what it is worth). */
+  receipt: string | null;
+  createdAt: Date;
+};
 
 export type RoundResult =
   | { kind: "not leader" }
@@ -94,6 +104,7 @@ export async function latestCheckpoint(
     size: signed.size,
     rootHash: signed.rootHash,
     note: row.note,
+    receipt: row.receipt,
     createdAt: row.createdAt,
   };
 }
@@ -228,8 +239,20 @@ export async function signRound(
       const rootHash = await rootAt(tx, newSize);
       const body = formatCheckpoint({ origin: config.origin, size: newSize, rootHash });
       const note = signNote(body, config.origin, config.privateKey);
+      const receipt = nextReceipt(latest ? openReceipt(latest.receipt, config.eventKeys) : null, {
+        previousSize: oldSize,
+        previousRoot: latest?.rootHash ?? null,
+        size: newSize,
+        root: rootHash,
+        flagged: flagged.map((row) => Number(row.position)),
+      });
       await tx.auditCheckpoint.create({
-        data: { size: BigInt(newSize), rootHash: new Uint8Array(rootHash), note },
+        data: {
+          size: BigInt(newSize),
+          rootHash: new Uint8Array(rootHash),
+          note,
+          receipt: receipt ? signReceipt(receipt, eventSigner()) : null,
+        },
       });
       await recordIntegrityAlert(tx, config.eventKeys, {
         size: newSize,

@@ -32,6 +32,7 @@ export async function checkpointNote(size?: number) {
   return {
     size: Number(checkpoint.size),
     note: withCosignatures(checkpoint.note, checkpoint.cosignatures),
+    receipt: checkpoint.receipt,
   };
 }
 

@@ -12,7 +12,6 @@ import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { parseCheckpoint } from "@/lib/domain/tlog/checkpoint";
 import { attestResult, type VerificationResult } from "@/lib/domain/verification-attestation";
-import { nodeHash, treeRoot, type HashReader } from "@/lib/domain/tlog/merkle";
 import { openNote, trustedBy, type NoteVerifier } from "@/lib/domain/tlog/note";
 import { auditedTransaction, recordAudit } from "./audit";
 import { checkpointStore } from "./checkpoint-store";
@@ -41,6 +40,8 @@ export async function runFullVerification(
     pace?: (beat: () => Promise<void>) => Promise<void>;
     /** The database `client` reaches, for the walk's own connection (default DATABASE_URL). */
     databaseUrl?: string;
+    /** Check every signature, whatever the check receipts say (docs/decisions/049). */
+    everySignature?: boolean;
   },
 ): Promise<FullReport> {
   const total = await client.auditEvent.count();
@@ -55,6 +56,7 @@ export async function runFullVerification(
   const report = await verifyAuditLog(client, {
     keys: input.eventKeys,
     databaseUrl: input.databaseUrl,
+    everySignature: input.everySignature,
     onProgress: async (rows) => {
       await input.onProgress?.(rows, total);
       if (Date.now() - lastWrite >= 1000) {
@@ -171,22 +173,13 @@ async function compareWithNewestCheckpoint(
       checkpoint,
       problem: `the checkpoint signed ${newest.size} events but the log has ${report.size}: events were removed`,
     };
-  const root = await treeRoot(newest.size, ledgerReader(report.ledger));
+  const root = await report.ledger.rootAt(newest.size);
   if (!root.equals(newest.root))
     return {
       checkpoint,
       problem: `the events no longer hash to the root the checkpoint of ${newest.size} signed: the log was rewritten`,
     };
   return { checkpoint, problem: null };
-}
-
-/** Complete subtree hashes computed from the leaves read by the walk. */
-function ledgerReader(ledger: LogReport["ledger"]): HashReader {
-  const subtree = (level: number, index: number): Buffer =>
-    level === 0
-      ? ledger.leaf(index)
-      : nodeHash(subtree(level - 1, 2 * index), subtree(level - 1, 2 * index + 1));
-  return async (requests) => requests.map(({ level, index }) => subtree(level, index));
 }
 
 /** The checkpoint key's attestation of the result, where that key is at hand. */

@@ -20,6 +20,7 @@ import {
   rowLeafHash,
   type StoredRow,
 } from "@/lib/domain/audit-log-check";
+import { openReceipt, type OpenedReceipt } from "@/lib/domain/check-receipt";
 import { auditRowBatches, connectForBulkRead, type BulkAuditRow } from "./audit-rows";
 import { sealOf, V1Digest, type V1Seal } from "./seal-v1-log";
 
@@ -38,6 +39,12 @@ export type LogReport = {
   problems: LogProblem[];
   problemCount: number;
   ledger: PositionLedger;
+  /**
+   * The check receipt the walk relied on (docs/decisions/049-check-receipts.md): the rows at its
+   * positions whose signatures it vouched for (`vouched`) were not checked again. `held` is false
+   * when the rows no longer hash to its root: the walk then checked every signature after all.
+   */
+  receipt: { from: number; size: number; vouched: number; held: boolean } | null;
 };
 
 type Client = Pick<PrismaClient, "$queryRaw">;
@@ -55,6 +62,8 @@ export async function verifyAuditLog(
     /** Awaited between batches, so a caller can pace the walk. */
     onProgress?: (rows: number) => void | Promise<void>;
     databaseUrl?: string;
+    /** Check every signature, whatever the check receipts say. */
+    everySignature?: boolean;
   },
 ): Promise<LogReport> {
   const databaseUrl = input.databaseUrl ?? process.env.DATABASE_URL;
@@ -72,13 +81,33 @@ export async function verifyAuditLog(
   }
 }
 
-async function walk(
-  reader: pg.Client,
-  input: {
-    keys: ReadonlyMap<string, KeyObject>;
-    onProgress?: (rows: number) => void | Promise<void>;
-  },
-): Promise<LogReport> {
+type WalkInput = {
+  keys: ReadonlyMap<string, KeyObject>;
+  onProgress?: (rows: number) => void | Promise<void>;
+  everySignature?: boolean;
+};
+
+/**
+ * Reads the log once relying on the newest check receipt the snapshot holds, if any; if the rows
+ * then turn out not to hash to the receipt's root, the receipt said nothing about them, and the
+ * walk reads them again checking every signature.
+ */
+async function walk(reader: pg.Client, input: WalkInput): Promise<LogReport> {
+  const head = await readHead(reader);
+  const receipt = input.everySignature ? null : await newestReceipt(reader, input.keys, head.size);
+  const report = await readRows(reader, input, head, receipt);
+  if (!receipt) return report;
+  const held =
+    receipt.size <= report.ledger.size &&
+    (await report.ledger.rootAt(receipt.size)).equals(receipt.root);
+  if (held) return { ...report, receipt: { ...report.receipt!, held } };
+  const again = await readRows(reader, input, head, null);
+  return { ...again, receipt: { from: receipt.from, size: receipt.size, vouched: 0, held } };
+}
+
+type Head = { size: number; lastIdAtStart: bigint };
+
+async function readHead(reader: pg.Client): Promise<Head> {
   const {
     rows: [head],
   } = await reader.query<{ max: string | null; placed: string; lastId: string | null }>(
@@ -91,8 +120,46 @@ async function walk(
     head?.max === null || head?.max === undefined
       ? 0
       : Math.min(Number(head.max) + 1, Number(head.placed));
-  const ledger = new PositionLedger(size);
   const lastIdAtStart = head?.lastId ? BigInt(head.lastId) : -(2n ** 62n);
+  return { size, lastIdAtStart };
+}
+
+/**
+ * The newest check receipt in the snapshot that is signed by a trusted event key and is for a
+ * tree no larger than the log (a receipt anyone could have planted opens to nothing).
+ */
+async function newestReceipt(
+  reader: pg.Client,
+  keys: ReadonlyMap<string, KeyObject>,
+  size: number,
+): Promise<OpenedReceipt | null> {
+  const { rows } = await reader.query<{ receipt: string }>(
+    `SELECT receipt FROM "AuditCheckpoint" WHERE receipt IS NOT NULL AND size <= $1
+     ORDER BY size DESC LIMIT 10`,
+    [size],
+  );
+  for (const row of rows) {
+    const receipt = openReceipt(row.receipt, keys);
+    if (receipt && receipt.size <= size) return receipt;
+  }
+  return null;
+}
+
+async function readRows(
+  reader: pg.Client,
+  input: WalkInput,
+  { size, lastIdAtStart }: Head,
+  receipt: OpenedReceipt | null,
+): Promise<LogReport> {
+  const ledger = new PositionLedger(size);
+  let vouched = 0;
+  const vouchedFor = receipt
+    ? (row: StoredRow) => {
+        const covered = receipt.covers(Number(row.position));
+        if (covered) vouched++;
+        return covered;
+      }
+    : undefined;
   const problems: LogProblem[] = [];
   let problemCount = 0;
   const name = (row: { id: bigint; position: bigint | null }, problem: string) => {
@@ -114,7 +181,7 @@ async function walk(
     const batch = current.value;
     rows += batch.length;
     const v2 = batch.filter((row) => row.formatVersion !== 1 && row.id <= lastIdAtStart);
-    const checks = await checkV2Rows(v2, input.keys);
+    const checks = await checkV2Rows(v2, input.keys, { vouched: vouchedFor });
     for (const row of batch) if (row.formatVersion === 1) v1Rows.push(asV1(row));
     for (const [i, row] of v2.entries()) {
       const check = checks[i]!;
@@ -148,7 +215,16 @@ async function walk(
   for (const later of seals.slice(1))
     name(later.row, "a second seal of the v1 log: only the first counts");
   const v1 = checkV1(v1Rows, seals[0]?.seal ?? null, name);
-  return { ok: problemCount === 0, rows, size, v1, problems, problemCount, ledger };
+  return {
+    ok: problemCount === 0,
+    rows,
+    size,
+    v1,
+    problems,
+    problemCount,
+    ledger,
+    receipt: receipt ? { from: receipt.from, size: receipt.size, vouched, held: true } : null,
+  };
 }
 
 /** The walk's own connection must reach the database the caller's client does. */

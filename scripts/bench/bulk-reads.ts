@@ -6,6 +6,8 @@
  *   comes and written nowhere): events/s, MB/s and peak resident memory, beside
  *   `COPY (SELECT … FROM "AuditEvent") TO STDOUT` in text and `COPY (SELECT row_to_json(e) …)`
  *   on a connection of their own (pg-copy-streams);
+ * - each twice: checking every signature (decision 021), and relying on the signer's check
+ *   receipt for the signatures it vouches for (decision 049);
  * - the verification walk (verifyAuditLog: every row's signature, entry, columns, position),
  *   beside SHA-256 over the same bytes one leaf at a time and Ed25519 verification of as many
  *   signatures (on one core, and on the thread pool as the walk runs them);
@@ -49,6 +51,7 @@ import { auditCondition } from "../../lib/server/audit-where.ts";
 import { trustedEventKeys } from "../../lib/server/audit-keys.ts";
 import { cachingTileFetcher } from "../../lib/server/audit-tiles.ts";
 import { verifyAuditLog } from "../../lib/server/verify-audit-log.ts";
+import { openReceipt } from "../../lib/domain/check-receipt.ts";
 import { auditConfig } from "../lib/audit-config.ts";
 import { fmt, load, ratio, type BenchContext } from "./common.ts";
 
@@ -79,38 +82,52 @@ export async function run(ctx: BenchContext) {
   const jsonRate = copyJson.rows / copyJson.seconds;
   const checkpointRow = await db.auditCheckpoint.findFirst({ orderBy: { size: "desc" } });
   const checkpoint = checkpointRow
-    ? { size: Number(checkpointRow.size), note: checkpointRow.note }
+    ? { size: Number(checkpointRow.size), note: checkpointRow.note, receipt: checkpointRow.receipt }
     : null;
   const before = await oldExport(db, keys, checkpoint, beforeRows);
   console.log(
     `${line(`before: findMany batches (first ${fmt(before.rows)})`, before)}   ${ratio(before.rows / before.seconds, jsonRate)} COPY JSON`,
   );
-  const after = await measureMemory(async () => {
-    const stream = await auditExportStream({
-      databaseUrl: ctx.databaseUrl,
-      tiles: db,
-      where: auditWhereSql(auditCondition({ ...AuditSearchSchema.parse({}), actorNames: null })),
-      format: "jsonl",
-      filtered: false,
-      checkpoint,
-      keys,
-      markV1Rows: async (v1) => v1.map(() => "a v1 row (not in the benchmark's data)"),
+  const exportAll = (withReceipt: boolean) =>
+    measureMemory(async () => {
+      const stream = await auditExportStream({
+        databaseUrl: ctx.databaseUrl,
+        tiles: db,
+        where: auditWhereSql(auditCondition({ ...AuditSearchSchema.parse({}), actorNames: null })),
+        format: "jsonl",
+        filtered: false,
+        checkpoint: checkpoint && {
+          ...checkpoint,
+          receipt: withReceipt ? checkpoint.receipt : null,
+        },
+        keys,
+        markV1Rows: async (v1) => v1.map(() => "a v1 row (not in the benchmark's data)"),
+      });
+      let bytes = 0;
+      let lines = 0;
+      const reader = stream.getReader();
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
+        bytes += chunk.length;
+        lines += newlines(chunk);
+      }
+      return { bytes, rows: lines - 1 };
     });
-    let bytes = 0;
-    let lines = 0;
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value: chunk } = await reader.read();
-      if (done) break;
-      bytes += chunk.length;
-      lines += newlines(chunk);
-    }
-    return { bytes, rows: lines - 1 };
-  });
-  const afterRate = after.rows / after.seconds;
+  const everyOne = await exportAll(false);
+  const everyExportRate = everyOne.rows / everyOne.seconds;
   console.log(
-    `${line("after: auditExportStream (cursor)", after)}   ${ratio(afterRate, jsonRate)} COPY JSON, ${ratio(afterRate, copyText.rows / copyText.seconds)} COPY text, ${ratio(afterRate, before.rows / before.seconds)} before`,
+    `${line("after: every signature checked (decision 021)", everyOne)}   ${ratio(everyExportRate, jsonRate)} COPY JSON, ${ratio(everyExportRate, before.rows / before.seconds)} before`,
   );
+  const receipted = openReceipt(checkpoint?.receipt, keys);
+  if (!receipted || receipted.size !== checkpoint?.size)
+    console.log("  (the newest checkpoint has no check receipt: decision 049's line is skipped)");
+  const after = receipted ? await exportAll(true) : everyOne;
+  const afterRate = after.rows / after.seconds;
+  if (receipted)
+    console.log(
+      `${line(`after: check receipt (positions ${fmt(receipted.from)}–${fmt(receipted.size - 1)})`, after)}   ${ratio(afterRate, jsonRate)} COPY JSON, ${ratio(afterRate, copyText.rows / copyText.seconds)} COPY text, ${ratio(afterRate, before.rows / before.seconds)} before`,
+    );
   console.log(
     `  resident memory: before ${fmt(before.rssBefore / 1e6)} MB → peak ${fmt(before.rssPeak / 1e6)} MB; after ${fmt(after.rssBefore / 1e6)} MB → peak ${fmt(after.rssPeak / 1e6)} MB (${fmt((after.rssPeak - after.rssBefore) / 1e6)} MB for ${fmt(after.bytes / 1e6)} MB streamed)`,
   );
@@ -120,9 +137,13 @@ export async function run(ctx: BenchContext) {
     `\nverification walk: every row's signature, entry, columns and position (${load()})`,
   );
   const oldWalk = await oldVerify(db, keys, Math.min(rows, beforeRows * 5));
-  const begun = performance.now();
-  const report = await verifyAuditLog(db, { keys, databaseUrl: ctx.databaseUrl });
-  const walkSeconds = (performance.now() - begun) / 1000;
+  const walk = async (everySignature: boolean) => {
+    const begun = performance.now();
+    const report = await verifyAuditLog(db, { keys, databaseUrl: ctx.databaseUrl, everySignature });
+    return { report, seconds: (performance.now() - begun) / 1000 };
+  };
+  const every = await walk(true);
+  const { report, seconds: walkSeconds } = await walk(false);
   const [bytes] = await db.$queryRaw<{ total: bigint | null; rows: bigint }[]>`
     SELECT sum(octet_length(entry) + octet_length(signature)) AS total, count(*) AS rows
     FROM "AuditEvent" WHERE entry IS NOT NULL`;
@@ -150,12 +171,22 @@ export async function run(ctx: BenchContext) {
   console.log(
     `  before: findMany + checkV2Row (first ${fmt(oldWalk.rows)})            ${rate(oldWalk.rows, oldWalk.seconds)}`,
   );
+  const verdict = (r: typeof report) =>
+    r.ok ? "intact" : `NOT INTACT (${r.problemCount}: ${r.problems[0]?.problem})`;
+  const everyRate = every.report.rows / every.seconds;
   console.log(
-    `  after: verifyAuditLog (cursor), ${fmt(report.rows)} rows        ${rate(report.rows, walkSeconds)}   ${report.ok ? "intact" : `NOT INTACT (${report.problemCount}: ${report.problems[0]?.problem})`}`,
+    `  after: every signature (decision 021), ${fmt(every.report.rows)} rows ${rate(every.report.rows, every.seconds)}   ${verdict(every.report)}   ${ratio(everyRate, oldWalk.rows / oldWalk.seconds)} before`,
+  );
+  const receipt = report.receipt;
+  console.log(
+    `  after: check receipt (decision 049), ${fmt(report.rows)} rows  ${rate(report.rows, walkSeconds)}   ${verdict(report)}   ` +
+      (receipt
+        ? `${fmt(receipt.vouched)} signatures vouched for (positions ${fmt(receipt.from)}–${fmt(receipt.size - 1)}${receipt.held ? "" : ", NOT HELD"})`
+        : "no receipt in the database"),
   );
   const walkRate = report.rows / walkSeconds;
   console.log(
-    `  after is ${ratio(walkRate, oldWalk.rows / oldWalk.seconds)} before, ${ratio(walkRate, signed / pool)} Ed25519 on the thread pool, ${ratio(walkRate, signed / sha)} SHA-256`,
+    `  after is ${ratio(walkRate, oldWalk.rows / oldWalk.seconds)} before, ${ratio(walkRate, everyRate)} every signature, ${ratio(walkRate, signed / pool)} Ed25519 on the thread pool, ${ratio(walkRate, signed / sha)} SHA-256`,
   );
 }
 

@@ -7,10 +7,11 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainHashV1, GENESIS } from "@/lib/domain/audit-chain";
-import { entryBytes, eventKeyId, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
+import { entryBytes, eventKeyId, signEntry } from "@/lib/domain/audit-entry";
 import { auditedTransaction, recordAudit } from "@/lib/server/audit";
 import { eventSigner, trustedEventKeys } from "@/lib/server/audit-keys";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
+import { forgedContent, insertV2 } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
 
 const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -29,57 +30,6 @@ async function decide(n: number) {
 }
 
 const verify = () => verifyAuditLog(db, { keys: trustedEventKeys() });
-
-/** A forged "approval.approved by Grace Okafor", as the application role could INSERT it. */
-function forgedContent(keyId: string): EntryContent {
-  return {
-    eventId: randomUUID(),
-    appTime: new Date().toISOString(),
-    keyId,
-    action: "approval.approved",
-    outcome: "ALLOWED",
-    reason: null,
-    actorType: "STAFF",
-    actorId: randomUUID(),
-    actorName: "Grace Okafor",
-    actorRole: "SUPERVISOR",
-    targetType: "Approval",
-    targetId: randomUUID(),
-    subjectUserId: null,
-    caseId: null,
-    requestId: null,
-    ip: null,
-    data: { note: "approved on the phone" },
-  };
-}
-
-async function insertV2(client: pg.Client, content: EntryContent, entry: Buffer, sig: Buffer) {
-  const result = await client.query<{ id: string; position: string }>(
-    `INSERT INTO "AuditEvent" ("formatVersion", "position", "eventId", "appTime", "keyId", entry,
-       signature, action, outcome, reason, "actorType", "actorId", "actorName", "actorRole",
-       "targetType", "targetId", data)
-     SELECT 2, coalesce(max("position"), -1) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-       $12, $13, $14, $15 FROM "AuditEvent" RETURNING id, "position"`,
-    [
-      content.eventId,
-      content.appTime,
-      content.keyId,
-      entry,
-      sig,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorType,
-      content.actorId,
-      content.actorName,
-      content.actorRole,
-      content.targetType,
-      content.targetId,
-      JSON.stringify(content.data),
-    ],
-  );
-  return result.rows[0]!;
-}
 
 beforeAll(async () => {
   await Promise.all([app.connect(), owner.connect()]);

@@ -68,4 +68,50 @@ describe("inclusion proofs for many leaves from tiles", () => {
     await expect(proofs.prepare([10])).rejects.toThrow(RangeError);
     await expect(proofs.prepare([3])).rejects.toThrow(/tile\/0\/000\.p\/10 is missing/);
   });
+
+  it.each([1, 3, 256, 257, 70_001])(
+    "says a leaf is in the tree with a root only if every stored hash it rests on leads there, size %i",
+    async (size) => {
+      const hashes = leaves(size);
+      const root = await treeRoot(size, readerFromLeaves(hashes));
+      const other = createHash("sha256").update("another root").digest();
+      const step = Math.max(1, Math.floor(size / 60));
+      const positions = Array.from({ length: Math.ceil(size / step) }, (_, i) => i * step);
+      const { fetch } = await storedTiles(hashes);
+      const proofs = new TileProofs(size, fetch);
+      await proofs.prepare(positions);
+      for (const position of positions) {
+        expect(proofs.holds(position, hashes[position]!, root)).toBe(true);
+        expect(proofs.holds(position, hashes[(position + 1) % size]!, root)).toBe(size === 1);
+        expect(proofs.holds(position, hashes[position]!, other)).toBe(false);
+      }
+      // One stored leaf hash changed (with the row it stands for, as a database writer could):
+      // nothing in its tile holds any more, whether the row matches the stored hash or not.
+      const target = positions[Math.floor(positions.length / 2)]!;
+      const forged = createHash("sha256").update("forged").digest();
+      const altered = hashes.map((h, i) => (i === target ? forged : h));
+      const rewritten = await storedTiles(altered);
+      const onlyThatTile = async (coords: TileCoord[]) => {
+        const [original, changed] = await Promise.all([fetch(coords), rewritten.fetch(coords)]);
+        const tile = coords.find((c) => c.level === 0 && c.index === Math.floor(target / 256));
+        if (tile) original.set(tileKey(tile), changed.get(tileKey(tile))!);
+        return original;
+      };
+      const afterwards = new TileProofs(size, onlyThatTile);
+      await afterwards.prepare(positions);
+      for (const position of positions) {
+        const sameTile = Math.floor(position / 256) === Math.floor(target / 256);
+        expect(afterwards.holds(position, altered[position]!, root)).toBe(!sameTile);
+      }
+      // Every tile rewritten to match: a tree with another root, in which nothing of this one holds.
+      const otherTree = new TileProofs(size, rewritten.fetch);
+      await otherTree.prepare(positions);
+      const newRoot = await treeRoot(size, readerFromLeaves(altered));
+      for (const position of positions) {
+        expect(otherTree.holds(position, altered[position]!, root)).toBe(false);
+        expect(otherTree.holds(position, altered[position]!, newRoot)).toBe(true);
+      }
+    },
+    30_000,
+  );
 });

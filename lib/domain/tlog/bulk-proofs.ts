@@ -12,7 +12,14 @@
  *   positions in rising order, so older ones are not asked for again); the higher tiles, one per
  * 65,536 leaves, are all kept.
  */
-import { HASH_SIZE, inclusionRanges, nodeHash, subtreesOf, type Range } from "./merkle";
+import {
+  HASH_SIZE,
+  inclusionRanges,
+  nodeHash,
+  subtreesOf,
+  verifyInclusion,
+  type Range,
+} from "./merkle";
 import {
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -22,8 +29,11 @@ import {
   type TileFetcher,
 } from "./tiles";
 
-/** A tile with its inner nodes: nodes[k] holds the roots of its aligned runs of 2^k hashes. */
-type TileTree = { coord: TileCoord; nodes: Buffer[] };
+/**
+ * A tile with its inner nodes: nodes[k] holds the roots of its aligned runs of 2^k hashes.
+ * `under` remembers whether its hashes were found to lead up to a root (holds).
+ */
+type TileTree = { coord: TileCoord; nodes: Buffer[]; under?: { root: Buffer; ok: boolean } };
 
 export class TileProofs {
   private readonly tiles = new Map<string, TileTree>();
@@ -52,6 +62,9 @@ export class TileProofs {
         if (blocks.has(block)) continue;
         blocks.add(block);
       }
+      // The leaf's own tile too, which a proof may not need (holds reads the leaf hash there).
+      const own = this.tileOf(0, position).coord;
+      needed.set(tileKey(own), own);
       for (const range of inclusionRanges(position, 0, this.size))
         for (const subtree of subtreesOf(range)) {
           const coord = this.tileOf(subtree.level, subtree.index).coord;
@@ -85,6 +98,28 @@ export class TileProofs {
     if (!Number.isSafeInteger(position) || position < 0 || position >= this.size)
       throw new RangeError(`no leaf ${position} in a tree of size ${this.size}`);
     return inclusionRanges(position, 0, this.size).map((range) => this.rangeHash(range));
+  }
+
+  /**
+   * Whether the tree of this size whose root is `root` has `leaf` at `position` (prepared): the
+   * stored leaf hash there is `leaf`, and the stored tile holding it leads up to `root`. The
+   * tile is checked once, by its first leaf's inclusion proof: that proof's hashes are made from
+   * every leaf hash the tile stores (with the stored hashes of the rest of the tree), so if it
+   * reaches the root, each of the tile's leaf hashes is the tree's.
+   */
+  holds(position: number, leaf: Uint8Array, root: Buffer): boolean {
+    const { coord, offset } = this.tileOf(0, position);
+    const tile = this.tiles.get(tileKey(coord));
+    if (!tile) throw new Error(`the tile ${tilePath(coord)} was not prepared`);
+    const stored = tile.nodes[0]!.subarray(offset * HASH_SIZE, (offset + 1) * HASH_SIZE);
+    if (!stored.equals(leaf)) return false;
+    if (!tile.under || !tile.under.root.equals(root)) {
+      const first = coord.index * TILE_WIDTH;
+      const firstLeaf = tile.nodes[0]!.subarray(0, HASH_SIZE);
+      const ok = verifyInclusion(firstLeaf, first, this.size, this.proof(first), root);
+      tile.under = { root, ok };
+    }
+    return tile.under.ok;
   }
 
   private rangeHash(range: Range): Buffer {
