@@ -39,7 +39,7 @@ export function checkV2Row(row: StoredRow, keys: ReadonlyMap<string, KeyObject>)
   if ("problem" in signed) return { ok: false, problem: signed.problem };
   if (!entrySignatureValid(signed.entry, signed.signature, signed.key))
     return { ok: false, problem: "the signature does not match the entry" };
-  return checkEntry(row, signed.entry, signed.signature);
+  return checkEntry(row, signed.entry, eventLeafHash(signed.signature, signed.entry));
 }
 
 /**
@@ -47,14 +47,14 @@ export function checkV2Row(row: StoredRow, keys: ReadonlyMap<string, KeyObject>)
  * thread pool, `window` at a time (every core verifies while this thread compares entries with
  * columns), the rest here. For the bulk walks (the full verification, the export).
  *
- * `vouched` names the rows whose signature a check receipt vouches for (lib/domain/check-receipt.ts):
- * their signature is not checked again, everything else is. The caller answers for the
- * receipt: it applies only to rows whose leaves hash to the receipt's root.
+ * `vouched` names the rows whose signature a check receipt vouches for (lib/domain/check-receipt.ts),
+ * given each row with its leaf hash: their signature is not checked again, everything else is.
+ * The caller answers for the receipt: it applies only to rows whose leaves hash to its root.
  */
 export async function checkV2Rows(
   rows: readonly StoredRow[],
   keys: ReadonlyMap<string, KeyObject>,
-  options: { window?: number; vouched?: (row: StoredRow) => boolean } = {},
+  options: { window?: number; vouched?: (row: StoredRow, leafHash: Buffer) => boolean } = {},
 ): Promise<RowCheck[]> {
   const { window = 64, vouched } = options;
   const results = new Array<RowCheck>(rows.length);
@@ -74,8 +74,12 @@ export async function checkV2Rows(
       continue;
     }
     // The entry is compared while its signature is checked; a bad signature is named first.
-    const entryCheck = checkEntry(row, signed.entry, signed.signature);
-    if (vouched?.(row)) {
+    const leafHash = eventLeafHash(signed.signature, signed.entry);
+    const entryCheck = checkEntry(row, signed.entry, leafHash);
+    // Only a row that passes every other check and whose signature has a signature's length:
+    // the leaf hashes the signature and the entry run together, so the same leaf could be split
+    // into another entry and another signature, and that row must be named for its signature.
+    if (entryCheck.ok && signed.signature.length === 64 && vouched?.(row, leafHash)) {
       results[i] = entryCheck;
       continue;
     }
@@ -127,7 +131,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * text), without parsing it or writing each field twice. Only a row that differs takes the long
  * way, which names what is wrong.
  */
-function checkEntry(row: StoredRow, entry: Buffer, signature: Buffer): RowCheck {
+function checkEntry(row: StoredRow, entry: Buffer, leafHash: Buffer): RowCheck {
   const fromColumns = contentOfColumns(row);
   let content: EntryContent;
   if (entryBytes(fromColumns).equals(entry)) content = fromColumns;
@@ -150,7 +154,7 @@ function checkEntry(row: StoredRow, entry: Buffer, signature: Buffer): RowCheck 
       ok: false,
       problem: `written at ${isoOrNull(row.createdAt)} by the database but signed at ${content.appTime}`,
     };
-  return { ok: true, leafHash: eventLeafHash(signature, entry) };
+  return { ok: true, leafHash };
 }
 
 /** The entry content a row's columns state (as columnsDisagreeing reads them). */

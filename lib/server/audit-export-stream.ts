@@ -24,7 +24,7 @@ import {
   toExportedEvent,
   type ExportFormat,
 } from "@/lib/domain/audit-export";
-import { checkV2Rows, rowLeafHash, type StoredRow } from "@/lib/domain/audit-log-check";
+import { checkV2Rows, type StoredRow } from "@/lib/domain/audit-log-check";
 import { openReceipt } from "@/lib/domain/check-receipt";
 import { TileProofs } from "@/lib/domain/tlog/bulk-proofs";
 import { formatProof } from "@/lib/domain/tlog/proof";
@@ -74,12 +74,16 @@ export async function auditExportStream(input: {
   const proofs = input.format === "jsonl" ? tiles : null;
   const vouched =
     receipt && tiles
-      ? (row: StoredRow) =>
+      ? (row: StoredRow, leafHash: Buffer) =>
           receipt.covers(Number(row.position)) &&
-          tiles.holds(Number(row.position), rowLeafHash(row), receipt.root)
+          tiles.holds(Number(row.position), leafHash, receipt.root)
       : undefined;
   const proofOf = (position: bigint | null) =>
-    position !== null && proofs && checkpoint && position < BigInt(checkpoint.size)
+    position !== null &&
+    position >= 0n &&
+    proofs &&
+    checkpoint &&
+    position < BigInt(checkpoint.size)
       ? formatProof({
           index: Number(position),
           proof: proofs.proof(Number(position)),
@@ -102,14 +106,28 @@ export async function auditExportStream(input: {
     await reader.end().catch(() => {});
   };
 
+  /**
+   * The tiles this batch's rows need. JSON Lines cannot go on without them (its proofs); CSV and
+   * OCSF read them only to rely on the receipt, so without them they check every signature.
+   */
+  async function prepareTiles(tiles: TileProofs, rows: BulkAuditRow[]): Promise<boolean> {
+    try {
+      await tiles.prepare(placedBelow(rows, tiles.size));
+      return true;
+    } catch (error) {
+      if (proofs) throw error;
+      return false;
+    }
+  }
+
   async function chunk(rows: BulkAuditRow[]): Promise<string> {
     const v1 = rows.filter((row) => row.formatVersion === 1);
     const v2 = rows.filter((row) => row.formatVersion !== 1);
-    const [v1Marks] = await Promise.all([
+    const [v1Marks, tilesReady] = await Promise.all([
       v1.length > 0 ? input.markV1Rows(v1) : [],
-      tiles ? tiles.prepare(placedBelow(rows, tiles.size)) : null,
+      tiles ? prepareTiles(tiles, rows) : false,
     ]);
-    const v2Checks = await checkV2Rows(v2, keys, { vouched });
+    const v2Checks = await checkV2Rows(v2, keys, { vouched: tilesReady ? vouched : undefined });
     const marks = new Map<BulkAuditRow, string | null>();
     v1.forEach((row, i) => marks.set(row, v1Marks[i] ?? null));
     v2.forEach((row, i) => {
@@ -183,6 +201,7 @@ export async function auditExportStream(input: {
 function placedBelow(rows: readonly BulkAuditRow[], size: number): number[] {
   const positions: number[] = [];
   for (const row of rows)
-    if (row.position !== null && row.position < BigInt(size)) positions.push(Number(row.position));
+    if (row.position !== null && row.position >= 0n && row.position < BigInt(size))
+      positions.push(Number(row.position));
   return positions;
 }

@@ -15,6 +15,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { verifyChainSegment, type ChainedEvent } from "@/lib/domain/audit-chain";
 import { isoOrNull, parseEntry } from "@/lib/domain/audit-entry";
 import {
+  checkV2Row,
   checkV2Rows,
   PositionLedger,
   rowLeafHash,
@@ -192,7 +193,12 @@ async function readRows(
         continue;
       }
       const taken = ledger.take(row.position!, check.leafHash);
-      if (taken) name(row, taken);
+      if (taken) {
+        // A second row at a position: the receipt vouched for the leaf there, which is the first
+        // row's, not this one's. Its signature is checked, so it is named for what it is.
+        const own = receipt ? checkV2Row(row, input.keys) : check;
+        name(row, own.ok ? taken : own.problem);
+      }
       if (row.action === "audit.format_changed") {
         const parsed = parseEntry(Buffer.from(row.entry!));
         const stated = parsed.ok ? sealOf(parsed.content.data) : null;
