@@ -27,7 +27,6 @@ import {
 import { checkV2Rows, type StoredRow } from "@/lib/domain/audit-log-check";
 import { openReceipt } from "@/lib/domain/check-receipt";
 import { TileProofs } from "@/lib/domain/tlog/bulk-proofs";
-import { formatProof } from "@/lib/domain/tlog/proof";
 import {
   auditRowBatches,
   type SqlWhere,
@@ -84,11 +83,7 @@ export async function auditExportStream(input: {
     proofs &&
     checkpoint &&
     position < BigInt(checkpoint.size)
-      ? formatProof({
-          index: Number(position),
-          proof: proofs.proof(Number(position)),
-          checkpointNote: checkpoint.note,
-        })
+      ? proofs.proofText(Number(position), checkpoint.note)
       : null;
   const encoder = new TextEncoder();
   const reader = await connectForBulkRead(input.databaseUrl);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { TileProofs } from "./bulk-proofs";
+import { formatProof } from "./proof";
 import { inclusionProof, readerFromLeaves, treeRoot, verifyInclusion } from "./merkle";
 import { newTiles, tileHashReader, tileKey, type TileCoord } from "./tiles";
 
@@ -8,6 +9,7 @@ function leaves(n: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => createHash("sha256").update(`leaf ${i}`).digest());
 }
 
+const NOTE = "console.test/audit\n5\nAAAA\n\n— console.test/audit AAAA\n";
 const hex = (hashes: Buffer[]) => hashes.map((h) => h.toString("hex"));
 
 async function storedTiles(hashes: Buffer[]) {
@@ -45,6 +47,11 @@ describe("inclusion proofs for many leaves from tiles", () => {
         for (const position of batch) {
           const proof = proofs.proof(position);
           expect(hex(proof)).toEqual(hex(await inclusionProof(position, size, reader)));
+          // The export's text, written a tile at a time, is formatProof's to the byte.
+          for (const note of [NOTE, `${NOTE}— another cosigner AAAA\n`])
+            expect(proofs.proofText(position, note)).toBe(
+              formatProof({ index: position, proof, checkpointNote: note }),
+            );
           expect(verifyInclusion(hashes[position]!, position, size, proof, root)).toBe(true);
         }
       }

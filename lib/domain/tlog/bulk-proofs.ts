@@ -20,6 +20,7 @@ import {
   verifyInclusion,
   type Range,
 } from "./merkle";
+import { formatProof, MAX_PROOF_HASHES, PROOF_HEADER } from "./proof";
 import {
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -37,6 +38,8 @@ type TileTree = { coord: TileCoord; nodes: Buffer[]; under?: { root: Buffer; ok:
 
 export class TileProofs {
   private readonly tiles = new Map<string, TileTree>();
+  /** proofText's text after the hashes inside a whole tile, by the tile's index. */
+  private readonly tails = new Map<number, { note: string; text: string }>();
   /** Hashes of ranges that end at `size` (the tree's right edge), by start. */
   private readonly edges = new Map<number, Buffer>();
 
@@ -91,6 +94,36 @@ export class TileProofs {
         throw new Error(`the tile ${tilePath(coord)} is missing or the wrong length`);
       this.tiles.set(tileKey(coord), { coord, nodes: innerNodes(hashes, coord.width) });
     }
+  }
+
+  /**
+   * formatProof's text for `position` (prepared) against `checkpointNote`, made faster for an
+   * export: the hashes above a whole tile are the same for its 256 leaves, so the text after the
+   * leaf's hashes inside its tile is written once per tile (and note).
+   */
+  proofText(position: number, checkpointNote: string): string {
+    const block = Math.floor(position / TILE_WIDTH);
+    if (!Number.isSafeInteger(position) || block >= Math.floor(this.size / TILE_WIDTH))
+      return formatProof({ index: position, proof: this.proof(position), checkpointNote });
+    // Inside a whole tile (an aligned complete subtree), the first eight sibling ranges are the
+    // leaf's neighbours in the tile, leaf level first; the rest lie outside it.
+    const ranges = inclusionRanges(position, 0, this.size);
+    let tail = this.tails.get(block);
+    if (!tail || tail.note !== checkpointNote) {
+      const above = ranges.slice(TILE_HEIGHT).map((range) => this.rangeHash(range));
+      if (above.length > MAX_PROOF_HASHES - TILE_HEIGHT)
+        return formatProof({ index: position, proof: this.proof(position), checkpointNote });
+      let text = "";
+      for (const hash of above) text += `${hash.toString("base64")}\n`;
+      tail = { note: checkpointNote, text: `${text}\n${checkpointNote}` };
+      this.tails.set(block, tail);
+      // One tail per tile of leaves kept: older ones are not asked for again.
+      if (this.tails.size > this.keepLeafTiles) this.tails.delete(this.tails.keys().next().value!);
+    }
+    let text = `${PROOF_HEADER}\nindex ${position}\n`;
+    for (let i = 0; i < TILE_HEIGHT; i++)
+      text += `${this.rangeHash(ranges[i]!).toString("base64")}\n`;
+    return text + tail.text;
   }
 
   /** The inclusion proof of `position` (prepared): what inclusionProof gives, leaf level first. */

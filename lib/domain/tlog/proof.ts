@@ -10,7 +10,8 @@ import { HASH_SIZE, leafHash, verifyInclusion } from "./merkle";
 import { decodeBase64, NoteError, noteVerifier, openNote, trustedBy } from "./note";
 
 export const PROOF_HEADER = "c2sp.org/tlog-proof@v1";
-const MAX_PROOF_LINES = 63;
+/** At most this many hashes in a proof (a tree of up to 2^63 leaves). */
+export const MAX_PROOF_HASHES = 63;
 
 export type ProofBundle = {
   index: number;
@@ -26,7 +27,7 @@ export function eventLeafHash(signature: Uint8Array, entry: Uint8Array): Buffer 
 
 export function formatProof({ index, proof, checkpointNote, extra }: ProofBundle): string {
   if (!Number.isSafeInteger(index) || index < 0) throw new NoteError(`bad index ${index}`);
-  if (proof.length > MAX_PROOF_LINES || proof.some((h) => h.length !== HASH_SIZE)) {
+  if (proof.length > MAX_PROOF_HASHES || proof.some((h) => h.length !== HASH_SIZE)) {
     throw new NoteError("bad inclusion proof");
   }
   const lines = [
@@ -61,7 +62,7 @@ export function parseProof(text: string): ProofBundle {
     if (!hash || hash.length !== HASH_SIZE) throw new NoteError("bad inclusion proof line");
     return hash;
   });
-  if (proof.length > MAX_PROOF_LINES) throw new NoteError("too many inclusion proof lines");
+  if (proof.length > MAX_PROOF_HASHES) throw new NoteError("too many inclusion proof lines");
   return { index, proof, checkpointNote, ...(extra ? { extra } : {}) };
 }
 
