@@ -4,8 +4,9 @@
  * does nothing): verify the events since the latest checkpoint (and only those, plus counts over
  * the whole table), extend the Merkle tree's tiles, sign a C2SP checkpoint of the new size and
  * its check receipt (lib/domain/check-receipt.ts: which positions were checked, which failed),
- * store them in the database and the checkpoint in the checkpoint directory, then, after commit, submit it to the witnesses
- * with a consistency proof from the size each last cosigned, and store their cosignatures.
+ * store both in the database and the checkpoint in the checkpoint directory, then, after commit,
+ * submit it to the witnesses with a consistency proof from the size each last cosigned, and
+ * store their cosignatures.
  *
  * It never signs a smaller size, nor a different root for a size it signed: the old root is
  * recomputed from the stored tiles and compared with the latest checkpoint before growing. It

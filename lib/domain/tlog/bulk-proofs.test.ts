@@ -73,6 +73,8 @@ describe("inclusion proofs for many leaves from tiles", () => {
   it("refuses a position outside the tree, and names a tile that is missing", async () => {
     const proofs = new TileProofs(10, async () => new Map());
     await expect(proofs.prepare([10])).rejects.toThrow(RangeError);
+    for (const position of [-1, 10, 2.5])
+      expect(() => proofs.proofText(position, "")).toThrow(RangeError);
     await expect(proofs.prepare([3])).rejects.toThrow(/tile\/0\/000\.p\/10 is missing/);
   });
 

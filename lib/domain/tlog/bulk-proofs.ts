@@ -102,8 +102,10 @@ export class TileProofs {
    * leaf's hashes inside its tile is written once per tile (and note).
    */
   proofText(position: number, checkpointNote: string): string {
+    if (!Number.isSafeInteger(position) || position < 0 || position >= this.size)
+      throw new RangeError(`no leaf ${position} in a tree of size ${this.size}`);
     const block = Math.floor(position / TILE_WIDTH);
-    if (!Number.isSafeInteger(position) || block >= Math.floor(this.size / TILE_WIDTH))
+    if (block >= Math.floor(this.size / TILE_WIDTH))
       return formatProof({ index: position, proof: this.proof(position), checkpointNote });
     // Inside a whole tile (an aligned complete subtree), the first eight sibling ranges are the
     // leaf's neighbours in the tile, leaf level first; the rest lie outside it.
