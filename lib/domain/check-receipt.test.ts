@@ -2,6 +2,7 @@ import { createHash, createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eventKeyId } from "./audit-entry";
 import {
+  extendedBack,
   MAX_RECEIPT_FLAGGED,
   nextReceipt,
   openReceipt,
@@ -118,5 +119,22 @@ describe("check receipts", () => {
     expect(nextReceipt(previous, { ...round, flagged: [MAX_RECEIPT_FLAGGED] })).toBeNull();
     const full = nextReceipt(previous, { ...round, flagged: [] })!;
     expect(openReceipt(signReceipt(full, signer), keys)?.flagged).toHaveLength(MAX_RECEIPT_FLAGGED);
+  });
+
+  it("reaches back over positions checked later, keeping the failed ones in order", () => {
+    const later = { from: 10, size: 20, root: root("a"), flagged: [12] };
+    expect(extendedBack(later, { from: 4, flagged: [9, 5] })).toEqual({
+      from: 4,
+      size: 20,
+      root: root("a"),
+      flagged: [5, 9, 12],
+    });
+    expect(() => extendedBack(later, { from: 11, flagged: [] })).toThrow(RangeError);
+    expect(() => extendedBack(later, { from: 4, flagged: [10] })).toThrow(RangeError);
+    expect(() => extendedBack(later, { from: 4, flagged: [3] })).toThrow(RangeError);
+    const many = Array.from({ length: MAX_RECEIPT_FLAGGED }, (_, i) => 2000 + i);
+    const full = { from: 2000, size: 4000, root: root("a"), flagged: many };
+    expect(extendedBack(full, { from: 1990, flagged: [] })?.from).toBe(1990);
+    expect(extendedBack(full, { from: 1990, flagged: [1999] })).toBeNull();
   });
 });

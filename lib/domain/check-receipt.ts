@@ -149,3 +149,20 @@ export function nextReceipt(
     flagged,
   };
 }
+
+/**
+ * The receipt reaching further back: positions `from` … receipt.from − 1 of the same tree were
+ * checked too, and `flagged` of them failed (or are not the tree's leaves). Null when the failed
+ * positions would not fit; the receipt as it was is still good then.
+ */
+export function extendedBack(
+  receipt: CheckReceipt,
+  below: { from: number; flagged: readonly number[] },
+): CheckReceipt | null {
+  if (below.from > receipt.from) throw new RangeError("a receipt extends back, not forward");
+  const flagged = [...below.flagged].sort((a, b) => a - b);
+  if (flagged.some((p) => p < below.from || p >= receipt.from))
+    throw new RangeError("a failed position outside the positions checked");
+  if (flagged.length + receipt.flagged.length > MAX_RECEIPT_FLAGGED) return null;
+  return { ...receipt, from: below.from, flagged: [...flagged, ...receipt.flagged] };
+}

@@ -29,8 +29,9 @@ import {
   trustedBy,
   type NoteVerifier,
 } from "@/lib/domain/tlog/note";
-import { newTiles, tileKey } from "@/lib/domain/tlog/tiles";
-import { nextReceipt, openReceipt, signReceipt } from "@/lib/domain/check-receipt";
+import { newTiles, TILE_WIDTH, tileKey } from "@/lib/domain/tlog/tiles";
+import { extendedBack, nextReceipt, openReceipt, signReceipt } from "@/lib/domain/check-receipt";
+import { TileProofs } from "@/lib/domain/tlog/bulk-proofs";
 import { auditedTransaction, recordAudit, type Tx } from "./audit";
 import { eventSigner } from "./audit-keys";
 import { submitToWitness } from "./audit-witness-client";
@@ -149,6 +150,8 @@ export async function signRound(
     due?: (latest: LatestCheckpoint | null, size: number) => boolean;
     /** At most this many new events this round (default MAX_ROUND_EVENTS). */
     maxEvents?: number;
+    /** At most this many earlier events checked for the receipt (default MAX_ROUND_EVENTS). */
+    backfill?: number;
   } = {},
 ): Promise<RoundResult> {
   const result = await auditedTransaction(
@@ -240,13 +243,25 @@ export async function signRound(
       const rootHash = await rootAt(tx, newSize);
       const body = formatCheckpoint({ origin: config.origin, size: newSize, rootHash });
       const note = signNote(body, config.origin, config.privateKey);
-      const receipt = nextReceipt(latest ? openReceipt(latest.receipt, config.eventKeys) : null, {
+      let receipt = nextReceipt(latest ? openReceipt(latest.receipt, config.eventKeys) : null, {
         previousSize: oldSize,
         previousRoot: latest?.rootHash ?? null,
         size: newSize,
         root: rootHash,
         flagged: flagged.map((row) => Number(row.position)),
       });
+      // A log checkpointed before receipts: each round checks a stretch further back, so the
+      // receipt comes to cover the whole log.
+      if (receipt && receipt.from > 0) {
+        const from = Math.max(0, receipt.from - (input.backfill ?? MAX_ROUND_EVENTS));
+        const failed = await checkBack(tx, config.eventKeys, {
+          from,
+          to: receipt.from,
+          size: newSize,
+          root: rootHash,
+        });
+        receipt = extendedBack(receipt, { from, flagged: failed }) ?? receipt;
+      }
       await tx.auditCheckpoint.create({
         data: {
           size: BigInt(newSize),
@@ -325,6 +340,52 @@ export async function readNewLeaves(
     }
   }
   return { leaves, flagged, stoppedAt: null };
+}
+
+/**
+ * For the receipt of the tree of `size` with `root`: the positions from … to − 1 whose row fails
+ * the check, or is not the tree's leaf there (the row changed since, or no row holds the
+ * position). A row is the tree's leaf only if the stored tile holding it leads up to `root`
+ * (TileProofs.holds): the root the round just computed reads the stored tiles' upper levels, not
+ * every leaf tile below them.
+ */
+async function checkBack(
+  tx: Pick<PrismaClient, "auditEvent" | "auditTile">,
+  keys: ReadonlyMap<string, KeyObject>,
+  range: { from: number; to: number; size: number; root: Buffer },
+): Promise<number[]> {
+  const failed: number[] = [];
+  const tiles = new TileProofs(range.size, tileFetcher(tx));
+  for (let batch = range.from; batch < range.to; batch += BATCH) {
+    const end = Math.min(batch + BATCH, range.to);
+    const rows: StoredRow[] = await tx.auditEvent.findMany({
+      where: { position: { gte: batch, lt: end } },
+      orderBy: { position: "asc" },
+    });
+    const byPosition = new Map(rows.map((row) => [Number(row.position), row]));
+    // A tile at a time: a tile missing or cut short (only the owner can) leaves none of its
+    // positions shown to be the tree's leaves, and the rest go on.
+    for (let start = batch; start < end;) {
+      const stop = Math.min(end, (Math.floor(start / TILE_WIDTH) + 1) * TILE_WIDTH);
+      const positions = Array.from({ length: stop - start }, (_, i) => start + i);
+      start = stop;
+      try {
+        await tiles.prepare(positions);
+      } catch {
+        failed.push(...positions);
+        continue;
+      }
+      for (const position of positions) {
+        const row = byPosition.get(position);
+        const good =
+          row !== undefined &&
+          checkV2Row(row, keys).ok &&
+          tiles.holds(position, rowLeafHash(row), range.root);
+        if (!good) failed.push(position);
+      }
+    }
+  }
+  return failed;
 }
 
 /** Rows outside the tree that no position accounts for: v1 rows beyond the sealed ones, unknown formats. */
