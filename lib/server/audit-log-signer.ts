@@ -30,7 +30,13 @@ import {
   type NoteVerifier,
 } from "@/lib/domain/tlog/note";
 import { newTiles, TILE_WIDTH, tileKey } from "@/lib/domain/tlog/tiles";
-import { extendedBack, nextReceipt, openReceipt, signReceipt } from "@/lib/domain/check-receipt";
+import {
+  extendedBack,
+  MAX_RECEIPT_FLAGGED,
+  nextReceipt,
+  openReceipt,
+  signReceipt,
+} from "@/lib/domain/check-receipt";
 import { TileProofs } from "@/lib/domain/tlog/bulk-proofs";
 import { auditedTransaction, recordAudit, type Tx } from "./audit";
 import { eventSigner } from "./audit-keys";
@@ -252,15 +258,21 @@ export async function signRound(
       });
       // A log checkpointed before receipts: each round checks a stretch further back, so the
       // receipt comes to cover the whole log.
+      let reachedBack: StoppedAt[] = [];
       if (receipt && receipt.from > 0) {
-        const from = Math.max(0, receipt.from - (input.backfill ?? MAX_ROUND_EVENTS));
-        const failed = await checkBack(tx, config.eventKeys, {
-          from,
+        const back = await checkBack(tx, config.eventKeys, {
           to: receipt.from,
+          budget: input.backfill ?? MAX_ROUND_EVENTS,
+          room: MAX_RECEIPT_FLAGGED - receipt.flagged.length,
           size: newSize,
           root: rootHash,
         });
-        receipt = extendedBack(receipt, { from, flagged: failed }) ?? receipt;
+        reachedBack = back.failed;
+        receipt =
+          extendedBack(receipt, {
+            from: back.from,
+            flagged: back.failed.map((row) => Number(row.position)),
+          }) ?? receipt;
       }
       await tx.auditCheckpoint.create({
         data: {
@@ -270,10 +282,12 @@ export async function signRound(
           receipt: receipt ? signReceipt(receipt, eventSigner()) : null,
         },
       });
+      // What reaching back found is news too: rows changed under an earlier checkpoint.
+      const found = [...reachedBack, ...flagged];
       await recordIntegrityAlert(tx, config.eventKeys, {
         size: newSize,
         stoppedAt,
-        flagged,
+        flagged: found,
         strayRows,
       });
       return {
@@ -283,7 +297,7 @@ export async function signRound(
         behind: stoppedAt ? 0 : headSize - newSize,
         note,
         stoppedAt,
-        flagged,
+        flagged: found,
         strayRows,
       };
     },
@@ -343,47 +357,70 @@ export async function readNewLeaves(
 }
 
 /**
- * For the receipt of the tree of `size` with `root`: the positions from … to − 1 whose row fails
- * the check, or is not the tree's leaf there (the row changed since, or no row holds the
- * position). A row is the tree's leaf only if the stored tile holding it leads up to `root`
- * (TileProofs.holds): the root the round just computed reads the stored tiles' upper levels, not
- * every leaf tile below them.
+ * For the receipt of the tree of `size` with `root`, reaching back from `to`: the positions below
+ * it, a tile at a time downwards, at most `budget` of them, whose row fails the check, is missing,
+ * or is not the tree's leaf there (the stored tile holding it must lead up to `root`, which the
+ * round's root check does not show for every leaf tile: TileProofs.holds). It stops before a tile
+ * whose failures would not fit the receipt (`room`), so the receipt reaches as far back as it can
+ * and a log with too many failures costs a round one tile more, not a whole stretch again.
  */
 async function checkBack(
   tx: Pick<PrismaClient, "auditEvent" | "auditTile">,
   keys: ReadonlyMap<string, KeyObject>,
-  range: { from: number; to: number; size: number; root: Buffer },
-): Promise<number[]> {
-  const failed: number[] = [];
-  const tiles = new TileProofs(range.size, tileFetcher(tx));
-  for (let batch = range.from; batch < range.to; batch += BATCH) {
-    const end = Math.min(batch + BATCH, range.to);
-    const rows: StoredRow[] = await tx.auditEvent.findMany({
-      where: { position: { gte: batch, lt: end } },
-      orderBy: { position: "asc" },
-    });
-    const byPosition = new Map(rows.map((row) => [Number(row.position), row]));
-    // A tile at a time: a tile missing or cut short (only the owner can) leaves none of its
-    // positions shown to be the tree's leaves, and the rest go on.
-    for (let start = batch; start < end;) {
-      const stop = Math.min(end, (Math.floor(start / TILE_WIDTH) + 1) * TILE_WIDTH);
-      const positions = Array.from({ length: stop - start }, (_, i) => start + i);
-      start = stop;
-      try {
-        await tiles.prepare(positions);
-      } catch {
-        failed.push(...positions);
-        continue;
-      }
-      for (const position of positions) {
-        const row = byPosition.get(position);
-        const good =
-          row !== undefined &&
-          checkV2Row(row, keys).ok &&
-          tiles.holds(position, rowLeafHash(row), range.root);
-        if (!good) failed.push(position);
-      }
+  input: { to: number; budget: number; room: number; size: number; root: Buffer },
+): Promise<{ from: number; failed: StoppedAt[] }> {
+  const failed: StoppedAt[] = [];
+  const tiles = new TileProofs(input.size, tileFetcher(tx));
+  const lowest = Math.max(0, input.to - input.budget);
+  let from = input.to;
+  while (from > lowest) {
+    const start = Math.max(lowest, (Math.ceil(from / TILE_WIDTH) - 1) * TILE_WIDTH);
+    const found = await checkStretch(tx, keys, tiles, { start, end: from, root: input.root });
+    if (failed.length + found.length > input.room) break;
+    failed.unshift(...found);
+    from = start;
+  }
+  return { from, failed };
+}
+
+/** checkBack's check of the positions start … end − 1, all in one tile. */
+async function checkStretch(
+  tx: Pick<PrismaClient, "auditEvent">,
+  keys: ReadonlyMap<string, KeyObject>,
+  tiles: TileProofs,
+  { start, end, root }: { start: number; end: number; root: Buffer },
+): Promise<StoppedAt[]> {
+  const positions = Array.from({ length: end - start }, (_, i) => start + i);
+  const under = "under an earlier checkpoint";
+  try {
+    await tiles.prepare(positions);
+  } catch {
+    // A tile missing or cut short (only the owner can): none of these is shown to be the tree's.
+    return positions.map((position) => ({
+      id: "?",
+      position: String(position),
+      problem: `its stored tile is missing or damaged, ${under}`,
+    }));
+  }
+  const rows: StoredRow[] = await tx.auditEvent.findMany({
+    where: { position: { gte: start, lt: end } },
+    orderBy: { position: "asc" },
+  });
+  const byPosition = new Map(rows.map((row) => [Number(row.position), row]));
+  const failed: StoppedAt[] = [];
+  for (const position of positions) {
+    const row = byPosition.get(position);
+    if (!row) {
+      failed.push({ id: "?", position: String(position), problem: `no row holds it, ${under}` });
+      continue;
     }
+    const check = checkV2Row(row, keys);
+    const problem = !check.ok
+      ? `${check.problem}, ${under}`
+      : !tiles.holds(position, check.leafHash, root)
+        ? `the row is not the one the tree holds there (changed since), ${under}`
+        : null;
+    if (problem) failed.push({ id: row.id.toString(), position: String(position), problem });
   }
   return failed;
 }

@@ -762,17 +762,24 @@ describe("the cap on flagged positions", () => {
     // (the list keeps the first 200 problems; the count names the new one)
     expect(Number(lastRow.position)).toBeGreaterThan(full!.size - 1);
 
-    // The next round starts a receipt afresh at the tree it extends, with nothing flagged.
+    // The next round starts a receipt afresh at the tree it extends, then reaches back a tile at
+    // a time as far as its room for failed positions allows (decision 049's reach back).
     await decide(200);
     expect(await signRound(db, config, { force: true })).toMatchObject({ kind: "signed" });
     const [fresh] = await checkpoints();
-    expect(openReceipt(fresh!.receipt, trustedEventKeys())).toMatchObject({
-      from: over!.size,
-      size: fresh!.size,
-      flagged: [],
-    });
+    const renewed = openReceipt(fresh!.receipt, trustedEventKeys())!;
+    expect(renewed).toMatchObject({ size: fresh!.size });
+    expect(renewed.from).toBeLessThan(over!.size);
+    expect(renewed.from % 256).toBe(0);
+    expect(renewed.flagged.length).toBeLessThanOrEqual(MAX_RECEIPT_FLAGGED);
+    // None of the forged rows is vouched for.
+    const positions = await owner.query<{ position: string }>(
+      `SELECT "position" FROM "AuditEvent" WHERE id = ANY($1::bigint[])`,
+      [[...planted, lastRow.id]],
+    );
+    for (const { position } of positions.rows) expect(renewed.covers(Number(position))).toBe(false);
     const after = await verify();
-    expect(after.receipt).toMatchObject({ from: over!.size, held: true });
+    expect(after.receipt).toMatchObject({ from: renewed.from, held: true });
     expect(after.problemCount).toBe(fallback.problemCount);
     expect(after.problems).toEqual((await verify(true)).problems);
     const csv = await exportEventIds("csv", fresh!);
