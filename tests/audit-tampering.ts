@@ -162,23 +162,32 @@ export async function insertV2(
        "targetType", "targetId", data)
      SELECT 2, coalesce(max("position"), -1) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
        $12, $13, $14, $15 FROM "AuditEvent" RETURNING id, "position"`,
-    [
-      content.eventId,
-      content.appTime,
-      content.keyId,
-      entry,
-      sig,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorType,
-      content.actorId,
-      content.actorName,
-      content.actorRole,
-      content.targetType,
-      content.targetId,
-      JSON.stringify(content.data),
-    ],
+    v2Values(content, entry, sig),
   );
   return result.rows[0]!;
+}
+
+/**
+ * A v2 row's values in the order insertV2 (and the reviews' planted rows) list its columns:
+ * eventId, appTime, keyId, entry, signature, action, outcome, reason, actorType, actorId,
+ * actorName, actorRole, targetType, targetId, data.
+ */
+export function v2Values(content: EntryContent, entry: Buffer, sig: Buffer): unknown[] {
+  return [
+    content.eventId,
+    content.appTime,
+    content.keyId,
+    entry,
+    sig,
+    content.action,
+    content.outcome,
+    content.reason,
+    content.actorType,
+    content.actorId,
+    content.actorName,
+    content.actorRole,
+    content.targetType,
+    content.targetId,
+    JSON.stringify(content.data),
+  ];
 }

@@ -30,6 +30,12 @@ import { auditCondition } from "@/lib/server/audit-where";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
 import { asOwner, forgedContent, insertV2 } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
+import {
+  exportEventIds as sharedExportEventIds,
+  forgery as sharedForgery,
+  plantSql,
+  type CheckpointRow,
+} from "@/tests/receipt-review";
 
 const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
@@ -53,52 +59,18 @@ async function decide(n: number) {
   );
 }
 
-/** A forged event under the console's key id, signed by an impostor (no event key). */
-function forgery(): { content: EntryContent; entry: Buffer; sig: Buffer } {
-  const content = forgedContent(eventSigner().keyId);
-  const entry = entryBytes(content);
-  return { content, entry, sig: signEntry(entry, impostorKey) };
-}
-
-/** As the owner: a row with this id and position, whatever the sequence and positions say. */
-function plantSql(
-  id: number,
-  position: number,
-  { content, entry, sig }: ReturnType<typeof forgery>,
-) {
-  return [
-    `INSERT INTO "AuditEvent" (id, "formatVersion", "position", "eventId", "appTime", "keyId",
-       entry, signature, action, outcome, reason, "actorType", "actorId", "actorName",
-       "actorRole", "targetType", "targetId", data)
-     VALUES ($1, 2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-    [
-      id,
-      position,
-      content.eventId,
-      content.appTime,
-      content.keyId,
-      entry,
-      sig,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorType,
-      content.actorId,
-      content.actorName,
-      content.actorRole,
-      content.targetType,
-      content.targetId,
-      JSON.stringify(content.data),
-    ],
-  ] as [string, unknown[]];
-}
+const forgery = () => sharedForgery(impostorKey);
+const exportEventIds = (
+  format: ExportFormat,
+  checkpoint: CheckpointRow | null,
+  search: Record<string, unknown> = {},
+) => sharedExportEventIds(owner, format, checkpoint, { search });
 
 const DROP_POSITION_INDEX: [string] = [`DROP INDEX "AuditEvent_position_key"`];
 const CREATE_POSITION_INDEX: [string] = [
   `CREATE UNIQUE INDEX "AuditEvent_position_key" ON "AuditEvent"("position")`,
 ];
 
-type CheckpointRow = { size: number; note: string; receipt: string | null };
 async function checkpoints(): Promise<CheckpointRow[]> {
   const { rows } = await owner.query<{ size: string; note: string; receipt: string | null }>(
     `SELECT size, note, receipt FROM "AuditCheckpoint" ORDER BY size DESC`,
@@ -110,30 +82,6 @@ const verify = (everySignature = false) =>
   verifyAuditLog(db, { keys: trustedEventKeys(), everySignature });
 const sortProblems = (problems: { id: string; position: string | null; problem: string }[]) =>
   [...problems].sort((a, b) => `${a.id}/${a.problem}`.localeCompare(`${b.id}/${b.problem}`));
-
-/** Every row the export reads, in each format: the event ids it gives as events. */
-async function exportEventIds(
-  format: ExportFormat,
-  checkpoint: CheckpointRow | null,
-  search: Record<string, unknown> = {},
-): Promise<string[]> {
-  const stream = await auditExportStream({
-    databaseUrl: process.env.DATABASE_URL!,
-    tiles: db,
-    where: auditWhereSql(auditCondition({ ...AuditSearchSchema.parse(search), actorNames: null })),
-    format,
-    filtered: Object.keys(search).length > 0,
-    checkpoint,
-    keys: trustedEventKeys(),
-    markV1Rows: async (v1) => v1.map(() => "a v1 row"),
-    batch: 3,
-  });
-  const text = await new Response(stream).text();
-  const ids = (await owner.query<{ eventId: string }>(`SELECT "eventId" FROM "AuditEvent"`)).rows
-    .map((row) => row.eventId)
-    .filter((id) => id !== null);
-  return ids.filter((id) => text.includes(id));
-}
 
 /** The positions a JSON Lines export leaves out, with the reason it gives for each. */
 async function excludedReasons(checkpoint: CheckpointRow): Promise<Map<number, string>> {

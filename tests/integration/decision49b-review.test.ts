@@ -14,20 +14,21 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { entryBytes, signEntry, type EntryContent } from "@/lib/domain/audit-entry";
 import type { ExportFormat } from "@/lib/domain/audit-export";
-import { AuditSearchSchema } from "@/lib/domain/audit-search";
 import { openReceipt, type OpenedReceipt } from "@/lib/domain/check-receipt";
 import { eventLeafHash } from "@/lib/domain/tlog/proof";
 import { auditedTransaction, recordAudit } from "@/lib/server/audit";
-import { auditExportStream } from "@/lib/server/audit-export-stream";
-import { eventSigner, trustedEventKeys } from "@/lib/server/audit-keys";
+import { trustedEventKeys } from "@/lib/server/audit-keys";
 import { signRound, type RoundResult, type SignerConfig } from "@/lib/server/audit-log-signer";
-import { auditWhereSql } from "@/lib/server/audit-rows";
-import { auditCondition } from "@/lib/server/audit-where";
 import { verifyAuditLog } from "@/lib/server/verify-audit-log";
-import { asOwner, forgedContent, insertV2 } from "@/tests/audit-tampering";
+import { asOwner, insertV2 } from "@/tests/audit-tampering";
 import { db } from "@/tests/db";
+import {
+  exportEventIds as sharedExportEventIds,
+  forgery as sharedForgery,
+  plantSql,
+  type CheckpointRow,
+} from "@/tests/receipt-review";
 
 const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const owner = new pg.Client({ connectionString: process.env.TEST_OWNER_DATABASE_URL });
@@ -69,45 +70,9 @@ async function bulk(count: number) {
     });
 }
 
-/** A forged event under the console's key id, signed by an impostor (no event key). */
-function forgery(): { content: EntryContent; entry: Buffer; sig: Buffer } {
-  const content = forgedContent(eventSigner().keyId);
-  const entry = entryBytes(content);
-  return { content, entry, sig: signEntry(entry, impostorKey) };
-}
-
-/** As the owner: a row with this id and position, whatever the sequence and triggers say. */
-function plantSql(
-  id: number,
-  position: number,
-  { content, entry, sig }: ReturnType<typeof forgery>,
-): [string, unknown[]] {
-  return [
-    `INSERT INTO "AuditEvent" (id, "formatVersion", "position", "eventId", "appTime", "keyId",
-       entry, signature, action, outcome, reason, "actorType", "actorId", "actorName",
-       "actorRole", "targetType", "targetId", data)
-     VALUES ($1, 2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-    [
-      id,
-      position,
-      content.eventId,
-      content.appTime,
-      content.keyId,
-      entry,
-      sig,
-      content.action,
-      content.outcome,
-      content.reason,
-      content.actorType,
-      content.actorId,
-      content.actorName,
-      content.actorRole,
-      content.targetType,
-      content.targetId,
-      JSON.stringify(content.data),
-    ],
-  ];
-}
+const forgery = () => sharedForgery(impostorKey);
+const exportEventIds = (format: ExportFormat, checkpoint: CheckpointRow) =>
+  sharedExportEventIds(owner, format, checkpoint, { batch: 200 });
 
 /** As the owner: the genuine row at `position` put aside (in a table of its own), a forgery put in its place. */
 function replaceWithForgery(id: number, position: number, bad = forgery()): [string, unknown[]?][] {
@@ -126,7 +91,6 @@ function restoreGenuine(id: number, position: number): [string, unknown[]?][] {
   ];
 }
 
-type CheckpointRow = { size: number; note: string; receipt: string | null };
 async function newestCheckpoint(): Promise<CheckpointRow> {
   const { rows } = await owner.query<{ size: string; note: string; receipt: string | null }>(
     `SELECT size, note, receipt FROM "AuditCheckpoint" ORDER BY size DESC LIMIT 1`,
@@ -165,26 +129,6 @@ const sortProblems = (problems: { id: string; position: string | null; problem: 
   [...problems].sort((a, b) =>
     `${a.id}/${a.position}/${a.problem}`.localeCompare(`${b.id}/${b.position}/${b.problem}`),
   );
-
-/** The event ids an export gives as events, in each format. */
-async function exportEventIds(format: ExportFormat, checkpoint: CheckpointRow): Promise<string[]> {
-  const stream = await auditExportStream({
-    databaseUrl: process.env.DATABASE_URL!,
-    tiles: db,
-    where: auditWhereSql(auditCondition({ ...AuditSearchSchema.parse({}), actorNames: null })),
-    format,
-    filtered: false,
-    checkpoint,
-    keys: trustedEventKeys(),
-    markV1Rows: async (v1) => v1.map(() => "a v1 row"),
-    batch: 200,
-  });
-  const text = await new Response(stream).text();
-  const ids = (await owner.query<{ eventId: string }>(`SELECT "eventId" FROM "AuditEvent"`)).rows
-    .map((row) => row.eventId)
-    .filter((id) => id !== null);
-  return ids.filter((id) => text.includes(id)).sort();
-}
 
 /**
  * What a reader relying on the newest receipt says is what checking every signature says: the
