@@ -127,10 +127,10 @@ export async function buildV1Log(owner: pg.Client): Promise<{ head: string; head
 }
 
 /** A forged "approval.approved by Grace Okafor", as the application role could INSERT it. */
-export function forgedContent(keyId: string): EntryContent {
+export function forgedContent(keyId: string, appTime = new Date()): EntryContent {
   return {
     eventId: randomUUID(),
-    appTime: new Date().toISOString(),
+    appTime: appTime.toISOString(),
     keyId,
     action: "approval.approved",
     outcome: "ALLOWED",

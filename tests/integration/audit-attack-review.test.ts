@@ -18,7 +18,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { asOwner as tamper, buildV1Log as buildV1LogAs, V1_FIRST } from "@/tests/audit-tampering";
+import {
+  asOwner as tamper,
+  buildV1Log as buildV1LogAs,
+  forgedContent,
+  V1_FIRST,
+} from "@/tests/audit-tampering";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // Type-only imports are erased: no application module is loaded before the environment is set.
 import type { EntryContent } from "@/lib/domain/audit-entry";
@@ -95,28 +100,6 @@ async function decide(name: string, action: "access.denied" = "access.denied") {
       data: { permission: "audit:read", path: `/${name}` },
     }),
   );
-}
-
-function forgedContent(keyId: string, appTime = new Date()): EntryContent {
-  return {
-    eventId: randomUUID(),
-    appTime: appTime.toISOString(),
-    keyId,
-    action: "approval.approved",
-    outcome: "ALLOWED",
-    reason: null,
-    actorType: "STAFF",
-    actorId: randomUUID(),
-    actorName: "Grace Okafor",
-    actorRole: "SUPERVISOR",
-    targetType: "Approval",
-    targetId: randomUUID(),
-    subjectUserId: null,
-    caseId: null,
-    requestId: null,
-    ip: null,
-    data: { note: "approved on the phone" },
-  };
 }
 
 /** The application role's INSERT of a v2 row at the next position (createdAt chosen by the caller). */
